@@ -1,0 +1,148 @@
+// Constant folding at a given integer type, with the dialect's semantics
+// (docs/dialect.md): wrap-around at the type's width, truncating division,
+// arithmetic right shift for signed types.
+
+import { ts } from "ts-morph";
+import type { Sema } from "./sema.ts";
+import { fits, type IntType, wrap } from "./types.ts";
+
+/** The value of a numeric literal's text, or undefined if it is not an integer. */
+export function parseIntLiteral(text: string): bigint | undefined {
+  const t = text.replace(/_/g, "");
+  if (/^0[xX][0-9a-fA-F]+$/.test(t) || /^0[bB][01]+$/.test(t) || /^0[oO][0-7]+$/.test(t))
+    return BigInt(t);
+  if (/^[0-9]+$/.test(t)) return BigInt(t);
+  return undefined;
+}
+
+/** Applies a binary integer operator at type t; undefined when it has no defined constant result. */
+export function applyBinary(
+  op: ts.SyntaxKind,
+  a: bigint,
+  b: bigint,
+  t: IntType,
+): bigint | undefined {
+  const K = ts.SyntaxKind;
+  const mask = BigInt(t.bits - 1);
+  switch (op) {
+    case K.PlusToken:
+      return wrap(a + b, t);
+    case K.MinusToken:
+      return wrap(a - b, t);
+    case K.AsteriskToken:
+      return wrap(a * b, t);
+    case K.SlashToken:
+      return b === 0n ? undefined : wrap(a / b, t);
+    case K.PercentToken:
+      return b === 0n ? undefined : wrap(a % b, t);
+    case K.AmpersandToken:
+      return wrap(a & b, t);
+    case K.BarToken:
+      return wrap(a | b, t);
+    case K.CaretToken:
+      return wrap(a ^ b, t);
+    case K.LessThanLessThanToken:
+      return wrap(a << (BigInt.asUintN(64, b) & mask), t);
+    case K.GreaterThanGreaterThanToken:
+      return wrap(a >> (BigInt.asUintN(64, b) & mask), t);
+  }
+  return undefined;
+}
+
+/**
+ * Folds an expression of integer type t, reporting literal-range, shift-count
+ * and division-by-zero errors where `report` is set. Identifiers fold when they
+ * name an integer constant (enum member, `u32.MAX`, module-level const).
+ */
+export function foldAt(
+  sema: Sema,
+  e: ts.Expression,
+  t: IntType,
+  report: boolean,
+): bigint | undefined {
+  const K = ts.SyntaxKind;
+  const d = sema.diags;
+  if (ts.isParenthesizedExpression(e)) return foldAt(sema, e.expression, t, report);
+  if (ts.isNumericLiteral(e)) {
+    const v = parseIntLiteral(e.text === "" ? e.getText() : e.getText());
+    if (v === undefined) {
+      if (report) d.at(e, "KTS1207", `'${e.getText()}' is not an integer literal`);
+      return undefined;
+    }
+    if (!fits(v, t)) {
+      if (report) d.at(e, "KTS1203", `literal ${e.getText()} does not fit in ${t.name}`);
+      return undefined;
+    }
+    return v;
+  }
+  if (ts.isPrefixUnaryExpression(e)) {
+    if (e.operator === K.MinusToken && ts.isNumericLiteral(e.operand)) {
+      const v = parseIntLiteral(e.operand.getText());
+      if (v === undefined) {
+        if (report) d.at(e, "KTS1207", `'${e.getText()}' is not an integer literal`);
+        return undefined;
+      }
+      if (!fits(-v, t)) {
+        if (report) d.at(e, "KTS1203", `literal ${e.getText()} does not fit in ${t.name}`);
+        return undefined;
+      }
+      return -v;
+    }
+    const v = foldAt(sema, e.operand, t, report);
+    if (v === undefined) return undefined;
+    if (e.operator === K.MinusToken) return wrap(-v, t);
+    if (e.operator === K.TildeToken) return wrap(~v, t);
+    return undefined;
+  }
+  if (ts.isBinaryExpression(e)) {
+    const op = e.operatorToken.kind;
+    const isShift = op === K.LessThanLessThanToken || op === K.GreaterThanGreaterThanToken;
+    const a = foldAt(sema, e.left, t, report);
+    const rt = isShift ? sema.typeOf(e.right) : t;
+    const b =
+      rt && rt.k === "int" ? foldAt(sema, e.right, rt, report) : foldAt(sema, e.right, t, report);
+    if (a === undefined || b === undefined) return undefined;
+    if (isShift && (b < 0n || b >= BigInt(t.bits))) {
+      if (report)
+        d.at(e.right, "KTS1204", `shift count ${b} is out of range for ${t.name} (0..${t.bits - 1})`);
+      return undefined;
+    }
+    if ((op === K.SlashToken || op === K.PercentToken) && b === 0n) {
+      if (report) d.at(e.right, "KTS1208", "division by constant zero");
+      return undefined;
+    }
+    return applyBinary(op, a, b, t);
+  }
+  const ref = sema.refs.get(e);
+  if (ref?.k === "const") return wrap(ref.value, t);
+  return undefined;
+}
+
+/** True when e is built from integer literals only (its type comes from the context). */
+export function isLiteralOnly(e: ts.Expression): boolean {
+  const K = ts.SyntaxKind;
+  if (ts.isParenthesizedExpression(e)) return isLiteralOnly(e.expression);
+  if (ts.isNumericLiteral(e)) return true;
+  if (ts.isPrefixUnaryExpression(e))
+    return (e.operator === K.MinusToken || e.operator === K.TildeToken) && isLiteralOnly(e.operand);
+  if (ts.isBinaryExpression(e)) {
+    const op = e.operatorToken.kind;
+    return (
+      [
+        K.PlusToken,
+        K.MinusToken,
+        K.AsteriskToken,
+        K.SlashToken,
+        K.PercentToken,
+        K.AmpersandToken,
+        K.BarToken,
+        K.CaretToken,
+        K.LessThanLessThanToken,
+        K.GreaterThanGreaterThanToken,
+      ].includes(op) &&
+      isLiteralOnly(e.left) &&
+      isLiteralOnly(e.right)
+    );
+  }
+  return false;
+}

@@ -1,0 +1,119 @@
+// The dialect type of each declaration (variables, parameters, fields,
+// functions, methods, classes), computed once and on demand, so a module may
+// use what another module declares before that module is checked.
+
+import { ts } from "ts-morph";
+import { checkIntrinsicInit } from "./intrinsics.ts";
+import { checkExpr, coerce, foldTyped } from "./expressions.ts";
+import type { Sema } from "./sema.ts";
+import { dtypeOf, dtypeOfNode } from "./typemap.ts";
+import { type DType, show } from "./types.ts";
+
+export function isModuleLevel(decl: ts.Node): boolean {
+  return ts.isSourceFile(decl.parent?.parent?.parent ?? decl);
+}
+
+export function declType(sema: Sema, decl: ts.Node): DType | undefined {
+  if (sema.declTypes.has(decl)) return sema.declTypes.get(decl);
+  if (sema.inProgress.has(decl)) return undefined; // a cycle; tsc reports it
+  sema.inProgress.add(decl);
+  const t = computeDeclType(sema, decl);
+  sema.inProgress.delete(decl);
+  if (t) sema.declTypes.set(decl, t);
+  return t;
+}
+
+function computeDeclType(sema: Sema, decl: ts.Node): DType | undefined {
+  if (ts.isClassDeclaration(decl)) {
+    return { k: "struct", name: decl.name?.text ?? "", decl, nullable: false };
+  }
+  if (ts.isParameter(decl) || ts.isPropertyDeclaration(decl)) {
+    return decl.type ? dtypeOfNode(sema, decl.type) : undefined;
+  }
+  if (ts.isVariableDeclaration(decl)) return checkVariable(sema, decl);
+  if (ts.isFunctionDeclaration(decl) || ts.isMethodDeclaration(decl)) {
+    const params: DType[] = [];
+    for (const p of decl.parameters) {
+      const pt = declType(sema, p);
+      if (!pt) return undefined;
+      params.push(pt);
+    }
+    let ret: DType | undefined;
+    if (decl.type) ret = dtypeOfNode(sema, decl.type);
+    else {
+      const sig = sema.checker.getSignatureFromDeclaration(decl);
+      ret = sig && dtypeOf(sema, sig.getReturnType(), decl.name ?? decl);
+    }
+    return ret && { k: "fn", params, ret };
+  }
+  return undefined;
+}
+
+/**
+ * A `let`/`const` declaration, local or module-level. Module-level ones need
+ * a constant initializer (C static storage); integer `const`s are folded.
+ */
+function checkVariable(sema: Sema, decl: ts.VariableDeclaration): DType | undefined {
+  const d = sema.diags;
+  if (!ts.isIdentifier(decl.name)) {
+    d.at(decl.name, "KTS1309", "destructuring is not part of the dialect");
+    return undefined;
+  }
+  const global = isModuleLevel(decl);
+  const declared = decl.type ? dtypeOfNode(sema, decl.type) : undefined;
+  if (decl.type && !declared) return undefined;
+  const init = decl.initializer;
+  if (!init) {
+    if (!declared) d.at(decl.name, "KTS1104", `'${decl.name.text}' needs a type annotation`);
+    return declared;
+  }
+  const special = checkIntrinsicInit(sema, decl, init, declared, global);
+  if (special !== null) return special;
+
+  const t = checkExpr(sema, init, declared);
+  if (!t) return declared;
+  if (t.k === "lit" && !declared) {
+    d.at(
+      decl.name,
+      "KTS1104",
+      `'${decl.name.text}' needs a type annotation: an integer literal has no type of its own`,
+    );
+    return undefined;
+  }
+  const final = declared ? coerce(sema, init, t, declared) : t;
+  if (final && (final.k === "void" || final.k === "never")) {
+    d.at(init, "KTS1213", `a ${final.k} value cannot be stored`);
+    return undefined;
+  }
+  if (!global || !final) return final;
+
+  const isConst = (decl.parent.flags & ts.NodeFlags.Const) !== 0;
+  if (final.k === "int") {
+    const v = foldTyped(sema, init);
+    if (v === undefined) {
+      d.at(init, "KTS1310", "a module-level initializer must be a constant expression");
+      return final;
+    }
+    if (isConst) sema.globalConsts.set(decl, v);
+    else sema.constValues.set(init, v);
+    return final;
+  }
+  const constantKinds =
+    init.kind === ts.SyntaxKind.TrueKeyword ||
+    init.kind === ts.SyntaxKind.FalseKeyword ||
+    init.kind === ts.SyntaxKind.NullKeyword ||
+    (final.k === "str" && ts.isStringLiteralLike(init));
+  const addrConst =
+    final.k === "addr" &&
+    ts.isCallExpression(init) &&
+    init.arguments.length === 1 &&
+    foldTyped(sema, init.arguments[0]) !== undefined;
+  if (!constantKinds && !addrConst) {
+    d.at(
+      init,
+      "KTS1310",
+      `a module-level initializer must be a constant; '${show(final)}' values are set at run time`,
+    );
+  }
+  return final;
+}

@@ -1,0 +1,41 @@
+// Phase 2, check: TypeScript's own diagnostics, then the dialect's rules.
+// Nothing is lowered when this phase reports an error.
+
+import { ts } from "ts-morph";
+import type { LoadedProject, Module } from "../load/project.ts";
+import { isJsGlobal } from "./expressions.ts";
+import { Sema } from "./sema.ts";
+import { checkModule, registerTypes } from "./statements.ts";
+
+function reportTsDiagnostics(sema: Sema, list: readonly ts.Diagnostic[], syntax: boolean): void {
+  for (const diag of list) {
+    if (!diag.file || diag.start === undefined) continue;
+    if (sema.lp.isPrelude(diag.file)) continue;
+    const text = ts.flattenDiagnosticMessageText(diag.messageText, " ");
+    if (diag.category !== ts.DiagnosticCategory.Error) continue;
+    if (!syntax && (diag.code === 2304 || diag.code === 2552)) {
+      const name = /'([^']+)'/.exec(text)?.[1];
+      if (name && isJsGlobal(name)) {
+        sema.diags.atPos(diag.file, diag.start, "KTS1312", `'${name}' is JavaScript runtime, not part of the dialect`);
+        continue;
+      }
+    }
+    sema.diags.atPos(diag.file, diag.start, syntax ? "KTS1001" : "KTS1002", `${text} (TS${diag.code})`);
+  }
+}
+
+/** `deep(m)` false skips the dialect checks of a module known to be unchanged and clean. */
+export function check(lp: LoadedProject, deep: (m: Module) => boolean = () => true): Sema {
+  const sema = new Sema(lp);
+  const files = lp.modules.filter(deep).map((m) => m.sf);
+  for (const sf of files) reportTsDiagnostics(sema, lp.program.getSyntacticDiagnostics(sf), true);
+  const syntaxBroken = new Set(sema.diags.list.map((d) => d.file));
+  for (const sf of files) {
+    if (!syntaxBroken.has(lp.relPath(sf)))
+      reportTsDiagnostics(sema, lp.program.getSemanticDiagnostics(sf), false);
+  }
+  const ok = lp.modules.filter((m) => !syntaxBroken.has(m.rel));
+  for (const m of ok) registerTypes(sema, m);
+  for (const m of ok) if (deep(m)) checkModule(sema, m);
+  return sema;
+}

@@ -1,0 +1,85 @@
+#!/usr/bin/env -S npx tsx
+// ktsc: the dialect compiler's command line.
+//
+// Exit status: 0 success, 1 the program has errors (diagnostics on stderr),
+// 2 an internal compiler error (always a bug in ktsc), 64 bad usage.
+
+import * as path from "node:path";
+import { pathToFileURL } from "node:url";
+import { formatDiagnostic } from "./diagnostics.ts";
+import { compile, writeModules } from "./index.ts";
+
+const usage = `Usage: ktsc [check|build] [options] [files...]
+
+Compiles TypeScript-dialect modules to freestanding C (one .c/.h pair per module).
+
+Commands:
+  check            type-check and apply the dialect rules; write nothing
+  build            check, lower and emit C (default)
+
+Options:
+  -p, --project <dir>   directory with tsconfig.json (default: kernel-ts)
+  -o, --out <dir>       output directory for C files (default: out/c/<project>)
+  --cache <dir>         per-module cache for incremental builds
+  --root <dir>          module names are relative to this directory
+  -h, --help            show this help
+
+Diagnostics look like tsc's: file.ts:line:col - error KTSnnnn: message.
+Exit status: 0 ok, 1 errors in the program, 2 internal compiler error, 64 usage.`;
+
+export function main(argv: string[]): number {
+  let cmd = "build";
+  let project: string | undefined;
+  let outDir: string | undefined;
+  let cacheDir: string | undefined;
+  let srcRoot: string | undefined;
+  const files: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    try {
+      if (a === "-h" || a === "--help") {
+        process.stdout.write(usage + "\n");
+        return 0;
+      } else if (a === "check" || a === "build") cmd = a;
+      else if (a === "-p" || a === "--project") project = value();
+      else if (a === "-o" || a === "--out") outDir = value();
+      else if (a === "--cache") cacheDir = value();
+      else if (a === "--root") srcRoot = value();
+      else if (a.startsWith("-")) throw new Error(`unknown option ${a}`);
+      else files.push(a);
+    } catch (e) {
+      process.stderr.write(`ktsc: ${(e as Error).message}\n${usage}\n`);
+      return 64;
+    }
+  }
+  if (!files.length && !project) project = "kernel-ts";
+  const result = compile({ project: files.length ? undefined : project, files, srcRoot, cacheDir });
+  if (result.internalError) {
+    const e = result.internalError;
+    process.stderr.write(
+      `ktsc: internal compiler error${e.where ? ` at ${e.where}` : ""}: ${e.message}\n` +
+        `This is a bug in ktsc, not in your program. Please report it with the input.\n`,
+    );
+    return 2;
+  }
+  for (const d of result.diagnostics) process.stderr.write(formatDiagnostic(d) + "\n");
+  if (result.diagnostics.length) {
+    const n = result.diagnostics.length;
+    process.stderr.write(`\nFound ${n} error${n === 1 ? "" : "s"}.\n`);
+    return 1;
+  }
+  if (cmd === "build") {
+    const dir = outDir ?? path.join("out", "c", path.basename(project ?? "files"));
+    writeModules(result.modules, dir);
+  }
+  return 0;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  process.exitCode = main(process.argv.slice(2));
+}

@@ -1,0 +1,68 @@
+// Naming for the lowering of one module: module-prefixed C names for
+// module-level declarations, unique names for locals (no C shadowing).
+
+import * as path from "node:path";
+import { ts } from "ts-morph";
+import type { Sema } from "../check/sema.ts";
+import type { Module } from "../load/project.ts";
+import { cident } from "./ctypes.ts";
+
+export class LowerContext {
+  private readonly locals = new Map<ts.Node, string>();
+  private readonly used = new Set<string>();
+
+  constructor(
+    readonly sema: Sema,
+    readonly module: Module,
+  ) {}
+
+  /** The TypeScript file as panics and #line name it. */
+  get file(): string {
+    return this.module.rel;
+  }
+
+  line(n: ts.Node): number {
+    const sf = n.getSourceFile();
+    return sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1;
+  }
+
+  moduleOfNode(n: ts.Node): Module {
+    const m = this.sema.moduleOf.get(n.getSourceFile());
+    if (!m) throw new Error(`no module for ${n.getSourceFile().fileName}`);
+    return m;
+  }
+
+  /** C name of a module-level function or variable: `<module>_<name>`. */
+  globalName(decl: ts.FunctionDeclaration | ts.VariableDeclaration): string {
+    const m = this.moduleOfNode(decl);
+    return `${m.name}_${(decl.name as ts.Identifier).text}`;
+  }
+
+  methodName(decl: ts.MethodDeclaration): string {
+    const cls = decl.parent as ts.ClassDeclaration;
+    return `${cls.name!.text}_${(decl.name as ts.Identifier).text}`;
+  }
+
+  beginFunction(): void {
+    this.locals.clear();
+    this.used.clear();
+    this.used.add("self");
+  }
+
+  /** A fresh C name for a local or parameter, unique within the function. */
+  declareLocal(decl: ts.Node, name: string): string {
+    let c = cident(name);
+    for (let i = 2; this.used.has(c); i++) c = `${cident(name)}_${i}`;
+    this.used.add(c);
+    this.locals.set(decl, c);
+    return c;
+  }
+
+  localName(decl: ts.Node): string | undefined {
+    return this.locals.get(decl);
+  }
+
+  static moduleName(rel: string): string {
+    return path.basename(rel, ".ts");
+  }
+}

@@ -1,0 +1,134 @@
+// Phase 3, lower: one checked TypeScript module to one C module description.
+
+import { ts } from "ts-morph";
+import type { Sema } from "../check/sema.ts";
+import type { DType } from "../check/types.ts";
+import type { Module } from "../load/project.ts";
+import type { CFunction, CGlobal, CModule, CStruct } from "./cir.ts";
+import { LowerContext } from "./context.ts";
+import { cdecl, cliteral, cstring } from "./ctypes.ts";
+import { fieldName, lowerConstant } from "./expressions.ts";
+import { lowerBlock } from "./statements.ts";
+
+function exported(n: ts.Node): boolean {
+  return !!(ts.canHaveModifiers(n) && ts.getModifiers(n)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword));
+}
+
+export function lowerModule(sema: Sema, m: Module): CModule {
+  const cx = new LowerContext(sema, m);
+  const out: CModule = {
+    name: m.name,
+    source: m.rel,
+    includes: [],
+    structs: [],
+    enums: [],
+    globals: [],
+    functions: [],
+  };
+  for (const st of m.sf.statements) {
+    if (ts.isImportDeclaration(st)) {
+      const sym = sema.checker.getSymbolAtLocation(st.moduleSpecifier);
+      const sf = sym?.valueDeclaration;
+      const target = sf && ts.isSourceFile(sf) ? sema.moduleOf.get(sf) : undefined;
+      if (target && !out.includes.includes(target.name)) out.includes.push(target.name);
+    } else if (ts.isClassDeclaration(st)) {
+      lowerClass(cx, st, out);
+    } else if (ts.isEnumDeclaration(st)) {
+      const info = sema.enums.get(st)!;
+      out.enums.push({
+        line: cx.line(st),
+        members: info.members.map((mem) => ({
+          name: `${info.name}_${mem.name}`,
+          value: cliteral(mem.value, { k: "int", name: "u32", bits: 32, signed: false }),
+        })),
+      });
+    } else if (ts.isFunctionDeclaration(st) && st.body) {
+      out.functions.push(lowerFunction(cx, st, cx.globalName(st), [], exported(st)));
+    } else if (ts.isVariableStatement(st)) {
+      for (const d of st.declarationList.declarations) out.globals.push(lowerGlobal(cx, d, exported(st)));
+    }
+  }
+  return out;
+}
+
+function lowerClass(cx: LowerContext, c: ts.ClassDeclaration, out: CModule): void {
+  const info = cx.sema.structs.get(c)!;
+  const s: CStruct = {
+    name: info.name,
+    line: cx.line(c),
+    fields: info.fields.map((f) => cdecl(f.type, fieldName(f.name))),
+    attributes: [],
+    asserts: [],
+  };
+  if (info.packed) s.attributes.push("packed");
+  if (info.align) s.attributes.push(`aligned(${info.align})`);
+  if (info.size !== undefined)
+    s.asserts.push(`_Static_assert(sizeof(${info.name}) == ${info.size}, "${info.name}: documented size is ${info.size}");`);
+  for (const o of info.offsets) {
+    const f = fieldName(o.field);
+    s.asserts.push(
+      `_Static_assert(offsetof(${info.name}, ${f}) == 0x${o.offset.toString(16)}, "${info.name}.${o.field}: documented offset is 0x${o.offset.toString(16)}");`,
+    );
+  }
+  out.structs.push(s);
+  const self: DType = { k: "struct", name: info.name, decl: c, nullable: false };
+  for (const mem of c.members) {
+    if (!ts.isMethodDeclaration(mem) || !mem.body) continue;
+    const isStatic = !!mem.modifiers?.some((x) => x.kind === ts.SyntaxKind.StaticKeyword);
+    const selfParam = isStatic ? [] : [cdecl(self, "self")];
+    out.functions.push(lowerFunction(cx, mem, cx.methodName(mem), selfParam, exported(c)));
+  }
+}
+
+function lowerFunction(
+  cx: LowerContext,
+  f: ts.FunctionDeclaration | ts.MethodDeclaration,
+  name: string,
+  leading: string[],
+  isExported: boolean,
+): CFunction {
+  const ft = cx.sema.declTypes.get(f);
+  if (ft?.k !== "fn") throw new Error(`function ${name} has no signature`);
+  cx.beginFunction();
+  const params = [
+    ...leading,
+    ...f.parameters.map((p, i) => cdecl(ft.params[i], cx.declareLocal(p, (p.name as ts.Identifier).text))),
+  ];
+  const proto = cdecl(ft.ret, `${name}(${params.length ? params.join(", ") : "void"})`);
+  return {
+    line: cx.line(f),
+    exported: isExported,
+    proto,
+    noreturn: ft.ret.k === "never",
+    body: lowerBlock(cx, f.body!.statements),
+  };
+}
+
+function lowerGlobal(cx: LowerContext, d: ts.VariableDeclaration, isExported: boolean): CGlobal {
+  const t = cx.sema.declTypes.get(d)!;
+  const name = cx.globalName(d);
+  const line = cx.line(d);
+  const isConst = (d.parent.flags & ts.NodeFlags.Const) !== 0;
+  const init = d.initializer;
+  const value = cx.sema.globalConsts.get(d);
+  if (value !== undefined && t.k === "int") {
+    return { line, exported: isExported, macro: { name, value: `((${cdecl(t, "")})${lowerConstant(cx, init!, t)})` } };
+  }
+  if (isConst && t.k === "addr" && init) {
+    return { line, exported: isExported, macro: { name, value: lowerConstant(cx, init, t) } };
+  }
+  const g: CGlobal = { line, exported: isExported, decl: cdecl(t, name) };
+  if (t.k === "str" && init && ts.isStringLiteralLike(init)) {
+    g.decl = `const char *const ${name}`;
+    g.init = cstring(init.text);
+    return g;
+  }
+  if (t.k === "percpu") g.suffix = "KTS_PERCPU_SECTION";
+  if (init && (t.k === "atomic" || t.k === "percpu")) {
+    g.init = lowerConstant(cx, (init as ts.CallExpression).arguments[0], t.elem);
+  } else if (init && t.k !== "arr") {
+    g.init = lowerConstant(cx, init, t);
+  }
+  if (isConst && (t.k === "bool" || t.k === "addr")) g.constQualified = true;
+  return g;
+}

@@ -1,0 +1,93 @@
+// Pointers, fixed arrays, struct layout and shared-memory primitives.
+//
+// A class is a C struct and a class-typed value is a pointer to one (`Ec` is
+// `Ec *`). `Ptr<T>` is for everything else that lives at an address; it is an
+// opaque, invariant interface, so tsc rejects `p + 1`, `Ptr<u32>` where
+// `Ptr<u8>` is wanted, and any pointer/number mix. Reinterpreting takes a named
+// intrinsic that is easy to grep for.
+
+declare const ptrTag: unique symbol;
+interface Ptr<T> {
+  readonly [ptrTag]: (t: T) => T;
+  /** `*p` */
+  load(): T;
+  /** `*p = v` */
+  store(v: T): void;
+  /** `p[i]` */
+  get(i: usize): T;
+  /** `p[i] = v` */
+  set(i: usize, v: T): void;
+  /** `p + n`, scaled by the element size. */
+  add(n: usize): Ptr<T>;
+  /** A volatile read: never merged, reordered against other volatiles, or removed (MMIO). */
+  loadVolatile(): T;
+  /** A volatile write (MMIO). */
+  storeVolatile(v: T): void;
+}
+declare function ptrFromVirt<T>(va: Virt): Ptr<T>;
+declare function ptrToVirt(p: Ptr<any>): Virt;
+declare function ptrCast<U>(p: Ptr<any>): Ptr<U>;
+/** The address of element 0 of a fixed array. */
+declare function arrayPtr<T>(a: Arr<T, number>): Ptr<T>;
+
+/** A fixed-size array of N elements, stored in place (a struct field, a global or a local). */
+interface Arr<T, N extends number> {
+  readonly length: N;
+  [i: number]: T;
+}
+/** A zeroed fixed array, for locals and globals: `const buf = array<u8, 64>();` */
+declare function array<T, N extends number>(): Arr<T, N>;
+
+/** String literals only; the dialect has no dynamic strings. Lowered to `const char *`. */
+type str = string;
+/** A NUL-terminated byte buffer seen as a string. */
+declare function strFromBytes(a: Arr<u8, number>): str;
+
+declare const inlineTag: unique symbol;
+/**
+ * A struct field stored by value inside its parent (C embedding), instead of
+ * the default pointer. Reading the field gives a reference to the embedded
+ * struct; assigning to it is rejected.
+ */
+type Inline<T> = T & { readonly [inlineTag]?: true };
+
+/** Layout directives and documented sizes/offsets, turned into `_Static_assert`s. */
+interface LayoutSpec<T> {
+  packed?: true;
+  align?: 1 | 2 | 4 | 8 | 16 | 32 | 64 | 128 | 4096;
+  size?: number;
+  offsets?: { [K in keyof T]?: number };
+}
+declare function layout<T>(
+  cls: abstract new (...args: any[]) => T,
+  spec: LayoutSpec<T>,
+): void;
+declare function sizeof<T>(): usize;
+declare function alignof<T>(): usize;
+declare function offsetof<T>(field: keyof T & string): usize;
+
+/**
+ * A value that several CPUs read and write at once. Every operation is
+ * sequentially consistent; `add`, `sub`, `and`, `or` and `exchange` return the
+ * previous value.
+ */
+interface Atomic<T> {
+  load(): T;
+  store(v: T): void;
+  add(v: T): T;
+  sub(v: T): T;
+  and(v: T): T;
+  or(v: T): T;
+  exchange(v: T): T;
+  compareExchange(expected: T, desired: T): bool;
+}
+/** Top-level declaration of an atomic variable with its initial value. */
+declare function atomic<T>(init: T): Atomic<T>;
+
+/** A variable with one instance per CPU; each CPU sees its own. */
+interface PerCpu<T> {
+  get(): T;
+  set(v: T): void;
+}
+/** Top-level declaration of a per-CPU variable with its initial value. */
+declare function perCpu<T>(init: T): PerCpu<T>;

@@ -1,0 +1,57 @@
+// Diagnostics, logging and hardware intrinsics. Each intrinsic is one
+// instruction behind a `static inline` C function in runtime-c/kts.h.
+
+/** Stops the kernel with the TypeScript file and line when `cond` is false. */
+declare function assert(cond: bool, msg?: str): void;
+/** Stops the kernel with the TypeScript file and line. */
+declare function panic(msg: str): never;
+
+/**
+ * Prints one console line. The argument is a string literal or a template
+ * literal; each `${value}` is formatted from its type: unsigned and signed
+ * integers in decimal, addresses and pointers in hex, bool as true/false,
+ * `str` as text. `hex(v)` forces hexadecimal.
+ */
+declare function log(line: str): void;
+declare const fmtTag: unique symbol;
+interface Fmt {
+  readonly [fmtTag]: true;
+}
+/** Formats an integer in hex with a 0x prefix, inside a `log` template. */
+declare function hex(v: number): Fmt;
+
+// Port I/O
+declare function inb(port: u16): u8;
+declare function inw(port: u16): u16;
+declare function inl(port: u16): u32;
+declare function outb(port: u16, v: u8): void;
+declare function outw(port: u16, v: u16): void;
+declare function outl(port: u16, v: u32): void;
+
+// Model-specific registers, control registers, CPUID, TSC
+declare function rdmsr(msr: u32): u64;
+declare function wrmsr(msr: u32, v: u64): void;
+declare function readCr0(): u64;
+declare function writeCr0(v: u64): void;
+declare function readCr2(): u64;
+declare function readCr3(): u64;
+declare function writeCr3(v: u64): void;
+declare function readCr4(): u64;
+declare function writeCr4(v: u64): void;
+/** CPUID leaf/subleaf into out[0..3] = EAX, EBX, ECX, EDX. */
+declare function cpuid(leaf: u32, subleaf: u32, out: Arr<u32, 4>): void;
+declare function rdtsc(): u64;
+
+// Processor control
+declare function hlt(): void;
+declare function pause(): void;
+declare function cli(): void;
+declare function sti(): void;
+declare function invlpg(va: Virt): void;
+
+// Ordering
+/** Compiler barrier: no memory access moves across it. */
+declare function barrier(): void;
+declare function mfence(): void;
+declare function lfence(): void;
+declare function sfence(): void;

@@ -1,0 +1,185 @@
+/*
+ * The C side of the dialect: the types every generated module uses, the
+ * checked integer operations of docs/dialect.md, logging and panic entry
+ * points, and one `static inline` function per hardware intrinsic.
+ *
+ * Freestanding C11 plus GCC/Clang builtins; no libc. Compiled both into the
+ * kernel and, with KTS_HOST defined, into host test programs.
+ */
+#ifndef KTS_H
+#define KTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef uint64_t phys_t;
+typedef uint64_t virt_t;
+
+/* Where per-CPU variables live; the SMP kernel reaches them through GS. */
+#define KTS_PERCPU_SECTION __attribute__((section(".percpu")))
+#define KTS_PERCPU(v) (v)
+
+/* ---- panics and logging (runtime-c/log.c) ---- */
+_Noreturn void kts_panic(const char *file, uint32_t line, const char *msg);
+void kts_panic_begin(void);
+_Noreturn void kts_panic_end(const char *file, uint32_t line);
+void kts_log_begin(void);
+void kts_log_end(void);
+void kts_log_str(const char *s);
+void kts_log_u64(uint64_t v);
+void kts_log_i64(int64_t v);
+void kts_log_hex(uint64_t v);
+void kts_log_bool(bool v);
+void kts_log_ptr(const void *p);
+
+/* `new T()`: zeroed storage for one object (runtime-c/alloc.c). */
+void *kts_new(size_t size, size_t align);
+
+/* ---- checked operations: defined results or a panic with file:line ---- */
+
+/* An array index, checked against the length. */
+static inline uintptr_t kts_index(uintptr_t i, uintptr_t len, const char *file, uint32_t line)
+{
+    if (i >= len)
+        kts_panic(file, line, "array index out of range");
+    return i;
+}
+
+/* Unsigned division and remainder: panic on a zero divisor. */
+#define KTS_UDIV(T, N)                                                                     \
+    static inline T kts_div_##N(T a, T b, const char *file, uint32_t line)                 \
+    {                                                                                      \
+        if (b == 0)                                                                        \
+            kts_panic(file, line, "division by zero");                                     \
+        return (T)(a / b);                                                                 \
+    }                                                                                      \
+    static inline T kts_rem_##N(T a, T b, const char *file, uint32_t line)                 \
+    {                                                                                      \
+        if (b == 0)                                                                        \
+            kts_panic(file, line, "remainder by zero");                                    \
+        return (T)(a % b);                                                                 \
+    }
+KTS_UDIV(uint8_t, u8)
+KTS_UDIV(uint16_t, u16)
+KTS_UDIV(uint32_t, u32)
+KTS_UDIV(uint64_t, u64)
+KTS_UDIV(uintptr_t, usize)
+
+/* Signed: panic on zero; MIN / -1 wraps to MIN and MIN % -1 is 0 (no trap). */
+#define KTS_SDIV(T, N, MIN)                                                                \
+    static inline T kts_div_##N(T a, T b, const char *file, uint32_t line)                 \
+    {                                                                                      \
+        if (b == 0)                                                                        \
+            kts_panic(file, line, "division by zero");                                     \
+        if (b == -1)                                                                       \
+            return (T)(0u - (uint64_t)a);                                                  \
+        return (T)(a / b);                                                                 \
+    }                                                                                      \
+    static inline T kts_rem_##N(T a, T b, const char *file, uint32_t line)                 \
+    {                                                                                      \
+        if (b == 0)                                                                        \
+            kts_panic(file, line, "remainder by zero");                                    \
+        if (b == -1)                                                                       \
+            return 0;                                                                      \
+        return (T)(a % b);                                                                 \
+    }
+KTS_SDIV(int8_t, i8, INT8_MIN)
+KTS_SDIV(int16_t, i16, INT16_MIN)
+KTS_SDIV(int32_t, i32, INT32_MIN)
+KTS_SDIV(int64_t, i64, INT64_MIN)
+KTS_SDIV(intptr_t, isize, INTPTR_MIN)
+
+/* ---- hardware intrinsics (kernel only) ---- */
+#ifndef KTS_HOST
+
+static inline uint8_t kts_inb(uint16_t port)
+{
+    uint8_t v;
+    __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+static inline uint16_t kts_inw(uint16_t port)
+{
+    uint16_t v;
+    __asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+static inline uint32_t kts_inl(uint16_t port)
+{
+    uint32_t v;
+    __asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+static inline void kts_outb(uint16_t port, uint8_t v)
+{
+    __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+static inline void kts_outw(uint16_t port, uint16_t v)
+{
+    __asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port));
+}
+static inline void kts_outl(uint16_t port, uint32_t v)
+{
+    __asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline uint64_t kts_rdmsr(uint32_t msr)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+    return ((uint64_t)hi << 32) | lo;
+}
+static inline void kts_wrmsr(uint32_t msr, uint64_t v)
+{
+    __asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)) : "memory");
+}
+
+#define KTS_CR(n)                                                                          \
+    static inline uint64_t kts_read_cr##n(void)                                            \
+    {                                                                                      \
+        uint64_t v;                                                                        \
+        __asm__ volatile("mov %%cr" #n ", %0" : "=r"(v));                                  \
+        return v;                                                                          \
+    }
+KTS_CR(0)
+KTS_CR(2)
+KTS_CR(3)
+KTS_CR(4)
+#define KTS_WCR(n)                                                                         \
+    static inline void kts_write_cr##n(uint64_t v)                                         \
+    {                                                                                      \
+        __asm__ volatile("mov %0, %%cr" #n : : "r"(v) : "memory");                         \
+    }
+KTS_WCR(0)
+KTS_WCR(3)
+KTS_WCR(4)
+
+static inline void kts_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t out[4])
+{
+    __asm__ volatile("cpuid"
+                     : "=a"(out[0]), "=b"(out[1]), "=c"(out[2]), "=d"(out[3])
+                     : "a"(leaf), "c"(subleaf));
+}
+
+static inline uint64_t kts_rdtsc(void)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void kts_hlt(void) { __asm__ volatile("hlt" ::: "memory"); }
+static inline void kts_pause(void) { __asm__ volatile("pause"); }
+static inline void kts_cli(void) { __asm__ volatile("cli" ::: "memory"); }
+static inline void kts_sti(void) { __asm__ volatile("sti" ::: "memory"); }
+static inline void kts_invlpg(virt_t va) { __asm__ volatile("invlpg (%0)" : : "r"(va) : "memory"); }
+static inline void kts_mfence(void) { __asm__ volatile("mfence" ::: "memory"); }
+static inline void kts_lfence(void) { __asm__ volatile("lfence" ::: "memory"); }
+static inline void kts_sfence(void) { __asm__ volatile("sfence" ::: "memory"); }
+
+#endif /* !KTS_HOST */
+
+static inline void kts_barrier(void) { __asm__ volatile("" ::: "memory"); }
+
+#endif /* KTS_H */
