@@ -295,6 +295,11 @@ export function isJsGlobal(name: string): boolean {
 }
 
 function typeIdentifier(sema: Sema, id: ts.Identifier): DType | undefined {
+  return typeNamed(sema, id, id);
+}
+
+/** A name (`x`, or `mod.x` through a namespace import); `node` is what the reference is recorded on. */
+function typeNamed(sema: Sema, node: ts.Expression, id: ts.Identifier): DType | undefined {
   const decl = sema.resolve(id);
   if (!decl) {
     if (isJsGlobal(id.text))
@@ -306,11 +311,11 @@ function typeIdentifier(sema: Sema, id: ts.Identifier): DType | undefined {
     return undefined;
   }
   if (ts.isVariableDeclaration(decl) || ts.isParameter(decl)) {
-    sema.refs.set(id, { k: "var", decl });
+    sema.refs.set(node, { k: "var", decl });
     return declType(sema, decl);
   }
   if (ts.isFunctionDeclaration(decl)) {
-    sema.refs.set(id, { k: "fn", decl });
+    sema.refs.set(node, { k: "fn", decl });
     return declType(sema, decl);
   }
   sema.diags.at(id, "KTS1307", `'${id.text}' is not a value`);
@@ -327,6 +332,7 @@ function typeProperty(sema: Sema, e: ts.PropertyAccessExpression): DType | undef
   // u32.MAX, Enum.MEMBER
   if (ts.isIdentifier(e.expression)) {
     const target = sema.resolve(e.expression);
+    if (target && ts.isSourceFile(target)) return typeNamed(sema, e, e.name);
     if (target && sema.isPreludeNode(target) && isIntName(e.expression.text)) {
       const t = intType(e.expression.text);
       const value = name === "MAX" ? maxOf(t) : minOf(t);
@@ -568,7 +574,7 @@ function typeBinary(
     if ((lt.k === "int" || lt.k === "lit") && (rt.k === "int" || rt.k === "lit")) {
       const t = unifyInts(sema, e, lt, rt, expected);
       if (t?.k === "int" && (op === K.SlashToken || op === K.PercentToken)) {
-        const v = sema.constValues.get(e.right);
+        const v = foldTyped(sema, e.right);
         if (v === 0n) d.at(e.right, "KTS1208", "division by constant zero");
         else if (v !== undefined && !(t.signed && v === -1n)) sema.safeRhs.add(e);
       }

@@ -121,6 +121,21 @@ export function checkIntrinsicCall(
       checkArgs(sema, e, [{ k: "addr", name: "Virt" }]);
       return t && { k: "ptr", elem: t, nullable: false };
     }
+    case "structAt": {
+      const t = typeArg(sema, e, 0);
+      checkArgs(sema, e, [{ k: "addr", name: "Virt" }]);
+      if (t && t.k !== "struct") {
+        d.at(e, "KTS1316", "structAt<T>() takes a struct class");
+        return undefined;
+      }
+      return t;
+    }
+    case "structAddress": {
+      const st = checkValue(sema, arg0);
+      if (st && st.k !== "struct" && st.k !== "inline")
+        d.at(arg0, "KTS1316", `structAddress() takes a struct, not '${show(st)}'`);
+      return { k: "addr", name: "Virt" };
+    }
     case "ptrCast": {
       const t = typeArg(sema, e, 0);
       const pt = checkValue(sema, arg0);

@@ -132,6 +132,16 @@ export function dtypeOf(sema: Sema, t: ts.Type, at: ts.Node): DType | undefined 
   return undefined;
 }
 
+/** `Arr<T, number>`: a parameter that takes a fixed array of any length. */
+function isAnyLength(n: ts.Node): boolean {
+  const p = n.parent;
+  return (
+    ts.isTypeReferenceNode(p) &&
+    p.typeName.getText() === "Arr" &&
+    p.typeArguments?.[1] === n
+  );
+}
+
 /** The dialect type written in a type annotation. */
 export function dtypeOfNode(sema: Sema, node: ts.TypeNode): DType | undefined {
   // Report `number` and `any` where they are written, even when nested.
@@ -140,7 +150,7 @@ export function dtypeOfNode(sema: Sema, node: ts.TypeNode): DType | undefined {
     if (n.kind === ts.SyntaxKind.AnyKeyword || n.kind === ts.SyntaxKind.UnknownKeyword) {
       sema.diags.at(n, "KTS1102", "`any` and `unknown` are not part of the dialect");
       bad = true;
-    } else if (n.kind === ts.SyntaxKind.NumberKeyword) {
+    } else if (n.kind === ts.SyntaxKind.NumberKeyword && !isAnyLength(n)) {
       sema.diags.at(
         n,
         "KTS1101",

@@ -93,9 +93,9 @@ export function lowerExpr(cx: LowerContext, e: ts.Expression): string {
   ice(e, `cannot lower ${K[e.kind]}`);
 }
 
-function lowerName(cx: LowerContext, id: ts.Identifier): string {
+function lowerName(cx: LowerContext, id: ts.Expression): string {
   const ref = cx.sema.refs.get(id);
-  if (!ref) ice(id, `unresolved name '${id.text}'`);
+  if (!ref) ice(id, `unresolved name '${id.getText()}'`);
   if (ref.k === "fn") return cx.globalName(ref.decl);
   if (ref.k === "var") {
     const local = cx.localName(ref.decl);
@@ -103,13 +103,14 @@ function lowerName(cx: LowerContext, id: ts.Identifier): string {
     if (ts.isVariableDeclaration(ref.decl)) return cx.globalName(ref.decl);
   }
   if (ref.k === "const") return ref.name ?? cliteral(ref.value, ref.type);
-  ice(id, `cannot lower name '${id.text}'`);
+  ice(id, `cannot lower name '${id.getText()}'`);
 }
 
 /** An lvalue or value for a field; embedded structs read as their address. */
 function lowerProperty(cx: LowerContext, e: ts.PropertyAccessExpression): string {
   const ref = cx.sema.refs.get(e);
   if (ref?.k === "const") return ref.name ?? cliteral(ref.value, ref.type);
+  if (ref?.k === "var" || ref?.k === "fn") return lowerName(cx, e); // `mod.x` via a namespace import
   if (ref?.k !== "field") ice(e, "property without a field");
   const base = lowerObject(cx, e.expression);
   const field = `${base}->${fieldName(e.name.text)}`;
@@ -364,6 +365,9 @@ function lowerIntrinsic(cx: LowerContext, e: ts.CallExpression, name: string): s
       const t = typeOf(cx, e);
       return `((${ctype(t)})(uintptr_t)${lowerExpr(cx, a[0])})`;
     }
+    case "structAt":
+      return `((${ctype(typeOf(cx, e))})(uintptr_t)${lowerExpr(cx, a[0])})`;
+    case "structAddress":
     case "ptrToVirt":
       return `((virt_t)(uintptr_t)${lowerExpr(cx, a[0])})`;
     case "ptrCast":

@@ -27,6 +27,10 @@ interface Ptr<T> {
 declare function ptrFromVirt<T>(va: Virt): Ptr<T>;
 declare function ptrToVirt(p: Ptr<any>): Virt;
 declare function ptrCast<U>(p: Ptr<any>): Ptr<U>;
+/** The struct stored at a virtual address (a hardware or firmware structure). */
+declare function structAt<T>(va: Virt): T;
+/** The address of a struct. */
+declare function structAddress(s: object): Virt;
 /** The address of element 0 of a fixed array. */
 declare function arrayPtr<T>(a: Arr<T, number>): Ptr<T>;
 

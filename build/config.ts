@@ -1,0 +1,59 @@
+// Toolchain settings, validated with zod so a typo in an override is an
+// error message, not a mysterious compiler failure.
+
+import { z } from "zod";
+
+export const Toolchain = z.object({
+  /** C compiler: gcc or clang (both are tested). */
+  cc: z.enum(["gcc", "clang"]),
+  ld: z.string().min(1),
+  cpp: z.string().min(1),
+  /** Flags for every kernel C file. Warnings are errors; none may be removed. */
+  cflags: z.array(z.string()),
+  ldflags: z.array(z.string()),
+  /** Where build outputs go (one directory per compiler keeps gcc and clang builds apart). */
+  outDir: z.string().min(1),
+});
+export type Toolchain = z.infer<typeof Toolchain>;
+
+/** The warning set the issue fixes (-Wall ... -Werror) plus more; never fewer. */
+export const requiredWarnings = [
+  "-Wall",
+  "-Wextra",
+  "-Wconversion",
+  "-Wsign-conversion",
+  "-Wshadow",
+  "-Werror",
+];
+
+const kernelCflags = [
+  "-std=c11",
+  "-ffreestanding",
+  "-nostdlib",
+  "-mno-red-zone",
+  "-mcmodel=kernel",
+  "-fno-pic",
+  "-fno-pie",
+  "-mgeneral-regs-only",
+  "-fno-stack-protector",
+  "-fno-asynchronous-unwind-tables",
+  "-O2",
+  "-g",
+  ...requiredWarnings,
+  "-Wcast-qual",
+  "-Wpointer-arith",
+  "-Wstrict-prototypes",
+  "-Wmissing-prototypes",
+  "-Wundef",
+];
+
+export function toolchain(cc: "gcc" | "clang", outDir?: string): Toolchain {
+  return Toolchain.parse({
+    cc,
+    ld: "ld",
+    cpp: "cpp",
+    cflags: kernelCflags,
+    ldflags: ["-nostdlib", "-static", "-z", "max-page-size=0x1000", "--orphan-handling=error"],
+    outDir: outDir ?? (cc === "gcc" ? "out" : "out/clang"),
+  });
+}

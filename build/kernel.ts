@@ -1,0 +1,175 @@
+// Builds the hypervisor: TypeScript -> C (ktsc, incremental per module),
+// C and assembly -> objects (incremental per file), link -> out/hypervisor.elf.
+
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { execa } from "execa";
+import { compile, writeModules } from "../compiler/index.ts";
+import { formatDiagnostic } from "../compiler/diagnostics.ts";
+import { type Toolchain, toolchain } from "./config.ts";
+import { ensureTools } from "./tools.ts";
+
+export class BuildError extends Error {}
+
+export interface BuildOptions {
+  cc?: "gcc" | "clang";
+  outDir?: string;
+  /** Progress lines on stderr (default: when stderr is a terminal). */
+  progress?: boolean;
+}
+
+export interface BuildResult {
+  elf: string;
+  modules: number;
+  /** Modules lowered again this time (the rest came from the cache). */
+  lowered: number;
+  objectsCompiled: number;
+  tsLines: number;
+  cLines: number;
+  textBytes: number;
+  seconds: number;
+}
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
+const rel = (p: string) => path.relative(root, p);
+
+class Progress {
+  constructor(private readonly on: boolean) {}
+  step(text: string): void {
+    if (this.on) process.stderr.write(`\r\x1b[K${text}`);
+  }
+  done(): void {
+    if (this.on) process.stderr.write("\r\x1b[K");
+  }
+}
+
+/** Whether obj is older than its command line or any dependency recorded in its .d file. */
+function stale(obj: string, cmdHash: string): boolean {
+  const cmdFile = `${obj}.cmd`;
+  if (!fs.existsSync(obj) || !fs.existsSync(cmdFile)) return true;
+  if (fs.readFileSync(cmdFile, "utf8") !== cmdHash) return true;
+  const depFile = obj.replace(/\.o$/, ".d");
+  if (!fs.existsSync(depFile)) return true;
+  const objTime = fs.statSync(obj).mtimeMs;
+  const deps = fs
+    .readFileSync(depFile, "utf8")
+    .replace(/\\\n/g, " ")
+    .split(/\s+/)
+    .filter((d) => d && !d.endsWith(":"));
+  return deps.some((d) => !fs.existsSync(d) || fs.statSync(d).mtimeMs > objTime);
+}
+
+async function runPool<T>(items: T[], limit: number, fn: (t: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await fn(items[next++]);
+  });
+  await Promise.all(workers);
+}
+
+async function textSize(elf: string): Promise<number> {
+  const { stdout } = await execa("size", ["-A", elf]);
+  const m = /^\.text\s+(\d+)/m.exec(stdout);
+  return m ? Number(m[1]) : 0;
+}
+
+export async function buildKernel(opts: BuildOptions = {}): Promise<BuildResult> {
+  const start = performance.now();
+  const tc: Toolchain = toolchain(opts.cc ?? "gcc", opts.outDir);
+  const progress = new Progress(opts.progress ?? !!process.stderr.isTTY);
+  ensureTools([tc.cc, tc.ld, tc.cpp, "size"]);
+  const out = path.resolve(root, tc.outDir);
+  const cDir = path.join(out, "c", "kernel-ts");
+  const objDir = path.join(out, "obj");
+  fs.mkdirSync(objDir, { recursive: true });
+
+  progress.step("ktsc kernel-ts");
+  const result = compile({
+    project: path.join(root, "kernel-ts"),
+    displayRoot: root,
+    cacheDir: path.join(out, "cache"),
+  });
+  if (result.internalError) {
+    progress.done();
+    throw new BuildError(`ktsc: internal compiler error: ${result.internalError.message}`);
+  }
+  if (result.diagnostics.length) {
+    progress.done();
+    throw new BuildError(result.diagnostics.map(formatDiagnostic).join("\n"));
+  }
+  writeModules(result.modules, cDir);
+  // Drop C files of modules that no longer exist, so they are not linked.
+  const live = new Set(result.modules.flatMap((m) => [`${m.name}.c`, `${m.name}.h`]));
+  for (const f of fs.readdirSync(cDir)) if (!live.has(f)) fs.rmSync(path.join(cDir, f));
+
+  const sources = [
+    ...result.modules.map((m) => path.join(cDir, `${m.name}.c`)),
+    path.join(root, "runtime-c", "log.c"),
+    path.join(root, "runtime-c", "kernel.c"),
+    path.join(root, "arch", "x86_64", "multiboot.S"),
+    path.join(root, "arch", "x86_64", "start.S"),
+  ];
+  const includes = ["-I", path.join(root, "runtime-c"), "-I", cDir, "-I", path.join(root, "arch", "x86_64")];
+  const objects: string[] = [];
+  const jobs: { src: string; obj: string; args: string[] }[] = [];
+  for (const src of sources) {
+    const base = path.basename(src).replace(/\.(c|S)$/, "");
+    const prefix = src.startsWith(cDir) ? "kts_" : "";
+    const obj = path.join(objDir, `${prefix}${base}.o`);
+    const flags = src.endsWith(".S") ? ["-D__ASSEMBLY__", "-Wa,--fatal-warnings"] : tc.cflags;
+    const args = [...flags, ...includes, "-MMD", "-MF", obj.replace(/\.o$/, ".d"), "-c", src, "-o", obj];
+    objects.push(obj);
+    const cmdHash = createHash("sha256").update(tc.cc).update(args.join("\0")).digest("hex");
+    if (stale(obj, cmdHash)) jobs.push({ src, obj, args: [...args, cmdHash] });
+  }
+  let done = 0;
+  await runPool(jobs, os.cpus().length, async (j) => {
+    const hash = j.args.pop()!;
+    progress.step(`[${++done}/${jobs.length}] ${tc.cc} ${rel(j.src)}`);
+    const r = await execa(tc.cc, j.args, { cwd: root, reject: false, all: true });
+    if (r.exitCode !== 0) {
+      progress.done();
+      throw new BuildError(`${tc.cc} failed on ${rel(j.src)}:\n${r.all}`);
+    }
+    fs.writeFileSync(`${j.obj}.cmd`, hash);
+  });
+
+  const elf = path.join(out, "hypervisor.elf");
+  const script = path.join(out, "linker.ld");
+  const scriptSrc = path.join(root, "arch", "x86_64", "linker.ld.S");
+  const needLink =
+    jobs.length > 0 ||
+    !fs.existsSync(elf) ||
+    [scriptSrc, path.join(root, "arch", "x86_64", "memory.h")].some((f) => fs.statSync(f).mtimeMs > fs.statSync(elf).mtimeMs);
+  if (needLink) {
+    progress.step(`ld ${rel(elf)}`);
+    await execa(tc.cpp, ["-P", "-undef", "-I", path.join(root, "arch", "x86_64"), scriptSrc, "-o", script]);
+    const r = await execa(tc.ld, [...tc.ldflags, "-T", script, "-o", elf, ...objects], { reject: false, all: true });
+    if (r.exitCode !== 0) {
+      progress.done();
+      throw new BuildError(`ld failed:\n${r.all}`);
+    }
+  }
+  progress.done();
+  const countLines = (s: string) => s.split("\n").length - 1;
+  return {
+    elf,
+    modules: result.modules.length,
+    lowered: result.modules.filter((m) => !m.cached).length,
+    objectsCompiled: jobs.length,
+    tsLines: result.modules.reduce((n, m) => n + m.tsLines, 0),
+    cLines: result.modules.reduce((n, m) => n + countLines(m.header) + countLines(m.source), 0),
+    textBytes: await textSize(elf),
+    seconds: (performance.now() - start) / 1000,
+  };
+}
+
+export function summary(r: BuildResult): string {
+  return (
+    `built ${rel(r.elf)}: ${r.modules} modules (${r.lowered} lowered), ${r.tsLines} TS lines -> ` +
+    `${r.cLines} C lines, ${r.objectsCompiled} objects compiled, .text ${r.textBytes} bytes, ` +
+    `${r.seconds.toFixed(2)} s`
+  );
+}

@@ -1,0 +1,22 @@
+// `npm run build [-- --cc clang]`: builds out/hypervisor.elf and prints one summary line.
+
+import { BuildError, buildKernel, summary } from "./kernel.ts";
+import { MissingTools } from "./tools.ts";
+
+const args = process.argv.slice(2);
+const ccIndex = args.indexOf("--cc");
+const cc = ccIndex >= 0 ? args[ccIndex + 1] : "gcc";
+if (cc !== "gcc" && cc !== "clang") {
+  process.stderr.write(`build: --cc takes gcc or clang, not '${cc}'\n`);
+  process.exit(64);
+}
+try {
+  const r = await buildKernel({ cc });
+  process.stdout.write(summary(r) + "\n");
+} catch (e) {
+  if (e instanceof BuildError || e instanceof MissingTools) {
+    process.stderr.write(`${e.message}\n`);
+    process.exit(1);
+  }
+  throw e;
+}

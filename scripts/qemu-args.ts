@@ -1,0 +1,37 @@
+// The QEMU command line every runner and boot test shares, and the meaning
+// of QEMU's exit status with the isa-debug-exit device.
+
+/** What the kernel writes to the debug-exit port (kernel-ts/power.ts). */
+export const EXIT_SUCCESS = 0x10;
+export const EXIT_PANIC = 0x11;
+
+export function qemuArgs(kernel: string, extra: string[] = []): string[] {
+  const machine = extra.includes("-M") || extra.includes("-machine") ? [] : ["-M", "q35"];
+  return [
+    ...machine,
+    "-accel",
+    "tcg",
+    "-display",
+    "none",
+    "-serial",
+    "stdio",
+    "-no-reboot",
+    "-device",
+    "isa-debug-exit,iobase=0xf4,iosize=0x04",
+    "-kernel",
+    kernel,
+    ...extra,
+  ];
+}
+
+/**
+ * QEMU exits with (V << 1) | 1 when the kernel writes V to the debug-exit
+ * port; 1 alone is QEMU's own failure (bad option, refused image).
+ */
+export function qemuStatus(code: number): { ok: boolean; code: number; reason: string } {
+  if (code === (EXIT_SUCCESS << 1) + 1) return { ok: true, code: 0, reason: "kernel reported success" };
+  if (code === (EXIT_PANIC << 1) + 1) return { ok: false, code: 3, reason: "kernel panicked" };
+  if (code === 1) return { ok: false, code: 1, reason: "QEMU failed (see its message above)" };
+  if (code === 0) return { ok: false, code: 2, reason: "the machine powered off without a status" };
+  return { ok: false, code: 2, reason: `unexpected exit status ${code}` };
+}

@@ -1,0 +1,28 @@
+// `npm run qemu [-- extra qemu args]`: builds the hypervisor and boots it on
+// QEMU q35 with the serial console on this terminal. Returns when the kernel
+// asks QEMU to exit: status 0 for success, the kernel's code otherwise.
+
+import { execa } from "execa";
+import { BuildError, buildKernel, summary } from "../build/kernel.ts";
+import { ensureTools, MissingTools } from "../build/tools.ts";
+import { qemuArgs, qemuStatus } from "./qemu-args.ts";
+
+try {
+  ensureTools(["qemu-system-x86_64"]);
+  const r = await buildKernel();
+  process.stderr.write(summary(r) + "\n");
+  const q = await execa("qemu-system-x86_64", qemuArgs(r.elf, process.argv.slice(2)), {
+    stdio: "inherit",
+    reject: false,
+  });
+  const status = qemuStatus(q.exitCode ?? 1);
+  if (status.ok) process.exit(0);
+  process.stderr.write(`qemu: ${status.reason}\n`);
+  process.exit(status.code);
+} catch (e) {
+  if (e instanceof BuildError || e instanceof MissingTools) {
+    process.stderr.write(`${e.message}\n`);
+    process.exit(1);
+  }
+  throw e;
+}

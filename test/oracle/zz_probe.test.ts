@@ -1,0 +1,3 @@
+import t from "tap";
+import { compile } from "../../compiler/index.ts";
+t.ok(typeof compile === "function");
