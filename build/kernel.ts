@@ -35,7 +35,7 @@ export interface BuildResult {
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 const rel = (p: string) => path.relative(root, p);
 
-class Progress {
+export class Progress {
   constructor(private readonly on: boolean) {}
   step(text: string): void {
     if (this.on) process.stderr.write(`\r\x1b[K${text}`);
@@ -69,10 +69,62 @@ async function runPool<T>(items: T[], limit: number, fn: (t: T) => Promise<void>
   await Promise.all(workers);
 }
 
+/** Bytes of code: the sizes of all function symbols (the .text section itself is page-padded). */
 async function textSize(elf: string): Promise<number> {
-  const { stdout } = await execa("size", ["-A", elf]);
-  const m = /^\.text\s+(\d+)/m.exec(stdout);
-  return m ? Number(m[1]) : 0;
+  const { stdout } = await execa("nm", ["-S", "--defined-only", elf]);
+  let total = 0;
+  for (const line of stdout.split("\n")) {
+    const [, size, type] = line.split(/\s+/);
+    if (type === "t" || type === "T") total += parseInt(size, 16);
+  }
+  return total;
+}
+
+/**
+ * Compiles C and assembly sources to objects in objDir, in parallel, skipping
+ * every object whose command line and dependencies are unchanged.
+ */
+export async function compileObjects(
+  tc: Toolchain,
+  sources: string[],
+  includeDirs: string[],
+  objDir: string,
+  progress: Progress,
+  prefixOf: (src: string) => string = () => "",
+): Promise<{ objects: string[]; compiled: number }> {
+  const includes = includeDirs.flatMap((d) => ["-I", d]);
+  const objects: string[] = [];
+  const jobs: { src: string; obj: string; args: string[]; hash: string }[] = [];
+  for (const src of sources) {
+    const base = path.basename(src).replace(/\.(c|S)$/, "");
+    const obj = path.join(objDir, `${prefixOf(src)}${base}.o`);
+    const flags = src.endsWith(".S") ? ["-D__ASSEMBLY__", "-Wa,--fatal-warnings"] : tc.cflags;
+    const args = [
+      ...flags,
+      ...includes,
+      "-MMD",
+      "-MF",
+      obj.replace(/\.o$/, ".d"),
+      "-c",
+      src,
+      "-o",
+      obj,
+    ];
+    objects.push(obj);
+    const hash = createHash("sha256").update(tc.cc).update(args.join("\0")).digest("hex");
+    if (stale(obj, hash)) jobs.push({ src, obj, args, hash });
+  }
+  let done = 0;
+  await runPool(jobs, os.cpus().length, async (j) => {
+    progress.step(`[${++done}/${jobs.length}] ${tc.cc} ${rel(j.src)}`);
+    const r = await execa(tc.cc, j.args, { cwd: root, reject: false, all: true });
+    if (r.exitCode !== 0) {
+      progress.done();
+      throw new BuildError(`${tc.cc} failed on ${rel(j.src)}:\n${r.all}`);
+    }
+    fs.writeFileSync(`${j.obj}.cmd`, j.hash);
+  });
+  return { objects, compiled: jobs.length };
 }
 
 export async function buildKernel(opts: BuildOptions = {}): Promise<BuildResult> {
@@ -111,42 +163,40 @@ export async function buildKernel(opts: BuildOptions = {}): Promise<BuildResult>
     path.join(root, "arch", "x86_64", "multiboot.S"),
     path.join(root, "arch", "x86_64", "start.S"),
   ];
-  const includes = ["-I", path.join(root, "runtime-c"), "-I", cDir, "-I", path.join(root, "arch", "x86_64")];
-  const objects: string[] = [];
-  const jobs: { src: string; obj: string; args: string[] }[] = [];
-  for (const src of sources) {
-    const base = path.basename(src).replace(/\.(c|S)$/, "");
-    const prefix = src.startsWith(cDir) ? "kts_" : "";
-    const obj = path.join(objDir, `${prefix}${base}.o`);
-    const flags = src.endsWith(".S") ? ["-D__ASSEMBLY__", "-Wa,--fatal-warnings"] : tc.cflags;
-    const args = [...flags, ...includes, "-MMD", "-MF", obj.replace(/\.o$/, ".d"), "-c", src, "-o", obj];
-    objects.push(obj);
-    const cmdHash = createHash("sha256").update(tc.cc).update(args.join("\0")).digest("hex");
-    if (stale(obj, cmdHash)) jobs.push({ src, obj, args: [...args, cmdHash] });
-  }
-  let done = 0;
-  await runPool(jobs, os.cpus().length, async (j) => {
-    const hash = j.args.pop()!;
-    progress.step(`[${++done}/${jobs.length}] ${tc.cc} ${rel(j.src)}`);
-    const r = await execa(tc.cc, j.args, { cwd: root, reject: false, all: true });
-    if (r.exitCode !== 0) {
-      progress.done();
-      throw new BuildError(`${tc.cc} failed on ${rel(j.src)}:\n${r.all}`);
-    }
-    fs.writeFileSync(`${j.obj}.cmd`, hash);
-  });
+  const includes = [path.join(root, "runtime-c"), cDir, path.join(root, "arch", "x86_64")];
+  const { objects, compiled } = await compileObjects(
+    tc,
+    sources,
+    includes,
+    objDir,
+    progress,
+    (src) => (src.startsWith(cDir) ? "kts_" : ""),
+  );
 
   const elf = path.join(out, "hypervisor.elf");
   const script = path.join(out, "linker.ld");
   const scriptSrc = path.join(root, "arch", "x86_64", "linker.ld.S");
   const needLink =
-    jobs.length > 0 ||
+    compiled > 0 ||
     !fs.existsSync(elf) ||
-    [scriptSrc, path.join(root, "arch", "x86_64", "memory.h")].some((f) => fs.statSync(f).mtimeMs > fs.statSync(elf).mtimeMs);
+    [scriptSrc, path.join(root, "arch", "x86_64", "memory.h")].some(
+      (f) => fs.statSync(f).mtimeMs > fs.statSync(elf).mtimeMs,
+    );
   if (needLink) {
     progress.step(`ld ${rel(elf)}`);
-    await execa(tc.cpp, ["-P", "-undef", "-I", path.join(root, "arch", "x86_64"), scriptSrc, "-o", script]);
-    const r = await execa(tc.ld, [...tc.ldflags, "-T", script, "-o", elf, ...objects], { reject: false, all: true });
+    await execa(tc.cpp, [
+      "-P",
+      "-undef",
+      "-I",
+      path.join(root, "arch", "x86_64"),
+      scriptSrc,
+      "-o",
+      script,
+    ]);
+    const r = await execa(tc.ld, [...tc.ldflags, "-T", script, "-o", elf, ...objects], {
+      reject: false,
+      all: true,
+    });
     if (r.exitCode !== 0) {
       progress.done();
       throw new BuildError(`ld failed:\n${r.all}`);
@@ -158,7 +208,7 @@ export async function buildKernel(opts: BuildOptions = {}): Promise<BuildResult>
     elf,
     modules: result.modules.length,
     lowered: result.modules.filter((m) => !m.cached).length,
-    objectsCompiled: jobs.length,
+    objectsCompiled: compiled,
     tsLines: result.modules.reduce((n, m) => n + m.tsLines, 0),
     cLines: result.modules.reduce((n, m) => n + countLines(m.header) + countLines(m.source), 0),
     textBytes: await textSize(elf),

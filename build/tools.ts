@@ -31,7 +31,9 @@ export function ensureTools(cmds: string[] = Object.keys(hostTools)): void {
   const pkgs = [...new Set(missing.map((c) => hostTools[c] ?? c))].sort();
   const line = `sudo apt-get install -y ${pkgs.join(" ")}`;
   if (process.getuid?.() !== 0) {
-    throw new MissingTools(`missing host tools: ${missing.join(", ")}\nInstall them with:\n  ${line}`);
+    throw new MissingTools(
+      `missing host tools: ${missing.join(", ")}\nInstall them with:\n  ${line}`,
+    );
   }
   process.stderr.write(`installing host tools: ${pkgs.join(" ")}\n`);
   execaSync("apt-get", ["update"], { stdio: "inherit" });

@@ -19,7 +19,9 @@ export function main(magic: u32, info: Phys): void {
   const memory = multiboot.usableMemory(magic, info);
   log(`NOVA microhypervisor (TypeScript dialect build)`);
   log(`CPU: ${cpu.vendor()} ${cpu.brand()}`);
-  log(`Memory: ${memory / MIB} MiB usable (multiboot v${magic === multiboot.MB2_MAGIC ? u32(2) : u32(1)})`);
+  log(
+    `Memory: ${memory / MIB} MiB usable (multiboot v${magic === multiboot.MB2_MAGIC ? u32(2) : u32(1)})`,
+  );
   log(`Boot complete`);
   power.exit(power.EXIT_SUCCESS);
 }

@@ -23,7 +23,10 @@ class Mb1Info {
   mmapLength: u32;
   mmapAddr: u32;
 }
-layout(Mb1Info, { size: 52, offsets: { flags: 0, cmdline: 16, modsCount: 20, mmapLength: 44, mmapAddr: 48 } });
+layout(Mb1Info, {
+  size: 52,
+  offsets: { flags: 0, cmdline: 16, modsCount: 20, mmapLength: 44, mmapAddr: 48 },
+});
 
 /** Multiboot v1 memory-map entry; `size` does not count itself. */
 class Mb1MmapEntry {
@@ -32,7 +35,11 @@ class Mb1MmapEntry {
   length: u64;
   type: u32;
 }
-layout(Mb1MmapEntry, { packed: true, size: 24, offsets: { size: 0, base: 4, length: 12, type: 20 } });
+layout(Mb1MmapEntry, {
+  packed: true,
+  size: 24,
+  offsets: { size: 0, base: 4, length: 12, type: 20 },
+});
 
 /** Multiboot v2 tag header; tags are 8-byte aligned. */
 class Mb2Tag {

@@ -29,7 +29,8 @@ export function qemuArgs(kernel: string, extra: string[] = []): string[] {
  * port; 1 alone is QEMU's own failure (bad option, refused image).
  */
 export function qemuStatus(code: number): { ok: boolean; code: number; reason: string } {
-  if (code === (EXIT_SUCCESS << 1) + 1) return { ok: true, code: 0, reason: "kernel reported success" };
+  if (code === (EXIT_SUCCESS << 1) + 1)
+    return { ok: true, code: 0, reason: "kernel reported success" };
   if (code === (EXIT_PANIC << 1) + 1) return { ok: false, code: 3, reason: "kernel panicked" };
   if (code === 1) return { ok: false, code: 1, reason: "QEMU failed (see its message above)" };
   if (code === 0) return { ok: false, code: 2, reason: "the machine powered off without a status" };

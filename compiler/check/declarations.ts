@@ -32,6 +32,9 @@ function computeDeclType(sema: Sema, decl: ts.Node): DType | undefined {
   }
   if (ts.isVariableDeclaration(decl)) return checkVariable(sema, decl);
   if (ts.isFunctionDeclaration(decl) || ts.isMethodDeclaration(decl)) {
+    // Reported as KTS1303; a Promise or Generator result has no dialect type.
+    const async = ts.getCombinedModifierFlags(decl) & ts.ModifierFlags.Async;
+    if (async || decl.asteriskToken) return undefined;
     const params: DType[] = [];
     for (const p of decl.parameters) {
       const pt = declType(sema, p);

@@ -318,6 +318,8 @@ function typeNamed(sema: Sema, node: ts.Expression, id: ts.Identifier): DType | 
     sema.refs.set(node, { k: "fn", decl });
     return declType(sema, decl);
   }
+  // A destructured name: the destructuring is reported where it is written (KTS1309).
+  if (ts.isBindingElement(decl)) return undefined;
   sema.diags.at(id, "KTS1307", `'${id.text}' is not a value`);
   return undefined;
 }

@@ -7,13 +7,16 @@ import { isJsGlobal } from "./expressions.ts";
 import { Sema } from "./sema.ts";
 import { checkModule, registerTypes } from "./statements.ts";
 
+/** tsc's "Cannot find name 'x'" and its variants that suggest a library or @types package. */
+const cannotFindName = new Set([2304, 2552, 2580, 2581, 2582, 2583, 2584, 2591, 2592, 2593]);
+
 function reportTsDiagnostics(sema: Sema, list: readonly ts.Diagnostic[], syntax: boolean): void {
   for (const diag of list) {
     if (!diag.file || diag.start === undefined) continue;
     if (sema.lp.isPrelude(diag.file)) continue;
     const text = ts.flattenDiagnosticMessageText(diag.messageText, " ");
     if (diag.category !== ts.DiagnosticCategory.Error) continue;
-    if (!syntax && (diag.code === 2304 || diag.code === 2552)) {
+    if (!syntax && cannotFindName.has(diag.code)) {
       const name = /'([^']+)'/.exec(text)?.[1];
       if (name && isJsGlobal(name)) {
         sema.diags.atPos(diag.file, diag.start, "KTS1312", `'${name}' is JavaScript runtime, not part of the dialect`);

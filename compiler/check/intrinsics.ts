@@ -198,12 +198,16 @@ export function checkIntrinsicInit(
     return undefined;
   }
   const elemDeclared =
-    declared && (declared.k === "atomic" || declared.k === "percpu") ? declared.elem : undefined;
+    declared && (declared.k === "atomic" || declared.k === "percpu")
+      ? declared.elem
+      : init.typeArguments?.length
+        ? typeArg(sema, init, 0)
+        : undefined;
   const arg = init.arguments[0];
   let elem = checkExpr(sema, arg, elemDeclared);
   if (elem?.k === "lit") {
     if (!elemDeclared) {
-      d.at(decl.name, "KTS1104", `'${decl.name.getText()}' needs a type annotation such as Atomic<u32>`);
+      d.at(decl.name, "KTS1104", `'${decl.name.getText()}' needs a type: ${name}<u32>(0) or a ${name === "atomic" ? "Atomic" : "PerCpu"}<u32> annotation`);
       return undefined;
     }
     elem = coerce(sema, arg, elem, elemDeclared);

@@ -1,5 +1,6 @@
 // What the check phase learns about a program, for the lowering phase to read.
 
+import * as path from "node:path";
 import { ts } from "ts-morph";
 import { DiagnosticSink } from "../diagnostics.ts";
 import type { LoadedProject, Module } from "../load/project.ts";
@@ -66,6 +67,19 @@ export class Sema {
     this.diags = new DiagnosticSink(lp.relPath);
     this.checker = lp.program.getTypeChecker();
     for (const m of lp.modules) this.moduleOf.set(m.sf, m);
+  }
+
+  /**
+   * Whether a module belongs to the project: a file named on the command line
+   * or in tsconfig.json, or one under the source root. A file outside both is
+   * in the program only because something imported it.
+   */
+  inProject(sf: ts.SourceFile): boolean {
+    const file = path.resolve(sf.fileName);
+    const roots = this.lp.program.getRootFileNames();
+    if (roots.some((r) => path.resolve(r) === file)) return true;
+    const rel = path.relative(this.lp.srcRoot, file);
+    return !path.isAbsolute(rel) && rel.split(path.sep)[0] !== "..";
   }
 
   isPreludeNode(n: ts.Node): boolean {

@@ -177,7 +177,7 @@ function checkImport(sema: Sema, imp: ts.ImportDeclaration): void {
   const sym = sema.checker.getSymbolAtLocation(spec);
   const target = sym?.valueDeclaration ?? sym?.declarations?.[0];
   const sf = target && ts.isSourceFile(target) ? target : undefined;
-  if (!spec.text.startsWith(".") || !sf || !sema.moduleOf.has(sf)) {
+  if (!spec.text.startsWith(".") || !sf || !sema.moduleOf.has(sf) || !sema.inProject(sf)) {
     d.at(spec, "KTS1003", `'${spec.text}' is not a module of this project: only relative imports of project files`);
     return;
   }
@@ -421,8 +421,11 @@ export function checkEffect(sema: Sema, e: ts.Expression): void {
       return;
     }
   }
+  const before = d.count;
   checkExpr(sema, e);
-  d.at(e, "KTS1306", "an expression statement must be a call, an assignment or an increment");
+  // An expression already reported (`await f();`, `a == b;`) gets no second error.
+  if (d.count === before)
+    d.at(e, "KTS1306", "an expression statement must be a call, an assignment or an increment");
 }
 
 /** `x op= y`: the result of `x op y` must have x's type (no hidden narrowing). */

@@ -40,6 +40,8 @@ export function dtypeOf(sema: Sema, t: ts.Type, at: ts.Node): DType | undefined 
   }
   const f = t.flags;
   if (f & ts.TypeFlags.Any || f & ts.TypeFlags.Unknown) {
+    // A name tsc could not resolve, already reported (KTS1002 or KTS1312).
+    if ((t as { intrinsicName?: string }).intrinsicName === "error") return undefined;
     sema.diags.at(at, "KTS1102", "`any` and `unknown` are not part of the dialect");
     return undefined;
   }
@@ -120,6 +122,9 @@ export function dtypeOf(sema: Sema, t: ts.Type, at: ts.Node): DType | undefined 
     return ret && { k: "fn", params, ret };
   }
   if (f & ts.TypeFlags.Null) return { k: "null" };
+  // A type parameter of a generic declaration, which is reported (KTS1105).
+  if (f & ts.TypeFlags.TypeParameter && sym?.declarations?.some(ts.isTypeParameterDeclaration))
+    return undefined;
   if (f & ts.TypeFlags.NumberLiteral) {
     sema.diags.at(at, "KTS1103", "literal types are not part of the dialect");
     return undefined;

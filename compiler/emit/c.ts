@@ -59,7 +59,13 @@ export function emitHeader(m: CModule): string {
   w.raw(`#include "kts.h"`);
   for (const s of m.structs) w.raw(`typedef struct ${s.name} ${s.name};`);
   for (const inc of m.includes) w.raw(`#include "${inc}.h"`);
-  for (const e of m.enums) for (const mem of e.members) w.at(e.line, `#define ${mem.name} ${mem.value}`);
+  for (const e of m.enums) {
+    e.members.forEach((mem, i) => {
+      const text = `#define ${mem.name} ${mem.value}`;
+      if (i === 0) w.at(e.line, text);
+      else w.raw(text);
+    });
+  }
   for (const s of m.structs) {
     const attrs = s.attributes.length ? ` __attribute__((${s.attributes.join(", ")}))` : "";
     w.at(s.line, `struct ${s.name} {`);

@@ -112,9 +112,20 @@ function lowerProperty(cx: LowerContext, e: ts.PropertyAccessExpression): string
   if (ref?.k === "const") return ref.name ?? cliteral(ref.value, ref.type);
   if (ref?.k === "var" || ref?.k === "fn") return lowerName(cx, e); // `mod.x` via a namespace import
   if (ref?.k !== "field") ice(e, "property without a field");
-  const base = lowerObject(cx, e.expression);
-  const field = `${base}->${fieldName(e.name.text)}`;
+  // A field of an embedded struct is reached with `.`, not through its address.
+  const inner = e.expression;
+  const viaInline = ts.isPropertyAccessExpression(inner) && typeOf(cx, inner).k === "inline";
+  const base = viaInline ? lowerFieldPath(cx, inner as ts.PropertyAccessExpression) : lowerObject(cx, inner);
+  const field = `${base}${viaInline ? "." : "->"}${fieldName(e.name.text)}`;
   return typeOf(cx, e).k === "inline" ? `(&${field})` : field;
+}
+
+/** `obj->a.b` for a chain of embedded fields, without taking an address. */
+function lowerFieldPath(cx: LowerContext, e: ts.PropertyAccessExpression): string {
+  const inner = e.expression;
+  const viaInline = ts.isPropertyAccessExpression(inner) && typeOf(cx, inner).k === "inline";
+  const base = viaInline ? lowerFieldPath(cx, inner as ts.PropertyAccessExpression) : lowerObject(cx, inner);
+  return `${base}${viaInline ? "." : "->"}${fieldName(e.name.text)}`;
 }
 
 export function fieldName(name: string): string {

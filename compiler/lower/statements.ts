@@ -136,7 +136,8 @@ function lowerStatement(cx: LowerContext, st: ts.Statement, out: CStmt[]): void 
         const label = ts.isCaseClause(c) ? `case ${lowerAs(cx, c.expression, t)}:` : "default:";
         inner.push({ k: "label", line: cx.line(c), code: label });
         // Each clause in braces so declarations in it are legal C.
-        if (c.statements.length) inner.push({ k: "block", line: cx.line(c), head: "", body: lowerBlock(cx, c.statements) });
+        if (c.statements.length)
+          inner.push({ k: "block", line: cx.line(c.statements[0]), head: "", body: lowerBlock(cx, c.statements) });
       }
       out.push({ k: "block", line: cx.line(s), head: `switch (${cond(lowerExpr(cx, s.expression))})`, body: inner });
       return;

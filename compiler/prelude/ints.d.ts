@@ -31,7 +31,7 @@ type i64 = number & {
     | "u32";
 };
 type isize = number & {
-  readonly [kts]?: "i8" | "i16" | "i32" | "isize" | "u8" | "u16";
+  readonly [kts]?: "i8" | "i16" | "i32" | "isize" | "u8" | "u16" | "u32";
 };
 type bool = boolean;
 

@@ -14,7 +14,15 @@ const root = path.resolve(import.meta.dirname, "../..");
 t.test("the flag set keeps every required warning", async (t) => {
   for (const cc of ["gcc", "clang"] as const) {
     const flags = toolchain(cc).cflags;
-    for (const w of [...requiredWarnings, "-std=c11", "-ffreestanding", "-nostdlib", "-mno-red-zone", "-mcmodel=kernel", "-fno-pic"])
+    for (const w of [
+      ...requiredWarnings,
+      "-std=c11",
+      "-ffreestanding",
+      "-nostdlib",
+      "-mno-red-zone",
+      "-mcmodel=kernel",
+      "-fno-pic",
+    ])
       t.ok(flags.includes(w), `${cc} builds with ${w}`);
   }
 });
@@ -43,7 +51,11 @@ t.test("emitted C is byte-identical across two builds", async (t) => {
     t.equal(a.modules[i].source, b.modules[i].source, `${a.modules[i].name}.c`);
     t.equal(a.modules[i].header, b.modules[i].header, `${a.modules[i].name}.h`);
   }
-  t.match(a.modules[0].source, /#line \d+ "kernel-ts\/[a-z_]+\.ts"/, "#line points into the TypeScript");
+  t.match(
+    a.modules[0].source,
+    /#line \d+ "kernel-ts\/[a-z_]+\.ts"/,
+    "#line points into the TypeScript",
+  );
 });
 
 t.test("incremental: an unchanged module is neither lowered nor compiled again", async (t) => {
@@ -67,8 +79,14 @@ t.test("incremental: an edit re-lowers the module and its importers only", async
   const opts = { files, srcRoot: src, displayRoot: work, cacheDir: path.join(work, "cache") };
   const cold = compile(opts);
   t.same(cold.diagnostics, []);
-  t.ok(cold.modules.every((m) => !m.cached), "cold: everything lowered");
-  t.ok(compile(opts).modules.every((m) => m.cached), "warm: everything from the cache");
+  t.ok(
+    cold.modules.every((m) => !m.cached),
+    "cold: everything lowered",
+  );
+  t.ok(
+    compile(opts).modules.every((m) => m.cached),
+    "warm: everything from the cache",
+  );
   fs.appendFileSync(path.join(src, "cpu.ts"), "\n// edited\n");
   const lowered = compile(opts)
     .modules.filter((m) => !m.cached)

@@ -12,7 +12,11 @@ export interface Boot {
   tail: string;
 }
 
-export async function boot(kernel: string, extra: string[] = [], timeoutMs = 120_000): Promise<Boot> {
+export async function boot(
+  kernel: string,
+  extra: string[] = [],
+  timeoutMs = 120_000,
+): Promise<Boot> {
   const r = await execa("qemu-system-x86_64", qemuArgs(kernel, extra), {
     reject: false,
     timeout: timeoutMs,

@@ -9,7 +9,10 @@ const root = path.resolve(import.meta.dirname, "../..");
 const tsc = path.join(root, "node_modules", ".bin", "tsc");
 
 async function tscErrors(project: string): Promise<string[]> {
-  const r = await execa(tsc, ["--noEmit", "--pretty", "false", "-p", project], { cwd: root, reject: false });
+  const r = await execa(tsc, ["--noEmit", "--pretty", "false", "-p", project], {
+    cwd: root,
+    reject: false,
+  });
   return r.stdout.split("\n").filter((l) => / error TS\d+:/.test(l));
 }
 
@@ -26,6 +29,9 @@ t.test("stock tsc rejects the three editor mistakes", async (t) => {
   t.equal(at("address-kinds.ts", 6).length, 1, "Phys where Virt is expected");
   t.match(at("address-kinds.ts", 6)[0], /'Phys' is not assignable to parameter of type 'Virt'/);
   t.equal(at("number-as-pointer.ts", 6).length, 1, "a number used as a pointer");
-  t.match(at("number-as-pointer.ts", 6)[0], /'u64' is not assignable to parameter of type 'Ptr<u32>'/);
+  t.match(
+    at("number-as-pointer.ts", 6)[0],
+    /'u64' is not assignable to parameter of type 'Ptr<u32>'/,
+  );
   t.equal(errors.length, 3, `exactly these three errors:\n${errors.join("\n")}`);
 });

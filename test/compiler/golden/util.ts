@@ -1,0 +1,3 @@
+export function twice(x: u32): u32 {
+  return x << 1;
+}
