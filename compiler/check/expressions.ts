@@ -334,7 +334,7 @@ function typeProperty(sema: Sema, e: ts.PropertyAccessExpression): DType | undef
   // u32.MAX, Enum.MEMBER
   if (ts.isIdentifier(e.expression)) {
     const target = sema.resolve(e.expression);
-    if (target && ts.isSourceFile(target)) return typeNamed(sema, e, e.name);
+    if (target && ts.isSourceFile(target) && ts.isIdentifier(e.name)) return typeNamed(sema, e, e.name);
     if (target && sema.isPreludeNode(target) && isIntName(e.expression.text)) {
       const t = intType(e.expression.text);
       const value = name === "MAX" ? maxOf(t) : minOf(t);

@@ -23,7 +23,7 @@ const result = compile({ files, srcRoot: dir, displayRoot: root });
 
 t.test("golden programs compile", async (t) => {
   t.same(result.diagnostics, []);
-  t.notOk(result.internalError, result.internalError?.message);
+  t.notOk(result.internalError, result.internalError?.message ?? "no internal error");
 });
 
 t.test("lowered C matches golden/expected", async (t) => {
@@ -46,7 +46,15 @@ for (const cc of ["gcc", "clang"] as const) {
     for (const m of result.modules) {
       const r = await execa(
         cc,
-        [...toolchain(cc).cflags, "-I", path.join(root, "runtime-c"), "-I", out, "-fsyntax-only", path.join(out, `${m.name}.c`)],
+        [
+          ...toolchain(cc).cflags,
+          "-I",
+          path.join(root, "runtime-c"),
+          "-I",
+          out,
+          "-fsyntax-only",
+          path.join(out, `${m.name}.c`),
+        ],
         { reject: false, all: true },
       );
       t.equal(r.exitCode, 0, `${m.name}.c\n${r.all}`);

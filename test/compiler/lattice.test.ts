@@ -16,12 +16,17 @@ t.test("tsc assignability equals widensTo for all integer pairs", async (t) => {
   const pairs: [string, string, number][] = [];
   for (const from of intNames)
     for (const to of intNames) {
-      lines.push(`export function f_${from}_${to}(a: ${from}): void { const b: ${to} = a; void b; }`);
+      lines.push(
+        `export function f_${from}_${to}(a: ${from}): void { const b: ${to} = a; void b; }`,
+      );
       pairs.push([from, to, lines.length]);
     }
   const file = path.join(dir, "pairs.ts");
   fs.writeFileSync(file, lines.join("\n") + "\n");
-  const project = new Project({ compilerOptions: dialectOptions, skipAddingFilesFromTsConfig: true });
+  const project = new Project({
+    compilerOptions: dialectOptions,
+    skipAddingFilesFromTsConfig: true,
+  });
   project.addSourceFileAtPath(file);
   project.addSourceFilesAtPaths(path.join(preludeDir, "*.d.ts"));
   const errorLines = new Set(

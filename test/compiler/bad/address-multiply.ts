@@ -1,0 +1,5 @@
+// expect: KTS1212 4:12
+// Multiplying an address.
+export function f(p: Phys): Phys {
+  return p * 2;
+}

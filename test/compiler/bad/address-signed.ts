@@ -1,0 +1,5 @@
+// expect: KTS1212 4:12
+// A signed offset added to an address.
+export function f(v: Virt, delta: i64): Virt {
+  return v + delta;
+}

@@ -1,0 +1,7 @@
+// expect: KTS1314 6:3
+// Assigning a whole fixed array.
+export function f(): void {
+  const buf = array<u8, 4>();
+  let copy = array<u8, 4>();
+  copy = buf;
+}

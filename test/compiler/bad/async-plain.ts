@@ -1,0 +1,3 @@
+// expect: KTS1303 3:23
+// An `async` function without a return type.
+export async function f() {}

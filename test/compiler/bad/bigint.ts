@@ -1,0 +1,5 @@
+// expect: KTS1307 4:15
+// A bigint literal.
+export function f(): void {
+  const big = 10n;
+}

@@ -1,0 +1,13 @@
+// expect: KTS1106 7:1
+// expect: KTS1318 12:3
+// Calling a struct made callable by interface merging.
+class Handler {
+  count: u32;
+}
+interface Handler {
+  (): void;
+}
+
+export function f(h: Handler): void {
+  h();
+}

@@ -1,0 +1,9 @@
+// expect: KTS1106 7:22
+// Class inheritance.
+class Base {
+  id: u32;
+}
+
+export class Derived extends Base {
+  extra: u32;
+}

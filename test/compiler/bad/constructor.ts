@@ -1,0 +1,8 @@
+// expect: KTS1313 5:3
+// A constructor.
+export class Counter {
+  value: u32;
+  constructor(v: u32) {
+    this.value = v;
+  }
+}

@@ -1,0 +1,5 @@
+// expect: KTS1306 4:3
+// `debugger`.
+export function f(): void {
+  debugger;
+}

@@ -1,0 +1,3 @@
+// expect: KTS1106 3:1
+// A default export.
+export default function f(): void {}

@@ -1,0 +1,5 @@
+// expect: KTS1309 3:19
+// A default parameter.
+export function f(x: u32 = 1): u32 {
+  return x;
+}

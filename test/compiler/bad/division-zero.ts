@@ -1,0 +1,5 @@
+// expect: KTS1208 4:14
+// Division by constant zero.
+export function f(x: u32): u32 {
+  return x / 0;
+}

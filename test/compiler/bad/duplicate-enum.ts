@@ -1,0 +1,10 @@
+// expect: KTS1107 6:6
+// Two declarations of one enum name (tsc merges them; C cannot).
+enum Color {
+  Red = 0,
+}
+enum Color {
+  Green = 1,
+}
+
+export function f(): void {}

@@ -1,0 +1,2 @@
+// expect: KTS1004 1:1
+// A module with no statements.

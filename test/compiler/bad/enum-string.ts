@@ -1,0 +1,5 @@
+// expect: KTS1108 4:10
+// A string enum member.
+export enum Mode {
+  Fast = "fast",
+}

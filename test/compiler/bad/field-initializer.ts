@@ -1,0 +1,5 @@
+// expect: KTS1310 4:16
+// A field initializer.
+export class Counter {
+  value: u32 = 5;
+}

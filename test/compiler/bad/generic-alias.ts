@@ -1,0 +1,5 @@
+// expect: KTS1105 3:13
+// A generic type alias.
+export type Pair<T> = Arr<T, 2>;
+
+export function f(): void {}

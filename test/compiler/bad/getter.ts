@@ -1,0 +1,8 @@
+// expect: KTS1106 5:3
+// A getter.
+export class Counter {
+  raw: u32;
+  get value(): u32 {
+    return this.raw;
+  }
+}

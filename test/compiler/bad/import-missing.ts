@@ -1,0 +1,8 @@
+// expect: KTS1002 4:24
+// expect: KTS1003 4:24
+// Import of a file that does not exist.
+import { helper } from "../nowhere.ts";
+
+export function f(): void {
+  helper();
+}

@@ -1,0 +1,9 @@
+// expect: KTS1307 8:14
+// `in`.
+export class A {
+  x: u32;
+}
+
+export function f(a: A): bool {
+  return "x" in a;
+}

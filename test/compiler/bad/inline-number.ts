@@ -1,0 +1,5 @@
+// expect: KTS1103 4:6
+// `Inline<T>` of a non-struct type.
+export class Holder {
+  v: Inline<u32>;
+}

@@ -1,0 +1,9 @@
+// expect: ?
+// A `layout()` value that is not an integer literal.
+const SIZE: u32 = 8;
+
+export class Entry {
+  lo: u32;
+  hi: u32;
+}
+layout(Entry, { size: SIZE });
