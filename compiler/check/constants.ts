@@ -6,6 +6,23 @@ import { ts } from "ts-morph";
 import type { Sema } from "./sema.ts";
 import { fits, type IntType, wrap } from "./types.ts";
 
+/** Binary integer operators whose result type is the operands' common type. */
+export const arithmeticOps: ReadonlySet<ts.SyntaxKind> = new Set([
+  ts.SyntaxKind.PlusToken,
+  ts.SyntaxKind.MinusToken,
+  ts.SyntaxKind.AsteriskToken,
+  ts.SyntaxKind.SlashToken,
+  ts.SyntaxKind.PercentToken,
+  ts.SyntaxKind.AmpersandToken,
+  ts.SyntaxKind.BarToken,
+  ts.SyntaxKind.CaretToken,
+]);
+/** Shifts: the result has the left operand's type. */
+export const shiftOps: ReadonlySet<ts.SyntaxKind> = new Set([
+  ts.SyntaxKind.LessThanLessThanToken,
+  ts.SyntaxKind.GreaterThanGreaterThanToken,
+]);
+
 /** The value of a numeric literal's text, or undefined if it is not an integer. */
 export function parseIntLiteral(text: string): bigint | undefined {
   const t = text.replace(/_/g, "");
@@ -104,7 +121,11 @@ export function foldAt(
     if (a === undefined || b === undefined) return undefined;
     if (isShift && (b < 0n || b >= BigInt(t.bits))) {
       if (report)
-        d.at(e.right, "KTS1204", `shift count ${b} is out of range for ${t.name} (0..${t.bits - 1})`);
+        d.at(
+          e.right,
+          "KTS1204",
+          `shift count ${b} is out of range for ${t.name} (0..${t.bits - 1})`,
+        );
       return undefined;
     }
     if ((op === K.SlashToken || op === K.PercentToken) && b === 0n) {
@@ -128,20 +149,7 @@ export function isLiteralOnly(e: ts.Expression): boolean {
   if (ts.isBinaryExpression(e)) {
     const op = e.operatorToken.kind;
     return (
-      [
-        K.PlusToken,
-        K.MinusToken,
-        K.AsteriskToken,
-        K.SlashToken,
-        K.PercentToken,
-        K.AmpersandToken,
-        K.BarToken,
-        K.CaretToken,
-        K.LessThanLessThanToken,
-        K.GreaterThanGreaterThanToken,
-      ].includes(op) &&
-      isLiteralOnly(e.left) &&
-      isLiteralOnly(e.right)
+      (arithmeticOps.has(op) || shiftOps.has(op)) && isLiteralOnly(e.left) && isLiteralOnly(e.right)
     );
   }
   return false;

@@ -3,7 +3,7 @@
 // here is what tsc cannot see (widths, signedness, literal ranges, shifts).
 
 import { ts } from "ts-morph";
-import { applyBinary, foldAt, isLiteralOnly } from "./constants.ts";
+import { applyBinary, arithmeticOps, foldAt, isLiteralOnly, shiftOps } from "./constants.ts";
 import { checkIntrinsicCall } from "./intrinsics.ts";
 import type { Sema } from "./sema.ts";
 import { declType } from "./declarations.ts";
@@ -26,17 +26,6 @@ import {
 
 const K = ts.SyntaxKind;
 
-const arithmeticOps = new Set([
-  K.PlusToken,
-  K.MinusToken,
-  K.AsteriskToken,
-  K.SlashToken,
-  K.PercentToken,
-  K.AmpersandToken,
-  K.BarToken,
-  K.CaretToken,
-]);
-const shiftOps = new Set([K.LessThanLessThanToken, K.GreaterThanGreaterThanToken]);
 const relationalOps = new Set([
   K.LessThanToken,
   K.LessThanEqualsToken,
@@ -105,9 +94,7 @@ export function coerce(
   }
   if (!assignable(t, target)) {
     const hint =
-      t.k === "int" && target.k === "int"
-        ? `: write ${target.name}(...) to convert`
-        : "";
+      t.k === "int" && target.k === "int" ? `: write ${target.name}(...) to convert` : "";
     sema.diags.at(
       e,
       "KTS1201",
@@ -118,11 +105,7 @@ export function coerce(
 }
 
 /** Types an expression whose value is used; literals without a context are an error. */
-export function checkValue(
-  sema: Sema,
-  e: ts.Expression,
-  expected?: DType,
-): DType | undefined {
+export function checkValue(sema: Sema, e: ts.Expression, expected?: DType): DType | undefined {
   const t = checkExpr(sema, e, expected);
   if (t?.k === "lit") {
     if (expected?.k === "int") return coerce(sema, e, t, expected);
@@ -141,11 +124,7 @@ function record(sema: Sema, e: ts.Node, t: DType | undefined): DType | undefined
   return t;
 }
 
-export function checkExpr(
-  sema: Sema,
-  e: ts.Expression,
-  expected?: DType,
-): DType | undefined {
+export function checkExpr(sema: Sema, e: ts.Expression, expected?: DType): DType | undefined {
   return record(sema, e, typeExpr(sema, e, expected));
 }
 
@@ -171,7 +150,11 @@ function typeExpr(sema: Sema, e: ts.Expression, expected?: DType): DType | undef
     case K.NoSubstitutionTemplateLiteral:
       return STR;
     case K.TemplateExpression:
-      d.at(e, "KTS1305", "template literals are only allowed as the message of log, panic or assert");
+      d.at(
+        e,
+        "KTS1305",
+        "template literals are only allowed as the message of log, panic or assert",
+      );
       return undefined;
     case K.Identifier:
       return typeIdentifier(sema, e as ts.Identifier);
@@ -334,7 +317,8 @@ function typeProperty(sema: Sema, e: ts.PropertyAccessExpression): DType | undef
   // u32.MAX, Enum.MEMBER
   if (ts.isIdentifier(e.expression)) {
     const target = sema.resolve(e.expression);
-    if (target && ts.isSourceFile(target) && ts.isIdentifier(e.name)) return typeNamed(sema, e, e.name);
+    if (target && ts.isSourceFile(target) && ts.isIdentifier(e.name))
+      return typeNamed(sema, e, e.name);
     if (target && sema.isPreludeNode(target) && isIntName(e.expression.text)) {
       const t = intType(e.expression.text);
       const value = name === "MAX" ? maxOf(t) : minOf(t);
@@ -412,11 +396,7 @@ function typeNew(sema: Sema, e: ts.NewExpression): DType | undefined {
   return declType(sema, decl);
 }
 
-function typePrefix(
-  sema: Sema,
-  e: ts.PrefixUnaryExpression,
-  expected?: DType,
-): DType | undefined {
+function typePrefix(sema: Sema, e: ts.PrefixUnaryExpression, expected?: DType): DType | undefined {
   const d = sema.diags;
   switch (e.operator) {
     case K.ExclamationToken: {
@@ -435,7 +415,11 @@ function typePrefix(
         return expected;
       }
       if (t && t.k !== "int") {
-        d.at(e, "KTS1213", `unary '${ts.tokenToString(e.operator)}' is not defined for '${show(t)}'`);
+        d.at(
+          e,
+          "KTS1213",
+          `unary '${ts.tokenToString(e.operator)}' is not defined for '${show(t)}'`,
+        );
         return undefined;
       }
       return t;
@@ -489,12 +473,7 @@ function isUnsignedLike(t: DType): boolean {
   return t.k === "lit" || (t.k === "int" && !t.signed);
 }
 
-function typeAddress(
-  sema: Sema,
-  e: ts.BinaryExpression,
-  lt: DType,
-  rt: DType,
-): DType | undefined {
+function typeAddress(sema: Sema, e: ts.BinaryExpression, lt: DType, rt: DType): DType | undefined {
   const d = sema.diags;
   const op = e.operatorToken.kind;
   const bad = (msg: string) => {
@@ -502,14 +481,13 @@ function typeAddress(
     return undefined;
   };
   if (lt.k === "addr" && rt.k === "addr") {
-    if (lt.name !== rt.name) return bad(`'${lt.name}' and '${rt.name}' never mix: convert explicitly`);
+    if (lt.name !== rt.name)
+      return bad(`'${lt.name}' and '${rt.name}' never mix: convert explicitly`);
     if (op === K.MinusToken) return U64;
     return bad(`'${ts.tokenToString(op)}' on two addresses is not defined (only a - b)`);
   }
   const [addr, other, otherNode] =
-    lt.k === "addr"
-      ? [lt, rt, e.right]
-      : [rt as Extract<DType, { k: "addr" }>, lt, e.left];
+    lt.k === "addr" ? [lt, rt, e.right] : [rt as Extract<DType, { k: "addr" }>, lt, e.left];
   if (!isUnsignedLike(other))
     return bad(`'${show(other)}' cannot be combined with an address: use an unsigned integer`);
   if (other.k === "int" && !widensTo(other, U64))
@@ -525,11 +503,7 @@ function typeAddress(
   return addr;
 }
 
-function typeBinary(
-  sema: Sema,
-  e: ts.BinaryExpression,
-  expected?: DType,
-): DType | undefined {
+function typeBinary(sema: Sema, e: ts.BinaryExpression, expected?: DType): DType | undefined {
   const d = sema.diags;
   const op = e.operatorToken.kind;
   if (op === K.EqualsToken || compoundOps.has(op)) {
@@ -544,7 +518,10 @@ function typeBinary(
     );
     return undefined;
   }
-  if (op === K.GreaterThanGreaterThanGreaterThanToken || op === K.GreaterThanGreaterThanGreaterThanEqualsToken) {
+  if (
+    op === K.GreaterThanGreaterThanGreaterThanToken ||
+    op === K.GreaterThanGreaterThanGreaterThanEqualsToken
+  ) {
     d.at(e.operatorToken, "KTS1209", "use '>>': it is a logical shift on unsigned types");
     return undefined;
   }
@@ -556,7 +533,12 @@ function typeBinary(
     }
     return BOOL;
   }
-  if (op === K.CommaToken || op === K.QuestionQuestionToken || op === K.InKeyword || op === K.InstanceOfKeyword) {
+  if (
+    op === K.CommaToken ||
+    op === K.QuestionQuestionToken ||
+    op === K.InKeyword ||
+    op === K.InstanceOfKeyword
+  ) {
     d.at(e.operatorToken, "KTS1307", `'${ts.tokenToString(op)}' is not part of the dialect`);
     return undefined;
   }
@@ -568,7 +550,11 @@ function typeBinary(
   if (!lt || !rt) return undefined;
 
   if (lt.k === "str" || rt.k === "str") {
-    d.at(e, "KTS1304", "strings cannot be concatenated or compared: the dialect has no dynamic strings");
+    d.at(
+      e,
+      "KTS1304",
+      "strings cannot be concatenated or compared: the dialect has no dynamic strings",
+    );
     return undefined;
   }
   if (arithmeticOps.has(op)) {
@@ -606,7 +592,11 @@ function typeBinary(
       const refLike = (t: DType) => t.k === "struct" || t.k === "ptr" || t.k === "null";
       if (lt.k === "bool" && rt.k === "bool") return BOOL;
       if (refLike(lt) && refLike(rt)) {
-        if (lt.k === "null" || rt.k === "null" || sameType({ ...lt, nullable: false } as DType, { ...rt, nullable: false } as DType))
+        if (
+          lt.k === "null" ||
+          rt.k === "null" ||
+          sameType({ ...lt, nullable: false } as DType, { ...rt, nullable: false } as DType)
+        )
           return BOOL;
       }
       if (lt.k === "fn" && rt.k === "fn" && sameType(lt, rt)) return BOOL;
@@ -622,11 +612,7 @@ function typeBinary(
   return undefined;
 }
 
-function typeShift(
-  sema: Sema,
-  e: ts.BinaryExpression,
-  expected?: DType,
-): DType | undefined {
+function typeShift(sema: Sema, e: ts.BinaryExpression, expected?: DType): DType | undefined {
   const d = sema.diags;
   const lt = checkExpr(sema, e.left, expected?.k === "int" ? expected : undefined);
   const rt = checkExpr(sema, e.right);
@@ -642,7 +628,11 @@ function typeShift(
     const c = sema.constValues.get(e.right);
     if (c !== undefined) {
       if (c >= BigInt(lt.bits))
-        d.at(e.right, "KTS1204", `shift count ${c} is out of range for ${lt.name} (0..${lt.bits - 1})`);
+        d.at(
+          e.right,
+          "KTS1204",
+          `shift count ${c} is out of range for ${lt.name} (0..${lt.bits - 1})`,
+        );
       else sema.safeRhs.add(e);
     }
     return lt;
@@ -656,7 +646,11 @@ function typeShift(
       resolveLit(sema, e.left, expected);
       return expected;
     }
-    d.at(e.left, "KTS1206", "cannot infer the type of the shifted literal: write a conversion such as u64(1)");
+    d.at(
+      e.left,
+      "KTS1206",
+      "cannot infer the type of the shifted literal: write a conversion such as u64(1)",
+    );
     return undefined;
   }
   if (lt.k !== "int") {
@@ -687,7 +681,11 @@ function typeConditional(
   }
   if (a.k === "lit") return coerce(sema, e.whenTrue, a, b);
   if (b.k === "lit") return coerce(sema, e.whenFalse, b, a);
-  if (a.k === "null") return coerce(sema, e.whenFalse, b, { ...(b as DType), nullable: true } as DType) && ({ ...b, nullable: true } as DType);
+  if (a.k === "null")
+    return (
+      coerce(sema, e.whenFalse, b, { ...(b as DType), nullable: true } as DType) &&
+      ({ ...b, nullable: true } as DType)
+    );
   if (b.k === "null") return { ...a, nullable: true } as DType;
   if (a.k === "int" && b.k === "int" && a.signed === b.signed) return widensTo(a, b) ? b : a;
   if (!sameType(a, b)) {
@@ -698,11 +696,7 @@ function typeConditional(
 }
 
 /** Checks call arguments against parameter types. */
-export function checkArgs(
-  sema: Sema,
-  e: ts.CallExpression,
-  params: (DType | undefined)[],
-): void {
+export function checkArgs(sema: Sema, e: ts.CallExpression, params: (DType | undefined)[]): void {
   e.arguments.forEach((a, i) => {
     const p = params[i];
     const t = checkExpr(sema, a, p);
@@ -710,11 +704,7 @@ export function checkArgs(
   });
 }
 
-function typeCall(
-  sema: Sema,
-  e: ts.CallExpression,
-  expected?: DType,
-): DType | undefined {
+function typeCall(sema: Sema, e: ts.CallExpression, expected?: DType): DType | undefined {
   const d = sema.diags;
   if (e.questionDotToken) {
     d.at(e, "KTS1307", "optional calls are not part of the dialect");
@@ -725,8 +715,16 @@ function typeCall(
     d.at(e, "KTS1307", "`super` and dynamic `import` are not part of the dialect");
     return undefined;
   }
-  const target = ts.isIdentifier(callee) || ts.isPropertyAccessExpression(callee) ? sema.resolve(ts.isIdentifier(callee) ? callee : callee.name) : undefined;
-  if (target && sema.isPreludeNode(target) && ts.isFunctionDeclaration(target) && ts.isIdentifier(callee))
+  const target =
+    ts.isIdentifier(callee) || ts.isPropertyAccessExpression(callee)
+      ? sema.resolve(ts.isIdentifier(callee) ? callee : callee.name)
+      : undefined;
+  if (
+    target &&
+    sema.isPreludeNode(target) &&
+    ts.isFunctionDeclaration(target) &&
+    ts.isIdentifier(callee)
+  )
     return checkIntrinsicCall(sema, e, callee.text, expected);
   if (target && ts.isFunctionDeclaration(target)) {
     sema.calls.set(e, { k: "direct", decl: target });
@@ -736,7 +734,12 @@ function typeCall(
     checkArgs(sema, e, ft.params);
     return ft.ret;
   }
-  if (target && ts.isMethodSignature(target) && ts.isPropertyAccessExpression(callee) && sema.isPreludeNode(target))
+  if (
+    target &&
+    ts.isMethodSignature(target) &&
+    ts.isPropertyAccessExpression(callee) &&
+    sema.isPreludeNode(target)
+  )
     return checkPreludeMethod(sema, e, callee, target);
   if (target && ts.isMethodDeclaration(target) && ts.isPropertyAccessExpression(callee)) {
     const isStatic = !!target.modifiers?.some((m) => m.kind === K.StaticKeyword);
@@ -789,7 +792,9 @@ function checkPreludeMethod(
         return el;
       case "set":
         checkIndex(sema, e.arguments[0], -1);
-        checkArgs(sema, { ...e, arguments: e.arguments.slice(1) } as unknown as ts.CallExpression, [el]);
+        checkArgs(sema, { ...e, arguments: e.arguments.slice(1) } as unknown as ts.CallExpression, [
+          el,
+        ]);
         return { k: "void" };
       case "add":
         checkArgs(sema, e, [USIZE]);

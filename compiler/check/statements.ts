@@ -33,7 +33,11 @@ export function registerTypes(sema: Sema, m: Module): void {
     if ((ts.isClassDeclaration(st) || ts.isEnumDeclaration(st)) && st.name) {
       const prev = taken.get(st.name.text);
       if (prev) {
-        d.at(st.name, "KTS1107", `'${st.name.text}' is already declared in ${sema.lp.relPath(prev.getSourceFile())}: struct and enum names are global in C`);
+        d.at(
+          st.name,
+          "KTS1107",
+          `'${st.name.text}' is already declared in ${sema.lp.relPath(prev.getSourceFile())}: struct and enum names are global in C`,
+        );
         continue;
       }
       taken.set(st.name.text, st);
@@ -97,7 +101,12 @@ function foldEnum(e: ts.Expression, prev: { name: string; value: bigint }[]): bi
 export function checkModule(sema: Sema, m: Module): void {
   const d = sema.diags;
   if (m.sf.statements.length === 0) {
-    d.atPos(m.sf, 0, "KTS1004", "empty module: a module declares at least one function, struct, enum or variable");
+    d.atPos(
+      m.sf,
+      0,
+      "KTS1004",
+      "empty module: a module declares at least one function, struct, enum or variable",
+    );
     return;
   }
   for (const st of m.sf.statements) checkTopLevel(sema, st);
@@ -134,18 +143,15 @@ function checkTopLevel(sema: Sema, st: ts.Statement): void {
       dtypeOfNode(sema, ta.type);
       return;
     }
-    case K.VariableStatement: {
-      const vs = st as ts.VariableStatement;
-      if (!(vs.declarationList.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const))) {
-        d.at(vs, "KTS1306", "`var` is not part of the dialect: use let or const");
-        return;
-      }
-      for (const decl of vs.declarationList.declarations) declType(sema, decl);
-      return;
-    }
+    case K.VariableStatement:
+      return checkDeclarationList(sema, (st as ts.VariableStatement).declarationList);
     case K.ExpressionStatement: {
       const e = (st as ts.ExpressionStatement).expression;
-      if (ts.isCallExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === "layout") {
+      if (
+        ts.isCallExpression(e) &&
+        ts.isIdentifier(e.expression) &&
+        e.expression.text === "layout"
+      ) {
         const decl = sema.resolve(e.expression);
         if (decl && sema.isPreludeNode(decl)) return checkLayout(sema, e);
       }
@@ -178,25 +184,32 @@ function checkImport(sema: Sema, imp: ts.ImportDeclaration): void {
   const target = sym?.valueDeclaration ?? sym?.declarations?.[0];
   const sf = target && ts.isSourceFile(target) ? target : undefined;
   if (!spec.text.startsWith(".") || !sf || !sema.moduleOf.has(sf) || !sema.inProject(sf)) {
-    d.at(spec, "KTS1003", `'${spec.text}' is not a module of this project: only relative imports of project files`);
+    d.at(
+      spec,
+      "KTS1003",
+      `'${spec.text}' is not a module of this project: only relative imports of project files`,
+    );
     return;
   }
   if (imp.importClause?.name) {
-    d.at(imp.importClause.name, "KTS1106", "default imports are not part of the dialect: use named imports");
+    d.at(
+      imp.importClause.name,
+      "KTS1106",
+      "default imports are not part of the dialect: use named imports",
+    );
   }
 }
 
-function checkSignature(
-  sema: Sema,
-  f: ts.FunctionDeclaration | ts.MethodDeclaration,
-): void {
+function checkSignature(sema: Sema, f: ts.FunctionDeclaration | ts.MethodDeclaration): void {
   const d = sema.diags;
   const where = f.name ?? f;
-  if (f.typeParameters?.length) d.at(f.typeParameters[0], "KTS1105", "generic functions are not part of the dialect");
+  if (f.typeParameters?.length)
+    d.at(f.typeParameters[0], "KTS1105", "generic functions are not part of the dialect");
   if (hasModifier(f, K.AsyncKeyword) || f.asteriskToken)
     d.at(where, "KTS1303", "async functions and generators are not part of the dialect");
   for (const p of f.parameters) {
-    if (!ts.isIdentifier(p.name)) d.at(p, "KTS1309", "destructuring parameters are not part of the dialect");
+    if (!ts.isIdentifier(p.name))
+      d.at(p, "KTS1309", "destructuring parameters are not part of the dialect");
     else if (p.dotDotDotToken) d.at(p, "KTS1309", "rest parameters are not part of the dialect");
     else if (p.questionToken || p.initializer)
       d.at(p, "KTS1309", "optional and default parameters are not part of the dialect");
@@ -217,18 +230,32 @@ function checkFunction(sema: Sema, f: ts.FunctionDeclaration): void {
 function checkClass(sema: Sema, c: ts.ClassDeclaration): void {
   const d = sema.diags;
   const info = sema.structs.get(c);
-  if (c.typeParameters?.length) d.at(c.typeParameters[0], "KTS1105", "generic classes are not part of the dialect");
+  if (c.typeParameters?.length)
+    d.at(c.typeParameters[0], "KTS1105", "generic classes are not part of the dialect");
   if (c.heritageClauses?.length)
-    d.at(c.heritageClauses[0], "KTS1106", "inheritance is not part of the dialect: embed with Inline<T>");
-  if (hasModifier(c, K.AbstractKeyword)) d.at(c, "KTS1106", "abstract classes are not part of the dialect");
+    d.at(
+      c.heritageClauses[0],
+      "KTS1106",
+      "inheritance is not part of the dialect: embed with Inline<T>",
+    );
+  if (hasModifier(c, K.AbstractKeyword))
+    d.at(c, "KTS1106", "abstract classes are not part of the dialect");
   for (const mem of c.members) {
     if (ts.isPropertyDeclaration(mem)) {
       if (hasModifier(mem, K.StaticKeyword)) {
-        d.at(mem, "KTS1106", "static fields are not part of the dialect: use a module-level variable");
+        d.at(
+          mem,
+          "KTS1106",
+          "static fields are not part of the dialect: use a module-level variable",
+        );
         continue;
       }
       if (mem.initializer) {
-        d.at(mem.initializer, "KTS1310", "field initializers are not part of the dialect: objects start zeroed");
+        d.at(
+          mem.initializer,
+          "KTS1310",
+          "field initializers are not part of the dialect: objects start zeroed",
+        );
       }
       if (!mem.type) {
         d.at(mem.name, "KTS1104", `field '${mem.name.getText()}' needs a type annotation`);
@@ -251,11 +278,28 @@ function checkClass(sema: Sema, c: ts.ClassDeclaration): void {
       const ft = declType(sema, mem);
       checkBody(sema, mem.body, ft?.k === "fn" ? ft.ret : undefined);
     } else if (ts.isConstructorDeclaration(mem)) {
-      d.at(mem, "KTS1313", "constructors are not part of the dialect: objects start zeroed; write a static create()");
+      d.at(
+        mem,
+        "KTS1313",
+        "constructors are not part of the dialect: objects start zeroed; write a static create()",
+      );
     } else if (!ts.isSemicolonClassElement(mem)) {
-      d.at(mem, "KTS1106", "getters, setters, index signatures and static blocks are not part of the dialect");
+      d.at(
+        mem,
+        "KTS1106",
+        "getters, setters, index signatures and static blocks are not part of the dialect",
+      );
     }
   }
+}
+
+/** `let`/`const` declarations, module-level or local; `var` is rejected. */
+function checkDeclarationList(sema: Sema, list: ts.VariableDeclarationList): void {
+  if (!(list.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const))) {
+    sema.diags.at(list.parent, "KTS1306", "`var` is not part of the dialect: use let or const");
+    return;
+  }
+  for (const decl of list.declarations) declType(sema, decl);
 }
 
 function checkBody(sema: Sema, body: ts.Block, ret: DType | undefined): void {
@@ -293,7 +337,11 @@ function checkForbiddenStatement(sema: Sema, st: ts.Statement): boolean {
     case K.InterfaceDeclaration:
     case K.TypeAliasDeclaration:
       if (!ts.isSourceFile(st.parent)) {
-        d.at(st, "KTS1315", "declarations inside functions are not part of the dialect: declare them at module level");
+        d.at(
+          st,
+          "KTS1315",
+          "declarations inside functions are not part of the dialect: declare them at module level",
+        );
         return true;
       }
       return false;
@@ -309,15 +357,8 @@ function checkStatement(sema: Sema, st: ts.Statement, ret: DType | undefined): v
       return checkBody(sema, st as ts.Block, ret);
     case K.EmptyStatement:
       return;
-    case K.VariableStatement: {
-      const vs = st as ts.VariableStatement;
-      if (!(vs.declarationList.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const))) {
-        d.at(vs, "KTS1306", "`var` is not part of the dialect: use let or const");
-        return;
-      }
-      for (const decl of vs.declarationList.declarations) declType(sema, decl);
-      return;
-    }
+    case K.VariableStatement:
+      return checkDeclarationList(sema, (st as ts.VariableStatement).declarationList);
     case K.ExpressionStatement:
       return checkEffect(sema, (st as ts.ExpressionStatement).expression);
     case K.IfStatement: {
@@ -337,11 +378,8 @@ function checkStatement(sema: Sema, st: ts.Statement, ret: DType | undefined): v
     case K.ForStatement: {
       const s = st as ts.ForStatement;
       if (s.initializer) {
-        if (ts.isVariableDeclarationList(s.initializer)) {
-          if (!(s.initializer.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)))
-            d.at(s.initializer, "KTS1306", "`var` is not part of the dialect: use let");
-          for (const decl of s.initializer.declarations) declType(sema, decl);
-        } else checkEffect(sema, s.initializer);
+        if (ts.isVariableDeclarationList(s.initializer)) checkDeclarationList(sema, s.initializer);
+        else checkEffect(sema, s.initializer);
       }
       if (s.condition) checkCondition(sema, s.condition);
       if (s.incrementor) checkEffect(sema, s.incrementor);
@@ -361,7 +399,8 @@ function checkStatement(sema: Sema, st: ts.Statement, ret: DType | undefined): v
     }
     case K.BreakStatement:
     case K.ContinueStatement:
-      if ((st as ts.BreakStatement).label) d.at(st, "KTS1306", "labeled break/continue is not part of the dialect");
+      if ((st as ts.BreakStatement).label)
+        d.at(st, "KTS1306", "labeled break/continue is not part of the dialect");
       return;
     case K.SwitchStatement:
       return checkSwitch(sema, st as ts.SwitchStatement, ret);
@@ -436,7 +475,8 @@ function checkCompound(sema: Sema, e: ts.BinaryExpression, base: ts.SyntaxKind):
   const isShift = base === K.LessThanLessThanToken || base === K.GreaterThanGreaterThanToken;
   if (lt.k === "addr") {
     const rt = checkExpr(sema, e.right, lt);
-    if (rt?.k === "lit") resolveLit(sema, e.right, { k: "int", name: "u64", bits: 64, signed: false });
+    if (rt?.k === "lit")
+      resolveLit(sema, e.right, { k: "int", name: "u64", bits: 64, signed: false });
     else if (!rt || rt.k !== "int" || rt.signed) {
       if (rt) d.at(e.right, "KTS1212", `'${show(rt)}' cannot be combined with an address`);
     }
@@ -445,7 +485,11 @@ function checkCompound(sema: Sema, e: ts.BinaryExpression, base: ts.SyntaxKind):
     return;
   }
   if (lt.k !== "int") {
-    d.at(e.operatorToken, "KTS1213", `'${e.operatorToken.getText()}' is not defined for '${show(lt)}'`);
+    d.at(
+      e.operatorToken,
+      "KTS1213",
+      `'${e.operatorToken.getText()}' is not defined for '${show(lt)}'`,
+    );
     checkExpr(sema, e.right);
     return;
   }
@@ -456,7 +500,11 @@ function checkCompound(sema: Sema, e: ts.BinaryExpression, base: ts.SyntaxKind):
       resolveLit(sema, e.right, { k: "int", name: "u32", bits: 32, signed: false });
       const c = sema.constValues.get(e.right);
       if (c !== undefined && c >= BigInt(lt.bits))
-        d.at(e.right, "KTS1204", `shift count ${c} is out of range for ${lt.name} (0..${lt.bits - 1})`);
+        d.at(
+          e.right,
+          "KTS1204",
+          `shift count ${c} is out of range for ${lt.name} (0..${lt.bits - 1})`,
+        );
       else if (c !== undefined) sema.safeRhs.add(e);
     } else if (rt.k !== "int") d.at(e.right, "KTS1213", "a shift count must be an integer");
     return;
@@ -467,10 +515,18 @@ function checkCompound(sema: Sema, e: ts.BinaryExpression, base: ts.SyntaxKind):
     d.at(e.right, "KTS1213", `'${e.operatorToken.getText()}' is not defined for '${show(rt)}'`);
     return;
   } else if (rt.signed !== lt.signed) {
-    d.at(e.operatorToken, "KTS1202", `'${lt.name}' and '${rt.name}' differ in signedness: convert explicitly`);
+    d.at(
+      e.operatorToken,
+      "KTS1202",
+      `'${lt.name}' and '${rt.name}' differ in signedness: convert explicitly`,
+    );
     return;
   } else if (!widensTo(rt, lt)) {
-    d.at(e.right, "KTS1201", `'${rt.name}' does not convert to '${lt.name}' without a conversion: write ${lt.name}(...)`);
+    d.at(
+      e.right,
+      "KTS1201",
+      `'${rt.name}' does not convert to '${lt.name}' without a conversion: write ${lt.name}(...)`,
+    );
     return;
   }
   if (base === K.SlashToken || base === K.PercentToken) {
@@ -487,7 +543,11 @@ function checkLvalue(sema: Sema, e: ts.Expression): DType | undefined {
   if (!t) return undefined;
   if (ts.isIdentifier(e)) {
     const ref = sema.refs.get(e);
-    if (ref?.k === "var" && ts.isVariableDeclaration(ref.decl) && ref.decl.parent.flags & ts.NodeFlags.Const) {
+    if (
+      ref?.k === "var" &&
+      ts.isVariableDeclaration(ref.decl) &&
+      ref.decl.parent.flags & ts.NodeFlags.Const
+    ) {
       d.at(e, "KTS1314", `'${e.text}' is a const`);
       return undefined;
     }

@@ -381,7 +381,7 @@ function sameTypeLoop(t: IntT, rows: number): Loop {
     ["unary - ~", 1],
     ["conversions to every type", 1],
   ]);
-  return { fn: "run", ta: t, tb: t, rows, lines, counts };
+  return { fn: `ops_${t.name}`, ta: t, tb: t, rows, lines, counts };
 }
 
 /** Two different types of the same signedness: the wider type wins; compound assignment when b is narrower. */

@@ -1,5 +1,6 @@
-// expect: KTS1106 3:1
+// expect: KTS1106 4:1
 // An abstract class.
+
 export abstract class Device {
   port: u16;
 }

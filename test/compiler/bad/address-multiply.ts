@@ -1,5 +1,6 @@
-// expect: KTS1212 4:12
+// expect: KTS1212 5:12
 // Multiplying an address.
+
 export function f(p: Phys): Phys {
   return p * 2;
 }

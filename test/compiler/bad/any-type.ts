@@ -1,5 +1,6 @@
-// expect: KTS1102 3:22
+// expect: KTS1102 4:22
 // `any` parameter.
+
 export function f(x: any): void {
   log("called");
 }

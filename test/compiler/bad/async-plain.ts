@@ -1,3 +1,4 @@
-// expect: KTS1303 3:23
+// expect: KTS1303 4:23
 // An `async` function without a return type.
+
 export async function f() {}

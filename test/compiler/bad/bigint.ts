@@ -1,5 +1,6 @@
-// expect: KTS1307 4:15
+// expect: KTS1307 5:15
 // A bigint literal.
+
 export function f(): void {
   const big = 10n;
 }

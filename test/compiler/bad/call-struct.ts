@@ -1,6 +1,7 @@
-// expect: KTS1106 7:1
-// expect: KTS1318 12:3
+// expect: KTS1106 8:1
+// expect: KTS1318 13:3
 // Calling a struct made callable by interface merging.
+
 class Handler {
   count: u32;
 }

@@ -1,5 +1,6 @@
-// expect: KTS1106 7:22
+// expect: KTS1106 8:22
 // Class inheritance.
+
 class Base {
   id: u32;
 }

@@ -1,5 +1,6 @@
-// expect: KTS1307 6:13
+// expect: KTS1307 7:13
 // The comma operator.
+
 export function f(): u32 {
   let i: u32 = 0;
   let j: u32 = 0;

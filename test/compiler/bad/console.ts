@@ -1,5 +1,6 @@
-// expect: KTS1312 4:3
+// expect: KTS1312 5:3
 // `console`.
+
 export function f(): void {
   console.log("hello");
 }

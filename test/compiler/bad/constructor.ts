@@ -1,5 +1,6 @@
-// expect: KTS1313 5:3
+// expect: KTS1313 6:3
 // A constructor.
+
 export class Counter {
   value: u32;
   constructor(v: u32) {

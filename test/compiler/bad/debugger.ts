@@ -1,5 +1,6 @@
-// expect: KTS1306 4:3
+// expect: KTS1306 5:3
 // `debugger`.
+
 export function f(): void {
   debugger;
 }

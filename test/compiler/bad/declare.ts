@@ -1,5 +1,6 @@
-// expect: KTS1106 3:1
+// expect: KTS1106 4:1
 // An ambient `declare` outside the prelude.
+
 declare function external(x: u32): void;
 
 export function f(): void {

@@ -1,3 +1,4 @@
-// expect: KTS1106 3:1
+// expect: KTS1106 4:1
 // A default export.
+
 export default function f(): void {}

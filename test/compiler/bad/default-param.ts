@@ -1,5 +1,6 @@
-// expect: KTS1309 3:19
+// expect: KTS1309 4:19
 // A default parameter.
+
 export function f(x: u32 = 1): u32 {
   return x;
 }

@@ -1,6 +1,7 @@
-// expect: KTS1307 9:3
-// expect: KTS1002 9:10
+// expect: KTS1307 10:3
+// expect: KTS1002 10:10
 // `delete` (tsc also rejects deleting a required field).
+
 export class Node {
   value: u32;
 }

@@ -1,5 +1,6 @@
-// expect: KTS1309 8:21
+// expect: KTS1309 9:21
 // A destructuring parameter.
+
 export class Pair {
   a: u32;
   b: u32;

@@ -1,5 +1,6 @@
-// expect: KTS1309 9:9
+// expect: KTS1309 10:9
 // A destructuring declaration.
+
 export class Pair {
   a: u32;
   b: u32;

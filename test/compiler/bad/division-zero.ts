@@ -1,5 +1,6 @@
-// expect: KTS1208 4:14
+// expect: KTS1208 5:14
 // Division by constant zero.
+
 export function f(x: u32): u32 {
   return x / 0;
 }

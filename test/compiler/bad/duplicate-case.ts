@@ -1,5 +1,6 @@
-// expect: KTS1317 7:10
+// expect: KTS1317 8:10
 // A duplicate case label.
+
 export function f(x: u32): u32 {
   switch (x) {
     case 1:

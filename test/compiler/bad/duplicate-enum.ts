@@ -1,5 +1,6 @@
-// expect: KTS1107 6:6
+// expect: KTS1107 7:6
 // Two declarations of one enum name (tsc merges them; C cannot).
+
 enum Color {
   Red = 0,
 }

@@ -1,5 +1,6 @@
-// expect: KTS1107 5:7
+// expect: KTS1107 6:7
 // A struct name already declared by another module of the project.
+
 import { reset } from "./_lib/device.ts";
 
 class Device {

@@ -1,2 +1,2 @@
 // expect: KTS1004 1:1
-// A module with no statements.
+// A module with no statements: comments only.

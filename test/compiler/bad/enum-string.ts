@@ -1,5 +1,6 @@
-// expect: KTS1108 4:10
+// expect: KTS1108 5:10
 // A string enum member.
+
 export enum Mode {
   Fast = "fast",
 }

@@ -1,5 +1,6 @@
-// expect: KTS1207 4:21
+// expect: KTS1207 5:21
 // A non-integer literal.
+
 export function f(): u32 {
   const half: u32 = 0.5;
   return half;

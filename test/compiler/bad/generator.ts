@@ -1,6 +1,7 @@
-// expect: KTS1303 4:18
-// expect: KTS1303 5:3
+// expect: KTS1303 5:18
+// expect: KTS1303 6:3
 // A generator and `yield`.
+
 export function* counter() {
   yield 1;
 }

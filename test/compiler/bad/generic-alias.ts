@@ -1,5 +1,6 @@
-// expect: KTS1105 3:13
+// expect: KTS1105 4:13
 // A generic type alias.
+
 export type Pair<T> = Arr<T, 2>;
 
 export function f(): void {}

@@ -1,5 +1,6 @@
-// expect: KTS1105 3:18
+// expect: KTS1105 4:18
 // A generic class.
+
 export class Box<T> {
   value: T;
 }

@@ -1,5 +1,6 @@
-// expect: KTS1105 6:8
+// expect: KTS1105 7:8
 // A generic method.
+
 export class Box {
   value: u32;
 

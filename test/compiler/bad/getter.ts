@@ -1,5 +1,6 @@
-// expect: KTS1106 5:3
+// expect: KTS1106 6:3
 // A getter.
+
 export class Counter {
   raw: u32;
   get value(): u32 {

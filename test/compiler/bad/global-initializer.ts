@@ -1,5 +1,6 @@
-// expect: KTS1310 7:20
+// expect: KTS1310 8:20
 // A module-level variable initialised by a call.
+
 function start(): u32 {
   return 1;
 }

@@ -1,5 +1,6 @@
-// expect: KTS1003 3:25
+// expect: KTS1003 4:25
 // Relative import escaping the project folder (the target is a valid dialect module).
+
 import { outside } from "../fixtures/outside.ts";
 
 export function f(): void {

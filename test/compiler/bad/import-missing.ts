@@ -1,6 +1,7 @@
-// expect: KTS1002 4:24
-// expect: KTS1003 4:24
+// expect: KTS1002 5:24
+// expect: KTS1003 5:24
 // Import of a file that does not exist.
+
 import { helper } from "../nowhere.ts";
 
 export function f(): void {

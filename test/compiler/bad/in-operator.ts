@@ -1,5 +1,6 @@
-// expect: KTS1307 8:14
+// expect: KTS1307 9:14
 // `in`.
+
 export class A {
   x: u32;
 }

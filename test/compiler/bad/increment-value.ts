@@ -1,5 +1,6 @@
-// expect: KTS1308 4:16
+// expect: KTS1308 5:16
 // `x++` used as a value.
+
 export function f(x: u32): u32 {
   let y: u32 = x++;
   return y;

@@ -1,5 +1,6 @@
-// expect: KTS1314 11:5
+// expect: KTS1314 12:5
 // Assigning an embedded (Inline) struct field as a whole.
+
 export class Inner {
   x: u32;
 }

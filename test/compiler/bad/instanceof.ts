@@ -1,5 +1,6 @@
-// expect: KTS1307 8:12
+// expect: KTS1307 9:12
 // `instanceof`.
+
 export class A {
   x: u32;
 }

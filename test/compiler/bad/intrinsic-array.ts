@@ -1,5 +1,6 @@
-// expect: KTS1316 8:16
+// expect: KTS1316 9:16
 // `array<T, N>()` outside a declaration.
+
 function first(a: Arr<u8, 4>): u8 {
   return a[0];
 }
