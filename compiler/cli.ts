@@ -4,6 +4,7 @@
 // Exit status: 0 success, 1 the program has errors (diagnostics on stderr),
 // 2 an internal compiler error (always a bug in ktsc), 64 bad usage.
 
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { formatDiagnostic } from "./diagnostics.ts";
@@ -58,6 +59,16 @@ export function main(argv: string[]): number {
     }
   }
   if (!files.length && !project) project = "kernel-ts";
+  // A wrong path is the user's mistake, not a compiler bug: say so before loading anything.
+  const missing = files.length
+    ? files.filter((f) => !fs.existsSync(f))
+    : [path.join(project!, "tsconfig.json")].filter(
+        (f) => !fs.existsSync(f) && !(project!.endsWith(".json") && fs.existsSync(project!)),
+      );
+  if (missing.length) {
+    process.stderr.write(`ktsc: not found: ${missing.join(", ")}\n`);
+    return 64;
+  }
   const result = compile({ project: files.length ? undefined : project, files, srcRoot, cacheDir });
   if (result.internalError) {
     const e = result.internalError;

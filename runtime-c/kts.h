@@ -13,6 +13,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/*
+ * A comparison that is always true or false for its operand's type (an
+ * unsigned `x >= 0`, `x <= u8.MAX`, a u8 against u32.MAX) is valid dialect
+ * code with a defined result; GCC's -Wtype-limits (in -Wextra) would turn it
+ * into an error under -Werror.
+ */
+#pragma GCC diagnostic ignored "-Wtype-limits"
+
 typedef uint64_t phys_t;
 typedef uint64_t virt_t;
 

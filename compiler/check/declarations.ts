@@ -102,6 +102,7 @@ function checkVariable(sema: Sema, decl: ts.VariableDeclaration): DType | undefi
     return final;
   }
   const constantKinds =
+    (final.k === "fn" && sema.refs.get(init)?.k === "fn") ||
     init.kind === ts.SyntaxKind.TrueKeyword ||
     init.kind === ts.SyntaxKind.FalseKeyword ||
     init.kind === ts.SyntaxKind.NullKeyword ||

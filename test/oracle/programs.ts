@@ -336,6 +336,13 @@ function sameTypeLoop(t: IntT, rows: number): Loop {
       cmp(">=", a, L(max)),
       cmp("===", a, L(0n)),
       cmp("!==", a, limit(t, "MAX")),
+      // Always true or always false for the type: still valid dialect code.
+      cmp(">=", a, L(0n)),
+      cmp("<", a, L(0n)),
+      cmp("<=", a, limit(t, "MAX")),
+      cmp(">", a, limit(t, "MAX")),
+      cmp(">=", a, limit(t, "MIN")),
+      cmp("<", a, limit(t, "MIN")),
       cmp("<=", limit(t, "MIN"), a),
     ];
     if (t.signed)
@@ -349,7 +356,6 @@ function sameTypeLoop(t: IntT, rows: number): Loop {
         bin("%", a, L(min)),
         bin("+", a, L(min)),
         sh(">>", conv(t, lit(-1n, t)), b),
-        cmp("<", a, L(0n)),
         cmp(">", a, L(-1n)),
       );
     lines.push({ label: "literal", fields: fields(list) });
@@ -400,6 +406,13 @@ function mixedLoop(ta: IntT, tb: IntT, rows: number): Loop {
       sh("<<", b, a),
       sh(">>", b, a),
       ...CMP_OPS.map((op) => cmp(op, a, b)),
+      // Against the other type's limits: out of range of the narrower operand.
+      ...(["<", "<=", ">", ">="] as CmpOp[]).flatMap((op) => [
+        cmp(op, a, limit(tb, "MAX")),
+        cmp(op, a, limit(tb, "MIN")),
+        cmp(op, b, limit(ta, "MAX")),
+        cmp(op, b, limit(ta, "MIN")),
+      ]),
     ]),
   });
   const pre: string[] = [];

@@ -88,3 +88,17 @@ export function poke(p: Ptr<u32>, v: u32): void {
   p.set(1, v);
   p.storeVolatile(p.add(2).loadVolatile() | v);
 }
+
+type Handler = (v: u32) => u32;
+
+export class Device {
+  irq: u8;
+  handler: Handler;
+}
+
+let fallback: Handler = util.twice;
+
+export function dispatch(d: Device, v: u32): u32 {
+  if (d.irq === 0) return fallback(v);
+  return d.handler(v) + 1;
+}

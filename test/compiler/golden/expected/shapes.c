@@ -7,6 +7,8 @@ static uint64_t shapes_ticks = 0ull;
 static uint8_t shapes_table[16];
 static uint32_t shapes_current KTS_PERCPU_SECTION = 0u;
 static uint32_t shapes_users = 0u;
+#line 99 "test/compiler/golden/shapes.ts"
+static uint32_t (*shapes_fallback)(uint32_t) = util_twice;
 #line 36 "test/compiler/golden/shapes.ts"
 uint8_t shapes_wrap8(uint8_t a, uint8_t b)
 {
@@ -90,4 +92,15 @@ void shapes_poke(uint32_t *p, uint32_t v)
 #line 88 "test/compiler/golden/shapes.ts"
     p[1ull] = v;
     *(volatile uint32_t *)p = ((*(volatile uint32_t *)(p + 2ull)) | v);
+}
+#line 101 "test/compiler/golden/shapes.ts"
+uint32_t shapes_dispatch(Device *d, uint32_t v)
+{
+#line 102 "test/compiler/golden/shapes.ts"
+    if (d->irq == 0u) {
+#line 102 "test/compiler/golden/shapes.ts"
+        return shapes_fallback(v);
+    }
+#line 103 "test/compiler/golden/shapes.ts"
+    return (d->handler(v) + 1u);
 }

@@ -5,6 +5,7 @@
 typedef struct Node Node;
 typedef struct Frame Frame;
 typedef struct Holder Holder;
+typedef struct Device Device;
 #include "util.h"
 #line 5 "test/compiler/golden/shapes.ts"
 #define Kind_NONE 0u
@@ -30,6 +31,11 @@ struct Holder {
     Frame frame;
     uint32_t slots[4];
 };
+#line 94 "test/compiler/golden/shapes.ts"
+struct Device {
+    uint8_t irq;
+    uint32_t (*handler)(uint32_t);
+};
 #line 36 "test/compiler/golden/shapes.ts"
 uint8_t shapes_wrap8(uint8_t a, uint8_t b);
 #line 40 "test/compiler/golden/shapes.ts"
@@ -46,4 +52,6 @@ uint32_t shapes_walk(Node *n, uintptr_t i);
 uint32_t shapes_slot(Holder *h, uintptr_t i);
 #line 87 "test/compiler/golden/shapes.ts"
 void shapes_poke(uint32_t *p, uint32_t v);
+#line 101 "test/compiler/golden/shapes.ts"
+uint32_t shapes_dispatch(Device *d, uint32_t v);
 #endif
