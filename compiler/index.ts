@@ -45,7 +45,9 @@ function compilerHash(): string {
   const root = path.dirname(fileURLToPath(import.meta.url));
   const h = createHash("sha256");
   const walk = (dir: string) => {
-    for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    for (const e of fs
+      .readdirSync(dir, { withFileTypes: true })
+      .sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const p = path.join(dir, e.name);
       if (e.isDirectory()) walk(p);
       else if (/\.ts$/.test(e.name)) h.update(e.name).update(fs.readFileSync(p));
@@ -64,8 +66,14 @@ function moduleKeys(modules: Module[], program: ts.Program): Map<Module, string>
     const list: Module[] = [];
     for (const st of m.sf.statements) {
       if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier)) continue;
-      const res = ts.resolveModuleName(st.moduleSpecifier.text, m.sf.fileName, program.getCompilerOptions(), ts.sys);
-      const target = res.resolvedModule && program.getSourceFile(res.resolvedModule.resolvedFileName);
+      const res = ts.resolveModuleName(
+        st.moduleSpecifier.text,
+        m.sf.fileName,
+        program.getCompilerOptions(),
+        ts.sys,
+      );
+      const target =
+        res.resolvedModule && program.getSourceFile(res.resolvedModule.resolvedFileName);
       const dm = target && bySf.get(target);
       if (dm) list.push(dm);
     }
@@ -82,7 +90,8 @@ function moduleKeys(modules: Module[], program: ts.Program): Map<Module, string>
       stack.push(...(deps.get(x) ?? []));
     }
     const h = createHash("sha256").update(compilerHash());
-    for (const x of [...seen].sort((a, b) => (a.rel < b.rel ? -1 : 1))) h.update(x.rel).update("\0").update(x.sf.text);
+    for (const x of [...seen].sort((a, b) => (a.rel < b.rel ? -1 : 1)))
+      h.update(x.rel).update("\0").update(x.sf.text);
     keys.set(m, h.digest("hex"));
   }
   return keys;
@@ -121,7 +130,14 @@ export function compile(opts: CompileOptions): CompileResult {
       const tsLines = m.sf.getLineStarts().length;
       const c = cached.get(m);
       if (c) {
-        modules.push({ name: m.name, rel: m.rel, header: c.header, source: c.source, cached: true, tsLines });
+        modules.push({
+          name: m.name,
+          rel: m.rel,
+          header: c.header,
+          source: c.source,
+          cached: true,
+          tsLines,
+        });
         continue;
       }
       const cm = lowerModule(sema, m);
@@ -138,7 +154,11 @@ export function compile(opts: CompileOptions): CompileResult {
   } catch (e) {
     if (e instanceof InternalError) return { diagnostics: [], modules: [], internalError: e };
     const err = e as Error;
-    return { diagnostics: [], modules: [], internalError: new InternalError(err.stack ?? String(err)) };
+    return {
+      diagnostics: [],
+      modules: [],
+      internalError: new InternalError(err.stack ?? String(err)),
+    };
   }
 }
 

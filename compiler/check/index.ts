@@ -19,11 +19,21 @@ function reportTsDiagnostics(sema: Sema, list: readonly ts.Diagnostic[], syntax:
     if (!syntax && cannotFindName.has(diag.code)) {
       const name = /'([^']+)'/.exec(text)?.[1];
       if (name && isJsGlobal(name)) {
-        sema.diags.atPos(diag.file, diag.start, "KTS1312", `'${name}' is JavaScript runtime, not part of the dialect`);
+        sema.diags.atPos(
+          diag.file,
+          diag.start,
+          "KTS1312",
+          `'${name}' is JavaScript runtime, not part of the dialect`,
+        );
         continue;
       }
     }
-    sema.diags.atPos(diag.file, diag.start, syntax ? "KTS1001" : "KTS1002", `${text} (TS${diag.code})`);
+    sema.diags.atPos(
+      diag.file,
+      diag.start,
+      syntax ? "KTS1001" : "KTS1002",
+      `${text} (TS${diag.code})`,
+    );
   }
 }
 

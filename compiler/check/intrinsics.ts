@@ -6,17 +6,7 @@ import { checkArgs, checkExpr, checkValue, coerce, resolveLit } from "./expressi
 import type { Sema } from "./sema.ts";
 import { declType } from "./declarations.ts";
 import { dtypeOfNode } from "./typemap.ts";
-import {
-  BOOL,
-  type DType,
-  intType,
-  isIntName,
-  show,
-  STR,
-  U64,
-  USIZE,
-  VOID,
-} from "./types.ts";
+import { BOOL, type DType, intType, isIntName, show, STR, U64, USIZE, VOID } from "./types.ts";
 
 const declarationOnly = new Set(["array", "atomic", "perCpu"]);
 
@@ -39,8 +29,7 @@ export function checkMessage(sema: Sema, m: ts.Expression): void {
   }
   if (!ts.isTemplateExpression(m)) {
     const t = checkValue(sema, m);
-    if (t && t.k !== "str")
-      sema.diags.at(m, "KTS1201", `a message is a string, not '${show(t)}'`);
+    if (t && t.k !== "str") sema.diags.at(m, "KTS1201", `a message is a string, not '${show(t)}'`);
     return;
   }
   sema.exprTypes.set(m, STR);
@@ -74,7 +63,9 @@ export function checkIntrinsicCall(
   sema.calls.set(e, { k: "intrinsic", name });
   const arg0 = e.arguments[0];
   if (isIntName(name) || name === "phys" || name === "virt") {
-    const to: DType = isIntName(name) ? intType(name) : { k: "addr", name: name === "phys" ? "Phys" : "Virt" };
+    const to: DType = isIntName(name)
+      ? intType(name)
+      : { k: "addr", name: name === "phys" ? "Phys" : "Virt" };
     sema.calls.set(e, { k: "conv", to });
     const t = checkExpr(sema, arg0, to.k === "int" ? to : U64);
     if (!t) return to;
@@ -113,7 +104,8 @@ export function checkIntrinsicCall(
     case "offsetof": {
       const t = typeArg(sema, e, 0);
       if (t && t.k !== "struct") d.at(e, "KTS1316", "offsetof<T>() takes a struct class");
-      if (!arg0 || !ts.isStringLiteral(arg0)) d.at(e, "KTS1316", "offsetof<T>() takes a field name literal");
+      if (!arg0 || !ts.isStringLiteral(arg0))
+        d.at(e, "KTS1316", "offsetof<T>() takes a field name literal");
       return USIZE;
     }
     case "ptrFromVirt": {
@@ -207,7 +199,11 @@ export function checkIntrinsicInit(
   let elem = checkExpr(sema, arg, elemDeclared);
   if (elem?.k === "lit") {
     if (!elemDeclared) {
-      d.at(decl.name, "KTS1104", `'${decl.name.getText()}' needs a type: ${name}<u32>(0) or a ${name === "atomic" ? "Atomic" : "PerCpu"}<u32> annotation`);
+      d.at(
+        decl.name,
+        "KTS1104",
+        `'${decl.name.getText()}' needs a type: ${name}<u32>(0) or a ${name === "atomic" ? "Atomic" : "PerCpu"}<u32> annotation`,
+      );
       return undefined;
     }
     elem = coerce(sema, arg, elem, elemDeclared);

@@ -3,16 +3,7 @@
 
 import { ts } from "ts-morph";
 import type { Sema } from "./sema.ts";
-import {
-  BOOL,
-  type DType,
-  intType,
-  isIntName,
-  NEVER,
-  STR,
-  U32,
-  VOID,
-} from "./types.ts";
+import { BOOL, type DType, intType, isIntName, NEVER, STR, U32, VOID } from "./types.ts";
 
 function preludeName(sema: Sema, sym: ts.Symbol | undefined): string | undefined {
   const d = sym?.declarations?.[0];
@@ -129,22 +120,14 @@ export function dtypeOf(sema: Sema, t: ts.Type, at: ts.Node): DType | undefined 
     sema.diags.at(at, "KTS1103", "literal types are not part of the dialect");
     return undefined;
   }
-  sema.diags.at(
-    at,
-    "KTS1103",
-    `type '${c.typeToString(t)}' is not part of the dialect`,
-  );
+  sema.diags.at(at, "KTS1103", `type '${c.typeToString(t)}' is not part of the dialect`);
   return undefined;
 }
 
 /** `Arr<T, number>`: a parameter that takes a fixed array of any length. */
 function isAnyLength(n: ts.Node): boolean {
   const p = n.parent;
-  return (
-    ts.isTypeReferenceNode(p) &&
-    p.typeName.getText() === "Arr" &&
-    p.typeArguments?.[1] === n
-  );
+  return ts.isTypeReferenceNode(p) && p.typeName.getText() === "Arr" && p.typeArguments?.[1] === n;
 }
 
 /** The dialect type written in a type annotation. */

@@ -3,16 +3,7 @@
 import { ts } from "ts-morph";
 
 export type IntName =
-  | "u8"
-  | "u16"
-  | "u32"
-  | "u64"
-  | "usize"
-  | "i8"
-  | "i16"
-  | "i32"
-  | "i64"
-  | "isize";
+  "u8" | "u16" | "u32" | "u64" | "usize" | "i8" | "i16" | "i32" | "i64" | "isize";
 
 export interface IntType {
   k: "int";

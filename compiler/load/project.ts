@@ -8,10 +8,7 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Project, ts } from "ts-morph";
 
-export const preludeDir = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  "../prelude",
-);
+export const preludeDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../prelude");
 
 /** The compiler options every dialect project uses; kernel-ts/tsconfig.json repeats them for editors. */
 export const dialectOptions: ts.CompilerOptions = {
@@ -75,9 +72,7 @@ export function loadProject(opts: LoadOptions): LoadedProject {
     });
     for (const f of files) project.addSourceFileAtPath(f);
     project.addSourceFilesAtPaths(path.join(preludeDir, "*.d.ts"));
-    srcRoot = path.resolve(
-      opts.srcRoot ?? (files.length ? path.dirname(files[0]) : "."),
-    );
+    srcRoot = path.resolve(opts.srcRoot ?? (files.length ? path.dirname(files[0]) : "."));
   }
   const displayRoot = path.resolve(opts.displayRoot ?? ".");
   const program = project.getProgram().compilerObject;

@@ -115,7 +115,9 @@ function lowerProperty(cx: LowerContext, e: ts.PropertyAccessExpression): string
   // A field of an embedded struct is reached with `.`, not through its address.
   const inner = e.expression;
   const viaInline = ts.isPropertyAccessExpression(inner) && typeOf(cx, inner).k === "inline";
-  const base = viaInline ? lowerFieldPath(cx, inner as ts.PropertyAccessExpression) : lowerObject(cx, inner);
+  const base = viaInline
+    ? lowerFieldPath(cx, inner as ts.PropertyAccessExpression)
+    : lowerObject(cx, inner);
   const field = `${base}${viaInline ? "." : "->"}${fieldName(e.name.text)}`;
   return typeOf(cx, e).k === "inline" ? `(&${field})` : field;
 }
@@ -124,12 +126,21 @@ function lowerProperty(cx: LowerContext, e: ts.PropertyAccessExpression): string
 function lowerFieldPath(cx: LowerContext, e: ts.PropertyAccessExpression): string {
   const inner = e.expression;
   const viaInline = ts.isPropertyAccessExpression(inner) && typeOf(cx, inner).k === "inline";
-  const base = viaInline ? lowerFieldPath(cx, inner as ts.PropertyAccessExpression) : lowerObject(cx, inner);
+  const base = viaInline
+    ? lowerFieldPath(cx, inner as ts.PropertyAccessExpression)
+    : lowerObject(cx, inner);
   return `${base}${viaInline ? "." : "->"}${fieldName(e.name.text)}`;
 }
 
 export function fieldName(name: string): string {
-  return name.replace(/\$/g, "_S") + (/^(auto|break|case|char|const|continue|default|do|double|else|enum|extern|float|for|goto|if|inline|int|long|register|restrict|return|short|signed|sizeof|static|struct|switch|typedef|union|unsigned|void|volatile|while)$/.test(name) ? "_" : "");
+  return (
+    name.replace(/\$/g, "_S") +
+    (/^(auto|break|case|char|const|continue|default|do|double|else|enum|extern|float|for|goto|if|inline|int|long|register|restrict|return|short|signed|sizeof|static|struct|switch|typedef|union|unsigned|void|volatile|while)$/.test(
+      name,
+    )
+      ? "_"
+      : "")
+  );
 }
 
 /** A struct-typed expression as a pointer to the struct. */
@@ -258,7 +269,11 @@ function lowerBinary(cx: LowerContext, e: ts.BinaryExpression): string {
   }
   // Comparisons: both sides at their common type.
   if (lt.k === "int" && rt.k === "int") {
-    const common = sameType(lt, rt) ? lt : lt.bits >= rt.bits && (lt.name !== "usize" || rt.name !== "u64") ? lt : rt;
+    const common = sameType(lt, rt)
+      ? lt
+      : lt.bits >= rt.bits && (lt.name !== "usize" || rt.name !== "u64")
+        ? lt
+        : rt;
     return `(${lowerAs(cx, e.left, common)} ${cOp[op]} ${lowerAs(cx, e.right, common)})`;
   }
   return `(${lowerExpr(cx, e.left)} ${cOp[op]} ${lowerExpr(cx, e.right)})`;
@@ -295,7 +310,8 @@ function lowerCall(cx: LowerContext, e: ts.CallExpression): string {
     }
     case "conv": {
       const x = lowerExpr(cx, e.arguments[0]);
-      if (cx.sema.constValues.has(e.arguments[0]) && sameType(typeOf(cx, e.arguments[0]), info.to)) return x;
+      if (cx.sema.constValues.has(e.arguments[0]) && sameType(typeOf(cx, e.arguments[0]), info.to))
+        return x;
       return `((${ctype(info.to)})${x})`;
     }
     case "ptr":

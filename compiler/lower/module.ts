@@ -11,7 +11,10 @@ import { fieldName, lowerConstant } from "./expressions.ts";
 import { lowerBlock } from "./statements.ts";
 
 function exported(n: ts.Node): boolean {
-  return !!(ts.canHaveModifiers(n) && ts.getModifiers(n)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword));
+  return !!(
+    ts.canHaveModifiers(n) &&
+    ts.getModifiers(n)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)
+  );
 }
 
 export function lowerModule(sema: Sema, m: Module): CModule {
@@ -45,7 +48,8 @@ export function lowerModule(sema: Sema, m: Module): CModule {
     } else if (ts.isFunctionDeclaration(st) && st.body) {
       out.functions.push(lowerFunction(cx, st, cx.globalName(st), [], exported(st)));
     } else if (ts.isVariableStatement(st)) {
-      for (const d of st.declarationList.declarations) out.globals.push(lowerGlobal(cx, d, exported(st)));
+      for (const d of st.declarationList.declarations)
+        out.globals.push(lowerGlobal(cx, d, exported(st)));
     }
   }
   return out;
@@ -63,7 +67,9 @@ function lowerClass(cx: LowerContext, c: ts.ClassDeclaration, out: CModule): voi
   if (info.packed) s.attributes.push("packed");
   if (info.align) s.attributes.push(`aligned(${info.align})`);
   if (info.size !== undefined)
-    s.asserts.push(`_Static_assert(sizeof(${info.name}) == ${info.size}, "${info.name}: documented size is ${info.size}");`);
+    s.asserts.push(
+      `_Static_assert(sizeof(${info.name}) == ${info.size}, "${info.name}: documented size is ${info.size}");`,
+    );
   for (const o of info.offsets) {
     const f = fieldName(o.field);
     s.asserts.push(
@@ -92,7 +98,9 @@ function lowerFunction(
   cx.beginFunction();
   const params = [
     ...leading,
-    ...f.parameters.map((p, i) => cdecl(ft.params[i], cx.declareLocal(p, (p.name as ts.Identifier).text))),
+    ...f.parameters.map((p, i) =>
+      cdecl(ft.params[i], cx.declareLocal(p, (p.name as ts.Identifier).text)),
+    ),
   ];
   const proto = cdecl(ft.ret, `${name}(${params.length ? params.join(", ") : "void"})`);
   return {
@@ -112,7 +120,11 @@ function lowerGlobal(cx: LowerContext, d: ts.VariableDeclaration, isExported: bo
   const init = d.initializer;
   const value = cx.sema.globalConsts.get(d);
   if (value !== undefined && t.k === "int") {
-    return { line, exported: isExported, macro: { name, value: `((${cdecl(t, "")})${lowerConstant(cx, init!, t)})` } };
+    return {
+      line,
+      exported: isExported,
+      macro: { name, value: `((${cdecl(t, "")})${lowerConstant(cx, init!, t)})` },
+    };
   }
   if (isConst && t.k === "addr" && init) {
     return { line, exported: isExported, macro: { name, value: lowerConstant(cx, init, t) } };

@@ -72,7 +72,12 @@ function lowerVarDecl(cx: LowerContext, decl: ts.VariableDeclaration): CStmt {
 function lowerStatement(cx: LowerContext, st: ts.Statement, out: CStmt[]): void {
   switch (st.kind) {
     case K.Block:
-      out.push({ k: "block", line: cx.line(st), head: "", body: lowerBlock(cx, (st as ts.Block).statements) });
+      out.push({
+        k: "block",
+        line: cx.line(st),
+        head: "",
+        body: lowerBlock(cx, (st as ts.Block).statements),
+      });
       return;
     case K.EmptyStatement:
       return;
@@ -85,11 +90,21 @@ function lowerStatement(cx: LowerContext, st: ts.Statement, out: CStmt[]): void 
       return;
     case K.IfStatement: {
       let s: ts.IfStatement = st as ts.IfStatement;
-      out.push({ k: "block", line: cx.line(s), head: `if (${cond(lowerExpr(cx, s.expression))})`, body: body(cx, s.thenStatement) });
+      out.push({
+        k: "block",
+        line: cx.line(s),
+        head: `if (${cond(lowerExpr(cx, s.expression))})`,
+        body: body(cx, s.thenStatement),
+      });
       while (s.elseStatement) {
         const e = s.elseStatement;
         if (ts.isIfStatement(e)) {
-          out.push({ k: "block", line: cx.line(e), head: `else if (${cond(lowerExpr(cx, e.expression))})`, body: body(cx, e.thenStatement) });
+          out.push({
+            k: "block",
+            line: cx.line(e),
+            head: `else if (${cond(lowerExpr(cx, e.expression))})`,
+            body: body(cx, e.thenStatement),
+          });
           s = e;
         } else {
           out.push({ k: "block", line: cx.line(e), head: "else", body: body(cx, e) });
@@ -100,12 +115,23 @@ function lowerStatement(cx: LowerContext, st: ts.Statement, out: CStmt[]): void 
     }
     case K.WhileStatement: {
       const s = st as ts.WhileStatement;
-      out.push({ k: "block", line: cx.line(s), head: `while (${cond(lowerExpr(cx, s.expression))})`, body: body(cx, s.statement) });
+      out.push({
+        k: "block",
+        line: cx.line(s),
+        head: `while (${cond(lowerExpr(cx, s.expression))})`,
+        body: body(cx, s.statement),
+      });
       return;
     }
     case K.DoStatement: {
       const s = st as ts.DoStatement;
-      out.push({ k: "block", line: cx.line(s), head: "do", body: body(cx, s.statement), tail: `while (${cond(lowerExpr(cx, s.expression))});` });
+      out.push({
+        k: "block",
+        line: cx.line(s),
+        head: "do",
+        body: body(cx, s.statement),
+        tail: `while (${cond(lowerExpr(cx, s.expression))});`,
+      });
       return;
     }
     case K.ForStatement:
@@ -116,7 +142,10 @@ function lowerStatement(cx: LowerContext, st: ts.Statement, out: CStmt[]): void 
         out.push(simple(cx, s, "return;"));
         return;
       }
-      const fn = ts.findAncestor(s, (n) => ts.isFunctionDeclaration(n) || ts.isMethodDeclaration(n));
+      const fn = ts.findAncestor(
+        s,
+        (n) => ts.isFunctionDeclaration(n) || ts.isMethodDeclaration(n),
+      );
       const ft = fn && cx.sema.declTypes.get(fn);
       const ret = ft?.k === "fn" ? ft.ret : typeOf(cx, s.expression);
       out.push(simple(cx, s, `return ${lowerAs(cx, s.expression, ret)};`));
@@ -137,9 +166,19 @@ function lowerStatement(cx: LowerContext, st: ts.Statement, out: CStmt[]): void 
         inner.push({ k: "label", line: cx.line(c), code: label });
         // Each clause in braces so declarations in it are legal C.
         if (c.statements.length)
-          inner.push({ k: "block", line: cx.line(c.statements[0]), head: "", body: lowerBlock(cx, c.statements) });
+          inner.push({
+            k: "block",
+            line: cx.line(c.statements[0]),
+            head: "",
+            body: lowerBlock(cx, c.statements),
+          });
       }
-      out.push({ k: "block", line: cx.line(s), head: `switch (${cond(lowerExpr(cx, s.expression))})`, body: inner });
+      out.push({
+        k: "block",
+        line: cx.line(s),
+        head: `switch (${cond(lowerExpr(cx, s.expression))})`,
+        body: inner,
+      });
       return;
     }
   }
@@ -160,7 +199,8 @@ function lowerFor(cx: LowerContext, s: ts.ForStatement, out: CStmt[]): void {
       else pre.push(...decls);
     } else {
       const effects = lowerEffect(cx, s.initializer);
-      if (effects.length === 1 && effects[0].k === "simple") init = effects[0].code.replace(/;$/, "");
+      if (effects.length === 1 && effects[0].k === "simple")
+        init = effects[0].code.replace(/;$/, "");
       else pre.push(...effects);
     }
   }
@@ -172,7 +212,12 @@ function lowerFor(cx: LowerContext, s: ts.ForStatement, out: CStmt[]): void {
       throw new InternalError("for-loop step is not one C expression", cx.file);
     step = effects[0].code.replace(/;$/, "");
   }
-  const loop: CStmt = { k: "block", line: cx.line(s), head: `for (${init}; ${test}; ${step})`, body: body(cx, s.statement) };
+  const loop: CStmt = {
+    k: "block",
+    line: cx.line(s),
+    head: `for (${init}; ${test}; ${step})`,
+    body: body(cx, s.statement),
+  };
   if (pre.length) out.push({ k: "block", line: cx.line(s), head: "", body: [...pre, loop] });
   else out.push(loop);
 }
@@ -205,7 +250,10 @@ function readModifyWrite(
       k: "block",
       line: cx.line(at),
       head: "",
-      body: [simple(cx, at, `${cdecl(t, `*${tmp}`)} = &${lv};`), simple(cx, at, `*${tmp} = ${compute(`*${tmp}`)};`)],
+      body: [
+        simple(cx, at, `${cdecl(t, `*${tmp}`)} = &${lv};`),
+        simple(cx, at, `*${tmp} = ${compute(`*${tmp}`)};`),
+      ],
     },
   ];
 }
@@ -232,7 +280,9 @@ export function lowerEffect(cx: LowerContext, e: ts.Expression): CStmt[] {
       const safe = cx.sema.safeRhs.has(e);
       if (t.k === "addr") {
         const sym = e.operatorToken.getText();
-        return [simple(cx, e, `${lowerExpr(cx, e.left)} ${sym} ((uint64_t)${lowerExpr(cx, e.right)});`)];
+        return [
+          simple(cx, e, `${lowerExpr(cx, e.left)} ${sym} ((uint64_t)${lowerExpr(cx, e.right)});`),
+        ];
       }
       const it = t as IntType;
       const isShift = base === K.LessThanLessThanToken || base === K.GreaterThanGreaterThanToken;
@@ -246,27 +296,55 @@ export function lowerEffect(cx: LowerContext, e: ts.Expression): CStmt[] {
 /** Calls whose lowering is a statement: stores, logging, assertions. */
 function lowerCallStatement(cx: LowerContext, e: ts.CallExpression): CStmt[] {
   const info = cx.sema.calls.get(e);
-  if (info?.k === "ptr" && (info.op === "store" || info.op === "set" || info.op === "storeVolatile")) {
+  if (
+    info?.k === "ptr" &&
+    (info.op === "store" || info.op === "set" || info.op === "storeVolatile")
+  ) {
     const pa = e.expression as ts.PropertyAccessExpression;
     const pt = typeOf(cx, pa.expression);
     if (pt.k !== "ptr") throw new InternalError("store through a non-pointer", cx.file);
     const p = lowerExpr(cx, pa.expression);
-    if (info.op === "store") return [simple(cx, e, `*${p} = ${lowerAs(cx, e.arguments[0], pt.elem)};`)];
+    if (info.op === "store")
+      return [simple(cx, e, `*${p} = ${lowerAs(cx, e.arguments[0], pt.elem)};`)];
     if (info.op === "storeVolatile")
-      return [simple(cx, e, `*(volatile ${cdecl(pt.elem, "")} *)${p} = ${lowerAs(cx, e.arguments[0], pt.elem)};`)];
-    return [simple(cx, e, `${p}[${lowerIndex(cx, e.arguments[0], -1)}] = ${lowerAs(cx, e.arguments[1], pt.elem)};`)];
+      return [
+        simple(
+          cx,
+          e,
+          `*(volatile ${cdecl(pt.elem, "")} *)${p} = ${lowerAs(cx, e.arguments[0], pt.elem)};`,
+        ),
+      ];
+    return [
+      simple(
+        cx,
+        e,
+        `${p}[${lowerIndex(cx, e.arguments[0], -1)}] = ${lowerAs(cx, e.arguments[1], pt.elem)};`,
+      ),
+    ];
   }
   if (info?.k === "atomic" && info.op === "store") {
     const pa = e.expression as ts.PropertyAccessExpression;
     const at = typeOf(cx, pa.expression);
     const elem = at.k === "atomic" ? at.elem : at;
-    return [simple(cx, e, `__atomic_store_n(&${lowerExpr(cx, pa.expression)}, ${lowerAs(cx, e.arguments[0], elem)}, __ATOMIC_SEQ_CST);`)];
+    return [
+      simple(
+        cx,
+        e,
+        `__atomic_store_n(&${lowerExpr(cx, pa.expression)}, ${lowerAs(cx, e.arguments[0], elem)}, __ATOMIC_SEQ_CST);`,
+      ),
+    ];
   }
   if (info?.k === "percpu" && info.op === "set") {
     const pa = e.expression as ts.PropertyAccessExpression;
     const pt = typeOf(cx, pa.expression);
     const elem = pt.k === "percpu" ? pt.elem : pt;
-    return [simple(cx, e, `KTS_PERCPU(${lowerExpr(cx, pa.expression)}) = ${lowerAs(cx, e.arguments[0], elem)};`)];
+    return [
+      simple(
+        cx,
+        e,
+        `KTS_PERCPU(${lowerExpr(cx, pa.expression)}) = ${lowerAs(cx, e.arguments[0], elem)};`,
+      ),
+    ];
   }
   if (info?.k === "intrinsic") {
     const a = e.arguments;
@@ -276,7 +354,13 @@ function lowerCallStatement(cx: LowerContext, e: ts.CallExpression): CStmt[] {
       case "panic":
         if (ts.isStringLiteralLike(a[0]))
           return [simple(cx, e, `kts_panic(${where(cx, e)}, ${cstring(a[0].text)});`)];
-        return [simple(cx, e, `{ kts_panic_begin(); ${message(cx, a[0])} kts_panic_end(${where(cx, e)}); }`)];
+        return [
+          simple(
+            cx,
+            e,
+            `{ kts_panic_begin(); ${message(cx, a[0])} kts_panic_end(${where(cx, e)}); }`,
+          ),
+        ];
       case "assert": {
         const cond = lowerExpr(cx, a[0]);
         const text = `assertion failed: ${a[0].getText()}`;
@@ -285,7 +369,11 @@ function lowerCallStatement(cx: LowerContext, e: ts.CallExpression): CStmt[] {
           return [simple(cx, e, `if (!${cond}) kts_panic(${where(cx, e)}, ${cstring(msg)});`)];
         }
         return [
-          simple(cx, e, `if (!${cond}) { kts_panic_begin(); kts_log_str(${cstring(text + ": ")}); ${message(cx, a[1])} kts_panic_end(${where(cx, e)}); }`),
+          simple(
+            cx,
+            e,
+            `if (!${cond}) { kts_panic_begin(); kts_log_str(${cstring(text + ": ")}); ${message(cx, a[1])} kts_panic_end(${where(cx, e)}); }`,
+          ),
         ];
       }
     }

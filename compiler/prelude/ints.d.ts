@@ -20,15 +20,7 @@ type i8 = number & { readonly [kts]?: "i8" };
 type i16 = number & { readonly [kts]?: "i8" | "i16" | "u8" };
 type i32 = number & { readonly [kts]?: "i8" | "i16" | "i32" | "u8" | "u16" };
 type i64 = number & {
-  readonly [kts]?:
-    | "i8"
-    | "i16"
-    | "i32"
-    | "i64"
-    | "isize"
-    | "u8"
-    | "u16"
-    | "u32";
+  readonly [kts]?: "i8" | "i16" | "i32" | "i64" | "isize" | "u8" | "u16" | "u32";
 };
 type isize = number & {
   readonly [kts]?: "i8" | "i16" | "i32" | "isize" | "u8" | "u16" | "u32";

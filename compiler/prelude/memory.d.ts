@@ -62,10 +62,7 @@ interface LayoutSpec<T> {
   size?: number;
   offsets?: { [K in keyof T]?: number };
 }
-declare function layout<T>(
-  cls: abstract new (...args: any[]) => T,
-  spec: LayoutSpec<T>,
-): void;
+declare function layout<T>(cls: abstract new (...args: any[]) => T, spec: LayoutSpec<T>): void;
 declare function sizeof<T>(): usize;
 declare function alignof<T>(): usize;
 declare function offsetof<T>(field: keyof T & string): usize;

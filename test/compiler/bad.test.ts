@@ -2,14 +2,15 @@
 // as its own project, and must be rejected with exactly the diagnostics its
 // leading `// expect: KTSnnnn line:col` comments name, without a crash, an
 // internal error or any C. Together the programs cover every code of the
-// catalog in compiler/diagnostics.ts.
+// catalog in compiler/diagnostics.ts, and docs/diagnostics.md shows each code
+// with a corpus program and exactly what the compiler prints for it.
 
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import t from "tap";
-import { type Code, codes } from "../../compiler/diagnostics.ts";
+import { type Code, codes, formatDiagnostic } from "../../compiler/diagnostics.ts";
 import { type CompileResult, compile } from "../../compiler/index.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -44,13 +45,19 @@ function expectations(text: string): Expected[] {
 
 const show = (d: Expected) => `${d.code} ${d.line}:${d.col}`;
 
+const results = new Map<string, CompileResult | Error>();
 /** Compiles one file as a project of its own; a thrown exception is a crash. */
 function compileAlone(file: string, srcRoot: string): CompileResult | Error {
-  try {
-    return compile({ files: [file], srcRoot, displayRoot: root });
-  } catch (e) {
-    return e as Error;
+  let r = results.get(file);
+  if (!r) {
+    try {
+      r = compile({ files: [file], srcRoot, displayRoot: root });
+    } catch (e) {
+      r = e as Error;
+    }
+    results.set(file, r);
   }
+  return r;
 }
 
 t.test("the corpus is large enough", async (t) => {
@@ -118,6 +125,38 @@ t.test("every code in the catalog has a corpus program", async (t) => {
       continue;
     }
     t.ok(covered.has(code), `${code} (${codes[code]}) is covered`);
+  }
+});
+
+t.test("docs/diagnostics.md shows every code with what the compiler prints", async (t) => {
+  const doc = fs.readFileSync(path.join(root, "docs", "diagnostics.md"), "utf8");
+  const sections = new Map<string, string>();
+  for (const s of doc.split(/\n(?=### )/)) {
+    const m = /^### (KTS\d{4}): (.*)\n/.exec(s);
+    if (m) sections.set(m[1], s);
+  }
+  const example =
+    /\[`(test\/compiler\/bad\/[\w-]+\.ts)`\]\([^)]*\):\n\n```ts\n([\s\S]*?)\n```\n\n```text\n([\s\S]*?)\n```/g;
+  for (const [code, title] of Object.entries(codes)) {
+    const section = sections.get(code);
+    if (!section) {
+      t.fail(`${code} has no section`);
+      continue;
+    }
+    t.ok(section.startsWith(`### ${code}: ${title}\n`), `${code}: the heading is the catalog's`);
+    const examples = [...section.matchAll(example)];
+    t.ok(examples.length > 0, `${code} has an example`);
+    for (const [, rel, program, output] of examples) {
+      const file = path.join(root, rel);
+      t.equal(program, fs.readFileSync(file, "utf8").trimEnd(), `${rel} is shown as it is`);
+      const r = compileAlone(file, dir);
+      if (r instanceof Error) {
+        t.fail(`the compiler crashed on ${rel}`);
+        continue;
+      }
+      t.same(output.split("\n"), r.diagnostics.map(formatDiagnostic), `${rel}: ktsc's output`);
+      t.ok(output.includes(` - error ${code}: `), `${rel} shows ${code}`);
+    }
   }
 });
 
