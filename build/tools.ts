@@ -11,6 +11,9 @@ export const hostTools: Record<string, string> = {
   objcopy: "binutils",
   cpp: "cpp",
   "qemu-system-x86_64": "qemu-system-x86",
+  "grub-mkrescue": "grub-common grub-pc-bin",
+  xorriso: "xorriso",
+  mformat: "mtools",
 };
 
 function present(cmd: string): boolean {
@@ -28,7 +31,7 @@ export class MissingTools extends Error {}
 export function ensureTools(cmds: string[] = Object.keys(hostTools)): void {
   const missing = cmds.filter((c) => !present(c));
   if (!missing.length) return;
-  const pkgs = [...new Set(missing.map((c) => hostTools[c] ?? c))].sort();
+  const pkgs = [...new Set(missing.flatMap((c) => (hostTools[c] ?? c).split(" ")))].sort();
   const line = `sudo apt-get install -y ${pkgs.join(" ")}`;
   if (process.getuid?.() !== 0) {
     throw new MissingTools(
