@@ -65,7 +65,7 @@ static inline uintptr_t kts_index(uintptr_t i, uintptr_t len, const char *file, 
     static inline T kts_rem_##N(T a, T b, const char *file, uint32_t line)                 \
     {                                                                                      \
         if (b == 0)                                                                        \
-            kts_panic(file, line, "remainder by zero");                                    \
+            kts_panic(file, line, "division by zero");                                     \
         return (T)(a % b);                                                                 \
     }
 KTS_UDIV(uint8_t, u8)
@@ -87,7 +87,7 @@ KTS_UDIV(uintptr_t, usize)
     static inline T kts_rem_##N(T a, T b, const char *file, uint32_t line)                 \
     {                                                                                      \
         if (b == 0)                                                                        \
-            kts_panic(file, line, "remainder by zero");                                    \
+            kts_panic(file, line, "division by zero");                                     \
         if (b == -1)                                                                       \
             return 0;                                                                      \
         return (T)(a % b);                                                                 \

@@ -7,7 +7,8 @@
 // A value is always the mathematical value of an integer of its type: an
 // unsigned value is in 0 .. 2^w - 1, a signed one in -2^(w-1) .. 2^(w-1) - 1.
 
-export type IntName = "u8" | "u16" | "u32" | "u64" | "usize" | "i8" | "i16" | "i32" | "i64" | "isize";
+export type IntName =
+  "u8" | "u16" | "u32" | "u64" | "usize" | "i8" | "i16" | "i32" | "i64" | "isize";
 
 export interface IntT {
   readonly name: IntName;
@@ -74,7 +75,7 @@ function floorDivPow2(a: bigint, k: bigint): bigint {
 function truncDiv(a: bigint, b: bigint): bigint {
   const abs = (x: bigint) => (x < 0n ? -x : x);
   const q = abs(a) / abs(b); // both non-negative: floor
-  return (a < 0n) !== (b < 0n) ? -q : q;
+  return a < 0n !== b < 0n ? -q : q;
 }
 
 /** Bitwise operations on the w-bit two's complement patterns of a and b. */
@@ -106,6 +107,16 @@ export function resultType(a: IntT, b: IntT): IntT {
 /** Whether `x op= y` (x: to, y: from) is allowed without a conversion: strictly narrower, same signedness. */
 export function narrowerSameSign(from: IntT, to: IntT): boolean {
   return from.signed === to.signed && from.bits < to.bits;
+}
+
+/**
+ * Whether a `from` value is accepted where a `to` is wanted (assignment,
+ * argument) without a conversion, for strictly wider types: every value of
+ * `from` is a value of `to`. The value is unchanged.
+ */
+export function widensImplicitly(from: IntT, to: IntT): boolean {
+  if (to.bits <= from.bits) return false;
+  return from.signed === to.signed || (!from.signed && to.signed);
 }
 
 /** Thrown for a division or remainder by zero: the program must panic. */
@@ -199,5 +210,16 @@ export function bool(b: boolean): string {
 
 /** The unsigned type of the same width (for printing a signed value's bit pattern with hex). */
 export function unsignedOf(t: IntT): IntT {
-  return { u8: TYPES.u8, u16: TYPES.u16, u32: TYPES.u32, u64: TYPES.u64, usize: TYPES.usize, i8: TYPES.u8, i16: TYPES.u16, i32: TYPES.u32, i64: TYPES.u64, isize: TYPES.usize }[t.name];
+  return {
+    u8: TYPES.u8,
+    u16: TYPES.u16,
+    u32: TYPES.u32,
+    u64: TYPES.u64,
+    usize: TYPES.usize,
+    i8: TYPES.u8,
+    i16: TYPES.u16,
+    i32: TYPES.u32,
+    i64: TYPES.u64,
+    isize: TYPES.usize,
+  }[t.name];
 }

@@ -33,6 +33,7 @@ import {
   SHIFT_OPS,
   TYPES,
   unsignedOf,
+  widensImplicitly,
 } from "./model.ts";
 
 // ---------------------------------------------------------------------------
@@ -99,6 +100,7 @@ export function edgeValues(t: IntT): bigint[] {
   const max = maxOf(t);
   const min = minOf(t);
   // Index 0 is 0 and index 1 is 1: the panic programs rely on row 16 being (1, 0).
+  // prettier-ignore
   const want = t.signed
     ? [0n, 1n, -1n, max, min, max - 1n, min + 1n, 2n, -2n, w - 1n, w, w + 1n, -(w - 1n), max / 2n, 0x55n, -w]
     : [0n, 1n, max, max - 1n, 2n, max / 2n, max / 2n + 1n, w - 1n, w, w + 1n, 3n, 2n * w, 0x5an, max - w, 7n, 255n];
@@ -154,25 +156,59 @@ export function lit(value: bigint, t: IntT): IntE {
 }
 export function bin(op: ArithOp, x: IntE, y: IntE): IntE {
   const t = resultType(x.t, y.t);
-  return { k: "int", src: `${paren(x)} ${op} ${paren(y)}`, t, atom: false, ev: (r) => arith(op, x.ev(r), y.ev(r), t) };
+  return {
+    k: "int",
+    src: `${paren(x)} ${op} ${paren(y)}`,
+    t,
+    atom: false,
+    ev: (r) => arith(op, x.ev(r), y.ev(r), t),
+  };
 }
 export function sh(op: ShiftOp, x: IntE, count: IntE): IntE {
-  return { k: "int", src: `${paren(x)} ${op} ${paren(count)}`, t: x.t, atom: false, ev: (r) => shift(op, x.ev(r), count.ev(r), x.t) };
+  return {
+    k: "int",
+    src: `${paren(x)} ${op} ${paren(count)}`,
+    t: x.t,
+    atom: false,
+    ev: (r) => shift(op, x.ev(r), count.ev(r), x.t),
+  };
 }
 /** A constant shift count: must be in 0 .. bits - 1. */
 export function shc(op: ShiftOp, x: IntE, count: number): IntE {
   if (count < 0 || count >= x.t.bits) throw new Error("constant shift count out of range");
-  return { k: "int", src: `${paren(x)} ${op} ${count}`, t: x.t, atom: false, ev: (r) => shift(op, x.ev(r), BigInt(count), x.t) };
+  return {
+    k: "int",
+    src: `${paren(x)} ${op} ${count}`,
+    t: x.t,
+    atom: false,
+    ev: (r) => shift(op, x.ev(r), BigInt(count), x.t),
+  };
 }
 export function unary(op: "-" | "~", x: IntE): IntE {
-  return { k: "int", src: `${op}${paren(x)}`, t: x.t, atom: false, ev: (r) => (op === "-" ? neg(x.ev(r), x.t) : bitNot(x.ev(r), x.t)) };
+  return {
+    k: "int",
+    src: `${op}${paren(x)}`,
+    t: x.t,
+    atom: false,
+    ev: (r) => (op === "-" ? neg(x.ev(r), x.t) : bitNot(x.ev(r), x.t)),
+  };
 }
 export function conv(to: IntT, x: IntE): IntE {
-  return { k: "int", src: `${to.name}(${x.src})`, t: to, atom: true, ev: (r) => convert(x.ev(r), to) };
+  return {
+    k: "int",
+    src: `${to.name}(${x.src})`,
+    t: to,
+    atom: true,
+    ev: (r) => convert(x.ev(r), to),
+  };
 }
 export function cmp(op: CmpOp, x: IntE, y: IntE): BoolE {
   resultType(x.t, y.t); // same signedness
-  return { k: "bool", src: `${paren(x)} ${op} ${paren(y)}`, ev: (r) => compare(op, x.ev(r), y.ev(r)) };
+  return {
+    k: "bool",
+    src: `${paren(x)} ${op} ${paren(y)}`,
+    ev: (r) => compare(op, x.ev(r), y.ev(r)),
+  };
 }
 /** `T.MAX` / `T.MIN` */
 export function limit(t: IntT, which: "MAX" | "MIN"): IntE {
@@ -184,9 +220,14 @@ export function hx(x: IntE): HexE {
   if (x.t.signed) throw new Error("hex of a signed type is not part of the oracle");
   return { k: "hex", src: `hex(${x.src})`, ev: x.ev };
 }
+/** A literal-only operand written as an expression (`~15`, `(1 << 7)`), with its value at the other operand's type. */
+export function litExpr(src: string, value: bigint, t: IntT): IntE {
+  return { k: "int", src, t, atom: true, ev: () => value };
+}
 /** A literal-only expression `l op r` typed by its context `to(...)`: folded by the compiler at `to`. */
 export function litOnly(op: ArithOp | ShiftOp, l: bigint, r: bigint, to: IntT): IntE {
-  if (reduce(l, to) !== l || reduce(r, to) !== r) throw new Error(`literal out of range for ${to.name}`);
+  if (reduce(l, to) !== l || reduce(r, to) !== r)
+    throw new Error(`literal out of range for ${to.name}`);
   const value = op === "<<" || op === ">>" ? shift(op, l, r, to) : arith(op, l, r, to);
   return { k: "int", src: `${to.name}(${l} ${op} ${r})`, t: to, atom: true, ev: () => value };
 }
@@ -216,19 +257,24 @@ export interface Loop {
   tb: IntT;
   rows: number;
   lines: Line[];
-  /** Counted operations: category -> fields per row. */
-  counts: Map<string, number>;
 }
 
 export interface Program {
   name: string;
   source: string;
-  /** The expected output, one entry per printed line, with a description for mismatch reports. */
-  expected(data: Data): { text: string; describe: () => string; fields: string[] }[];
-  /** Number of compared values (fields) per run. */
-  cases(data: Data): number;
-  /** Random operand pairs per operator category, for the report. */
+  /** What the program must print, computed by the model. */
+  expected(data: Data): Expected;
+  /** Random operand pairs per operator and type, for the report. */
   pairs: Map<string, number>;
+}
+
+export interface Expected {
+  /** One entry per printed line. */
+  lines: string[];
+  /** Number of values (fields) on all lines. */
+  values: number;
+  /** Where line k comes from and the dialect expression of each of its fields, for mismatch reports. */
+  explain(k: number): { where: string; labels: string[] };
 }
 
 export interface Data {
@@ -237,6 +283,7 @@ export interface Data {
   y: Map<string, bigint[]>;
 }
 
+/** A fresh local variable name (unique in a generated program). */
 let tmpCounter = 0;
 function fresh(prefix: string): string {
   return `${prefix}${tmpCounter++}`;
@@ -273,12 +320,25 @@ function sameTypeLoop(t: IntT, rows: number): Loop {
   const nz = cmp("!==", b, lit(0n, t));
 
   // The operators with run-time operands.
-  lines.push({ label: "arith", fields: fields([...(["+", "-", "*", "&", "|", "^"] as ArithOp[]).map((op) => bin(op, a, b)), unary("-", a), unary("~", a)]) });
+  lines.push({
+    label: "arith",
+    fields: fields([
+      ...(["+", "-", "*", "&", "|", "^"] as ArithOp[]).map((op) => bin(op, a, b)),
+      unary("-", a),
+      unary("~", a),
+    ]),
+  });
   {
     const pre: string[] = [];
     const q = compound(a, "/", b, pre);
     const m = compound(a, "%", b, pre);
-    lines.push({ label: "div", guard: nz, pre, fields: fields([bin("/", a, b), bin("%", a, b), q, m]) });
+    const far = lit(t.signed ? minOf(t) : maxOf(t), t);
+    lines.push({
+      label: "div",
+      guard: nz,
+      pre,
+      fields: fields([bin("/", a, b), bin("%", a, b), q, m, bin("/", far, b), bin("%", far, b)]),
+    });
   }
   lines.push({
     label: "shift",
@@ -301,7 +361,48 @@ function sameTypeLoop(t: IntT, rows: number): Loop {
       incdec(a, "++", pre),
       incdec(a, "--", pre),
     ];
+    // Read-modify-write of an element whose index is computed (evaluated once, through a pointer).
+    const buf = fresh("buf");
+    pre.push(
+      `const ${buf} = array<${t.name}, 2>();`,
+      `${buf}[usize(b) & 1] = a;`,
+      `${buf}[usize(b) & 1] += b;`,
+      `${buf}[usize(b) & 1] <<= b;`,
+    );
+    list.push({
+      ...v(`${buf}[usize(b) & 1]`, t, (r) => shift("<<", arith("+", r.a, r.b, t), r.b, t)),
+      atom: false,
+    });
+    // A literal shifted by a run-time count takes its type from the context.
+    for (const [init, ev] of [
+      ["1 << b", (r: Row) => shift("<<", 1n, r.b, t)],
+      ["(1 << b) - 1", (r: Row) => arith("-", shift("<<", 1n, r.b, t), 1n, t)],
+      ["~0 << b", (r: Row) => shift("<<", bitNot(0n, t), r.b, t)],
+      ["3 >> b", (r: Row) => shift(">>", 3n, r.b, t)],
+    ] as const) {
+      const name = fresh("k");
+      pre.push(`let ${name}: ${t.name} = ${init};`);
+      list.push(v(name, t, ev));
+    }
     lines.push({ label: "compound", pre, fields: fields(list) });
+  }
+  // Implicit widening to every strictly wider type: assignment, argument, conditional.
+  {
+    const pre: string[] = [];
+    const list: Field[] = [];
+    for (const to of ALL.filter((u) => widensImplicitly(t, u))) {
+      const name = fresh("w");
+      pre.push(`let ${name}: ${to.name} = a;`);
+      list.push(
+        v(name, to, (r) => r.a),
+        v(`pass_${to.name}(a)`, to, (r) => r.a),
+      );
+    }
+    list.push(
+      v("a < b ? a : b", t, (r) => (r.a < r.b ? r.a : r.b)),
+      v("a === b ? 0 : a ^ b", t, (r) => (r.a === r.b ? 0n : arith("^", r.a, r.b, t))),
+    );
+    lines.push({ label: "widen", pre, fields: fields(list) });
   }
   // Literal operands adopt a's type; constant divisors and shift counts take the unchecked paths.
   {
@@ -344,6 +445,14 @@ function sameTypeLoop(t: IntT, rows: number): Loop {
       cmp(">=", a, limit(t, "MIN")),
       cmp("<", a, limit(t, "MIN")),
       cmp("<=", limit(t, "MIN"), a),
+      cmp("<", L(1n), a),
+      cmp("===", L(max), a),
+      // Literal-only operands, typed (and folded) at a's type.
+      bin("&", a, litExpr("~15", bitNot(15n, t), t)),
+      bin("|", a, litExpr(`(1 << ${w - 1})`, shift("<<", 1n, BigInt(w - 1), t), t)),
+      bin("+", a, litExpr("(2 - 3)", arith("-", 2n, 3n, t), t)),
+      bin("*", a, litExpr("(3 * 5)", 15n, t)),
+      sh("<<", a, litExpr("(1 + 2)", 3n, TYPES.u32)),
     ];
     if (t.signed)
       list.push(
@@ -373,21 +482,22 @@ function sameTypeLoop(t: IntT, rows: number): Loop {
       cmp("<", bin("+", a, b), a),
       cmp("===", unary("-", a), a),
       conv(t.signed ? TYPES.u8 : TYPES.i8, bin("*", a, b)),
+      // Where C's integer promotions would leak extra high bits without a cast back.
+      shc(">>", unary("~", a), 1),
+      shc(">>", shc("<<", a, 1), 1),
+      shc(">>", unary("-", a), 1),
+      sh(">>", bin("*", a, b), b),
+      bin("%", bin("+", a, b), lit(7n, t)),
+      bin("/", unary("~", a), lit(3n, t)),
+      cmp("===", unary("~", a), unary("~", b)),
+      cmp(">", shc("<<", a, 1), a),
       hx(t.signed ? conv(unsignedOf(t), a) : a),
       hx(t.signed ? conv(unsignedOf(t), bin("*", a, b)) : bin("*", a, b)),
       hx(conv(U64, a)),
     ];
     lines.push({ label: "composite", fields: fields(list) });
   }
-  const counts = new Map<string, number>([
-    ["+ - * & | ^ (incl. compound)", 2],
-    ["/ % (incl. compound)", 2],
-    ["<< >> (count of every integer type)", 1],
-    ["< <= > >= === !==", 1],
-    ["unary - ~", 1],
-    ["conversions to every type", 1],
-  ]);
-  return { fn: `ops_${t.name}`, ta: t, tb: t, rows, lines, counts };
+  return { fn: `ops_${t.name}`, ta: t, tb: t, rows, lines };
 }
 
 /** Two different types of the same signedness: the wider type wins; compound assignment when b is narrower. */
@@ -415,16 +525,32 @@ function mixedLoop(ta: IntT, tb: IntT, rows: number): Loop {
       ]),
     ]),
   });
+  {
+    const wide = resultType(ta, tb);
+    const list: Field[] = [
+      v("a < b ? a : b", wide, (r) => (r.a < r.b ? r.a : r.b)),
+      v("a > b ? a : b", wide, (r) => (r.a > r.b ? r.a : r.b)),
+    ];
+    if (widensImplicitly(tb, ta)) list.push(v(`pass_${ta.name}(b)`, ta, (r) => r.b));
+    lines.push({ label: "select", fields: fields(list) });
+  }
   const pre: string[] = [];
-  const div: Field[] = [bin("/", a, b), bin("%", a, b), bin("/", b, bin("|", a, lit(1n, ta))), bin("%", b, bin("|", a, lit(1n, ta)))];
+  const div: Field[] = [
+    bin("/", a, b),
+    bin("%", a, b),
+    bin("/", b, bin("|", a, lit(1n, ta))),
+    bin("%", b, bin("|", a, lit(1n, ta))),
+  ];
   if (narrowerSameSign(tb, ta)) div.push(compound(a, "/", b, pre), compound(a, "%", b, pre));
   lines.push({ label: "div", guard: nz, pre, fields: fields(div) });
   if (narrowerSameSign(tb, ta)) {
     const pre2: string[] = [];
-    const list = [...ARITH_OPS.filter((op) => op !== "/" && op !== "%"), ...SHIFT_OPS].map((op) => compound(a, op, b, pre2));
+    const list = [...ARITH_OPS.filter((op) => op !== "/" && op !== "%"), ...SHIFT_OPS].map((op) =>
+      compound(a, op, b, pre2),
+    );
     lines.push({ label: "compound", pre: pre2, fields: fields(list) });
   }
-  return { fn: `mix_${ta.name}_${tb.name}`, ta, tb, rows, lines, counts: new Map() };
+  return { fn: `mix_${ta.name}_${tb.name}`, ta, tb, rows, lines };
 }
 
 function loopSource(l: Loop): string[] {
@@ -450,32 +576,23 @@ function loopSource(l: Loop): string[] {
   return out;
 }
 
-function loopExpected(l: Loop, data: Data, out: { text: string; describe: () => string; fields: string[] }[]): void {
+function loopExpected(l: Loop, data: Data, out: string[]): number {
   const xa = data.x.get(l.ta.name)!;
   const yb = data.y.get(l.tb.name)!;
+  let values = 0;
   for (let i = 0; i < l.rows; i++) {
     const r: Row = { a: xa[i], b: yb[i] };
     for (const line of l.lines) {
-      const on = !line.guard || line.guard.ev(r);
-      const text = on ? line.fields.map((f) => format(f.f, r)).join(" ") : "-";
-      out.push({
-        text,
-        describe: () => `${l.fn} row ${i} (a: ${l.ta.name} = ${r.a}, b: ${l.tb.name} = ${r.b}), line '${line.label}'`,
-        fields: on ? line.fields.map((f) => f.label) : ["(guard false)"],
-      });
+      if (line.guard && !line.guard.ev(r)) {
+        out.push("-");
+        values++;
+      } else {
+        out.push(line.fields.map((f) => format(f.f, r)).join(" "));
+        values += line.fields.length;
+      }
     }
   }
-}
-
-function loopCases(l: Loop, data: Data): number {
-  const xa = data.x.get(l.ta.name)!;
-  const yb = data.y.get(l.tb.name)!;
-  let n = 0;
-  for (let i = 0; i < l.rows; i++) {
-    const r: Row = { a: xa[i], b: yb[i] };
-    for (const line of l.lines) n += !line.guard || line.guard.ev(r) ? line.fields.length : 1;
-  }
-  return n;
+  return values;
 }
 
 function loopProgram(name: string, loops: Loop[], pairs: Map<string, number>): Program {
@@ -486,17 +603,39 @@ function loopProgram(name: string, loops: Loop[], pairs: Map<string, number>): P
     `import { ${[...types].sort().join(", ")} } from "./data.ts";`,
     ``,
   ];
-  for (const l of loops) src.push(...loopSource(l), ``);
+  const body = loops.flatMap((l) => [...loopSource(l), ``]);
+  // Identity functions for argument widening (only those used: C warns about unused static functions).
+  for (const u of ALL)
+    if (body.some((line) => line.includes(`pass_${u.name}(`)))
+      src.push(`function pass_${u.name}(x: ${u.name}): ${u.name} {`, `  return x;`, `}`, ``);
+  src.push(...body);
   src.push(`export function run(): void {`, ...loops.map((l) => `  ${l.fn}();`), `}`);
   return {
     name,
     source: src.join("\n") + "\n",
     expected(data) {
-      const out: { text: string; describe: () => string; fields: string[] }[] = [];
-      for (const l of loops) loopExpected(l, data, out);
-      return out;
+      const lines: string[] = [];
+      const starts: number[] = [];
+      let values = 0;
+      for (const l of loops) {
+        starts.push(lines.length);
+        values += loopExpected(l, data, lines);
+      }
+      const explain = (k: number) => {
+        let n = loops.length - 1;
+        while (starts[n] > k) n--;
+        const l = loops[n];
+        const row = Math.floor((k - starts[n]) / l.lines.length);
+        const line = l.lines[(k - starts[n]) % l.lines.length];
+        const a = data.x.get(l.ta.name)![row];
+        const b = data.y.get(l.tb.name)![row];
+        return {
+          where: `${name}.ts ${l.fn} row ${row} (a: ${l.ta.name} = ${a}, b: ${l.tb.name} = ${b}), line '${line.label}'`,
+          labels: line.fields.map((f) => f.label),
+        };
+      };
+      return { lines, values, explain };
     },
-    cases: (data) => loops.reduce((n, l) => n + loopCases(l, data), 0),
     pairs,
   };
 }
@@ -519,18 +658,25 @@ export function typePrograms(rows: number, randomRows: number): Program[] {
   return ALL.map((t) => {
     const loop = sameTypeLoop(t, rows);
     const pairs = new Map<string, number>();
-    for (const op of [...ARITH_OPS, ...SHIFT_OPS, ...CMP_OPS, "unary -", "unary ~", "conversions"]) pairs.set(`${op} ${t.name}`, randomRows);
+    for (const op of [...ARITH_OPS, ...SHIFT_OPS, ...CMP_OPS, "unary -", "unary ~", "conversions"])
+      pairs.set(`${op} ${t.name}`, randomRows);
     return loopProgram(`rt_${t.name}`, [loop], pairs);
   });
 }
 
 /** Operands of two different widths (same signedness). */
-export function mixedPrograms(rows: number): Program[] {
-  return [false, true].map((signed) => {
-    const ts = ALL.filter((t) => t.signed === signed);
-    const loops: Loop[] = [];
-    for (const ta of ts) for (const tb of ts) if (ta !== tb) loops.push(mixedLoop(ta, tb, rows));
-    return loopProgram(`mix_${signed ? "signed" : "unsigned"}`, loops, new Map());
+export function mixedPrograms(rows: number, randomRows: number): Program[] {
+  // One program per left type, so that one program's output stays small.
+  return ALL.map((ta) => {
+    const tbs = ALL.filter((tb) => tb !== ta && tb.signed === ta.signed);
+    const pairs = new Map(
+      tbs.map((tb) => [`every operator ${ta.name} with ${tb.name}`, randomRows]),
+    );
+    return loopProgram(
+      `mix_${ta.name}`,
+      tbs.map((tb) => mixedLoop(ta, tb, rows)),
+      pairs,
+    );
   });
 }
 
@@ -542,14 +688,18 @@ export function mixedPrograms(rows: number): Program[] {
 export function foldProgram(): Program {
   const decls: string[] = [];
   const fns: string[] = [];
-  const expected: { text: string; label: string }[] = [];
+  const expected: { text: string; fn: string; labels: string[] }[] = [];
   const none: Row = { a: 0n, b: 0n };
   const logLines = (fn: string, list: Field[]) => {
     const body: string[] = [];
     for (let i = 0; i < list.length; i += 8) {
       const chunk = list.slice(i, i + 8);
       body.push(`  log(\`${chunk.map((f) => `\${${f.src}}`).join(" ")}\`);`);
-      expected.push({ text: chunk.map((f) => format(f, none)).join(" "), label: `${fn}: ${chunk.map((f) => f.src).join(" | ")}` });
+      expected.push({
+        text: chunk.map((f) => format(f, none)).join(" "),
+        fn,
+        labels: chunk.map((f) => f.src),
+      });
     }
     fns.push(`function ${fn}(): void {`, ...body, `}`, ``);
   };
@@ -558,6 +708,12 @@ export function foldProgram(): Program {
   const folded = (e: IntE): IntE => {
     const name = `K${k++}`;
     decls.push(`const ${name}: ${e.t.name} = ${e.src};`);
+    return v(name, e.t, e.ev);
+  };
+  /** A module-level `let` with a constant initializer (a C static initializer). */
+  const initialized = (e: IntE): IntE => {
+    const name = `G${k++}`;
+    decls.push(`let ${name}: ${e.t.name} = ${e.src};`);
     return v(name, e.t, e.ev);
   };
   const calls: string[] = [];
@@ -570,7 +726,7 @@ export function foldProgram(): Program {
         for (let j = 0; j < E.length; j++) {
           if ((op === "/" || op === "%") && E[j] === 0n) continue;
           const e = bin(op, consts[i], consts[j]);
-          list.push(folded(e), e, litOnly(op, E[i], E[j], t));
+          list.push(folded(e), initialized(e), e, litOnly(op, E[i], E[j], t));
         }
       const fn = `fold_${t.name}_${ARITH_OPS.indexOf(op)}`;
       logLines(fn, list);
@@ -593,8 +749,35 @@ export function foldProgram(): Program {
           const e = conv(to, consts[i]);
           list.push(folded(e), e);
         }
-        for (let j = 0; j < E.length; j++) for (const op of CMP_OPS) list.push(cmp(op, consts[i], consts[j]));
+        for (let j = 0; j < E.length; j++)
+          for (const op of CMP_OPS) list.push(cmp(op, consts[i], consts[j]));
       }
+      const max = limit(t, "MAX");
+      const min = limit(t, "MIN");
+      const one = lit(1n, t);
+      const limits: IntE[] = [
+        bin("+", max, one),
+        bin("-", min, one),
+        bin("*", max, lit(2n, t)),
+        unary("-", min),
+        unary("~", max),
+        bin("*", max, max),
+        shc("<<", max, 1),
+        shc(">>", min, t.bits - 1),
+      ];
+      if (t.signed)
+        limits.push(
+          bin("/", min, lit(-1n, t)),
+          bin("%", min, lit(-1n, t)),
+          bin("*", min, lit(-1n, t)),
+        );
+      for (let i = 0; i < E.length; i++)
+        limits.push(
+          shc(">>", unary("~", consts[i]), 1),
+          shc(">>", shc("<<", consts[i], 1), 1),
+          bin("/", unary("-", consts[i]), lit(3n, t)),
+        );
+      for (const e of limits) list.push(folded(e), initialized(e), e);
       const fn = `fold_${t.name}_misc`;
       logLines(fn, list);
       calls.push(fn);
@@ -612,8 +795,11 @@ export function foldProgram(): Program {
   return {
     name: "fold",
     source: source + "\n",
-    expected: () => expected.map((e) => ({ text: e.text, describe: () => e.label, fields: e.label.split(": ")[1].split(" | ") })),
-    cases: () => expected.reduce((n, e) => n + e.text.split(" ").length, 0),
+    expected: () => ({
+      lines: expected.map((e) => e.text),
+      values: expected.reduce((n, e) => n + e.labels.length, 0),
+      explain: (k) => ({ where: `fold.ts ${expected[k].fn}`, labels: expected[k].labels }),
+    }),
     pairs: new Map(),
   };
 }
