@@ -54,6 +54,7 @@ export const codes = {
   KTS1316: "invalid use of a dialect intrinsic",
   KTS1317: "switch case label is not constant",
   KTS1318: "unsupported call",
+  KTS1319: "unused declaration",
 } as const;
 
 export type Code = keyof typeof codes;

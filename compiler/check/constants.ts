@@ -93,8 +93,11 @@ export function foldAt(
     return v;
   }
   if (ts.isPrefixUnaryExpression(e)) {
-    if (e.operator === K.MinusToken && ts.isNumericLiteral(e.operand)) {
-      const v = parseIntLiteral(e.operand.getText());
+    // `-5` and `-(5)` are both the literal -5, which must fit the type.
+    let operand: ts.Expression = e.operand;
+    while (ts.isParenthesizedExpression(operand)) operand = operand.expression;
+    if (e.operator === K.MinusToken && ts.isNumericLiteral(operand)) {
+      const v = parseIntLiteral(operand.getText());
       if (v === undefined) {
         if (report) d.at(e, "KTS1207", `'${e.getText()}' is not an integer literal`);
         return undefined;

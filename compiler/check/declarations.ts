@@ -45,11 +45,16 @@ function computeDeclType(sema: Sema, decl: ts.Node): DType | undefined {
     if (decl.type) ret = dtypeOfNode(sema, decl.type);
     else {
       const sig = sema.checker.getSignatureFromDeclaration(decl);
-      ret = sig && dtypeOf(sema, sig.getReturnType(), decl.name ?? decl);
+      ret = sig && valueType(dtypeOf(sema, sig.getReturnType(), decl.name ?? decl));
     }
     return ret && { k: "fn", params, ret };
   }
   return undefined;
+}
+
+/** The type a value is held in: an embedded struct (`Inline<S>`) is held as a pointer to it. */
+function valueType(t: DType | undefined): DType | undefined {
+  return t?.k === "inline" ? t.struct : t;
 }
 
 /**
@@ -83,7 +88,7 @@ function checkVariable(sema: Sema, decl: ts.VariableDeclaration): DType | undefi
     );
     return undefined;
   }
-  const final = declared ? coerce(sema, init, t, declared) : t;
+  const final = declared ? coerce(sema, init, t, declared) : valueType(t);
   if (final && (final.k === "void" || final.k === "never")) {
     d.at(init, "KTS1213", `a ${final.k} value cannot be stored`);
     return undefined;

@@ -10,12 +10,30 @@ import { checkModule, registerTypes } from "./statements.ts";
 /** tsc's "Cannot find name 'x'" and its variants that suggest a library or @types package. */
 const cannotFindName = new Set([2304, 2552, 2580, 2581, 2582, 2583, 2584, 2591, 2592, 2593]);
 
-function reportTsDiagnostics(sema: Sema, list: readonly ts.Diagnostic[], syntax: boolean): void {
+/** tsc's noUnusedLocals/noUnusedParameters reports: what C's -Wunused-* rejects under -Werror. */
+const unusedCodes = new Set([6133, 6138, 6192, 6196, 6198, 6199, 6205]);
+
+interface Deferred {
+  file: ts.SourceFile;
+  start: number;
+  text: string;
+}
+
+function reportTsDiagnostics(
+  sema: Sema,
+  list: readonly ts.Diagnostic[],
+  syntax: boolean,
+  unused: Deferred[] = [],
+): void {
   for (const diag of list) {
     if (!diag.file || diag.start === undefined) continue;
     if (sema.lp.isPrelude(diag.file)) continue;
     const text = ts.flattenDiagnosticMessageText(diag.messageText, " ");
     if (diag.category !== ts.DiagnosticCategory.Error) continue;
+    if (unusedCodes.has(diag.code)) {
+      unused.push({ file: diag.file, start: diag.start, text: `${text} (TS${diag.code})` });
+      continue;
+    }
     if (!syntax && cannotFindName.has(diag.code)) {
       const name = /'([^']+)'/.exec(text)?.[1];
       if (name && isJsGlobal(name)) {
@@ -43,12 +61,19 @@ export function check(lp: LoadedProject, deep: (m: Module) => boolean = () => tr
   const files = lp.modules.filter(deep).map((m) => m.sf);
   for (const sf of files) reportTsDiagnostics(sema, lp.program.getSyntacticDiagnostics(sf), true);
   const syntaxBroken = new Set(sema.diags.list.map((d) => d.file));
+  const unused: Deferred[] = [];
   for (const sf of files) {
     if (!syntaxBroken.has(lp.relPath(sf)))
-      reportTsDiagnostics(sema, lp.program.getSemanticDiagnostics(sf), false);
+      reportTsDiagnostics(sema, lp.program.getSemanticDiagnostics(sf), false, unused);
   }
   const ok = lp.modules.filter((m) => !syntaxBroken.has(m.rel));
   for (const m of ok) registerTypes(sema, m);
   for (const m of ok) if (deep(m)) checkModule(sema, m);
+  // An error elsewhere in a file often leaves a declaration looking unused, so
+  // unused declarations are reported for files that are otherwise clean.
+  const broken = new Set(sema.diags.list.map((d) => d.file));
+  for (const u of unused) {
+    if (!broken.has(lp.relPath(u.file))) sema.diags.atPos(u.file, u.start, "KTS1319", u.text);
+  }
   return sema;
 }

@@ -20,6 +20,10 @@ export const dialectOptions: ts.CompilerOptions = {
   strict: true,
   strictPropertyInitialization: false,
   noImplicitReturns: true,
+  // What C's -Wunused-* would reject under -Werror is reported at its TypeScript
+  // position instead (a parameter named _x is exempt, as in tsc).
+  noUnusedLocals: true,
+  noUnusedParameters: true,
   noFallthroughCasesInSwitch: false,
   allowImportingTsExtensions: true,
   noEmit: true,

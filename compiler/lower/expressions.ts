@@ -112,24 +112,27 @@ function lowerProperty(cx: LowerContext, e: ts.PropertyAccessExpression): string
   if (ref?.k === "const") return ref.name ?? cliteral(ref.value, ref.type);
   if (ref?.k === "var" || ref?.k === "fn") return lowerName(cx, e); // `mod.x` via a namespace import
   if (ref?.k !== "field") ice(e, "property without a field");
-  // A field of an embedded struct is reached with `.`, not through its address.
-  const inner = e.expression;
-  const viaInline = ts.isPropertyAccessExpression(inner) && typeOf(cx, inner).k === "inline";
-  const base = viaInline
-    ? lowerFieldPath(cx, inner as ts.PropertyAccessExpression)
-    : lowerObject(cx, inner);
-  const field = `${base}${viaInline ? "." : "->"}${fieldName(e.name.text)}`;
+  const field = lowerFieldPath(cx, e);
   return typeOf(cx, e).k === "inline" ? `(&${field})` : field;
 }
 
-/** `obj->a.b` for a chain of embedded fields, without taking an address. */
+/** `obj->a.b` for a field; a field of an embedded struct is reached with `.`, not through its address. */
 function lowerFieldPath(cx: LowerContext, e: ts.PropertyAccessExpression): string {
-  const inner = e.expression;
-  const viaInline = ts.isPropertyAccessExpression(inner) && typeOf(cx, inner).k === "inline";
-  const base = viaInline
-    ? lowerFieldPath(cx, inner as ts.PropertyAccessExpression)
-    : lowerObject(cx, inner);
-  return `${base}${viaInline ? "." : "->"}${fieldName(e.name.text)}`;
+  const place = lowerPlace(cx, e.expression);
+  const base = place !== undefined ? `${place}.` : `${lowerObject(cx, e.expression)}->`;
+  return base + fieldName(e.name.text);
+}
+
+/**
+ * An embedded struct (an `Inline<S>` field or array element) as the C lvalue
+ * that holds it, without taking its address; undefined for anything else.
+ */
+function lowerPlace(cx: LowerContext, e: ts.Expression): string | undefined {
+  if (cx.sema.exprTypes.get(e)?.k !== "inline") return undefined;
+  if (ts.isParenthesizedExpression(e)) return lowerPlace(cx, e.expression);
+  if (ts.isPropertyAccessExpression(e)) return lowerFieldPath(cx, e);
+  if (ts.isElementAccessExpression(e)) return lowerElementPlace(cx, e);
+  return undefined;
 }
 
 export function fieldName(name: string): string {
@@ -149,6 +152,12 @@ function lowerObject(cx: LowerContext, e: ts.Expression): string {
 }
 
 function lowerElement(cx: LowerContext, e: ts.ElementAccessExpression): string {
+  const place = lowerElementPlace(cx, e);
+  // An element of an array of embedded structs reads as its address, like an Inline<S> field.
+  return typeOf(cx, e).k === "inline" ? `(&${place})` : place;
+}
+
+function lowerElementPlace(cx: LowerContext, e: ts.ElementAccessExpression): string {
   const at = typeOf(cx, e.expression);
   if (at.k !== "arr") ice(e, "index into a non-array");
   const arr = lowerExpr(cx, e.expression);

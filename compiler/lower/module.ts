@@ -4,7 +4,7 @@ import { ts } from "ts-morph";
 import type { Sema } from "../check/sema.ts";
 import type { DType } from "../check/types.ts";
 import type { Module } from "../load/project.ts";
-import type { CFunction, CGlobal, CModule, CStruct } from "./cir.ts";
+import type { CFunction, CGlobal, CModule, CStmt, CStruct } from "./cir.ts";
 import { LowerContext } from "./context.ts";
 import { cdecl, cliteral, cstring } from "./ctypes.ts";
 import { fieldName, lowerConstant } from "./expressions.ts";
@@ -103,12 +103,16 @@ function lowerFunction(
     ),
   ];
   const proto = cdecl(ft.ret, `${name}(${params.length ? params.join(", ") : "void"})`);
+  // `_x` marks a parameter unused on purpose (tsc exempts it); tell C the same.
+  const unused: CStmt[] = f.parameters
+    .filter((p) => (p.name as ts.Identifier).text.startsWith("_"))
+    .map((p) => ({ k: "simple", line: cx.line(p), code: `(void)${cx.localName(p)};` }));
   return {
     line: cx.line(f),
     exported: isExported,
     proto,
     noreturn: ft.ret.k === "never",
-    body: lowerBlock(cx, f.body!.statements),
+    body: [...unused, ...lowerBlock(cx, f.body!.statements)],
   };
 }
 

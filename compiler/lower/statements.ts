@@ -399,8 +399,11 @@ function formatValue(cx: LowerContext, x: ts.Expression): string {
   const c = () => lowerExpr(cx, x);
   switch (t.k) {
     case "fmt": {
+      // hex() shows the value's own bits: hex(i8(-1)) is 0xff, not 64 sign-extended bits.
       const arg = (x as ts.CallExpression).arguments[0];
-      return `kts_log_hex((uint64_t)${lowerExpr(cx, arg)});`;
+      const at = typeOf(cx, arg);
+      const bits = at.k === "int" && at.signed && at.bits < 64 ? `(uint${at.bits}_t)` : "";
+      return `kts_log_hex((uint64_t)${bits}${lowerExpr(cx, arg)});`;
     }
     case "int":
       return t.signed ? `kts_log_i64((int64_t)${c()});` : `kts_log_u64((uint64_t)${c()});`;
