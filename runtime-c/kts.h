@@ -14,12 +14,18 @@
 #include <stdint.h>
 
 /*
- * A comparison that is always true or false for its operand's type (an
- * unsigned `x >= 0`, `x <= u8.MAX`, a u8 against u32.MAX) is valid dialect
- * code with a defined result; GCC's -Wtype-limits (in -Wextra) would turn it
- * into an error under -Werror.
+ * Valid dialect code with a defined meaning that these warnings would turn
+ * into errors under -Werror, in the generated modules that include this:
+ * - a comparison whose result the type already fixes: an unsigned `x >= 0`,
+ *   `x <= u8.MAX`, a u8 against u32.MAX (GCC's -Wtype-limits, in -Wextra);
+ * - a comparison with a fixed result such as `x === x` or `(x & 4) === 5`
+ *   (-Wtautological-compare, in -Wall);
+ * - a switch case that falls through to the next, as JavaScript and C allow
+ *   (GCC's -Wimplicit-fallthrough, in -Wextra).
  */
 #pragma GCC diagnostic ignored "-Wtype-limits"
+#pragma GCC diagnostic ignored "-Wtautological-compare"
+#pragma GCC diagnostic ignored "-Wimplicit-fallthrough"
 
 typedef uint64_t phys_t;
 typedef uint64_t virt_t;

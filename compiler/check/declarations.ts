@@ -28,7 +28,8 @@ function computeDeclType(sema: Sema, decl: ts.Node): DType | undefined {
     return { k: "struct", name: decl.name?.text ?? "", decl, nullable: false };
   }
   if (ts.isParameter(decl) || ts.isPropertyDeclaration(decl)) {
-    return decl.type ? dtypeOfNode(sema, decl.type) : undefined;
+    if (!decl.type) return undefined;
+    return placed(sema, decl.type, dtypeOfNode(sema, decl.type), ts.isPropertyDeclaration(decl));
   }
   if (ts.isVariableDeclaration(decl)) return checkVariable(sema, decl);
   if (ts.isFunctionDeclaration(decl) || ts.isMethodDeclaration(decl)) {
@@ -42,7 +43,7 @@ function computeDeclType(sema: Sema, decl: ts.Node): DType | undefined {
       params.push(pt);
     }
     let ret: DType | undefined;
-    if (decl.type) ret = dtypeOfNode(sema, decl.type);
+    if (decl.type) ret = placed(sema, decl.type, dtypeOfNode(sema, decl.type), false);
     else {
       const sig = sema.checker.getSignatureFromDeclaration(decl);
       ret = sig && valueType(dtypeOf(sema, sig.getReturnType(), decl.name ?? decl));
@@ -50,6 +51,42 @@ function computeDeclType(sema: Sema, decl: ts.Node): DType | undefined {
     return ret && { k: "fn", params, ret };
   }
   return undefined;
+}
+
+/** Whether `Inline<S>` appears anywhere but as a field's type (`field`) or as array elements. */
+function misplacedInline(t: DType, field: boolean): boolean {
+  switch (t.k) {
+    case "inline":
+      return !field;
+    case "arr":
+      return misplacedInline(t.elem, true);
+    case "ptr":
+    case "atomic":
+    case "percpu":
+      return misplacedInline(t.elem, false);
+    case "fn":
+      return t.params.some((p) => misplacedInline(p, false)) || misplacedInline(t.ret, false);
+    default:
+      return false;
+  }
+}
+
+/** `Inline<S>` is storage inside a struct or an array; a struct value is already a reference. */
+function placed(
+  sema: Sema,
+  node: ts.TypeNode,
+  t: DType | undefined,
+  field: boolean,
+): DType | undefined {
+  if (t && misplacedInline(t, field)) {
+    sema.diags.at(
+      node,
+      "KTS1103",
+      "Inline<T> is only for fields and array elements; elsewhere a class type is already a reference to the struct",
+    );
+    return undefined;
+  }
+  return t;
 }
 
 /** The type a value is held in: an embedded struct (`Inline<S>`) is held as a pointer to it. */
@@ -68,7 +105,9 @@ function checkVariable(sema: Sema, decl: ts.VariableDeclaration): DType | undefi
     return undefined;
   }
   const global = isModuleLevel(decl);
-  const declared = decl.type ? dtypeOfNode(sema, decl.type) : undefined;
+  const declared = decl.type
+    ? placed(sema, decl.type, dtypeOfNode(sema, decl.type), false)
+    : undefined;
   if (decl.type && !declared) return undefined;
   const init = decl.initializer;
   if (!init) {
@@ -95,6 +134,11 @@ function checkVariable(sema: Sema, decl: ts.VariableDeclaration): DType | undefi
   }
   if (!global || !final) return final;
 
+  // `const gdt = new Gdt()` at module level: one zeroed object in static storage.
+  if (final.k === "struct" && ts.isNewExpression(init)) {
+    sema.staticObjects.add(decl);
+    return final;
+  }
   const isConst = (decl.parent.flags & ts.NodeFlags.Const) !== 0;
   if (final.k === "int") {
     const v = foldTyped(sema, init);
@@ -106,18 +150,7 @@ function checkVariable(sema: Sema, decl: ts.VariableDeclaration): DType | undefi
     else sema.constValues.set(init, v);
     return final;
   }
-  const constantKinds =
-    (final.k === "fn" && sema.refs.get(init)?.k === "fn") ||
-    init.kind === ts.SyntaxKind.TrueKeyword ||
-    init.kind === ts.SyntaxKind.FalseKeyword ||
-    init.kind === ts.SyntaxKind.NullKeyword ||
-    (final.k === "str" && ts.isStringLiteralLike(init));
-  const addrConst =
-    final.k === "addr" &&
-    ts.isCallExpression(init) &&
-    init.arguments.length === 1 &&
-    foldTyped(sema, init.arguments[0]) !== undefined;
-  if (!constantKinds && !addrConst) {
+  if (!constantInit(sema, init, final)) {
     d.at(
       init,
       "KTS1310",
@@ -125,4 +158,23 @@ function checkVariable(sema: Sema, decl: ts.VariableDeclaration): DType | undefi
     );
   }
   return final;
+}
+
+/** Whether a module-level initializer of type t is a constant that C static storage can hold. */
+export function constantInit(sema: Sema, init: ts.Expression, t: DType): boolean {
+  if (t.k === "int") return foldTyped(sema, init) !== undefined;
+  if (
+    (t.k === "fn" && sema.refs.get(init)?.k === "fn") ||
+    init.kind === ts.SyntaxKind.TrueKeyword ||
+    init.kind === ts.SyntaxKind.FalseKeyword ||
+    init.kind === ts.SyntaxKind.NullKeyword ||
+    (t.k === "str" && ts.isStringLiteralLike(init))
+  )
+    return true;
+  return (
+    t.k === "addr" &&
+    ts.isCallExpression(init) &&
+    init.arguments.length === 1 &&
+    foldTyped(sema, init.arguments[0]) !== undefined
+  );
 }

@@ -295,7 +295,7 @@ function typeNamed(sema: Sema, node: ts.Expression, id: ts.Identifier): DType | 
   }
   if (ts.isVariableDeclaration(decl) || ts.isParameter(decl)) {
     sema.refs.set(node, { k: "var", decl });
-    return declType(sema, decl);
+    return narrowed(sema, node, declType(sema, decl));
   }
   if (ts.isFunctionDeclaration(decl)) {
     sema.refs.set(node, { k: "fn", decl });
@@ -305,6 +305,17 @@ function typeNamed(sema: Sema, node: ts.Expression, id: ts.Identifier): DType | 
   if (ts.isBindingElement(decl)) return undefined;
   sema.diags.at(id, "KTS1307", `'${id.text}' is not a value`);
   return undefined;
+}
+
+/**
+ * A `T | null` variable or field where tsc's control flow has ruled out null
+ * (`if (p !== null) return p;`) is a `T` there.
+ */
+function narrowed(sema: Sema, e: ts.Expression, t: DType | undefined): DType | undefined {
+  if (!t || (t.k !== "struct" && t.k !== "ptr") || !t.nullable) return t;
+  const tt = sema.checker.getTypeAtLocation(e);
+  const parts = tt.isUnion() ? tt.types : [tt];
+  return parts.some((u) => u.flags & ts.TypeFlags.Null) ? t : { ...t, nullable: false };
 }
 
 function typeProperty(sema: Sema, e: ts.PropertyAccessExpression): DType | undefined {
@@ -325,18 +336,16 @@ function typeProperty(sema: Sema, e: ts.PropertyAccessExpression): DType | undef
       sema.refs.set(e, { k: "const", value, type: t });
       return t;
     }
-    if (target && ts.isEnumDeclaration(target)) {
-      const info = sema.enumInfo(target);
-      const m = info?.members.find((x) => x.name === name);
-      if (!m) return undefined;
-      const t = intType("u32");
-      sema.refs.set(e, { k: "const", value: m.value, type: t, name: `${info!.name}_${m.name}` });
-      return t;
-    }
+    if (target && ts.isEnumDeclaration(target)) return typeEnumMember(sema, e, target);
     if (target && ts.isClassDeclaration(target)) {
       d.at(e, "KTS1307", "static members are only called: `Class.method(...)`");
       return undefined;
     }
+  }
+  // mod.Enum.MEMBER through a namespace import
+  if (ts.isPropertyAccessExpression(e.expression)) {
+    const target = sema.resolve(e.expression.name);
+    if (target && ts.isEnumDeclaration(target)) return typeEnumMember(sema, e, target);
   }
   const ot = checkValue(sema, e.expression);
   if (!ot) return undefined;
@@ -349,13 +358,27 @@ function typeProperty(sema: Sema, e: ts.PropertyAccessExpression): DType | undef
     const decl = sema.resolve(e.name);
     if (decl && ts.isPropertyDeclaration(decl)) {
       sema.refs.set(e, { k: "field", decl, struct: st });
-      return declType(sema, decl);
+      return narrowed(sema, e, declType(sema, decl));
     }
     d.at(e.name, "KTS1307", `'${name}' is a method: call it`);
     return undefined;
   }
   d.at(e.name, "KTS1307", `'${show(ot)}' has no property '${name}' in the dialect`);
   return undefined;
+}
+
+/** `Enum.MEMBER`: a u32 constant. */
+function typeEnumMember(
+  sema: Sema,
+  e: ts.PropertyAccessExpression,
+  target: ts.EnumDeclaration,
+): DType | undefined {
+  const info = sema.enumInfo(target);
+  const m = info?.members.find((x) => x.name === e.name.text);
+  if (!m) return undefined;
+  const t = intType("u32");
+  sema.refs.set(e, { k: "const", value: m.value, type: t, name: `${info!.name}_${m.name}` });
+  return t;
 }
 
 function typeElement(sema: Sema, e: ts.ElementAccessExpression): DType | undefined {
@@ -808,6 +831,10 @@ function checkPreludeMethod(
     if (op === "store" || op === "set") {
       checkArgs(sema, e, [el]);
       return { k: "void" };
+    }
+    if (op === "exchange") {
+      checkArgs(sema, e, [el]);
+      return el;
     }
     if (op === "compareExchange") {
       checkArgs(sema, e, [el, el]);

@@ -4,7 +4,7 @@
 import { ts } from "ts-morph";
 import { checkArgs, checkExpr, checkValue, coerce, resolveLit } from "./expressions.ts";
 import type { Sema } from "./sema.ts";
-import { declType } from "./declarations.ts";
+import { constantInit, declType } from "./declarations.ts";
 import { dtypeOfNode } from "./typemap.ts";
 import { BOOL, type DType, intType, isIntName, show, STR, U64, USIZE, VOID } from "./types.ts";
 
@@ -197,18 +197,19 @@ export function checkIntrinsicInit(
         : undefined;
   const arg = init.arguments[0];
   let elem = checkExpr(sema, arg, elemDeclared);
-  if (elem?.k === "lit") {
-    if (!elemDeclared) {
-      d.at(
-        decl.name,
-        "KTS1104",
-        `'${decl.name.getText()}' needs a type: ${name}<u32>(0) or a ${name === "atomic" ? "Atomic" : "PerCpu"}<u32> annotation`,
-      );
-      return undefined;
-    }
-    elem = coerce(sema, arg, elem, elemDeclared);
+  if (elem?.k === "lit" && !elemDeclared) {
+    d.at(
+      decl.name,
+      "KTS1104",
+      `'${decl.name.getText()}' needs a type: ${name}<u32>(0) or a ${name === "atomic" ? "Atomic" : "PerCpu"}<u32> annotation`,
+    );
+    return undefined;
   }
+  // The declared element type, not the initial value's (`atomic<Ec | null>(null)`).
+  if (elemDeclared) elem = coerce(sema, arg, elem, elemDeclared);
   if (!elem) return undefined;
+  if (!constantInit(sema, arg, elem))
+    d.at(arg, "KTS1310", `the initial value of ${name}() must be a constant`);
   const t: DType = name === "atomic" ? { k: "atomic", elem } : { k: "percpu", elem };
   sema.exprTypes.set(init, t);
   return t;

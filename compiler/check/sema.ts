@@ -58,6 +58,8 @@ export class Sema {
   readonly moduleOf = new Map<ts.SourceFile, Module>();
   /** Divisions and shifts whose right operand is a non-zero / in-range constant. */
   readonly safeRhs = new Set<ts.Node>();
+  /** Module-level variables initialised with `new C()`: objects in static storage. */
+  readonly staticObjects = new Set<ts.Node>();
   /** Module-level `const` integers with their folded values (emitted as macros). */
   readonly globalConsts = new Map<ts.Node, bigint>();
   /** Function and method declarations with their dialect signature. */

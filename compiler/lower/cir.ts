@@ -23,6 +23,8 @@ export interface CGlobal {
   /** Declarator without storage class, e.g. `uint32_t serial_count`. */
   decl?: string;
   init?: string;
+  /** For `const x = new C()` at module level: the static object `x` points to. */
+  object?: { type: string; name: string };
   /** e.g. `KTS_PERCPU_SECTION` */
   suffix?: string;
   constQualified?: boolean;

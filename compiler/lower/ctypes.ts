@@ -73,7 +73,10 @@ const cKeywords = new Set(
     "auto break case char const continue default do double else enum extern float for goto if " +
     "inline int long register restrict return short signed sizeof static struct switch typedef " +
     "union unsigned void volatile while bool true false NULL main self asm typeof " +
-    "_Alignas _Alignof _Atomic _Bool _Complex _Generic _Imaginary _Noreturn _Static_assert _Thread_local"
+    "_Alignas _Alignof _Atomic _Bool _Complex _Generic _Imaginary _Noreturn _Static_assert _Thread_local " +
+    // Type and macro names the generated C spells (a local `uint32_t` would hide the type).
+    "uint8_t uint16_t uint32_t uint64_t uintptr_t int8_t int16_t int32_t int64_t intptr_t " +
+    "size_t phys_t virt_t offsetof"
   ).split(" "),
 );
 

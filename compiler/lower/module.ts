@@ -107,6 +107,9 @@ function lowerFunction(
   const unused: CStmt[] = f.parameters
     .filter((p) => (p.name as ts.Identifier).text.startsWith("_"))
     .map((p) => ({ k: "simple", line: cx.line(p), code: `(void)${cx.localName(p)};` }));
+  // An instance method that never mentions `this` still receives it (C's -Wunused-parameter).
+  if (leading.length && !usesThis(f.body!))
+    unused.unshift({ k: "simple", line: cx.line(f), code: "(void)self;" });
   return {
     line: cx.line(f),
     exported: isExported,
@@ -114,6 +117,12 @@ function lowerFunction(
     noreturn: ft.ret.k === "never",
     body: [...unused, ...lowerBlock(cx, f.body!.statements)],
   };
+}
+
+/** Whether a method body mentions `this` (the dialect has no nested functions that rebind it). */
+function usesThis(n: ts.Node): boolean {
+  if (n.kind === ts.SyntaxKind.ThisKeyword) return true;
+  return ts.forEachChild(n, (c) => usesThis(c) || undefined) ?? false;
 }
 
 function lowerGlobal(cx: LowerContext, d: ts.VariableDeclaration, isExported: boolean): CGlobal {
@@ -134,8 +143,14 @@ function lowerGlobal(cx: LowerContext, d: ts.VariableDeclaration, isExported: bo
     return { line, exported: isExported, macro: { name, value: lowerConstant(cx, init, t) } };
   }
   const g: CGlobal = { line, exported: isExported, decl: cdecl(t, name) };
+  if (cx.sema.staticObjects.has(d) && t.k === "struct") {
+    g.object = { type: t.name, name: `${name}_obj` };
+    g.init = `&${g.object.name}`;
+    if (isConst) g.decl = cdecl(t, `const ${name}`);
+    return g;
+  }
   if (t.k === "str" && init && ts.isStringLiteralLike(init)) {
-    g.decl = `const char *const ${name}`;
+    g.decl = `const char *${isConst ? "const " : ""}${name}`;
     g.init = cstring(init.text);
     return g;
   }
