@@ -12,34 +12,19 @@
 // warning, a sanitizer report or a wrong line of output is a compiler bug.
 // KTS_RUN_KEEP=1 keeps the work directory; KTS_RUN_ONLY=<name> runs one program.
 
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import t from "tap";
+import { hostCflags, hostCompilers, pool, type Ran, run } from "../lib/host.ts";
 import { formatDiagnostic } from "../../compiler/diagnostics.ts";
 import { compile, writeModules } from "../../compiler/index.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const dir = path.join(import.meta.dirname, "run");
 const runtime = path.join(root, "runtime-c");
-const COMPILERS = ["gcc", "clang"] as const;
-const CFLAGS = [
-  "-DKTS_HOST",
-  "-I",
-  runtime,
-  "-std=c11",
-  "-O1",
-  "-g",
-  "-fsanitize=address,undefined",
-  "-fno-sanitize-recover=all",
-  "-Wall",
-  "-Wextra",
-  "-Wconversion",
-  "-Wsign-conversion",
-  "-Wshadow",
-  "-Werror",
-];
+const COMPILERS = hostCompilers;
+const CFLAGS = ["-I", runtime, ...hostCflags];
 const runEnv = {
   ...process.env,
   // Objects from `new` are never freed: leaks are by design, not findings.
@@ -96,50 +81,6 @@ function discover(): Program[] {
     }
   }
   return only ? programs.filter((p) => p.name === only) : programs;
-}
-
-interface Ran {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(cmd: string, args: string[], env?: NodeJS.ProcessEnv): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(cmd, args, {
-      env: env ?? process.env,
-      stdio: ["ignore", "pipe", "pipe"],
-      timeout: 20_000, // a program that hangs fails instead of stalling the suite
-    });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    p.stdout.on("data", (b: Buffer) => out.push(b));
-    p.stderr.on("data", (b: Buffer) => err.push(b));
-    p.on("error", reject);
-    p.on("close", (code, signal) =>
-      resolve({
-        code,
-        signal,
-        stdout: Buffer.concat(out).toString("utf8"),
-        stderr: Buffer.concat(err).toString("utf8"),
-      }),
-    );
-  });
-}
-
-/** Runs jobs at most `width` at a time, keeping their order in the result. */
-async function pool<T>(jobs: (() => Promise<T>)[], width: number): Promise<T[]> {
-  const results: T[] = new Array(jobs.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < jobs.length) {
-      const i = next++;
-      results[i] = await jobs[i]();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(width, jobs.length) }, worker));
-  return results;
 }
 
 const programs = discover();
@@ -217,7 +158,7 @@ for (const p of programs) {
         diagnostics: b.stderr.slice(0, 6000),
       });
       if (b.code !== 0) continue;
-      const r = await run(path.join(cdir, `run-${cc}`), [], runEnv);
+      const r = await run(path.join(cdir, `run-${cc}`), [], { env: runEnv, timeoutMs: 20_000 });
       const got = r.stdout.split("\n");
       if (got[got.length - 1] === "") got.pop();
       t.same(got, p.out, `${cc}: stdout`);

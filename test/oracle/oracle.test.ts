@@ -8,12 +8,12 @@
 // seed (default below; "random" for a fresh one); KTS_ORACLE_KEEP=1 keeps the
 // work directory. The seed and the directory are printed.
 
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import t from "tap";
+import { hostCflags, hostCompilers, pool, type Ran, run } from "../lib/host.ts";
 import { formatDiagnostic } from "../../compiler/diagnostics.ts";
 import { compile, writeModules } from "../../compiler/index.ts";
 import { ALL, type IntT } from "./model.ts";
@@ -35,20 +35,8 @@ import {
 /** Random operand pairs per type (and per pair of types); KTS_ORACLE_ROWS raises it for a longer run. */
 const RANDOM_ROWS = Math.max(10_000, Number(process.env.KTS_ORACLE_ROWS ?? 0) || 0);
 const DEFAULT_SEED = 0x6b7473; // "kts"
-const COMPILERS = ["gcc", "clang"] as const;
-const CFLAGS = [
-  "-DKTS_HOST",
-  "-std=c11",
-  "-O1",
-  "-fsanitize=address,undefined",
-  "-fno-sanitize-recover=all",
-  "-Wall",
-  "-Wextra",
-  "-Wconversion",
-  "-Wsign-conversion",
-  "-Wshadow",
-  "-Werror",
-];
+const COMPILERS = hostCompilers;
+const CFLAGS = hostCflags;
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const runtime = path.join(repo, "runtime-c");
@@ -146,54 +134,6 @@ ${panicFns.map((p) => `    if (strcmp(argv[1], "${p}") == 0) {\n        panic_${
     return 2;
 }
 `;
-}
-
-interface Ran {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(
-  cmd: string,
-  args: string[],
-  opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
-): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(cmd, args, {
-      cwd: opts.cwd,
-      env: opts.env ?? process.env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    p.stdout.on("data", (b: Buffer) => out.push(b));
-    p.stderr.on("data", (b: Buffer) => err.push(b));
-    p.on("error", reject);
-    p.on("close", (code, signal) =>
-      resolve({
-        code,
-        signal,
-        stdout: Buffer.concat(out).toString("utf8"),
-        stderr: Buffer.concat(err).toString("utf8"),
-      }),
-    );
-  });
-}
-
-/** Runs jobs with at most `width` at a time, keeping their order in the result. */
-async function pool<T>(jobs: (() => Promise<T>)[], width: number): Promise<T[]> {
-  const results: T[] = new Array(jobs.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < jobs.length) {
-      const i = next++;
-      results[i] = await jobs[i]();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(width, jobs.length) }, worker));
-  return results;
 }
 
 const sanitizerEnv = {
