@@ -50,6 +50,15 @@ void kts_log_ptr(const void *p);
 /* `new T()`: zeroed storage for one object (runtime-c/alloc.c). */
 void *kts_new(size_t size, size_t align);
 
+/* strLength(): bytes before the terminating NUL. */
+static inline uintptr_t kts_strlen(const char *s)
+{
+    uintptr_t n = 0;
+    while (s[n])
+        n++;
+    return n;
+}
+
 /* ---- checked operations: defined results or a panic with file:line ---- */
 
 /* An array index, checked against the length. */

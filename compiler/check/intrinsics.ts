@@ -113,6 +113,15 @@ export function checkIntrinsicCall(
       checkArgs(sema, e, [{ k: "addr", name: "Virt" }]);
       return t && { k: "ptr", elem: t, nullable: false };
     }
+    case "strLength":
+      checkArgs(sema, e, [STR]);
+      return USIZE;
+    case "strByte":
+      checkArgs(sema, e, [STR, USIZE]);
+      return intType("u8");
+    case "strAt":
+      checkArgs(sema, e, [{ k: "addr", name: "Virt" }]);
+      return STR;
     case "structAt": {
       const t = typeArg(sema, e, 0);
       checkArgs(sema, e, [{ k: "addr", name: "Virt" }]);

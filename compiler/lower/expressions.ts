@@ -401,6 +401,12 @@ function lowerIntrinsic(cx: LowerContext, e: ts.CallExpression, name: string): s
       const t = typeOf(cx, e);
       return `((${ctype(t)})(uintptr_t)${lowerExpr(cx, a[0])})`;
     }
+    case "strLength":
+      return `kts_strlen(${lowerExpr(cx, a[0])})`;
+    case "strByte":
+      return `((uint8_t)${lowerExpr(cx, a[0])}[${lowerAs(cx, a[1], { k: "int", name: "usize", bits: 64, signed: false })}])`;
+    case "strAt":
+      return `((const char *)(uintptr_t)${lowerExpr(cx, a[0])})`;
     case "structAt":
       return `((${ctype(typeOf(cx, e))})(uintptr_t)${lowerExpr(cx, a[0])})`;
     case "structAddress":

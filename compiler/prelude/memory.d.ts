@@ -44,6 +44,12 @@ declare function array<T, N extends number>(): Arr<T, N>;
 
 /** String literals only; the dialect has no dynamic strings. Lowered to `const char *`. */
 type str = string;
+/** The length of a string in bytes, without the terminating NUL. */
+declare function strLength(s: str): usize;
+/** Byte i of a string (unchecked, like a pointer: i must be below strLength(s)). */
+declare function strByte(s: str, i: usize): u8;
+/** The string stored at a virtual address (NUL-terminated, e.g. a boot loader's command line). */
+declare function strAt(va: Virt): str;
 /** A NUL-terminated byte buffer seen as a string. */
 declare function strFromBytes(a: Arr<u8, number>): str;
 
