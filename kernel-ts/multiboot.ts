@@ -1,14 +1,23 @@
-// Multiboot v1 and v2 boot information: the memory map, read from the
-// structures the boot loader left in low memory (identity-mapped at boot).
+// Multiboot v1 and v2 boot information, read from the structures the boot
+// loader left in low memory (identity-mapped at boot) into the boot
+// description (boot.ts): memory map, modules, command lines, ACPI RSDP.
+
+import * as boot from "./boot.ts";
 
 export const MB1_MAGIC: u32 = 0x2badb002;
 export const MB2_MAGIC: u32 = 0x36d76289;
 
+const MB1_FLAG_MEMORY: u32 = 1 << 0;
+const MB1_FLAG_CMDLINE: u32 = 1 << 2;
+const MB1_FLAG_MODS: u32 = 1 << 3;
 const MB1_FLAG_MMAP: u32 = 1 << 6;
+
 const MB2_TAG_END: u32 = 0;
+const MB2_TAG_CMDLINE: u32 = 1;
+const MB2_TAG_MODULE: u32 = 3;
 const MB2_TAG_MMAP: u32 = 6;
-/** Memory-map type of RAM the OS may use (both versions). */
-const MEMORY_AVAILABLE: u32 = 1;
+const MB2_TAG_ACPI_OLD: u32 = 14;
+const MB2_TAG_ACPI_NEW: u32 = 15;
 
 /** Multiboot v1 information structure (the fields the kernel reads). */
 class Mb1Info {
@@ -41,6 +50,15 @@ layout(Mb1MmapEntry, {
   offsets: { size: 0, base: 4, length: 12, type: 20 },
 });
 
+/** Multiboot v1 module entry. */
+class Mb1Module {
+  start: u32;
+  end: u32;
+  cmdline: u32;
+  reserved: u32;
+}
+layout(Mb1Module, { size: 16, offsets: { start: 0, end: 4, cmdline: 8 } });
+
 /** Multiboot v2 tag header; tags are 8-byte aligned. */
 class Mb2Tag {
   type: u32;
@@ -57,6 +75,15 @@ class Mb2MmapTag {
 }
 layout(Mb2MmapTag, { size: 16, offsets: { entrySize: 8, entryVersion: 12 } });
 
+/** Multiboot v2 module tag (type 3); the command line follows at offset 16. */
+class Mb2ModuleTag {
+  type: u32;
+  size: u32;
+  start: u32;
+  end: u32;
+}
+layout(Mb2ModuleTag, { size: 16, offsets: { start: 8, end: 12 } });
+
 class Mb2MmapEntry {
   base: u64;
   length: u64;
@@ -70,45 +97,69 @@ function early(pa: u64): Virt {
   return virt(pa);
 }
 
-function usableMb1(info: Mb1Info): u64 {
-  if ((info.flags & MB1_FLAG_MMAP) === 0) {
-    // No map: the basic fields give KiB below 1 MiB and above 1 MiB.
-    return (u64(info.memLower) + u64(info.memUpper)) * 1024;
+function parseMb1(pa: u64): void {
+  const mbi = structAt<Mb1Info>(early(pa));
+  boot.info.loader = 1;
+  boot.info.infoStart = phys(pa);
+  boot.info.infoEnd = phys(pa + sizeof<Mb1Info>());
+  if ((mbi.flags & MB1_FLAG_CMDLINE) !== 0) boot.info.cmdline = strAt(early(u64(mbi.cmdline)));
+  if ((mbi.flags & MB1_FLAG_MODS) !== 0) {
+    for (let i: u32 = 0; i < mbi.modsCount; i++) {
+      const m = structAt<Mb1Module>(early(u64(mbi.modsAddr) + u64(i) * sizeof<Mb1Module>()));
+      boot.addModule(phys(u64(m.start)), phys(u64(m.end)), strAt(early(u64(m.cmdline))));
+    }
   }
-  let total: u64 = 0;
-  let at = u64(info.mmapAddr);
-  const end = at + info.mmapLength;
-  while (at < end) {
-    const e = structAt<Mb1MmapEntry>(early(at));
-    if (e.type === MEMORY_AVAILABLE) total += e.length;
-    at += u64(e.size) + 4;
+  if ((mbi.flags & MB1_FLAG_MMAP) !== 0) {
+    let at = u64(mbi.mmapAddr);
+    const end = at + mbi.mmapLength;
+    while (at < end) {
+      const e = structAt<Mb1MmapEntry>(early(at));
+      boot.addRange(e.base, e.length, e.type);
+      at += u64(e.size) + 4;
+    }
+  } else if ((mbi.flags & MB1_FLAG_MEMORY) !== 0) {
+    // No map: the basic fields give KiB below 1 MiB and from 1 MiB up.
+    boot.addRange(0, u64(mbi.memLower) * 1024, boot.MemoryType.AVAILABLE);
+    boot.addRange(0x100000, u64(mbi.memUpper) * 1024, boot.MemoryType.AVAILABLE);
   }
-  return total;
 }
 
-function usableMb2(infoPa: u64): u64 {
-  let total: u64 = 0;
-  const totalSize = ptrFromVirt<u32>(early(infoPa)).load();
-  let at = infoPa + 8;
-  const end = infoPa + totalSize;
-  while (at + 8 <= end) {
+function parseMb2(pa: u64): void {
+  const totalSize = ptrFromVirt<u32>(early(pa)).load();
+  boot.info.loader = 2;
+  boot.info.infoStart = phys(pa);
+  boot.info.infoEnd = phys(pa + totalSize);
+  let at = pa + 8;
+  const end = pa + totalSize;
+  while (at + sizeof<Mb2Tag>() <= end) {
     const tag = structAt<Mb2Tag>(early(at));
-    if (tag.type === MB2_TAG_END) break;
-    if (tag.type === MB2_TAG_MMAP) {
+    if (tag.type === MB2_TAG_END || tag.size < 8) break;
+    if (tag.type === MB2_TAG_CMDLINE) boot.info.cmdline = strAt(early(at + 8));
+    else if (tag.type === MB2_TAG_MODULE) {
+      const m = structAt<Mb2ModuleTag>(early(at));
+      boot.addModule(phys(u64(m.start)), phys(u64(m.end)), strAt(early(at + 16)));
+    } else if (tag.type === MB2_TAG_MMAP) {
       const mm = structAt<Mb2MmapTag>(early(at));
-      for (let e = at + 16; e + mm.entrySize <= at + tag.size; e += mm.entrySize) {
-        const entry = structAt<Mb2MmapEntry>(early(e));
-        if (entry.type === MEMORY_AVAILABLE) total += entry.length;
+      if (mm.entrySize >= sizeof<Mb2MmapEntry>()) {
+        for (let e = at + 16; e + mm.entrySize <= at + tag.size; e += mm.entrySize) {
+          const entry = structAt<Mb2MmapEntry>(early(e));
+          boot.addRange(entry.base, entry.length, entry.type);
+        }
       }
+    } else if (
+      tag.type === MB2_TAG_ACPI_NEW ||
+      (tag.type === MB2_TAG_ACPI_OLD && u64(boot.info.rsdp) === 0)
+    ) {
+      boot.info.rsdp = early(at + 8); // prefer the ACPI 2.0 copy when both are given
     }
     at += (u64(tag.size) + 7) & ~7;
   }
-  return total;
 }
 
-/** Bytes of usable RAM the boot loader reports, or 0 for an unknown loader. */
-export function usableMemory(magic: u32, info: Phys): u64 {
-  if (magic === MB1_MAGIC) return usableMb1(structAt<Mb1Info>(early(u64(info))));
-  if (magic === MB2_MAGIC) return usableMb2(u64(info));
-  return 0;
+/** Fills the boot description; false for an unknown boot loader. */
+export function parse(magic: u32, info: Phys): bool {
+  if (magic === MB1_MAGIC) parseMb1(u64(info));
+  else if (magic === MB2_MAGIC) parseMb2(u64(info));
+  else return false;
+  return true;
 }

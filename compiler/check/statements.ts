@@ -266,7 +266,7 @@ function checkClass(sema: Sema, c: ts.ClassDeclaration): void {
         continue;
       }
       const t = declType(sema, mem);
-      if (t && (t.k === "void" || t.k === "never" || t.k === "str" || t.k === "percpu"))
+      if (t && (t.k === "void" || t.k === "never" || t.k === "percpu"))
         d.at(mem.type, "KTS1103", `a field cannot have type '${show(t)}'`);
       if (t && info) info.fields.push({ decl: mem, name: mem.name.text, type: t });
     } else if (ts.isMethodDeclaration(mem)) {

@@ -1,0 +1,80 @@
+// The boot description: what the boot loader told the kernel, in one form
+// whichever multiboot version delivered it (multiboot.ts fills it in).
+
+export const MAX_RANGES: usize = 128;
+export const MAX_MODULES: usize = 16;
+
+/** Memory-map types, as both multiboot versions (and E820) number them. */
+export enum MemoryType {
+  AVAILABLE = 1,
+  RESERVED = 2,
+  ACPI_RECLAIMABLE = 3,
+  ACPI_NVS = 4,
+  BAD = 5,
+}
+
+export class MemoryRange {
+  base: u64;
+  length: u64;
+  type: u32;
+}
+
+export class BootModule {
+  start: Phys;
+  end: Phys;
+  cmdline: str;
+}
+
+export class BootInfo {
+  /** 1 or 2: the multiboot version that started the kernel. */
+  loader: u32;
+  cmdline: str;
+  rangeCount: usize;
+  ranges: Arr<Inline<MemoryRange>, 128>;
+  /** Ranges the map had beyond MAX_RANGES (reported, not used). */
+  rangesDropped: usize;
+  moduleCount: usize;
+  modules: Arr<Inline<BootModule>, 16>;
+  modulesDropped: usize;
+  /** The boot loader's copy of the ACPI RSDP (multiboot2 tags 14/15), or 0. */
+  rsdp: Virt;
+  /** The multiboot information structure itself: keep it out of the allocator. */
+  infoStart: Phys;
+  infoEnd: Phys;
+}
+
+export const info = new BootInfo();
+
+export function addRange(base: u64, length: u64, type: u32): void {
+  if (info.rangeCount === MAX_RANGES) {
+    info.rangesDropped++;
+    return;
+  }
+  const r = info.ranges[info.rangeCount];
+  r.base = base;
+  r.length = length;
+  r.type = type;
+  info.rangeCount++;
+}
+
+export function addModule(start: Phys, end: Phys, cmdline: str): void {
+  if (info.moduleCount === MAX_MODULES) {
+    info.modulesDropped++;
+    return;
+  }
+  const m = info.modules[info.moduleCount];
+  m.start = start;
+  m.end = end;
+  m.cmdline = cmdline;
+  info.moduleCount++;
+}
+
+/** Bytes of RAM the map marks available. */
+export function usableBytes(): u64 {
+  let total: u64 = 0;
+  for (let i: usize = 0; i < info.rangeCount; i++) {
+    const r = info.ranges[i];
+    if (r.type === MemoryType.AVAILABLE) total += r.length;
+  }
+  return total;
+}
