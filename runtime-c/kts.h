@@ -46,6 +46,8 @@ void kts_log_i64(int64_t v);
 void kts_log_hex(uint64_t v);
 void kts_log_bool(bool v);
 void kts_log_ptr(const void *p);
+/* logTakeOver(): end a line another log() left unfinished and free the console (fault reports). */
+void kts_log_take_over(void);
 
 /* `new T()`: zeroed storage for one object (runtime-c/alloc.c). */
 void *kts_new(size_t size, size_t align);
@@ -196,10 +198,77 @@ static inline void kts_hlt(void) { __asm__ volatile("hlt" ::: "memory"); }
 static inline void kts_pause(void) { __asm__ volatile("pause"); }
 static inline void kts_cli(void) { __asm__ volatile("cli" ::: "memory"); }
 static inline void kts_sti(void) { __asm__ volatile("sti" ::: "memory"); }
+static inline void kts_magic_breakpoint(void) { __asm__ volatile("xchg %%bx, %%bx" ::: "memory"); }
 static inline void kts_invlpg(virt_t va) { __asm__ volatile("invlpg (%0)" : : "r"(va) : "memory"); }
 static inline void kts_mfence(void) { __asm__ volatile("mfence" ::: "memory"); }
 static inline void kts_lfence(void) { __asm__ volatile("lfence" ::: "memory"); }
 static inline void kts_sfence(void) { __asm__ volatile("sfence" ::: "memory"); }
+
+/* ---- CPU setup: descriptor tables, segments, XCRs, registers for fault reports ---- */
+
+/* LGDT/LIDT take a 10-byte pseudo-descriptor: 16-bit limit, 64-bit base. */
+struct kts_pseudo_descriptor {
+    uint16_t limit;
+    uint64_t base;
+} __attribute__((packed));
+static inline void kts_lgdt(virt_t base, uint16_t limit)
+{
+    const struct kts_pseudo_descriptor d = { limit, base };
+    __asm__ volatile("lgdt %0" : : "m"(d) : "memory");
+}
+static inline void kts_lidt(virt_t base, uint16_t limit)
+{
+    const struct kts_pseudo_descriptor d = { limit, base };
+    __asm__ volatile("lidt %0" : : "m"(d) : "memory");
+}
+static inline void kts_ltr(uint16_t selector) { __asm__ volatile("ltr %0" : : "r"(selector) : "memory"); }
+/* CS through a far return (the only way to load it in 64-bit mode), then SS, DS, ES, FS, GS. */
+static inline void kts_load_segments(uint16_t code, uint16_t data)
+{
+    __asm__ volatile("pushq %q0\n\t"
+                     "leaq 1f(%%rip), %%rax\n\t"
+                     "pushq %%rax\n\t"
+                     "lretq\n"
+                     "1:\n\t"
+                     "movl %k1, %%ss\n\t"
+                     "movl %k1, %%ds\n\t"
+                     "movl %k1, %%es\n\t"
+                     "movl %k1, %%fs\n\t"
+                     "movl %k1, %%gs"
+                     :
+                     : "r"((uint64_t)code), "r"((uint32_t)data)
+                     : "rax", "memory");
+}
+static inline uint64_t kts_xgetbv(uint32_t xcr)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(xcr));
+    return ((uint64_t)hi << 32) | lo;
+}
+static inline void kts_xsetbv(uint32_t xcr, uint64_t v)
+{
+    __asm__ volatile("xsetbv" : : "c"(xcr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)) : "memory");
+}
+static inline uint64_t kts_read_rflags(void)
+{
+    uint64_t v;
+    __asm__ volatile("pushfq\n\tpopq %0" : "=r"(v));
+    return v;
+}
+static inline virt_t kts_read_rsp(void)
+{
+    virt_t v;
+    __asm__ volatile("movq %%rsp, %0" : "=r"(v));
+    return v;
+}
+static inline virt_t kts_read_rbp(void)
+{
+    virt_t v;
+    __asm__ volatile("movq %%rbp, %0" : "=r"(v));
+    return v;
+}
+/* The architecturally undefined instruction: raises #UD (deliberate faults only). */
+static inline void kts_ud2(void) { __asm__ volatile("ud2" ::: "memory"); }
 
 #endif /* !KTS_HOST */
 

@@ -5,7 +5,12 @@
 export const EXIT_SUCCESS = 0x10;
 export const EXIT_PANIC = 0x11;
 
-export function qemuArgs(kernel: string, extra: string[] = []): string[] {
+/** `media`: boot `image` as a multiboot kernel (`-kernel`) or as a CD (`-cdrom`, a GRUB ISO). */
+export function qemuArgs(
+  image: string,
+  extra: string[] = [],
+  media: "kernel" | "cdrom" = "kernel",
+): string[] {
   const machine = extra.includes("-M") || extra.includes("-machine") ? [] : ["-M", "q35"];
   return [
     ...machine,
@@ -18,8 +23,8 @@ export function qemuArgs(kernel: string, extra: string[] = []): string[] {
     "-no-reboot",
     "-device",
     "isa-debug-exit,iobase=0xf4,iosize=0x04",
-    "-kernel",
-    kernel,
+    `-${media}`,
+    image,
     ...extra,
   ];
 }

@@ -48,6 +48,8 @@ declare function pause(): void;
 declare function cli(): void;
 declare function sti(): void;
 declare function invlpg(va: Virt): void;
+/** `xchg %bx, %bx`: a no-op on hardware and QEMU; Bochs' magic breakpoint (its debugger stops there). */
+declare function magicBreakpoint(): void;
 
 // Ordering
 /** Compiler barrier: no memory access moves across it. */

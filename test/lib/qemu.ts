@@ -13,11 +13,12 @@ export interface Boot {
 }
 
 export async function boot(
-  kernel: string,
+  image: string,
   extra: string[] = [],
   timeoutMs = 120_000,
+  media: "kernel" | "cdrom" = "kernel",
 ): Promise<Boot> {
-  const r = await execa("qemu-system-x86_64", qemuArgs(kernel, extra), {
+  const r = await execa("qemu-system-x86_64", qemuArgs(image, extra, media), {
     reject: false,
     timeout: timeoutMs,
     stdin: "ignore",
