@@ -162,6 +162,7 @@ export async function buildKernel(opts: BuildOptions = {}): Promise<BuildResult>
     path.join(root, "runtime-c", "kernel.c"),
     path.join(root, "arch", "x86_64", "multiboot.S"),
     path.join(root, "arch", "x86_64", "start.S"),
+    path.join(root, "arch", "x86_64", "stack.S"),
   ];
   const includes = [path.join(root, "runtime-c"), cDir, path.join(root, "arch", "x86_64")];
   const { objects, compiled } = await compileObjects(

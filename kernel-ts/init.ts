@@ -8,6 +8,7 @@ import * as console from "./console.ts";
 import * as cpu from "./cpu.ts";
 import * as multiboot from "./multiboot.ts";
 import * as power from "./power.ts";
+import * as space from "./space_kernel.ts";
 
 const COM1: u16 = 0x3f8;
 const MIB: u64 = 1024 * 1024;
@@ -47,6 +48,31 @@ export function main(magic: u32, info: Phys): void {
   logMemoryMap();
   logModules();
   if (u64(boot.info.rsdp) !== 0) log(`ACPI: RSDP copy from the boot loader at ${boot.info.rsdp}`);
+  enterKernelSpace();
+}
+
+function onOff(b: bool): str {
+  return b ? "on" : "off";
+}
+
+/** Moves to the kernel's own page tables and a guarded stack; continues in running(). */
+function enterKernelSpace(): never {
+  if (!space.build(space.earlyPage)) panic("no memory for the kernel page tables");
+  const top = space.newStack(space.earlyPage);
+  if (u64(top) === 0) panic("no memory for the kernel stack");
+  space.activate();
+  if (!space.verify()) panic("the kernel page tables do not say what they were built to say");
+  const p = space.protections;
+  log(
+    `PAGING: kernel tables at ${space.rootTable()}, ${space.earlyPagesUsed()} early pages; NX ${onOff(p.nx)} SMEP ${onOff(p.smep)} SMAP ${onOff(p.smap)} UMIP ${onOff(p.umip)} WP on`,
+  );
+  log(`PAGING: identity map removed, text read-only, data not executable`);
+  log(`PAGING: kernel stack top ${top}, guard page at ${space.guardPage(top)}`);
+  switchStack(top, running);
+}
+
+/** The rest of boot, on the guarded kernel stack. */
+function running(): never {
   log(`Boot complete`);
   power.exit(power.EXIT_SUCCESS);
 }

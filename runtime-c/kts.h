@@ -118,6 +118,11 @@ KTS_SDIV(intptr_t, isize, INTPTR_MIN)
 /* ---- hardware intrinsics (kernel only) ---- */
 #ifndef KTS_HOST
 
+extern char __image_start[], __image_end[], __bss_end[], __text_start[], __text_end[];
+extern char __rodata_start[], __rodata_end[], __data_start[], __data_end[];
+extern char __percpu_start[], __percpu_end[], __bss_start[], __bss_end_virt[];
+_Noreturn void kts_switch_stack(virt_t top, void (*continuation)(void));
+
 static inline uint8_t kts_inb(uint16_t port)
 {
     uint8_t v;

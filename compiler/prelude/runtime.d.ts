@@ -42,6 +42,23 @@ declare function writeCr4(v: u64): void;
 declare function cpuid(leaf: u32, subleaf: u32, out: Arr<u32, 4>): void;
 declare function rdtsc(): u64;
 
+type LinkerSymbol =
+  | "image_start"
+  | "image_end"
+  | "bss_end"
+  | "text_start"
+  | "text_end"
+  | "rodata_start"
+  | "rodata_end"
+  | "data_start"
+  | "data_end"
+  | "percpu_start"
+  | "percpu_end"
+  | "bss_start"
+  | "bss_end_virt";
+declare function linkerAddress(symbol: LinkerSymbol): u64;
+declare function switchStack(top: Virt, continuation: () => never): never;
+
 // Processor control
 declare function hlt(): void;
 declare function pause(): void;
