@@ -37,6 +37,11 @@ const kernelCflags = [
   "-mgeneral-regs-only",
   "-fno-stack-protector",
   "-fno-asynchronous-unwind-tables",
+  // Frame pointers in every function, leaves too, and no tail calls: the fault report's
+  // stack walk (kernel-ts/exceptions.ts) follows RBP and shows every caller.
+  "-fno-omit-frame-pointer",
+  "-mno-omit-leaf-frame-pointer",
+  "-fno-optimize-sibling-calls",
   "-O2",
   "-g",
   ...requiredWarnings,
@@ -52,7 +57,10 @@ export function toolchain(cc: "gcc" | "clang", outDir?: string): Toolchain {
     cc,
     ld: "ld",
     cpp: "cpp",
-    cflags: kernelCflags,
+    // gcc's shrink-wrapping moves the frame setup past early returns, so a fault there would
+    // show no frame of its own and lose its caller from the stack walk (clang keeps the
+    // frame setup first when frame pointers are on).
+    cflags: cc === "gcc" ? [...kernelCflags, "-fno-shrink-wrap"] : kernelCflags,
     ldflags: ["-nostdlib", "-static", "-z", "max-page-size=0x1000", "--orphan-handling=error"],
     outDir: outDir ?? (cc === "gcc" ? "out" : "out/clang"),
   });

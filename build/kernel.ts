@@ -10,6 +10,7 @@ import { compile, writeModules } from "../compiler/index.ts";
 import { formatDiagnostic } from "../compiler/diagnostics.ts";
 import { type Toolchain, toolchain } from "./config.ts";
 import { ensureTools } from "./tools.ts";
+import { lineRows, tableAsm, textSymbols } from "./symbols.ts";
 
 export class BuildError extends Error {}
 
@@ -43,6 +44,13 @@ export class Progress {
   done(): void {
     if (this.on) process.stderr.write("\r\x1b[K");
   }
+}
+
+/** Writes `text` to `file` unless it already holds exactly that (keeps its mtime for make-style checks). */
+function writeIfChanged(file: string, text: string): void {
+  if (fs.existsSync(file) && fs.readFileSync(file, "utf8") === text) return;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, text);
 }
 
 /** Whether obj is older than its command line or any dependency recorded in its .d file. */
@@ -131,7 +139,7 @@ export async function buildKernel(opts: BuildOptions = {}): Promise<BuildResult>
   const start = performance.now();
   const tc: Toolchain = toolchain(opts.cc ?? "gcc", opts.outDir);
   const progress = new Progress(opts.progress ?? !!process.stderr.isTTY);
-  ensureTools([tc.cc, tc.ld, tc.cpp, "size"]);
+  ensureTools([tc.cc, tc.ld, tc.cpp, "nm", "objdump", "addr2line"]);
   const out = path.resolve(root, tc.outDir);
   const cDir = path.join(out, "c", "kernel-ts");
   const objDir = path.join(out, "obj");
@@ -163,6 +171,7 @@ export async function buildKernel(opts: BuildOptions = {}): Promise<BuildResult>
     path.join(root, "arch", "x86_64", "multiboot.S"),
     path.join(root, "arch", "x86_64", "start.S"),
     path.join(root, "arch", "x86_64", "stack.S"),
+    path.join(root, "arch", "x86_64", "entry.S"),
   ];
   const includes = [path.join(root, "runtime-c"), cDir, path.join(root, "arch", "x86_64")];
   const { objects, compiled } = await compileObjects(
@@ -183,6 +192,7 @@ export async function buildKernel(opts: BuildOptions = {}): Promise<BuildResult>
     [scriptSrc, path.join(root, "arch", "x86_64", "memory.h")].some(
       (f) => fs.statSync(f).mtimeMs > fs.statSync(elf).mtimeMs,
     );
+  let tableObjects = 0;
   if (needLink) {
     progress.step(`ld ${rel(elf)}`);
     await execa(tc.cpp, [
@@ -194,13 +204,50 @@ export async function buildKernel(opts: BuildOptions = {}): Promise<BuildResult>
       "-o",
       script,
     ]);
-    const r = await execa(tc.ld, [...tc.ldflags, "-T", script, "-o", elf, ...objects], {
-      reject: false,
-      all: true,
+    const link = async (extra: string, output: string) => {
+      const r = await execa(tc.ld, [...tc.ldflags, "-T", script, "-o", output, ...objects, extra], {
+        reject: false,
+        all: true,
+      });
+      if (r.exitCode !== 0) {
+        progress.done();
+        throw new BuildError(`ld failed:\n${r.all}`);
+      }
+    };
+    // Symbol and line tables for fault reports (build/symbols.ts): link with an empty
+    // table, read the first image's symbols and lines, link again with them.
+    const genDir = path.join(out, "gen");
+    const assemble = async (name: string, text: string) => {
+      const src = path.join(genDir, `${name}.S`);
+      writeIfChanged(src, text);
+      const r = await compileObjects(tc, [src], includes, objDir, progress);
+      tableObjects += r.compiled;
+      return r.objects[0];
+    };
+    const pass1 = path.join(out, "hypervisor.pass1.elf");
+    await link(await assemble("symbols-empty", tableAsm()), pass1);
+    progress.step(`symbols ${rel(pass1)}`);
+    const first = await textSymbols(pass1);
+    const sourcesByName = new Map<string, string>();
+    for (const src of [...result.modules.map((m) => path.join(root, m.rel)), ...sources])
+      sourcesByName.set(path.basename(src), rel(src));
+    const { rows, files } = await lineRows(pass1, sourcesByName);
+    const table = tableAsm({
+      textStart: first.textStart,
+      symbols: first.symbols,
+      lines: rows,
+      files,
     });
-    if (r.exitCode !== 0) {
+    await link(await assemble("symbols", table), elf);
+    const second = await textSymbols(elf);
+    const same = (a: typeof first.symbols, b: typeof first.symbols) =>
+      a.length === b.length &&
+      a.every((s, i) => s.name === b[i].name && s.address === b[i].address);
+    if (!same(first.symbols, second.symbols)) {
       progress.done();
-      throw new BuildError(`ld failed:\n${r.all}`);
+      throw new BuildError(
+        "the symbol table moved code between the two links (see build/symbols.ts)",
+      );
     }
   }
   progress.done();
@@ -209,7 +256,7 @@ export async function buildKernel(opts: BuildOptions = {}): Promise<BuildResult>
     elf,
     modules: result.modules.length,
     lowered: result.modules.filter((m) => !m.cached).length,
-    objectsCompiled: compiled,
+    objectsCompiled: compiled + tableObjects,
     tsLines: result.modules.reduce((n, m) => n + m.tsLines, 0),
     cLines: result.modules.reduce((n, m) => n + countLines(m.header) + countLines(m.source), 0),
     textBytes: await textSize(elf),

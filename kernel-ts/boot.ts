@@ -38,6 +38,8 @@ export class BootInfo {
   modulesDropped: usize;
   /** The boot loader's copy of the ACPI RSDP (multiboot2 tags 14/15), or 0. */
   rsdp: Virt;
+  /** Bytes of that copy (the tag's payload). */
+  rsdpLength: u32;
   /** The multiboot information structure itself: keep it out of the allocator. */
   infoStart: Phys;
   infoEnd: Phys;

@@ -2,10 +2,17 @@
 // mode on the boot stack, with the boot loader's magic and info pointer.
 // Each line it logs is one fact, in the format of docs/boot-log.md.
 
+import * as acpi from "./acpi.ts";
 import * as boot from "./boot.ts";
 import * as cmdline from "./cmdline.ts";
 import * as console from "./console.ts";
 import * as cpu from "./cpu.ts";
+import * as exceptions from "./exceptions.ts";
+import * as fault from "./fault.ts";
+import * as fpu from "./fpu.ts";
+import * as gdt from "./gdt.ts";
+import * as idt from "./idt.ts";
+import * as memory from "./memory.ts";
 import * as multiboot from "./multiboot.ts";
 import * as power from "./power.ts";
 import * as space from "./space_kernel.ts";
@@ -34,6 +41,9 @@ function logModules(): void {
 export function main(magic: u32, info: Phys): void {
   // COM1 first, so that even a bad command line can be reported.
   console.init(COM1);
+  // Then our GDT, TSS and IDT, so any fault from here on is reported (docs/panic.md).
+  gdt.init();
+  idt.init();
   if (!multiboot.parse(magic, info)) {
     log(`NOVA: unknown boot loader magic ${hex(magic)}, halting`);
     power.halt();
@@ -44,10 +54,13 @@ export function main(magic: u32, info: Phys): void {
   log(`NOVA microhypervisor (TypeScript dialect build)`);
   log(`BOOT: multiboot${boot.info.loader === 2 ? "2" : ""} cmdline "${boot.info.cmdline}"`);
   cpu.identify();
-  log(`CPU: ${cpu.vendor()} ${cpu.brand()}`);
+  fpu.init();
+  fault.fromCmdline();
   logMemoryMap();
   logModules();
+  memory.init();
   if (u64(boot.info.rsdp) !== 0) log(`ACPI: RSDP copy from the boot loader at ${boot.info.rsdp}`);
+  acpi.init();
   enterKernelSpace();
 }
 
@@ -60,6 +73,7 @@ function enterKernelSpace(): never {
   if (!space.build(space.earlyPage)) panic("no memory for the kernel page tables");
   const top = space.newStack(space.earlyPage);
   if (u64(top) === 0) panic("no memory for the kernel stack");
+  exceptions.addStack(top - space.STACK_PAGES * 4096, top);
   space.activate();
   if (!space.verify()) panic("the kernel page tables do not say what they were built to say");
   const p = space.protections;
@@ -73,6 +87,7 @@ function enterKernelSpace(): never {
 
 /** The rest of boot, on the guarded kernel stack. */
 function running(): never {
+  memory.startHeap();
   log(`Boot complete`);
   power.exit(power.EXIT_SUCCESS);
 }

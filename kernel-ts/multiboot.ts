@@ -151,6 +151,7 @@ function parseMb2(pa: u64): void {
       (tag.type === MB2_TAG_ACPI_OLD && u64(boot.info.rsdp) === 0)
     ) {
       boot.info.rsdp = early(at + 8); // prefer the ACPI 2.0 copy when both are given
+      boot.info.rsdpLength = tag.size - 8;
     }
     at += (u64(tag.size) + 7) & ~7;
   }

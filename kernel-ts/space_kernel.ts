@@ -159,6 +159,30 @@ export function build(allocate: ptab.TableAllocator): bool {
   );
 }
 
+/** Device registers: one 1 GiB window of 4 KiB uncached mappings, handed out in order. */
+const MMIO: u64 = 0xffff_ffff_0000_0000;
+const MMIO_SIZE: u64 = 0x4000_0000;
+let mmioUsed: u64 = 0;
+
+/**
+ * Maps the device registers at [pa, pa + size) uncached (PCD|PWT), writable
+ * and not executable, and returns the virtual address of pa, or 0 when the
+ * window or the table pages run out.
+ */
+export function mapMmio(pa: Phys, size: u64, allocate: ptab.TableAllocator): Virt {
+  const first = u64(pa) & ~(PAGE - 1);
+  const last = (u64(pa) + size + PAGE - 1) & ~(PAGE - 1);
+  if (last - first > MMIO_SIZE - mmioUsed) return virt(0);
+  const base = MMIO + mmioUsed;
+  const attributes = ptab.WRITABLE | ptab.CACHE_DISABLE | ptab.WRITE_THROUGH | noExecute();
+  for (let at = first; at < last; at += PAGE) {
+    if (!ptab.map(root, virt(base + (at - first)), phys(at), ptab.ORDER_4K, attributes, allocate))
+      return virt(0);
+  }
+  mmioUsed += last - first;
+  return virt(base + (u64(pa) - first));
+}
+
 /**
  * A new kernel stack of STACK_PAGES pages from `allocatePage`, with an
  * unmapped guard page below it. Returns the stack's top (initial RSP), or 0.

@@ -118,9 +118,12 @@ KTS_SDIV(intptr_t, isize, INTPTR_MIN)
 /* ---- hardware intrinsics (kernel only) ---- */
 #ifndef KTS_HOST
 
+/* Linker-script symbols (arch/x86_64/linker.ld.S), for linkerAddress(). */
 extern char __image_start[], __image_end[], __bss_end[], __text_start[], __text_end[];
 extern char __rodata_start[], __rodata_end[], __data_start[], __data_end[];
 extern char __percpu_start[], __percpu_end[], __bss_start[], __bss_end_virt[];
+
+/* arch/x86_64/stack.S */
 _Noreturn void kts_switch_stack(virt_t top, void (*continuation)(void));
 
 static inline uint8_t kts_inb(uint16_t port)
@@ -200,7 +203,6 @@ static inline uint64_t kts_rdtsc(void)
 }
 
 static inline void kts_hlt(void) { __asm__ volatile("hlt" ::: "memory"); }
-static inline void kts_pause(void) { __asm__ volatile("pause"); }
 static inline void kts_cli(void) { __asm__ volatile("cli" ::: "memory"); }
 static inline void kts_sti(void) { __asm__ volatile("sti" ::: "memory"); }
 static inline void kts_magic_breakpoint(void) { __asm__ volatile("xchg %%bx, %%bx" ::: "memory"); }
@@ -278,5 +280,7 @@ static inline void kts_ud2(void) { __asm__ volatile("ud2" ::: "memory"); }
 #endif /* !KTS_HOST */
 
 static inline void kts_barrier(void) { __asm__ volatile("" ::: "memory"); }
+/* PAUSE in spin-wait loops: valid in user mode too, so host tests of locked code build. */
+static inline void kts_pause(void) { __asm__ volatile("pause"); }
 
 #endif /* KTS_H */

@@ -89,6 +89,17 @@ void kts_log_ptr(const void *p)
     kts_log_hex((uint64_t)(uintptr_t)p);
 }
 
+void kts_log_take_over(void)
+{
+    /* A fault inside log() (or on another CPU while it prints) must not spin forever. */
+    if (__atomic_exchange_n(&lock, 1u, __ATOMIC_ACQUIRE) && used) {
+        put('\n');
+        flush();
+    }
+    used = 0;
+    __atomic_store_n(&lock, 0u, __ATOMIC_RELEASE);
+}
+
 void kts_panic_begin(void)
 {
     /* A panic while the console is held (a panic inside log) must still print. */
@@ -105,6 +116,8 @@ _Noreturn void kts_panic_end(const char *file, uint32_t lineno)
     kts_log_u64(lineno);
     put('\n');
     flush();
+    /* Free the console: the environment's stop may still print (the kernel's stack walk). */
+    __atomic_store_n(&lock, 0u, __ATOMIC_RELEASE);
     kts_stop();
 }
 

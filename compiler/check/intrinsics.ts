@@ -129,6 +129,11 @@ export function checkIntrinsicCall(
     case "strAt":
       checkArgs(sema, e, [{ k: "addr", name: "Virt" }]);
       return STR;
+    case "linkerSymbol":
+      if (!arg0 || !ts.isStringLiteral(arg0) || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(arg0.text))
+        d.at(e, "KTS1316", "linkerSymbol() takes a string literal naming a C identifier");
+      else sema.exprTypes.set(arg0, STR);
+      return { k: "addr", name: "Virt" };
     case "structAt": {
       const t = typeArg(sema, e, 0);
       checkArgs(sema, e, [{ k: "addr", name: "Virt" }]);

@@ -44,6 +44,8 @@ export interface CModule {
   /** The TypeScript file, as `#line` names it. */
   source: string;
   includes: string[];
+  /** Names from linkerSymbol(), sorted: `extern char name[];` in the .c. */
+  externs: string[];
   structs: CStruct[];
   enums: { line: number; members: { name: string; value: string }[] }[];
   globals: CGlobal[];

@@ -10,6 +10,8 @@ import { cident } from "./ctypes.ts";
 export class LowerContext {
   private readonly locals = new Map<ts.Node, string>();
   private readonly used = new Set<string>();
+  /** Symbols named by linkerSymbol(): declared `extern char name[];` in the module's C. */
+  readonly externs = new Set<string>();
 
   constructor(
     readonly sema: Sema,

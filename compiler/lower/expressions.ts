@@ -409,6 +409,11 @@ function lowerIntrinsic(cx: LowerContext, e: ts.CallExpression, name: string): s
       return `((uint8_t)${lowerExpr(cx, a[0])}[${lowerAs(cx, a[1], { k: "int", name: "usize", bits: 64, signed: false })}])`;
     case "strAt":
       return `((const char *)(uintptr_t)${lowerExpr(cx, a[0])})`;
+    case "linkerSymbol": {
+      const sym = (a[0] as ts.StringLiteral).text;
+      cx.externs.add(sym);
+      return `((virt_t)(uintptr_t)${sym})`;
+    }
     case "structAt":
       return `((${ctype(typeOf(cx, e))})(uintptr_t)${lowerExpr(cx, a[0])})`;
     case "structAddress":

@@ -23,6 +23,7 @@ export function lowerModule(sema: Sema, m: Module): CModule {
     name: m.name,
     source: m.rel,
     includes: [],
+    externs: [],
     structs: [],
     enums: [],
     globals: [],
@@ -52,6 +53,7 @@ export function lowerModule(sema: Sema, m: Module): CModule {
         out.globals.push(lowerGlobal(cx, d, exported(st)));
     }
   }
+  out.externs = [...cx.externs].sort();
   return out;
 }
 

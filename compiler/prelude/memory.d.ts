@@ -29,6 +29,13 @@ declare function ptrToVirt(p: Ptr<any>): Virt;
 declare function ptrCast<U>(p: Ptr<any>): Ptr<U>;
 /** The struct stored at a virtual address (a hardware or firmware structure). */
 declare function structAt<T>(va: Virt): T;
+/**
+ * The address of a symbol defined outside the dialect: by the linker script (`__text_start`), by
+ * assembly (`boot_stack_top`) or by a generated table. `name` is a string literal naming a C
+ * identifier; the C gets `extern char name[];`
+ * (the type kts.h gives the linker-script symbols too, so both may name one).
+ */
+declare function linkerSymbol(name: str): Virt;
 /** The address of a struct. */
 declare function structAddress(s: object): Virt;
 /** The address of element 0 of a fixed array. */

@@ -42,6 +42,8 @@ declare function writeCr4(v: u64): void;
 declare function cpuid(leaf: u32, subleaf: u32, out: Arr<u32, 4>): void;
 declare function rdtsc(): u64;
 
+// The kernel image's layout, from the linker script (arch/x86_64/linker.ld.S).
+/** Symbols the linker defines; `image_*` and `bss_end` are physical, the rest virtual. */
 type LinkerSymbol =
   | "image_start"
   | "image_end"
@@ -56,7 +58,10 @@ type LinkerSymbol =
   | "percpu_end"
   | "bss_start"
   | "bss_end_virt";
+/** The address of a linker-script symbol, e.g. `linkerAddress("text_start")` (kernel only). */
 declare function linkerAddress(symbol: LinkerSymbol): u64;
+
+/** Continues on the stack whose top is `top` by calling `continuation`, which never returns. */
 declare function switchStack(top: Virt, continuation: () => never): never;
 
 // Processor control
@@ -74,3 +79,27 @@ declare function barrier(): void;
 declare function mfence(): void;
 declare function lfence(): void;
 declare function sfence(): void;
+
+// CPU setup and fault reports
+/** LGDT: the GDT at `base`, `limit` = its size in bytes minus 1. */
+declare function lgdt(base: Virt, limit: u16): void;
+/** LIDT: the IDT at `base`, `limit` = its size in bytes minus 1. */
+declare function lidt(base: Virt, limit: u16): void;
+/** LTR: the task register from a TSS descriptor's selector (marks the descriptor busy). */
+declare function ltr(selector: u16): void;
+/** Reloads CS (far return) and SS, DS, ES, FS, GS from the current GDT. */
+declare function loadSegments(code: u16, data: u16): void;
+/** XGETBV: extended control register `xcr` (0 = XCR0, the enabled XSAVE state components). */
+declare function xgetbv(xcr: u32): u64;
+/** XSETBV: needs CR4.OSXSAVE; a value the CPU does not support raises #GP. */
+declare function xsetbv(xcr: u32, v: u64): void;
+declare function readRflags(): u64;
+declare function readRsp(): Virt;
+declare function readRbp(): Virt;
+/** UD2: raises #UD (deliberate faults). */
+declare function ud2(): void;
+/**
+ * Ends a console line that another log() left unfinished (a fault inside log) and frees the
+ * console lock, so a fault report can print.
+ */
+declare function logTakeOver(): void;

@@ -28,6 +28,30 @@ for (const machine of ["q35", "pc"]) {
 
 t.test("reports the CPU QEMU was told to emulate", async (t) => {
   const b = await boot(elf, ["-cpu", "Skylake-Server"]);
-  t.match(b.console, /^CPU: GenuineIntel Intel Xeon Processor \(Skylake\)/m);
+  t.match(b.console, /^CPU: GenuineIntel Intel Xeon Processor \(Skylake\)$/m);
+  t.match(b.console, /^CPU: family 0x6 model 0x55 stepping 0x4$/m, "family/model/stepping");
+  t.match(b.console, /^CPU: features (?:[+-][a-z0-9-]+ ?)+$/m, "feature flags");
+  t.match(b.console, /^CPU: features .*\+nx \+1g-pages .*\+xsave /m);
+  // QEMU's TCG has no VMX; the Skylake model has no SVM.
+  t.match(b.console, /^VMX: not supported$/m);
+  t.match(b.console, /^SVM: not supported$/m);
+  t.match(b.console, /^FPU: XSAVE xcr0 0x[0-9a-f]+ \(\+sse /m);
+  if (!t.passing()) t.comment(b.tail);
+});
+
+t.test("the default CPU: identity, SVM with ASIDs, no XSAVE", async (t) => {
+  const b = await boot(elf, []);
+  t.match(b.console, /^CPU: family 0x[0-9a-f]+ model 0x[0-9a-f]+ stepping 0x[0-9a-f]+$/m);
+  t.match(b.console, /^CPU: features .*-xsave /m);
+  t.match(b.console, /^SVM: revision \d+ asids \d+ -npt /m, "qemu64 has SVM without NPT");
+  t.match(b.console, /^FPU: FXSAVE, no XSAVE: context 512 bytes$/m);
+  if (!t.passing()) t.comment(b.tail);
+});
+
+t.test("-cpu max: SVM with NPT, XSAVE with AVX", async (t) => {
+  const b = await boot(elf, ["-cpu", "max"]);
+  t.match(b.console, /^SVM: revision \d+ asids \d+ \+npt /m);
+  t.match(b.console, /^FPU: XSAVE xcr0 0x7 \(\+sse \+avx -avx512\) context \d+ bytes/m);
+  t.match(b.console, /^Boot complete$/m);
   if (!t.passing()) t.comment(b.tail);
 });

@@ -4,4 +4,6 @@
 #include "kts.h"
 #line 1 "test/compiler/golden/util.ts"
 uint32_t util_twice(uint32_t x);
+#line 6 "test/compiler/golden/util.ts"
+virt_t util_stackTop(void);
 #endif

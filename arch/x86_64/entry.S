@@ -1,0 +1,120 @@
+/*
+ * arch/x86_64/entry.S - the 256 interrupt and exception entry stubs and their common path.
+ *
+ * Why it is written this way:
+ *
+ * - Every vector gets a stub, so any exception or interrupt, expected or not, ends in the
+ *   dialect's handler (kernel-ts/exceptions.ts) with a report instead of a triple fault.  The IDT
+ *   (kernel-ts/idt.ts) takes the stub addresses from `exception_entries`, a table of 256 quads
+ *   in .rodata, so it does not depend on the stubs' sizes.
+ *
+ * - The CPU pushes an error code for some exceptions only.  The stubs of the others push a 0 in
+ *   its place, then every stub pushes its vector number, so the frame below is the same for all
+ *   256 vectors ("uniform frame") and the handler never needs to know which kind it got.
+ *   Vectors with an error code: 8 #DF, 10 #TS, 11 #NP, 12 #SS, 13 #GP, 14 #PF, 17 #AC, 21 #CP,
+ *   29 #VC, 30 #SX.
+ *
+ * - CR2 is saved into the frame before any C runs: a #PF inside the handler would overwrite
+ *   it, and for a #DF raised while delivering a #PF (kernel stack overflow) it still names the
+ *   address of the first fault.
+ *
+ * - The frame pointer is passed as the handler's only argument; RBX (callee-saved) keeps it
+ *   across the call, RSP is aligned to 16 bytes for the call as the SysV ABI requires (the
+ *   frame is 184 bytes, so it is not aligned by itself).  If the handler returns, the registers
+ *   are restored and IRETQ resumes the interrupted code: today's handler never returns (every
+ *   vector is unexpected), interrupt handlers later will.
+ *
+ * - NMI, #DF and #MC arrive on their own IST stacks (kernel-ts/tss.ts): the IDT gate selects the
+ *   stack, these stubs are the same as the others.
+ *
+ * The frame, lowest address first (struct ExceptionFrame in kernel-ts/exceptions.ts asserts
+ * the same offsets):
+ *
+ *   0x00 cr2    0x08 r15    0x10 r14    0x18 r13    0x20 r12    0x28 r11    0x30 r10
+ *   0x38 r9     0x40 r8     0x48 rbp    0x50 rdi    0x58 rsi    0x60 rdx    0x68 rcx
+ *   0x70 rbx    0x78 rax    0x80 vector 0x88 error  0x90 rip    0x98 cs     0xa0 rflags
+ *   0xa8 rsp    0xb0 ss     (0xb8 bytes; from 0x90 on the CPU pushed it)
+ */
+
+        .text
+        .code64
+
+        .pushsection .rodata.exception_entries, "a", @progbits
+        .balign 8
+        .global exception_entries
+        .type   exception_entries, @object
+exception_entries:
+        .popsection
+
+        /* Stub N: [push $0 unless the CPU pushed an error code]; push $N; jmp entry_common. */
+        .global exception_stubs
+        .type   exception_stubs, @function
+exception_stubs:
+        .set    vector, 0
+        .rept   256
+        .balign 16
+1:
+        .if (vector == 8) || (vector >= 10 && vector <= 14) || (vector == 17) || (vector == 21) || (vector == 29) || (vector == 30)
+        .else
+        pushq   $0
+        .endif
+        pushq   $vector
+        jmp     entry_common
+        .pushsection .rodata.exception_entries, "a", @progbits
+        .quad   1b
+        .popsection
+        .set    vector, vector + 1
+        .endr
+        .size   exception_stubs, . - exception_stubs
+
+        .pushsection .rodata.exception_entries, "a", @progbits
+        .size   exception_entries, . - exception_entries
+        .popsection
+
+        .type   entry_common, @function
+entry_common:
+        cld
+        pushq   %rax
+        pushq   %rbx
+        pushq   %rcx
+        pushq   %rdx
+        pushq   %rsi
+        pushq   %rdi
+        pushq   %rbp
+        pushq   %r8
+        pushq   %r9
+        pushq   %r10
+        pushq   %r11
+        pushq   %r12
+        pushq   %r13
+        pushq   %r14
+        pushq   %r15
+        movq    %cr2, %rax
+        pushq   %rax
+        movq    %rsp, %rdi                      /* arg 0: ExceptionFrame * */
+        movq    %rsp, %rbx
+        andq    $-16, %rsp
+        call    exceptions_handle
+        movq    %rbx, %rsp
+        addq    $8, %rsp                        /* cr2 */
+        popq    %r15
+        popq    %r14
+        popq    %r13
+        popq    %r12
+        popq    %r11
+        popq    %r10
+        popq    %r9
+        popq    %r8
+        popq    %rbp
+        popq    %rdi
+        popq    %rsi
+        popq    %rdx
+        popq    %rcx
+        popq    %rbx
+        popq    %rax
+        addq    $16, %rsp                       /* vector, error code */
+        iretq
+        .size   entry_common, . - entry_common
+
+        /* No executable stack (silences ld's "missing .note.GNU-stack" warning). */
+        .section .note.GNU-stack, "", @progbits

@@ -1,0 +1,383 @@
+// Every exception and interrupt vector ends here (arch/x86_64/entry.S pushes
+// the frame and calls handle). Nothing is expected yet, so each one is a
+// panic: a report of the vector, error code, RIP with its function and
+// TypeScript line, CR2, all registers and a frame-pointer stack walk, then
+// the panic exit (power.ts: QEMU's debug-exit status 35), so a test sees the
+// report and QEMU's exit instead of a timeout or a silent reboot.
+// docs/panic.md shows the reports and explains each line.
+
+import * as power from "./power.ts";
+import * as symbols from "./symbols.ts";
+import * as tss from "./tss.ts";
+
+/** What entry.S leaves on the stack; offsets as its header comment draws them. */
+export class ExceptionFrame {
+  cr2: u64;
+  r15: u64;
+  r14: u64;
+  r13: u64;
+  r12: u64;
+  r11: u64;
+  r10: u64;
+  r9: u64;
+  r8: u64;
+  rbp: u64;
+  rdi: u64;
+  rsi: u64;
+  rdx: u64;
+  rcx: u64;
+  rbx: u64;
+  rax: u64;
+  vector: u64;
+  /** The CPU's error code, or 0 for vectors without one. */
+  error: u64;
+  // From here on the CPU's interrupt frame.
+  rip: u64;
+  cs: u64;
+  rflags: u64;
+  rsp: u64;
+  ss: u64;
+}
+layout(ExceptionFrame, {
+  size: 0xb8,
+  offsets: {
+    cr2: 0x00,
+    r15: 0x08,
+    r8: 0x40,
+    rbp: 0x48,
+    rdi: 0x50,
+    rax: 0x78,
+    vector: 0x80,
+    error: 0x88,
+    rip: 0x90,
+    cs: 0x98,
+    rflags: 0xa0,
+    rsp: 0xa8,
+    ss: 0xb0,
+  },
+});
+
+const VECTOR_NMI: u64 = 2;
+const VECTOR_DOUBLE_FAULT: u64 = 8;
+const VECTOR_PAGE_FAULT: u64 = 14;
+const FIRST_INTERRUPT: u64 = 32;
+const PAGE_SIZE: u64 = 4096;
+
+/** Distinct frames a stack walk prints before it stops; repeated frames are folded into one line. */
+const MAX_FRAMES_SHOWN: u32 = 32;
+
+/** Reports in progress: a fault inside the report itself must not loop. (Per CPU with SMP.) */
+let depth: u32 = 0;
+
+/** The boot CPU's kernel stack (arch/x86_64/start.S). */
+function bootStackBottom(): Virt {
+  return linkerSymbol("boot_stack");
+}
+
+function bootStackTop(): Virt {
+  return linkerSymbol("boot_stack_top");
+}
+
+function mnemonic(v: u64): str {
+  switch (v) {
+    case 0:
+      return "#DE";
+    case 1:
+      return "#DB";
+    case 2:
+      return "NMI";
+    case 3:
+      return "#BP";
+    case 4:
+      return "#OF";
+    case 5:
+      return "#BR";
+    case 6:
+      return "#UD";
+    case 7:
+      return "#NM";
+    case 8:
+      return "#DF";
+    case 9:
+      return "#CSO";
+    case 10:
+      return "#TS";
+    case 11:
+      return "#NP";
+    case 12:
+      return "#SS";
+    case 13:
+      return "#GP";
+    case 14:
+      return "#PF";
+    case 16:
+      return "#MF";
+    case 17:
+      return "#AC";
+    case 18:
+      return "#MC";
+    case 19:
+      return "#XM";
+    case 20:
+      return "#VE";
+    case 21:
+      return "#CP";
+    case 28:
+      return "#HV";
+    case 29:
+      return "#VC";
+    case 30:
+      return "#SX";
+  }
+  return v < FIRST_INTERRUPT ? "reserved" : "INT";
+}
+
+function description(v: u64): str {
+  switch (v) {
+    case 0:
+      return "divide error";
+    case 1:
+      return "debug";
+    case 2:
+      return "non-maskable interrupt";
+    case 3:
+      return "breakpoint";
+    case 4:
+      return "overflow";
+    case 5:
+      return "bound range exceeded";
+    case 6:
+      return "invalid opcode";
+    case 7:
+      return "device not available";
+    case 8:
+      return "double fault";
+    case 9:
+      return "coprocessor segment overrun";
+    case 10:
+      return "invalid TSS";
+    case 11:
+      return "segment not present";
+    case 12:
+      return "stack-segment fault";
+    case 13:
+      return "general protection";
+    case 14:
+      return "page fault";
+    case 16:
+      return "x87 floating-point error";
+    case 17:
+      return "alignment check";
+    case 18:
+      return "machine check";
+    case 19:
+      return "SIMD floating-point exception";
+    case 20:
+      return "virtualization exception";
+    case 21:
+      return "control protection";
+    case 28:
+      return "hypervisor injection";
+    case 29:
+      return "VMM communication";
+    case 30:
+      return "security exception";
+  }
+  return v < FIRST_INTERRUPT ? "reserved vector" : "external or software interrupt";
+}
+
+/** Vectors whose error code is a segment selector (Intel SDM vol. 3 §6.13). */
+function hasSelectorError(v: u64): bool {
+  return v === 10 || v === 11 || v === 12 || v === 13 || v === 17;
+}
+
+/** One stack-walk line: the address, its function and offset, its TypeScript line. */
+function logFrame(n: u32, va: Virt, lookup: Virt): void {
+  const s = symbols.find(lookup);
+  const line = symbols.line(lookup);
+  if (s === null) log(`STACK: #${n} ${hex(va)}`);
+  else if (line === 0)
+    log(`STACK: #${n} ${hex(va)} <${symbols.name(s)}+${hex(u64(va) - s.address)}>`);
+  else
+    log(
+      `STACK: #${n} ${hex(va)} <${symbols.name(s)}+${hex(u64(va) - s.address)}> ${symbols.file(lookup)}:${line}`,
+    );
+}
+
+/** The first line of a report: what happened, where. */
+function logHeadline(f: ExceptionFrame): void {
+  const v = f.vector;
+  const rip = virt(f.rip);
+  const s = symbols.find(rip);
+  const line = symbols.line(rip);
+  const kind = v < FIRST_INTERRUPT && v !== VECTOR_NMI ? "exception" : "interrupt";
+  const m = mnemonic(v);
+  const d = description(v);
+  if (s === null) log(`PANIC: unexpected ${kind} ${m} (${d}) at ${hex(f.rip)}`);
+  else if (line === 0)
+    log(
+      `PANIC: unexpected ${kind} ${m} (${d}) at ${hex(f.rip)} <${symbols.name(s)}+${hex(f.rip - s.address)}>`,
+    );
+  else
+    log(
+      `PANIC: unexpected ${kind} ${m} (${d}) at ${hex(f.rip)} <${symbols.name(s)}+${hex(f.rip - s.address)}> ${symbols.file(rip)}:${line}`,
+    );
+}
+
+function logDetails(f: ExceptionFrame): void {
+  const v = f.vector;
+  const e = f.error;
+  log(`EXC: vector ${v} ${mnemonic(v)} error ${hex(e)}`);
+  if (v === VECTOR_PAGE_FAULT)
+    log(
+      `EXC: page fault at ${hex(f.cr2)}: ${(e & 1) !== 0 ? "protection" : "not-present"} ${(e & 0x10) !== 0 ? "fetch" : (e & 2) !== 0 ? "write" : "read"} ${(e & 4) !== 0 ? "user" : "kernel"}${(e & 8) !== 0 ? " reserved-bit" : ""}${(e & 0x20) !== 0 ? " protection-key" : ""}${(e & 0x40) !== 0 ? " shadow-stack" : ""}`,
+    );
+  if (hasSelectorError(v) && e !== 0)
+    log(
+      `EXC: selector error: ${(e & 2) !== 0 ? "IDT" : (e & 4) !== 0 ? "LDT" : "GDT"} index ${(e >> 3) & 0x1fff}${(e & 1) !== 0 ? " external" : ""}`,
+    );
+  if (v === VECTOR_DOUBLE_FAULT && (inGuardPage(f.rsp) || inGuardPage(f.cr2)))
+    log(
+      `EXC: kernel stack overflow: rsp ${hex(f.rsp)} cr2 ${hex(f.cr2)} in the guard page below the stack`,
+    );
+  const slot = tss.istSlotOf(readRsp());
+  if (slot !== 0) log(`EXC: reported on IST${slot}, the ${mnemonic(v)} stack`);
+  log(`EXC: rip ${hex(f.rip)} rflags ${hex(f.rflags)} cs ${hex(f.cs)} ss ${hex(f.ss)}`);
+  log(`EXC: rax ${hex(f.rax)} rbx ${hex(f.rbx)} rcx ${hex(f.rcx)} rdx ${hex(f.rdx)}`);
+  log(`EXC: rsi ${hex(f.rsi)} rdi ${hex(f.rdi)} rbp ${hex(f.rbp)} rsp ${hex(f.rsp)}`);
+  log(`EXC: r8 ${hex(f.r8)} r9 ${hex(f.r9)} r10 ${hex(f.r10)} r11 ${hex(f.r11)}`);
+  log(`EXC: r12 ${hex(f.r12)} r13 ${hex(f.r13)} r14 ${hex(f.r14)} r15 ${hex(f.r15)}`);
+  log(`EXC: cr0 ${hex(readCr0())} cr2 ${hex(f.cr2)} cr3 ${hex(readCr3())} cr4 ${hex(readCr4())}`);
+}
+
+/** Whether `a` is in the page below the boot stack or a registered stack (an overflow's guard page). */
+function inGuardPage(a: u64): bool {
+  if (below(a, u64(bootStackBottom()))) return true;
+  for (let i: usize = 0; i < stackCount; i++) if (below(a, stacks[i].low)) return true;
+  return false;
+}
+
+function below(a: u64, bottom: u64): bool {
+  return a < bottom && a >= bottom - PAGE_SIZE;
+}
+
+class StackBounds {
+  low: u64;
+  high: u64;
+}
+
+/** Kernel stacks besides the boot and IST stacks that a stack walk may read (addStack). */
+const MAX_STACKS: usize = 8;
+const stacks = array<Inline<StackBounds>, 8>();
+let stackCount: usize = 0;
+
+/** Makes the kernel stack [low, high) known to stack walks (it must stay mapped). */
+export function addStack(low: Virt, high: Virt): void {
+  if (stackCount === MAX_STACKS) return;
+  stacks[stackCount].low = u64(low);
+  stacks[stackCount].high = u64(high);
+  stackCount++;
+}
+
+const bounds = new StackBounds();
+
+/** The bounds of the known stack holding `va`, into `bounds`; false if none holds it. */
+function findStack(va: u64): bool {
+  if (va >= u64(bootStackBottom()) && va < u64(bootStackTop())) {
+    bounds.low = u64(bootStackBottom());
+    bounds.high = u64(bootStackTop());
+    return true;
+  }
+  for (let i: usize = 0; i < stackCount; i++) {
+    if (va >= stacks[i].low && va < stacks[i].high) {
+      bounds.low = stacks[i].low;
+      bounds.high = stacks[i].high;
+      return true;
+    }
+  }
+  const slot = tss.istSlotOf(virt(va));
+  if (slot === 0) return false;
+  bounds.low = u64(tss.istStackBottom(slot));
+  bounds.high = bounds.low + tss.IST_STACK_SIZE;
+  return true;
+}
+
+/**
+ * Walks the frame-pointer chain from `fp` (the kernel is built with frame pointers: [fp] is
+ * the caller's fp, [fp + 8] the return address), numbering frames from `first` on. Every
+ * frame must lie inside the stack the walk started on and above the previous one, so a
+ * corrupt chain ends the walk instead of faulting. start64_high's fp of 0 and switchStack's
+ * zero return address end it cleanly.
+ */
+function walk(fp: u64, first: u32): void {
+  let n = first;
+  let shown: u32 = 0;
+  let last: u64 = 0;
+  let repeats: u32 = 0;
+  if (fp !== 0 && !findStack(fp)) {
+    log(`STACK: frame pointer ${hex(fp)} is not on a known stack, no walk`);
+    return;
+  }
+  while (fp !== 0) {
+    if ((fp & 7) !== 0 || fp < bounds.low || fp + 16 > bounds.high) {
+      log(`STACK: stops at frame pointer ${hex(fp)} (outside the stack)`);
+      return;
+    }
+    const frame = ptrFromVirt<u64>(virt(fp));
+    const ret = frame.get(1);
+    const next = frame.get(0);
+    // switchStack's end marker: a zero return address.
+    if (ret === 0) break;
+    if (ret === last) repeats++;
+    else {
+      if (repeats !== 0) log(`STACK: the frame above repeats ${repeats} more times`);
+      repeats = 0;
+      if (shown === MAX_FRAMES_SHOWN) {
+        log(`STACK: more frames not shown`);
+        return;
+      }
+      // The call instruction is the byte before the return address (a noreturn call may end a function).
+      logFrame(n, virt(ret), virt(ret - 1));
+      shown++;
+      last = ret;
+    }
+    n++;
+    if (next !== 0 && next <= fp) {
+      if (repeats !== 0) log(`STACK: the frame above repeats ${repeats} more times`);
+      log(`STACK: stops at frame pointer ${hex(next)} (not above ${hex(fp)})`);
+      return;
+    }
+    fp = next;
+  }
+  if (repeats !== 0) log(`STACK: the frame above repeats ${repeats} more times`);
+  // The chain's end: start64_high's frame pointer 0, or switchStack's zero return address.
+  log(`STACK: end`);
+}
+
+/** Called by entry.S for every vector, on the interrupted stack or the vector's IST stack. */
+export function handle(f: ExceptionFrame): void {
+  depth++;
+  if (depth > 2) power.exit(power.EXIT_PANIC);
+  logTakeOver();
+  if (depth > 1) {
+    log(
+      `PANIC: ${mnemonic(f.vector)} (${description(f.vector)}) at ${hex(f.rip)} inside the fault report`,
+    );
+    power.exit(power.EXIT_PANIC);
+  }
+  logHeadline(f);
+  logDetails(f);
+  logFrame(0, virt(f.rip), virt(f.rip));
+  walk(f.rbp, 1);
+  power.exit(power.EXIT_PANIC);
+}
+
+/**
+ * The runtime's stop after assert() or panic() printed `PANIC: ... at file.ts:line`
+ * (runtime-c/kernel.c): the stack walk from here, then the panic exit.
+ */
+export function stopAfterPanic(): never {
+  depth++;
+  if (depth === 1) walk(u64(readRbp()), 0);
+  power.exit(power.EXIT_PANIC);
+}

@@ -1,0 +1,151 @@
+// The local APIC (Intel SDM Vol. 3A ch. 11): xAPIC through its MMIO page,
+// x2APIC through MSRs when CPUID reports it (Bochs has it; QEMU 7.2 TCG does
+// not). Spurious and error vectors, EOI, and the timer in TSC-deadline mode
+// when the CPU has it, else one-shot mode counting down the bus clock.
+
+import * as ptab from "./ptab.ts";
+import * as space from "./space_kernel.ts";
+import * as tsc from "./tsc.ts";
+
+// Register offsets in the xAPIC page; the x2APIC MSR is 0x800 + offset / 16.
+const ID: u32 = 0x20;
+const VERSION: u32 = 0x30;
+const TPR: u32 = 0x80;
+const EOI: u32 = 0xb0;
+const SVR: u32 = 0xf0;
+const ESR: u32 = 0x280;
+const LVT_TIMER: u32 = 0x320;
+const LVT_LINT0: u32 = 0x350;
+const LVT_LINT1: u32 = 0x360;
+const LVT_ERROR: u32 = 0x370;
+const TIMER_INITIAL: u32 = 0x380;
+const TIMER_CURRENT: u32 = 0x390;
+const TIMER_DIVIDE: u32 = 0x3e0;
+
+const MSR_APIC_BASE: u32 = 0x1b;
+const APIC_BASE_ENABLE: u64 = 1 << 11;
+const APIC_BASE_X2APIC: u64 = 1 << 10;
+const APIC_BASE_ADDRESS: u64 = 0x000f_ffff_ffff_f000;
+const MSR_TSC_DEADLINE: u32 = 0x6e0;
+
+const CPUID1_ECX_X2APIC: u32 = 1 << 21;
+const CPUID1_ECX_TSC_DEADLINE: u32 = 1 << 24;
+
+const SVR_ENABLE: u32 = 1 << 8;
+const LVT_MASKED: u32 = 1 << 16;
+const LVT_TIMER_TSC_DEADLINE: u32 = 2 << 17;
+/** Divide configuration 0b1011: divide by 1. */
+const DIVIDE_BY_1: u32 = 0xb;
+
+export const VECTOR_TIMER: u32 = 0xef;
+export const VECTOR_ERROR: u32 = 0xfe;
+export const VECTOR_SPURIOUS: u32 = 0xff;
+
+class LapicState {
+  x2apic: bool;
+  tscDeadline: bool;
+  mmio: Virt;
+  /** One-shot mode: APIC timer ticks per TSC tick, as a 32.32 fixed-point ratio. */
+  ticksPerTsc: u64;
+}
+export const state = new LapicState();
+
+function read(reg: u32): u32 {
+  if (state.x2apic) return u32(rdmsr(0x800 + (reg >> 4)));
+  return ptrFromVirt<u32>(state.mmio + u64(reg)).loadVolatile();
+}
+
+function write(reg: u32, v: u32): void {
+  if (state.x2apic) wrmsr(0x800 + (reg >> 4), u64(v));
+  else ptrFromVirt<u32>(state.mmio + u64(reg)).storeVolatile(v);
+}
+
+/** The running CPU's APIC id (all 32 bits in x2APIC mode, bits 31:24 in xAPIC mode). */
+export function id(): u32 {
+  const v = read(ID);
+  return state.x2apic ? v : v >> 24;
+}
+
+export function version(): u32 {
+  return read(VERSION) & 0xff;
+}
+
+export function eoi(): void {
+  write(EOI, 0);
+}
+
+/**
+ * Enables the boot CPU's local APIC: x2APIC mode when the CPU has it (unless
+ * `allowX2apic` is false), else xAPIC with its page mapped uncached. LINT0/1
+ * stay masked (ExtINT and NMI wiring comes with the MADT's NMI entries).
+ */
+export function init(allowX2apic: bool, allocate: ptab.TableAllocator): bool {
+  const r = array<u32, 4>();
+  cpuid(1, 0, r);
+  state.tscDeadline = (r[2] & CPUID1_ECX_TSC_DEADLINE) !== 0;
+  let base = rdmsr(MSR_APIC_BASE) | APIC_BASE_ENABLE;
+  state.x2apic = allowX2apic && (r[2] & CPUID1_ECX_X2APIC) !== 0;
+  if (state.x2apic) {
+    wrmsr(MSR_APIC_BASE, base); // xAPIC first: x2APIC is entered from the enabled state
+    base |= APIC_BASE_X2APIC;
+  } else {
+    state.mmio = space.mapMmio(phys(base & APIC_BASE_ADDRESS), 0x1000, allocate);
+    if (u64(state.mmio) === 0) return false;
+  }
+  wrmsr(MSR_APIC_BASE, base);
+  write(TPR, 0);
+  write(LVT_LINT0, LVT_MASKED);
+  write(LVT_LINT1, LVT_MASKED);
+  write(LVT_TIMER, LVT_MASKED);
+  write(LVT_ERROR, VECTOR_ERROR);
+  write(ESR, 0);
+  write(SVR, SVR_ENABLE | VECTOR_SPURIOUS);
+  return true;
+}
+
+/** Error status (write, then read, as the SDM asks). */
+export function errorStatus(): u32 {
+  write(ESR, 0);
+  return read(ESR);
+}
+
+/**
+ * One-shot mode only: measures the APIC timer against the TSC once, so
+ * deadlines given in TSC ticks can be converted.
+ */
+export function calibrate(): void {
+  if (state.tscDeadline || tsc.frequency() === 0) return;
+  write(TIMER_DIVIDE, DIVIDE_BY_1);
+  write(LVT_TIMER, LVT_MASKED | VECTOR_TIMER);
+  write(TIMER_INITIAL, 0xffff_ffff);
+  const t0 = rdtsc();
+  while (rdtsc() - t0 < tsc.ticks(1_000_000)) pause(); // 1 ms
+  const counted = u64(0xffff_ffff - read(TIMER_CURRENT));
+  const elapsed = rdtsc() - t0;
+  write(TIMER_INITIAL, 0);
+  state.ticksPerTsc = (counted << 32) / elapsed;
+}
+
+/** Arms the timer to fire VECTOR_TIMER once at TSC value `deadline` (0 disarms). */
+export function setDeadline(deadline: u64): void {
+  if (state.tscDeadline) {
+    write(LVT_TIMER, VECTOR_TIMER | LVT_TIMER_TSC_DEADLINE);
+    mfence(); // the LVT write must be seen before the deadline MSR write (SDM §11.5.4.1)
+    wrmsr(MSR_TSC_DEADLINE, deadline);
+    return;
+  }
+  write(LVT_TIMER, VECTOR_TIMER);
+  if (deadline === 0) {
+    write(TIMER_INITIAL, 0);
+    return;
+  }
+  const now = rdtsc();
+  const delta = deadline > now ? deadline - now : 1;
+  let count = (delta * state.ticksPerTsc) >> 32;
+  if (count === 0) count = 1;
+  write(TIMER_INITIAL, count > 0xffff_ffff ? 0xffff_ffff : u32(count));
+}
+
+export function timerMode(): str {
+  return state.tscDeadline ? "TSC-deadline" : "one-shot";
+}

@@ -1,0 +1,360 @@
+// The slab allocator behind `new`: kernel objects of 16..4096 bytes in nine
+// power-of-two size classes, each served from 64 KiB slabs (order-4 buddy
+// blocks); anything larger is a whole buddy block of its own.
+//
+// A slab is one naturally aligned 64 KiB buddy block: its header (Slab) at the
+// start, then objects of one class, each aligned to the class size (so every
+// alignment up to 4096 holds). free() finds the header by rounding the object's
+// address down to 64 KiB, and checks it against a bitmap of handed-out objects
+// (double frees and foreign pointers stop the kernel). Free objects are chained
+// through their first 8 bytes; objects never handed out yet are taken from
+// `fresh` upward, so a new slab costs nothing but its header.
+//
+// Slabs and large blocks come from a page source (the kernel's is
+// memory.allocKernel / freePages) and are reached at `phys + offset` (the
+// direct map in the kernel, the identity on the host). docs/memory.md has the
+// design.
+
+import { NONE, PAGE_SIZE } from "./buddy.ts";
+import { Spinlock } from "./spinlock.ts";
+
+/** A slab is 2^SLAB_ORDER pages. */
+export const SLAB_ORDER: u32 = 4;
+export const SLAB_BYTES: u64 = 0x10000;
+/** Size classes 2^MIN_SHIFT .. 2^MAX_SHIFT bytes. */
+export const MIN_SHIFT: u32 = 4;
+export const MAX_SHIFT: u32 = 12;
+export const CLASSES: u32 = 9;
+/** The largest size (and alignment) served from slabs; larger goes to the buddy allocator. */
+export const MAX_OBJECT: usize = 4096;
+
+const MAGIC: u32 = 0x51ab_c0de;
+/** Objects one slab can hold at most (the 16-byte class): one bit each in `used`. */
+const MAX_OBJECTS: u32 = 4096;
+
+/** 2^order pages aligned to their size, or NONE. */
+export type PageAlloc = (order: u32) => Phys;
+/** Gives back what a PageAlloc returned. */
+export type PageFree = (pa: Phys, order: u32) => void;
+
+/** The header at the start of every slab. */
+export class Slab {
+  magic: u32;
+  sizeClass: u32;
+  inUse: u32;
+  /** Objects [fresh, capacity) were never handed out. */
+  fresh: u32;
+  /** The first free object (0: none); each free object holds the next. */
+  freeList: u64;
+  next: Slab | null;
+  prev: Slab | null;
+  /** One bit per object: handed out. */
+  used: Arr<u64, 64>;
+}
+layout(Slab, { size: 552, offsets: { freeList: 16, used: 40 } });
+
+/** One size class. */
+export class SlabCache {
+  lock: Inline<Spinlock>;
+  size: u32;
+  /** Offset of object 0 in a slab (after the header, aligned to the size). */
+  first: u32;
+  capacity: u32;
+  /** Empty slabs kept on `partial` (at most one; more go back to the buddy allocator). */
+  empty: u32;
+  /** Slabs with a free object, and slabs without. */
+  partial: Slab | null;
+  full: Slab | null;
+  slabs: u64;
+  objects: u64;
+}
+
+export class SlabAllocator {
+  allocPages: PageAlloc;
+  freePages: PageFree;
+  /** Slab memory is at virtual address phys + offset. */
+  offset: u64;
+  ready: bool;
+  caches: Arr<Inline<SlabCache>, 9>;
+
+  /** Takes slabs and large blocks from allocPages, reached at phys + offset. */
+  init(allocPages: PageAlloc, freePages: PageFree, offset: u64): void {
+    this.allocPages = allocPages;
+    this.freePages = freePages;
+    this.offset = offset;
+    this.ready = true;
+    for (let c: u32 = 0; c < CLASSES; c++) {
+      const cache = this.caches[c];
+      const size = u32(1) << (MIN_SHIFT + c);
+      cache.size = size;
+      cache.first = u32(alignUp(u64(sizeof<Slab>()), u64(size)));
+      cache.capacity = (u32(SLAB_BYTES) - cache.first) / size;
+      assert(cache.capacity <= MAX_OBJECTS, "slab: class holds more objects than the bitmap");
+    }
+  }
+
+  /**
+   * `size` zeroed bytes aligned to `align` (a power of two), or 0 when memory is
+   * out. free() takes the same size and alignment back.
+   */
+  alloc(size: usize, align: usize): Virt {
+    assert(this.ready, "slab: alloc before init");
+    assert(align !== 0 && (align & (align - 1)) === 0, "slab: alignment is not a power of two");
+    const c = classOf(size, align);
+    if (c === CLASSES) return this.allocLarge(size, align);
+    const cache = this.caches[c];
+    cache.lock.acquire();
+    let s = cache.partial;
+    if (s === null) {
+      s = this.grow(cache, c);
+      if (s === null) {
+        cache.lock.release();
+        return virt(0);
+      }
+    }
+    const base = structAddress(s);
+    let va: Virt;
+    if (s.freeList !== 0) {
+      va = virt(s.freeList);
+      assert(
+        va >= base + u64(cache.first) &&
+          va - base < SLAB_BYTES &&
+          (va - base - u64(cache.first)) % u64(cache.size) === 0,
+        "slab: free list corrupted (a write after free?)",
+      );
+      s.freeList = ptrFromVirt<u64>(va).load();
+    } else {
+      va = base + u64(cache.first) + u64(s.fresh) * cache.size;
+      s.fresh++;
+    }
+    const i = u32((va - base - u64(cache.first)) / u64(cache.size));
+    const bit = u64(1) << (i & 63);
+    assert((s.used[i >> 6] & bit) === 0, "slab: free list holds an object in use");
+    s.used[i >> 6] |= bit;
+    if (s.inUse === 0) cache.empty--;
+    s.inUse++;
+    cache.objects++;
+    if (s.inUse === cache.capacity) {
+      unlink(cache, s);
+      pushFront(cache, s, true);
+    }
+    cache.lock.release();
+    zero(va, u64(cache.size));
+    return va;
+  }
+
+  /** Returns what alloc(size, align) gave. */
+  free(va: Virt, size: usize, align: usize): void {
+    assert(this.ready, "slab: free before init");
+    const c = classOf(size, align);
+    if (c === CLASSES) {
+      this.freeLarge(va, size, align);
+      return;
+    }
+    const cache = this.caches[c];
+    const s = structAt<Slab>(virt(u64(va) & ~(SLAB_BYTES - 1)));
+    const base = structAddress(s);
+    cache.lock.acquire();
+    assert(s.magic === MAGIC && s.sizeClass === c, "slab: free of an object not from this class");
+    const off = va - base;
+    assert(
+      off >= u64(cache.first) && (off - u64(cache.first)) % u64(cache.size) === 0,
+      "slab: free of a pointer that is not an object's start",
+    );
+    const i = u32((off - u64(cache.first)) / u64(cache.size));
+    const bit = u64(1) << (i & 63);
+    assert(i < s.fresh && (s.used[i >> 6] & bit) !== 0, "slab: double free");
+    s.used[i >> 6] &= ~bit;
+    ptrFromVirt<u64>(va).store(s.freeList);
+    s.freeList = u64(va);
+    if (s.inUse === cache.capacity) {
+      unlink(cache, s);
+      pushFront(cache, s, false);
+    }
+    s.inUse--;
+    cache.objects--;
+    if (s.inUse === 0) {
+      if (cache.empty === 0) cache.empty++;
+      else this.release(cache, s);
+    }
+    cache.lock.release();
+  }
+
+  /** Returns every empty slab to the buddy allocator. */
+  shrink(): void {
+    for (let c: u32 = 0; c < CLASSES; c++) {
+      const cache = this.caches[c];
+      cache.lock.acquire();
+      let s = cache.partial;
+      while (s !== null) {
+        const next = s.next;
+        if (s.inUse === 0) {
+          cache.empty--;
+          this.release(cache, s);
+        }
+        s = next;
+      }
+      cache.lock.release();
+    }
+  }
+
+  /** Objects in use in the size classes. */
+  objects(): u64 {
+    let n: u64 = 0;
+    for (let c: u32 = 0; c < CLASSES; c++) n += this.caches[c].objects;
+    return n;
+  }
+
+  /** Slabs held. */
+  slabs(): u64 {
+    let n: u64 = 0;
+    for (let c: u32 = 0; c < CLASSES; c++) n += this.caches[c].slabs;
+    return n;
+  }
+
+  /**
+   * Checks every slab of every class (stops the kernel on a violation): header,
+   * list placement, the in-use count against the bitmap, and the free list.
+   */
+  check(): void {
+    for (let c: u32 = 0; c < CLASSES; c++) {
+      const cache = this.caches[c];
+      cache.lock.acquire();
+      let slabs: u64 = 0;
+      let objects: u64 = 0;
+      let empty: u32 = 0;
+      for (let list: u32 = 0; list < 2; list++) {
+        let s = list === 0 ? cache.partial : cache.full;
+        let prev: Slab | null = null;
+        while (s !== null) {
+          assert(s.magic === MAGIC && s.sizeClass === c, "slab check: bad header");
+          assert(s.prev === prev, "slab check: broken back link");
+          assert((list === 1) === (s.inUse === cache.capacity), "slab check: slab on wrong list");
+          let bits: u32 = 0;
+          for (let w: u32 = 0; w < 64; w++) bits += popcount(s.used[w]);
+          assert(bits === s.inUse, "slab check: in-use count differs from the bitmap");
+          let free: u32 = 0;
+          let at = s.freeList;
+          const base = structAddress(s);
+          while (at !== 0) {
+            const off = virt(at) - base;
+            assert(
+              off >= u64(cache.first) && (off - u64(cache.first)) % u64(cache.size) === 0,
+              "slab check: free list entry is not an object",
+            );
+            const i = u32((off - u64(cache.first)) / u64(cache.size));
+            assert(i < s.fresh, "slab check: free list entry never handed out");
+            assert((s.used[i >> 6] & (u64(1) << (i & 63))) === 0, "slab check: free object in use");
+            free++;
+            assert(free <= cache.capacity, "slab check: free list loops");
+            at = ptrFromVirt<u64>(virt(at)).load();
+          }
+          assert(free + s.inUse === s.fresh, "slab check: objects lost");
+          if (s.inUse === 0) empty++;
+          slabs++;
+          objects += u64(s.inUse);
+          prev = s;
+          s = s.next;
+        }
+      }
+      assert(slabs === cache.slabs && objects === cache.objects, "slab check: class counts");
+      assert(empty === cache.empty && empty <= 1, "slab check: empty slabs");
+      cache.lock.release();
+    }
+  }
+
+  // ---- internals ----
+
+  /** A new empty slab on `partial`, or null; the caller holds the class lock. */
+  grow(cache: SlabCache, c: u32): Slab | null {
+    const pa = this.allocPages(SLAB_ORDER);
+    if (pa === NONE) return null;
+    const s = structAt<Slab>(virt(u64(pa) + this.offset));
+    zero(structAddress(s), u64(sizeof<Slab>()));
+    s.magic = MAGIC;
+    s.sizeClass = c;
+    pushFront(cache, s, false);
+    cache.slabs++;
+    cache.empty++;
+    return s;
+  }
+
+  /** Gives an empty slab back to the buddy allocator; the caller holds the class lock. */
+  release(cache: SlabCache, s: Slab): void {
+    unlink(cache, s);
+    s.magic = 0;
+    cache.slabs--;
+    this.freePages(phys(u64(structAddress(s)) - this.offset), SLAB_ORDER);
+  }
+
+  allocLarge(size: usize, align: usize): Virt {
+    const order = largeOrder(size, align);
+    const pa = this.allocPages(order);
+    if (pa === NONE) return virt(0);
+    const va = virt(u64(pa) + this.offset);
+    zero(va, PAGE_SIZE << order);
+    return va;
+  }
+
+  freeLarge(va: Virt, size: usize, align: usize): void {
+    this.freePages(phys(u64(va) - this.offset), largeOrder(size, align));
+  }
+}
+
+/** The size class for `size` bytes at `align`, or CLASSES when too large for a slab. */
+export function classOf(size: usize, align: usize): u32 {
+  const need = size > align ? size : align;
+  if (need > MAX_OBJECT) return CLASSES;
+  let c: u32 = 0;
+  while (usize(1) << (MIN_SHIFT + c) < need) c++;
+  return c;
+}
+
+/** The buddy order of a large allocation. */
+function largeOrder(size: usize, align: usize): u32 {
+  const need = u64(size > align ? size : align);
+  let order: u32 = 0;
+  while (order < 63 && PAGE_SIZE << order < need) order++;
+  return order;
+}
+
+function alignUp(v: u64, a: u64): u64 {
+  return (v + a - 1) & ~(a - 1);
+}
+
+function popcount(w: u64): u32 {
+  let n: u32 = 0;
+  let x = w;
+  while (x !== 0) {
+    x &= x - 1;
+    n++;
+  }
+  return n;
+}
+
+/** Zeroes `bytes` (a multiple of 8) at `va`. */
+function zero(va: Virt, bytes: u64): void {
+  const p = ptrFromVirt<u64>(va);
+  const n = usize(bytes >> 3);
+  for (let i: usize = 0; i < n; i++) p.set(i, 0);
+}
+
+function pushFront(cache: SlabCache, s: Slab, full: bool): void {
+  const head = full ? cache.full : cache.partial;
+  s.prev = null;
+  s.next = head;
+  if (head !== null) head.prev = s;
+  if (full) cache.full = s;
+  else cache.partial = s;
+}
+
+function unlink(cache: SlabCache, s: Slab): void {
+  const prev = s.prev;
+  const next = s.next;
+  if (prev !== null) prev.next = next;
+  else if (cache.partial === s) cache.partial = next;
+  else cache.full = next;
+  if (next !== null) next.prev = prev;
+  s.next = null;
+  s.prev = null;
+}

@@ -1,0 +1,175 @@
+// Fault reports (docs/panic.md): each deliberate fault of the `fault=` command
+// line option (kernel-ts/fault.ts) boots the real image on QEMU and must end
+// in its report and the panic exit status, never in a silent reboot or a
+// hang: QEMU runs with -no-reboot, so a triple fault would end QEMU with
+// status 0 and no report. The reported TypeScript lines are checked against
+// the source of kernel-ts/fault.ts, for gcc and for clang builds.
+
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import t, { type Test } from "tap";
+import { buildKernel } from "../../build/kernel.ts";
+import { EXIT_PANIC, EXIT_SUCCESS } from "../../scripts/qemu-args.ts";
+import { boot } from "../lib/qemu.ts";
+
+const root = path.resolve(import.meta.dirname, "../..");
+const faultSource = fs.readFileSync(path.join(root, "kernel-ts", "fault.ts"), "utf8").split("\n");
+/** The 1-based line of kernel-ts/fault.ts that contains `text`. */
+const lineOf = (text: string) => faultSource.findIndex((l) => l.includes(text)) + 1;
+
+const gcc = await buildKernel({ progress: false });
+const clangOut = fs.mkdtempSync(path.join(os.tmpdir(), "kts-faults-clang-"));
+const clang = await buildKernel({ cc: "clang", outDir: clangOut, progress: false });
+t.teardown(() => fs.rmSync(clangOut, { recursive: true, force: true }));
+
+const panicStatus = (EXIT_PANIC << 1) | 1;
+const hex = "0x[0-9a-f]+";
+const frame = (sym: string, file: string) =>
+  new RegExp(`^STACK: #\\d+ ${hex} <${sym}\\+${hex}> kernel-ts/${file}:\\d+$`, "m");
+
+const faultBoot = (elf: string, kind: string) => boot(elf, ["-append", `fault=${kind}`], 60_000);
+
+/** What every report has: exit status, one boot, the fault announced, registers, a walk to start64_high. */
+function common(
+  t: Test,
+  b: Awaited<ReturnType<typeof faultBoot>>,
+  kind: string,
+  headline: RegExp,
+): void {
+  t.notOk(b.timedOut, "QEMU exits by itself");
+  t.equal(b.status, panicStatus, "debug-exit reports a panic (QEMU status 35)");
+  t.equal(b.console.match(/^NOVA microhypervisor/gm)?.length, 1, "booted once: no reboot");
+  t.match(b.console, new RegExp(`^FAULT: deliberate .*\\(fault=${kind}\\)$`, "m"), "announced");
+  t.match(b.console, headline, "headline: what, where, the TypeScript line");
+  t.equal(b.console.match(/^PANIC:/gm)?.length, 1, "one report");
+  t.match(b.console, frame("init_main", "init.ts"), "the walk reaches init.main");
+  t.match(b.console, new RegExp(`^STACK: #\\d+ ${hex} <start64_high\\+${hex}>$`, "m"));
+  t.match(b.console, /^STACK: end$/m, "the walk ends at start64_high's null frame pointer");
+  t.notMatch(b.console, /^Boot complete$/m, "the kernel stopped");
+}
+
+function registers(t: Test, console: string, vector: number, mnemonic: string): void {
+  t.match(console, new RegExp(`^EXC: vector ${vector} ${mnemonic} error ${hex}$`, "m"));
+  t.match(console, new RegExp(`^EXC: rip ${hex} rflags ${hex} cs 0x8 ss 0x10$`, "m"));
+  for (const regs of [
+    ["rax", "rbx", "rcx", "rdx"],
+    ["rsi", "rdi", "rbp", "rsp"],
+    ["r8", "r9", "r10", "r11"],
+    ["r12", "r13", "r14", "r15"],
+    ["cr0", "cr2", "cr3", "cr4"],
+  ])
+    t.match(console, new RegExp(`^EXC: ${regs.map((r) => `${r} ${hex}`).join(" ")}$`, "m"));
+}
+
+for (const [cc, build] of [
+  ["gcc", gcc],
+  ["clang", clang],
+] as const) {
+  t.test(`${cc}: fault=ud reports #UD at the UD2 in fault.ts`, async (t) => {
+    const b = await faultBoot(build.elf, "ud");
+    const line = lineOf("ud2();");
+    common(
+      t,
+      b,
+      "ud",
+      new RegExp(
+        `^PANIC: unexpected exception #UD \\(invalid opcode\\) at ${hex} <fault_\\w+\\+${hex}> kernel-ts/fault.ts:${line}$`,
+        "m",
+      ),
+    );
+    registers(t, b.console, 6, "#UD");
+    t.match(
+      b.console,
+      new RegExp(`^STACK: #0 ${hex} <fault_\\w+\\+${hex}> kernel-ts/fault.ts:${line}$`, "m"),
+    );
+    if (!t.passing()) t.comment(b.tail);
+  });
+
+  t.test(`${cc}: fault=pf reports #PF with CR2 and the decoded error code`, async (t) => {
+    const b = await faultBoot(build.elf, "pf");
+    common(
+      t,
+      b,
+      "pf",
+      new RegExp(
+        `^PANIC: unexpected exception #PF \\(page fault\\) at ${hex} <fault_\\w+\\+${hex}> kernel-ts/fault.ts:${lineOf(".storeVolatile(0x5a5a)")}$`,
+        "m",
+      ),
+    );
+    registers(t, b.console, 14, "#PF");
+    t.match(b.console, /^EXC: vector 14 #PF error 0x2$/m, "error code: not present, write, kernel");
+    t.match(b.console, /^EXC: page fault at 0xbad0bad0000: not-present write kernel$/m);
+    t.match(
+      b.console,
+      new RegExp(`^EXC: cr0 ${hex} cr2 0xbad0bad0000 cr3 ${hex} cr4 ${hex}$`, "m"),
+    );
+    if (!t.passing()) t.comment(b.tail);
+  });
+
+  t.test(`${cc}: fault=df overflows the stack into #DF, reported on IST1`, async (t) => {
+    const b = await faultBoot(build.elf, "df");
+    common(
+      t,
+      b,
+      "df",
+      new RegExp(
+        `^PANIC: unexpected exception #DF \\(double fault\\) at ${hex} <fault_overflow[\\w.]*\\+${hex}> kernel-ts/fault.ts:\\d+$`,
+        "m",
+      ),
+    );
+    registers(t, b.console, 8, "#DF");
+    t.match(
+      b.console,
+      /^EXC: kernel stack overflow: rsp 0x[0-9a-f]+ cr2 0x[0-9a-f]+ in the guard page below the stack$/m,
+    );
+    t.match(b.console, /^EXC: reported on IST1, the #DF stack$/m, "on its own stack");
+    t.match(b.console, /^STACK: the frame above repeats \d+ more times$/m, "the recursion folded");
+    t.match(b.console, frame("fault_\\w+", "fault.ts"));
+    if (!t.passing()) t.comment(b.tail);
+  });
+}
+
+t.test("fault=nmi is reported on the NMI's IST stack", async (t) => {
+  const b = await faultBoot(gcc.elf, "nmi");
+  common(
+    t,
+    b,
+    "nmi",
+    new RegExp(
+      `^PANIC: unexpected interrupt NMI \\(non-maskable interrupt\\) at ${hex} <fault_\\w+\\+${hex}> kernel-ts/fault.ts:\\d+$`,
+      "m",
+    ),
+  );
+  registers(t, b.console, 2, "NMI");
+  t.match(b.console, /^EXC: reported on IST2, the NMI stack$/m);
+  if (!t.passing()) t.comment(b.tail);
+});
+
+t.test("fault=assert: the TypeScript file and line, then a stack walk", async (t) => {
+  const b = await faultBoot(gcc.elf, "assert");
+  const line = lineOf("assert(value === 0");
+  common(
+    t,
+    b,
+    "assert",
+    new RegExp(
+      `^PANIC: assertion failed: value === 0: deliberate failure \\(fault=assert\\), value 1 at kernel-ts/fault.ts:${line}$`,
+      "m",
+    ),
+  );
+  t.match(
+    b.console,
+    new RegExp(`^STACK: #\\d+ ${hex} <fault_\\w+\\+${hex}> kernel-ts/fault.ts:${line}$`, "m"),
+    "the walk shows the assert's line",
+  );
+  if (!t.passing()) t.comment(b.tail);
+});
+
+t.test("an unknown fault= value is ignored and the kernel boots", async (t) => {
+  const b = await faultBoot(gcc.elf, "nonsense");
+  t.equal(b.status, (EXIT_SUCCESS << 1) | 1, "success");
+  t.match(b.console, /^FAULT: fault= takes ud, pf, df, nmi or assert; ignored$/m);
+  t.match(b.console, /^Boot complete$/m);
+  t.notMatch(b.console, /^PANIC:/m);
+});
