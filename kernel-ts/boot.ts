@@ -47,6 +47,30 @@ export class BootInfo {
 
 export const info = new BootInfo();
 
+/** Command lines copied out of the boot loader's memory, which is not mapped once boot is over. */
+class StringPool {
+  bytes: Arr<u8, 4096>;
+  used: usize;
+}
+const strings = new StringPool();
+
+/**
+ * Copies the NUL-terminated string at `va` into kernel memory and returns the
+ * copy. A string that does not fit is cut short (still terminated).
+ */
+export function keepString(va: Virt): str {
+  const src = ptrFromVirt<u8>(va);
+  const start = strings.used;
+  let i: usize = 0;
+  while (start + i + 1 < 4096 && src.get(i) !== 0) {
+    strings.bytes[start + i] = src.get(i);
+    i++;
+  }
+  strings.bytes[start + i] = 0;
+  strings.used = start + i + 1 < 4096 ? start + i + 1 : 4095;
+  return strAt(ptrToVirt(arrayPtr(strings.bytes)) + start);
+}
+
 export function addRange(base: u64, length: u64, type: u32): void {
   if (info.rangeCount === MAX_RANGES) {
     info.rangesDropped++;

@@ -1,11 +1,13 @@
 // Every exception and interrupt vector ends here (arch/x86_64/entry.S pushes
-// the frame and calls handle). Nothing is expected yet, so each one is a
+// the frame and calls handle). Interrupts with a handler (interrupts.ts) are
+// dispatched and return; everything else is unexpected, so each one is a
 // panic: a report of the vector, error code, RIP with its function and
 // TypeScript line, CR2, all registers and a frame-pointer stack walk, then
 // the panic exit (power.ts: QEMU's debug-exit status 35), so a test sees the
 // report and QEMU's exit instead of a timeout or a silent reboot.
 // docs/panic.md shows the reports and explains each line.
 
+import * as interrupts from "./interrupts.ts";
 import * as power from "./power.ts";
 import * as symbols from "./symbols.ts";
 import * as tss from "./tss.ts";
@@ -356,6 +358,8 @@ function walk(fp: u64, first: u32): void {
 
 /** Called by entry.S for every vector, on the interrupted stack or the vector's IST stack. */
 export function handle(f: ExceptionFrame): void {
+  // Device and local-APIC interrupts with a handler return to the interrupted code.
+  if (f.vector >= interrupts.FIRST && depth === 0 && interrupts.dispatch(u32(f.vector))) return;
   depth++;
   if (depth > 2) power.exit(power.EXIT_PANIC);
   logTakeOver();

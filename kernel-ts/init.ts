@@ -12,10 +12,15 @@ import * as fault from "./fault.ts";
 import * as fpu from "./fpu.ts";
 import * as gdt from "./gdt.ts";
 import * as idt from "./idt.ts";
+import * as ioapic from "./ioapic.ts";
+import * as lapic from "./lapic.ts";
 import * as memory from "./memory.ts";
 import * as multiboot from "./multiboot.ts";
+import * as pic from "./pic.ts";
 import * as power from "./power.ts";
 import * as space from "./space_kernel.ts";
+import * as timer from "./timer.ts";
+import * as tsc from "./tsc.ts";
 
 const COM1: u16 = 0x3f8;
 const MIB: u64 = 1024 * 1024;
@@ -55,7 +60,6 @@ export function main(magic: u32, info: Phys): void {
   log(`BOOT: multiboot${boot.info.loader === 2 ? "2" : ""} cmdline "${boot.info.cmdline}"`);
   cpu.identify();
   fpu.init();
-  fault.fromCmdline();
   logMemoryMap();
   logModules();
   memory.init();
@@ -85,9 +89,27 @@ function enterKernelSpace(): never {
   switchStack(top, running);
 }
 
+/** The PICs out of the way, the local APIC and the I/O APICs up, the TSC measured. */
+function interruptsAndTime(): void {
+  pic.disable();
+  if (!lapic.init(!cmdline.has("nox2apic"), memory.tablePage)) panic("cannot map the local APIC");
+  const mode = lapic.state.x2apic ? "x2APIC" : "xAPIC";
+  log(
+    `LAPIC: ${mode} mode, id ${lapic.id()} version ${hex(lapic.version())}, timer ${lapic.timerMode()}`,
+  );
+  ioapic.init(memory.tablePage);
+  tsc.init();
+  log(`TSC: ${tsc.frequency() / 1_000_000} MHz from ${tsc.frequencySource()}`);
+  lapic.calibrate();
+  timer.init();
+}
+
 /** The rest of boot, on the guarded kernel stack. */
 function running(): never {
   memory.startHeap();
+  interruptsAndTime();
+  fault.fromCmdline();
+  if (cmdline.has("timertest") && !timer.selfTest()) panic("the timer self-test failed");
   log(`Boot complete`);
   power.exit(power.EXIT_SUCCESS);
 }

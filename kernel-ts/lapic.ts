@@ -21,6 +21,9 @@ const LVT_ERROR: u32 = 0x370;
 const TIMER_INITIAL: u32 = 0x380;
 const TIMER_CURRENT: u32 = 0x390;
 const TIMER_DIVIDE: u32 = 0x3e0;
+const ICR_LOW: u32 = 0x300;
+const ICR_HIGH: u32 = 0x310;
+const ICR_PENDING: u32 = 1 << 12;
 
 const MSR_APIC_BASE: u32 = 0x1b;
 const APIC_BASE_ENABLE: u64 = 1 << 11;
@@ -144,6 +147,20 @@ export function setDeadline(deadline: u64): void {
   let count = (delta * state.ticksPerTsc) >> 32;
   if (count === 0) count = 1;
   write(TIMER_INITIAL, count > 0xffff_ffff ? 0xffff_ffff : u32(count));
+}
+
+/** ICR delivery mode NMI, level assert (SDM Vol. 3A §11.6.1). */
+export const DELIVERY_NMI: u32 = (4 << 8) | (1 << 14);
+
+/** Sends an IPI to the CPU with `apicId` (physical destination, no shorthand). */
+export function sendIpi(apicId: u32, command: u32): void {
+  if (state.x2apic) {
+    wrmsr(0x800 + (ICR_LOW >> 4), (u64(apicId) << 32) | u64(command));
+    return;
+  }
+  write(ICR_HIGH, apicId << 24);
+  write(ICR_LOW, command);
+  while ((read(ICR_LOW) & ICR_PENDING) !== 0) pause();
 }
 
 export function timerMode(): str {

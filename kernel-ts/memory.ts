@@ -194,7 +194,7 @@ function release(start: u64, end: u64): void {
  */
 export function init(): void {
   reserve(0, LOW_LIMIT, "low memory (BIOS, trampoline)", true);
-  reserve(linkerAddress("image_start"), linkerAddress("bss_end"), "kernel image", true);
+  reserve(u64(linkerSymbol("__image_start")), u64(linkerSymbol("__bss_end")), "kernel image", true);
   reserve(u64(boot.info.infoStart), u64(boot.info.infoEnd), "multiboot information", true);
   for (let i: usize = 0; i < boot.info.moduleCount; i++) {
     const m = boot.info.modules[i];

@@ -102,11 +102,12 @@ function parseMb1(pa: u64): void {
   boot.info.loader = 1;
   boot.info.infoStart = phys(pa);
   boot.info.infoEnd = phys(pa + sizeof<Mb1Info>());
-  if ((mbi.flags & MB1_FLAG_CMDLINE) !== 0) boot.info.cmdline = strAt(early(u64(mbi.cmdline)));
+  if ((mbi.flags & MB1_FLAG_CMDLINE) !== 0)
+    boot.info.cmdline = boot.keepString(early(u64(mbi.cmdline)));
   if ((mbi.flags & MB1_FLAG_MODS) !== 0) {
     for (let i: u32 = 0; i < mbi.modsCount; i++) {
       const m = structAt<Mb1Module>(early(u64(mbi.modsAddr) + u64(i) * sizeof<Mb1Module>()));
-      boot.addModule(phys(u64(m.start)), phys(u64(m.end)), strAt(early(u64(m.cmdline))));
+      boot.addModule(phys(u64(m.start)), phys(u64(m.end)), boot.keepString(early(u64(m.cmdline))));
     }
   }
   if ((mbi.flags & MB1_FLAG_MMAP) !== 0) {
@@ -134,10 +135,10 @@ function parseMb2(pa: u64): void {
   while (at + sizeof<Mb2Tag>() <= end) {
     const tag = structAt<Mb2Tag>(early(at));
     if (tag.type === MB2_TAG_END || tag.size < 8) break;
-    if (tag.type === MB2_TAG_CMDLINE) boot.info.cmdline = strAt(early(at + 8));
+    if (tag.type === MB2_TAG_CMDLINE) boot.info.cmdline = boot.keepString(early(at + 8));
     else if (tag.type === MB2_TAG_MODULE) {
       const m = structAt<Mb2ModuleTag>(early(at));
-      boot.addModule(phys(u64(m.start)), phys(u64(m.end)), strAt(early(at + 16)));
+      boot.addModule(phys(u64(m.start)), phys(u64(m.end)), boot.keepString(early(at + 16)));
     } else if (tag.type === MB2_TAG_MMAP) {
       const mm = structAt<Mb2MmapTag>(early(at));
       if (mm.entrySize >= sizeof<Mb2MmapEntry>()) {

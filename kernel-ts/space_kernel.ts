@@ -153,9 +153,13 @@ export function build(allocate: ptab.TableAllocator): bool {
   }
   const nx = noExecute();
   return (
-    mapImage(linkerAddress("text_start"), linkerAddress("text_end"), 0) &&
-    mapImage(linkerAddress("rodata_start"), linkerAddress("rodata_end"), nx) &&
-    mapImage(linkerAddress("data_start"), linkerAddress("bss_end_virt"), ptab.WRITABLE | nx)
+    mapImage(u64(linkerSymbol("__text_start")), u64(linkerSymbol("__text_end")), 0) &&
+    mapImage(u64(linkerSymbol("__rodata_start")), u64(linkerSymbol("__rodata_end")), nx) &&
+    mapImage(
+      u64(linkerSymbol("__data_start")),
+      u64(linkerSymbol("__bss_end_virt")),
+      ptab.WRITABLE | nx,
+    )
   );
 }
 
@@ -229,8 +233,8 @@ export function activate(): void {
  */
 export function verify(): bool {
   const low = ptab.translate(root, virt(u64(boot.info.infoStart))) === ptab.NOT_MAPPED;
-  const text = ptab.leafEntry(root, virt(linkerAddress("text_start")));
-  const data = ptab.leafEntry(root, virt(linkerAddress("data_start")));
+  const text = ptab.leafEntry(root, linkerSymbol("__text_start"));
+  const data = ptab.leafEntry(root, linkerSymbol("__data_start"));
   const textOk = (text & ptab.PRESENT) !== 0 && (text & ptab.WRITABLE) === 0;
   const dataOk = (data & ptab.WRITABLE) !== 0 && (data & ptab.NO_EXECUTE) === noExecute();
   return low && textOk && dataOk;

@@ -118,10 +118,6 @@ KTS_SDIV(intptr_t, isize, INTPTR_MIN)
 /* ---- hardware intrinsics (kernel only) ---- */
 #ifndef KTS_HOST
 
-/* Linker-script symbols (arch/x86_64/linker.ld.S), for linkerAddress(). */
-extern char __image_start[], __image_end[], __bss_end[], __text_start[], __text_end[];
-extern char __rodata_start[], __rodata_end[], __data_start[], __data_end[];
-extern char __percpu_start[], __percpu_end[], __bss_start[], __bss_end_virt[];
 
 /* arch/x86_64/stack.S */
 _Noreturn void kts_switch_stack(virt_t top, void (*continuation)(void));

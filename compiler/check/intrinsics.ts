@@ -113,13 +113,6 @@ export function checkIntrinsicCall(
       checkArgs(sema, e, [{ k: "addr", name: "Virt" }]);
       return t && { k: "ptr", elem: t, nullable: false };
     }
-    case "linkerAddress":
-      if (!arg0 || !ts.isStringLiteral(arg0)) {
-        d.at(arg0 ?? e, "KTS1316", "linkerAddress() takes a symbol name literal");
-        return undefined;
-      }
-      sema.exprTypes.set(arg0, STR);
-      return intType("u64");
     case "strLength":
       checkArgs(sema, e, [STR]);
       return USIZE;

@@ -401,8 +401,6 @@ function lowerIntrinsic(cx: LowerContext, e: ts.CallExpression, name: string): s
       const t = typeOf(cx, e);
       return `((${ctype(t)})(uintptr_t)${lowerExpr(cx, a[0])})`;
     }
-    case "linkerAddress":
-      return `((uint64_t)(uintptr_t)__${(a[0] as ts.StringLiteral).text})`;
     case "strLength":
       return `kts_strlen(${lowerExpr(cx, a[0])})`;
     case "strByte":

@@ -42,25 +42,6 @@ declare function writeCr4(v: u64): void;
 declare function cpuid(leaf: u32, subleaf: u32, out: Arr<u32, 4>): void;
 declare function rdtsc(): u64;
 
-// The kernel image's layout, from the linker script (arch/x86_64/linker.ld.S).
-/** Symbols the linker defines; `image_*` and `bss_end` are physical, the rest virtual. */
-type LinkerSymbol =
-  | "image_start"
-  | "image_end"
-  | "bss_end"
-  | "text_start"
-  | "text_end"
-  | "rodata_start"
-  | "rodata_end"
-  | "data_start"
-  | "data_end"
-  | "percpu_start"
-  | "percpu_end"
-  | "bss_start"
-  | "bss_end_virt";
-/** The address of a linker-script symbol, e.g. `linkerAddress("text_start")` (kernel only). */
-declare function linkerAddress(symbol: LinkerSymbol): u64;
-
 /** Continues on the stack whose top is `top` by calling `continuation`, which never returns. */
 declare function switchStack(top: Virt, continuation: () => never): never;
 

@@ -30,7 +30,7 @@ const frame = (sym: string, file: string) =>
 
 const faultBoot = (elf: string, kind: string) => boot(elf, ["-append", `fault=${kind}`], 60_000);
 
-/** What every report has: exit status, one boot, the fault announced, registers, a walk to start64_high. */
+/** What every report has: exit status, one boot, the fault announced, registers, a walk to init.running. */
 function common(
   t: Test,
   b: Awaited<ReturnType<typeof faultBoot>>,
@@ -43,9 +43,8 @@ function common(
   t.match(b.console, new RegExp(`^FAULT: deliberate .*\\(fault=${kind}\\)$`, "m"), "announced");
   t.match(b.console, headline, "headline: what, where, the TypeScript line");
   t.equal(b.console.match(/^PANIC:/gm)?.length, 1, "one report");
-  t.match(b.console, frame("init_main", "init.ts"), "the walk reaches init.main");
-  t.match(b.console, new RegExp(`^STACK: #\\d+ ${hex} <start64_high\\+${hex}>$`, "m"));
-  t.match(b.console, /^STACK: end$/m, "the walk ends at start64_high's null frame pointer");
+  t.match(b.console, frame("init_running", "init.ts"), "the walk reaches init.running");
+  t.match(b.console, /^STACK: end$/m, "the walk ends at the kernel stack's zero return address");
   t.notMatch(b.console, /^Boot complete$/m, "the kernel stopped");
 }
 
@@ -130,6 +129,37 @@ for (const [cc, build] of [
   });
 }
 
+t.test("fault=wp: a write to the read-only kernel text is a protection #PF", async (t) => {
+  const b = await faultBoot(gcc.elf, "wp");
+  common(
+    t,
+    b,
+    "wp",
+    new RegExp(
+      `^PANIC: unexpected exception #PF \\(page fault\\) at ${hex} <fault_\\w+\\+${hex}> kernel-ts/fault.ts:\\d+$`,
+      "m",
+    ),
+  );
+  t.match(b.console, /^EXC: vector 14 #PF error 0x3$/m, "error code: present, write, kernel");
+  t.match(b.console, /^EXC: page fault at 0xffffffff80401000: protection write kernel$/m);
+  if (!t.passing()) t.comment(b.tail);
+});
+
+t.test("fault=low: low memory is unmapped once the kernel's tables are live", async (t) => {
+  const b = await faultBoot(gcc.elf, "low");
+  common(
+    t,
+    b,
+    "low",
+    new RegExp(
+      `^PANIC: unexpected exception #PF \\(page fault\\) at ${hex} <fault_\\w+\\+${hex}> kernel-ts/fault.ts:\\d+$`,
+      "m",
+    ),
+  );
+  t.match(b.console, /^EXC: page fault at 0x1000: not-present read kernel$/m);
+  if (!t.passing()) t.comment(b.tail);
+});
+
 t.test("fault=nmi is reported on the NMI's IST stack", async (t) => {
   const b = await faultBoot(gcc.elf, "nmi");
   common(
@@ -137,7 +167,7 @@ t.test("fault=nmi is reported on the NMI's IST stack", async (t) => {
     b,
     "nmi",
     new RegExp(
-      `^PANIC: unexpected interrupt NMI \\(non-maskable interrupt\\) at ${hex} <fault_\\w+\\+${hex}> kernel-ts/fault.ts:\\d+$`,
+      `^PANIC: unexpected interrupt NMI \\(non-maskable interrupt\\) at ${hex} <\\w+\\+${hex}> kernel-ts/\\w+.ts:\\d+$`,
       "m",
     ),
   );
@@ -169,7 +199,7 @@ t.test("fault=assert: the TypeScript file and line, then a stack walk", async (t
 t.test("an unknown fault= value is ignored and the kernel boots", async (t) => {
   const b = await faultBoot(gcc.elf, "nonsense");
   t.equal(b.status, (EXIT_SUCCESS << 1) | 1, "success");
-  t.match(b.console, /^FAULT: fault= takes ud, pf, df, nmi or assert; ignored$/m);
+  t.match(b.console, /^FAULT: fault= takes ud, pf, df, wp, low, nmi or assert; ignored$/m);
   t.match(b.console, /^Boot complete$/m);
   t.notMatch(b.console, /^PANIC:/m);
 });

@@ -1,0 +1,45 @@
+// Interrupt vectors 32-255: one handler per vector, called by exceptions.ts
+// (which entry.S enters for every vector) with interrupts still disabled;
+// the local APIC gets its EOI after the handler. The spurious vector needs no
+// EOI (SDM Vol. 3A §11.9). A vector without a handler is not handled here,
+// and exceptions.ts reports it as unexpected.
+
+import * as lapic from "./lapic.ts";
+
+export const FIRST: u32 = 32;
+
+/** A handler gets its vector. */
+export type Handler = (vector: u32) => void;
+
+class Vectors {
+  handlers: Arr<Handler, 256>;
+  registered: Arr<bool, 256>;
+  counts: Arr<u64, 256>;
+}
+const vectors = new Vectors();
+
+export function register(vector: u32, handler: Handler): void {
+  assert(vector >= FIRST && vector < 256, "interrupt vectors are 32-255");
+  vectors.handlers[usize(vector)] = handler;
+  vectors.registered[usize(vector)] = true;
+}
+
+/** Runs the vector's handler and acknowledges it; false when the vector has none. */
+export function dispatch(vector: u32): bool {
+  if (vector < FIRST || vector > 255) return false;
+  const v = usize(vector);
+  if (vector === lapic.VECTOR_SPURIOUS) {
+    vectors.counts[v]++;
+    return true;
+  }
+  if (!vectors.registered[v]) return false;
+  vectors.counts[v]++;
+  vectors.handlers[v](vector);
+  lapic.eoi();
+  return true;
+}
+
+/** How often a vector arrived. */
+export function count(vector: u32): u64 {
+  return vectors.counts[usize(vector & 255)];
+}
