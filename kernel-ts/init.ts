@@ -110,6 +110,7 @@ function running(): never {
   interruptsAndTime();
   fault.fromCmdline();
   if (cmdline.has("timertest") && !timer.selfTest()) panic("the timer self-test failed");
+  if (cmdline.has("reboot")) power.reboot();
   log(`Boot complete`);
   power.exit(power.EXIT_SUCCESS);
 }

@@ -55,3 +55,15 @@ t.test("-cpu max: SVM with NPT, XSAVE with AVX", async (t) => {
   t.match(b.console, /^Boot complete$/m);
   if (!t.passing()) t.comment(b.tail);
 });
+
+t.test("reboot: the FADT reset register on q35, the keyboard controller on pc", async (t) => {
+  // With -no-reboot a machine reset ends QEMU with status 0 (the debug-exit device never gives 0).
+  const q35 = await boot(elf, ["-M", "q35", "-append", "reboot"]);
+  t.equal(q35.status, 0, "q35 reset");
+  t.match(q35.console, /^POWER: reboot through the FADT reset register \(I\/O 0xcf9 value 0xf\)$/m);
+  t.notMatch(q35.console, /^POWER: reboot did not happen/m);
+  const pc = await boot(elf, ["-M", "pc", "-append", "reboot"]);
+  t.equal(pc.status, 0, "pc reset");
+  t.match(pc.console, /^POWER: reboot through the keyboard controller/m);
+  if (!t.passing()) t.comment(q35.tail + pc.tail);
+});
