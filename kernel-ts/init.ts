@@ -84,7 +84,9 @@ function enterKernelSpace(): never {
   log(
     `PAGING: kernel tables at ${space.rootTable()}, ${space.earlyPagesUsed()} early pages; NX ${onOff(p.nx)} SMEP ${onOff(p.smep)} SMAP ${onOff(p.smap)} UMIP ${onOff(p.umip)} WP on`,
   );
-  log(`PAGING: identity map removed, text read-only, data not executable`);
+  log(
+    `PAGING: identity map removed, text read-only, data not executable, IST guard pages unmapped`,
+  );
   log(`PAGING: kernel stack top ${top}, guard page at ${space.guardPage(top)}`);
   switchStack(top, running);
 }

@@ -6,13 +6,15 @@
 // - The image at KERNEL_OFFSET with per-section rights: text read-only and
 //   executable, rodata read-only, data and bss writable; neither executable.
 // - Kernel stacks in their own region, each with an unmapped guard page
-//   below it, so an overflow faults instead of corrupting memory.
+//   below it, so an overflow faults instead of corrupting memory; the IST
+//   stacks in .bss get the same (tss.guardPage()).
 // - No identity map: once CR3 holds these tables, low memory is reached only
 //   through the direct map, and a stray low address faults.
 
 import * as boot from "./boot.ts";
 import * as kmem from "./kmem.ts";
 import * as ptab from "./ptab.ts";
+import * as tss from "./tss.ts";
 
 /** Kernel stacks: one 64 KiB slot per stack, the lowest page of each left unmapped. */
 const STACKS: u64 = 0xffff_ffff_c000_0000;
@@ -124,9 +126,16 @@ function directMap(pa: u64, end: u64): bool {
   return true;
 }
 
-/** Maps image pages [start, end) (virtual) with `attributes`. */
+/** Pages of the image left unmapped: the guard pages under the IST stacks. */
+function isGuard(va: u64): bool {
+  for (let slot: u8 = 1; slot <= 3; slot++) if (u64(tss.guardPage(slot)) === va) return true;
+  return false;
+}
+
+/** Maps image pages [start, end) (virtual) with `attributes`, except guard pages. */
 function mapImage(start: u64, end: u64, attributes: u64): bool {
   for (let va = start & ~(PAGE - 1); va < end; va += PAGE) {
+    if (isGuard(va)) continue;
     const pa = kmem.imageToPhys(virt(va));
     if (!ptab.map(root, virt(va), pa, ptab.ORDER_4K, attributes | ptab.GLOBAL, allocateTable))
       return false;
@@ -229,7 +238,8 @@ export function activate(): void {
 
 /**
  * Reads the live tables back: true when low memory has no mapping, text is
- * not writable, and data is not executable (where the CPU has NX).
+ * not writable, data is not executable (where the CPU has NX), and the IST
+ * stacks' guard pages are unmapped.
  */
 export function verify(): bool {
   const low = ptab.translate(root, virt(u64(boot.info.infoStart))) === ptab.NOT_MAPPED;
@@ -237,7 +247,10 @@ export function verify(): bool {
   const data = ptab.leafEntry(root, linkerSymbol("__data_start"));
   const textOk = (text & ptab.PRESENT) !== 0 && (text & ptab.WRITABLE) === 0;
   const dataOk = (data & ptab.WRITABLE) !== 0 && (data & ptab.NO_EXECUTE) === noExecute();
-  return low && textOk && dataOk;
+  let guards = true;
+  for (let slot: u8 = 1; slot <= 3; slot++)
+    if (ptab.translate(root, tss.guardPage(slot)) !== ptab.NOT_MAPPED) guards = false;
+  return low && textOk && dataOk && guards;
 }
 
 export function rootTable(): Phys {

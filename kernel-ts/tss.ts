@@ -37,11 +37,16 @@ layout(Tss, {
   offsets: { rsp0: 4, rsp1: 12, rsp2: 20, ist1: 36, ist2: 44, ist3: 52, ist7: 84, ioMapBase: 102 },
 });
 
-/** One IST stack; the CPU aligns RSP to 16 bytes itself, the top is aligned anyway. */
+/**
+ * One IST stack with a page below it that the kernel's page tables leave
+ * unmapped (space_kernel.ts asks guardPage()), so an overflowing fault report
+ * faults instead of overwriting what lies below.
+ */
 class IstStack {
+  guard: Arr<u8, 4096>;
   bytes: Arr<u8, 8192>;
 }
-layout(IstStack, { align: 16, size: 8192 });
+layout(IstStack, { align: 4096, size: 12288, offsets: { bytes: 4096 } });
 
 /** The boot CPU's TSS and IST stacks (each CPU will have its own when APs come up). */
 export const bootTss = new Tss();
@@ -49,8 +54,25 @@ const doubleFaultStack = new IstStack();
 const nmiStack = new IstStack();
 const machineCheckStack = new IstStack();
 
+function bottom(s: IstStack): Virt {
+  return ptrToVirt(arrayPtr(s.bytes));
+}
+
 function top(s: IstStack): Virt {
-  return structAddress(s) + IST_STACK_SIZE;
+  return bottom(s) + IST_STACK_SIZE;
+}
+
+/** The unmapped page under IST slot `slot`'s stack (1..3). */
+export function guardPage(slot: u8): Virt {
+  return (
+    bottom(
+      slot === IST_DOUBLE_FAULT
+        ? doubleFaultStack
+        : slot === IST_NMI
+          ? nmiStack
+          : machineCheckStack,
+    ) - 4096
+  );
 }
 
 /** Fills in the boot CPU's TSS: IST1 #DF, IST2 NMI, IST3 #MC, no I/O bitmap. */
@@ -71,11 +93,11 @@ export function istSlotOf(va: Virt): u8 {
 
 /** The lowest address of IST slot `slot`'s stack (1..3). */
 export function istStackBottom(slot: u8): Virt {
-  if (slot === IST_DOUBLE_FAULT) return structAddress(doubleFaultStack);
-  if (slot === IST_NMI) return structAddress(nmiStack);
-  return structAddress(machineCheckStack);
+  if (slot === IST_DOUBLE_FAULT) return bottom(doubleFaultStack);
+  if (slot === IST_NMI) return bottom(nmiStack);
+  return bottom(machineCheckStack);
 }
 
 function within(va: Virt, s: IstStack): bool {
-  return va >= structAddress(s) && va < top(s);
+  return va >= bottom(s) && va < top(s);
 }

@@ -20,6 +20,12 @@ for (const machine of ["q35", "pc"]) {
       const mib = Number(/^Memory: (\d+) MiB usable/m.exec(b.console)?.[1]);
       const want = memory === "128M" ? 128 : 1024;
       t.ok(mib >= want - 2 && mib <= want, `usable memory ${mib} MiB close to ${want} MiB`);
+      t.match(
+        b.console,
+        /^PAGING: identity map removed, text read-only, data not executable, IST guard pages unmapped$/m,
+        "the kernel's own tables, read back",
+      );
+      t.match(b.console, /^PAGING: kernel stack top 0x[0-9a-f]+, guard page at 0x[0-9a-f]+$/m);
       t.match(b.console, /^Boot complete$/m);
       if (!t.passing()) t.comment(b.tail);
     });
