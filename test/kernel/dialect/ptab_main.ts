@@ -1,7 +1,7 @@
 // Host test of kernel-ts/ptab.ts: page tables in a static, page-aligned pool
 // (on the host, physical = virtual: kmem.toVirt() is the identity).
 
-import * as ptab from "../../kernel-ts/ptab.ts";
+import * as ptab from "../../../kernel-ts/ptab.ts";
 
 const POOL_PAGES: usize = 1024;
 
@@ -127,7 +127,7 @@ function exhaustion(): void {
   used = saved;
 }
 
-export function main(): void {
+export function main(_mode: u32): void {
   const root = allocate();
   sizes(root);
   randomPages(root);
