@@ -8,7 +8,7 @@
 import * as path from "node:path";
 import t from "tap";
 import { run } from "../lib/host.ts";
-import { buildUnit, cleanUp, root, runUnit } from "./host-unit.ts";
+import { forEachBuild, root, runUnit } from "./host-unit.ts";
 
 const misuse: [number, string, RegExp][] = [
   [1, "double free", /buddy: free of a block that is not allocated at this order/],
@@ -29,29 +29,22 @@ t.test("stock tsc accepts the harness programs with the prelude", async (t) => {
 });
 
 t.test("buddy allocator", async (t) => {
-  const u = await buildUnit("buddy_main");
-  t.teardown(() => cleanUp(u.work));
-  t.same(u.errors, [], "ktsc compiles the harness and kernel-ts/buddy.ts");
-  for (const b of u.builds) {
-    t.ok(b.code === 0 && b.stderr === "", `${b.cc} builds it without a warning`, {
-      diagnostics: b.stderr.slice(0, 6000),
-    });
-    if (b.code !== 0) continue;
-    const r = await runUnit(b.exe, 0);
-    t.equal(r.code, 0, `${b.cc}: random test exits 0`);
-    t.equal(r.stderr, "", `${b.cc}: nothing on stderr (sanitizers)`);
+  await forEachBuild(t, "buddy_main", "kernel-ts/buddy.ts", async (cc, exe) => {
+    const r = await runUnit(exe, 0);
+    t.equal(r.code, 0, `${cc}: random test exits 0`);
+    t.equal(r.stderr, "", `${cc}: nothing on stderr (sanitizers)`);
     const ops = Number(/^buddy: (\d+) random operations/m.exec(r.stdout)?.[1]);
-    t.ok(ops >= 100_000, `${b.cc}: ${ops} random operations`);
-    t.match(r.stdout, /^buddy: \d+ full checks passed$/m, `${b.cc}: invariants held throughout`);
+    t.ok(ops >= 100_000, `${cc}: ${ops} random operations`);
+    t.match(r.stdout, /^buddy: \d+ full checks passed$/m, `${cc}: invariants held throughout`);
     t.match(r.stdout, /^buddy: exhausted by \d+ more blocks, every page handed out exactly once$/m);
     t.match(r.stdout, /^buddy: all (\d+) pages back, merged into the initial \d+ blocks$/m);
     if (!t.passing()) t.comment(r.stdout);
     for (const [mode, what, message] of misuse) {
-      const m = await runUnit(b.exe, mode);
-      t.equal(m.code, 1, `${b.cc}: ${what} stops with a panic`);
-      t.match(m.stdout, /^PANIC: .* at kernel-ts\/buddy\.ts:\d+$/m, `${b.cc}: ${what}: PANIC line`);
-      t.match(m.stdout, message, `${b.cc}: ${what}: message`);
-      t.equal(m.stderr, "", `${b.cc}: ${what}: nothing on stderr`);
+      const m = await runUnit(exe, mode);
+      t.equal(m.code, 1, `${cc}: ${what} stops with a panic`);
+      t.match(m.stdout, /^PANIC: .* at kernel-ts\/buddy\.ts:\d+$/m, `${cc}: ${what}: PANIC line`);
+      t.match(m.stdout, message, `${cc}: ${what}: message`);
+      t.equal(m.stderr, "", `${cc}: ${what}: nothing on stderr`);
     }
-  }
+  });
 });

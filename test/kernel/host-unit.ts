@@ -8,6 +8,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import type { Test } from "tap";
 import { formatDiagnostic } from "../../compiler/diagnostics.ts";
 import { compile, writeModules } from "../../compiler/index.ts";
 import { hostCflags, hostCompilers, type Ran, run } from "../lib/host.ts";
@@ -64,6 +65,27 @@ export async function buildUnit(harness: string): Promise<UnitBuild> {
 
 export function runUnit(exe: string, mode: number): Promise<Ran> {
   return run(exe, [String(mode)], { env: runEnv, timeoutMs: 60_000 });
+}
+
+/**
+ * Builds a harness and, for each host compiler that built it without a
+ * warning, calls `check` with the executable (tap assertions inside).
+ */
+export async function forEachBuild(
+  t: Test,
+  harness: string,
+  what: string,
+  check: (cc: string, exe: string) => Promise<void>,
+): Promise<void> {
+  const u = await buildUnit(harness);
+  t.teardown(() => cleanUp(u.work));
+  t.same(u.errors, [], `ktsc compiles the harness and ${what}`);
+  for (const b of u.builds) {
+    t.ok(b.code === 0 && b.stderr === "", `${b.cc} builds it without a warning`, {
+      diagnostics: b.stderr.slice(0, 6000),
+    });
+    if (b.code === 0) await check(b.cc, b.exe);
+  }
 }
 
 export function cleanUp(work: string): void {

@@ -4,24 +4,13 @@
 // refused overlaps, unmapping, 300 random pages, and running out of tables.
 
 import t from "tap";
-import { buildUnit, cleanUp, runUnit } from "./host-unit.ts";
+import { forEachBuild, runUnit } from "./host-unit.ts";
 
 t.test("page tables", async (t) => {
-  const u = await buildUnit("ptab_main");
-  t.teardown(() => cleanUp(u.work));
-  t.same(u.errors, [], "ktsc compiles the harness and kernel-ts/ptab.ts");
-  for (const b of u.builds) {
-    t.ok(b.code === 0 && b.stderr === "", `${b.cc} builds it without a warning`, {
-      diagnostics: b.stderr.slice(0, 6000),
-    });
-    if (b.code !== 0) continue;
-    const r = await runUnit(b.exe, 0);
-    t.equal(r.stderr, "", `${b.cc}: no sanitizer finding`);
-    t.equal(r.code, 0, `${b.cc}: exits 0`);
-    t.match(
-      r.stdout,
-      /^ptab: \d{4} checks passed, \d+ table pages$/m,
-      `${b.cc}: every check passed`,
-    );
-  }
+  await forEachBuild(t, "ptab_main", "kernel-ts/ptab.ts", async (cc, exe) => {
+    const r = await runUnit(exe, 0);
+    t.equal(r.stderr, "", `${cc}: no sanitizer finding`);
+    t.equal(r.code, 0, `${cc}: exits 0`);
+    t.match(r.stdout, /^ptab: \d{4} checks passed, \d+ table pages$/m, `${cc}: every check passed`);
+  });
 });

@@ -7,7 +7,7 @@
 // Modes 1-4 misuse free() and must panic.
 
 import t from "tap";
-import { buildUnit, cleanUp, runUnit } from "./host-unit.ts";
+import { forEachBuild, runUnit } from "./host-unit.ts";
 
 const misuse: [number, string, RegExp][] = [
   [1, "double free", /slab: double free/],
@@ -17,30 +17,23 @@ const misuse: [number, string, RegExp][] = [
 ];
 
 t.test("slab allocator", async (t) => {
-  const u = await buildUnit("slab_main");
-  t.teardown(() => cleanUp(u.work));
-  t.same(u.errors, [], "ktsc compiles the harness, kernel-ts/slab.ts and buddy.ts");
-  for (const b of u.builds) {
-    t.ok(b.code === 0 && b.stderr === "", `${b.cc} builds it without a warning`, {
-      diagnostics: b.stderr.slice(0, 6000),
-    });
-    if (b.code !== 0) continue;
-    const r = await runUnit(b.exe, 0);
-    t.equal(r.code, 0, `${b.cc}: random test exits 0`);
-    t.equal(r.stderr, "", `${b.cc}: nothing on stderr (sanitizers)`);
+  await forEachBuild(t, "slab_main", "kernel-ts/slab.ts", async (cc, exe) => {
+    const r = await runUnit(exe, 0);
+    t.equal(r.code, 0, `${cc}: random test exits 0`);
+    t.equal(r.stderr, "", `${cc}: nothing on stderr (sanitizers)`);
     const ops = Number(/^slab: (\d+) random operations/m.exec(r.stdout)?.[1]);
-    t.ok(ops >= 100_000, `${b.cc}: ${ops} random operations`);
+    t.ok(ops >= 100_000, `${cc}: ${ops} random operations`);
     t.match(
       r.stdout,
       /^slab: everything freed, all \d+ pages back in the buddy allocator, merged$/m,
     );
     if (!t.passing()) t.comment(r.stdout);
     for (const [mode, what, message] of misuse) {
-      const m = await runUnit(b.exe, mode);
-      t.equal(m.code, 1, `${b.cc}: ${what} stops with a panic`);
-      t.match(m.stdout, /^PANIC: .* at kernel-ts\/slab\.ts:\d+$/m, `${b.cc}: ${what}: PANIC line`);
-      t.match(m.stdout, message, `${b.cc}: ${what}: message`);
-      t.equal(m.stderr, "", `${b.cc}: ${what}: nothing on stderr`);
+      const m = await runUnit(exe, mode);
+      t.equal(m.code, 1, `${cc}: ${what} stops with a panic`);
+      t.match(m.stdout, /^PANIC: .* at kernel-ts\/slab\.ts:\d+$/m, `${cc}: ${what}: PANIC line`);
+      t.match(m.stdout, message, `${cc}: ${what}: message`);
+      t.equal(m.stderr, "", `${cc}: ${what}: nothing on stderr`);
     }
-  }
+  });
 });

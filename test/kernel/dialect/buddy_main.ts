@@ -9,6 +9,7 @@
 // handed out twice and that every page comes back.
 
 import { Buddy, MAX_ORDER, NONE, PAGE_SHIFT, PAGE_SIZE } from "../../../kernel-ts/buddy.ts";
+import * as random from "./random.ts";
 
 const BASE: u64 = 0x0008_0000_0000_0000;
 const OPS: u32 = 200_000;
@@ -36,17 +37,6 @@ const initialBlocks = array<u64, 19>();
 const buddy = new Buddy();
 let liveCount: usize = 0;
 let livePages: u64 = 0;
-let seed: u64 = 0x9e37_79b9_7f4a_7c15;
-
-function rand(): u64 {
-  let x = seed;
-  x ^= x >> 12;
-  x ^= x << 25;
-  x ^= x >> 27;
-  seed = x;
-  return x * 0x2545_f491_4f6c_dd1d;
-}
-
 function setRange(i: usize, start: u64, end: u64, first: usize): usize {
   const r = ranges[i];
   r.start = start;
@@ -107,13 +97,13 @@ function give(slot: usize): void {
 
 /** Mostly small orders, now and then up to 1 GiB. */
 function pickOrder(): u32 {
-  const r = rand() % 1000;
+  const r = random.next() % 1000;
   if (r < 450) return 0;
   if (r < 650) return 1;
   if (r < 750) return 2;
-  if (r < 900) return u32(3 + (rand() % 3));
-  if (r < 990) return u32(6 + (rand() % 5));
-  return u32(11 + (rand() % 8));
+  if (r < 900) return u32(3 + (random.next() % 3));
+  if (r < 990) return u32(6 + (random.next() % 5));
+  return u32(11 + (random.next() % 8));
 }
 
 /** The allocator refused `order`: then no block of that order or above is free. */
@@ -185,7 +175,7 @@ export function main(mode: u32): void {
   let frees: u32 = 0;
   let checks: u32 = 0;
   for (let op: u32 = 1; op <= OPS; op++) {
-    if (liveCount === 0 || (liveCount < RANDOM_LIVE && rand() % 100 < 55)) {
+    if (liveCount === 0 || (liveCount < RANDOM_LIVE && random.next() % 100 < 55)) {
       const order = pickOrder();
       const pa = buddy.alloc(order);
       if (pa === NONE) {
@@ -196,7 +186,7 @@ export function main(mode: u32): void {
         allocs++;
       }
     } else {
-      give(usize(rand() % u64(liveCount)));
+      give(usize(random.next() % u64(liveCount)));
       frees++;
     }
     if (op % CHECK_EVERY === 0) {
@@ -221,7 +211,7 @@ export function main(mode: u32): void {
     assert(owner[i] !== 0, "test: a page was never handed out");
   log(`buddy: exhausted by ${more} more blocks, every page handed out exactly once`);
 
-  while (liveCount !== 0) give(usize(rand() % u64(liveCount)));
+  while (liveCount !== 0) give(usize(random.next() % u64(liveCount)));
   assert(buddy.freePages === total && buddy.check() === total, "test: pages missing after freeing");
   for (let k: u32 = 0; k <= MAX_ORDER; k++)
     assert(buddy.freeBlocks(k) === initialBlocks[k], "test: blocks not merged back");

@@ -2,6 +2,7 @@
 // (on the host, physical = virtual: kmem.toVirt() is the identity).
 
 import * as ptab from "../../../kernel-ts/ptab.ts";
+import * as random from "./random.ts";
 
 const POOL_PAGES: usize = 1024;
 
@@ -24,14 +25,6 @@ function allocate(): Phys {
 function check(ok: bool, what: str): void {
   checks++;
   if (!ok) panic(what);
-}
-
-let seed: u64 = 0x2545f4914f6cdd1d;
-function random(): u64 {
-  seed ^= seed << 13;
-  seed ^= seed >> 7;
-  seed ^= seed << 17;
-  return seed;
 }
 
 function sizes(root: Phys): void {
@@ -83,7 +76,7 @@ function randomPages(root: Phys): void {
     let page: u64 = 0;
     let fresh = false;
     while (!fresh) {
-      page = random() & 0xf_ffff;
+      page = random.next() & 0xf_ffff;
       fresh = true;
       for (let j: usize = 0; j < i; j++) if (pages[j] === page) fresh = false;
     }
@@ -101,7 +94,7 @@ function randomPages(root: Phys): void {
     );
   }
   for (let i: usize = 0; i < count; i++) {
-    const va = virt(base + pages[i] * 4096 + (random() & 0xfff));
+    const va = virt(base + pages[i] * 4096 + (random.next() & 0xfff));
     check(
       ptab.translate(root, va) === pages[i] * 4096 + 0x1_0000_0000 + (u64(va) & 0xfff),
       "random translate",

@@ -10,6 +10,7 @@
 // or an object the allocator writes into while it is in use, are found.
 
 import { Buddy, MAX_ORDER } from "../../../kernel-ts/buddy.ts";
+import * as random from "./random.ts";
 import { SlabAllocator, MAX_OBJECT } from "../../../kernel-ts/slab.ts";
 
 const OPS: u32 = 150_000;
@@ -31,34 +32,24 @@ const initialBlocks = array<u64, 19>();
 const buddy = new Buddy();
 const heap = new SlabAllocator();
 let liveCount: usize = 0;
-let seed: u64 = 0x2545_f491_4f6c_dd1d;
 let memStart: u64 = 0;
 let memEnd: u64 = 0;
 
-function rand(): u64 {
-  let x = seed;
-  x ^= x >> 12;
-  x ^= x << 25;
-  x ^= x >> 27;
-  seed = x;
-  return x * 0x9e37_79b9_7f4a_7c15;
-}
-
 /** Mostly small objects, some up to 4 KiB, a few larger (buddy blocks). */
 function pickSize(): usize {
-  const r = rand() % 100;
-  if (r < 60) return usize(1 + (rand() % 64));
-  if (r < 85) return usize(65 + (rand() % 448));
-  if (r < 97) return usize(513 + (rand() % 3584));
-  return usize(4097 + (rand() % 20000));
+  const r = random.next() % 100;
+  if (r < 60) return usize(1 + (random.next() % 64));
+  if (r < 85) return usize(65 + (random.next() % 448));
+  if (r < 97) return usize(513 + (random.next() % 3584));
+  return usize(4097 + (random.next() % 20000));
 }
 
 /** Mostly the natural alignment of a small type, sometimes up to 4 KiB. */
 function pickAlign(): usize {
-  const r = rand() % 100;
+  const r = random.next() % 100;
   if (r < 70) return 8;
-  if (r < 90) return usize(1) << usize(rand() % 7);
-  return usize(1) << usize(rand() % 13);
+  if (r < 90) return usize(1) << usize(random.next() % 7);
+  return usize(1) << usize(random.next() % 13);
 }
 
 function allocOne(fill: u8): void {
@@ -141,11 +132,11 @@ export function main(mode: u32): void {
   let frees: u32 = 0;
   let maxSlabs: u64 = 0;
   for (let op: u32 = 1; op <= OPS; op++) {
-    if (liveCount === 0 || (liveCount < MAX_LIVE && rand() % 100 < 55)) {
+    if (liveCount === 0 || (liveCount < MAX_LIVE && random.next() % 100 < 55)) {
       allocOne(u8(1 + (op % 251)));
       allocs++;
     } else {
-      freeOne(usize(rand() % u64(liveCount)));
+      freeOne(usize(random.next() % u64(liveCount)));
       frees++;
     }
     if (heap.slabs() > maxSlabs) maxSlabs = heap.slabs();
@@ -158,7 +149,7 @@ export function main(mode: u32): void {
     `slab: ${OPS} random operations: ${allocs} allocations, ${frees} frees, peak ${maxSlabs} slabs`,
   );
 
-  while (liveCount !== 0) freeOne(usize(rand() % u64(liveCount)));
+  while (liveCount !== 0) freeOne(usize(random.next() % u64(liveCount)));
   heap.check();
   assert(heap.objects() === 0, "test: objects left");
   heap.shrink();
