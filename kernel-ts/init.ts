@@ -12,6 +12,7 @@ import * as fault from "./fault.ts";
 import * as fpu from "./fpu.ts";
 import * as gdt from "./gdt.ts";
 import * as idt from "./idt.ts";
+import * as interrupts from "./interrupts.ts";
 import * as ioapic from "./ioapic.ts";
 import * as lapic from "./lapic.ts";
 import * as memory from "./memory.ts";
@@ -104,6 +105,7 @@ function interruptsAndTime(): void {
   log(`TSC: ${tsc.frequency() / 1_000_000} MHz from ${tsc.frequencySource()}`);
   lapic.calibrate();
   timer.init();
+  interrupts.register(lapic.VECTOR_ERROR, lapic.errorInterrupt);
 }
 
 /** The rest of boot, on the guarded kernel stack. */
@@ -112,6 +114,8 @@ function running(): never {
   interruptsAndTime();
   fault.fromCmdline();
   if (cmdline.has("timertest") && !timer.selfTest()) panic("the timer self-test failed");
+  if (cmdline.has("irqtest") && !ioapic.selfTest(tsc.ticks(1_000_000)))
+    panic("the interrupt routing self-test failed");
   if (cmdline.has("reboot")) power.reboot();
   log(`Boot complete`);
   power.exit(power.EXIT_SUCCESS);

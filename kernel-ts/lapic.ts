@@ -106,6 +106,11 @@ export function init(allowX2apic: bool, allocate: ptab.TableAllocator): bool {
   return true;
 }
 
+/** The APIC error vector: log the error status and go on (SDM Vol. 3A §11.5.3). */
+export function errorInterrupt(_vector: u32): void {
+  log(`LAPIC: error interrupt, ESR ${hex(errorStatus())}`);
+}
+
 /** Error status (write, then read, as the SDM asks). */
 export function errorStatus(): u32 {
   write(ESR, 0);
