@@ -44,7 +44,11 @@ function logModules(): void {
   if (boot.info.modulesDropped !== 0) log(`MOD: ${boot.info.modulesDropped} more modules ignored`);
 }
 
+/** The TSC when the dialect code started, for the boot time in the log. */
+let bootTsc: u64 = 0;
+
 export function main(magic: u32, info: Phys): void {
+  bootTsc = rdtsc();
   // COM1 first, so that even a bad command line can be reported.
   console.init(COM1);
   // Then our GDT, TSS and IDT, so any fault from here on is reported (docs/panic.md).
@@ -117,6 +121,10 @@ function running(): never {
   if (cmdline.has("irqtest") && !ioapic.selfTest(tsc.ticks(1_000_000)))
     panic("the interrupt routing self-test failed");
   if (cmdline.has("reboot")) power.reboot();
+  const elapsed = rdtsc() - bootTsc;
+  log(
+    `BOOT: ${(elapsed * 1000) / tsc.frequency()} ms, ${elapsed} TSC ticks from init.main to here`,
+  );
   log(`Boot complete`);
   power.exit(power.EXIT_SUCCESS);
 }
