@@ -111,10 +111,15 @@ export function selfTest(): bool {
     testLog.deadlines[usize(id)] = start + u64(order[i]) * ms;
     add(testLog.deadlines[usize(id)], id, testExpiry);
   }
-  sti();
   const limit = rdtsc() + 1000 * ms;
-  while (testLog.fired < TEST_TIMERS && rdtsc() < limit) hlt();
-  cli();
+  // Interrupts are enabled only across `sti; hlt` (sti's one-instruction shadow): the last
+  // timer firing between the check and a plain hlt would leave hlt waiting for an
+  // interrupt that never comes, with no timer armed.
+  while (testLog.fired < TEST_TIMERS && rdtsc() < limit) {
+    sti();
+    hlt();
+    cli();
+  }
   let inOrder = testLog.fired === TEST_TIMERS;
   let worst: u64 = 0;
   for (let i: usize = 0; i < 8 && i < usize(testLog.fired); i++) {

@@ -132,6 +132,15 @@ function checkVariable(sema: Sema, decl: ts.VariableDeclaration): DType | undefi
     d.at(init, "KTS1213", `a ${final.k} value cannot be stored`);
     return undefined;
   }
+  // A fixed array is stored in place: `const b = a` would be a copy C cannot initialize.
+  if (final?.k === "arr") {
+    d.at(
+      init,
+      "KTS1314",
+      `a whole '${show(final)}' cannot be copied: declare an array with array<T, N>()`,
+    );
+    return undefined;
+  }
   if (!global || !final) return final;
 
   // `const gdt = new Gdt()` at module level: one zeroed object in static storage.

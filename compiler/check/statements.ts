@@ -568,7 +568,13 @@ function checkLvalue(sema: Sema, e: ts.Expression): DType | undefined {
     }
     return t;
   }
-  if (ts.isElementAccessExpression(e)) return t;
+  if (ts.isElementAccessExpression(e)) {
+    if (t.k === "inline" || t.k === "arr" || t.k === "atomic") {
+      d.at(e, "KTS1314", `an element of type '${show(t)}' cannot be assigned as a whole`);
+      return undefined;
+    }
+    return t;
+  }
   d.at(e, "KTS1314", "this expression cannot be assigned");
   return undefined;
 }

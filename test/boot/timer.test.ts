@@ -17,6 +17,15 @@ import { boot } from "../lib/qemu.ts";
 
 const { elf } = await buildKernel({ progress: false });
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "kts-timer-"));
+// Every top-level await comes before the first subtest: a root test with a
+// teardown ends (and removes `work`) as soon as its queued subtests are done.
+const iso = await makeIso({ elf, iso: path.join(work, "timer.iso"), cmdline: "timertest irqtest" });
+const isoXapic = await makeIso({
+  elf,
+  iso: path.join(work, "xapic.iso"),
+  cmdline: "timertest nox2apic",
+});
+
 t.teardown(() => fs.rmSync(work, { recursive: true, force: true }));
 
 const irq = /^IOAPIC: ISA IRQ 0 -> GSI 2 -> vector 0x30: 20 interrupts in \d+ ms$/m;
@@ -39,13 +48,6 @@ for (const machine of ["q35", "pc"]) {
     if (!t.passing()) t.comment(b.tail);
   });
 }
-
-const iso = await makeIso({ elf, iso: path.join(work, "timer.iso"), cmdline: "timertest irqtest" });
-const isoXapic = await makeIso({
-  elf,
-  iso: path.join(work, "xapic.iso"),
-  cmdline: "timertest nox2apic",
-});
 
 t.test("Bochs skylake_x: x2APIC mode, TSC-deadline timer", async (t) => {
   const b = await bochs(iso);
