@@ -45,10 +45,19 @@ export class LowerContext {
     return `${cls.name!.text}_${(decl.name as ts.Identifier).text}`;
   }
 
+  private temps = 0;
+
   beginFunction(): void {
     this.locals.clear();
     this.used.clear();
     this.used.add("self");
+    this.temps = 0;
+  }
+
+  /** A fresh temporary's name (kts_ names cannot clash with the program's: cident renames those). */
+  temp(): string {
+    this.temps++;
+    return `kts_t${this.temps}`;
   }
 
   /** A fresh C name for a local or parameter, unique within the function. */

@@ -8,6 +8,7 @@ import { type DType, type IntType, sameType } from "../check/types.ts";
 import { InternalError } from "../diagnostics.ts";
 import type { LowerContext } from "./context.ts";
 import { cdecl, cint, cliteral, cstring, ctype, cwork, snake } from "./ctypes.ts";
+import { hasEffects, isStable } from "./order.ts";
 
 const K = ts.SyntaxKind;
 
@@ -255,6 +256,32 @@ export function lowerShiftCount(cx: LowerContext, e: ts.Expression): string {
   return t.name === "u32" ? lowerExpr(cx, e) : `((uint32_t)${lowerExpr(cx, e)})`;
 }
 
+/** The C type a value of type t has in an expression: arrays decay, embedded structs are addresses. */
+function valueType(t: DType): DType {
+  if (t.k === "arr") return { k: "ptr", elem: t.elem, nullable: false };
+  if (t.k === "inline") return t.struct;
+  return t;
+}
+
+/**
+ * Operands in order: when the right operand may have a side effect that could
+ * change what the left one reads, the left is evaluated first into a temporary
+ * (TypeScript's left-to-right order; C leaves it unspecified).
+ */
+function ordered(
+  cx: LowerContext,
+  left: ts.Expression,
+  right: ts.Expression,
+  leftC: string,
+  leftType: DType,
+  combine: (a: string) => string,
+): string {
+  if (!hasEffects(cx.sema, right) || isStable(cx.sema, left, (d) => cx.localName(d) !== undefined))
+    return combine(leftC);
+  const tmp = cx.temp();
+  return `({ ${cdecl(valueType(leftType), tmp)} = ${leftC}; ${combine(tmp)}; })`;
+}
+
 function lowerBinary(cx: LowerContext, e: ts.BinaryExpression): string {
   const op = e.operatorToken.kind;
   if (op === K.AmpersandAmpersandToken || op === K.BarBarToken)
@@ -263,18 +290,23 @@ function lowerBinary(cx: LowerContext, e: ts.BinaryExpression): string {
   const rt = typeOf(cx, e.right);
   const t = typeOf(cx, e);
   const safe = cx.sema.safeRhs.has(e);
+  const inOrder = (leftC: string, leftType: DType, combine: (a: string) => string) =>
+    ordered(cx, e.left, e.right, leftC, leftType, combine);
   if (op === K.LessThanLessThanToken || op === K.GreaterThanGreaterThanToken) {
     if (t.k !== "int") ice(e, "shift of a non-integer");
-    return arith(cx, op, t, lowerAs(cx, e.left, t), lowerShiftCount(cx, e.right), safe, e);
+    const count = lowerShiftCount(cx, e.right);
+    return inOrder(lowerAs(cx, e.left, t), t, (a) => arith(cx, op, t, a, count, safe, e));
   }
   if (t.k === "int" && lt.k !== "addr") {
-    return arith(cx, op, t, lowerAs(cx, e.left, t), lowerAs(cx, e.right, t), safe, e);
+    const b = lowerAs(cx, e.right, t);
+    return inOrder(lowerAs(cx, e.left, t), t, (a) => arith(cx, op, t, a, b, safe, e));
   }
   if (t.k === "addr" || lt.k === "addr") {
     // Addresses are 64-bit unsigned: plain C arithmetic on phys_t/virt_t is exact.
     const a = lt.k === "int" ? `((uint64_t)${lowerExpr(cx, e.left)})` : lowerExpr(cx, e.left);
     const b = rt.k === "int" ? `((uint64_t)${lowerExpr(cx, e.right)})` : lowerExpr(cx, e.right);
-    return `(${a} ${cOp[op]} ${b})`;
+    const at: DType = lt.k === "int" ? { k: "int", name: "u64", bits: 64, signed: false } : lt;
+    return inOrder(a, at, (x) => `(${x} ${cOp[op]} ${b})`);
   }
   // Comparisons: both sides at their common type.
   if (lt.k === "int" && rt.k === "int") {
@@ -283,9 +315,51 @@ function lowerBinary(cx: LowerContext, e: ts.BinaryExpression): string {
       : lt.bits >= rt.bits && (lt.name !== "usize" || rt.name !== "u64")
         ? lt
         : rt;
-    return `(${lowerAs(cx, e.left, common)} ${cOp[op]} ${lowerAs(cx, e.right, common)})`;
+    const b = lowerAs(cx, e.right, common);
+    return inOrder(lowerAs(cx, e.left, common), common, (a) => `(${a} ${cOp[op]} ${b})`);
   }
-  return `(${lowerExpr(cx, e.left)} ${cOp[op]} ${lowerExpr(cx, e.right)})`;
+  const b = lowerExpr(cx, e.right);
+  return inOrder(lowerExpr(cx, e.left), lt, (a) => `(${a} ${cOp[op]} ${b})`);
+}
+
+/**
+ * A call's arguments in order: every argument before the last one with a side
+ * effect that is not stable is evaluated first into a temporary. Returns the
+ * temporaries' declarations (possibly empty) and the argument list.
+ */
+function orderedArgs(
+  cx: LowerContext,
+  nodes: readonly ts.Expression[],
+  lowered: string[],
+  types: DType[],
+): { pre: string; args: string[] } {
+  let lastEffect = -1;
+  nodes.forEach((n, i) => {
+    if (i > 0 && hasEffects(cx.sema, n)) lastEffect = i;
+  });
+  if (lastEffect < 0) return { pre: "", args: lowered };
+  let pre = "";
+  const args = lowered.map((c, i) => {
+    if (i >= lastEffect || isStable(cx.sema, nodes[i], (d) => cx.localName(d) !== undefined))
+      return c;
+    const tmp = cx.temp();
+    pre += `${cdecl(valueType(types[i]), tmp)} = ${c}; `;
+    return tmp;
+  });
+  return { pre, args };
+}
+
+/** `f(args)` with its arguments evaluated left to right. */
+function call(
+  cx: LowerContext,
+  fn: string,
+  nodes: readonly ts.Expression[],
+  lowered: string[],
+  types: DType[],
+): string {
+  const { pre, args } = orderedArgs(cx, nodes, lowered, types);
+  const c = `${fn}(${args.join(", ")})`;
+  return pre ? `({ ${pre}${c}; })` : c;
 }
 
 function lowerArgs(cx: LowerContext, args: readonly ts.Expression[], params: DType[]): string[] {
@@ -302,20 +376,29 @@ function lowerCall(cx: LowerContext, e: ts.CallExpression): string {
   const info = cx.sema.calls.get(e);
   if (!info) ice(e, "call without resolution");
   switch (info.k) {
-    case "direct":
-      return `${cx.globalName(info.decl)}(${lowerArgs(cx, e.arguments, fnParams(cx, info.decl)).join(", ")})`;
+    case "direct": {
+      const params = fnParams(cx, info.decl);
+      const args = lowerArgs(cx, e.arguments, params);
+      return call(cx, cx.globalName(info.decl), e.arguments, args, params);
+    }
     case "method": {
-      const args = lowerArgs(cx, e.arguments, fnParams(cx, info.decl));
-      if (!info.isStatic) {
-        const obj = (e.expression as ts.PropertyAccessExpression).expression;
-        args.unshift(lowerObject(cx, obj));
-      }
-      return `${cx.methodName(info.decl)}(${args.join(", ")})`;
+      const params = fnParams(cx, info.decl);
+      const args = lowerArgs(cx, e.arguments, params);
+      if (info.isStatic) return call(cx, cx.methodName(info.decl), e.arguments, args, params);
+      const obj = (e.expression as ts.PropertyAccessExpression).expression;
+      return call(
+        cx,
+        cx.methodName(info.decl),
+        [obj, ...e.arguments],
+        [lowerObject(cx, obj), ...args],
+        [typeOf(cx, obj), ...params],
+      );
     }
     case "indirect": {
       const ft = typeOf(cx, e.expression);
       if (ft.k !== "fn") ice(e, "indirect call of a non-function");
-      return `${lowerExpr(cx, e.expression)}(${lowerArgs(cx, e.arguments, ft.params).join(", ")})`;
+      const args = lowerArgs(cx, e.arguments, ft.params);
+      return call(cx, lowerExpr(cx, e.expression), e.arguments, args, ft.params);
     }
     case "conv": {
       const x = lowerExpr(cx, e.arguments[0]);

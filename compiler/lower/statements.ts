@@ -7,8 +7,10 @@ import { InternalError } from "../diagnostics.ts";
 import type { CStmt } from "./cir.ts";
 import type { LowerContext } from "./context.ts";
 import { cdecl, cint, cstring } from "./ctypes.ts";
+import { hasEffects, isStable } from "./order.ts";
 import {
   arith,
+  fieldName,
   lowerAs,
   lowerExpr,
   lowerIndex,
@@ -27,7 +29,7 @@ export function lowerBlock(cx: LowerContext, sts: readonly ts.Statement[]): CStm
 
 /** A condition without the outer parentheses its expression text carries. */
 function cond(c: string): string {
-  if (!c.startsWith("(") || !c.endsWith(")")) return c;
+  if (!c.startsWith("(") || !c.endsWith(")") || c.startsWith("({")) return c;
   let depth = 0;
   for (let i = 0; i < c.length; i++) {
     if (c[i] === "(") depth++;
@@ -235,27 +237,74 @@ function pure(e: ts.Expression): boolean {
  * `x op= y`, `x++`, `x = y` as C. Read-modify-write of an lvalue with side
  * effects goes through a pointer so the lvalue is evaluated once.
  */
+/**
+ * The target of an assignment with its object and index evaluated now, before
+ * the value (TypeScript's order): unstable parts go into temporaries in `pre`,
+ * and `lv` names the same storage without re-evaluating them.
+ */
+function pinTarget(cx: LowerContext, e: ts.Expression, at: ts.Node, pre: CStmt[]): string {
+  const local = (d: ts.Node) => cx.localName(d) !== undefined;
+  if (ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e))
+    return pinTarget(cx, e.expression, at, pre);
+  if (ts.isPropertyAccessExpression(e) && cx.sema.refs.get(e)?.k === "field") {
+    const base = e.expression;
+    const field = fieldName(e.name.text);
+    const bt = typeOf(cx, base);
+    if (bt.k === "inline" && ts.isPropertyAccessExpression(base))
+      return `${pinTarget(cx, base, at, pre)}.${field}`;
+    if (isStable(cx.sema, base, local)) return `${lowerExpr(cx, base)}->${field}`;
+    const tmp = cx.temp();
+    pre.push(simple(cx, at, `${cdecl(bt, tmp)} = ${lowerExpr(cx, base)};`));
+    return `${tmp}->${field}`;
+  }
+  if (ts.isElementAccessExpression(e)) {
+    const at2 = typeOf(cx, e.expression);
+    const base = pinTarget(cx, e.expression, at, pre);
+    const ix = e.argumentExpression;
+    if (cx.sema.constValues.has(ix) || isStable(cx.sema, ix, local))
+      return `${base}[${lowerIndex(cx, ix, at2.k === "arr" ? at2.len : -1)}]`;
+    const tmp = cx.temp();
+    pre.push(
+      simple(cx, at, `uintptr_t ${tmp} = ${lowerIndex(cx, ix, at2.k === "arr" ? at2.len : -1)};`),
+    );
+    return `${base}[${tmp}]`;
+  }
+  return lowerExpr(cx, e);
+}
+
+/** A statement list as one C statement. */
+function block(cx: LowerContext, at: ts.Node, body: CStmt[]): CStmt[] {
+  return body.length === 1 ? body : [{ k: "block", line: cx.line(at), head: "", body }];
+}
+
+/**
+ * `x op= y`, `x++`: read-modify-write of the target, which is evaluated once;
+ * when `rhs` may have a side effect, the target is read before it.
+ */
 function readModifyWrite(
   cx: LowerContext,
   at: ts.Node,
   target: ts.Expression,
   compute: (current: string) => string,
+  rhs?: ts.Expression,
 ): CStmt[] {
-  const lv = lowerExpr(cx, target);
-  if (pure(target)) return [simple(cx, at, `${lv} = ${compute(lv)};`)];
   const t = typeOf(cx, target);
-  const tmp = "kts_lv";
-  return [
-    {
-      k: "block",
-      line: cx.line(at),
-      head: "",
-      body: [
-        simple(cx, at, `${cdecl(t, `*${tmp}`)} = &${lv};`),
-        simple(cx, at, `*${tmp} = ${compute(`*${tmp}`)};`),
-      ],
-    },
-  ];
+  const readFirst = rhs !== undefined && hasEffects(cx.sema, rhs);
+  const pre: CStmt[] = [];
+  const lv = pure(target) && !readFirst ? lowerExpr(cx, target) : pinTarget(cx, target, at, pre);
+  if (!readFirst) return block(cx, at, [...pre, simple(cx, at, `${lv} = ${compute(lv)};`)]);
+  const cur = cx.temp();
+  pre.push(simple(cx, at, `${cdecl(t, cur)} = ${lv};`), simple(cx, at, `${lv} = ${compute(cur)};`));
+  return block(cx, at, pre);
+}
+
+/** `target = value`, with the target's object and index evaluated before the value. */
+function assign(cx: LowerContext, e: ts.BinaryExpression): CStmt[] {
+  const t = typeOf(cx, e.left);
+  const pre: CStmt[] = [];
+  const lv = hasEffects(cx.sema, e.right) ? pinTarget(cx, e.left, e, pre) : lowerExpr(cx, e.left);
+  pre.push(simple(cx, e, `${lv} = ${lowerAs(cx, e.right, t)};`));
+  return block(cx, e, pre);
 }
 
 export function lowerEffect(cx: LowerContext, e: ts.Expression): CStmt[] {
@@ -270,24 +319,26 @@ export function lowerEffect(cx: LowerContext, e: ts.Expression): CStmt[] {
   }
   if (ts.isBinaryExpression(e)) {
     const op = e.operatorToken.kind;
-    if (op === K.EqualsToken) {
-      const t = typeOf(cx, e.left);
-      return [simple(cx, e, `${lowerExpr(cx, e.left)} = ${lowerAs(cx, e.right, t)};`)];
-    }
+    if (op === K.EqualsToken) return assign(cx, e);
     const base = compoundOps.get(op);
     if (base !== undefined) {
       const t = typeOf(cx, e.left);
       const safe = cx.sema.safeRhs.has(e);
       if (t.k === "addr") {
-        const sym = e.operatorToken.getText();
-        return [
-          simple(cx, e, `${lowerExpr(cx, e.left)} ${sym} ((uint64_t)${lowerExpr(cx, e.right)});`),
-        ];
+        const sym = e.operatorToken.getText().slice(0, -1);
+        const rhs = `((uint64_t)${lowerExpr(cx, e.right)})`;
+        return readModifyWrite(cx, e, e.left, (cur) => `(${cur} ${sym} ${rhs})`, e.right);
       }
       const it = t as IntType;
       const isShift = base === K.LessThanLessThanToken || base === K.GreaterThanGreaterThanToken;
       const rhs = isShift ? lowerShiftCount(cx, e.right) : lowerAs(cx, e.right, it);
-      return readModifyWrite(cx, e, e.left, (cur) => arith(cx, base, it, cur, rhs, safe, e));
+      return readModifyWrite(
+        cx,
+        e,
+        e.left,
+        (cur) => arith(cx, base, it, cur, rhs, safe, e),
+        e.right,
+      );
     }
   }
   throw new InternalError(`cannot lower expression statement ${K[e.kind]}`, cx.file);
