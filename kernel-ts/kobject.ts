@@ -1,0 +1,167 @@
+// The common header of every kernel object a capability can name (PD, the
+// spaces, EC, SC, PT, SM): its kind, a reference count and its destroy
+// function. Each object class starts with `hdr: Inline<KObject>`, so the
+// object's address is the header's address and a capability word
+// (capability.ts) names both.
+//
+// References: every capability naming the object holds one (the mapping
+// database takes and drops them as capabilities appear and go); the kernel
+// may hold more while it uses an object (a PD holds its spaces). When the
+// count drops to zero the object is put on the dead list, and reap() destroys
+// it: never in the middle of the operation that dropped the reference, so a
+// destroy function (a space removing all its capabilities, which may drop
+// other objects to zero) never runs nested inside another one, and the kernel
+// stack stays flat however long the chain of dying objects is.
+//
+// Memory for objects, capability tables and mapping-database nodes comes
+// from one allocator set with setAllocator() (the kernel's slab heap; the
+// host tests pass their own) and is counted here, so a test can check that
+// everything is given back.
+
+import { OBJ_ALIGN } from "./capability.ts";
+
+/** Destroys an object whose last reference went: releases what it holds and frees it. */
+export type Destroy = (o: KObject) => void;
+/** size bytes aligned to align, zeroed, or virt(0) when memory is out. */
+export type AllocFn = (size: usize, align: usize) => Virt;
+/** Gives back what AllocFn returned (same size and alignment). */
+export type FreeFn = (va: Virt, size: usize, align: usize) => void;
+
+export class KObject {
+  kind: u32;
+  /** Set once destroy() ran (a second destroy is a kernel bug). */
+  dead: u32;
+  refs: Atomic<u64>;
+  destroy: Destroy;
+  /** Next on the dead list. */
+  nextDead: KObject | null;
+}
+
+class Allocator {
+  alloc: AllocFn;
+  free: FreeFn;
+  ready: bool;
+  /** Allocations and bytes outstanding. */
+  live: u64;
+  bytes: u64;
+  /** Objects created and destroyed through this module. */
+  created: u64;
+  destroyed: u64;
+  /** Objects whose count reached zero, waiting for reap(). */
+  deadList: KObject | null;
+}
+
+const allocator = new Allocator();
+
+/** Where objects, tables and nodes come from (the kernel passes its slab heap). */
+export function setAllocator(alloc: AllocFn, free: FreeFn): void {
+  allocator.alloc = alloc;
+  allocator.free = free;
+  allocator.ready = true;
+}
+
+/** `size` zeroed bytes at `align`, counted, or virt(0) when memory is out. */
+export function allocBytes(size: usize, align: usize): Virt {
+  assert(allocator.ready, "kobject: allocation before setAllocator");
+  const va = allocator.alloc(size, align);
+  if (u64(va) === 0) return va;
+  allocator.live++;
+  allocator.bytes += u64(size);
+  return va;
+}
+
+/** Gives back what allocBytes() returned. */
+export function freeBytes(va: Virt, size: usize, align: usize): void {
+  assert(
+    allocator.live !== 0 && allocator.bytes >= u64(size),
+    "kobject: free of memory never allocated",
+  );
+  allocator.live--;
+  allocator.bytes -= u64(size);
+  allocator.free(va, size, align);
+}
+
+/** Allocations outstanding (objects, table pages, nodes). */
+export function liveAllocations(): u64 {
+  return allocator.live;
+}
+
+/** Bytes outstanding. */
+export function liveBytes(): u64 {
+  return allocator.bytes;
+}
+
+/** Objects created by initObject() and not yet destroyed. */
+export function liveObjects(): u64 {
+  return allocator.created - allocator.destroyed;
+}
+
+/**
+ * Storage for an object of `size` bytes (header first), 32-byte aligned so a
+ * capability word can carry permissions in its low bits; virt(0) when memory
+ * is out (the hypercall layer answers MEM_OBJ).
+ */
+export function allocObject(size: usize): Virt {
+  return allocBytes(size, OBJ_ALIGN);
+}
+
+/** Frees storage from allocObject() (a destroy function's last step). */
+export function freeObject(o: KObject, size: usize): void {
+  assert(o.dead === 1, "kobject: object freed before it was destroyed");
+  freeBytes(structAddress(o), size, OBJ_ALIGN);
+}
+
+/** Sets up a new object's header with no references yet. */
+export function initObject(o: KObject, kind: u32, destroy: Destroy): void {
+  o.kind = kind;
+  o.destroy = destroy;
+  o.refs.store(0);
+  allocator.created++;
+}
+
+/** Takes a reference. */
+export function ref(o: KObject): void {
+  assert(o.dead === 0, "kobject: reference to a destroyed object");
+  o.refs.add(1);
+}
+
+/**
+ * Drops a reference; at zero the object goes on the dead list for reap().
+ * Dropping a reference that was never taken stops the kernel.
+ */
+export function unref(o: KObject): void {
+  const before = o.refs.sub(1);
+  if (before === 0) panic("kobject: reference count underflow");
+  if (before === 1) {
+    o.nextDead = allocator.deadList;
+    allocator.deadList = o;
+  }
+}
+
+/** The number of references the object holds now. */
+export function refs(o: KObject): u64 {
+  return o.refs.load();
+}
+
+/**
+ * Destroys every object on the dead list, and those their destruction drops
+ * to zero, one after the other. The mapping database calls it at the end of
+ * each operation; whoever else drops references calls it when done.
+ */
+export function reap(): void {
+  while (allocator.deadList !== null) {
+    const o = allocator.deadList;
+    allocator.deadList = o.nextDead;
+    o.nextDead = null;
+    destroyNow(o);
+  }
+}
+
+/** Runs the destroy function of an unreferenced object (reap() and tests only). */
+export function destroyNow(o: KObject): void {
+  assert(o.refs.load() === 0, "kobject: destroy of an object still referenced");
+  assert(o.dead === 0, "kobject: object destroyed twice");
+  o.dead = 1;
+  allocator.destroyed++;
+  o.destroy(o);
+}

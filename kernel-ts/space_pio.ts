@@ -1,0 +1,101 @@
+// A PIO space (nova-abi.md §1.2): ports 0…0xffff, each CAP0 or a PIO
+// capability with permission A (capability.ts Perm_pio). The capabilities and
+// their mdb nodes live in a CapTable (space_obj.ts) of 0x10000 slots (a 2 KiB
+// root and 4 KiB leaves as ports are delegated); alongside it the space keeps
+// an 8 KiB bitmap in the format of the TSS I/O permission bitmap (Intel SDM
+// Vol. 1 §19.5.2: bit n set = port n denied), two page-aligned pages so that
+// a later step can map it behind a TSS for the host ECs bound to this space.
+// A PIO capability names no object: its word is just its permission bits.
+
+import { Kind, Status, CAP0, OBJ_ALIGN, Perm_pio } from "./capability.ts";
+import {
+  KObject,
+  Destroy,
+  allocBytes,
+  allocObject,
+  freeBytes,
+  freeObject,
+  initObject,
+} from "./kobject.ts";
+import { CapTable } from "./space_obj.ts";
+
+/** Ports per PIO space. */
+export const PORTS: u64 = 0x10000;
+/** The I/O bitmap: one bit per port. */
+export const BITMAP_BYTES: usize = 8192;
+
+export class Space_pio {
+  hdr: Inline<KObject>;
+  table: Inline<CapTable>;
+  /** BITMAP_BYTES, page aligned: bit n set = port n denied. */
+  bitmap: Virt;
+
+  /** A new PIO space with every port denied (no references yet), or null when memory is out. */
+  static create(destroy: Destroy): Space_pio | null {
+    const va = allocObject(sizeof<Space_pio>());
+    if (u64(va) === 0) return null;
+    const bm = allocBytes(BITMAP_BYTES, 4096);
+    if (u64(bm) === 0) {
+      freeBytes(va, sizeof<Space_pio>(), OBJ_ALIGN);
+      return null;
+    }
+    const s = structAt<Space_pio>(va);
+    initObject(s.hdr, Kind.PIO_SP, destroy);
+    s.table.init(PORTS);
+    s.bitmap = bm;
+    const words = ptrFromVirt<u64>(bm);
+    for (let i: usize = 0; i < BITMAP_BYTES / 8; i++) words.set(i, u64.MAX);
+    return s;
+  }
+
+  /** The permissions for `port` (Perm_pio.A or 0); 0 for a port ≥ 0x10000. */
+  lookup(port: u64): u32 {
+    return u32(this.table.cap(port));
+  }
+
+  /** Whether the I/O bitmap lets `port` through (what the CPU will see). */
+  allowed(port: u64): bool {
+    if (port >= PORTS) return false;
+    const b = ptrFromVirt<u8>(this.bitmap).get(usize(port >> 3));
+    return (b & (u8(1) << u8(port & 7))) === 0;
+  }
+
+  /**
+   * Gives `port` the permissions `perms` (a non-zero subset of Perm_pio.DEFINED)
+   * with mdb node `node`. BAD_PAR: port ≥ 0x10000; BAD_CAP: the port already
+   * has a capability; MEM_CAP: no memory for the table.
+   */
+  insert(port: u64, perms: u32, node: u64): u32 {
+    if (port >= PORTS) return Status.BAD_PAR;
+    assert(
+      perms !== 0 && (perms & ~u32(Perm_pio.DEFINED)) === 0,
+      "capability: permissions not defined for a PIO capability",
+    );
+    if (this.table.cap(port) !== CAP0) return Status.BAD_CAP;
+    if (!this.table.prepare(port)) return Status.MEM_CAP;
+    this.table.fill(port, u64(perms), node);
+    this.setBit(port, (perms & Perm_pio.A) === 0);
+    return Status.SUCCESS;
+  }
+
+  /** Empties the capability of `port` (which must have one) and denies it in the bitmap. */
+  remove(port: u64): u64 {
+    const old = this.table.clear(port);
+    this.setBit(port, true);
+    return old;
+  }
+
+  /** Frees the space's memory once every port is CAP0 (the mdb's destroy function). */
+  free(): void {
+    this.table.release();
+    freeBytes(this.bitmap, BITMAP_BYTES, 4096);
+    freeObject(this.hdr, sizeof<Space_pio>());
+  }
+
+  setBit(port: u64, deny: bool): void {
+    const p = ptrFromVirt<u8>(this.bitmap);
+    const i = usize(port >> 3);
+    const bit = u8(1) << u8(port & 7);
+    p.set(i, deny ? p.get(i) | bit : p.get(i) & ~bit);
+  }
+}
