@@ -94,6 +94,11 @@ export function init(allowX2apic: bool, allocate: ptab.TableAllocator): bool {
   } else {
     state.mmio = space.mapMmio(phys(base & APIC_BASE_ADDRESS), 0x1000, allocate);
     if (u64(state.mmio) === 0) return false;
+    if ((base & APIC_BASE_X2APIC) !== 0) {
+      // x2APIC -> xAPIC is not a legal transition (#GP): disable the APIC first (SDM §11.12.5).
+      wrmsr(MSR_APIC_BASE, base & ~(APIC_BASE_X2APIC | APIC_BASE_ENABLE));
+      base &= ~APIC_BASE_X2APIC;
+    }
   }
   wrmsr(MSR_APIC_BASE, base);
   write(TPR, 0);

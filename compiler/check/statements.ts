@@ -530,7 +530,7 @@ function checkCompound(sema: Sema, e: ts.BinaryExpression, base: ts.SyntaxKind):
     return;
   }
   if (base === K.SlashToken || base === K.PercentToken) {
-    const v = sema.constValues.get(e.right);
+    const v = foldTyped(sema, e.right);
     if (v === 0n) d.at(e.right, "KTS1208", "division by constant zero");
     else if (v !== undefined && !(lt.signed && v === -1n)) sema.safeRhs.add(e);
   }
