@@ -240,6 +240,18 @@ function checkRange(ssb: u64, dsb: u64, order: u32, nsel: u64): u32 {
   return Status.SUCCESS;
 }
 
+/** Delegates 2^order slots one by one (ascending), stopping at the first failure. */
+function delegateRange(src: KObject, ssb: u64, dst: KObject, dsb: u64, order: u32, pmm: u32): u32 {
+  let result: u32 = Status.SUCCESS;
+  const size = u64(1) << order;
+  for (let i: u64 = 0; i < size; i++) {
+    result = delegateOne(src, ssb + i, dst, dsb + i, pmm);
+    if (result !== Status.SUCCESS) break;
+  }
+  reap();
+  return result;
+}
+
 /**
  * ctrl_pd between object spaces (nova-abi.md §4.8), with the mapping database:
  * for each i in 0 … 2^order − 1, in ascending order, as if one after another,
@@ -265,14 +277,7 @@ export function delegate(
 ): u32 {
   const st = checkRange(ssb, dsb, order, SELNUM);
   if (st !== Status.SUCCESS) return st;
-  let result: u32 = Status.SUCCESS;
-  const size = u64(1) << order;
-  for (let i: u64 = 0; i < size; i++) {
-    result = delegateOne(src.hdr, ssb + i, dst.hdr, dsb + i, pmm);
-    if (result !== Status.SUCCESS) break;
-  }
-  reap();
-  return result;
+  return delegateRange(src.hdr, ssb, dst.hdr, dsb, order, pmm);
 }
 
 /**
@@ -290,14 +295,7 @@ export function delegatePio(
   if (ssb !== dsb) return Status.BAD_PAR;
   const st = checkRange(ssb, dsb, order, PORTS);
   if (st !== Status.SUCCESS) return st;
-  let result: u32 = Status.SUCCESS;
-  const size = u64(1) << order;
-  for (let i: u64 = 0; i < size; i++) {
-    result = delegateOne(src.hdr, ssb + i, dst.hdr, dsb + i, pmm);
-    if (result !== Status.SUCCESS) break;
-  }
-  reap();
-  return result;
+  return delegateRange(src.hdr, ssb, dst.hdr, dsb, order, pmm);
 }
 
 function delegateOne(src: KObject, s: u64, dst: KObject, d: u64, pmm: u32): u32 {
