@@ -1,6 +1,10 @@
-// `npm run build [-- --cc clang]`: builds out/hypervisor.elf and prints one summary line.
+// `npm run build [-- --cc clang]`: builds out/hypervisor.elf and the user programs
+// (out/user/<name>.elf, boot one with `npm run qemu -- -initrd out/user/<name>.elf`),
+// and prints one summary line for each.
 
+import * as path from "node:path";
 import { BuildError, buildKernel, summary } from "./kernel.ts";
+import { buildUser, USER_PROGRAMS } from "./user.ts";
 import { MissingTools } from "./tools.ts";
 
 const args = process.argv.slice(2);
@@ -13,6 +17,10 @@ if (cc !== "gcc" && cc !== "clang") {
 try {
   const r = await buildKernel({ cc });
   process.stdout.write(summary(r) + "\n");
+  for (const name of USER_PROGRAMS) {
+    const elf = await buildUser(name, { cc });
+    process.stdout.write(`built ${path.relative(process.cwd(), elf)}: user program ${name}\n`);
+  }
 } catch (e) {
   if (e instanceof BuildError || e instanceof MissingTools) {
     process.stderr.write(`${e.message}\n`);

@@ -80,7 +80,7 @@ function bootStackTop(): Virt {
   return linkerSymbol("boot_stack_top");
 }
 
-function mnemonic(v: u64): str {
+export function mnemonic(v: u64): str {
   switch (v) {
     case 0:
       return "#DE";
@@ -356,10 +356,43 @@ function walk(fp: u64, first: u32): void {
   log(`STACK: end`);
 }
 
+/** What runs for an exception from ring 3 (root.ts: kill the EC); it does not return. */
+export type UserFault = (f: ExceptionFrame) => void;
+let userFault: UserFault = noUserFault;
+
+function noUserFault(_f: ExceptionFrame): void {}
+
+/** Installs the handler of exceptions from ring 3 (until event portals exist). */
+export function onUserFault(h: UserFault): void {
+  userFault = h;
+}
+
+const CS_RPL: u64 = 3;
+const VECTOR_GP: u64 = 13;
+
+/**
+ * Whether `f` is a user EC's fault: taken in ring 3, or the #GP of the IRETQ
+ * back to ring 3 (syscall.S `user_iret`, a non-canonical RIP), whose user
+ * state is the IRETQ frame on the kernel stack; that is copied into `f`.
+ */
+function fromUser(f: ExceptionFrame): bool {
+  if ((f.cs & CS_RPL) === CS_RPL) return true;
+  if (f.vector !== VECTOR_GP || f.rip !== u64(linkerSymbol("user_iret"))) return false;
+  const iret = ptrFromVirt<u64>(virt(f.rsp));
+  f.rip = iret.get(0);
+  f.cs = iret.get(1);
+  f.rflags = iret.get(2);
+  f.rsp = iret.get(3);
+  f.ss = iret.get(4);
+  log(`EC: #GP in ring 0 at the IRETQ to ring 3 (syscall.S user_iret), taken as the EC's`);
+  return true;
+}
+
 /** Called by entry.S for every vector, on the interrupted stack or the vector's IST stack. */
 export function handle(f: ExceptionFrame): void {
   // Device and local-APIC interrupts with a handler return to the interrupted code.
   if (f.vector >= interrupts.FIRST && depth === 0 && interrupts.dispatch(u32(f.vector))) return;
+  if (f.vector < interrupts.FIRST && depth === 0 && fromUser(f)) userFault(f);
   depth++;
   if (depth > 2) power.exit(power.EXIT_PANIC);
   logTakeOver();

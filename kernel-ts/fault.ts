@@ -13,9 +13,13 @@
 //   fault=nmi     an NMI the CPU sends itself through its local APIC: the
 //                 report runs on the NMI's IST stack
 //   fault=assert  a failing assert(): the TypeScript file and line, then a stack walk
+//   fault=sysret  not a kernel fault: the root EC's first hypercall returns to a
+//                 non-canonical RIP, so syscall.S must take IRETQ instead of
+//                 SYSRET and the #GP must kill the EC (docs/user-mode.md)
 
 import * as cmdline from "./cmdline.ts";
 import * as lapic from "./lapic.ts";
+import * as syscall from "./syscall.ts";
 
 /** Canonical, lower half, beyond the boot identity map (4 GiB): never mapped. */
 const UNMAPPED: u64 = 0x0bad_0bad_0000;
@@ -85,8 +89,12 @@ export function fromCmdline(): void {
   } else if (cmdline.is("fault", "assert")) {
     log(`FAULT: deliberate assertion failure (fault=assert)`);
     failedAssertion(1);
+  } else if (cmdline.is("fault", "sysret")) {
+    log(`FAULT: the first hypercall returns to a non-canonical RIP (fault=sysret)`);
+    syscall.returnNonCanonicalOnce();
+    return;
   } else {
-    log(`FAULT: fault= takes ud, pf, df, wp, low, nmi or assert; ignored`);
+    log(`FAULT: fault= takes ud, pf, df, wp, low, nmi, assert or sysret; ignored`);
     return;
   }
   panic("the deliberate fault did not stop the kernel");

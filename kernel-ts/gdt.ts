@@ -7,7 +7,7 @@ import * as tss from "./tss.ts";
 
 export const KERNEL_CODE: u16 = 0x08;
 export const KERNEL_DATA: u16 = 0x10;
-/** RPL 3 selectors, for user mode later. */
+/** RPL 3 selectors: ring 3 (root.ts) and SYSRET (syscall.ts STAR). */
 export const USER_DATA: u16 = 0x1b;
 export const USER_CODE: u16 = 0x23;
 export const TSS: u16 = 0x30;

@@ -14,12 +14,15 @@ import * as gdt from "./gdt.ts";
 import * as idt from "./idt.ts";
 import * as interrupts from "./interrupts.ts";
 import * as ioapic from "./ioapic.ts";
+import * as kobject from "./kobject.ts";
 import * as lapic from "./lapic.ts";
 import * as memory from "./memory.ts";
 import * as multiboot from "./multiboot.ts";
 import * as pic from "./pic.ts";
 import * as power from "./power.ts";
+import * as root from "./root.ts";
 import * as space from "./space_kernel.ts";
+import * as syscall from "./syscall.ts";
 import * as timer from "./timer.ts";
 import * as tsc from "./tsc.ts";
 
@@ -46,9 +49,16 @@ function logModules(): void {
 
 /** The TSC when the dialect code started, for the boot time in the log. */
 let bootTsc: u64 = 0;
+/** The boot loader's EAX and EBX: the root EC's RDI and RSI (nova-abi.md §9.4). */
+let bootMagic: u32 = 0;
+let bootInfo: Phys = phys(0);
+/** The top of the guarded kernel stack: TSS.RSP0 and the hypercall stack. */
+let kernelStackTop: Virt = virt(0);
 
 export function main(magic: u32, info: Phys): void {
   bootTsc = rdtsc();
+  bootMagic = magic;
+  bootInfo = info;
   // COM1 first, so that even a bad command line can be reported.
   console.init(COM1);
   // Then our GDT, TSS and IDT, so any fault from here on is reported (docs/panic.md).
@@ -93,6 +103,7 @@ function enterKernelSpace(): never {
     `PAGING: identity map removed, text read-only, data not executable, IST guard pages unmapped`,
   );
   log(`PAGING: kernel stack top ${top}, guard page at ${space.guardPage(top)}`);
+  kernelStackTop = top;
   switchStack(top, running);
 }
 
@@ -115,12 +126,21 @@ function interruptsAndTime(): void {
 /** The rest of boot, on the guarded kernel stack. */
 function running(): never {
   memory.startHeap();
+  kobject.setAllocator(memory.objectAlloc, memory.objectFree);
   interruptsAndTime();
   fault.fromCmdline();
   if (cmdline.has("timertest") && !timer.selfTest()) panic("the timer self-test failed");
   if (cmdline.has("irqtest") && !ioapic.selfTest(tsc.ticks(1_000_000)))
     panic("the interrupt routing self-test failed");
   if (cmdline.has("reboot")) power.reboot();
+  syscall.init(kernelStackTop);
+  // With a root image this enters ring 3 and finish() runs after the root EC is gone.
+  root.start(bootMagic, bootInfo, finish);
+  finish();
+}
+
+/** The end of the boot log and the success exit (after the root EC, if there was one). */
+function finish(): never {
   const elapsed = rdtsc() - bootTsc;
   log(
     `BOOT: ${(elapsed * 1000) / tsc.frequency()} ms, ${elapsed} TSC ticks from init.main to here`,

@@ -322,3 +322,13 @@ export function newObject(size: usize, align: usize): Virt {
   if (u64(va) === 0) panic("new: out of memory");
   return va;
 }
+
+/** kobject.ts's allocator (capability tables, mdb nodes, objects): zeroed slab storage, or 0. */
+export function objectAlloc(size: usize, align: usize): Virt {
+  return heap.alloc(size, align);
+}
+
+/** Gives back what objectAlloc() returned. */
+export function objectFree(va: Virt, size: usize, align: usize): void {
+  heap.free(va, size, align);
+}

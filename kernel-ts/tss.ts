@@ -1,5 +1,5 @@
 // The 64-bit task-state segment: in long mode it holds no task state, only
-// the stacks the CPU switches to. RSP0 (ring 3 -> 0) comes with user mode;
+// the stacks the CPU switches to. RSP0 (ring 3 -> 0) is set by syscall.ts;
 // the interrupt stack table (IST) gives NMI, #DF and #MC stacks of their own,
 // so they are reported even when the kernel stack is unusable (overflowed
 // into its guard page, or interrupted in the middle of a switch).

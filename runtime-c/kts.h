@@ -264,6 +264,30 @@ static inline virt_t kts_read_rsp(void)
     __asm__ volatile("movq %%rsp, %0" : "=r"(v));
     return v;
 }
+/* enterUser(): arch/x86_64/syscall.S loads the frame's registers and IRETQs to ring 3. */
+_Noreturn void user_enter(virt_t frame);
+static inline _Noreturn void kts_enter_user(virt_t frame) { user_enter(frame); }
+
+/*
+ * syscall(): one hypercall from ring 3; the kernel may change any of RDI, RSI, RDX, RAX, R8.
+ * r[7] is the address right after the SYSCALL instruction, what RCX must hold afterwards.
+ */
+static inline void kts_syscall(uint64_t r[8])
+{
+    register uint64_t r8 __asm__("r8") = r[4];
+    register uint64_t r11 __asm__("r11");
+    uint64_t rcx, after;
+    __asm__ volatile("leaq 1f(%%rip), %[after]\n\tsyscall\n1:"
+                     : "+D"(r[0]), "+S"(r[1]), "+d"(r[2]), "+a"(r[3]), "+r"(r8), "=c"(rcx), "=r"(r11),
+                       [after] "=&r"(after)
+                     :
+                     : "memory");
+    r[4] = r8;
+    r[5] = rcx;
+    r[6] = r11;
+    r[7] = after;
+}
+
 static inline virt_t kts_read_rbp(void)
 {
     virt_t v;

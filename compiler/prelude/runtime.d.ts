@@ -77,6 +77,16 @@ declare function xsetbv(xcr: u32, v: u64): void;
 declare function readRflags(): u64;
 declare function readRsp(): Virt;
 declare function readRbp(): Virt;
+/**
+ * Enters ring 3 by IRETQ with every register from the ExceptionFrame at `frame`
+ * (arch/x86_64/syscall.S `user_enter`). Kernel only.
+ */
+declare function enterUser(frame: Virt): never;
+/**
+ * User mode: SYSCALL with RDI = r[0], RSI = r[1], RDX = r[2], RAX = r[3], R8 = r[4]; afterwards
+ * r[0..4] hold those registers again and r[5] = RCX, r[6] = R11 (nova-abi.md §3).
+ */
+declare function syscall(r: Arr<u64, 8>): void;
 /** UD2: raises #UD (deliberate faults). */
 declare function ud2(): void;
 /**

@@ -199,7 +199,7 @@ t.test("fault=assert: the TypeScript file and line, then a stack walk", async (t
 t.test("an unknown fault= value is ignored and the kernel boots", async (t) => {
   const b = await faultBoot(gcc.elf, "nonsense");
   t.equal(b.status, (EXIT_SUCCESS << 1) | 1, "success");
-  t.match(b.console, /^FAULT: fault= takes ud, pf, df, wp, low, nmi or assert; ignored$/m);
+  t.match(b.console, /^FAULT: fault= takes ud, pf, df, wp, low, nmi, assert or sysret; ignored$/m);
   t.match(b.console, /^Boot complete$/m);
   t.notMatch(b.console, /^PANIC:/m);
 });

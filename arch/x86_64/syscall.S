@@ -1,0 +1,146 @@
+/*
+ * arch/x86_64/syscall.S - the hypercall entry (SYSCALL) and the two ways back to ring 3.
+ *
+ * Why it is written this way:
+ *
+ * - SYSCALL switches neither the stack nor anything else: RSP is still the user's.  The entry
+ *   saves it in a scratch quad and loads the kernel stack top from `syscall_kernel_rsp`
+ *   (kernel-ts/syscall.ts sets it, equal to TSS.RSP0; one CPU today, per CPU with SMP).
+ *   FMASK has cleared IF, so nothing can interrupt the two moves.
+ *
+ * - The frame is the exception frame of entry.S (struct ExceptionFrame, 0xb8 bytes), built by
+ *   hand: ss, rsp, rflags (from R11), cs, rip (from RCX), error 0, vector SYSCALL_VECTOR (256,
+ *   no real vector), the GPRs, cr2 0.  One frame type serves hypercalls, user faults and the
+ *   first entry into user mode, so the dialect code reads and writes registers one way.
+ *
+ * - The way back restores the GPRs from the frame (the dispatcher wrote the outputs there:
+ *   RDI status, RCX = return RIP, R11 = 0x202) and leaves by SYSRETQ, except when the return
+ *   RIP is not canonical: Intel CPUs raise that SYSRET #GP in ring 0 with the user's RSP
+ *   already loaded, which lets user code choose the kernel's stack.  IRETQ is used instead: its
+ *   #GP (if any) is taken on the kernel stack at `user_iret`, which exceptions.ts recognizes
+ *   and turns into a fault of the user EC.
+ *
+ * - `user_enter(frame)` is the same IRETQ path for the first entry into ring 3 (the root EC):
+ *   it loads every GPR from the frame, so the EC starts with exactly the registers of §9.4.
+ */
+
+#define USER_CODE 0x23
+#define USER_DATA 0x1b
+#define SYSCALL_VECTOR 256
+#define FRAME_RIP 0x90
+#define FRAME_RFLAGS 0xa0
+#define FRAME_RSP 0xa8
+
+        .data
+        .balign 8
+        .global syscall_kernel_rsp
+syscall_kernel_rsp:
+        .quad   0
+syscall_user_rsp:
+        .quad   0
+        /* Returns that took IRETQ for a non-canonical RIP (kernel-ts/syscall.ts reads it). */
+        .global syscall_iret_returns
+syscall_iret_returns:
+        .quad   0
+
+        .text
+        .code64
+
+        .global syscall_entry
+        .type   syscall_entry, @function
+syscall_entry:
+        movq    %rsp, syscall_user_rsp(%rip)
+        movq    syscall_kernel_rsp(%rip), %rsp
+        pushq   $USER_DATA                      /* ss */
+        pushq   syscall_user_rsp(%rip)          /* rsp */
+        pushq   %r11                            /* rflags */
+        pushq   $USER_CODE                      /* cs */
+        pushq   %rcx                            /* rip: after the syscall instruction */
+        pushq   $0                              /* error */
+        pushq   $SYSCALL_VECTOR                 /* vector */
+        pushq   %rax
+        pushq   %rbx
+        pushq   %rcx
+        pushq   %rdx
+        pushq   %rsi
+        pushq   %rdi
+        pushq   %rbp
+        pushq   %r8
+        pushq   %r9
+        pushq   %r10
+        pushq   %r11
+        pushq   %r12
+        pushq   %r13
+        pushq   %r14
+        pushq   %r15
+        pushq   $0                              /* cr2 */
+        cld
+        xorl    %ebp, %ebp                      /* the kernel stack walk ends here */
+        movq    %rsp, %rdi                      /* arg 0: ExceptionFrame * */
+        movq    %rsp, %rbx                      /* callee-saved; the frame restores RBX later */
+        andq    $-16, %rsp                      /* the frame is 0xb8 bytes: align for the call */
+        call    syscall_dispatch
+        movq    %rbx, %rsp
+        movq    %rsp, %rdi
+        /* Canonical iff bits 63:47 are all equal: sign-extend from bit 47 and compare. */
+        movq    FRAME_RIP(%rdi), %rax
+        movq    %rax, %rcx
+        shlq    $16, %rcx
+        sarq    $16, %rcx
+        cmpq    %rax, %rcx
+        jne     noncanonical
+        addq    $8, %rsp                        /* cr2 */
+        popq    %r15
+        popq    %r14
+        popq    %r13
+        popq    %r12
+        popq    %r11
+        popq    %r10
+        popq    %r9
+        popq    %r8
+        popq    %rbp
+        popq    %rdi
+        popq    %rsi
+        popq    %rdx
+        popq    %rcx
+        popq    %rbx
+        popq    %rax
+        movq    0x10(%rsp), %rcx                /* rip (after vector, error) */
+        movq    0x20(%rsp), %r11                /* rflags */
+        movq    0x28(%rsp), %rsp                /* the user's rsp; IF stays clear until SYSRET */
+        sysretq
+        .size   syscall_entry, . - syscall_entry
+
+noncanonical:
+        incq    syscall_iret_returns(%rip)
+        jmp     user_return_iret
+
+/* user_enter(frame): loads every register from an ExceptionFrame and enters it by IRETQ. */
+        .global user_enter
+        .type   user_enter, @function
+user_enter:
+        movq    %rdi, %rsp
+user_return_iret:
+        addq    $8, %rsp                        /* cr2 */
+        popq    %r15
+        popq    %r14
+        popq    %r13
+        popq    %r12
+        popq    %r11
+        popq    %r10
+        popq    %r9
+        popq    %r8
+        popq    %rbp
+        popq    %rdi
+        popq    %rsi
+        popq    %rdx
+        popq    %rcx
+        popq    %rbx
+        popq    %rax
+        addq    $16, %rsp                       /* vector, error */
+        .global user_iret
+user_iret:
+        iretq
+        .size   user_enter, . - user_enter
+
+        .section .note.GNU-stack, "", @progbits

@@ -1,0 +1,82 @@
+// Builds a user program (a root task) from user/<name>/: ktsc -> C with the
+// kernel's flags except the code model (-mcmodel=small: linked at 0x400000,
+// not in the top 2 GiB), assembly, link with user/linker.ld ->
+// out/user/<name>.elf, an ELF64 ET_EXEC that NOVA maps in place (§9.4).
+
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { execa } from "execa";
+import { compile, writeModules } from "../compiler/index.ts";
+import { formatDiagnostic } from "../compiler/diagnostics.ts";
+import { type Toolchain, toolchain } from "./config.ts";
+import { BuildError, compileObjects, Progress } from "./kernel.ts";
+import { ensureTools } from "./tools.ts";
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
+
+/** The user programs `npm run build` builds: the folders of user/ with a tsconfig.json. */
+export const USER_PROGRAMS = ["roottest-min"];
+
+export interface UserBuildOptions {
+  cc?: "gcc" | "clang";
+  outDir?: string;
+  progress?: boolean;
+}
+
+/** The kernel's toolchain with the user code model. */
+export function userToolchain(cc: "gcc" | "clang", outDir?: string): Toolchain {
+  const tc = toolchain(cc, outDir);
+  return {
+    ...tc,
+    cflags: tc.cflags.map((f) => (f === "-mcmodel=kernel" ? "-mcmodel=small" : f)),
+  };
+}
+
+/** Builds user/<name>/ into <outDir>/user/<name>.elf and returns its path. */
+export async function buildUser(name: string, opts: UserBuildOptions = {}): Promise<string> {
+  const cc = opts.cc ?? "gcc";
+  const tc = userToolchain(cc, opts.outDir);
+  const progress = new Progress(opts.progress ?? !!process.stderr.isTTY);
+  ensureTools([tc.cc, tc.ld]);
+  const src = path.join(root, "user", name);
+  const out = path.resolve(root, tc.outDir, "user", name);
+  const cDir = path.join(out, "c");
+  const objDir = path.join(out, "obj");
+  fs.mkdirSync(objDir, { recursive: true });
+  progress.step(`ktsc user/${name}`);
+  const result = compile({ project: src, displayRoot: root, cacheDir: path.join(out, "cache") });
+  if (result.internalError)
+    throw new BuildError(`ktsc: internal compiler error: ${result.internalError.message}`);
+  if (result.diagnostics.length)
+    throw new BuildError(result.diagnostics.map(formatDiagnostic).join("\n"));
+  writeModules(result.modules, cDir);
+  const live = new Set(result.modules.flatMap((m) => [`${m.name}.c`, `${m.name}.h`]));
+  for (const f of fs.readdirSync(cDir)) if (!live.has(f)) fs.rmSync(path.join(cDir, f));
+  const sources = [
+    ...result.modules.map((m) => path.join(cDir, `${m.name}.c`)),
+    path.join(root, "runtime-c", "user.c"),
+    ...fs
+      .readdirSync(src)
+      .filter((f) => f.endsWith(".S"))
+      .sort()
+      .map((f) => path.join(src, f)),
+  ];
+  const { objects } = await compileObjects(
+    tc,
+    sources,
+    [path.join(root, "runtime-c"), cDir],
+    objDir,
+    progress,
+    (s) => (s.startsWith(cDir) ? "kts_" : ""),
+  );
+  const elf = path.resolve(root, tc.outDir, "user", `${name}.elf`);
+  progress.step(`ld ${path.relative(root, elf)}`);
+  const r = await execa(
+    tc.ld,
+    [...tc.ldflags, "-T", path.join(root, "user", "linker.ld"), "-o", elf, ...objects],
+    { reject: false, all: true },
+  );
+  progress.done();
+  if (r.exitCode !== 0) throw new BuildError(`ld failed:\n${r.all}`);
+  return elf;
+}

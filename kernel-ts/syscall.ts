@@ -1,0 +1,140 @@
+// Hypercalls: the SYSCALL/SYSRET setup (EFER.SCE, STAR, LSTAR, FMASK, the
+// kernel stack for ring 3 entries) and the dispatcher that
+// arch/x86_64/syscall.S calls with the user's registers in an ExceptionFrame.
+//
+// The ABI (../shared/docs/nova-abi.md §3): RDI[3:0] is the hypercall number,
+// RDI[7:4] its flags, RDI[63:8] the first selector; the status goes back in
+// RDI (the whole register, upper bits 0, as NOVA's sys_finish); RCX is the
+// return RIP and R11 is 0x202 after every hypercall, and RFLAGS becomes 0x202.
+// Dispatch is through a 16-entry table on RDI & 0xf, as NOVA's.
+//
+// Implemented today: none of the 15 hypercalls 0x0-0xe; each table entry
+// returns BAD_HYP until its hypercall lands (docs/user-mode.md). 0xf is
+// BAD_HYP by definition.
+
+import { Status } from "./capability.ts";
+import { ExceptionFrame } from "./exceptions.ts";
+import * as gdt from "./gdt.ts";
+import * as tss from "./tss.ts";
+
+// MSRs (Intel SDM Vol. 4 Table 2-2; AMD APM Vol. 2 §6.1.1).
+const MSR_EFER: u32 = 0xc000_0080;
+const MSR_STAR: u32 = 0xc000_0081;
+const MSR_LSTAR: u32 = 0xc000_0082;
+const MSR_FMASK: u32 = 0xc000_0084;
+const EFER_SCE: u64 = 1 << 0;
+
+// RFLAGS bits SYSCALL clears: IF (no interrupt before the stack switch), DF
+// (the SysV ABI's direction), TF (no single-step trap on the user stack), AC
+// (SMAP stays in force in the kernel).
+const RFLAGS_TF: u64 = 1 << 8;
+const RFLAGS_IF: u64 = 1 << 9;
+const RFLAGS_DF: u64 = 1 << 10;
+const RFLAGS_AC: u64 = 1 << 18;
+export const FMASK: u64 = RFLAGS_TF | RFLAGS_IF | RFLAGS_DF | RFLAGS_AC;
+
+/** RFLAGS (and R11) after every hypercall: IF and the always-one bit 1 (§3). */
+export const USER_RFLAGS: u64 = 0x202;
+
+/** The vector field syscall.S writes into a hypercall's frame (no real vector has it). */
+export const SYSCALL_VECTOR: u64 = 256;
+
+/** The hypercall numbers of §3 / §4. */
+export enum Hypercall {
+  IPC_CALL = 0x0,
+  IPC_REPLY = 0x1,
+  CREATE_PD = 0x2,
+  CREATE_EC = 0x3,
+  CREATE_SC = 0x4,
+  CREATE_PT = 0x5,
+  CREATE_SM = 0x6,
+  CTRL_PD = 0x7,
+  CTRL_EC = 0x8,
+  CTRL_SC = 0x9,
+  CTRL_PT = 0xa,
+  CTRL_SM = 0xb,
+  CTRL_HW = 0xc,
+  ASSIGN_INT = 0xd,
+  ASSIGN_DEV = 0xe,
+  RESERVED = 0xf,
+}
+
+/** RDI as §3 splits it. */
+export class HypercallId {
+  /** RDI[3:0] */
+  number: u32;
+  /** RDI[7:4] */
+  flags: u32;
+  /** RDI[63:8]: the first selector or descriptor */
+  sel: u64;
+}
+
+/** Splits RDI into number, flags and selector. */
+export function decode(rdi: u64, out: HypercallId): void {
+  out.number = u32(rdi & 0xf);
+  out.flags = u32((rdi >> 4) & 0xf);
+  out.sel = rdi >> 8;
+}
+
+/** A hypercall's implementation: reads its inputs from the frame, returns the status. */
+type Handler = (f: ExceptionFrame, id: HypercallId) => u32;
+
+/** Every hypercall not implemented yet, and 0xf (which is BAD_HYP by definition). */
+function badHypercall(_f: ExceptionFrame, _id: HypercallId): u32 {
+  return Status.BAD_HYP;
+}
+
+const table = array<Handler, 16>();
+
+/** The lowest non-canonical address above the user half (2^47). */
+const NON_CANONICAL: u64 = 0x8000_0000_0000;
+/** fault=sysret: the next hypercall returns to NON_CANONICAL (tests the IRETQ guard). */
+let nonCanonicalNext = false;
+
+/** Hypercall returns that took IRETQ because the return RIP was not canonical (syscall.S). */
+export function iretReturns(): u64 {
+  return ptrFromVirt<u64>(linkerSymbol("syscall_iret_returns")).load();
+}
+
+/** Makes the next hypercall return to a non-canonical RIP (fault.ts, `fault=sysret`). */
+export function returnNonCanonicalOnce(): void {
+  nonCanonicalNext = true;
+}
+const current = new HypercallId();
+
+/**
+ * Called by syscall.S on the kernel stack with interrupts off. Runs the
+ * hypercall and writes the §3 outputs into the frame for SYSRET.
+ */
+export function dispatch(f: ExceptionFrame): void {
+  decode(f.rdi, current);
+  const status = table[current.number](f, current);
+  f.rdi = u64(status);
+  // SYSRET takes RIP from RCX and RFLAGS from R11: both are the §3 outputs.
+  f.rcx = f.rip;
+  f.r11 = USER_RFLAGS;
+  f.rflags = USER_RFLAGS;
+  if (nonCanonicalNext) {
+    nonCanonicalNext = false;
+    f.rip = NON_CANONICAL;
+    f.rcx = NON_CANONICAL;
+  }
+}
+
+/**
+ * Enables SYSCALL on this CPU: ring 3 enters at syscall_entry on the stack
+ * whose top is `kernelTop`, which is also TSS.RSP0 (interrupts and
+ * exceptions from ring 3 arrive there).
+ */
+export function init(kernelTop: Virt): void {
+  for (let i: usize = 0; i < table.length; i++) table[i] = badHypercall;
+  tss.bootTss.rsp0 = u64(kernelTop);
+  ptrFromVirt<u64>(linkerSymbol("syscall_kernel_rsp")).store(u64(kernelTop));
+  // STAR[47:32]: SYSCALL's CS (SS = CS + 8); STAR[63:48]: SYSRET's base, CS = base + 16
+  // and SS = base + 8, RPL forced to 3: 0x10 gives the GDT's 0x23 and 0x1b.
+  const sysretBase = u64(gdt.USER_DATA) - 8 - 3;
+  wrmsr(MSR_STAR, (sysretBase << 48) | (u64(gdt.KERNEL_CODE) << 32));
+  wrmsr(MSR_LSTAR, u64(linkerSymbol("syscall_entry")));
+  wrmsr(MSR_FMASK, FMASK);
+  wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+}

@@ -1,0 +1,27 @@
+/*
+ * user/roottest-min/start.S - the root task's entry.  The kernel enters here with
+ * RDI = boot magic, RSI = boot info, RSP = the HIP (read-only: no stack yet), so this
+ * moves to a stack of its own in .data (file-backed: a root image has no BSS, §9.4),
+ * calls roottest_main(magic, info, hip) and ends with UD2, RDI = main's result and
+ * RSI = roottest_status, for the kernel's kill line.
+ */
+        .data
+        .balign 16
+stack:
+        .space  16384
+stack_top:
+
+        .text
+        .global _start
+        .type   _start, @function
+_start:
+        movq    %rsp, %rdx                      /* arg 2: the HIP address from RSP */
+        leaq    stack_top(%rip), %rsp
+        xorl    %ebp, %ebp
+        call    roottest_main
+        movq    %rax, %rdi
+        movq    roottest_status(%rip), %rsi
+        ud2
+        .size   _start, . - _start
+
+        .section .note.GNU-stack, "", @progbits
