@@ -136,6 +136,9 @@ export class FadtInfo {
   pm1bControl: u32;
   pm1EventLength: u8;
   pm1ControlLength: u8;
+  /** PM2_CNT_BLK and its length (0 without one): a protected port range (nova-abi.md §9.6). */
+  pm2Control: u32;
+  pm2ControlLength: u8;
   /** The PM timer; space and address 0 without one. */
   pmTimer: Inline<Register>;
   pmTimerPresent: bool;
@@ -168,6 +171,8 @@ function reset(): void {
   info.pm1bControl = 0;
   info.pm1EventLength = 0;
   info.pm1ControlLength = 0;
+  info.pm2Control = 0;
+  info.pm2ControlLength = 0;
   clearRegister(info.pmTimer);
   info.pmTimerPresent = false;
   info.pmTimerBits = 0;
@@ -231,6 +236,8 @@ export function parse(va: Virt, avail: u32): bool {
   info.pm1bControl = r32(va, offsetof<Fadt>("pm1bCntBlk"));
   info.pm1EventLength = r8(va, offsetof<Fadt>("pm1EvtLen"));
   info.pm1ControlLength = r8(va, offsetof<Fadt>("pm1CntLen"));
+  info.pm2Control = r32(va, offsetof<Fadt>("pm2CntBlk"));
+  info.pm2ControlLength = r8(va, offsetof<Fadt>("pm2CntLen"));
   info.dsdt = u64(r32(va, offsetof<Fadt>("dsdt")));
   info.facs = u64(r32(va, offsetof<Fadt>("firmwareCtrl")));
   if (has(n, offsetof<Fadt>("minorVersion"), 1))

@@ -2,10 +2,13 @@
 // an ELF64 ET_EXEC, mapped in place into a new user address space with the
 // HIP and the UTCB, entered in ring 3 as the root EC.
 //
-// What exists today is the address space and the EC's registers; the PD, EC
-// and SC kernel objects and the root object space's capabilities do not yet
-// (docs/user-mode.md). Until event portals exist, an exception from ring 3
-// kills the root EC and the kernel finishes its boot.
+// What exists today is the address space, the EC's registers, the root
+// object and PIO spaces and the kernel's NOVA object and PIO spaces (§9.3)
+// with the space capabilities the tables of §9.3 (NOVA object space) and
+// §9.4 (root object space) give; the PD, EC and SC kernel objects, the host
+// and MSR spaces do not exist yet (docs/user-mode.md). Until event portals
+// exist, an exception from ring 3 kills the root EC and the kernel finishes
+// its boot.
 
 import * as acpi from "./acpi.ts";
 import * as capability from "./capability.ts";
@@ -14,16 +17,21 @@ import * as cpu from "./cpu.ts";
 import * as elf from "./elf.ts";
 import * as exceptions from "./exceptions.ts";
 import { ExceptionFrame } from "./exceptions.ts";
+import * as fadt from "./fadt.ts";
 import * as gdt from "./gdt.ts";
 import * as hip from "./hip.ts";
 import * as kmem from "./kmem.ts";
+import { ref } from "./kobject.ts";
 import * as mdb from "./mdb.ts";
 import * as memory from "./memory.ts";
+import * as pd from "./pd_ctrl.ts";
 import * as space from "./space_kernel.ts";
 import { SELNUM, Space_obj } from "./space_obj.ts";
+import { PORTS, Space_pio } from "./space_pio.ts";
 import * as user from "./space_user.ts";
 import * as syscall from "./syscall.ts";
 import * as tsc from "./tsc.ts";
+import * as tss from "./tss.ts";
 
 /** §9.4 with H = 47: the HIP in the last user page, the UTCB below it. */
 export const HIP_ADDRESS: u64 = 0x7fff_ffff_f000;
@@ -43,18 +51,100 @@ function stop(): never {
   panic("root: no finish continuation");
 }
 
-/**
- * The root object space (§9.4) with what exists of its table today: its own
- * capability at SELNUM-2 (GRANT|TAKE). The NOVA object space (SELNUM-1) and
- * the root PD, EC and SC (SELNUM-3..-5) are not kernel objects yet.
- */
-function objectSpace(): Space_obj {
+/** The selectors of nova-abi.md §9.3 (NOVA object space) and §9.4 (root object space). */
+export const NOVA_OBJ_NOVA_OBJ: u64 = SELNUM - 2;
+export const NOVA_OBJ_NOVA_PIO: u64 = SELNUM - 4;
+export const NOVA_OBJ_ROOT_OBJ: u64 = SELNUM - 6;
+export const NOVA_OBJ_ROOT_PIO: u64 = SELNUM - 8;
+export const ROOT_OBJ_NOVA_OBJ: u64 = SELNUM - 1;
+export const ROOT_OBJ_ROOT_OBJ: u64 = SELNUM - 2;
+
+/** The kernel's and the root PD's spaces (each holds a kernel reference: they never go). */
+class Spaces {
+  novaObj: Space_obj;
+  novaPio: Space_pio;
+  rootObj: Space_obj;
+  rootPio: Space_pio;
+}
+
+const spaces = new Spaces();
+
+function objSpace(): Space_obj {
   const s = mdb.newObjSpace();
-  if (s === null) panic("root: no memory for the root object space");
-  const cap = capability.make(structAddress(s), capability.Perm_obj_sp.DEFINED);
-  if (mdb.insertRoot(s, SELNUM - 2, cap) !== capability.Status.SUCCESS)
-    panic("root: no memory for the root object space's capability");
+  if (s === null) panic("root: no memory for an object space");
+  ref(s.hdr);
   return s;
+}
+
+function pioSpace(): Space_pio {
+  const s = mdb.newPioSpace();
+  if (s === null) panic("root: no memory for a PIO space");
+  ref(s.hdr);
+  return s;
+}
+
+/** A root capability to `obj` with `perms` at `sel` of `space`. */
+function put(space: Space_obj, sel: u64, obj: Virt, perms: u32): void {
+  if (mdb.insertRoot(space, sel, capability.make(obj, perms)) !== capability.Status.SUCCESS)
+    panic("root: no memory for a space capability");
+}
+
+/** Whether `port` is in the protected block [base, base + length) (an absent block has base 0). */
+function inBlock(port: u64, base: u32, length: u8): bool {
+  if (base === 0) return false;
+  const n = length === 0 ? u64(1) : u64(length);
+  return port >= u64(base) && port < u64(base) + n;
+}
+
+/** §9.6: the FADT's PM1a/PM1b/PM2 control blocks and SMI_CMD are never delegable. */
+function protectedPort(port: u64): bool {
+  const i = fadt.info;
+  if (!i.valid) return false;
+  return (
+    inBlock(port, i.pm1aControl, i.pm1ControlLength) ||
+    inBlock(port, i.pm1bControl, i.pm1ControlLength) ||
+    inBlock(port, i.pm2Control, i.pm2ControlLength) ||
+    inBlock(port, i.smiCommand, 1)
+  );
+}
+
+/**
+ * The NOVA object and PIO spaces (§9.3), the root object and PIO spaces
+ * (§9.4), and their capabilities: in the NOVA object space SELNUM-2 itself
+ * (TAKE), SELNUM-4 the NOVA PIO space (TAKE), SELNUM-6 the root object space
+ * (0x3), SELNUM-8 the root PIO space (0x7); in the root object space SELNUM-1
+ * the NOVA object space (TAKE) and SELNUM-2 itself (0x3). The NOVA PIO space
+ * has A for every port but the protected ones; the root PIO space is empty.
+ * §9.3's console semaphore, host and MSR spaces and root PD (SELNUM-1, -3,
+ * -5, -7, -9) and §9.4's root PD, EC and SC (SELNUM-3..-5) are no objects yet.
+ */
+function buildSpaces(): void {
+  const s = spaces;
+  s.novaObj = objSpace();
+  s.novaPio = pioSpace();
+  s.rootObj = objSpace();
+  s.rootPio = pioSpace();
+  const TAKE = u32(capability.Perm_obj_sp.TAKE);
+  put(s.novaObj, NOVA_OBJ_NOVA_OBJ, structAddress(s.novaObj), TAKE);
+  put(s.novaObj, NOVA_OBJ_NOVA_PIO, structAddress(s.novaPio), u32(capability.Perm_pio_sp.TAKE));
+  put(s.novaObj, NOVA_OBJ_ROOT_OBJ, structAddress(s.rootObj), capability.Perm_obj_sp.DEFINED);
+  put(s.novaObj, NOVA_OBJ_ROOT_PIO, structAddress(s.rootPio), capability.Perm_pio_sp.DEFINED);
+  put(s.rootObj, ROOT_OBJ_NOVA_OBJ, structAddress(s.novaObj), TAKE);
+  put(s.rootObj, ROOT_OBJ_ROOT_OBJ, structAddress(s.rootObj), capability.Perm_obj_sp.DEFINED);
+  let ports: u64 = 0;
+  for (let port: u64 = 0; port < PORTS; port++) {
+    if (protectedPort(port)) continue;
+    if (mdb.insertRootPio(s.novaPio, port, capability.Perm_pio.A) !== capability.Status.SUCCESS)
+      panic("root: no memory for the NOVA PIO space");
+    ports++;
+  }
+  const i = fadt.info;
+  log(
+    `NOVA: object space: ${hex(NOVA_OBJ_NOVA_OBJ)} NOVA object space perms ${hex(capability.perms(s.novaObj.lookup(NOVA_OBJ_NOVA_OBJ)))}, ${hex(NOVA_OBJ_NOVA_PIO)} NOVA PIO space perms ${hex(capability.perms(s.novaObj.lookup(NOVA_OBJ_NOVA_PIO)))}, ${hex(NOVA_OBJ_ROOT_OBJ)} root object space perms ${hex(capability.perms(s.novaObj.lookup(NOVA_OBJ_ROOT_OBJ)))}, ${hex(NOVA_OBJ_ROOT_PIO)} root PIO space perms ${hex(capability.perms(s.novaObj.lookup(NOVA_OBJ_ROOT_PIO)))}`,
+  );
+  log(
+    `NOVA: PIO space: ${ports} ports with A; protected: PM1a control ${hex(i.pm1aControl)}, PM1b control ${hex(i.pm1bControl)}, PM2 control ${hex(i.pm2Control)}, SMI_CMD ${hex(i.smiCommand)} (length ${i.pm1ControlLength}/${i.pm2ControlLength}/1)`,
+  );
 }
 
 /** Maps the module's PT_LOAD segments in place (§9.4: p_flags R/W/X; empty ones skipped). */
@@ -116,7 +206,8 @@ export function start(magic: u32, info: Phys, then: Finish): void {
     return;
   }
   finish = then;
-  const objects = objectSpace();
+  buildSpaces();
+  const objects = spaces.rootObj;
   rootSpace = user.create(memory.tablePage);
   const hipPage = memory.tablePage();
   const utcb = memory.tablePage();
@@ -134,8 +225,9 @@ export function start(magic: u32, info: Phys, then: Finish): void {
     `ROOT: image ${m.start}-${m.end} entry ${hex(entry)}, HIP ${hex(HIP_ADDRESS)} UTCB ${hex(UTCB_ADDRESS)}, tables ${rootSpace}`,
   );
   log(
-    `ROOT: object space: ${hex(SELNUM - 2)} root object space perms ${hex(capability.perms(objects.lookup(SELNUM - 2)))}; PD, EC, SC and NOVA object space capabilities not yet`,
+    `ROOT: object space: ${hex(ROOT_OBJ_NOVA_OBJ)} NOVA object space perms ${hex(capability.perms(objects.lookup(ROOT_OBJ_NOVA_OBJ)))}, ${hex(ROOT_OBJ_ROOT_OBJ)} root object space perms ${hex(capability.perms(objects.lookup(ROOT_OBJ_ROOT_OBJ)))}; PD, EC and SC capabilities not yet; PIO space empty`,
   );
+  pd.setCurrent(spaces.rootObj, spaces.rootPio);
   exceptions.onUserFault(killed);
   // §9.4 and NOVA's values for the registers the spec leaves open.
   const f = entryFrame;
@@ -159,6 +251,14 @@ function killed(f: ExceptionFrame): void {
   );
   const irets = syscall.iretReturns();
   if (irets !== 0) log(`SYSCALL: ${irets} returns by IRETQ (non-canonical RIP)`);
+  // What the EC's delegations left, checked against the mapping database.
+  const s = spaces;
+  log(
+    `MDB: checked NOVA object space ${mdb.check(s.novaObj.hdr)}, NOVA PIO space ${mdb.check(s.novaPio.hdr)}, root object space ${mdb.check(s.rootObj.hdr)}, root PIO space ${mdb.check(s.rootPio.hdr)} capabilities`,
+  );
+  log(
+    `PIO: TSS I/O bitmap: COM1 0x3f8 ${tss.ioAllowed(0x3f8) ? "open" : "closed"}, 0x80 ${tss.ioAllowed(0x80) ? "open" : "closed"}`,
+  );
   // Back to the kernel's own tables: nothing runs in the root space any more.
   writeCr3(u64(space.rootTable()));
   finish();

@@ -8,13 +8,14 @@
 // return RIP and R11 is 0x202 after every hypercall, and RFLAGS becomes 0x202.
 // Dispatch is through a 16-entry table on RDI & 0xf, as NOVA's.
 //
-// Implemented today: none of the 15 hypercalls 0x0-0xe; each table entry
-// returns BAD_HYP until its hypercall lands (docs/user-mode.md). 0xf is
-// BAD_HYP by definition.
+// Implemented today: ctrl_pd (0x7, pd_ctrl.ts) for OBJ→OBJ and PIO→PIO.
+// Every other table entry returns BAD_HYP until its hypercall lands
+// (docs/user-mode.md). 0xf is BAD_HYP by definition.
 
 import { Status } from "./capability.ts";
 import { ExceptionFrame } from "./exceptions.ts";
 import * as gdt from "./gdt.ts";
+import * as pd from "./pd_ctrl.ts";
 import * as tss from "./tss.ts";
 
 // MSRs (Intel SDM Vol. 4 Table 2-2; AMD APM Vol. 2 §6.1.1).
@@ -84,6 +85,11 @@ function badHypercall(_f: ExceptionFrame, _id: HypercallId): u32 {
   return Status.BAD_HYP;
 }
 
+/** 0x7: delegation (pd_ctrl.ts). */
+function ctrlPd(f: ExceptionFrame, id: HypercallId): u32 {
+  return pd.ctrlPd(f, id.sel);
+}
+
 const table = array<Handler, 16>();
 
 /** The lowest non-canonical address above the user half (2^47). */
@@ -128,6 +134,7 @@ export function dispatch(f: ExceptionFrame): void {
  */
 export function init(kernelTop: Virt): void {
   for (let i: usize = 0; i < table.length; i++) table[i] = badHypercall;
+  table[Hypercall.CTRL_PD] = ctrlPd;
   tss.bootTss.rsp0 = u64(kernelTop);
   ptrFromVirt<u64>(linkerSymbol("syscall_kernel_rsp")).store(u64(kernelTop));
   // STAR[47:32]: SYSCALL's CS (SS = CS + 8); STAR[63:48]: SYSRET's base, CS = base + 16

@@ -2,7 +2,9 @@
 // the stacks the CPU switches to. RSP0 (ring 3 -> 0) is set by syscall.ts;
 // the interrupt stack table (IST) gives NMI, #DF and #MC stacks of their own,
 // so they are reported even when the kernel stack is unusable (overflowed
-// into its guard page, or interrupted in the middle of a switch).
+// into its guard page, or interrupted in the middle of a switch). The I/O
+// permission bitmap after it gives ring 3 the ports of the running PD's PIO
+// space (loadIoBitmap).
 
 /** The IST slots the IDT's gates name (idt.ts). */
 export const IST_DOUBLE_FAULT: u8 = 1;
@@ -28,14 +30,35 @@ export class Tss {
   ist7: u64;
   reserved2: u64;
   reserved3: u16;
-  /** Offset of the I/O permission bitmap; at or beyond the limit: no bitmap, all user port I/O faults. */
+  /** Offset of the I/O permission bitmap (IO_MAP_BASE: `iobm`, inside the limit). */
   ioMapBase: u16;
+  /**
+   * The I/O permission bitmap (Intel SDM vol. 1 §19.5.2: bit n set = port n
+   * denied to ring 3) of the running PD's PIO space, and the all-ones byte the
+   * CPU may read past its end (it reads two bytes for every check).
+   */
+  iobm: Arr<u8, 8193>;
 }
 layout(Tss, {
   packed: true,
-  size: 104,
-  offsets: { rsp0: 4, rsp1: 12, rsp2: 20, ist1: 36, ist2: 44, ist3: 52, ist7: 84, ioMapBase: 102 },
+  size: 8297,
+  offsets: {
+    rsp0: 4,
+    rsp1: 12,
+    rsp2: 20,
+    ist1: 36,
+    ist2: 44,
+    ist3: 52,
+    ist7: 84,
+    ioMapBase: 102,
+    iobm: 104,
+  },
 });
+
+/** The TSS's architectural part; the I/O bitmap follows it. */
+export const IO_MAP_BASE: u16 = 104;
+/** Bytes of an I/O bitmap covering ports 0…0xffff. */
+export const IO_BITMAP_BYTES: usize = 8192;
 
 /**
  * One IST stack with a page below it that the kernel's page tables leave
@@ -75,12 +98,38 @@ export function guardPage(slot: u8): Virt {
   );
 }
 
-/** Fills in the boot CPU's TSS: IST1 #DF, IST2 NMI, IST3 #MC, no I/O bitmap. */
+/** Fills in the boot CPU's TSS: IST1 #DF, IST2 NMI, IST3 #MC, an I/O bitmap denying every port. */
 export function build(): void {
   bootTss.ist1 = u64(top(doubleFaultStack));
   bootTss.ist2 = u64(top(nmiStack));
   bootTss.ist3 = u64(top(machineCheckStack));
-  bootTss.ioMapBase = u16(sizeof<Tss>());
+  bootTss.ioMapBase = IO_MAP_BASE;
+  loadIoBitmap(virt(0));
+}
+
+/**
+ * Makes ring 3's port access that of the TSS-format bitmap at `bitmap`
+ * (IO_BITMAP_BYTES, a PIO space's: space_pio.ts), or denies every port for
+ * virt(0). The CPU reads the bitmap at each IN/OUT, so the copy takes effect
+ * at the next one. One PD runs today, so this copies its bitmap; with several
+ * PDs each CPU's TSS will be re-pointed on a switch to another PD's EC
+ * (docs/user-mode.md).
+ */
+export function loadIoBitmap(bitmap: Virt): void {
+  const to = arrayPtr(bootTss.iobm);
+  if (u64(bitmap) === 0) {
+    for (let i: usize = 0; i < IO_BITMAP_BYTES; i++) to.set(i, 0xff);
+  } else {
+    const from = ptrFromVirt<u8>(bitmap);
+    for (let i: usize = 0; i < IO_BITMAP_BYTES; i++) to.set(i, from.get(i));
+  }
+  to.set(IO_BITMAP_BYTES, 0xff);
+}
+
+/** Whether the bitmap the CPU consults lets ring 3 use `port` (tests and the log). */
+export function ioAllowed(port: u16): bool {
+  const b = arrayPtr(bootTss.iobm).get(usize(port >> 3));
+  return (b & (u8(1) << u8(port & 7))) === 0;
 }
 
 /** The IST slot whose stack holds `va` (1..3), or 0 for none. */

@@ -1,16 +1,20 @@
-// User mode (docs/user-mode.md): the root task user/roottest-min, built by
-// our compiler for ring 3, loaded from the first module as the root PD. It
-// makes hypercall 0xf by SYSCALL, checks the §3 outputs (BAD_HYP, RCX, R11,
-// preserved inputs), its §9.4 entry registers and the HIP, and ends with
-// UD2 carrying its results in RDI/RSI: the kernel kills the EC, logs them,
-// and finishes its boot. gcc and clang builds, with and without SMEP/SMAP.
-// fault=sysret checks the SYSRET guard; modules that are not root images are
-// rejected with a reason.
+// User mode (docs/user-mode.md): the root tasks user/roottest-min and
+// user/roottest, built by our compiler for ring 3, loaded from the first
+// module as the root PD. roottest-min makes hypercall 0xf by SYSCALL, checks
+// the §3 outputs (BAD_HYP, RCX, R11, preserved inputs), its §9.4 entry
+// registers and the HIP, and ends with UD2 carrying its results in RDI/RSI:
+// the kernel kills the EC, logs them, and finishes its boot. roottest uses
+// ctrl_pd (§4.8) to copy the NOVA object space's space capabilities and
+// COM1's ports into its own spaces, prints one `TEST <id> <name> PASS|FAIL`
+// line per check from ring 3 and a `TESTS:` summary, and ends with an OUT to
+// a port it does not hold (#GP, the EC is killed). gcc and clang builds, with
+// and without SMEP/SMAP, and Bochs. fault=sysret checks the SYSRET guard;
+// modules that are not root images are rejected with a reason.
 
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import t from "tap";
+import t, { type Test } from "tap";
 import { buildKernel } from "../../build/kernel.ts";
 import { buildUser } from "../../build/user.ts";
 import { makeIso } from "../../scripts/iso.ts";
@@ -23,6 +27,7 @@ const hex = "0x[0-9a-f]+";
 
 const gcc = await buildKernel({ progress: false });
 const gccRoot = await buildUser("roottest-min", { progress: false });
+const gccTest = await buildUser("roottest", { progress: false });
 const clangOut = fs.mkdtempSync(path.join(os.tmpdir(), "kts-user-clang-"));
 t.teardown(() => fs.rmSync(clangOut, { recursive: true, force: true }));
 const clang = await buildKernel({ cc: "clang", outDir: clangOut, progress: false });
@@ -31,6 +36,48 @@ const clangRoot = await buildUser("roottest-min", {
   outDir: clangOut,
   progress: false,
 });
+const clangTest = await buildUser("roottest", { cc: "clang", outDir: clangOut, progress: false });
+
+/** The ROOT line about the root object space (§9.4) and the NOVA spaces (§9.3). */
+const rootObjects =
+  /^ROOT: object space: 0x3ffff NOVA object space perms 0x2, 0x3fffe root object space perms 0x3; PD, EC and SC capabilities not yet; PIO space empty$/m;
+const novaObjects =
+  /^NOVA: object space: 0x3fffe NOVA object space perms 0x2, 0x3fffc NOVA PIO space perms 0x2, 0x3fffa root object space perms 0x3, 0x3fff8 root PIO space perms 0x7$/m;
+
+/**
+ * roottest's console: every TEST line PASS, numbered 1…n in order, the
+ * summary n/n, and the #GP of its last OUT to port 0x80 (revoked) with
+ * RDI = passed << 32 | total and RSI = the port.
+ */
+function checkRootTest(t: Test, console: string): void {
+  t.match(console, novaObjects, "NOVA object space capabilities (§9.3)");
+  t.match(
+    console,
+    /^NOVA: PIO space: \d+ ports with A; protected: PM1a control 0x[0-9a-f]+, .*SMI_CMD 0x[0-9a-f]+/m,
+    "NOVA PIO space without the protected ports (§9.6)",
+  );
+  t.match(console, rootObjects, "root object space (§9.4)");
+  t.match(console, /^roottest: COM1 delegated, writing from ring 3$/m, "ring 3 writes COM1");
+  const tests = console.split("\n").filter((l) => l.startsWith("TEST "));
+  t.ok(tests.length >= 30, `${tests.length} TEST lines`);
+  tests.forEach((l, i) => t.match(l, new RegExp(`^TEST ${i + 1} \\S+ PASS$`), l));
+  const n = tests.length;
+  t.match(console, new RegExp(`^TESTS: ${n}/${n} passed$`, "m"), "summary: all passed");
+  const rdi = ((BigInt(n) << 32n) | BigInt(n)).toString(16);
+  t.match(
+    console,
+    new RegExp(`^EC: root EC killed: #GP at ${hex} rdi 0x${rdi} rsi 0x80$`, "m"),
+    "OUT to a port not in the root PIO space: #GP in ring 3, the EC is killed",
+  );
+  t.match(
+    console,
+    /^MDB: checked NOVA object space 4, NOVA PIO space \d+, root object space 8, root PIO space 8 capabilities$/m,
+    "what the delegations left is consistent with the mapping database",
+  );
+  t.match(console, /^PIO: TSS I\/O bitmap: COM1 0x3f8 open, 0x80 closed$/m, "the TSS follows");
+  t.notMatch(console, /^PANIC:/m, "no kernel panic");
+  t.match(console, /^Boot complete$/m);
+}
 
 for (const [cc, elf, rootElf] of [
   ["gcc", gcc.elf, gccRoot],
@@ -49,10 +96,10 @@ for (const [cc, elf, rootElf] of [
         ),
         "root PD built from module 0",
       );
+      t.match(b.console, rootObjects, "the root object space holds its capabilities");
       t.match(
         b.console,
-        /^ROOT: object space: 0x3fffe root object space perms 0x3; PD, EC, SC and NOVA object space capabilities not yet$/m,
-        "the root object space holds its own capability",
+        /^MDB: checked NOVA object space 4, NOVA PIO space \d+, root object space 2, root PIO space 0 capabilities$/m,
       );
       // RDI 0xff: all eight checks of roottest.ts passed; RSI 0x4: hypercall 0xf gave BAD_HYP.
       t.match(
@@ -65,6 +112,21 @@ for (const [cc, elf, rootElf] of [
       const kill = lines.findIndex((l) => l.startsWith("EC: root EC killed"));
       const done = lines.indexOf("Boot complete");
       t.ok(kill >= 0 && done > kill, "the kernel finishes its boot after the kill");
+      if (!t.passing()) t.comment(b.tail);
+    });
+  }
+}
+
+for (const [cc, elf, testElf] of [
+  ["gcc", gcc.elf, gccTest],
+  ["clang", clang.elf, clangTest],
+] as const) {
+  for (const cpu of ["qemu64", "max"]) {
+    t.test(`${cc}, -cpu ${cpu}: roottest's ctrl_pd checks pass, COM1 from ring 3`, async (t) => {
+      const b = await boot(elf, ["-cpu", cpu, "-initrd", testElf], 60_000);
+      t.notOk(b.timedOut, "QEMU exits by itself");
+      t.equal(b.status, success, "debug-exit reports success after the root EC is gone");
+      checkRootTest(t, b.console);
       if (!t.passing()) t.comment(b.tail);
     });
   }
@@ -115,6 +177,20 @@ t.test(
     }
   },
 );
+
+t.test("Bochs (corei7_skylake_x, GRUB multiboot2): roottest's ctrl_pd checks pass", async (t) => {
+  const iso = await makeIso({
+    elf: gcc.elf,
+    iso: path.join(clangOut, "roottest.iso"),
+    cmdline: "",
+    modules: [{ file: gccTest }],
+  });
+  const b = await bochs(iso);
+  t.notOk(b.timedOut, "Bochs ends by itself");
+  t.equal(b.status, 0, "the kernel's magic breakpoint (success)");
+  checkRootTest(t, b.console);
+  if (!t.passing()) t.comment(b.tail);
+});
 
 t.test("modules that are not root images are rejected and the kernel boots on", async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kts-user-bad-"));

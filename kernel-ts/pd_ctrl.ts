@@ -1,0 +1,111 @@
+// ctrl_pd (hypercall 0x7, nova-abi.md §4.8): delegation between the spaces
+// the calling PD names by space capabilities in its object space.
+//
+// Decoding: RDI[63:8] the source space's selector, RSI the destination's,
+// RDX = ssb << 12 | order (bits 4:0), RAX = dsb << 12 | pmm (bits 4:0); R8
+// (the MAD) matters only for memory delegation from the NOVA host space.
+// Checks, in NOVA's order (§12.10): bases not multiples of 2^order → BAD_PAR
+// before any capability is looked at; then the source must be a space
+// capability with TAKE and the destination one with GRANT, and the pair one
+// the interface allows (OBJ→OBJ, HST→HST/GST/DMA, PIO→PIO, MSR→MSR), else
+// BAD_CAP; then the range (end beyond the space, BAD_PAR) and, for PIO,
+// ssb = dsb (BAD_PAR) in mdb.delegate/delegatePio, which copy with rights
+// reduction, revoke with CAP0/pmm 0, and report MEM_CAP partial success.
+//
+// The kernel has OBJ and PIO spaces only: no capability can name a host,
+// guest, DMA or MSR space yet, so those pairs cannot be formed and end in
+// BAD_CAP like any capability of the wrong kind (docs/user-mode.md).
+//
+// One PD runs today (the root PD): `setCurrent` names its object and PIO
+// spaces. After a delegation the running PD's I/O bitmap is copied into the
+// TSS (tss.loadIoBitmap), before the hypercall returns to ring 3.
+
+import { Kind, Status, CAP0, Perm_obj_sp, object, perms } from "./capability.ts";
+import { ExceptionFrame } from "./exceptions.ts";
+import { KObject } from "./kobject.ts";
+import * as mdb from "./mdb.ts";
+import { Space_obj } from "./space_obj.ts";
+import { Space_pio } from "./space_pio.ts";
+import * as tss from "./tss.ts";
+
+/** The running PD's spaces. */
+class Current {
+  obj: Space_obj | null;
+  pio: Space_pio | null;
+}
+
+const current = new Current();
+
+/** The spaces of the PD whose EC runs next (its PIO space's bitmap goes into the TSS). */
+export function setCurrent(obj: Space_obj, pio: Space_pio): void {
+  current.obj = obj;
+  current.pio = pio;
+  tss.loadIoBitmap(pio.bitmap);
+}
+
+/** GRANT (destination) and TAKE (source) have the same bits in every space kind that has them. */
+const GRANT: u32 = Perm_obj_sp.GRANT;
+const TAKE: u32 = Perm_obj_sp.TAKE;
+
+/** Whether `kind` is a space. */
+function isSpace(kind: u32): bool {
+  return kind >= Kind.OBJ_SP && kind <= Kind.MSR_SP;
+}
+
+/** Whether the interface allows delegation from a `src` space to a `dst` space (§4.8). */
+function pairAllowed(src: u32, dst: u32): bool {
+  if (src === Kind.OBJ_SP) return dst === Kind.OBJ_SP;
+  if (src === Kind.HST_SP) return dst === Kind.HST_SP || dst === Kind.GST_SP || dst === Kind.DMA_SP;
+  if (src === Kind.PIO_SP) return dst === Kind.PIO_SP;
+  if (src === Kind.MSR_SP) return dst === Kind.MSR_SP;
+  return false;
+}
+
+/** The space a capability names, or null for CAP0, an object that is no space, or missing `need`. */
+function space(cap: u64, need: u32): KObject | null {
+  if (cap === CAP0 || (perms(cap) & need) !== need) return null;
+  const o = structAt<KObject>(object(cap));
+  return isSpace(o.kind) ? o : null;
+}
+
+/** The ctrl_pd hypercall: `srcSel` is RDI[63:8]; the rest comes from the frame. */
+export function ctrlPd(f: ExceptionFrame, srcSel: u64): u32 {
+  const dstSel = f.rsi;
+  const ssb = f.rdx >> 12;
+  const order = u32(f.rdx & 0x1f);
+  const dsb = f.rax >> 12;
+  const pmm = u32(f.rax & 0x1f);
+  const mask = (u64(1) << order) - 1;
+  if ((ssb & mask) !== 0 || (dsb & mask) !== 0) return Status.BAD_PAR;
+  const objects = current.obj;
+  if (objects === null) return Status.BAD_CAP;
+  const src = space(objects.lookup(srcSel), TAKE);
+  const dst = space(objects.lookup(dstSel), GRANT);
+  if (src === null || dst === null || !pairAllowed(src.kind, dst.kind)) return Status.BAD_CAP;
+  let st: u32 = Status.BAD_CAP;
+  if (src.kind === Kind.OBJ_SP) {
+    st = mdb.delegate(
+      structAt<Space_obj>(structAddress(src)),
+      ssb,
+      structAt<Space_obj>(structAddress(dst)),
+      dsb,
+      order,
+      pmm,
+    );
+  } else if (src.kind === Kind.PIO_SP) {
+    st = mdb.delegatePio(
+      structAt<Space_pio>(structAddress(src)),
+      ssb,
+      structAt<Space_pio>(structAddress(dst)),
+      dsb,
+      order,
+      pmm,
+    );
+  }
+  // HST→HST/GST/DMA and MSR→MSR: no such spaces exist yet, so no capability names one (BAD_CAP).
+  // Any delegation may have revoked ports of the running PD (a revoked parent takes its
+  // children along in every space): its bitmap goes into the TSS before the return to ring 3.
+  const pio = current.pio;
+  if (pio !== null) tss.loadIoBitmap(pio.bitmap);
+  return st;
+}
