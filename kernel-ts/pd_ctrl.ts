@@ -43,6 +43,11 @@ export function setCurrent(obj: Space_obj, pio: Space_pio): void {
   tss.loadIoBitmap(pio.bitmap);
 }
 
+/** The running PD's object space (null before the root PD is built). */
+export function currentObjects(): Space_obj | null {
+  return current.obj;
+}
+
 /** GRANT (destination) and TAKE (source) have the same bits in every space kind that has them. */
 const GRANT: u32 = Perm_obj_sp.GRANT;
 const TAKE: u32 = Perm_obj_sp.TAKE;

@@ -3,10 +3,10 @@
 // HIP and the UTCB, entered in ring 3 as the root EC.
 //
 // What exists today is the address space, the EC's registers, the root
-// object and PIO spaces and the kernel's NOVA object and PIO spaces (§9.3)
-// with the space capabilities the tables of §9.3 (NOVA object space) and
-// §9.4 (root object space) give; the PD, EC and SC kernel objects, the host
-// and MSR spaces do not exist yet (docs/user-mode.md). Until event portals
+// object and PIO spaces, a minimal root PD object (pd.ts) and the kernel's
+// NOVA object and PIO spaces (§9.3) with the capabilities the tables of §9.3
+// (NOVA object space) and §9.4 (root object space) give; the EC and SC
+// kernel objects, the host and MSR spaces do not exist yet (docs/user-mode.md). Until event portals
 // exist, an exception from ring 3 kills the root EC and the kernel finishes
 // its boot.
 
@@ -24,6 +24,7 @@ import * as kmem from "./kmem.ts";
 import { ref } from "./kobject.ts";
 import * as mdb from "./mdb.ts";
 import * as memory from "./memory.ts";
+import { Pd } from "./pd.ts";
 import * as pd from "./pd_ctrl.ts";
 import * as space from "./space_kernel.ts";
 import { SELNUM, Space_obj } from "./space_obj.ts";
@@ -58,6 +59,7 @@ export const NOVA_OBJ_ROOT_OBJ: u64 = SELNUM - 6;
 export const NOVA_OBJ_ROOT_PIO: u64 = SELNUM - 8;
 export const ROOT_OBJ_NOVA_OBJ: u64 = SELNUM - 1;
 export const ROOT_OBJ_ROOT_OBJ: u64 = SELNUM - 2;
+export const ROOT_OBJ_ROOT_PD: u64 = SELNUM - 3;
 
 /** The kernel's and the root PD's spaces (each holds a kernel reference: they never go). */
 class Spaces {
@@ -65,6 +67,7 @@ class Spaces {
   novaPio: Space_pio;
   rootObj: Space_obj;
   rootPio: Space_pio;
+  rootPd: Pd;
 }
 
 const spaces = new Spaces();
@@ -113,10 +116,11 @@ function protectedPort(port: u64): bool {
  * (§9.4), and their capabilities: in the NOVA object space SELNUM-2 itself
  * (TAKE), SELNUM-4 the NOVA PIO space (TAKE), SELNUM-6 the root object space
  * (0x3), SELNUM-8 the root PIO space (0x7); in the root object space SELNUM-1
- * the NOVA object space (TAKE) and SELNUM-2 itself (0x3). The NOVA PIO space
- * has A for every port but the protected ones; the root PIO space is empty.
- * §9.3's console semaphore, host and MSR spaces and root PD (SELNUM-1, -3,
- * -5, -7, -9) and §9.4's root PD, EC and SC (SELNUM-3..-5) are no objects yet.
+ * the NOVA object space (TAKE), SELNUM-2 itself (0x3) and SELNUM-3 the root
+ * PD (0x1f, pd.ts: holding the root object and PIO spaces). The NOVA PIO
+ * space has A for every port but the protected ones; the root PIO space is
+ * empty. §9.3's console semaphore, host and MSR spaces and root PD (SELNUM-1,
+ * -3, -5, -7, -9) and §9.4's root EC and SC (SELNUM-4, -5) are no objects yet.
  */
 function buildSpaces(): void {
   const s = spaces;
@@ -131,6 +135,14 @@ function buildSpaces(): void {
   put(s.novaObj, NOVA_OBJ_ROOT_PIO, structAddress(s.rootPio), capability.Perm_pio_sp.DEFINED);
   put(s.rootObj, ROOT_OBJ_NOVA_OBJ, structAddress(s.novaObj), TAKE);
   put(s.rootObj, ROOT_OBJ_ROOT_OBJ, structAddress(s.rootObj), capability.Perm_obj_sp.DEFINED);
+  const rootPd = Pd.create();
+  if (rootPd === null) panic("root: no memory for the root PD");
+  rootPd.bindObj(s.rootObj);
+  rootPd.bindPio(s.rootPio);
+  rootPd.hasHst = true;
+  ref(rootPd.hdr);
+  s.rootPd = rootPd;
+  put(s.rootObj, ROOT_OBJ_ROOT_PD, structAddress(rootPd), capability.Perm_pd.DEFINED);
   let ports: u64 = 0;
   for (let port: u64 = 0; port < PORTS; port++) {
     if (protectedPort(port)) continue;
@@ -225,7 +237,7 @@ export function start(magic: u32, info: Phys, then: Finish): void {
     `ROOT: image ${m.start}-${m.end} entry ${hex(entry)}, HIP ${hex(HIP_ADDRESS)} UTCB ${hex(UTCB_ADDRESS)}, tables ${rootSpace}`,
   );
   log(
-    `ROOT: object space: ${hex(ROOT_OBJ_NOVA_OBJ)} NOVA object space perms ${hex(capability.perms(objects.lookup(ROOT_OBJ_NOVA_OBJ)))}, ${hex(ROOT_OBJ_ROOT_OBJ)} root object space perms ${hex(capability.perms(objects.lookup(ROOT_OBJ_ROOT_OBJ)))}; PD, EC and SC capabilities not yet; PIO space empty`,
+    `ROOT: object space: ${hex(ROOT_OBJ_NOVA_OBJ)} NOVA object space perms ${hex(capability.perms(objects.lookup(ROOT_OBJ_NOVA_OBJ)))}, ${hex(ROOT_OBJ_ROOT_OBJ)} root object space perms ${hex(capability.perms(objects.lookup(ROOT_OBJ_ROOT_OBJ)))}, ${hex(ROOT_OBJ_ROOT_PD)} root PD perms ${hex(capability.perms(objects.lookup(ROOT_OBJ_ROOT_PD)))}; EC and SC capabilities not yet; PIO space empty`,
   );
   pd.setCurrent(spaces.rootObj, spaces.rootPio);
   exceptions.onUserFault(killed);

@@ -8,14 +8,31 @@
 // return RIP and R11 is 0x202 after every hypercall, and RFLAGS becomes 0x202.
 // Dispatch is through a 16-entry table on RDI & 0xf, as NOVA's.
 //
-// Implemented today: ctrl_pd (0x7, pd_ctrl.ts) for OBJ→OBJ and PIO→PIO.
-// Every other table entry returns BAD_HYP until its hypercall lands
+// Implemented today: create_pd (0x2) for PDs, OBJ and PIO spaces (other
+// space kinds BAD_FTR), create_sm (0x6) and ctrl_sm (0xb) on sm.ts's
+// semaphores, ctrl_pd (0x7, pd_ctrl.ts) for OBJ→OBJ and PIO→PIO. Every other
+// table entry returns BAD_HYP until its hypercall lands
 // (docs/user-mode.md). 0xf is BAD_HYP by definition.
 
-import { Status } from "./capability.ts";
+import {
+  Kind,
+  Status,
+  CAP0,
+  Perm_obj_sp,
+  Perm_pd,
+  Perm_pio_sp,
+  Perm_sm,
+  make,
+  object,
+  perms,
+} from "./capability.ts";
 import { ExceptionFrame } from "./exceptions.ts";
 import * as gdt from "./gdt.ts";
+import { KObject, destroyNow } from "./kobject.ts";
+import * as mdb from "./mdb.ts";
 import * as pd from "./pd_ctrl.ts";
+import { Pd } from "./pd.ts";
+import { Sm, rootWaiter } from "./sm.ts";
 import * as tss from "./tss.ts";
 
 // MSRs (Intel SDM Vol. 4 Table 2-2; AMD APM Vol. 2 §6.1.1).
@@ -90,6 +107,117 @@ function ctrlPd(f: ExceptionFrame, id: HypercallId): u32 {
   return pd.ctrlPd(f, id.sel);
 }
 
+/**
+ * The object `sel` names in the running PD's object space if it is of `kind`
+ * (or `kind2`) and the capability has every permission of `need`; else null.
+ */
+function capObject(sel: u64, kind: u32, kind2: u32, need: u32): KObject | null {
+  const objects = pd.currentObjects();
+  if (objects === null) return null;
+  const cap = objects.lookup(sel);
+  if (cap === CAP0 || (perms(cap) & need) !== need) return null;
+  const o = structAt<KObject>(object(cap));
+  return o.kind === kind || o.kind === kind2 ? o : null;
+}
+
+/**
+ * 0x6 (§4.7): RSI the PD capability (SM permission), RDX the counter. The
+ * semaphore is built before the slot is tried (NOVA's order, §4): an occupied
+ * slot (or one ≥ SELNUM) is BAD_CAP and the new object is destroyed again.
+ */
+function createSm(f: ExceptionFrame, id: HypercallId): u32 {
+  if (capObject(f.rsi, Kind.PD, Kind.PD, Perm_pd.SM) === null) return Status.BAD_CAP;
+  const s = Sm.create(f.rdx);
+  if (s === null) return Status.MEM_OBJ;
+  const st = insertNew(id.sel, structAddress(s), Perm_sm.DEFINED);
+  if (st !== Status.SUCCESS) destroyNow(s.hdr);
+  return st;
+}
+
+/** create_pd operations (RDI[7:4], §4.3). */
+const PD_NEW: u32 = 0;
+const PD_OBJ: u32 = 1;
+const PD_PIO: u32 = 5;
+const PD_OPS: u32 = 7;
+
+/**
+ * The capability (with `perms`) to the new object at `obj` into `sel` of the
+ * running PD's object space. SUCCESS, or BAD_CAP (slot occupied or
+ * ≥ SELNUM) / MEM_CAP; then the caller destroys the object.
+ */
+function insertNew(sel: u64, obj: Virt, p: u32): u32 {
+  const objects = pd.currentObjects();
+  if (objects === null) return Status.BAD_CAP;
+  const st = mdb.insertRoot(objects, sel, make(obj, p));
+  if (st === Status.SUCCESS || st === Status.MEM_CAP) return st;
+  return Status.BAD_CAP;
+}
+
+/**
+ * 0x2 (§4.3): RSI the PD capability (PD permission), RDI[7:4] the OP. Order:
+ * the PD capability (BAD_CAP), OP ≥ 7 (BAD_PAR), space kinds the kernel has
+ * no objects for (HST, GST, DMA, MSR: BAD_FTR), whether the space can bind
+ * (a second OBJ space, a first PIO space without a host space: ABORTED), the
+ * object (MEM_OBJ), then the slot (BAD_CAP/MEM_CAP, the object destroyed).
+ * OP 0's capability has the PD capability's permissions; an OBJ space gets
+ * 0x03, a PIO space 0x07. A PIO space beyond a PD's first binds to nothing
+ * (as NOVA's spaces for vCPUs).
+ */
+function createPd(f: ExceptionFrame, id: HypercallId): u32 {
+  const objects = pd.currentObjects();
+  if (objects === null) return Status.BAD_CAP;
+  const pdCap = objects.lookup(f.rsi);
+  const o = capObject(f.rsi, Kind.PD, Kind.PD, Perm_pd.PD);
+  if (o === null) return Status.BAD_CAP;
+  const target = structAt<Pd>(structAddress(o));
+  const op = id.flags;
+  if (op >= PD_OPS) return Status.BAD_PAR;
+  if (op === PD_NEW) {
+    const p = Pd.create();
+    if (p === null) return Status.MEM_OBJ;
+    const st = insertNew(id.sel, structAddress(p), perms(pdCap));
+    if (st !== Status.SUCCESS) destroyNow(p.hdr);
+    return st;
+  }
+  if (op === PD_OBJ) {
+    if (target.obj !== null) return Status.ABORTED;
+    const s = mdb.newObjSpace();
+    if (s === null) return Status.MEM_OBJ;
+    const st = insertNew(id.sel, structAddress(s), Perm_obj_sp.DEFINED);
+    if (st !== Status.SUCCESS) destroyNow(s.hdr);
+    else target.bindObj(s);
+    return st;
+  }
+  if (op === PD_PIO) {
+    if (target.pio === null && !target.hasHst) return Status.ABORTED;
+    const s = mdb.newPioSpace();
+    if (s === null) return Status.MEM_OBJ;
+    const st = insertNew(id.sel, structAddress(s), Perm_pio_sp.DEFINED);
+    if (st !== Status.SUCCESS) destroyNow(s.hdr);
+    else if (target.pio === null) target.bindPio(s);
+    return st;
+  }
+  return Status.BAD_FTR;
+}
+
+/** ctrl_sm flags (RDI[7:4]): D = down, Z = down to zero. */
+const SM_DOWN: u32 = 0x1;
+const SM_ZERO: u32 = 0x2;
+
+/**
+ * 0xb (§4.12): up (CTRLUP) or down (CTRLDN) with the absolute TSC timeout
+ * in RSI (0: none). A down that waits idles the CPU (sm.ts).
+ */
+function ctrlSm(f: ExceptionFrame, id: HypercallId): u32 {
+  const down = (id.flags & SM_DOWN) !== 0;
+  const need = down ? u32(Perm_sm.CTRL_DN) : u32(Perm_sm.CTRL_UP);
+  const o = capObject(id.sel, Kind.SM, Kind.SM_INT, need);
+  if (o === null) return Status.BAD_CAP;
+  const s = structAt<Sm>(structAddress(o));
+  if (!down) return s.up();
+  return s.down(rootWaiter, (id.flags & SM_ZERO) !== 0, f.rsi);
+}
+
 const table = array<Handler, 16>();
 
 /** The lowest non-canonical address above the user half (2^47). */
@@ -134,7 +262,10 @@ export function dispatch(f: ExceptionFrame): void {
  */
 export function init(kernelTop: Virt): void {
   for (let i: usize = 0; i < table.length; i++) table[i] = badHypercall;
+  table[Hypercall.CREATE_PD] = createPd;
+  table[Hypercall.CREATE_SM] = createSm;
   table[Hypercall.CTRL_PD] = ctrlPd;
+  table[Hypercall.CTRL_SM] = ctrlSm;
   tss.bootTss.rsp0 = u64(kernelTop);
   ptrFromVirt<u64>(linkerSymbol("syscall_kernel_rsp")).store(u64(kernelTop));
   // STAR[47:32]: SYSCALL's CS (SS = CS + 8); STAR[63:48]: SYSRET's base, CS = base + 16

@@ -49,6 +49,25 @@ export function add(deadline: u64, id: u32, expiry: Expiry): bool {
   return true;
 }
 
+/** Removes the timer with `id` and `expiry` if it is still queued (true then). Interrupts must be off. */
+export function cancel(id: u32, expiry: Expiry): bool {
+  for (let i: usize = 0; i < queue.count; i++) {
+    const t = queue.timers[i];
+    if (t.id !== id || t.expiry !== expiry) continue;
+    for (let k = i + 1; k < queue.count; k++) {
+      const to = queue.timers[k - 1];
+      const from = queue.timers[k];
+      to.deadline = from.deadline;
+      to.id = from.id;
+      to.expiry = from.expiry;
+    }
+    queue.count--;
+    arm();
+    return true;
+  }
+  return false;
+}
+
 function expired(_vector: u32): void {
   let now = rdtsc();
   while (queue.count !== 0 && queue.timers[0].deadline <= now) {

@@ -5,7 +5,8 @@
 // registers and the HIP, and ends with UD2 carrying its results in RDI/RSI:
 // the kernel kills the EC, logs them, and finishes its boot. roottest uses
 // ctrl_pd (§4.8) to copy the NOVA object space's space capabilities and
-// COM1's ports into its own spaces, prints one `TEST <id> <name> PASS|FAIL`
+// COM1's ports into its own spaces, then checks create_sm/ctrl_sm (§4.7,
+// §4.12) and create_pd (§4.3), prints one `TEST <id> <name> PASS|FAIL`
 // line per check from ring 3 and a `TESTS:` summary, and ends with an OUT to
 // a port it does not hold (#GP, the EC is killed). gcc and clang builds, with
 // and without SMEP/SMAP, and Bochs. fault=sysret checks the SYSRET guard;
@@ -40,7 +41,7 @@ const clangTest = await buildUser("roottest", { cc: "clang", outDir: clangOut, p
 
 /** The ROOT line about the root object space (§9.4) and the NOVA spaces (§9.3). */
 const rootObjects =
-  /^ROOT: object space: 0x3ffff NOVA object space perms 0x2, 0x3fffe root object space perms 0x3; PD, EC and SC capabilities not yet; PIO space empty$/m;
+  /^ROOT: object space: 0x3ffff NOVA object space perms 0x2, 0x3fffe root object space perms 0x3, 0x3fffd root PD perms 0x1f; EC and SC capabilities not yet; PIO space empty$/m;
 const novaObjects =
   /^NOVA: object space: 0x3fffe NOVA object space perms 0x2, 0x3fffc NOVA PIO space perms 0x2, 0x3fffa root object space perms 0x3, 0x3fff8 root PIO space perms 0x7$/m;
 
@@ -71,7 +72,7 @@ function checkRootTest(t: Test, console: string): void {
   );
   t.match(
     console,
-    /^MDB: checked NOVA object space 4, NOVA PIO space \d+, root object space 8, root PIO space 8 capabilities$/m,
+    /^MDB: checked NOVA object space 4, NOVA PIO space \d+, root object space 30, root PIO space 8 capabilities$/m,
     "what the delegations left is consistent with the mapping database",
   );
   t.match(console, /^PIO: TSS I\/O bitmap: COM1 0x3f8 open, 0x80 closed$/m, "the TSS follows");
@@ -99,7 +100,7 @@ for (const [cc, elf, rootElf] of [
       t.match(b.console, rootObjects, "the root object space holds its capabilities");
       t.match(
         b.console,
-        /^MDB: checked NOVA object space 4, NOVA PIO space \d+, root object space 2, root PIO space 0 capabilities$/m,
+        /^MDB: checked NOVA object space 4, NOVA PIO space \d+, root object space 3, root PIO space 0 capabilities$/m,
       );
       // RDI 0xff: all eight checks of roottest.ts passed; RSI 0x4: hypercall 0xf gave BAD_HYP.
       t.match(
@@ -122,13 +123,16 @@ for (const [cc, elf, testElf] of [
   ["clang", clang.elf, clangTest],
 ] as const) {
   for (const cpu of ["qemu64", "max"]) {
-    t.test(`${cc}, -cpu ${cpu}: roottest's ctrl_pd checks pass, COM1 from ring 3`, async (t) => {
-      const b = await boot(elf, ["-cpu", cpu, "-initrd", testElf], 60_000);
-      t.notOk(b.timedOut, "QEMU exits by itself");
-      t.equal(b.status, success, "debug-exit reports success after the root EC is gone");
-      checkRootTest(t, b.console);
-      if (!t.passing()) t.comment(b.tail);
-    });
+    t.test(
+      `${cc}, -cpu ${cpu}: roottest's ctrl_pd, create_pd, create_sm and ctrl_sm checks pass, COM1 from ring 3`,
+      async (t) => {
+        const b = await boot(elf, ["-cpu", cpu, "-initrd", testElf], 60_000);
+        t.notOk(b.timedOut, "QEMU exits by itself");
+        t.equal(b.status, success, "debug-exit reports success after the root EC is gone");
+        checkRootTest(t, b.console);
+        if (!t.passing()) t.comment(b.tail);
+      },
+    );
   }
 }
 
@@ -178,7 +182,7 @@ t.test(
   },
 );
 
-t.test("Bochs (corei7_skylake_x, GRUB multiboot2): roottest's ctrl_pd checks pass", async (t) => {
+t.test("Bochs (corei7_skylake_x, GRUB multiboot2): roottest's checks pass", async (t) => {
   const iso = await makeIso({
     elf: gcc.elf,
     iso: path.join(clangOut, "roottest.iso"),

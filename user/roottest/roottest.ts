@@ -1,8 +1,10 @@
-// The root test task: ctrl_pd (nova-abi.md §4.8) from ring 3. It copies the
-// space capabilities of the NOVA object space (§9.3) into the root object
-// space, delegates COM1's ports 0x3f8-0x3ff from the NOVA PIO space to the
-// root PIO space, and from then on writes to COM1 itself (a polling serial
-// writer). Each check prints `TEST <id> <name> PASS|FAIL`, then
+// The root test task: ctrl_pd (nova-abi.md §4.8), create_sm (§4.7), ctrl_sm
+// (§4.12) and create_pd (§4.3) from ring 3. It copies the space capabilities
+// of the NOVA object space (§9.3) into the root object space, delegates
+// COM1's ports 0x3f8-0x3ff from the NOVA PIO space to the root PIO space,
+// and from then on writes to COM1 itself (a polling serial writer).
+// Semaphores live at 0x3000…, created PDs and spaces at 0x3100… of the root
+// object space; the root PD is §9.4's SELNUM-3. Each check prints `TEST <id> <name> PASS|FAIL`, then
 // `TESTS: <passed>/<total> passed`. start.S ends with an OUTB to a port the
 // root PIO space does not hold (#GP: the kernel kills the EC).
 //
@@ -26,16 +28,36 @@ const NOVA_OBJ: u64 = 0x1006;
 /** Always CAP0 in the root object space. */
 const EMPTY: u64 = 0x2000;
 
+/** §9.4: the root PD. */
+const ROOT_PD: u64 = SELNUM - 3;
+/** §9.5: the HIP (RSP at entry) and its STC frequency (TSC ticks per second). */
+const HIP_ADDRESS: u64 = 0x7fff_ffff_f000;
+const HIP_STC_FREQUENCY: u64 = 0x50;
+
+const CREATE_PD: u64 = 0x2;
+const CREATE_EC: u64 = 0x3;
+const CREATE_SM: u64 = 0x6;
 const CTRL_PD: u64 = 0x7;
+const CTRL_SM: u64 = 0xb;
+/** ctrl_sm flags (RDI[7:4]): D, Z. */
+const SM_DOWN: u64 = 0x10;
+const SM_ZERO: u64 = 0x20;
 const SUCCESS: u64 = 0x0;
+const TIMEOUT: u64 = 0x1;
+const ABORTED: u64 = 0x2;
+const OVRFLOW: u64 = 0x3;
 const BAD_HYP: u64 = 0x4;
 const BAD_CAP: u64 = 0x5;
 const BAD_PAR: u64 = 0x6;
+const BAD_FTR: u64 = 0x7;
 
 /** Space permissions (§2.2). */
 const GRANT: u64 = 0x1;
 const TAKE: u64 = 0x2;
 const ALL: u64 = 0x1f;
+/** Semaphore permissions (§2.2). */
+const CTRLUP: u64 = 0x1;
+const CTRLDN: u64 = 0x2;
 
 const COM1: u16 = 0x3f8;
 const LSR: u16 = COM1 + 5;
@@ -72,6 +94,48 @@ function ctrlPd(src: u64, dst: u64, ssb: u64, ord: u64, dsb: u64, pmm: u64): u64
 /** An object-space copy of one capability within the root object space. */
 function copy(from: u64, to: u64, pmm: u64): u64 {
   return ctrlPd(ROOT_OBJ, ROOT_OBJ, from, 0, to, pmm);
+}
+
+/** create_pd(sel, op, pd): the whole RDI after the call. */
+function createPd(sel: u64, op: u64, pd: u64): u64 {
+  r[0] = (sel << 8) | (op << 4) | CREATE_PD;
+  r[1] = pd;
+  syscall(r);
+  return r[0];
+}
+
+/** create_sm(sel, pd, counter): the whole RDI after the call. */
+function createSm(sel: u64, pd: u64, counter: u64): u64 {
+  r[0] = (sel << 8) | CREATE_SM;
+  r[1] = pd;
+  r[2] = counter;
+  syscall(r);
+  return r[0];
+}
+
+/** ctrl_sm up. */
+function up(sm: u64): u64 {
+  r[0] = (sm << 8) | CTRL_SM;
+  r[1] = 0;
+  syscall(r);
+  return r[0];
+}
+
+/** ctrl_sm down (Z with `zero`) with the absolute TSC `timeout` (0: none). */
+function down(sm: u64, zero: bool, timeout: u64): u64 {
+  r[0] = (sm << 8) | (zero ? SM_DOWN | SM_ZERO : SM_DOWN) | CTRL_SM;
+  r[1] = timeout;
+  syscall(r);
+  return r[0];
+}
+
+/** A timeout already passed: a down on an empty semaphore returns TIMEOUT at once. */
+const PAST: u64 = 1;
+
+/** `n` downs that succeed, then one that times out (the counter was exactly n). */
+function drains(sm: u64, n: u64): bool {
+  for (let i: u64 = 0; i < n; i++) if (down(sm, false, 0) !== SUCCESS) return false;
+  return down(sm, false, PAST) === TIMEOUT;
 }
 
 function putc(c: u8): void {
@@ -210,13 +274,158 @@ export function main(_magic: u64, _info: u64, _hip: u64): u64 {
   );
   check("revoke-pio-port-0x80", ctrlPd(NOVA_PIO, ROOT_PIO, 0x80, 0, 0x80, 0) === SUCCESS);
 
+  // create_sm (§4.7): the root PD's capability with SM, a CAP0 slot; new capabilities get 0x03.
+  check("create_sm-success", createSm(0x3000, ROOT_PD, 0) === SUCCESS);
+  check(
+    "create_sm-bad_cap-sel-occupied",
+    createSm(0x3000, ROOT_PD, 7) === BAD_CAP && up(0x3000) === SUCCESS && drains(0x3000, 1),
+  );
+  check(
+    "create_sm-bad_cap-sel-is-space",
+    createSm(ROOT_OBJ, ROOT_PD, 0) === BAD_CAP && copy(ROOT_OBJ, 0x3001, ALL) === SUCCESS,
+  );
+  check("create_sm-bad_cap-sel-out-of-range", createSm(SELNUM, ROOT_PD, 0) === BAD_CAP);
+  check(
+    "create_sm-bad_cap-pd-not-pd",
+    createSm(0x3002, ROOT_OBJ, 0) === BAD_CAP && up(0x3002) === BAD_CAP,
+  );
+  check("create_sm-bad_cap-pd-cap0", createSm(0x3002, EMPTY, 0) === BAD_CAP);
+  check(
+    "create_sm-bad_cap-pd-without-sm",
+    copy(ROOT_PD, 0x3003, ALL & ~u64(0x10)) === SUCCESS &&
+      createSm(0x3002, 0x3003, 0) === BAD_CAP &&
+      copy(ROOT_PD, 0x3004, 0x10) === SUCCESS &&
+      createSm(0x3002, 0x3004, 0) === SUCCESS,
+  );
+
+  // ctrl_sm (§4.12): counts, Z, OVRFLOW, timeouts, permissions, revocation.
+  check(
+    "ctrl_sm-up-3-down-3",
+    createSm(0x3010, ROOT_PD, 0) === SUCCESS &&
+      up(0x3010) === SUCCESS &&
+      up(0x3010) === SUCCESS &&
+      up(0x3010) === SUCCESS &&
+      drains(0x3010, 3),
+  );
+  check("ctrl_sm-initial-counter", createSm(0x3011, ROOT_PD, 2) === SUCCESS && drains(0x3011, 2));
+  check(
+    "ctrl_sm-down-zero",
+    createSm(0x3012, ROOT_PD, 5) === SUCCESS &&
+      down(0x3012, true, 0) === SUCCESS &&
+      down(0x3012, false, PAST) === TIMEOUT &&
+      up(0x3012) === SUCCESS &&
+      drains(0x3012, 1),
+  );
+  check(
+    "ctrl_sm-overflow",
+    createSm(0x3013, ROOT_PD, u64.MAX) === SUCCESS &&
+      up(0x3013) === OVRFLOW &&
+      down(0x3013, false, 0) === SUCCESS &&
+      up(0x3013) === SUCCESS &&
+      up(0x3013) === OVRFLOW,
+  );
+  check("ctrl_sm-up-ignores-z", up(0x3012) === SUCCESS && drains(0x3012, 1));
+  const freq = ptrFromVirt<u64>(virt(HIP_ADDRESS + HIP_STC_FREQUENCY)).load();
+  const ms = freq / 1000;
+  const t0 = rdtsc();
+  const st = down(0x3010, false, t0 + ms);
+  const waited = rdtsc() - t0;
+  check("ctrl_sm-timeout-1ms", freq !== 0 && st === TIMEOUT && waited >= ms);
+  check("ctrl_sm-status-whole-rdi", down(0x3010, false, PAST) === 1 && up(0x3010) === 0);
+  check(
+    "ctrl_sm-bad_cap-up-without-ctrlup",
+    copy(0x3010, 0x3020, CTRLDN) === SUCCESS && up(0x3020) === BAD_CAP && drains(0x3020, 1),
+  );
+  check(
+    "ctrl_sm-bad_cap-down-without-ctrldn",
+    copy(0x3010, 0x3021, CTRLUP) === SUCCESS &&
+      down(0x3021, false, PAST) === BAD_CAP &&
+      up(0x3021) === SUCCESS &&
+      drains(0x3020, 1),
+  );
+  check(
+    "ctrl_sm-bad_cap-not-sm",
+    up(ROOT_OBJ) === BAD_CAP &&
+      down(ROOT_PD, false, PAST) === BAD_CAP &&
+      up(ROOT_PIO) === BAD_CAP &&
+      up(EMPTY) === BAD_CAP,
+  );
+  check(
+    "ctrl_sm-revoked-pmm0",
+    ctrlPd(ROOT_OBJ, ROOT_OBJ, 0x3010, 0, 0x3010, 0) === SUCCESS &&
+      up(0x3010) === BAD_CAP &&
+      down(0x3020, false, PAST) === BAD_CAP &&
+      up(0x3021) === BAD_CAP,
+  );
+  check("create_sm-after-revoke", createSm(0x3010, ROOT_PD, 1) === SUCCESS && drains(0x3010, 1));
+
+  // create_pd (§4.3): OP 0 a PD with the PD capability's permissions, OP 1 an OBJ space (one
+  // per PD), OP 5 a PIO space (the first needs a host space); HST/GST/DMA/MSR spaces BAD_FTR.
+  check("create_pd-op0-success", createPd(0x3100, 0, ROOT_PD) === SUCCESS);
+  check(
+    "create_pd-op0-same-perms",
+    copy(ROOT_PD, 0x3101, 0x11) === SUCCESS &&
+      createPd(0x3102, 0, 0x3101) === SUCCESS &&
+      createSm(0x3103, 0x3102, 0) === SUCCESS &&
+      createPd(0x3104, 0, 0x3102) === SUCCESS &&
+      copy(ROOT_PD, 0x3105, 0x01) === SUCCESS &&
+      createPd(0x3106, 0, 0x3105) === SUCCESS &&
+      createSm(0x3107, 0x3106, 0) === BAD_CAP &&
+      createPd(0x3107, 0, 0x3106) === SUCCESS,
+  );
+  // The new OBJ space's capability (0x03) is a destination (GRANT) and a source (TAKE).
+  check(
+    "create_pd-op1-obj-space",
+    createPd(0x3110, 1, 0x3100) === SUCCESS &&
+      ctrlPd(ROOT_OBJ, 0x3110, 0x1000, 0, 0x10, ALL) === SUCCESS &&
+      ctrlPd(0x3110, ROOT_OBJ, 0x10, 0, 0x3111, ALL) === SUCCESS,
+  );
+  check("create_pd-op1-second-aborted", createPd(0x3112, 1, 0x3100) === ABORTED);
+  check("create_pd-op1-root-aborted", createPd(0x3112, 1, ROOT_PD) === ABORTED);
+  check(
+    "create_pd-op5-pio-space",
+    createPd(0x3120, 5, ROOT_PD) === SUCCESS &&
+      ctrlPd(NOVA_PIO, 0x3120, 0x80, 0, 0x80, ALL) === SUCCESS &&
+      ctrlPd(0x3120, ROOT_PIO, 0x80, 0, 0x80, ALL) === SUCCESS &&
+      ctrlPd(0x3120, ROOT_PIO, 0x80, 0, 0x80, 0) === SUCCESS,
+  );
+  check("create_pd-op5-without-hst-aborted", createPd(0x3121, 5, 0x3100) === ABORTED);
+  check(
+    "create_pd-bad_ftr-hst-gst-dma-msr",
+    createPd(0x3122, 2, ROOT_PD) === BAD_FTR &&
+      createPd(0x3122, 3, ROOT_PD) === BAD_FTR &&
+      createPd(0x3122, 4, ROOT_PD) === BAD_FTR &&
+      createPd(0x3122, 6, ROOT_PD) === BAD_FTR,
+  );
+  check(
+    "create_pd-bad_par-op7-op15",
+    createPd(0x3122, 7, ROOT_PD) === BAD_PAR && createPd(0x3122, 15, ROOT_PD) === BAD_PAR,
+  );
+  check("create_pd-bad_cap-before-bad_par", createPd(0x3122, 7, EMPTY) === BAD_CAP);
+  check("create_pd-bad_cap-sel-occupied", createPd(0x3100, 0, ROOT_PD) === BAD_CAP);
+  check(
+    "create_pd-bad_cap-sel-occupied-space",
+    createPd(0x3100, 1, 0x3106) === BAD_CAP && createPd(0x3123, 1, 0x3106) === SUCCESS,
+  );
+  check("create_pd-bad_cap-pd-not-pd", createPd(0x3122, 0, ROOT_OBJ) === BAD_CAP);
+  check(
+    "create_pd-bad_cap-pd-without-pd",
+    copy(ROOT_PD, 0x3124, 0x1e) === SUCCESS && createPd(0x3122, 0, 0x3124) === BAD_CAP,
+  );
+  check(
+    "create_pd-revoked",
+    ctrlPd(ROOT_OBJ, ROOT_OBJ, EMPTY, 0, 0x3100, ALL) === SUCCESS &&
+      createPd(0x3122, 0, 0x3100) === BAD_CAP &&
+      ctrlPd(ROOT_OBJ, 0x3110, 0x1000, 0, 0x11, ALL) === SUCCESS,
+  );
+
   // The other hypercalls are not implemented yet; 0xf never is.
-  r[0] = 0x2;
+  r[0] = CREATE_EC;
   syscall(r);
-  const createPd = r[0];
+  const createEc = r[0];
   r[0] = 0xf;
   syscall(r);
-  check("bad_hyp-create_pd-and-0xf", createPd === BAD_HYP && r[0] === BAD_HYP);
+  check("bad_hyp-create_ec-and-0xf", createEc === BAD_HYP && r[0] === BAD_HYP);
 
   puts("TESTS: ");
   putDec(counts.passed);
