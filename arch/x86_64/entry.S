@@ -36,6 +36,8 @@
  *   0xa8 rsp    0xb0 ss     (0xb8 bytes; from 0x90 on the CPU pushed it)
  */
 
+#include "frame.h"
+
         .text
         .code64
 
@@ -74,21 +76,7 @@ exception_stubs:
         .type   entry_common, @function
 entry_common:
         cld
-        pushq   %rax
-        pushq   %rbx
-        pushq   %rcx
-        pushq   %rdx
-        pushq   %rsi
-        pushq   %rdi
-        pushq   %rbp
-        pushq   %r8
-        pushq   %r9
-        pushq   %r10
-        pushq   %r11
-        pushq   %r12
-        pushq   %r13
-        pushq   %r14
-        pushq   %r15
+        PUSH_GPRS
         movq    %cr2, %rax
         pushq   %rax
         movq    %rsp, %rdi                      /* arg 0: ExceptionFrame * */
@@ -97,21 +85,7 @@ entry_common:
         call    exceptions_handle
         movq    %rbx, %rsp
         addq    $8, %rsp                        /* cr2 */
-        popq    %r15
-        popq    %r14
-        popq    %r13
-        popq    %r12
-        popq    %r11
-        popq    %r10
-        popq    %r9
-        popq    %r8
-        popq    %rbp
-        popq    %rdi
-        popq    %rsi
-        popq    %rdx
-        popq    %rcx
-        popq    %rbx
-        popq    %rax
+        POP_GPRS
         addq    $16, %rsp                       /* vector, error code */
         iretq
         .size   entry_common, . - entry_common

@@ -24,6 +24,8 @@
  *   it loads every GPR from the frame, so the EC starts with exactly the registers of §9.4.
  */
 
+#include "frame.h"
+
 #define USER_CODE 0x23
 #define USER_DATA 0x1b
 #define SYSCALL_VECTOR 256
@@ -58,21 +60,7 @@ syscall_entry:
         pushq   %rcx                            /* rip: after the syscall instruction */
         pushq   $0                              /* error */
         pushq   $SYSCALL_VECTOR                 /* vector */
-        pushq   %rax
-        pushq   %rbx
-        pushq   %rcx
-        pushq   %rdx
-        pushq   %rsi
-        pushq   %rdi
-        pushq   %rbp
-        pushq   %r8
-        pushq   %r9
-        pushq   %r10
-        pushq   %r11
-        pushq   %r12
-        pushq   %r13
-        pushq   %r14
-        pushq   %r15
+        PUSH_GPRS
         pushq   $0                              /* cr2 */
         cld
         xorl    %ebp, %ebp                      /* the kernel stack walk ends here */
@@ -90,21 +78,7 @@ syscall_entry:
         cmpq    %rax, %rcx
         jne     noncanonical
         addq    $8, %rsp                        /* cr2 */
-        popq    %r15
-        popq    %r14
-        popq    %r13
-        popq    %r12
-        popq    %r11
-        popq    %r10
-        popq    %r9
-        popq    %r8
-        popq    %rbp
-        popq    %rdi
-        popq    %rsi
-        popq    %rdx
-        popq    %rcx
-        popq    %rbx
-        popq    %rax
+        POP_GPRS
         movq    0x10(%rsp), %rcx                /* rip (after vector, error) */
         movq    0x20(%rsp), %r11                /* rflags */
         movq    0x28(%rsp), %rsp                /* the user's rsp; IF stays clear until SYSRET */
@@ -122,21 +96,7 @@ user_enter:
         movq    %rdi, %rsp
 user_return_iret:
         addq    $8, %rsp                        /* cr2 */
-        popq    %r15
-        popq    %r14
-        popq    %r13
-        popq    %r12
-        popq    %r11
-        popq    %r10
-        popq    %r9
-        popq    %r8
-        popq    %rbp
-        popq    %rdi
-        popq    %rsi
-        popq    %rdx
-        popq    %rcx
-        popq    %rbx
-        popq    %rax
+        POP_GPRS
         addq    $16, %rsp                       /* vector, error */
         .global user_iret
 user_iret:
