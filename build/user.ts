@@ -64,7 +64,7 @@ export async function buildUser(name: string, opts: UserBuildOptions = {}): Prom
   const { objects } = await compileObjects(
     tc,
     sources,
-    [path.join(root, "runtime-c"), cDir],
+    [path.join(root, "runtime-c"), cDir, path.join(root, "user")],
     objDir,
     progress,
     (s) => (s.startsWith(cDir) ? "kts_" : ""),

@@ -1,5 +1,5 @@
 // The interrupt descriptor table: 256 interrupt gates, one per vector, each
-// pointing at its stub in arch/x86_64/entry.S (which pushes the uniform frame
+// pointing at its entry point in arch/x86_64/entry.S (which pushes the uniform frame
 // and calls exceptions.handle). NMI, #DF and #MC switch to their IST stacks.
 
 import * as gdt from "./gdt.ts";
@@ -50,7 +50,7 @@ const LEAF_FEATURES: u32 = 1;
 const FEATURE_EDX_MCE: u32 = 1 << 7;
 
 /**
- * Fills all 256 gates from entry.S's stub table and loads IDTR. With CR4.MCE clear a machine
+ * Fills all 256 gates from entry.S's table of entry points and loads IDTR. With CR4.MCE clear a machine
  * check shuts the CPU down (a silent reset); it is set here, where #MC gets its gate, so a
  * machine check is reported (on IST3) like any other exception, as NOVA does.
  */

@@ -3,13 +3,13 @@
  *
  * Why it is written this way:
  *
- * - Every vector gets a stub, so any exception or interrupt, expected or not, ends in the
+ * - Every vector gets an entry point, so any exception or interrupt, expected or not, ends in the
  *   dialect's handler (kernel-ts/exceptions.ts) with a report instead of a triple fault.  The IDT
- *   (kernel-ts/idt.ts) takes the stub addresses from `exception_entries`, a table of 256 quads
+ *   (kernel-ts/idt.ts) takes the entry addresses from `exception_entries`, a table of 256 quads
  *   in .rodata, so it does not depend on the stubs' sizes.
  *
  * - The CPU pushes an error code for some exceptions only.  The stubs of the others push a 0 in
- *   its place, then every stub pushes its vector number, so the frame below is the same for all
+ *   its place, then every entry point pushes its vector number, so the frame below is the same for all
  *   256 vectors ("uniform frame") and the handler never needs to know which kind it got.
  *   Vectors with an error code: 8 #DF, 10 #TS, 11 #NP, 12 #SS, 13 #GP, 14 #PF, 17 #AC, 21 #CP,
  *   29 #VC, 30 #SX.

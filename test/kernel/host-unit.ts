@@ -88,6 +88,30 @@ export async function forEachBuild(
   }
 }
 
+/**
+ * Runs each misuse mode of a harness: it must stop with the runtime's
+ * `PANIC: ... at kernel-ts/<file>.ts:<line>` line carrying `message`, exit 1,
+ * and leave stderr empty (no sanitizer finding on the way).
+ */
+export async function expectPanics(
+  t: Test,
+  cc: string,
+  exe: string,
+  cases: readonly (readonly [number, string, string, RegExp])[],
+): Promise<void> {
+  for (const [mode, what, file, message] of cases) {
+    const p = await runUnit(exe, mode);
+    t.equal(p.code, 1, `${cc}: ${what} stops with a panic`);
+    t.match(
+      p.stdout,
+      new RegExp(`^PANIC: .* at kernel-ts/${file}\\.ts:\\d+$`, "m"),
+      `${cc}: ${what}: PANIC line`,
+    );
+    t.match(p.stdout, message, `${cc}: ${what}: message`);
+    t.equal(p.stderr, "", `${cc}: ${what}: nothing on stderr`);
+  }
+}
+
 export function cleanUp(work: string): void {
   if (!process.env.KTS_UNIT_KEEP) fs.rmSync(work, { recursive: true, force: true });
 }

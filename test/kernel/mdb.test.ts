@@ -9,7 +9,7 @@
 // allocation given back. Modes 1-5 break a kernel invariant and must panic.
 
 import t from "tap";
-import { forEachBuild, runUnit } from "./host-unit.ts";
+import { forEachBuild, expectPanics, runUnit } from "./host-unit.ts";
 
 const misuse: [number, string, string, RegExp][] = [
   [1, "reference dropped twice", "kobject", /kobject: reference count underflow/],
@@ -35,16 +35,6 @@ t.test("mapping database", async (t) => {
     t.match(r.stdout, /^mdb: model matched after every operation/m, `${cc}: model matched`);
     t.match(r.stdout, /^mdb: spaces dropped: .* every node, table page and object given back$/m);
     if (!t.passing()) t.comment(r.stdout);
-    for (const [mode, what, file, message] of misuse) {
-      const p = await runUnit(exe, mode);
-      t.equal(p.code, 1, `${cc}: ${what} stops with a panic`);
-      t.match(
-        p.stdout,
-        new RegExp(`^PANIC: .* at kernel-ts/${file}\\.ts:\\d+$`, "m"),
-        `${cc}: ${what}: PANIC line`,
-      );
-      t.match(p.stdout, message, `${cc}: ${what}: message`);
-      t.equal(p.stderr, "", `${cc}: ${what}: nothing on stderr`);
-    }
+    await expectPanics(t, cc, exe, misuse);
   });
 });

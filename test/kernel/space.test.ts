@@ -7,7 +7,7 @@
 // back. Modes 1-4 misuse a space and must panic.
 
 import t from "tap";
-import { forEachBuild, runUnit } from "./host-unit.ts";
+import { forEachBuild, expectPanics, runUnit } from "./host-unit.ts";
 
 const misuse: [number, string, string, RegExp][] = [
   [1, "permissions the kind lacks", "space_obj", /permissions not defined for the object's kind/],
@@ -27,16 +27,6 @@ t.test("object and PIO spaces", async (t) => {
     t.match(r.stdout, /^space: PIO ports: 8 KiB I\/O bitmap/m, `${cc}: PIO`);
     t.match(r.stdout, /^space: every object, table page and bitmap given back$/m, `${cc}: memory`);
     if (!t.passing()) t.comment(r.stdout);
-    for (const [mode, what, file, message] of misuse) {
-      const p = await runUnit(exe, mode);
-      t.equal(p.code, 1, `${cc}: ${what} stops with a panic`);
-      t.match(
-        p.stdout,
-        new RegExp(`^PANIC: .* at kernel-ts/${file}\\.ts:\\d+$`, "m"),
-        `${cc}: ${what}: PANIC line`,
-      );
-      t.match(p.stdout, message, `${cc}: ${what}: message`);
-      t.equal(p.stderr, "", `${cc}: ${what}: nothing on stderr`);
-    }
+    await expectPanics(t, cc, exe, misuse);
   });
 });

@@ -5,20 +5,9 @@
  * calls roottest_main(magic, info, hip) and ends with UD2, RDI = main's result and
  * RSI = roottest_status, for the kernel's kill line.
  */
-        .data
-        .balign 16
-stack:
-        .space  16384
-stack_top:
+#include "start.h"
 
-        .text
-        .global _start
-        .type   _start, @function
-_start:
-        movq    %rsp, %rdx                      /* arg 2: the HIP address from RSP */
-        leaq    stack_top(%rip), %rsp
-        xorl    %ebp, %ebp
-        call    roottest_main
+        ROOT_ENTRY roottest_main
         movq    %rax, %rdi
         movq    roottest_status(%rip), %rsi
         ud2

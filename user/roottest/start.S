@@ -8,20 +8,9 @@
  * space no longer holds, must raise #GP: the kernel kills the EC and its kill line
  * shows both registers.  The UD2 after it is reached only if the port was open.
  */
-        .data
-        .balign 16
-stack:
-        .space  16384
-stack_top:
+#include "start.h"
 
-        .text
-        .global _start
-        .type   _start, @function
-_start:
-        movq    %rsp, %rdx                      /* arg 2: the HIP address from RSP */
-        leaq    stack_top(%rip), %rsp
-        xorl    %ebp, %ebp
-        call    roottest_main
+        ROOT_ENTRY roottest_main
         movq    %rax, %rdi
         movq    roottest_probe_port(%rip), %rsi
         movl    %esi, %edx
