@@ -84,7 +84,8 @@ declare function readRbp(): Virt;
 declare function enterUser(frame: Virt): never;
 /**
  * User mode: SYSCALL with RDI = r[0], RSI = r[1], RDX = r[2], RAX = r[3], R8 = r[4]; afterwards
- * r[0..4] hold those registers again and r[5] = RCX, r[6] = R11 (nova-abi.md §3).
+ * r[0..4] hold those registers again and r[5] = RCX, r[6] = R11 (nova-abi.md §3), r[7] = the
+ * address right after the SYSCALL instruction (what RCX must be). user/nova/hypercall.ts wraps it.
  */
 declare function syscall(r: Arr<u64, 8>): void;
 /** UD2: raises #UD (deliberate faults). */
