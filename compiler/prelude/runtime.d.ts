@@ -99,7 +99,8 @@ declare function xsaves(area: Virt, mask: u64): void;
 declare function xrstors(area: Virt, mask: u64): void;
 /**
  * User mode: SYSCALL with RDI = r[0], RSI = r[1], RDX = r[2], RAX = r[3], R8 = r[4]; afterwards
- * r[0..4] hold those registers again and r[5] = RCX, r[6] = R11 (nova-abi.md §3).
+ * r[0..4] hold those registers again and r[5] = RCX, r[6] = R11 (nova-abi.md §3), r[7] = the
+ * address right after the SYSCALL instruction (what RCX must be). user/nova/hypercall.ts wraps it.
  */
 declare function syscall(r: Arr<u64, 8>): void;
 /** UD2: raises #UD (deliberate faults). */
