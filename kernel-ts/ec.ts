@@ -72,9 +72,14 @@ export type Cont = () => never;
 
 export class Ec {
   hdr: Inline<KObject>;
-  /** The user registers: pushed here by the CPU and the entry code while the EC runs. */
-  regs: Inline<ExceptionFrame>;
   cont: Cont;
+  /**
+   * The user registers: pushed here by the CPU and the entry code while the
+   * EC runs. Their end must be 16-byte aligned: in 64-bit mode the CPU
+   * aligns RSP0 down to 16 before it pushes an interrupt frame (SDM Vol. 3A
+   * §6.14.2), so the frame would land 8 bytes low otherwise (layout below).
+   */
+  regs: Inline<ExceptionFrame>;
   pd: Pd;
   /** The UTCB: its kernel address (direct map) and where the PD sees it. */
   utcb: Virt;
@@ -105,6 +110,9 @@ export class Ec {
   /** For log lines: the root EC is named so. */
   isRoot: bool;
 }
+
+// Objects are 32-byte aligned (capability.ts OBJ_ALIGN): 0x28 + 0xb8 = 0xe0.
+layout(Ec, { offsets: { hdr: 0, cont: 0x20, regs: 0x28 } });
 
 class EcCpu {
   ec: Ec | null;
