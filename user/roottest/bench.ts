@@ -8,7 +8,17 @@
 
 import { Hypercall, PMM_ALL, ROOT_PD, Status } from "../nova/abi.ts";
 import { putDec, puts } from "../nova/console.ts";
-import { createSm, raw, rdi, smDown, smUp } from "../nova/hypercall.ts";
+import {
+  IpcOut,
+  createEc,
+  createPt,
+  createSm,
+  ipcCall,
+  raw,
+  rdi,
+  smDown,
+  smUp,
+} from "../nova/hypercall.ts";
 import { BENCH_SELS, EMPTY, copy, revoke } from "./sel.ts";
 
 const ITERATIONS: usize = 1000;
@@ -16,6 +26,11 @@ const samples = array<u64, 1000>();
 
 const SM: u64 = BENCH_SELS;
 const SLOT: u64 = BENCH_SELS + 1;
+const CALLEE_EC: u64 = BENCH_SELS + 2;
+const CALLEE_PT: u64 = BENCH_SELS + 3;
+/** The callee's UTCB: a user address nothing else uses. */
+const CALLEE_UTCB: u64 = 0x7ffe_0000_0000;
+const ipcOut = new IpcOut();
 
 /** One measured call: returns whether its status was the expected one. */
 type Body = () => bool;
@@ -36,6 +51,12 @@ function smCreate(): bool {
 }
 function pdDelegate(): bool {
   return copy(ROOT_PD, SLOT, PMM_ALL) === Status.SUCCESS;
+}
+function ipc1(): bool {
+  return ipcCall(CALLEE_PT, false, 0, ipcOut) === Status.SUCCESS;
+}
+function ipc64(): bool {
+  return ipcCall(CALLEE_PT, false, 63, ipcOut) === Status.SUCCESS && ipcOut.mtd === 63;
 }
 function nothing(): void {}
 function freeSlot(): void {
@@ -90,5 +111,11 @@ export function run(): void {
   revoke(SM, 0);
   bench("create_sm", smCreate, freeSlot);
   bench("ctrl_pd_delegate_1", pdDelegate, freeSlot);
-  // IPC benches (ipc_call + ipc_reply round trip, event delivery) go here once IPC exists.
+  // ipc_call + ipc_reply round trips to a local EC in the root PD (start.S bench_callee).
+  createEc(CALLEE_EC, 0, ROOT_PD, CALLEE_UTCB, 0, 0, 0);
+  createPt(CALLEE_PT, ROOT_PD, CALLEE_EC, u64(linkerSymbol("bench_callee")));
+  bench("ipc_call_reply_1_word", ipc1, nothing);
+  bench("ipc_call_reply_64_words", ipc64, nothing);
+  revoke(CALLEE_PT, 0);
+  revoke(CALLEE_EC, 0);
 }
