@@ -15,7 +15,7 @@ import { ensureTools } from "./tools.ts";
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 
 /** The user programs `npm run build` builds: the folders of user/ with a tsconfig.json. */
-export const USER_PROGRAMS = ["roottest-min", "roottest", "roottest-bench"];
+export const USER_PROGRAMS = ["roottest-min", "roottest", "roottest-bench", "roottest-stress"];
 
 export interface UserBuildOptions {
   cc?: "gcc" | "clang";
@@ -62,11 +62,14 @@ export async function buildUser(name: string, opts: UserBuildOptions = {}): Prom
   const sources = [
     ...result.modules.map((m) => path.join(cDir, `${m.name}.c`)),
     path.join(root, "runtime-c", "user.c"),
-    ...fs
-      .readdirSync(src)
-      .filter((f) => f.endsWith(".S"))
-      .sort()
-      .map((f) => path.join(src, f)),
+    // The program's assembly and the library's (user/nova/*.S: entry stubs any program may use).
+    ...[src, path.join(root, "user", "nova")].flatMap((dir) =>
+      fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith(".S"))
+        .sort()
+        .map((f) => path.join(dir, f)),
+    ),
   ];
   const { objects } = await compileObjects(
     tc,

@@ -13,6 +13,7 @@
 import * as acpi from "./acpi.ts";
 import * as capability from "./capability.ts";
 import * as boot from "./boot.ts";
+import * as cmdline from "./cmdline.ts";
 import * as cpu from "./cpu.ts";
 import * as ec from "./ec.ts";
 import * as elf from "./elf.ts";
@@ -20,6 +21,7 @@ import * as fadt from "./fadt.ts";
 import * as hip from "./hip.ts";
 import * as kmem from "./kmem.ts";
 import { ref } from "./kobject.ts";
+import * as kstat from "./kstat.ts";
 import * as mdb from "./mdb.ts";
 import * as memory from "./memory.ts";
 import { Pd } from "./pd.ts";
@@ -231,6 +233,15 @@ export function start(magic: u32, info: Phys, then: Finish): void {
   fillHip(hipPage, m);
   if (!user.mapPage(rootSpace, virt(HIP_ADDRESS), hipPage, false, false, memory.tablePage))
     panic("root: no memory for the HIP mapping");
+  if (cmdline.has("kstat")) {
+    const stats = kstat.enable();
+    if (
+      u64(stats) === 0 ||
+      !user.mapPage(rootSpace, virt(kstat.KSTAT_ADDRESS), stats, false, false, memory.tablePage)
+    )
+      panic("root: no memory for the kernel statistics page");
+    log(`KSTAT: kernel statistics page at ${hex(kstat.KSTAT_ADDRESS)} in the root PD`);
+  }
   const entry = elf.header(image).entry;
   // §9.4: the root EC (global, FPU, EVT 0) and SC (priority 127, 1000 ms) on the boot CPU.
   const e = ec.create(spaces.rootPd, 0, true, true, UTCB_ADDRESS, HIP_ADDRESS, 0);

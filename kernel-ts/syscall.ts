@@ -19,6 +19,7 @@ import * as ec from "./ec.ts";
 import { ExceptionFrame } from "./exceptions.ts";
 import * as gdt from "./gdt.ts";
 import * as ipc from "./ipc.ts";
+import * as kstat from "./kstat.ts";
 import { destroyNow } from "./kobject.ts";
 import { capObject, insertNew } from "./lookup.ts";
 import * as mdb from "./mdb.ts";
@@ -223,6 +224,7 @@ export function dispatch(f: ExceptionFrame): void {
     f.rip = NON_CANONICAL;
     f.rcx = NON_CANONICAL;
   }
+  kstat.update();
   const e = ec.current();
   ec.maybePreempt(e, ec.retUserSysret);
   if (e.recall) ec.retUserSysret();

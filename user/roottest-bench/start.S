@@ -8,18 +8,4 @@
         ud2
         .size   _start, . - _start
 
-/*
- * The IPC benches' callee: a local EC's portal entry. It replies at once with the MTD it
- * got (RSI), so the reply carries as many words back as the call brought; the next call
- * enters here again.
- */
-        .text
-        .global bench_callee
-        .type   bench_callee, @function
-bench_callee:
-        movl    $1, %edi                        /* ipc_reply */
-        syscall
-        ud2                                     /* ipc_reply never returns here */
-        .size   bench_callee, . - bench_callee
-
         .section .note.GNU-stack, "", @progbits

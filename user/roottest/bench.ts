@@ -111,9 +111,9 @@ export function run(): void {
   revoke(SM, 0);
   bench("create_sm", smCreate, freeSlot);
   bench("ctrl_pd_delegate_1", pdDelegate, freeSlot);
-  // ipc_call + ipc_reply round trips to a local EC in the root PD (start.S bench_callee).
+  // ipc_call + ipc_reply round trips to a local EC in the root PD (user/nova/portal.S).
   createEc(CALLEE_EC, 0, ROOT_PD, CALLEE_UTCB, 0, 0, 0);
-  createPt(CALLEE_PT, ROOT_PD, CALLEE_EC, u64(linkerSymbol("bench_callee")));
+  createPt(CALLEE_PT, ROOT_PD, CALLEE_EC, u64(linkerSymbol("nova_reply_at_once")));
   bench("ipc_call_reply_1_word", ipc1, nothing);
   bench("ipc_call_reply_64_words", ipc64, nothing);
   revoke(CALLEE_PT, 0);
