@@ -336,10 +336,15 @@ export function block(e: Ec, cont: Cont): never {
  * continuation on a fresh kernel stack.
  */
 export function activate(e: Ec): never {
-  cur.ec = e;
+  setRunning(e);
   const p = e.pd;
   if (cur.pd !== p) {
+    // The loaded PD stays referenced until another is loaded: its tables stay in CR3
+    // meanwhile, and a new PD at the same address cannot be mistaken for it.
+    ref(p.hdr);
+    const old = cur.pd;
     cur.pd = p;
+    if (old !== null) unref(old.hdr);
     writeCr3(u64(p.tables));
     pdCtrl.setCurrent(p);
   }
@@ -355,6 +360,20 @@ export function activate(e: Ec): never {
     cur.tsSet = true;
   }
   switchStack(cur.stackTop, e.cont);
+}
+
+/**
+ * The running EC holds a reference while it runs: a hypercall that revokes
+ * its last capabilities (its SC's and its own) must not free it under the
+ * kernel's feet. The reference moves on the next switch; if it was the last,
+ * the EC goes on the dead list and the next reap() destroys it.
+ */
+function setRunning(e: Ec | null): void {
+  const old = cur.ec;
+  if (old === e) return;
+  if (e !== null) ref(e.hdr);
+  cur.ec = e;
+  if (old !== null) unref(old.hdr);
 }
 
 /** Continuation: back to ring 3 after a hypercall (the status is in RDI already). */
@@ -452,7 +471,7 @@ export function idle(): never {
 }
 
 function idleLoop(): never {
-  cur.ec = null;
+  setRunning(null);
   sc.enterIdle();
   for (;;) {
     // Interrupts only across `sti; hlt` (sti's shadow): an interrupt that

@@ -22,7 +22,7 @@
 
 import { Kind, Status, CAP0, Perm_obj_sp, object, perms } from "./capability.ts";
 import { ExceptionFrame } from "./exceptions.ts";
-import { KObject } from "./kobject.ts";
+import { KObject, ref, unref } from "./kobject.ts";
 import { Pd } from "./pd.ts";
 import * as mdb from "./mdb.ts";
 import { Space_obj } from "./space_obj.ts";
@@ -43,8 +43,13 @@ export function setCurrent(p: Pd): void {
   current.obj = p.obj;
   const pio = p.pio;
   current.pio = pio;
-  if (pio === current.loaded) return;
+  const old = current.loaded;
+  if (pio === old) return;
+  // The loaded space stays referenced while its bitmap is in the TSS, so that a new space
+  // at the same address cannot pass for it.
+  if (pio !== null) ref(pio.hdr);
   current.loaded = pio;
+  if (old !== null) unref(old.hdr);
   tss.loadIoBitmap(pio === null ? virt(0) : pio.bitmap);
 }
 
