@@ -118,29 +118,50 @@ function copyFrame(from: ExceptionFrame, to: ExceptionFrame): void {
   for (let i: usize = 0; i < sizeof<ExceptionFrame>() / 8; i++) dst.set(i, src.get(i));
 }
 
+/** Where UTCB GPR slot `i` (§6.2: RAX RCX RDX RBX RSP RBP RSI RDI R8…R15) is in an ExceptionFrame. */
+function frameOffsetOfGpr(i: usize): usize {
+  switch (i) {
+    case 0:
+      return offsetof<ExceptionFrame>("rax");
+    case 1:
+      return offsetof<ExceptionFrame>("rcx");
+    case 2:
+      return offsetof<ExceptionFrame>("rdx");
+    case 3:
+      return offsetof<ExceptionFrame>("rbx");
+    case 4:
+      return offsetof<ExceptionFrame>("rsp");
+    case 5:
+      return offsetof<ExceptionFrame>("rbp");
+    case 6:
+      return offsetof<ExceptionFrame>("rsi");
+    case 7:
+      return offsetof<ExceptionFrame>("rdi");
+    default:
+      // R8…R15 are stored in descending order from r8 (exceptions.ts).
+      return offsetof<ExceptionFrame>("r8") - (i - 8) * 8;
+  }
+}
+
+/**
+ * Copies the 8 GPRs of group `group` (0: GPR0-7, 1: GPR8-15) between a frame
+ * and a UTCB: into the UTCB when `toUtcb`, else into the frame.
+ */
+function copyGprs(r: ExceptionFrame, a: Arch, group: usize, toUtcb: bool): void {
+  const frame = ptrFromVirt<u64>(structAddress(r));
+  const utcb = ptrFromVirt<u64>(structAddress(a));
+  for (let i = group * 8; i < group * 8 + 8; i++) {
+    const q = frameOffsetOfGpr(i) / 8;
+    if (toUtcb) utcb.set(i, frame.get(q));
+    else frame.set(q, utcb.get(i));
+  }
+}
+
 /** The state `mtd` selects, from e's registers into the handler's UTCB. */
 function save(e: Ec, n: u32, a: Arch, mtd: u32): void {
   const r = e.regs;
-  if ((mtd & Mtd.GPR_0_7) !== 0) {
-    a.rax = r.rax;
-    a.rcx = r.rcx;
-    a.rdx = r.rdx;
-    a.rbx = r.rbx;
-    a.rsp = r.rsp;
-    a.rbp = r.rbp;
-    a.rsi = r.rsi;
-    a.rdi = r.rdi;
-  }
-  if ((mtd & Mtd.GPR_8_15) !== 0) {
-    a.r8 = r.r8;
-    a.r9 = r.r9;
-    a.r10 = r.r10;
-    a.r11 = r.r11;
-    a.r12 = r.r12;
-    a.r13 = r.r13;
-    a.r14 = r.r14;
-    a.r15 = r.r15;
-  }
+  if ((mtd & Mtd.GPR_0_7) !== 0) copyGprs(r, a, 0, true);
+  if ((mtd & Mtd.GPR_8_15) !== 0) copyGprs(r, a, 1, true);
   if ((mtd & Mtd.RFLAGS) !== 0) a.rflags = r.rflags;
   if ((mtd & Mtd.RIP) !== 0) a.rip = r.rip;
   if ((mtd & Mtd.QUAL) !== 0) {
@@ -168,26 +189,8 @@ export function writeBack(e: Ec, utcb: Virt, mtd: u32): void {
   }
   const a = structAt<Arch>(utcb);
   const r = e.regs;
-  if ((mtd & Mtd.GPR_0_7) !== 0) {
-    r.rax = a.rax;
-    r.rcx = a.rcx;
-    r.rdx = a.rdx;
-    r.rbx = a.rbx;
-    r.rsp = a.rsp;
-    r.rbp = a.rbp;
-    r.rsi = a.rsi;
-    r.rdi = a.rdi;
-  }
-  if ((mtd & Mtd.GPR_8_15) !== 0) {
-    r.r8 = a.r8;
-    r.r9 = a.r9;
-    r.r10 = a.r10;
-    r.r11 = a.r11;
-    r.r12 = a.r12;
-    r.r13 = a.r13;
-    r.r14 = a.r14;
-    r.r15 = a.r15;
-  }
+  if ((mtd & Mtd.GPR_0_7) !== 0) copyGprs(r, a, 0, false);
+  if ((mtd & Mtd.GPR_8_15) !== 0) copyGprs(r, a, 1, false);
   if ((mtd & Mtd.RFLAGS) !== 0) r.rflags = (a.rflags & RFLAGS_WRITABLE) | RFLAGS_FORCED;
   if ((mtd & Mtd.RIP) !== 0) r.rip = a.rip;
   ec.release(e, ec.retUserIret);
