@@ -17,6 +17,7 @@ import * as cmdline from "./cmdline.ts";
 import * as cpu from "./cpu.ts";
 import * as ec from "./ec.ts";
 import * as elf from "./elf.ts";
+import * as event from "./event.ts";
 import * as fadt from "./fadt.ts";
 import * as hip from "./hip.ts";
 import * as kmem from "./kmem.ts";
@@ -195,7 +196,12 @@ function fillHip(pa: Phys, module: boot.BootModule): void {
   h.uefiMap = u64.MAX;
   h.stcFrequency = tsc.frequency();
   h.selnum = 0x40000;
-  h.cpuNum = 1;
+  // §8.1: host and guest event ranges (the vCPU numbers are NOVA's, for the vCPU work).
+  h.selHstArch = u16(event.SEL_HST_ARCH);
+  h.selHstNova = u16(event.SEL_HST_NOVA);
+  h.selGstArch = 0x100;
+  h.selGstNova = 2;
+  h.cpuNum = u16(ec.CPU_COUNT);
   h.cpuBsp = 0;
   let features: u64 = 0;
   if (cpu.has(cpu.Feature.VMX)) features |= hip.FEATURE_VMX;
