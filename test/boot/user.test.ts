@@ -72,7 +72,7 @@ function checkRootTest(t: Test, console: string): void {
   );
   t.match(
     console,
-    /^MDB: checked NOVA object space 4, NOVA PIO space \d+, root object space 30, root PIO space 8 capabilities$/m,
+    /^MDB: checked NOVA object space 212, NOVA PIO space \d+, root object space 31, root PIO space 8 capabilities$/m,
     "what the delegations left is consistent with the mapping database",
   );
   t.match(console, /^PIO: TSS I\/O bitmap: COM1 0x3f8 open, 0x80 closed$/m, "the TSS follows");
@@ -100,7 +100,7 @@ for (const [cc, elf, rootElf] of [
       t.match(b.console, rootObjects, "the root object space holds its capabilities");
       t.match(
         b.console,
-        /^MDB: checked NOVA object space 4, NOVA PIO space \d+, root object space 3, root PIO space 0 capabilities$/m,
+        /^MDB: checked NOVA object space 212, NOVA PIO space \d+, root object space 3, root PIO space 0 capabilities$/m,
       );
       // RDI 0xff: all eight checks of roottest.ts passed; RSI 0x4: hypercall 0xf gave BAD_HYP.
       t.match(
