@@ -72,7 +72,7 @@ function checkRootTest(t: Test, console: string): void {
   );
   t.match(
     console,
-    /^MDB: checked NOVA object space 212, NOVA PIO space \d+, root object space 31, root PIO space 8 capabilities$/m,
+    /^MDB: checked NOVA object space 212, NOVA PIO space \d+, root object space 35, root PIO space 12 capabilities$/m,
     "what the delegations left is consistent with the mapping database",
   );
   t.match(console, /^PIO: TSS I\/O bitmap: COM1 0x3f8 open, 0x80 closed$/m, "the TSS follows");

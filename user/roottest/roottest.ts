@@ -427,6 +427,8 @@ export function main(_magic: u64, _info: u64, _hip: u64): u64 {
   syscall(r);
   check("bad_hyp-create_ec-and-0xf", createEc === BAD_HYP && r[0] === BAD_HYP);
 
+  interruptsAndPlatform();
+
   puts("TESTS: ");
   putDec(counts.passed);
   puts("/");
@@ -434,4 +436,217 @@ export function main(_magic: u64, _info: u64, _hip: u64): u64 {
   puts(" passed\n");
   puts("roottest: OUT to revoked port 0x80 next: #GP expected\n");
   return (counts.passed << 32) | counts.total;
+}
+
+// ---- Interrupt semaphores, assign_int (§10.3), ctrl_hw (§10.1), the console semaphore (§9.9) ----
+//
+// Copies of NOVA object space selectors in the root object space: interrupt
+// semaphore GSI 2 (0x10002) at 0x4002, the first MSI slot (0x10000 + INTPIN)
+// at 0x4100; the console semaphore (NOVA SELNUM-1) is 0x1007 since the first
+// delegation. Regular semaphores of this block at 0x4010…
+
+const CTRL_HW: u64 = 0xc;
+const ASSIGN_INT: u64 = 0xd;
+const BAD_CPU: u64 = 0x8;
+/** §9.3: interrupt semaphore n at 0x10000 + n of the NOVA object space. */
+const INT_SM_BASE: u64 = 0x10000;
+/** HIP fields (§9.5). */
+const HIP_MBUF_START: u64 = 0x18;
+const HIP_MBUF_END: u64 = 0x20;
+const HIP_INTPIN: u64 = 0x6c;
+/** assign_int flags (RDI[7:4]): M, T (level), P (active low). */
+const INT_MASKED: u64 = 0x1;
+const INT_LEVEL: u64 = 0x2;
+/** QEMU and Bochs wire ISA IRQ 0 (the PIT) to GSI 2 (the kernel logs the MADT override). */
+const PIT_GSI: u64 = 2;
+const GSI2: u64 = 0x4002;
+const MSI0: u64 = 0x4100;
+const CONSOLE_SM: u64 = 0x1007;
+/** The PIT: channel 0 data, command; mode 0 (interrupt on terminal count), lobyte/hibyte. */
+const PIT_CHANNEL0: u16 = 0x40;
+const PIT_COMMAND: u16 = 0x43;
+const PIT_ONESHOT: u8 = 0x30;
+/** About 1 ms of the PIT's 1.193182 MHz. */
+const PIT_1MS: u64 = 1193;
+
+/** assign_int(sm, flags, cpu): the whole RDI; RSI/RDX (MSI address/data) in r[1]/r[2]. */
+function assignInt(sm: u64, flags: u64, cpu: u64): u64 {
+  r[0] = (sm << 8) | (flags << 4) | ASSIGN_INT;
+  r[1] = cpu;
+  r[2] = 0x5555;
+  syscall(r);
+  return r[0];
+}
+
+/** ctrl_hw(op, desc): the whole RDI. */
+function ctrlHw(op: u64, desc: u64): u64 {
+  r[0] = (desc << 8) | (op << 4) | CTRL_HW;
+  syscall(r);
+  return r[0];
+}
+
+function hip(offset: u64): u64 {
+  return ptrFromVirt<u64>(virt(HIP_ADDRESS + offset)).load();
+}
+
+/** The PIT in mode 0: its output goes low now and rises (GSI 2's edge) `count` ticks after the count. */
+function pitOneShot(count: u64): void {
+  outb(PIT_COMMAND, PIT_ONESHOT);
+  outb(PIT_CHANNEL0, u8(count & 0xff));
+  outb(PIT_CHANNEL0, u8(count >> 8));
+}
+
+/**
+ * The PIT's output low for its longest count (65536 ticks, 55 ms): loading a
+ * mode 0 count drops the output (QEMU's 8254 does it only on the count, not
+ * on the mode word alone).
+ */
+function pitQuiet(): void {
+  pitOneShot(0);
+}
+
+/** Whether the CPU has RDT allocation (CPUID.(7,0):EBX[15]). */
+function hasRdt(): bool {
+  const regs = array<u32, 4>();
+  cpuid(0, 0, regs);
+  if (regs[0] < 7) return false;
+  cpuid(7, 0, regs);
+  return (regs[1] & (u32(1) << 15)) !== 0;
+}
+
+/** This CPU's initial APIC id (CPUID.1:EBX[31:24]): the MSI destination. */
+function apicId(): u64 {
+  const regs = array<u32, 4>();
+  cpuid(1, 0, regs);
+  return u64(regs[1] >> 24);
+}
+
+function interruptsAndPlatform(): void {
+  const intPin = u64(ptrFromVirt<u16>(virt(HIP_ADDRESS + HIP_INTPIN)).load());
+  const intMsi = u64(ptrFromVirt<u16>(virt(HIP_ADDRESS + HIP_INTPIN + 2)).load());
+  // The kernel's choice: vectors 0x20…0xee, one per interrupt (docs/interrupts.md).
+  check("hip-intpin-intmsi", intPin >= 16 && intPin + intMsi === 207);
+  const mbuf = hip(HIP_MBUF_START);
+  check(
+    "hip-mbuf-one-page",
+    mbuf !== 0 && (mbuf & 0xfff) === 0 && hip(HIP_MBUF_END) === mbuf + 4096,
+  );
+
+  // Interrupt semaphores: copies from the NOVA object space keep 0x12 (ASSIGN|CTRLDN).
+  check(
+    "int_sm-copy",
+    ctrlPd(ROOT_NOVA_OBJ, ROOT_ROOT_OBJ, INT_SM_BASE + PIT_GSI, 0, GSI2, ALL) === SUCCESS &&
+      ctrlPd(ROOT_NOVA_OBJ, ROOT_ROOT_OBJ, INT_SM_BASE + intPin, 0, MSI0, ALL) === SUCCESS,
+  );
+  check("int_sm-up-bad_cap", up(GSI2) === BAD_CAP);
+  check("int_sm-down-counter-0", down(GSI2, false, PAST) === TIMEOUT);
+
+  // assign_int: the CPU first (BAD_CPU even for a CAP0 selector), then the capability.
+  check("assign_int-bad_cpu", assignInt(GSI2, INT_MASKED, 1) === BAD_CPU);
+  check("assign_int-bad_cpu-before-cap", assignInt(EMPTY, 0, 0xffff) === BAD_CPU);
+  check(
+    "assign_int-bad_cap-regular-sm",
+    createSm(0x4010, ROOT_PD, 0) === SUCCESS && assignInt(0x4010, 0, 0) === BAD_CAP,
+  );
+  check(
+    "assign_int-bad_cap-not-sm",
+    assignInt(ROOT_OBJ, 0, 0) === BAD_CAP && assignInt(EMPTY, 0, 0) === BAD_CAP,
+  );
+  check(
+    "assign_int-bad_cap-without-assign",
+    copy(GSI2, 0x4003, CTRLDN) === SUCCESS &&
+      assignInt(0x4003, INT_MASKED, 0) === BAD_CAP &&
+      down(0x4003, false, PAST) === TIMEOUT,
+  );
+  check(
+    "assign_int-msi-address-data",
+    assignInt(MSI0, 0, 0) === SUCCESS &&
+      r[1] === (0xfee0_0000 | (apicId() << 12)) &&
+      r[2] === 0x20 + intPin,
+  );
+  check(
+    "assign_int-pin-rsi-rdx-0",
+    assignInt(GSI2, INT_MASKED, 0) === SUCCESS && r[1] === 0 && r[2] === 0,
+  );
+
+  // A real interrupt: the PIT's ports, GSI 2 edge-triggered and unmasked on CPU 0.
+  check(
+    "pit-ports-delegated",
+    ctrlPd(NOVA_PIO, ROOT_PIO, u64(PIT_CHANNEL0), 2, u64(PIT_CHANNEL0), ALL) === SUCCESS,
+  );
+  const freq = hip(HIP_STC_FREQUENCY);
+  const ms = freq / 1000;
+  pitQuiet();
+  check(
+    "int-edge-quiet-pit-times-out",
+    assignInt(GSI2, 0, 0) === SUCCESS && down(GSI2, false, rdtsc() + 5 * ms) === TIMEOUT,
+  );
+  pitOneShot(PIT_1MS);
+  check("int-edge-pit-one-shot", down(GSI2, false, rdtsc() + 1000 * ms) === SUCCESS);
+  check("int-edge-exactly-one", down(GSI2, false, rdtsc() + 5 * ms) === TIMEOUT);
+
+  // Level-triggered: the handler masks the pin, each down unmasks it. The PIT's output stays
+  // high after its count, so every down sees one more interrupt until the output goes low.
+  pitQuiet();
+  check("int-level-assign", assignInt(GSI2, INT_LEVEL, 0) === SUCCESS);
+  pitOneShot(PIT_1MS);
+  check(
+    "int-level-down-unmasks",
+    down(GSI2, false, rdtsc() + 1000 * ms) === SUCCESS &&
+      down(GSI2, false, rdtsc() + 1000 * ms) === SUCCESS &&
+      down(GSI2, false, rdtsc() + 1000 * ms) === SUCCESS,
+  );
+  pitQuiet();
+  // The line is low again: after a down that drains what is pending, the next one times out.
+  const drained = down(GSI2, true, PAST);
+  check(
+    "int-level-line-low-quiet",
+    (drained === SUCCESS || drained === TIMEOUT) && down(GSI2, false, rdtsc() + 5 * ms) === TIMEOUT,
+  );
+  check("int-masked-again", assignInt(GSI2, INT_MASKED, 0) === SUCCESS);
+
+  // ctrl_hw: OPs other than 0 and 4-7, S2 (and the states without a resume path).
+  check(
+    "ctrl_hw-bad_par-op",
+    ctrlHw(1, 0) === BAD_PAR &&
+      ctrlHw(2, 0) === BAD_PAR &&
+      ctrlHw(3, 0) === BAD_PAR &&
+      ctrlHw(8, 0) === BAD_PAR &&
+      ctrlHw(15, 0) === BAD_PAR,
+  );
+  check("ctrl_hw-s2-bad_ftr", ctrlHw(0, 2) === BAD_FTR);
+  check(
+    "ctrl_hw-s0-s1-s3-s6-bad_ftr",
+    ctrlHw(0, 0) === BAD_FTR &&
+      ctrlHw(0, 1 | (1 << 3) | (1 << 6)) === BAD_FTR &&
+      ctrlHw(0, 3 | (1 << 3) | (1 << 6)) === BAD_FTR &&
+      ctrlHw(0, 6) === BAD_FTR,
+  );
+  // QOS (§10.2, §12.18): OP 5-7 before OP 4 ABORTED; OP 4 once; without RDT OP 5-7 BAD_PAR.
+  check(
+    "ctrl_hw-qos-before-op4-aborted",
+    ctrlHw(5, 1 << 16) === ABORTED && ctrlHw(6, 1 << 16) === ABORTED && ctrlHw(7, 0) === ABORTED,
+  );
+  const rdt = hasRdt();
+  check(
+    "ctrl_hw-qos-op4-bad-bits",
+    ctrlHw(4, 1) === BAD_PAR && ctrlHw(4, 8) === BAD_PAR && (rdt || ctrlHw(4, 2) === BAD_PAR),
+  );
+  check("ctrl_hw-qos-op4", ctrlHw(4, 0) === SUCCESS);
+  check("ctrl_hw-qos-op4-twice-aborted", ctrlHw(4, 0) === ABORTED);
+  check(
+    "ctrl_hw-qos-masks",
+    ctrlHw(5, 0) === BAD_PAR &&
+      ctrlHw(5, 0x5 << 16) === BAD_PAR &&
+      (rdt ||
+        (ctrlHw(5, 1 << 16) === BAD_PAR &&
+          ctrlHw(6, 1 << 16) === BAD_PAR &&
+          ctrlHw(7, 0) === BAD_PAR)),
+  );
+
+  // The console semaphore (§9.9, perms 0x03): an up per kernel log line since boot, none since.
+  check(
+    "console_sm-counts-lines",
+    down(CONSOLE_SM, true, PAST) === SUCCESS && down(CONSOLE_SM, false, PAST) === TIMEOUT,
+  );
 }
