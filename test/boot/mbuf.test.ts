@@ -30,7 +30,7 @@ for (const [name, extra, overflows] of [
   ["roottest-min, timertest irqtest", ["-initrd", root, "-append", "timertest irqtest"], true],
 ] as const) {
   t.test(`MBUF: ${name}`, async (t) => {
-    const b = await boot(kernel.elf, extra, 60_000);
+    const b = await boot(kernel.elf, [...extra], 60_000);
     t.equal(b.status, (0x10 << 1) | 1, "success exit");
     const m = b.console.match(
       /^MBUF: at (0x[0-9a-f]+), RdIdx (\d+) WrIdx (\d+), (\d+) of 4088 unread, FNV-1a 0x([0-9a-f]+)$/m,
