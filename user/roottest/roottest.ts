@@ -11,7 +11,7 @@
 // Root object space after the first delegation (NOVA SELNUM-8…SELNUM-1 →
 // 0x1000…0x1007, order 3): 0x1000 root PIO space (0x7), 0x1002 root object
 // space (0x3), 0x1004 NOVA PIO space (TAKE), 0x1006 NOVA object space (TAKE),
-// the odd ones CAP0 (no object exists for them yet).
+// 0x1007 the console semaphore (0x3), the other odd ones CAP0 (no object exists for them yet).
 
 const SELNUM: u64 = 0x40000;
 /** §9.4: the root object space's own selectors. */
