@@ -6,7 +6,8 @@
 // the kernel kills the EC, logs them, and finishes its boot. roottest uses
 // ctrl_pd (§4.8) to copy the NOVA object space's space capabilities and
 // COM1's ports into its own spaces, then checks create_sm/ctrl_sm (§4.7,
-// §4.12) and create_pd (§4.3), prints one `TEST <id> <name> PASS|FAIL`
+// §4.12), create_pd (§4.3), assign_int with PIT interrupts (§10.3) and
+// ctrl_hw (§10.1), prints one `TEST <id> <name> PASS|FAIL`
 // line per check from ring 3 and a `TESTS:` summary, and ends with an OUT to
 // a port it does not hold (#GP, the EC is killed). gcc and clang builds, with
 // and without SMEP/SMAP, and Bochs. fault=sysret checks the SYSRET guard;
