@@ -22,6 +22,8 @@ export class Pd {
    * and a created PD never gets one (docs/user-mode.md).
    */
   hasHst: bool;
+  /** The PML4 of the PD's user page tables (phys(0) without a host space). */
+  tables: Phys;
 
   /** A new PD without spaces and references, or null when memory is out. */
   static create(): Pd | null {

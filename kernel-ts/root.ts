@@ -16,11 +16,9 @@ import * as boot from "./boot.ts";
 import * as console from "./console.ts";
 import * as cpu from "./cpu.ts";
 import * as hw from "./ctrl_hw.ts";
+import * as ec from "./ec.ts";
 import * as elf from "./elf.ts";
-import * as exceptions from "./exceptions.ts";
-import { ExceptionFrame } from "./exceptions.ts";
 import * as fadt from "./fadt.ts";
-import * as gdt from "./gdt.ts";
 import * as hip from "./hip.ts";
 import * as intsm from "./interrupt_sm.ts";
 import * as kmem from "./kmem.ts";
@@ -28,7 +26,7 @@ import { ref } from "./kobject.ts";
 import * as mdb from "./mdb.ts";
 import * as memory from "./memory.ts";
 import { Pd } from "./pd.ts";
-import * as pd from "./pd_ctrl.ts";
+import * as sc from "./sc.ts";
 import * as space from "./space_kernel.ts";
 import { SELNUM, Space_obj } from "./space_obj.ts";
 import { PORTS, Space_pio } from "./space_pio.ts";
@@ -48,8 +46,6 @@ export type Finish = () => never;
 
 let finish: Finish = stop;
 let rootSpace: Phys = phys(0);
-/** The root EC's registers for its first entry (user_enter loads them all). */
-const entryFrame = new ExceptionFrame();
 
 function stop(): never {
   panic("root: no finish continuation");
@@ -63,6 +59,10 @@ export const NOVA_OBJ_ROOT_PIO: u64 = SELNUM - 8;
 export const ROOT_OBJ_NOVA_OBJ: u64 = SELNUM - 1;
 export const ROOT_OBJ_ROOT_OBJ: u64 = SELNUM - 2;
 export const ROOT_OBJ_ROOT_PD: u64 = SELNUM - 3;
+export const ROOT_OBJ_ROOT_EC: u64 = SELNUM - 4;
+export const ROOT_OBJ_ROOT_SC: u64 = SELNUM - 5;
+/** §9.3: the idle SC of CPU n at selector n of the NOVA object space. */
+export const NOVA_OBJ_IDLE_SC: u64 = 0;
 
 /** The kernel's and the root PD's spaces (each holds a kernel reference: they never go). */
 class Spaces {
@@ -150,6 +150,9 @@ function buildSpaces(): void {
   ref(rootPd.hdr);
   s.rootPd = rootPd;
   put(s.rootObj, ROOT_OBJ_ROOT_PD, structAddress(rootPd), capability.Perm_pd.DEFINED);
+  const idle = sc.createIdle();
+  if (idle === null) panic("root: no memory for the idle SC");
+  put(s.novaObj, NOVA_OBJ_IDLE_SC, structAddress(idle), capability.Perm_sc.CTRL);
   let ports: u64 = 0;
   for (let port: u64 = 0; port < PORTS; port++) {
     if (protectedPort(port)) continue;
@@ -211,7 +214,7 @@ function fillHip(pa: Phys, module: boot.BootModule): void {
 }
 
 /**
- * Builds the root PD from the first module and enters it; returns only when
+ * Builds the root PD from the first module and starts it; returns only when
  * there is no module or it is not a valid root image (the reason is logged).
  * `magic` and `info` are the boot loader's EAX and EBX (the EC's RDI and RSI);
  * `then` runs after the root EC is killed.
@@ -233,45 +236,42 @@ export function start(magic: u32, info: Phys, then: Finish): void {
   const objects = spaces.rootObj;
   rootSpace = user.create(memory.tablePage);
   const hipPage = memory.tablePage();
-  const utcb = memory.tablePage();
-  if (u64(rootSpace) === 0 || u64(hipPage) === 0 || u64(utcb) === 0)
-    panic("root: no memory for the root PD");
+  if (u64(rootSpace) === 0 || u64(hipPage) === 0) panic("root: no memory for the root PD");
+  spaces.rootPd.tables = rootSpace;
   if (!mapSegments(image, m.start)) panic("root: no memory for the root page tables");
   fillHip(hipPage, m);
-  if (
-    !user.mapPage(rootSpace, virt(HIP_ADDRESS), hipPage, false, false, memory.tablePage) ||
-    !user.mapPage(rootSpace, virt(UTCB_ADDRESS), utcb, true, false, memory.tablePage)
-  )
-    panic("root: no memory for the HIP and UTCB mappings");
+  if (!user.mapPage(rootSpace, virt(HIP_ADDRESS), hipPage, false, false, memory.tablePage))
+    panic("root: no memory for the HIP mapping");
   const entry = elf.header(image).entry;
+  // §9.4: the root EC (global, FPU, EVT 0) and SC (priority 127, 1000 ms) on the boot CPU.
+  const e = ec.create(spaces.rootPd, 0, true, true, UTCB_ADDRESS, HIP_ADDRESS, 0);
+  if (e === null) panic("root: no memory for the root EC");
+  const s = sc.create(e, sc.ROOT_PRIORITY, sc.budgetTicks(sc.ROOT_BUDGET_MS));
+  if (s === null) panic("root: no memory for the root SC");
+  put(objects, ROOT_OBJ_ROOT_EC, structAddress(e), capability.Perm_ec.DEFINED);
+  put(objects, ROOT_OBJ_ROOT_SC, structAddress(s), capability.Perm_sc.DEFINED);
   log(
     `ROOT: image ${m.start}-${m.end} entry ${hex(entry)}, HIP ${hex(HIP_ADDRESS)} UTCB ${hex(UTCB_ADDRESS)}, tables ${rootSpace}`,
   );
   log(
-    `ROOT: object space: ${hex(ROOT_OBJ_NOVA_OBJ)} NOVA object space perms ${hex(capability.perms(objects.lookup(ROOT_OBJ_NOVA_OBJ)))}, ${hex(ROOT_OBJ_ROOT_OBJ)} root object space perms ${hex(capability.perms(objects.lookup(ROOT_OBJ_ROOT_OBJ)))}, ${hex(ROOT_OBJ_ROOT_PD)} root PD perms ${hex(capability.perms(objects.lookup(ROOT_OBJ_ROOT_PD)))}; EC and SC capabilities not yet; PIO space empty`,
+    `ROOT: object space: ${hex(ROOT_OBJ_NOVA_OBJ)} NOVA object space perms ${hex(capability.perms(objects.lookup(ROOT_OBJ_NOVA_OBJ)))}, ${hex(ROOT_OBJ_ROOT_OBJ)} root object space perms ${hex(capability.perms(objects.lookup(ROOT_OBJ_ROOT_OBJ)))}, ${hex(ROOT_OBJ_ROOT_PD)} root PD perms ${hex(capability.perms(objects.lookup(ROOT_OBJ_ROOT_PD)))}, ${hex(ROOT_OBJ_ROOT_EC)} root EC perms ${hex(capability.perms(objects.lookup(ROOT_OBJ_ROOT_EC)))}, ${hex(ROOT_OBJ_ROOT_SC)} root SC perms ${hex(capability.perms(objects.lookup(ROOT_OBJ_ROOT_SC)))}; PIO space empty`,
   );
-  pd.setCurrent(spaces.rootObj, spaces.rootPio);
-  exceptions.onUserFault(killed);
-  // §9.4 and NOVA's values for the registers the spec leaves open.
-  const f = entryFrame;
+  // §9.4 and NOVA's values for the registers the spec leaves open. The root
+  // EC starts at the ELF entry, not with a STARTUP event.
+  e.isRoot = true;
+  const f = e.regs;
   f.rip = entry;
-  f.cs = u64(gdt.USER_CODE);
-  f.rflags = syscall.USER_RFLAGS;
-  f.rsp = HIP_ADDRESS;
-  f.ss = u64(gdt.USER_DATA);
   f.rdi = u64(magic);
   f.rsi = u64(info);
   f.rcx = entry;
   f.r11 = syscall.USER_RFLAGS;
-  writeCr3(u64(rootSpace));
-  enterUser(structAddress(f));
+  e.cont = ec.retUserIret;
+  sc.makeReady(s, false);
+  sc.schedule();
 }
 
-/** exceptions.ts's user-fault handler: no event portals yet, so the EC dies. */
-function killed(f: ExceptionFrame): void {
-  log(
-    `EC: root EC killed: ${exceptions.mnemonic(f.vector)} at ${hex(f.rip)} rdi ${hex(f.rdi)} rsi ${hex(f.rsi)}`,
-  );
+/** ec.ts's end of the root EC: what its delegations left, then the end of the boot log. */
+function rootGone(): void {
   const irets = syscall.iretReturns();
   if (irets !== 0) log(`SYSCALL: ${irets} returns by IRETQ (non-canonical RIP)`);
   // What the EC's delegations left, checked against the mapping database.
@@ -285,4 +285,10 @@ function killed(f: ExceptionFrame): void {
   // Back to the kernel's own tables: nothing runs in the root space any more.
   writeCr3(u64(space.rootTable()));
   finish();
+}
+
+/** What ec.ts runs when the root EC dies. */
+export function whenRootGone(): never {
+  rootGone();
+  panic("root: the end of the boot log returned");
 }

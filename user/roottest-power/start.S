@@ -6,7 +6,7 @@
  */
 #include "start.h"
 
-        ROOT_ENTRY roottest_main
+        ROOT_ENTRY roottest_power_main_main
         movq    %rax, %rdi
         ud2
         .size   _start, . - _start

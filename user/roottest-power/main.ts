@@ -5,21 +5,15 @@
 // PM. On q35 the reset ends QEMU (-no-reboot), on pc the power-off does.
 // Returns the statuses (reset << 8 | S5) only when both came back.
 
-const CTRL_HW: u64 = 0xc;
-/** desc bits 2:0 S, 5:3 A, 8:6 B. */
+import { ctrlHw } from "../nova/hypercall.ts";
+
+/** ctrl_hw OP 0: sleep/reset; desc bits 2:0 S, 5:3 A, 8:6 B. */
+const OP_SLEEP: u64 = 0;
 const RESET: u64 = 7;
 const S5: u64 = 5;
 
-const r = array<u64, 8>();
-
-function sleep(desc: u64): u64 {
-  r[0] = (desc << 8) | CTRL_HW;
-  syscall(r);
-  return r[0];
-}
-
 export function main(_magic: u64, _info: u64, _hip: u64): u64 {
-  const reset = sleep(RESET);
-  const off = sleep(S5);
-  return (reset << 8) | off;
+  const reset = ctrlHw(OP_SLEEP, RESET);
+  const off = ctrlHw(OP_SLEEP, S5);
+  return (u64(reset) << 8) | u64(off);
 }
