@@ -15,7 +15,13 @@ import { ensureTools } from "./tools.ts";
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 
 /** The user programs `npm run build` builds: the folders of user/ with a tsconfig.json. */
-export const USER_PROGRAMS = ["roottest-min", "roottest", "roottest-bench", "roottest-stress"];
+export const USER_PROGRAMS = [
+  "roottest-min",
+  "roottest",
+  "roottest-bench",
+  "roottest-stress",
+  "roottest-power",
+];
 
 export interface UserBuildOptions {
   cc?: "gcc" | "clang";

@@ -147,6 +147,7 @@ function running(): never {
 
 /** The end of the boot log and the success exit (after the root EC, if there was one). */
 function finish(): never {
+  console.reportMbuf();
   const elapsed = rdtsc() - bootTsc;
   log(
     `BOOT: ${(elapsed * 1000) / tsc.frequency()} ms, ${elapsed} TSC ticks from init.main to here`,

@@ -14,12 +14,15 @@ import * as acpi from "./acpi.ts";
 import * as capability from "./capability.ts";
 import * as boot from "./boot.ts";
 import * as cmdline from "./cmdline.ts";
+import * as console from "./console.ts";
 import * as cpu from "./cpu.ts";
+import * as hw from "./ctrl_hw.ts";
 import * as ec from "./ec.ts";
 import * as elf from "./elf.ts";
 import * as event from "./event.ts";
 import * as fadt from "./fadt.ts";
 import * as hip from "./hip.ts";
+import * as intsm from "./interrupt_sm.ts";
 import * as kmem from "./kmem.ts";
 import { ref } from "./kobject.ts";
 import * as kstat from "./kstat.ts";
@@ -138,6 +141,10 @@ function buildSpaces(): void {
   put(s.novaObj, NOVA_OBJ_ROOT_PIO, structAddress(s.rootPio), capability.Perm_pio_sp.DEFINED);
   put(s.rootObj, ROOT_OBJ_NOVA_OBJ, structAddress(s.novaObj), TAKE);
   put(s.rootObj, ROOT_OBJ_ROOT_OBJ, structAddress(s.rootObj), capability.Perm_obj_sp.DEFINED);
+  // §9.3's console semaphore (SELNUM-1) and interrupt semaphores (0x10000…); ctrl_hw's root check.
+  console.createSemaphore(s.novaObj);
+  intsm.create(s.novaObj);
+  hw.setRootObjects(s.rootObj);
   const rootPd = Pd.create();
   if (rootPd === null) panic("root: no memory for the root PD");
   rootPd.bindObj(s.rootObj);
@@ -190,6 +197,8 @@ function fillHip(pa: Phys, module: boot.BootModule): void {
   h.length = HIP_LENGTH;
   h.novaStart = u64(linkerSymbol("__image_start"));
   h.novaEnd = u64(linkerSymbol("__bss_end"));
+  h.mbufStart = u64(console.mbufStart());
+  h.mbufEnd = h.mbufStart + PAGE;
   h.rootStart = u64(module.start);
   h.rootEnd = u64(module.end);
   h.rsdp = acpi.info.rsdpSource === acpi.RsdpSource.NONE ? u64.MAX : acpi.info.rsdp;
@@ -203,6 +212,8 @@ function fillHip(pa: Phys, module: boot.BootModule): void {
   h.selGstNova = 2;
   h.cpuNum = u16(ec.CPU_COUNT);
   h.cpuBsp = 0;
+  h.intPin = u16(intsm.pins());
+  h.intMsi = u16(intsm.msis());
   let features: u64 = 0;
   if (cpu.has(cpu.Feature.VMX)) features |= hip.FEATURE_VMX;
   if (cpu.has(cpu.Feature.SVM)) features |= hip.FEATURE_SVM;

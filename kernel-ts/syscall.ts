@@ -10,14 +10,17 @@
 //
 // Implemented today: create_pd (0x2) for PDs, OBJ and PIO spaces (other
 // space kinds BAD_FTR), create_sm (0x6) and ctrl_sm (0xb) on sm.ts's
-// semaphores, ctrl_pd (0x7, pd_ctrl.ts) for OBJ→OBJ and PIO→PIO. Every other
+// semaphores, ctrl_pd (0x7, pd_ctrl.ts) for OBJ→OBJ and PIO→PIO, ctrl_hw
+// (0xc, ctrl_hw.ts) and assign_int (0xd, interrupt_sm.ts). Every other
 // table entry returns BAD_HYP until its hypercall lands
 // (docs/user-mode.md). 0xf is BAD_HYP by definition.
 
 import { Kind, Status, Perm_obj_sp, Perm_pd, Perm_pio_sp, Perm_sm, perms } from "./capability.ts";
+import * as hw from "./ctrl_hw.ts";
 import * as ec from "./ec.ts";
 import { ExceptionFrame } from "./exceptions.ts";
 import * as gdt from "./gdt.ts";
+import * as intsm from "./interrupt_sm.ts";
 import * as ipc from "./ipc.ts";
 import * as kstat from "./kstat.ts";
 import { destroyNow } from "./kobject.ts";
@@ -183,7 +186,22 @@ function ctrlSm(f: ExceptionFrame, id: HypercallId): u32 {
   if (o === null) return Status.BAD_CAP;
   const s = structAt<Sm>(structAddress(o));
   if (!down) return s.up();
+  if (o.kind === Kind.SM_INT) {
+    const st = intsm.beforeDown(o);
+    if (st !== Status.SUCCESS) return st;
+  }
   return s.down(ec.current(), (id.flags & SM_ZERO) !== 0, f.rsi);
+}
+
+/** 0xc (§10.1, ctrl_hw.ts): root PD only. */
+function ctrlHw(_f: ExceptionFrame, id: HypercallId): u32 {
+  return hw.ctrl(id.flags, id.sel, pd.currentObjects());
+}
+
+/** 0xd (§10.3, interrupt_sm.ts): the CPU is checked before the capability. */
+function assignInt(f: ExceptionFrame, id: HypercallId): u32 {
+  const o = capObject(id.sel, Kind.SM_INT, Kind.SM_INT, Perm_sm.ASSIGN);
+  return intsm.assign(f, id.flags, o);
 }
 
 const table = array<Handler, 16>();
@@ -280,6 +298,8 @@ export function init(): void {
   table[Hypercall.CREATE_SM] = createSm;
   table[Hypercall.CTRL_PD] = ctrlPd;
   table[Hypercall.CTRL_SM] = ctrlSm;
+  table[Hypercall.CTRL_HW] = ctrlHw;
+  table[Hypercall.ASSIGN_INT] = assignInt;
   // STAR[47:32]: SYSCALL's CS (SS = CS + 8); STAR[63:48]: SYSRET's base, CS = base + 16
   // and SS = base + 8, RPL forced to 3: 0x10 gives the GDT's 0x23 and 0x1b.
   const sysretBase = u64(gdt.USER_DATA) - 8 - 3;

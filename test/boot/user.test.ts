@@ -6,7 +6,8 @@
 // the kernel kills the EC, logs them, and finishes its boot. roottest uses
 // ctrl_pd (§4.8) to copy the NOVA object space's space capabilities and
 // COM1's ports into its own spaces, then checks create_sm/ctrl_sm (§4.7,
-// §4.12) and create_pd (§4.3), prints one `TEST <id> <name> PASS|FAIL`
+// §4.12), create_pd (§4.3), assign_int with PIT interrupts (§10.3) and
+// ctrl_hw (§10.1), prints one `TEST <id> <name> PASS|FAIL`
 // line per check from ring 3 and a `TESTS:` summary, and ends with an OUT to
 // a port it does not hold (#GP, the EC is killed). gcc and clang builds, with
 // and without SMEP/SMAP, and Bochs. fault=sysret checks the SYSRET guard;
@@ -78,7 +79,7 @@ function checkRootTest(t: Test, console: string): void {
   );
   t.match(
     console,
-    /^MDB: checked NOVA object space 5, NOVA PIO space \d+, root object space 32, root PIO space 8 capabilities$/m,
+    /^MDB: checked NOVA object space 213, NOVA PIO space \d+, root object space 33, root PIO space 8 capabilities$/m,
     "what the delegations left is consistent with the mapping database",
   );
   t.match(console, /^PIO: TSS I\/O bitmap: COM1 0x3f8 open, 0x80 closed$/m, "the TSS follows");
@@ -106,7 +107,7 @@ for (const [cc, elf, rootElf] of [
       t.match(b.console, rootObjects, "the root object space holds its capabilities");
       t.match(
         b.console,
-        /^MDB: checked NOVA object space 5, NOVA PIO space \d+, root object space 5, root PIO space 0 capabilities$/m,
+        /^MDB: checked NOVA object space 213, NOVA PIO space \d+, root object space 5, root PIO space 0 capabilities$/m,
       );
       // RDI 0xff: all eight checks of roottest.ts passed; RSI 0x4: hypercall 0xf gave BAD_HYP.
       t.match(

@@ -2,8 +2,9 @@
 // module uses. After setup (main.ts) the root object space holds copies of the
 // NOVA object space's space capabilities (NOVA SELNUM-8…SELNUM-1 → 0x1000…
 // 0x1007, order 3): 0x1000 root PIO space (0x7), 0x1002 root object space
-// (0x3), 0x1004 NOVA PIO space (TAKE), 0x1006 NOVA object space (TAKE), the
-// odd ones CAP0 (no object exists for them yet).
+// (0x3), 0x1004 NOVA PIO space (TAKE), 0x1006 NOVA object space (TAKE),
+// 0x1007 the console semaphore (0x3), the other odd ones CAP0 (no object
+// exists for them yet).
 //
 // Each module owns a selector range for what it creates (below); the modules
 // added after the first 68 cases revoke their range at their end so the
@@ -16,13 +17,16 @@ export const ROOT_PIO: u64 = 0x1000;
 export const ROOT_OBJ: u64 = 0x1002;
 export const NOVA_PIO: u64 = 0x1004;
 export const NOVA_OBJ: u64 = 0x1006;
+/** The console semaphore (NOVA SELNUM-1, perms 0x3), copied there by setup's delegation. */
+export const CONSOLE_SM: u64 = 0x1007;
 /** Always CAP0 in the root object space. */
 export const EMPTY: u64 = 0x2000;
 
-/** Selector ranges (256 each) of the cases added later, revoked at their block's end. */
+/** Selector ranges (256 each) of the cases added later (and interrupt.ts's), revoked at their block's end. */
 export const CTRL_PD_MORE: u64 = 0x5000;
 export const SM_MORE: u64 = 0x5100;
 export const CREATE_PD_MORE: u64 = 0x5200;
+export const INT_SELS: u64 = 0x5300;
 export const BENCH_SELS: u64 = 0x5f00;
 /** Order of those ranges. */
 export const RANGE_ORDER: u64 = 8;
