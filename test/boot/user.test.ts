@@ -41,7 +41,7 @@ const clangTest = await buildUser("roottest", { cc: "clang", outDir: clangOut, p
 
 /** The ROOT line about the root object space (§9.4) and the NOVA spaces (§9.3). */
 const rootObjects =
-  /^ROOT: object space: 0x3ffff NOVA object space perms 0x2, 0x3fffe root object space perms 0x3, 0x3fffd root PD perms 0x1f; EC and SC capabilities not yet; PIO space empty$/m;
+  /^ROOT: object space: 0x3ffff NOVA object space perms 0x2, 0x3fffe root object space perms 0x3, 0x3fffd root PD perms 0x1f, 0x3fffc root EC perms 0xd, 0x3fffb root SC perms 0x1; PIO space empty$/m;
 const novaObjects =
   /^NOVA: object space: 0x3fffe NOVA object space perms 0x2, 0x3fffc NOVA PIO space perms 0x2, 0x3fffa root object space perms 0x3, 0x3fff8 root PIO space perms 0x7$/m;
 
@@ -78,7 +78,7 @@ function checkRootTest(t: Test, console: string): void {
   );
   t.match(
     console,
-    /^MDB: checked NOVA object space 4, NOVA PIO space \d+, root object space 30, root PIO space 8 capabilities$/m,
+    /^MDB: checked NOVA object space 5, NOVA PIO space \d+, root object space 32, root PIO space 8 capabilities$/m,
     "what the delegations left is consistent with the mapping database",
   );
   t.match(console, /^PIO: TSS I\/O bitmap: COM1 0x3f8 open, 0x80 closed$/m, "the TSS follows");
@@ -106,7 +106,7 @@ for (const [cc, elf, rootElf] of [
       t.match(b.console, rootObjects, "the root object space holds its capabilities");
       t.match(
         b.console,
-        /^MDB: checked NOVA object space 4, NOVA PIO space \d+, root object space 3, root PIO space 0 capabilities$/m,
+        /^MDB: checked NOVA object space 5, NOVA PIO space \d+, root object space 5, root PIO space 0 capabilities$/m,
       );
       // RDI 0xff: all eight checks of roottest.ts passed; RSI 0x4: hypercall 0xf gave BAD_HYP.
       t.match(
