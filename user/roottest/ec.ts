@@ -484,7 +484,7 @@ function fill(pattern: u64, k: u64, sentinel: u64): void {
   seen.pattern = pattern;
 }
 
-/** Words [from, to) of UTCB `va` equal `v + i` (step 1 when `step`), or ~(pattern + i) when `neg`. */
+/** Words [from, to) of the UTCB at `va` are `pattern + i`, or ~(pattern + i) when `neg`. */
 function wordsAre(va: u64, from: usize, to: usize, pattern: u64, neg: bool): bool {
   const w = words(va);
   for (let i = from; i < to; i++) {
@@ -584,8 +584,7 @@ function ipcCases(): void {
       seen.status === Status.SUCCESS &&
       seen.calls === calls + 2 &&
       out.mtd === 1 &&
-      // WORKER's words 0…1 were root's; INNER complemented them (its pattern check fails
-      // since the ECHO pattern is root's: it only records).
+      // WORKER got root's words 0…1 and passed them on; INNER complemented them.
       wordsAre(root, 0, 2, 0x6000, true) &&
       wordsAre(root, 2, 512, 0x6000, false),
   );
