@@ -946,6 +946,32 @@ function scCases(): void {
       seen.rip === u64(linkerSymbol("ec_global_ud2")) &&
       order[orderLen - 1] === gu,
   );
+  // Strong recall (S) of another spinning global EC.
+  const rs = G_FIRST + 9;
+  gop[rs] = G_WAIT_RECALL;
+  check(
+    "ctrl_ec-strong-recall-event",
+    global_(rs) &&
+      createSc(S + 0x49, ROOT_PD, sec(rs), scd(2, 2, 0)) === Status.SUCCESS &&
+      smDown(DONE, false, msFromNow(10)) === Status.TIMEOUT &&
+      gcount[rs] !== 0 &&
+      ctrlEc(sec(rs), true) === Status.SUCCESS &&
+      smDown(DONE, false, msFromNow(200)) === Status.SUCCESS &&
+      seen.recalls === 2 &&
+      grecalled[rs],
+  );
+  // No STARTUP portal: the new global EC dies at its first dispatch, the rest goes on.
+  const dead = G_FIRST + 10;
+  const startups = seen.startups;
+  check(
+    "startup-without-portal-kills",
+    createEc(sec(dead), EC_T, ROOT_PD, utcb(dead), 0, stackTop(dead), EVT_NONE) ===
+      Status.SUCCESS &&
+      createSc(S + 0x4a, ROOT_PD, sec(dead), scd(2, 2, 0)) === Status.SUCCESS &&
+      smDown(SEM, false, msFromNow(10)) === Status.TIMEOUT &&
+      seen.startups === startups &&
+      ctrlSc(S + 0x4a, time) === Status.SUCCESS,
+  );
   check(
     "ipc_reply-global-blocks-forever",
     smDown(SEM, false, msFromNow(20)) === Status.TIMEOUT &&
