@@ -27,6 +27,9 @@ export const CTRL_PD_MORE: u64 = 0x5000;
 export const SM_MORE: u64 = 0x5100;
 export const CREATE_PD_MORE: u64 = 0x5200;
 export const INT_SELS: u64 = 0x5300;
+/** ec.ts: ECs, portals, SCs, event bases (order EC_ORDER). */
+export const EC_SELS: u64 = 0x5400;
+export const EC_ORDER: u64 = 10;
 export const BENCH_SELS: u64 = 0x5f00;
 /** Order of those ranges. */
 export const RANGE_ORDER: u64 = 8;
