@@ -59,6 +59,13 @@ ec_div_fault:
         divq    %rcx
         jmp     ec_portal_entry
 
+        .global ec_bp_entry
+ec_bp_entry:                                    /* #BP: INT3 (a trap: RIP is after it) */
+        int3
+        .global ec_bp_after
+ec_bp_after:
+        jmp     ec_portal_entry
+
         .global ec_pf_entry
 ec_pf_entry:                                    /* #PF: a read of an unmapped page */
         movq    ec_pf_address(%rip), %rax

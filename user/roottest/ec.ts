@@ -317,6 +317,7 @@ const PT_W_UD = S + 0x23;
 const PT_W_DE = S + 0x24;
 const PT_W_PF = S + 0x25;
 const PT_W_NM = S + 0x26;
+const PT_W_BP = S + 0x31;
 const PT_A_SET = S + 0x27;
 const PT_A_GET = S + 0x28;
 const PT_B_SET = S + 0x29;
@@ -623,6 +624,8 @@ function eventCases(): void {
       handles(EVT_LOCAL, 0, OP_EVENT, MTD_RIP | MTD_QUAL) &&
       handles(EVT_LOCAL, 14, OP_EVENT, MTD_RIP | MTD_QUAL) &&
       handles(EVT_LOCAL, 7, OP_EVENT, MTD_RIP) &&
+      handles(EVT_LOCAL, 3, OP_EVENT, MTD_RIP | MTD_QUAL) &&
+      portalOf(PT_W_BP, WORKER, linkerSymbol("ec_bp_entry"), 0, 0) &&
       portalOf(PT_W_UD, WORKER, linkerSymbol("ec_ud2_entry"), 0, 0) &&
       portalOf(PT_W_DE, WORKER, linkerSymbol("ec_div_entry"), 0, 0) &&
       portalOf(PT_W_PF, WORKER, linkerSymbol("ec_pf_entry"), 0, 0) &&
@@ -672,6 +675,14 @@ function eventCases(): void {
       seen.rip === u64(linkerSymbol("ec_pf_fault")) &&
       seen.qual1 === pf &&
       (seen.qual0 & 0x7) === 0x4,
+  );
+  // INT3 from ring 3 is #BP itself (its gate has DPL 3), a trap: RIP is the next instruction.
+  check(
+    "event-bp-int3",
+    fault(PT_W_BP, 0, MTD_RIP) === Status.SUCCESS &&
+      seen.vector === 3 &&
+      seen.rip === u64(linkerSymbol("ec_bp_after")) &&
+      seen.qual0 === 0,
   );
   check(
     "event-nm-without-f",
