@@ -36,6 +36,12 @@ export function setRootObjects(s: Space_obj): void {
   root.objects = s;
 }
 
+/** Whether `objects` (the running PD's object space) is the root PD's: root-only hypercalls. */
+export function isRoot(objects: Space_obj | null): bool {
+  const r = root.objects;
+  return objects !== null && r !== null && structAddress(objects) === structAddress(r);
+}
+
 const OP_SLEEP: u32 = 0;
 const OP_QOS: u32 = 4;
 const OP_CAT_L3: u32 = 5;
@@ -47,9 +53,7 @@ const OP_MBA: u32 = 7;
  * object space (pd_ctrl.currentObjects()).
  */
 export function ctrl(op: u32, desc: u64, objects: Space_obj | null): u32 {
-  const r = root.objects;
-  if (objects === null || r === null || structAddress(objects) !== structAddress(r))
-    return Status.BAD_HYP;
+  if (!isRoot(objects)) return Status.BAD_HYP;
   if (op === OP_SLEEP) return sleep(desc);
   if (op === OP_QOS) return configureQos(desc);
   if (op === OP_CAT_L3) return capacityMask(desc, L3);

@@ -15,7 +15,16 @@
 // table entry returns BAD_HYP until its hypercall lands
 // (docs/user-mode.md). 0xf is BAD_HYP by definition.
 
-import { Kind, Status, Perm_obj_sp, Perm_pd, Perm_pio_sp, Perm_sm, perms } from "./capability.ts";
+import {
+  Kind,
+  Status,
+  Perm_dma_sp,
+  Perm_obj_sp,
+  Perm_pd,
+  Perm_pio_sp,
+  Perm_sm,
+  perms,
+} from "./capability.ts";
 import * as hw from "./ctrl_hw.ts";
 import * as ec from "./ec.ts";
 import { ExceptionFrame } from "./exceptions.ts";
@@ -198,6 +207,20 @@ function ctrlHw(_f: ExceptionFrame, id: HypercallId): u32 {
   return hw.ctrl(id.flags, id.sel, pd.currentObjects());
 }
 
+/**
+ * 0xe (§10.5): root PD only (BAD_HYP); RDI[63:8] must be a DMA space with
+ * ASSIGN (BAD_CAP); RSI an IOMMU's register base (BAD_DEV otherwise). DMA
+ * spaces need the IOMMU work (create_pd OP 4 is BAD_FTR), so no capability
+ * names one yet and the answer after the root check is BAD_CAP.
+ */
+function assignDev(_f: ExceptionFrame, id: HypercallId): u32 {
+  if (!hw.isRoot(pd.currentObjects())) return Status.BAD_HYP;
+  if (capObject(id.sel, Kind.DMA_SP, Kind.DMA_SP, Perm_dma_sp.ASSIGN) === null)
+    return Status.BAD_CAP;
+  // No IOMMU driver knows a register base yet.
+  return Status.BAD_DEV;
+}
+
 /** 0xd (§10.3, interrupt_sm.ts): the CPU is checked before the capability. */
 function assignInt(f: ExceptionFrame, id: HypercallId): u32 {
   const o = capObject(id.sel, Kind.SM_INT, Kind.SM_INT, Perm_sm.ASSIGN);
@@ -299,6 +322,7 @@ export function init(): void {
   table[Hypercall.CTRL_PD] = ctrlPd;
   table[Hypercall.CTRL_SM] = ctrlSm;
   table[Hypercall.CTRL_HW] = ctrlHw;
+  table[Hypercall.ASSIGN_DEV] = assignDev;
   table[Hypercall.ASSIGN_INT] = assignInt;
   // STAR[47:32]: SYSCALL's CS (SS = CS + 8); STAR[63:48]: SYSRET's base, CS = base + 16
   // and SS = base + 8, RPL forced to 3: 0x10 gives the GDT's 0x23 and 0x1b.

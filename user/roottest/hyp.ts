@@ -1,9 +1,8 @@
-// The hypercall ABI (nova-abi.md §3): BAD_HYP for the reserved number and for
-// every hypercall the kernel does not implement yet (one case each: delete
-// it when the hypercall lands), RCX/R11 after SYSCALL, preserved inputs, and
-// the status as the whole RDI.
+// The hypercall ABI (nova-abi.md §3): BAD_HYP for the reserved number,
+// RCX/R11 after SYSCALL, preserved inputs, the status as the whole RDI; and
+// assign_dev from the root PD.
 
-import { Hypercall, Status, USER_RFLAGS } from "../nova/abi.ts";
+import { Hypercall, ROOT_PD, Status, USER_RFLAGS } from "../nova/abi.ts";
 import {
   REG_AFTER,
   REG_R11,
@@ -18,6 +17,7 @@ import {
   raw,
   rdi,
 } from "../nova/hypercall.ts";
+import { EMPTY, ROOT_OBJ } from "./sel.ts";
 import { block, check } from "./test.ts";
 
 /** The reserved number 0xf with `sel` and `flags`: whether it is BAD_HYP as the whole RDI. */
@@ -43,6 +43,12 @@ export function run(): void {
       after(REG_R8) === 0x4444,
   );
   check("abi-status-whole-rdi-bad_hyp", reserved(0x12345, 0) && after(REG_RDI) === 4);
-  // Not implemented today: BAD_HYP through each typed binding (outputs left as they were).
-  check("bad_hyp-assign_dev", assignDev(0x4000, 0, 0) === Status.BAD_HYP);
+  // assign_dev (§10.5) from the root PD: no capability can name a DMA space (create_pd OP 4
+  // is BAD_FTR without the IOMMU work), so every selector is BAD_CAP.
+  check(
+    "assign_dev-bad_cap-not-dma-space",
+    assignDev(ROOT_OBJ, 0, 0) === Status.BAD_CAP &&
+      assignDev(EMPTY, 0, 0) === Status.BAD_CAP &&
+      assignDev(ROOT_PD, 0xfed9_0000, 0) === Status.BAD_CAP,
+  );
 }
