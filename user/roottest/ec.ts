@@ -95,6 +95,8 @@ const EVT_NONE: u64 = EC_SELS + 0x140;
 const EVT_GLOBAL: u64 = EC_SELS + 0x180;
 const SEM: u64 = EC_SELS + 0x80;
 const DONE: u64 = EC_SELS + 0x81;
+/** The semaphore the BLOCK portal's EC waits on while it serves its first call (helping). */
+const SEM_B: u64 = EC_SELS + 0x82;
 
 // Portal operations (PID bits 7:0).
 const OP_RECORD: u64 = 0;
@@ -104,11 +106,14 @@ const OP_STARTUP: u64 = 3;
 const OP_RECALL: u64 = 4;
 const OP_NESTED: u64 = 5;
 const OP_SELF_T: u64 = 6;
+const OP_BLOCK: u64 = 7;
 
 // Global EC operations (`gop[k]`).
 const G_LOG: u64 = 0;
 const G_SPIN: u64 = 1;
 const G_WAIT_RECALL: u64 = 2;
+const G_CALL_BLOCKER: u64 = 3;
+const G_UP_BLOCKER: u64 = 4;
 
 /** What the ECs saw; the root task sets the inputs and checks the outputs. */
 class Seen {
@@ -143,6 +148,7 @@ class Seen {
   status: u32;
   recalls: u64;
   stop: bool;
+  blockFirst: bool;
   last: u64;
   switches: u64;
 }
@@ -155,6 +161,8 @@ const gop = array<u64, 24>();
 const grip = array<u64, 24>();
 const gcount = array<u64, 24>();
 const grecalled = array<bool, 24>();
+const gstatus = array<u32, 24>();
+const gout = new IpcOut();
 /** Order in which global ECs ran (G_LOG). */
 const order = array<u64, 16>();
 let orderLen: usize = 0;
@@ -209,6 +217,24 @@ export function portal(p: u64, mtd: u64, rsp: u64): u64 {
     return u64(mtdWords(2));
   }
   if (op === OP_SELF_T) seen.status = ipcCall(seen.target, true, 0, out);
+  if (op === OP_BLOCK) return blocking(k);
+  return 0;
+}
+
+/** Who the BLOCK portal served, in order (each caller puts its id in UTCB word 0). */
+const served = array<u64, 4>();
+let servedLen: usize = 0;
+/** ROOT's id in `served` (global ECs use their index). */
+const ROOT_ID: u64 = 0xff;
+
+/** BLOCK: records the caller; on the first call blocks on SEM_B, so the EC is busy meanwhile. */
+function blocking(k: u64): u64 {
+  if (servedLen < served.length) served[servedLen] = words(utcb(k)).get(0);
+  servedLen++;
+  if (seen.blockFirst) {
+    seen.blockFirst = false;
+    seen.status = smDown(SEM_B, false, msFromNow(300));
+  }
   return 0;
 }
 
@@ -262,6 +288,16 @@ export function global(k: u64): void {
     smUp(SEM);
     return;
   }
+  if (op === G_CALL_BLOCKER) {
+    words(utcb(k)).set(0, k);
+    gstatus[k] = ipcCall(PT_BLOCK, false, 0, gout);
+    smUp(DONE);
+    return;
+  }
+  if (op === G_UP_BLOCKER) {
+    smUp(SEM_B);
+    return;
+  }
   if (op === G_SPIN) {
     while (!seen.stop) {
       barrier(); // the root EC sets `stop`
@@ -306,6 +342,7 @@ export function run(): void {
   eventCases();
   block(770);
   scCases();
+  helpingCases();
   check("ec-revoke-range", revoke(EC_SELS, EC_ORDER) === Status.SUCCESS);
 }
 
@@ -318,6 +355,7 @@ const PT_W_DE = S + 0x24;
 const PT_W_PF = S + 0x25;
 const PT_W_NM = S + 0x26;
 const PT_W_BP = S + 0x31;
+const PT_BLOCK = S + 0x32;
 const PT_A_SET = S + 0x27;
 const PT_A_GET = S + 0x28;
 const PT_B_SET = S + 0x29;
@@ -987,6 +1025,48 @@ function scCases(): void {
     "ipc_reply-global-blocks-forever",
     smDown(SEM, false, msFromNow(20)) === Status.TIMEOUT &&
       ptrFromVirt<u64>(linkerSymbol("ec_reply_returned")).load() === 0,
+  );
+}
+
+/**
+ * Helping (§4.1, §7.1): the root calls BLOCK, whose EC blocks on SEM_B while it serves
+ * that call. A priority-100 global EC then calls BLOCK with T=0: the callee is busy, so it
+ * helps, and its SC waits on the blocked chain. A priority-50 global EC ups SEM_B (it
+ * can run only while both others wait); the root's call completes first, then the helper's
+ * retried call is served.
+ */
+function helpingCases(): void {
+  const blk = G_FIRST + 11;
+  const helper = G_FIRST + 12;
+  const upper = G_FIRST + 13;
+  check(
+    "helping-setup",
+    local(blk, 0, EVT_LOCAL) === Status.SUCCESS &&
+      portalOf(PT_BLOCK, blk, entry(), pid(OP_BLOCK, blk, 0), 0) &&
+      createSm(SEM_B, ROOT_PD, 0) === Status.SUCCESS &&
+      global_(helper) &&
+      global_(upper),
+  );
+  gop[helper] = G_CALL_BLOCKER;
+  gop[upper] = G_UP_BLOCKER;
+  gstatus[helper] = 0xff;
+  seen.blockFirst = true;
+  seen.status = 0xff;
+  servedLen = 0;
+  smDown(DONE, true, 1);
+  words(UTCB_ADDRESS).set(0, ROOT_ID);
+  check(
+    "helping-busy-callee-then-retry",
+    createSc(S + 0x4b, ROOT_PD, sec(helper), scd(10, 100, 0)) === Status.SUCCESS &&
+      createSc(S + 0x4c, ROOT_PD, sec(upper), scd(10, 50, 0)) === Status.SUCCESS &&
+      ipcCall(PT_BLOCK, false, 0, out) === Status.SUCCESS &&
+      seen.status === Status.SUCCESS &&
+      smDown(DONE, false, msFromNow(300)) === Status.SUCCESS &&
+      gstatus[helper] === Status.SUCCESS,
+  );
+  check(
+    "helping-served-in-order",
+    servedLen === 2 && served[0] === ROOT_ID && served[1] === helper,
   );
 }
 
