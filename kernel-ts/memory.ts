@@ -10,6 +10,7 @@
 // identity map), after that both are (direct map).
 
 import * as boot from "./boot.ts";
+import * as cmdline from "./cmdline.ts";
 import { Buddy, MAX_REGIONS, NONE, PAGE_SHIFT, PAGE_SIZE } from "./buddy.ts";
 import * as kmem from "./kmem.ts";
 import { CLASSES, MAX_OBJECT, SLAB_BYTES, SlabAllocator } from "./slab.ts";
@@ -177,6 +178,61 @@ function sweep(visit: (start: u64, end: u64) => void): void {
 let tableBytes: u64 = 0;
 let tableAt: u64 = 0;
 
+/**
+ * The kernel's pool: the kernel keeps the lowest `quota` pages of free RAM
+ * (what it needs early is below 4 GiB) and reserves the rest as user memory,
+ * which it never allocates and the root PD delegates through the NOVA host
+ * space (nova-abi.md §9.3, §9.6). `kmem=<MiB>` sets the pool, `kmem=all`
+ * gives the kernel everything; the default is a quarter of RAM, at least
+ * DEFAULT_POOL_MIN (all of a smaller machine).
+ */
+const DEFAULT_POOL_MIN: u64 = 64 * MIB;
+class Pool {
+  quota: u64;
+  counted: u64;
+  boundary: u64;
+}
+const pool = new Pool();
+
+/** sweep() visitor: counts free pages. */
+function countFree(start: u64, end: u64): void {
+  pool.counted += (end - start) >> PAGE_SHIFT;
+}
+
+/** sweep() visitor: finds the address below which `quota` free pages lie. */
+function findBoundary(start: u64, end: u64): void {
+  if (pool.boundary !== 0) return;
+  const pages = (end - start) >> PAGE_SHIFT;
+  if (pool.counted + pages >= pool.quota)
+    pool.boundary = start + ((pool.quota - pool.counted) << PAGE_SHIFT);
+  else pool.counted += pages;
+}
+
+/** Reserves what lies above the kernel's pool as user memory (logged with both sizes). */
+function splitPool(): void {
+  pool.counted = 0;
+  sweep(countFree);
+  const total = pool.counted;
+  let quota = total;
+  if (!cmdline.is("kmem", "all")) {
+    const asked = cmdline.number("kmem", 0) * (MIB >> PAGE_SHIFT);
+    const fallback =
+      total / 4 > DEFAULT_POOL_MIN >> PAGE_SHIFT ? total / 4 : DEFAULT_POOL_MIN >> PAGE_SHIFT;
+    const want = asked !== 0 ? asked : fallback;
+    if (want < total) quota = want;
+  }
+  if (quota < total) {
+    pool.quota = quota;
+    pool.counted = 0;
+    pool.boundary = 0;
+    sweep(findBoundary);
+    reserve(pool.boundary, available[availableCount - 1].end, "user memory", true);
+  }
+  log(
+    `MEM: kernel pool ${(quota << PAGE_SHIFT) / MIB} MiB, user memory ${((total - quota) << PAGE_SHIFT) / MIB} MiB (kmem=<MiB>|all)`,
+  );
+}
+
 /** sweep() visitor: remembers the top of the highest free piece below 4 GiB that fits the tables. */
 function fitTables(start: u64, end: u64): void {
   if (end <= FOUR_GIB && end - start >= tableBytes) tableAt = end - tableBytes;
@@ -207,6 +263,7 @@ export function init(): void {
     else reserve(r.base, end, "firmware", false);
   }
   mergeAvailable();
+  splitPool();
 
   const lowPages = regions(false, null);
   const highPages = regions(true, null);

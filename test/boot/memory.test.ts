@@ -32,8 +32,8 @@ for (const [memory, mib, above] of [
   ["128M", 128, 0],
   ["6G", 6144, 4096],
 ] as const) {
-  t.test(`-m ${memory}: free memory in the buddy allocator`, async (t) => {
-    const b = await boot(elf, ["-m", memory]);
+  t.test(`-m ${memory} kmem=all: free memory in the buddy allocator`, async (t) => {
+    const b = await boot(elf, ["-m", memory, "-append", "kmem=all"]);
     t.equal(b.status, (EXIT_SUCCESS << 1) | 1, "debug-exit reports success");
     t.match(b.console, /^MEM: reserved 0x0-0x100000 low memory/m, "first MiB reserved");
     t.match(b.console, /^MEM: reserved 0x400000-0x[0-9a-f]+000 kernel image$/m, "image reserved");
@@ -52,6 +52,35 @@ for (const [memory, mib, above] of [
     t.match(b.console, /^Boot complete$/m);
     if (!t.passing()) t.comment(b.tail);
   });
+}
+
+// The kernel's pool (memory.ts splitPool): by default a quarter of RAM, at least 64 MiB, from
+// the lowest free memory; the rest is reserved as user memory (the NOVA host space's to
+// delegate). kmem=<MiB> sets the pool.
+for (const [memory, append, pool] of [
+  ["128M", "", 64],
+  ["1G", "", 255],
+  ["1G", "kmem=100", 100],
+] as const) {
+  t.test(
+    `-m ${memory} ${append || "(default)"}: a ${pool} MiB kernel pool, the rest user memory`,
+    async (t) => {
+      const b = await boot(elf, ["-m", memory, ...(append ? ["-append", append] : [])]);
+      t.equal(b.status, (EXIT_SUCCESS << 1) | 1, "debug-exit reports success");
+      const m = /^MEM: kernel pool (\d+) MiB, user memory (\d+) MiB/m.exec(b.console);
+      t.ok(m, "the pool line");
+      const kernel = Number(m?.[1]);
+      const user = Number(m?.[2]);
+      t.ok(Math.abs(kernel - pool) <= 1, `${kernel} MiB kernel pool`);
+      t.ok(
+        kernel + user <= usable(b.console) && kernel + user >= usable(b.console) - 12,
+        "pool + user = free RAM",
+      );
+      t.match(b.console, /^MEM: reserved 0x[0-9a-f]+000-0x[0-9a-f]+000 user memory$/m);
+      t.ok(freeLine(b.console).free <= kernel, "the buddy holds the pool only");
+      if (!t.passing()) t.comment(b.tail);
+    },
+  );
 }
 
 t.test("modules stay out of the allocator", async (t) => {
