@@ -96,6 +96,17 @@ function copy(from: u64, to: u64, pmm: u64): u64 {
   return ctrlPd(ROOT_OBJ, ROOT_OBJ, from, 0, to, pmm);
 }
 
+/** ctrl_pd with a MAD in R8 (memory from the NOVA host space). */
+function ctrlPdMad(src: u64, dst: u64, ssb: u64, ord: u64, dsb: u64, pmm: u64, mad: u64): u64 {
+  r[0] = (src << 8) | CTRL_PD;
+  r[1] = dst;
+  r[2] = (ssb << 12) | ord;
+  r[3] = (dsb << 12) | pmm;
+  r[4] = mad;
+  syscall(r);
+  return r[0];
+}
+
 /** create_pd(sel, op, pd): the whole RDI after the call. */
 function createPd(sel: u64, op: u64, pd: u64): u64 {
   r[0] = (sel << 8) | (op << 4) | CREATE_PD;
@@ -391,11 +402,8 @@ export function main(_magic: u64, _info: u64, _hip: u64): u64 {
   );
   check("create_pd-op5-without-hst-aborted", createPd(0x3121, 5, 0x3100) === ABORTED);
   check(
-    "create_pd-bad_ftr-hst-gst-dma-msr",
-    createPd(0x3122, 2, ROOT_PD) === BAD_FTR &&
-      createPd(0x3122, 3, ROOT_PD) === BAD_FTR &&
-      createPd(0x3122, 4, ROOT_PD) === BAD_FTR &&
-      createPd(0x3122, 6, ROOT_PD) === BAD_FTR,
+    "create_pd-bad_ftr-gst-dma",
+    createPd(0x3122, 3, ROOT_PD) === BAD_FTR && createPd(0x3122, 4, ROOT_PD) === BAD_FTR,
   );
   check(
     "create_pd-bad_par-op7-op15",
@@ -427,6 +435,8 @@ export function main(_magic: u64, _info: u64, _hip: u64): u64 {
   syscall(r);
   check("bad_hyp-create_ec-and-0xf", createEc === BAD_HYP && r[0] === BAD_HYP);
 
+  hostAndMsrSpaces();
+
   puts("TESTS: ");
   putDec(counts.passed);
   puts("/");
@@ -434,4 +444,183 @@ export function main(_magic: u64, _info: u64, _hip: u64): u64 {
   puts(" passed\n");
   puts("roottest: OUT to revoked port 0x80 next: #GP expected\n");
   return (counts.passed << 32) | counts.total;
+}
+
+// ---- host and MSR spaces (§4.3 OP 2/6, §4.8 HST→HST and MSR→MSR, §9.8, §10.4) ----
+//
+// The copies of the first delegation: 0x1001 root host space (0x3), 0x1003 NOVA MSR space
+// (TAKE), 0x1005 NOVA host space (TAKE). Memory comes from physical page 0x6 (below 1 MiB:
+// never the kernel's, so delegable; its contents are restored before it is revoked). Host
+// space pages are used at 0x4000_0000…; objects at 0x5000… of the root object space. A
+// revoked page cannot be touched (no events yet: the EC would die), so what revocation left
+// is counted by the kernel after the EC is gone (test/boot/user.test.ts: the root host space
+// holds its ELF pages plus exactly the two capabilities this block leaves).
+
+const ROOT_HST: u64 = 0x1001;
+const NOVA_MSR: u64 = 0x1003;
+const NOVA_HST: u64 = 0x1005;
+const LOW_PAGE: u64 = 0x6;
+/** Host-space selectors (pages) of the test mappings. */
+const VA1: u64 = 0x40000;
+const VA2: u64 = 0x40001;
+const VA3: u64 = 0x40002;
+const VA4: u64 = 0x40003;
+const VA5: u64 = 0x40004;
+const VA6: u64 = 0x40005;
+const KEEP1: u64 = 0x40010;
+const KEEP2: u64 = 0x40011;
+/** The HIP's page (kernel-owned: delegates as CAP0). */
+const HIP_PAGE: u64 = HIP_ADDRESS >> 12;
+/** R, W; R only (memory capabilities, §2.2). */
+const MEM_RW: u64 = 0x3;
+const MEM_R: u64 = 0x1;
+/** 2^35: the first selector beyond a host space. */
+const HST_END: u64 = u64(1) << 35;
+/** The order-20 delegation: physical 0…4 GiB to 4 GiB of the root host space. */
+const BIG_ORDER: u64 = 20;
+const BIG_BASE: u64 = 0x10_0000;
+const PATTERN: u64 = 0x0123_4567_89ab_cdef;
+
+/** The first word of page `sel` (volatile accesses: two pages may map one frame). */
+function word(sel: u64): Ptr<u64> {
+  return ptrFromVirt<u64>(virt(sel << 12));
+}
+
+function hostAndMsrSpaces(): void {
+  // HST: NOVA host space → root host space, write and read, onward inside root's space.
+  check("hst-nova-to-root", ctrlPdMad(NOVA_HST, ROOT_HST, LOW_PAGE, 0, VA1, MEM_RW, 0) === SUCCESS);
+  const saved = word(VA1).loadVolatile();
+  word(VA1).storeVolatile(PATTERN);
+  check("hst-write-read", word(VA1).loadVolatile() === PATTERN);
+  check(
+    "hst-to-hst-same-frame",
+    ctrlPd(ROOT_HST, ROOT_HST, VA1, 0, VA2, MEM_RW) === SUCCESS &&
+      word(VA2).loadVolatile() === PATTERN &&
+      storeThenLoad(VA2, VA1, ~PATTERN),
+  );
+  check(
+    "hst-read-only-copy",
+    ctrlPd(ROOT_HST, ROOT_HST, VA2, 0, VA3, MEM_R) === SUCCESS &&
+      word(VA3).loadVolatile() === ~PATTERN,
+  );
+  word(VA1).storeVolatile(saved);
+  // A second, independent root from the NOVA host space survives the revocation below.
+  check(
+    "hst-second-root-and-copy",
+    ctrlPdMad(NOVA_HST, ROOT_HST, LOW_PAGE, 0, KEEP1, MEM_RW, 0) === SUCCESS &&
+      ctrlPd(ROOT_HST, ROOT_HST, KEEP1, 0, KEEP2, MEM_R) === SUCCESS &&
+      word(KEEP2).loadVolatile() === saved,
+  );
+  // Revoking VA1 (pmm 0) takes VA2 and VA3 along (counted by the kernel at the end).
+  check("hst-revoke-pmm0", ctrlPd(ROOT_HST, ROOT_HST, VA1, 0, VA1, 0) === SUCCESS);
+  check(
+    "hst-revoked-source-is-cap0",
+    ctrlPd(ROOT_HST, ROOT_HST, VA2, 0, VA4, MEM_RW) === SUCCESS &&
+      ctrlPd(ROOT_HST, ROOT_HST, HIP_PAGE, 0, VA5, MEM_RW) === SUCCESS,
+  );
+
+  // MAD (§10.4): CA 5…7 and KI > KIMAX (0) are BAD_PAR from the NOVA host space; bits 31:18
+  // are ignored; other sources ignore the MAD.
+  check(
+    "hst-bad_par-mad",
+    ctrlPdMad(NOVA_HST, ROOT_HST, LOW_PAGE, 0, VA6, MEM_RW, 5) === BAD_PAR &&
+      ctrlPdMad(NOVA_HST, ROOT_HST, LOW_PAGE, 0, VA6, MEM_RW, 7) === BAD_PAR &&
+      ctrlPdMad(NOVA_HST, ROOT_HST, LOW_PAGE, 0, VA6, MEM_RW, 1 << 3) === BAD_PAR,
+  );
+  check(
+    "hst-mad-uc-and-ignored-bits",
+    ctrlPdMad(NOVA_HST, ROOT_HST, LOW_PAGE, 0, VA6, MEM_RW, 0xfffc_0003) === SUCCESS &&
+      word(VA6).loadVolatile() === saved &&
+      ctrlPdMad(ROOT_HST, ROOT_HST, VA6, 0, VA6, 0, 7) === SUCCESS,
+  );
+  check(
+    "hst-bad_par-misaligned",
+    ctrlPdMad(NOVA_HST, ROOT_HST, 1, 1, VA1, MEM_RW, 0) === BAD_PAR &&
+      ctrlPd(ROOT_HST, ROOT_HST, VA1, 1, VA1 + 1, MEM_RW) === BAD_PAR,
+  );
+  check(
+    "hst-bad_par-range-end",
+    ctrlPdMad(NOVA_HST, ROOT_HST, HST_END, 0, VA1, MEM_RW, 0) === BAD_PAR &&
+      ctrlPd(ROOT_HST, ROOT_HST, VA1, 0, HST_END, MEM_RW) === BAD_PAR &&
+      ctrlPd(ROOT_HST, ROOT_HST, HST_END, 31, 0, MEM_RW) === BAD_PAR,
+  );
+  check(
+    "hst-bad_cap-pairs",
+    ctrlPd(NOVA_HST, ROOT_OBJ, LOW_PAGE, 0, VA1, MEM_RW) === BAD_CAP &&
+      ctrlPd(ROOT_OBJ, ROOT_HST, 0x1000, 0, VA1, MEM_RW) === BAD_CAP &&
+      ctrlPd(ROOT_HST, NOVA_HST, VA1, 0, VA1, MEM_RW) === BAD_CAP,
+  );
+  // 2^20 pages from the NOVA host space and back (protected pages stay CAP0).
+  const t0 = rdtsc();
+  const big = ctrlPdMad(NOVA_HST, ROOT_HST, 0, BIG_ORDER, BIG_BASE, MEM_RW, 0);
+  const t1 = rdtsc();
+  const gone = ctrlPd(ROOT_HST, ROOT_HST, BIG_BASE, BIG_ORDER, BIG_BASE, 0);
+  const t2 = rdtsc();
+  puts("roottest: order-20 host delegation ");
+  putDec(t1 - t0);
+  puts(" TSC ticks, its revocation ");
+  putDec(t2 - t1);
+  puts("\n");
+  check("hst-order-20-and-revoke", big === SUCCESS && gone === SUCCESS);
+
+  // create_pd: OP 2 (one host space per PD), the first PIO space needs it; OP 6; GST/DMA BAD_FTR.
+  check("create_pd-op2-root-aborted", createPd(0x5000, 2, ROOT_PD) === ABORTED);
+  check(
+    "create_pd-op2-hst-space",
+    createPd(0x5010, 0, ROOT_PD) === SUCCESS &&
+      createPd(0x5011, 2, 0x5010) === SUCCESS &&
+      createPd(0x5012, 2, 0x5010) === ABORTED &&
+      createPd(0x5012, 5, 0x5010) === SUCCESS,
+  );
+  check(
+    "create_pd-op3-op4-bad_ftr",
+    createPd(0x5013, 3, 0x5010) === BAD_FTR && createPd(0x5013, 4, 0x5010) === BAD_FTR,
+  );
+  // Recursive revocation over three host spaces: root → PD A → PD B → root.
+  check(
+    "hst-chain-three-spaces",
+    createPd(0x5020, 0, ROOT_PD) === SUCCESS &&
+      createPd(0x5021, 2, 0x5020) === SUCCESS &&
+      ctrlPdMad(NOVA_HST, ROOT_HST, LOW_PAGE, 0, VA1, MEM_RW, 0) === SUCCESS &&
+      ctrlPd(ROOT_HST, 0x5011, VA1, 0, 0x100, MEM_RW) === SUCCESS &&
+      ctrlPd(0x5011, 0x5021, 0x100, 0, 0x200, MEM_RW) === SUCCESS &&
+      ctrlPd(0x5021, ROOT_HST, 0x200, 0, VA2, MEM_R) === SUCCESS &&
+      word(VA2).loadVolatile() === saved,
+  );
+  check("hst-chain-revoke", ctrlPd(ROOT_HST, ROOT_HST, VA1, 0, VA1, 0) === SUCCESS);
+
+  // MSR spaces: created empty, filled from the NOVA MSR space (§9.8), ssb = dsb, inside a window.
+  check("create_pd-op6-msr-space", createPd(0x5030, 6, ROOT_PD) === SUCCESS);
+  check(
+    "msr-delegate-from-nova",
+    ctrlPd(NOVA_MSR, 0x5030, 0x174, 0, 0x174, ALL) === SUCCESS &&
+      ctrlPd(NOVA_MSR, 0x5030, 0xc000_0000, 13, 0xc000_0000, ALL) === SUCCESS,
+  );
+  check("msr-bad_par-ssb-ne-dsb", ctrlPd(NOVA_MSR, 0x5030, 0x174, 0, 0x175, ALL) === BAD_PAR);
+  check(
+    "msr-bad_par-outside-windows",
+    ctrlPd(NOVA_MSR, 0x5030, 0x2000, 0, 0x2000, ALL) === BAD_PAR &&
+      ctrlPd(NOVA_MSR, 0x5030, 0xc000_2000, 0, 0xc000_2000, ALL) === BAD_PAR &&
+      ctrlPd(NOVA_MSR, 0x5030, 0, 14, 0, ALL) === BAD_PAR &&
+      ctrlPd(NOVA_MSR, 0x5030, 0x1000_0000, 0, 0x1000_0000, ALL) === BAD_PAR,
+  );
+  check("msr-bad_par-misaligned", ctrlPd(NOVA_MSR, 0x5030, 0x174, 3, 0x174, ALL) === BAD_PAR);
+  check(
+    "msr-chain-and-revoke",
+    createPd(0x5031, 6, ROOT_PD) === SUCCESS &&
+      ctrlPd(0x5030, 0x5031, 0x174, 2, 0x174, ALL) === SUCCESS &&
+      ctrlPd(0x5030, 0x5030, 0x174, 0, 0x174, 0) === SUCCESS,
+  );
+  check(
+    "msr-bad_cap-pairs",
+    ctrlPd(NOVA_MSR, ROOT_PIO, 0x174, 0, 0x174, ALL) === BAD_CAP &&
+      ctrlPd(NOVA_PIO, 0x5030, 0x80, 0, 0x80, ALL) === BAD_CAP &&
+      ctrlPd(0x5030, NOVA_MSR, 0x174, 0, 0x174, ALL) === BAD_CAP,
+  );
+}
+
+/** Stores `v` through page `a`'s mapping and reads it through page `b`'s. */
+function storeThenLoad(a: u64, b: u64, v: u64): bool {
+  word(a).storeVolatile(v);
+  return word(b).loadVolatile() === v;
 }
