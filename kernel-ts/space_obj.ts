@@ -268,7 +268,10 @@ export class CapTable {
       );
       return 0;
     }
-    const c = new TableCounts();
+    const c = scratchCounts;
+    c.used = 0;
+    c.leaves = 0;
+    c.dirs = 0;
     const entries = usize(this.nsel >> u64(this.shift(this.levels - 1)));
     const n = checkDir(this.root, this.levels - 1, entries, c);
     assert(n !== 0 && n === this.rootUsed, "captable check: root count");
@@ -285,6 +288,9 @@ class TableCounts {
   leaves: u64;
   dirs: u64;
 }
+
+/** check()'s tallies (one CPU checks at a time; a static, so a check allocates nothing). */
+const scratchCounts = new TableCounts();
 
 /** Checks one directory and what is below it; returns its non-zero entries. */
 function checkDir(dir: Virt, level: u32, entries: usize, c: TableCounts): u64 {
