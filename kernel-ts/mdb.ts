@@ -16,7 +16,7 @@ import { Kind, Status, CAP0, definedPerms, object, perms, reduce } from "./capab
 import { KObject, allocBytes, freeBytes, reap } from "./kobject.ts";
 import { CapTable, Space_obj, SELNUM } from "./space_obj.ts";
 import { Space_pio, PORTS } from "./space_pio.ts";
-import { HST_SELECTORS, Space_hst, memCap, memFrame } from "./space_hst.ts";
+import { HST_SELECTORS, Space_hst, memCap, memFrame, novaPages } from "./space_hst.ts";
 import * as msr from "./space_msr.ts";
 import { Space_msr } from "./space_msr.ts";
 
@@ -345,7 +345,35 @@ function checkRange(ssb: u64, dsb: u64, order: u32, nsel: u64): u32 {
   return Status.SUCCESS;
 }
 
-/** Delegates 2^order slots one by one (ascending), stopping at the first failure. */
+/**
+ * The first selector in [from, end) at which `src` may hold a capability (end
+ * if none): a stored table skips its empty subtrees, the NOVA host space
+ * everything beyond physical memory.
+ */
+function nextSource(src: KObject, from: u64, end: u64): u64 {
+  let next = from;
+  if (!computed(src)) next = tableOf(src).nextUsed(from);
+  else if (src.kind === Kind.HST_SP && from >= novaPages()) next = end;
+  return next < end ? next : end;
+}
+
+/** Revokes every capability in [from, end) of `dst` with everything derived from it. */
+function clearRange(dst: KObject, from: u64, end: u64): void {
+  const table = tableOf(dst);
+  let sel = table.nextUsed(from);
+  while (sel < end) {
+    clearSlot(dst, sel);
+    sel = table.nextUsed(sel + 1);
+  }
+}
+
+/**
+ * Delegates 2^order slots one by one (ascending), stopping at the first
+ * failure. Where the source holds nothing, the destination's capabilities
+ * are revoked in one sweep over its used slots: the same result as one by
+ * one (a revocation never creates a capability, so the source stays empty
+ * there), but a large, mostly empty range costs what it holds, not its size.
+ */
 function delegateRange(
   src: KObject,
   ssb: u64,
@@ -357,9 +385,17 @@ function delegateRange(
 ): u32 {
   let result: u32 = Status.SUCCESS;
   const size = u64(1) << order;
-  for (let i: u64 = 0; i < size; i++) {
+  let i: u64 = 0;
+  while (i < size) {
+    const gap = nextSource(src, ssb + i, ssb + size) - ssb;
+    if (gap > i) {
+      clearRange(dst, dsb + i, dsb + gap);
+      i = gap;
+      continue;
+    }
     result = delegateOne(src, ssb + i, dst, dsb + i, pmm, ca);
     if (result !== Status.SUCCESS) break;
+    i++;
   }
   reap();
   return result;

@@ -164,6 +164,12 @@ export function protect(start: u64, end: u64): bool {
   return true;
 }
 
+/** The NOVA host space's end: pages from here on are beyond physical memory (CAP0). */
+export function novaPages(): u64 {
+  const pages = platform.physLimit >> PAGE_SHIFT;
+  return pages < HST_SELECTORS ? pages : HST_SELECTORS;
+}
+
 /** Whether the physical page `page` is protected memory. */
 export function isProtected(page: u64): bool {
   const p = platform;

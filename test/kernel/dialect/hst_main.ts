@@ -543,8 +543,19 @@ function order20(): void {
   assert(mdb.nodes() === 0, "test: node-less roots need no mdb nodes");
   assert(ptab.translate(s.root, virt((base + 0x1234) << 12)) === 0x123_4000, "test: mapped");
   const bytes = kobject.liveBytes();
-  assert(mdb.delegateHst(s, base, s, base, 20, 0, 0) === Status.SUCCESS, "test: revoke order 20");
-  assert(s.table.used === 0, "test: revoked");
+  // Half of it revoked in place (pmm 0), the rest by an order-31 delegation of nothing: the
+  // NOVA host space beyond physical memory onto [0, 2^31) of the space.
+  const half = base + (u64(1) << 19);
+  assert(mdb.delegateHst(s, half, s, half, 19, 0, 0) === Status.SUCCESS, "test: revoke in place");
+  assert(
+    s.table.used === expected - (u64(1) << 19),
+    "test: the upper half (no protected page there) revoked",
+  );
+  assert(
+    mdb.delegateHst(nova, u64(1) << 31, s, 0, 31, 0x1f, 0) === Status.SUCCESS,
+    "test: order 31 of nothing",
+  );
+  assert(s.table.used === 0 && ptab.leafEntry(s.root, virt(base << 12)) === 0, "test: revoked");
   log(
     `hst: order 20: ${expected} pages delegated from the NOVA host space (${bytes >> 20} MiB of tables), then revoked`,
   );
