@@ -541,7 +541,8 @@ function delegateOne(src: KObject, s: u64, dst: KObject, d: u64, pmm: u32, ca: u
 
 /**
  * Checks every capability of a space against the database (stops the kernel
- * on a violation): each slot's node names that space and selector; its
+ * on a violation): a host space's page tables map each page as its
+ * capability says; each slot's node names that space and selector; its
  * parent's slot still holds the parent; a child names the parent's object
  * with no right the parent lacks; the sibling links are consistent; every
  * child points back. Returns the number of capabilities checked.
@@ -553,6 +554,11 @@ export function check(space: KObject): u64 {
   let count: u64 = 0;
   let sel = table.nextUsed(0);
   while (sel < table.nsel) {
+    if (space.kind === Kind.HST_SP)
+      assert(
+        asHstSpace(space).mapped(sel, table.cap(sel)),
+        "mdb: page tables differ from a capability",
+      );
     if (table.node(sel) === NODELESS) {
       count++;
       sel = table.nextUsed(sel + 1);

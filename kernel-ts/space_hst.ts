@@ -300,6 +300,14 @@ export class Space_hst {
     return true;
   }
 
+  /** Whether the page tables map `sel` exactly as its capability `cap` says (mdb.check). */
+  mapped(sel: u64, cap: u64): bool {
+    if (this.nova) return true;
+    const e = ptab.leafEntry(this.root, va(sel));
+    const want = u64(memFrame(cap)) | ptab.PRESENT | attributes(cap);
+    return (e & ~(ptab.ACCESSED | ptab.DIRTY)) === want;
+  }
+
   /** Frees the tables and the object once every slot is empty (the mdb's destroy function). */
   free(): void {
     this.table.release();
