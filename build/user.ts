@@ -15,7 +15,13 @@ import { ensureTools } from "./tools.ts";
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 
 /** The user programs `npm run build` builds: the folders of user/ with a tsconfig.json. */
-export const USER_PROGRAMS = ["roottest-min", "roottest"];
+export const USER_PROGRAMS = [
+  "roottest-min",
+  "roottest",
+  "roottest-bench",
+  "roottest-stress",
+  "roottest-power",
+];
 
 export interface UserBuildOptions {
   cc?: "gcc" | "clang";
@@ -44,7 +50,14 @@ export async function buildUser(name: string, opts: UserBuildOptions = {}): Prom
   const objDir = path.join(out, "obj");
   fs.mkdirSync(objDir, { recursive: true });
   progress.step(`ktsc user/${name}`);
-  const result = compile({ project: src, displayRoot: root, cacheDir: path.join(out, "cache") });
+  // Module names relative to user/: `roottest/main.ts` is `roottest_main`, the shared library
+  // user/nova/*.ts `nova_*` (docs/user-mode.md).
+  const result = compile({
+    project: src,
+    srcRoot: path.join(root, "user"),
+    displayRoot: root,
+    cacheDir: path.join(out, "cache"),
+  });
   if (result.internalError)
     throw new BuildError(`ktsc: internal compiler error: ${result.internalError.message}`);
   if (result.diagnostics.length)
@@ -55,11 +68,14 @@ export async function buildUser(name: string, opts: UserBuildOptions = {}): Prom
   const sources = [
     ...result.modules.map((m) => path.join(cDir, `${m.name}.c`)),
     path.join(root, "runtime-c", "user.c"),
-    ...fs
-      .readdirSync(src)
-      .filter((f) => f.endsWith(".S"))
-      .sort()
-      .map((f) => path.join(src, f)),
+    // The program's assembly and the library's (user/nova/*.S: entry stubs any program may use).
+    ...[src, path.join(root, "user", "nova")].flatMap((dir) =>
+      fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith(".S"))
+        .sort()
+        .map((f) => path.join(dir, f)),
+    ),
   ];
   const { objects } = await compileObjects(
     tc,

@@ -356,15 +356,22 @@ function walk(fp: u64, first: u32): void {
   log(`STACK: end`);
 }
 
-/** What runs for an exception from ring 3 (root.ts: kill the EC); it does not return. */
-export type UserFault = (f: ExceptionFrame) => void;
-let userFault: UserFault = noUserFault;
+/**
+ * What runs for an exception from ring 3 (event.ts: the EC's event; it
+ * returns only when the kernel consumed the exception, a lazy FPU switch),
+ * and after an interrupt taken in ring 3 (ec.ts: the scheduler's turn).
+ */
+export type UserEntry = (f: ExceptionFrame) => void;
+class UserHooks {
+  fault: UserEntry;
+  interrupted: UserEntry;
+}
+const userHooks = new UserHooks();
 
-function noUserFault(_f: ExceptionFrame): void {}
-
-/** Installs the handler of exceptions from ring 3 (until event portals exist). */
-export function onUserFault(h: UserFault): void {
-  userFault = h;
+/** Installs the ring-3 exception and interrupt hooks (init.ts). */
+export function onUser(fault: UserEntry, interrupted: UserEntry): void {
+  userHooks.fault = fault;
+  userHooks.interrupted = interrupted;
 }
 
 const CS_RPL: u64 = 3;
@@ -391,8 +398,14 @@ function fromUser(f: ExceptionFrame): bool {
 /** Called by entry.S for every vector, on the interrupted stack or the vector's IST stack. */
 export function handle(f: ExceptionFrame): void {
   // Device and local-APIC interrupts with a handler return to the interrupted code.
-  if (f.vector >= interrupts.FIRST && depth === 0 && interrupts.dispatch(u32(f.vector))) return;
-  if (f.vector < interrupts.FIRST && depth === 0 && fromUser(f)) userFault(f);
+  if (f.vector >= interrupts.FIRST && depth === 0 && interrupts.dispatch(u32(f.vector))) {
+    if ((f.cs & CS_RPL) === CS_RPL) userHooks.interrupted(f);
+    return;
+  }
+  if (f.vector < interrupts.FIRST && depth === 0 && fromUser(f)) {
+    userHooks.fault(f);
+    return;
+  }
   depth++;
   if (depth > 2) power.exit(power.EXIT_PANIC);
   logTakeOver();

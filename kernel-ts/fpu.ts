@@ -84,3 +84,56 @@ export function init(): void {
   }
   writeCr0(readCr0() | CR0_TS);
 }
+
+/** Sets CR0.TS: the next FPU instruction raises #NM (ec.ts switches FPU state lazily). */
+export function trapNext(): void {
+  writeCr0(readCr0() | CR0_TS);
+}
+
+/** Saves the FPU state into an EC's area (size() bytes, 64-byte aligned). CR0.TS must be clear. */
+export function save(area: Virt): void {
+  if (xcr0 === 0) fxsave(area);
+  else if (compacted) xsaves(area, xcr0);
+  else xsave(area, xcr0);
+}
+
+/** Loads the FPU state from an EC's area written by save(). */
+export function restore(area: Virt): void {
+  if (xcr0 === 0) fxrstor(area);
+  else if (compacted) xrstors(area, xcr0);
+  else xrstor(area, xcr0);
+}
+
+/** Offsets in the legacy area (SDM Vol. 1 Table 10-2) and the XSAVE header (§13.4.2). */
+const FCW_OFFSET: usize = 0;
+const MXCSR_OFFSET: usize = 24;
+const XSTATE_BV_OFFSET: usize = 512;
+const XCOMP_BV_OFFSET: usize = 520;
+/** FNINIT's control word and the reset MXCSR (all exceptions masked, round to nearest). */
+const FCW_INIT: u16 = 0x37f;
+const MXCSR_INIT: u32 = 0x1f80;
+const XCOMP_COMPACTED: u64 = u64(1) << 63;
+
+class InitialState {
+  /** A first state for every EC's FPU: x87 and SSE as after FNINIT, other components in their init state. */
+  area: Arr<u64, 1024>;
+  built: bool;
+}
+const initial = new InitialState();
+
+/** Loads the initial FPU state (an EC's first FPU instruction). */
+export function restoreInitial(): void {
+  const base = arrayPtr(initial.area);
+  const va = virt((u64(ptrToVirt(base)) + 63) & ~u64(63));
+  if (!initial.built) {
+    const bytes = ptrFromVirt<u8>(va);
+    for (let i: usize = 0; i < 4096; i++) bytes.set(i, 0);
+    ptrFromVirt<u16>(virt(u64(va) + FCW_OFFSET)).store(FCW_INIT);
+    ptrFromVirt<u32>(virt(u64(va) + MXCSR_OFFSET)).store(MXCSR_INIT);
+    // XSTATE_BV: x87 and SSE come from the area (the rest from their init state).
+    if (xcr0 !== 0) ptrFromVirt<u64>(virt(u64(va) + XSTATE_BV_OFFSET)).store(xcr0 & 3);
+    if (compacted) ptrFromVirt<u64>(virt(u64(va) + XCOMP_BV_OFFSET)).store(XCOMP_COMPACTED | xcr0);
+    initial.built = true;
+  }
+  restore(va);
+}

@@ -34,6 +34,13 @@ layout(Idt, { align: 16, size: 4096 });
 
 /** P, DPL 0, 64-bit interrupt gate: user code cannot `int n` into the kernel (#GP instead). */
 const INTERRUPT_GATE: u8 = 0x8e;
+/**
+ * The same with DPL 3, for #BP and #OF only: ring 3's INT3 and INTO raise the
+ * exception itself (its event, nova-abi.md §8.2), as NOVA's gates allow.
+ */
+const USER_INTERRUPT_GATE: u8 = 0xee;
+const VECTOR_BP: u32 = 3;
+const VECTOR_OF: u32 = 4;
 
 /** One IDT serves every CPU: gates are read-only after init. */
 const idt = new Idt();
@@ -62,7 +69,7 @@ export function init(): void {
     g.offsetLow = u16(target);
     g.selector = gdt.KERNEL_CODE;
     g.ist = istOf(v);
-    g.attributes = INTERRUPT_GATE;
+    g.attributes = v === VECTOR_BP || v === VECTOR_OF ? USER_INTERRUPT_GATE : INTERRUPT_GATE;
     g.offsetMiddle = u16(target >> 16);
     g.offsetHigh = u32(target >> 32);
     g.reserved = 0;

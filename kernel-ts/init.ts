@@ -7,6 +7,8 @@ import * as boot from "./boot.ts";
 import * as cmdline from "./cmdline.ts";
 import * as console from "./console.ts";
 import * as cpu from "./cpu.ts";
+import * as ec from "./ec.ts";
+import * as event from "./event.ts";
 import * as exceptions from "./exceptions.ts";
 import * as fault from "./fault.ts";
 import * as fpu from "./fpu.ts";
@@ -21,6 +23,7 @@ import * as multiboot from "./multiboot.ts";
 import * as pic from "./pic.ts";
 import * as power from "./power.ts";
 import * as root from "./root.ts";
+import * as sc from "./sc.ts";
 import * as space from "./space_kernel.ts";
 import * as syscall from "./syscall.ts";
 import * as timer from "./timer.ts";
@@ -133,7 +136,10 @@ function running(): never {
   if (cmdline.has("irqtest") && !ioapic.selfTest(tsc.ticks(1_000_000)))
     panic("the interrupt routing self-test failed");
   if (cmdline.has("reboot")) power.reboot();
-  syscall.init(kernelStackTop);
+  syscall.init();
+  ec.init(kernelStackTop, root.whenRootGone);
+  sc.setTicksPerMs(tsc.ticks(1_000_000));
+  exceptions.onUser(event.userFault, event.userInterrupted);
   // With a root image this enters ring 3 and finish() runs after the root EC is gone.
   root.start(bootMagic, bootInfo, finish);
   finish();
@@ -141,6 +147,7 @@ function running(): never {
 
 /** The end of the boot log and the success exit (after the root EC, if there was one). */
 function finish(): never {
+  console.reportMbuf();
   const elapsed = rdtsc() - bootTsc;
   log(
     `BOOT: ${(elapsed * 1000) / tsc.frequency()} ms, ${elapsed} TSC ticks from init.main to here`,

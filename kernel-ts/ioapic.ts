@@ -99,17 +99,45 @@ function isaFlags(gsi: u32): u16 {
  * I/O APIC has that input.
  */
 export function route(gsi: u32, vector: u8, apicId: u8, isa: bool): bool {
+  const flags = isa ? isaFlags(gsi) : POLARITY_ACTIVE_LOW | TRIGGER_LEVEL;
+  const low = (flags & 0x3) === POLARITY_ACTIVE_LOW;
+  return program(gsi, vector, apicId, (flags & 0xc) === TRIGGER_LEVEL, low, false);
+}
+
+/**
+ * Writes the whole redirection entry of `gsi`: `vector` on APIC id `apicId`
+ * (physical destination, fixed delivery) with the given trigger, polarity
+ * and mask. False when no I/O APIC has that input.
+ */
+export function program(
+  gsi: u32,
+  vector: u8,
+  apicId: u8,
+  level: bool,
+  activeLow: bool,
+  masked: bool,
+): bool {
   for (let i: usize = 0; i < units.count; i++) {
     const u = units.list[i];
     if (gsi < u.gsiBase || gsi >= u.gsiBase + u.inputs) continue;
     let entry = u64(vector) | (u64(apicId) << 56);
-    const flags = isa ? isaFlags(gsi) : POLARITY_ACTIVE_LOW | TRIGGER_LEVEL;
-    if ((flags & 0x3) === POLARITY_ACTIVE_LOW) entry |= REDIRECT_ACTIVE_LOW;
-    if ((flags & 0xc) === TRIGGER_LEVEL) entry |= REDIRECT_LEVEL;
+    if (activeLow) entry |= REDIRECT_ACTIVE_LOW;
+    if (level) entry |= REDIRECT_LEVEL;
+    if (masked) entry |= REDIRECT_MASKED;
     writeEntry(u, gsi - u.gsiBase, entry);
     return true;
   }
   return false;
+}
+
+/** One past the highest GSI any I/O APIC has (HIP INTPIN): GSIs 0…pins()-1. */
+export function pins(): u32 {
+  let n: u32 = 0;
+  for (let i: usize = 0; i < units.count; i++) {
+    const u = units.list[i];
+    if (u.gsiBase + u.inputs > n) n = u.gsiBase + u.inputs;
+  }
+  return n;
 }
 
 export function mask(gsi: u32): void {

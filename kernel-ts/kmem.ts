@@ -23,3 +23,8 @@ export function imageToPhys(va: Virt): Phys {
 export function useDirectMap(): void {
   offset = DIRECT_MAP;
 }
+
+/** The physical address of a direct-map address (slab objects, table pages). */
+export function directToPhys(va: Virt): Phys {
+  return phys(u64(va) - DIRECT_MAP);
+}

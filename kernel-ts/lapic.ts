@@ -153,7 +153,10 @@ export function setDeadline(deadline: u64): void {
     return;
   }
   const now = rdtsc();
-  const delta = deadline > now ? deadline - now : 1;
+  // Far deadlines are capped (the timer fires early, timer.ts finds nothing due and re-arms):
+  // delta · ticksPerTsc must not overflow 64 bits.
+  const far: u64 = u64(1) << 31;
+  const delta = deadline <= now ? 1 : deadline - now > far ? far : deadline - now;
   let count = (delta * state.ticksPerTsc) >> 32;
   if (count === 0) count = 1;
   write(TIMER_INITIAL, count > 0xffff_ffff ? 0xffff_ffff : u32(count));

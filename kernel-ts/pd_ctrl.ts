@@ -18,13 +18,14 @@
 // HST→GST/DMA cannot be formed and ends in BAD_CAP like any capability of a
 // wrong kind (docs/user-mode.md).
 //
-// One PD runs today (the root PD): `setCurrent` names its object and PIO
-// spaces. After a delegation the running PD's I/O bitmap is copied into the
-// TSS (tss.loadIoBitmap), before the hypercall returns to ring 3.
+// `setCurrent` names the running PD (ec.ts on every switch to another PD).
+// After a PIO delegation the running PD's I/O bitmap is copied into the TSS
+// again (tss.loadIoBitmap), before the hypercall returns to ring 3.
 
 import { Kind, Status, CAP0, Perm_obj_sp, object, perms } from "./capability.ts";
 import { ExceptionFrame } from "./exceptions.ts";
-import { KObject } from "./kobject.ts";
+import { KObject, ref, unref } from "./kobject.ts";
+import { Pd } from "./pd.ts";
 import * as mdb from "./mdb.ts";
 import { Space_obj } from "./space_obj.ts";
 import { Space_pio } from "./space_pio.ts";
@@ -32,19 +33,28 @@ import { Ca, KIMAX, Space_hst } from "./space_hst.ts";
 import { Space_msr } from "./space_msr.ts";
 import * as tss from "./tss.ts";
 
-/** The running PD's spaces. */
+/** The running PD's spaces, and the PIO space whose bitmap is in the TSS. */
 class Current {
   obj: Space_obj | null;
   pio: Space_pio | null;
+  loaded: Space_pio | null;
 }
 
 const current = new Current();
 
-/** The spaces of the PD whose EC runs next (its PIO space's bitmap goes into the TSS). */
-export function setCurrent(obj: Space_obj, pio: Space_pio): void {
-  current.obj = obj;
+/** The PD whose EC runs next (ec.ts): its PIO space's bitmap goes into the TSS if another is there. */
+export function setCurrent(p: Pd): void {
+  current.obj = p.obj;
+  const pio = p.pio;
   current.pio = pio;
-  tss.loadIoBitmap(pio.bitmap);
+  const old = current.loaded;
+  if (pio === old) return;
+  // The loaded space stays referenced while its bitmap is in the TSS, so that a new space
+  // at the same address cannot pass for it.
+  if (pio !== null) ref(pio.hdr);
+  current.loaded = pio;
+  if (old !== null) unref(old.hdr);
+  tss.loadIoBitmap(pio === null ? virt(0) : pio.bitmap);
 }
 
 /** The running PD's object space (null before the root PD is built). */
@@ -145,9 +155,9 @@ export function ctrlPd(f: ExceptionFrame, srcSel: u64): u32 {
     );
   }
   // HST→GST/DMA: no guest or DMA spaces exist yet, so no capability names one (BAD_CAP above).
-  // Any delegation may have revoked ports of the running PD (a revoked parent takes its
+  // A PIO delegation may have revoked ports of the running PD (a revoked parent takes its
   // children along in every space): its bitmap goes into the TSS before the return to ring 3.
   const pio = current.pio;
-  if (pio !== null) tss.loadIoBitmap(pio.bitmap);
+  if (pio !== null && src.kind === Kind.PIO_SP) tss.loadIoBitmap(pio.bitmap);
   return st;
 }

@@ -2,40 +2,42 @@
 // an ELF64 ET_EXEC, mapped in place into a new user address space with the
 // HIP and the UTCB, entered in ring 3 as the root EC.
 //
-// What exists today is the EC's registers, the root object, host and PIO
-// spaces, a minimal root PD object (pd.ts) and the kernel's NOVA object,
-// host, PIO and MSR spaces (§9.3) with the capabilities the tables of §9.3
-// (NOVA object space) and §9.4 (root object space) give; the EC and SC
-// kernel objects do not exist yet (docs/user-mode.md). Until event portals
-// exist, an exception from ring 3 kills the root EC and the kernel finishes
-// its boot.
+// What exists today: the root object, host and PIO spaces, the root PD
+// object (pd.ts), the root EC and SC (ec.ts, sc.ts) and the kernel's NOVA
+// object, host, PIO and MSR spaces (§9.3) with the capabilities the tables
+// of §9.3 (NOVA object space) and §9.4 (root object space) give
+// (docs/user-mode.md). When the root EC dies, rootGone() checks what its
+// delegations left and the kernel finishes its boot.
 
 import * as acpi from "./acpi.ts";
 import * as capability from "./capability.ts";
 import * as boot from "./boot.ts";
+import * as cmdline from "./cmdline.ts";
+import * as console from "./console.ts";
 import * as cpu from "./cpu.ts";
+import * as hw from "./ctrl_hw.ts";
+import * as ec from "./ec.ts";
 import * as elf from "./elf.ts";
-import * as exceptions from "./exceptions.ts";
-import { ExceptionFrame } from "./exceptions.ts";
+import * as event from "./event.ts";
 import * as fadt from "./fadt.ts";
-import * as gdt from "./gdt.ts";
 import * as hip from "./hip.ts";
+import * as intsm from "./interrupt_sm.ts";
 import * as kmem from "./kmem.ts";
 import { ref } from "./kobject.ts";
+import * as kstat from "./kstat.ts";
 import * as mdb from "./mdb.ts";
 import * as madt from "./madt.ts";
 import * as dmar from "./dmar.ts";
 import * as ivrs from "./ivrs.ts";
 import * as memory from "./memory.ts";
 import { Pd } from "./pd.ts";
+import * as sc from "./sc.ts";
 import * as hst from "./space_hst.ts";
 import { Space_hst } from "./space_hst.ts";
 import { Space_msr } from "./space_msr.ts";
-import * as pd from "./pd_ctrl.ts";
 import * as space from "./space_kernel.ts";
 import { SELNUM, Space_obj } from "./space_obj.ts";
 import { PORTS, Space_pio } from "./space_pio.ts";
-import * as user from "./space_user.ts";
 import * as syscall from "./syscall.ts";
 import * as tsc from "./tsc.ts";
 import * as tss from "./tss.ts";
@@ -51,8 +53,6 @@ export type Finish = () => never;
 
 let finish: Finish = stop;
 let rootSpace: Phys = phys(0);
-/** The root EC's registers for its first entry (user_enter loads them all). */
-const entryFrame = new ExceptionFrame();
 
 function stop(): never {
   panic("root: no finish continuation");
@@ -69,6 +69,10 @@ export const NOVA_OBJ_ROOT_PIO: u64 = SELNUM - 8;
 export const ROOT_OBJ_NOVA_OBJ: u64 = SELNUM - 1;
 export const ROOT_OBJ_ROOT_OBJ: u64 = SELNUM - 2;
 export const ROOT_OBJ_ROOT_PD: u64 = SELNUM - 3;
+export const ROOT_OBJ_ROOT_EC: u64 = SELNUM - 4;
+export const ROOT_OBJ_ROOT_SC: u64 = SELNUM - 5;
+/** §9.3: the idle SC of CPU n at selector n of the NOVA object space. */
+export const NOVA_OBJ_IDLE_SC: u64 = 0;
 
 /** The kernel's and the root PD's spaces (each holds a kernel reference: they never go). */
 class Spaces {
@@ -143,7 +147,10 @@ function configureHostSpaces(): void {
   }
   hst.setPhysLimit(u64(1) << (bits < 47 ? bits : 47));
   const image = u64(linkerSymbol("__image_start"));
-  let ok = hst.protect(image, u64(linkerSymbol("__bss_end")));
+  // The image is protected but for the MBUF page (§9.9: root maps it from the NOVA host space).
+  const mbuf = u64(console.mbufStart());
+  let ok = hst.protect(image, mbuf);
+  ok = ok && hst.protect(mbuf + PAGE, u64(linkerSymbol("__bss_end")));
   ok = ok && hst.protect(0xfee0_0000, 0xfef0_0000);
   const lapic = u64(madt.info.lapicAddress);
   if (madt.info.valid && lapic !== 0) ok = ok && hst.protect(lapic, lapic + PAGE);
@@ -189,15 +196,17 @@ function protectedPort(port: u64): bool {
 }
 
 /**
- * The NOVA object and PIO spaces (§9.3), the root object and PIO spaces
- * (§9.4), and their capabilities: in the NOVA object space SELNUM-2 itself
- * (TAKE), SELNUM-4 the NOVA PIO space (TAKE), SELNUM-6 the root object space
- * (0x3), SELNUM-8 the root PIO space (0x7); in the root object space SELNUM-1
+ * The NOVA object, host, PIO and MSR spaces (§9.3), the root object, host
+ * and PIO spaces (§9.4), and their capabilities: in the NOVA object space
+ * SELNUM-2 itself (TAKE), SELNUM-3 the NOVA host space (TAKE), SELNUM-4 the
+ * NOVA PIO space (TAKE), SELNUM-5 the NOVA MSR space (TAKE), SELNUM-6 the
+ * root object space (0x3), SELNUM-7 the root host space (0x3), SELNUM-8 the
+ * root PIO space (0x7), SELNUM-1 the console semaphore, 0x10000+n the
+ * interrupt semaphores and 0 the idle SC; in the root object space SELNUM-1
  * the NOVA object space (TAKE), SELNUM-2 itself (0x3) and SELNUM-3 the root
- * PD (0x1f, pd.ts: holding the root object and PIO spaces). The NOVA PIO
- * space has A for every port but the protected ones; the root PIO space is
- * empty. §9.3's console semaphore, host and MSR spaces and root PD (SELNUM-1,
- * -3, -5, -7, -9) and §9.4's root EC and SC (SELNUM-4, -5) are no objects yet.
+ * PD (0x1f, pd.ts: holding the root object, host and PIO spaces). The NOVA
+ * PIO space has A for every port but the protected ones; the root PIO space
+ * is empty. §9.3's root PD (SELNUM-9) is no object yet.
  */
 function buildSpaces(): void {
   const s = spaces;
@@ -222,6 +231,10 @@ function buildSpaces(): void {
   put(s.novaObj, NOVA_OBJ_ROOT_PIO, structAddress(s.rootPio), capability.Perm_pio_sp.DEFINED);
   put(s.rootObj, ROOT_OBJ_NOVA_OBJ, structAddress(s.novaObj), TAKE);
   put(s.rootObj, ROOT_OBJ_ROOT_OBJ, structAddress(s.rootObj), capability.Perm_obj_sp.DEFINED);
+  // §9.3's console semaphore (SELNUM-1) and interrupt semaphores (0x10000…); ctrl_hw's root check.
+  console.createSemaphore(s.novaObj);
+  intsm.create(s.novaObj);
+  hw.setRootObjects(s.rootObj);
   const rootPd = Pd.create();
   if (rootPd === null) panic("root: no memory for the root PD");
   rootPd.bindObj(s.rootObj);
@@ -230,6 +243,9 @@ function buildSpaces(): void {
   ref(rootPd.hdr);
   s.rootPd = rootPd;
   put(s.rootObj, ROOT_OBJ_ROOT_PD, structAddress(rootPd), capability.Perm_pd.DEFINED);
+  const idle = sc.createIdle();
+  if (idle === null) panic("root: no memory for the idle SC");
+  put(s.novaObj, NOVA_OBJ_IDLE_SC, structAddress(idle), capability.Perm_sc.CTRL);
   let ports: u64 = 0;
   for (let port: u64 = 0; port < PORTS; port++) {
     if (protectedPort(port)) continue;
@@ -284,19 +300,28 @@ function fillHip(pa: Phys, module: boot.BootModule): void {
   h.length = HIP_LENGTH;
   h.novaStart = u64(linkerSymbol("__image_start"));
   h.novaEnd = u64(linkerSymbol("__bss_end"));
+  h.mbufStart = u64(console.mbufStart());
+  h.mbufEnd = h.mbufStart + PAGE;
   h.rootStart = u64(module.start);
   h.rootEnd = u64(module.end);
   h.rsdp = acpi.info.rsdpSource === acpi.RsdpSource.NONE ? u64.MAX : acpi.info.rsdp;
   h.uefiMap = u64.MAX;
   h.stcFrequency = tsc.frequency();
   h.selnum = 0x40000;
-  h.cpuNum = 1;
+  // §8.1: host and guest event ranges (the vCPU numbers are NOVA's, for the vCPU work).
+  h.selHstArch = u16(event.SEL_HST_ARCH);
+  h.selHstNova = u16(event.SEL_HST_NOVA);
+  h.selGstArch = 0x100;
+  h.selGstNova = 2;
+  h.cpuNum = u16(ec.CPU_COUNT);
   // Only single delegations are all-or-nothing: a larger order can run out of table memory
   // part-way (§4.8), since pages are delegated one by one (docs/capabilities.md).
   h.mcoHst = 0;
   h.mcoMsr = 0;
   h.kiMax = u16(hst.KIMAX);
   h.cpuBsp = 0;
+  h.intPin = u16(intsm.pins());
+  h.intMsi = u16(intsm.msis());
   let features: u64 = 0;
   if (cpu.has(cpu.Feature.VMX)) features |= hip.FEATURE_VMX;
   if (cpu.has(cpu.Feature.SVM)) features |= hip.FEATURE_SVM;
@@ -305,7 +330,7 @@ function fillHip(pa: Phys, module: boot.BootModule): void {
 }
 
 /**
- * Builds the root PD from the first module and enters it; returns only when
+ * Builds the root PD from the first module and starts it; returns only when
  * there is no module or it is not a valid root image (the reason is logged).
  * `magic` and `info` are the boot loader's EAX and EBX (the EC's RDI and RSI);
  * `then` runs after the root EC is killed.
@@ -327,45 +352,49 @@ export function start(magic: u32, info: Phys, then: Finish): void {
   const objects = spaces.rootObj;
   rootSpace = spaces.rootHst.root;
   const hipPage = memory.tablePage();
-  const utcb = memory.tablePage();
-  if (u64(rootSpace) === 0 || u64(hipPage) === 0 || u64(utcb) === 0)
-    panic("root: no memory for the root PD");
+  if (u64(rootSpace) === 0 || u64(hipPage) === 0) panic("root: no memory for the root PD");
   if (!mapSegments(image, m.start)) panic("root: no memory for the root page tables");
   fillHip(hipPage, m);
-  if (
-    !user.mapPage(rootSpace, virt(HIP_ADDRESS), hipPage, false, false, memory.tablePage) ||
-    !user.mapPage(rootSpace, virt(UTCB_ADDRESS), utcb, true, false, memory.tablePage)
-  )
-    panic("root: no memory for the HIP and UTCB mappings");
+  // Kernel pages in the root host space: no capability, so root cannot delegate them (§9.4).
+  const rootHst = spaces.rootHst;
+  if (!rootHst.mapKernelPage(virt(HIP_ADDRESS), hipPage, false))
+    panic("root: no memory for the HIP mapping");
+  if (cmdline.has("kstat")) {
+    const stats = kstat.enable();
+    if (u64(stats) === 0 || !rootHst.mapKernelPage(virt(kstat.KSTAT_ADDRESS), stats, false))
+      panic("root: no memory for the kernel statistics page");
+    log(`KSTAT: kernel statistics page at ${hex(kstat.KSTAT_ADDRESS)} in the root PD`);
+  }
   const entry = elf.header(image).entry;
+  // §9.4: the root EC (global, FPU, EVT 0) and SC (priority 127, 1000 ms) on the boot CPU.
+  const e = ec.create(spaces.rootPd, 0, true, true, UTCB_ADDRESS, HIP_ADDRESS, 0);
+  if (e === null) panic("root: no memory for the root EC");
+  const s = sc.create(e, sc.ROOT_PRIORITY, sc.budgetTicks(sc.ROOT_BUDGET_MS));
+  if (s === null) panic("root: no memory for the root SC");
+  put(objects, ROOT_OBJ_ROOT_EC, structAddress(e), capability.Perm_ec.DEFINED);
+  put(objects, ROOT_OBJ_ROOT_SC, structAddress(s), capability.Perm_sc.DEFINED);
   log(
     `ROOT: image ${m.start}-${m.end} entry ${hex(entry)}, HIP ${hex(HIP_ADDRESS)} UTCB ${hex(UTCB_ADDRESS)}, tables ${rootSpace}`,
   );
   log(
-    `ROOT: object space: ${hex(ROOT_OBJ_NOVA_OBJ)} NOVA object space perms ${hex(capability.perms(objects.lookup(ROOT_OBJ_NOVA_OBJ)))}, ${hex(ROOT_OBJ_ROOT_OBJ)} root object space perms ${hex(capability.perms(objects.lookup(ROOT_OBJ_ROOT_OBJ)))}, ${hex(ROOT_OBJ_ROOT_PD)} root PD perms ${hex(capability.perms(objects.lookup(ROOT_OBJ_ROOT_PD)))}; EC and SC capabilities not yet; PIO space empty`,
+    `ROOT: object space: ${hex(ROOT_OBJ_NOVA_OBJ)} NOVA object space perms ${hex(capability.perms(objects.lookup(ROOT_OBJ_NOVA_OBJ)))}, ${hex(ROOT_OBJ_ROOT_OBJ)} root object space perms ${hex(capability.perms(objects.lookup(ROOT_OBJ_ROOT_OBJ)))}, ${hex(ROOT_OBJ_ROOT_PD)} root PD perms ${hex(capability.perms(objects.lookup(ROOT_OBJ_ROOT_PD)))}, ${hex(ROOT_OBJ_ROOT_EC)} root EC perms ${hex(capability.perms(objects.lookup(ROOT_OBJ_ROOT_EC)))}, ${hex(ROOT_OBJ_ROOT_SC)} root SC perms ${hex(capability.perms(objects.lookup(ROOT_OBJ_ROOT_SC)))}; PIO space empty`,
   );
-  pd.setCurrent(spaces.rootObj, spaces.rootPio);
-  exceptions.onUserFault(killed);
-  // §9.4 and NOVA's values for the registers the spec leaves open.
-  const f = entryFrame;
+  // §9.4 and NOVA's values for the registers the spec leaves open. The root
+  // EC starts at the ELF entry, not with a STARTUP event.
+  e.isRoot = true;
+  const f = e.regs;
   f.rip = entry;
-  f.cs = u64(gdt.USER_CODE);
-  f.rflags = syscall.USER_RFLAGS;
-  f.rsp = HIP_ADDRESS;
-  f.ss = u64(gdt.USER_DATA);
   f.rdi = u64(magic);
   f.rsi = u64(info);
   f.rcx = entry;
   f.r11 = syscall.USER_RFLAGS;
-  writeCr3(u64(rootSpace));
-  enterUser(structAddress(f));
+  e.cont = ec.retUserIret;
+  sc.makeReady(s, false);
+  sc.schedule();
 }
 
-/** exceptions.ts's user-fault handler: no event portals yet, so the EC dies. */
-function killed(f: ExceptionFrame): void {
-  log(
-    `EC: root EC killed: ${exceptions.mnemonic(f.vector)} at ${hex(f.rip)} rdi ${hex(f.rdi)} rsi ${hex(f.rsi)}`,
-  );
+/** ec.ts's end of the root EC: what its delegations left, then the end of the boot log. */
+function rootGone(): void {
   const irets = syscall.iretReturns();
   if (irets !== 0) log(`SYSCALL: ${irets} returns by IRETQ (non-canonical RIP)`);
   // What the EC's delegations left, checked against the mapping database.
@@ -382,4 +411,10 @@ function killed(f: ExceptionFrame): void {
   // Back to the kernel's own tables: nothing runs in the root space any more.
   writeCr3(u64(space.rootTable()));
   finish();
+}
+
+/** What ec.ts runs when the root EC dies. */
+export function whenRootGone(): never {
+  rootGone();
+  panic("root: the end of the boot log returned");
 }

@@ -5,32 +5,23 @@
 // up: wakes the first waiter, else increments (OVRFLOW at 2^64-1). down:
 // decrements a counter > 0 (or sets it to 0 with Z); else the EC waits until
 // an up wakes it (SUCCESS) or the TSC reaches its absolute timeout (TIMEOUT,
-// through timer.ts; 0 = no timeout). Only the root EC exists today, so a
-// waiting EC means the CPU idles in the kernel (`sti; hlt; cli`) on the
-// hypercall's stack until its waiter record leaves the queue: by an up from
-// an interrupt handler (no interrupt signals a semaphore yet) or by its
-// timer. The waiter records are per EC; the root EC's is `rootWaiter`.
+// through timer.ts; 0 = no timeout). A waiting EC blocks (ec.ts): its SC is
+// parked and another runs; the up, the timeout or the semaphore's
+// destruction (ABORTED) releases it with the status in its RDI.
 
 import { Kind, Status } from "./capability.ts";
-import { KObject, allocObject, freeObject, initObject } from "./kobject.ts";
+import * as ec from "./ec.ts";
+import { Ec } from "./ec.ts";
+import { KObject, allocObject, freeObject, initObject, ref, unref } from "./kobject.ts";
 import * as timer from "./timer.ts";
-
-/** An EC's place in a semaphore's queue while it waits in down(). */
-export class Waiter {
-  next: Waiter | null;
-  /** The semaphore it waits on (null when it waits on none). */
-  sm: Sm | null;
-  /** Set when it leaves the queue: SUCCESS (up), TIMEOUT or ABORTED (semaphore destroyed). */
-  waiting: bool;
-  status: u32;
-}
+import { Timer } from "./timer.ts";
 
 export class Sm {
   hdr: Inline<KObject>;
   counter: u64;
-  /** FIFO of waiters: the head is woken first. */
-  head: Waiter | null;
-  tail: Waiter | null;
+  /** FIFO of waiting ECs (linked through Ec.nextWaiter; each holds a reference): the head is woken first. */
+  head: Ec | null;
+  tail: Ec | null;
 
   /** A new semaphore with `counter` (no references yet), or null when memory is out. */
   static create(counter: u64): Sm | null {
@@ -42,39 +33,38 @@ export class Sm {
     return s;
   }
 
-  enqueue(w: Waiter): void {
-    w.next = null;
-    w.sm = this;
-    w.waiting = true;
+  enqueue(e: Ec): void {
+    ref(e.hdr);
+    e.nextWaiter = null;
+    e.waitingOn = structAddress(this);
     const t = this.tail;
-    if (t === null) this.head = w;
-    else t.next = w;
-    this.tail = w;
+    if (t === null) this.head = e;
+    else t.nextWaiter = e;
+    this.tail = e;
   }
 
-  /** Takes `w` out of the queue (it must be in it) with `status`. */
-  dequeue(w: Waiter, status: u32): void {
-    let prev: Waiter | null = null;
+  /** Takes `e` out of the queue (it must be in it); the caller wakes it. */
+  dequeue(e: Ec): void {
+    let prev: Ec | null = null;
     let at = this.head;
-    while (at !== null && at !== w) {
+    while (at !== null && at !== e) {
       prev = at;
-      at = at.next;
+      at = at.nextWaiter;
     }
-    assert(at !== null, "sm: dequeue of a waiter not in the queue");
-    if (prev === null) this.head = w.next;
-    else prev.next = w.next;
-    if (this.tail === w) this.tail = prev;
-    w.next = null;
-    w.sm = null;
-    w.waiting = false;
-    w.status = status;
+    assert(at !== null, "sm: dequeue of an EC not in the queue");
+    if (prev === null) this.head = e.nextWaiter;
+    else prev.nextWaiter = e.nextWaiter;
+    if (this.tail === e) this.tail = prev;
+    e.nextWaiter = null;
+    e.waitingOn = virt(0);
   }
 
-  /** ctrl_sm up: wakes the first waiter, else increments; OVRFLOW at 2^64-1. */
+  /** ctrl_sm up: wakes the first waiter, else increments; OVRFLOW at 2^64-1. Also from interrupt handlers. */
   up(): u32 {
-    const w = this.head;
-    if (w !== null) {
-      this.dequeue(w, Status.SUCCESS);
+    const e = this.head;
+    if (e !== null) {
+      this.dequeue(e);
+      wake(e, Status.SUCCESS);
       return Status.SUCCESS;
     }
     if (this.counter === u64.MAX) return Status.OVRFLOW;
@@ -83,54 +73,47 @@ export class Sm {
   }
 
   /**
-   * ctrl_sm down for waiter `w`: SUCCESS at once when the counter is above 0
-   * (decremented, or 0 with `zero`); else waits for an up (SUCCESS) or until
-   * the TSC reaches `timeout` (TIMEOUT; 0 waits forever). Interrupts off.
+   * ctrl_sm down for the running EC `e`: SUCCESS at once when the counter is
+   * above 0 (decremented, or 0 with `zero`); else `e` blocks until an up
+   * (SUCCESS) or until the TSC reaches `timeout` (TIMEOUT; 0 waits forever,
+   * a deadline already passed is TIMEOUT at once). Interrupts off.
    */
-  down(w: Waiter, zero: bool, timeout: u64): u32 {
+  down(e: Ec, zero: bool, timeout: u64): u32 {
     if (this.counter > 0) {
       this.counter = zero ? 0 : this.counter - 1;
       return Status.SUCCESS;
     }
-    this.enqueue(w);
-    if (timeout !== 0) {
-      const ok = timer.add(timeout, waiterId(w), timedOut);
-      assert(ok, "sm: timer queue full");
-    }
-    // Interrupts only across `sti; hlt` (sti's shadow): an interrupt that
-    // wakes the waiter between the check and hlt cannot be lost.
-    while (w.waiting) {
-      sti();
-      hlt();
-      cli();
-    }
-    if (timeout !== 0) timer.cancel(waiterId(w), timedOut);
-    return w.status;
+    if (timeout !== 0 && timeout <= rdtsc()) return Status.TIMEOUT;
+    this.enqueue(e);
+    if (timeout !== 0) timer.add(e.timeout, timeout, timedOut, structAddress(e));
+    ec.block(e, ec.retUserSysret);
   }
 }
 
-/** The root EC's waiter record (the only EC today). */
-export const rootWaiter = new Waiter();
-
-/** Timer ids name waiters; there is one waiter, the root EC's. */
-function waiterId(w: Waiter): u32 {
-  assert(w === rootWaiter, "sm: waiter of an EC that does not exist");
-  return 0;
+/** `e` left a queue with `status` (its hypercall's result): it runs again. */
+function wake(e: Ec, status: u32): void {
+  timer.cancel(e.timeout);
+  e.regs.rdi = u64(status);
+  ec.release(e, ec.retUserSysret);
+  unref(e.hdr);
 }
 
-function timedOut(_id: u32, _now: u64): void {
-  const w = rootWaiter;
-  const s = w.sm;
-  if (w.waiting && s !== null) s.dequeue(w, Status.TIMEOUT);
+function timedOut(t: Timer, _now: u64): void {
+  const e = structAt<Ec>(t.context);
+  if (u64(e.waitingOn) === 0) return;
+  const s = structAt<Sm>(e.waitingOn);
+  s.dequeue(e);
+  wake(e, Status.TIMEOUT);
 }
 
-/** The last capability went: waiters (none can exist while the only EC is the caller) get ABORTED. */
+/** The last capability went: waiters get ABORTED. */
 function destroySm(o: KObject): void {
   const s = structAt<Sm>(structAddress(o));
-  let w = s.head;
-  while (w !== null) {
-    s.dequeue(w, Status.ABORTED);
-    w = s.head;
+  let e = s.head;
+  while (e !== null) {
+    s.dequeue(e);
+    wake(e, Status.ABORTED);
+    e = s.head;
   }
   freeObject(s.hdr, sizeof<Sm>());
 }

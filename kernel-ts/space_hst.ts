@@ -300,6 +300,21 @@ export class Space_hst {
     return true;
   }
 
+  /**
+   * Unmaps the kernel-owned page `pa` at `va` (mapped by mapKernelPage) and
+   * invalidates the TLB. Nothing happens when the slot has gained a
+   * capability since (insert replaced the kernel page) or `va` maps another
+   * page: that mapping is no longer the kernel's to remove.
+   */
+  unmapKernelPage(va: Virt, pa: Phys): void {
+    assert(!this.nova && (u64(va) & 0xfff) === 0, "space_hst: kernel page not mappable here");
+    const sel = u64(va) >> PAGE_SHIFT;
+    if (sel >= HST_SELECTORS || this.table.cap(sel) !== CAP0) return;
+    if (ptab.translate(this.root, va) !== u64(pa)) return;
+    ptab.unmap(this.root, va, ptab.ORDER_4K);
+    platform.flush(this.root, va);
+  }
+
   /** Whether the page tables map `sel` exactly as its capability `cap` says (mdb.check). */
   mapped(sel: u64, cap: u64): bool {
     if (this.nova) return true;

@@ -10,33 +10,38 @@
 //
 // Implemented today: create_pd (0x2) for PDs, OBJ, HST, PIO and MSR spaces
 // (GST and DMA BAD_FTR), create_sm (0x6) and ctrl_sm (0xb) on sm.ts's
-// semaphores, ctrl_pd (0x7, pd_ctrl.ts) for OBJ, HST, PIO and MSR spaces. Every other
-// table entry returns BAD_HYP until its hypercall lands
+// semaphores, ctrl_pd (0x7, pd_ctrl.ts) for OBJ, HST, PIO and MSR spaces,
+// ctrl_hw (0xc, ctrl_hw.ts) and assign_int (0xd, interrupt_sm.ts). Every
+// other table entry returns BAD_HYP until its hypercall lands
 // (docs/user-mode.md). 0xf is BAD_HYP by definition.
 
 import {
   Kind,
   Status,
-  CAP0,
   Perm_obj_sp,
   Perm_pd,
   Perm_hst_sp,
   Perm_msr_sp,
   Perm_pio_sp,
   Perm_sm,
-  make,
-  object,
   perms,
 } from "./capability.ts";
+import * as hw from "./ctrl_hw.ts";
+import * as ec from "./ec.ts";
 import { ExceptionFrame } from "./exceptions.ts";
 import * as gdt from "./gdt.ts";
-import { KObject, destroyNow } from "./kobject.ts";
+import * as intsm from "./interrupt_sm.ts";
+import * as ipc from "./ipc.ts";
+import * as kstat from "./kstat.ts";
+import { destroyNow } from "./kobject.ts";
+import { capObject, insertNew } from "./lookup.ts";
 import * as mdb from "./mdb.ts";
 import * as pd from "./pd_ctrl.ts";
 import { Pd } from "./pd.ts";
-import { Sm, rootWaiter } from "./sm.ts";
+import * as pt from "./pt.ts";
+import * as sc from "./sc.ts";
+import { Sm } from "./sm.ts";
 import { Space_hst } from "./space_hst.ts";
-import * as tss from "./tss.ts";
 
 // MSRs (Intel SDM Vol. 4 Table 2-2; AMD APM Vol. 2 §6.1.1).
 const MSR_EFER: u32 = 0xc000_0080;
@@ -55,7 +60,7 @@ const RFLAGS_AC: u64 = 1 << 18;
 export const FMASK: u64 = RFLAGS_TF | RFLAGS_IF | RFLAGS_DF | RFLAGS_AC;
 
 /** RFLAGS (and R11) after every hypercall: IF and the always-one bit 1 (§3). */
-export const USER_RFLAGS: u64 = 0x202;
+export const USER_RFLAGS: u64 = ec.USER_RFLAGS;
 
 /** The vector field syscall.S writes into a hypercall's frame (no real vector has it). */
 export const SYSCALL_VECTOR: u64 = 256;
@@ -111,19 +116,6 @@ function ctrlPd(f: ExceptionFrame, id: HypercallId): u32 {
 }
 
 /**
- * The object `sel` names in the running PD's object space if it is of `kind`
- * (or `kind2`) and the capability has every permission of `need`; else null.
- */
-function capObject(sel: u64, kind: u32, kind2: u32, need: u32): KObject | null {
-  const objects = pd.currentObjects();
-  if (objects === null) return null;
-  const cap = objects.lookup(sel);
-  if (cap === CAP0 || (perms(cap) & need) !== need) return null;
-  const o = structAt<KObject>(object(cap));
-  return o.kind === kind || o.kind === kind2 ? o : null;
-}
-
-/**
  * 0x6 (§4.7): RSI the PD capability (SM permission), RDX the counter. The
  * semaphore is built before the slot is tried (NOVA's order, §4): an occupied
  * slot (or one ≥ SELNUM) is BAD_CAP and the new object is destroyed again.
@@ -144,19 +136,6 @@ const PD_HST: u32 = 2;
 const PD_PIO: u32 = 5;
 const PD_MSR: u32 = 6;
 const PD_OPS: u32 = 7;
-
-/**
- * The capability (with `perms`) to the new object at `obj` into `sel` of the
- * running PD's object space. SUCCESS, or BAD_CAP (slot occupied or
- * ≥ SELNUM) / MEM_CAP; then the caller destroys the object.
- */
-function insertNew(sel: u64, obj: Virt, p: u32): u32 {
-  const objects = pd.currentObjects();
-  if (objects === null) return Status.BAD_CAP;
-  const st = mdb.insertRoot(objects, sel, make(obj, p));
-  if (st === Status.SUCCESS || st === Status.MEM_CAP) return st;
-  return Status.BAD_CAP;
-}
 
 /**
  * 0x2 (§4.3): RSI the PD capability (PD permission), RDI[7:4] the OP. Order:
@@ -238,7 +217,22 @@ function ctrlSm(f: ExceptionFrame, id: HypercallId): u32 {
   if (o === null) return Status.BAD_CAP;
   const s = structAt<Sm>(structAddress(o));
   if (!down) return s.up();
-  return s.down(rootWaiter, (id.flags & SM_ZERO) !== 0, f.rsi);
+  if (o.kind === Kind.SM_INT) {
+    const st = intsm.beforeDown(o);
+    if (st !== Status.SUCCESS) return st;
+  }
+  return s.down(ec.current(), (id.flags & SM_ZERO) !== 0, f.rsi);
+}
+
+/** 0xc (§10.1, ctrl_hw.ts): root PD only. */
+function ctrlHw(_f: ExceptionFrame, id: HypercallId): u32 {
+  return hw.ctrl(id.flags, id.sel, pd.currentObjects());
+}
+
+/** 0xd (§10.3, interrupt_sm.ts): the CPU is checked before the capability. */
+function assignInt(f: ExceptionFrame, id: HypercallId): u32 {
+  const o = capObject(id.sel, Kind.SM_INT, Kind.SM_INT, Perm_sm.ASSIGN);
+  return intsm.assign(f, id.flags, o);
 }
 
 const table = array<Handler, 16>();
@@ -257,40 +251,86 @@ export function iretReturns(): u64 {
 export function returnNonCanonicalOnce(): void {
   nonCanonicalNext = true;
 }
-const current = new HypercallId();
+const decoded = new HypercallId();
 
 /**
- * Called by syscall.S on the kernel stack with interrupts off. Runs the
- * hypercall and writes the §3 outputs into the frame for SYSRET.
+ * Called by syscall.S on the kernel stack with interrupts off; `f` is the
+ * running EC's registers. Runs the hypercall and writes the §3 outputs into
+ * the frame for SYSRET. A hypercall that blocks or switches ECs does not
+ * come back here: its EC resumes through its continuation (ec.ts) with
+ * RCX and R11 already set below.
  */
 export function dispatch(f: ExceptionFrame): void {
-  decode(f.rdi, current);
-  const status = table[current.number](f, current);
-  f.rdi = u64(status);
   // SYSRET takes RIP from RCX and RFLAGS from R11: both are the §3 outputs.
   f.rcx = f.rip;
   f.r11 = USER_RFLAGS;
   f.rflags = USER_RFLAGS;
+  decode(f.rdi, decoded);
+  const status = table[decoded.number](f, decoded);
+  f.rdi = u64(status);
   if (nonCanonicalNext) {
     nonCanonicalNext = false;
     f.rip = NON_CANONICAL;
     f.rcx = NON_CANONICAL;
   }
+  kstat.update();
+  const e = ec.current();
+  ec.maybePreempt(e, ec.retUserSysret);
+  if (e.recall) ec.retUserSysret();
+}
+
+/** Continuation of an EC that helped a busy callee: its hypercall runs again (RDI and RSI are intact). */
+export function redo(): never {
+  dispatch(ec.current().regs);
+  ec.retUserSysret();
+}
+
+function ipcCall(f: ExceptionFrame, id: HypercallId): u32 {
+  return ipc.call(f, id.sel, id.flags);
+}
+function ipcReply(f: ExceptionFrame, id: HypercallId): u32 {
+  return ipc.reply(f, id.sel, id.flags);
+}
+function createEc(f: ExceptionFrame, id: HypercallId): u32 {
+  return ec.createEc(f, id.sel, id.flags);
+}
+function createSc(f: ExceptionFrame, id: HypercallId): u32 {
+  return sc.createSc(f, id.sel);
+}
+function createPt(f: ExceptionFrame, id: HypercallId): u32 {
+  return pt.createPt(f, id.sel);
+}
+function ctrlEc(_f: ExceptionFrame, id: HypercallId): u32 {
+  return ec.ctrlEc(id.sel, id.flags);
+}
+function ctrlSc(f: ExceptionFrame, id: HypercallId): u32 {
+  return sc.ctrlSc(f, id.sel);
+}
+function ctrlPt(f: ExceptionFrame, id: HypercallId): u32 {
+  return pt.ctrlPt(f, id.sel);
 }
 
 /**
- * Enables SYSCALL on this CPU: ring 3 enters at syscall_entry on the stack
- * whose top is `kernelTop`, which is also TSS.RSP0 (interrupts and
- * exceptions from ring 3 arrive there).
+ * Enables SYSCALL on this CPU: ring 3 enters at syscall_entry, which pushes
+ * the frame into the running EC (ec.ts activate() sets where) and runs the
+ * kernel on this CPU's kernel stack.
  */
-export function init(kernelTop: Virt): void {
+export function init(): void {
   for (let i: usize = 0; i < table.length; i++) table[i] = badHypercall;
+  table[Hypercall.IPC_CALL] = ipcCall;
+  table[Hypercall.IPC_REPLY] = ipcReply;
+  table[Hypercall.CREATE_EC] = createEc;
+  table[Hypercall.CREATE_SC] = createSc;
+  table[Hypercall.CREATE_PT] = createPt;
+  table[Hypercall.CTRL_EC] = ctrlEc;
+  table[Hypercall.CTRL_SC] = ctrlSc;
+  table[Hypercall.CTRL_PT] = ctrlPt;
   table[Hypercall.CREATE_PD] = createPd;
   table[Hypercall.CREATE_SM] = createSm;
   table[Hypercall.CTRL_PD] = ctrlPd;
   table[Hypercall.CTRL_SM] = ctrlSm;
-  tss.bootTss.rsp0 = u64(kernelTop);
-  ptrFromVirt<u64>(linkerSymbol("syscall_kernel_rsp")).store(u64(kernelTop));
+  table[Hypercall.CTRL_HW] = ctrlHw;
+  table[Hypercall.ASSIGN_INT] = assignInt;
   // STAR[47:32]: SYSCALL's CS (SS = CS + 8); STAR[63:48]: SYSRET's base, CS = base + 16
   // and SS = base + 8, RPL forced to 3: 0x10 gives the GDT's 0x23 and 0x1b.
   const sysretBase = u64(gdt.USER_DATA) - 8 - 3;

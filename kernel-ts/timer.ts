@@ -7,83 +7,82 @@ import * as interrupts from "./interrupts.ts";
 import * as lapic from "./lapic.ts";
 import * as tsc from "./tsc.ts";
 
-export const MAX_TIMERS: usize = 32;
+/** What a timer does when it expires: gets the timer and the TSC when it ran. */
+export type Expiry = (t: Timer, now: u64) => void;
 
-/** What a timer does when it expires: gets its id and the TSC when it ran. */
-export type Expiry = (id: u32, now: u64) => void;
-
-class Timer {
+/**
+ * A timer, owned by whoever waits on it (an EC embeds one for its timed
+ * semaphore waits): the queue is a sorted list through `next`, so it never
+ * fills up and adding takes no memory.
+ */
+export class Timer {
   deadline: u64;
-  id: u32;
   expiry: Expiry;
+  /** What the expiry function needs to find its owner (an EC's address). */
+  context: Virt;
+  next: Timer | null;
+  queued: bool;
 }
 
 class Queue {
-  count: usize;
-  timers: Arr<Inline<Timer>, 32>;
+  head: Timer | null;
 }
 const queue = new Queue();
 
 function arm(): void {
-  lapic.setDeadline(queue.count === 0 ? 0 : queue.timers[0].deadline);
+  const h = queue.head;
+  lapic.setDeadline(h === null ? 0 : h.deadline);
 }
 
-/** Adds a timer; false when the queue is full. Interrupts must be off. */
-export function add(deadline: u64, id: u32, expiry: Expiry): bool {
-  if (queue.count === MAX_TIMERS) return false;
-  let at = queue.count;
-  while (at > 0 && queue.timers[at - 1].deadline > deadline) {
-    const to = queue.timers[at];
-    const from = queue.timers[at - 1];
-    to.deadline = from.deadline;
-    to.id = from.id;
-    to.expiry = from.expiry;
-    at--;
-  }
-  const t = queue.timers[at];
+/** Queues `t` to run `expiry` at the TSC value `deadline`. Interrupts must be off. */
+export function add(t: Timer, deadline: u64, expiry: Expiry, context: Virt): void {
+  assert(!t.queued, "timer: added twice");
   t.deadline = deadline;
-  t.id = id;
   t.expiry = expiry;
-  queue.count++;
-  arm();
-  return true;
+  t.context = context;
+  t.queued = true;
+  let prev: Timer | null = null;
+  let at = queue.head;
+  while (at !== null && at.deadline <= deadline) {
+    prev = at;
+    at = at.next;
+  }
+  t.next = at;
+  if (prev === null) {
+    queue.head = t;
+    arm();
+  } else prev.next = t;
 }
 
-/** Removes the timer with `id` and `expiry` if it is still queued (true then). Interrupts must be off. */
-export function cancel(id: u32, expiry: Expiry): bool {
-  for (let i: usize = 0; i < queue.count; i++) {
-    const t = queue.timers[i];
-    if (t.id !== id || t.expiry !== expiry) continue;
-    for (let k = i + 1; k < queue.count; k++) {
-      const to = queue.timers[k - 1];
-      const from = queue.timers[k];
-      to.deadline = from.deadline;
-      to.id = from.id;
-      to.expiry = from.expiry;
-    }
-    queue.count--;
-    arm();
-    return true;
+/** Takes `t` out of the queue if it is still there (true then). Interrupts must be off. */
+export function cancel(t: Timer): bool {
+  if (!t.queued) return false;
+  let prev: Timer | null = null;
+  let at = queue.head;
+  while (at !== null && at !== t) {
+    prev = at;
+    at = at.next;
   }
-  return false;
+  assert(at !== null, "timer: queued timer not in the queue");
+  if (prev === null) {
+    queue.head = t.next;
+    arm();
+  } else prev.next = t.next;
+  t.next = null;
+  t.queued = false;
+  return true;
 }
 
 function expired(_vector: u32): void {
   let now = rdtsc();
-  while (queue.count !== 0 && queue.timers[0].deadline <= now) {
-    const first = queue.timers[0];
-    const id = first.id;
-    const expiry = first.expiry;
-    for (let i: usize = 1; i < queue.count; i++) {
-      const to = queue.timers[i - 1];
-      const from = queue.timers[i];
-      to.deadline = from.deadline;
-      to.id = from.id;
-      to.expiry = from.expiry;
-    }
-    queue.count--;
-    expiry(id, now);
+  let t = queue.head;
+  while (t !== null && t.deadline <= now) {
+    queue.head = t.next;
+    t.next = null;
+    t.queued = false;
+    t.expiry(t, now);
     now = rdtsc();
+    t = queue.head;
   }
   arm();
 }
@@ -95,6 +94,7 @@ export function init(): void {
 // The self-test: deadlines added out of order must run in deadline order, none early.
 const TEST_TIMERS: u32 = 8;
 class TestLog {
+  timers: Arr<Inline<Timer>, 8>;
   fired: u32;
   ids: Arr<u32, 8>;
   lateness: Arr<u64, 8>;
@@ -102,7 +102,8 @@ class TestLog {
 }
 const testLog = new TestLog();
 
-function testExpiry(id: u32, now: u64): void {
+function testExpiry(t: Timer, now: u64): void {
+  const id = u32(u64(t.context));
   const n = usize(testLog.fired);
   if (n < 8) {
     testLog.ids[n] = id;
@@ -128,7 +129,7 @@ export function selfTest(): bool {
   for (let i: usize = 0; i < 8; i++) {
     const id = order[i] - 1;
     testLog.deadlines[usize(id)] = start + u64(order[i]) * ms;
-    add(testLog.deadlines[usize(id)], id, testExpiry);
+    add(testLog.timers[usize(id)], testLog.deadlines[usize(id)], testExpiry, virt(u64(id)));
   }
   const limit = rdtsc() + 1000 * ms;
   // Interrupts are enabled only across `sti; hlt` (sti's one-instruction shadow): the last

@@ -268,6 +268,26 @@ static inline virt_t kts_read_rsp(void)
 _Noreturn void user_enter(virt_t frame);
 static inline _Noreturn void kts_enter_user(virt_t frame) { user_enter(frame); }
 
+/* returnBySysret(): arch/x86_64/syscall.S `user_sysret` (IRETQ for a non-canonical RIP). */
+_Noreturn void user_sysret(virt_t frame);
+static inline _Noreturn void kts_return_by_sysret(virt_t frame) { user_sysret(frame); }
+static inline void kts_clts(void) { __asm__ volatile("clts" : : : "memory"); }
+static inline void kts_fxsave(virt_t area) { __asm__ volatile("fxsave64 (%0)" : : "r"(area) : "memory"); }
+static inline void kts_fxrstor(virt_t area) { __asm__ volatile("fxrstor64 (%0)" : : "r"(area) : "memory"); }
+#define KTS_XSTATE_OP(name, insn)                                                                  \
+    static inline void kts_##name(virt_t area, uint64_t mask)                                      \
+    {                                                                                              \
+        __asm__ volatile(insn " (%0)"                                                              \
+                         :                                                                         \
+                         : "r"(area), "a"((uint32_t)mask), "d"((uint32_t)(mask >> 32))             \
+                         : "memory");                                                              \
+    }
+KTS_XSTATE_OP(xsave, "xsave64")
+KTS_XSTATE_OP(xrstor, "xrstor64")
+KTS_XSTATE_OP(xsaves, "xsaves64")
+KTS_XSTATE_OP(xrstors, "xrstors64")
+#undef KTS_XSTATE_OP
+
 /*
  * syscall(): one hypercall from ring 3; the kernel may change any of RDI, RSI, RDX, RAX, R8.
  * r[7] is the address right after the SYSCALL instruction, what RCX must hold afterwards.

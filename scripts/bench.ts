@@ -6,11 +6,16 @@
 //   NOVA's size), in TypeScript lines per second.
 // - synthetic_build_cold: the same project to objects (ktsc + gcc on all cores),
 //   to compare with NOVA's own C++ build (2.5 s) and the goal (under 5 s).
+// - hypercall path lengths: user/roottest-bench (user/roottest/bench.ts) on QEMU
+//   with `-icount shift=0,align=off,sleep=off` (one TSC tick per instruction,
+//   test-platforms.md §7), its `BENCH <name> n= min= med= max=` lines as printed.
 
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { toolchain } from "../build/config.ts";
 import { buildKernel, compileObjects, Progress } from "../build/kernel.ts";
+import { buildUser } from "../build/user.ts";
+import { boot } from "../test/lib/qemu.ts";
 import { compile, writeModules } from "../compiler/index.ts";
 import { writeSynthetic } from "./synth.ts";
 
@@ -74,3 +79,17 @@ const [, buildS] = await time(async () => {
   );
 });
 bench("synthetic_build_cold", buildS, "s");
+
+// Hypercall path lengths in instructions (deterministic under icount).
+const benchTask = await buildUser("roottest-bench", { outDir: kernelOut, progress: false });
+const run = await boot(
+  cold.elf,
+  ["-initrd", benchTask, "-icount", "shift=0,align=off,sleep=off"],
+  120_000,
+);
+const lines = run.console.split("\n").filter((l) => /^BENCH \S+ (n=|FAIL)/.test(l));
+for (const l of lines) process.stdout.write(`${l.trim()}\n`);
+if (!lines.length || lines.some((l) => l.includes(" FAIL"))) {
+  process.stderr.write(`hypercall benches failed:\n${run.tail}\n`);
+  process.exit(1);
+}

@@ -81,6 +81,11 @@ entry_common:
         pushq   %rax
         movq    %rsp, %rdi                      /* arg 0: ExceptionFrame * */
         movq    %rsp, %rbx
+        testb   $3, 0x98(%rsp)                  /* from ring 3: the frame is in the EC object */
+        jz      1f
+        movq    kernel_stack_top(%rip), %rsp
+        xorl    %ebp, %ebp
+1:
         andq    $-16, %rsp
         call    exceptions_handle
         movq    %rbx, %rsp

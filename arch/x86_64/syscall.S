@@ -4,9 +4,12 @@
  * Why it is written this way:
  *
  * - SYSCALL switches neither the stack nor anything else: RSP is still the user's.  The entry
- *   saves it in a scratch quad and loads the kernel stack top from `syscall_kernel_rsp`
- *   (kernel-ts/syscall.ts sets it, equal to TSS.RSP0; one CPU today, per CPU with SMP).
- *   FMASK has cleared IF, so nothing can interrupt the two moves.
+ *   saves it in a scratch quad and loads `syscall_kernel_rsp`, the end of the running EC's
+ *   register frame (kernel-ts/ec.ts sets it on every switch, equal to TSS.RSP0): the frame is
+ *   pushed straight into the EC object, as NOVA does, so switching ECs copies no registers.
+ *   Then the kernel runs on `kernel_stack_top`, this CPU's kernel stack, which holds nothing
+ *   between entries (the kernel is continuation-based: a blocked EC keeps a continuation,
+ *   never a kernel stack).  FMASK has cleared IF, so nothing can interrupt the moves.
  *
  * - The frame is the exception frame of entry.S (struct ExceptionFrame, 0xb8 bytes), built by
  *   hand: ss, rsp, rflags (from R11), cs, rip (from RCX), error 0, vector SYSCALL_VECTOR (256,
@@ -20,8 +23,9 @@
  *   #GP (if any) is taken on the kernel stack at `user_iret`, which exceptions.ts recognizes
  *   and turns into a fault of the user EC.
  *
- * - `user_enter(frame)` is the same IRETQ path for the first entry into ring 3 (the root EC):
- *   it loads every GPR from the frame, so the EC starts with exactly the registers of §9.4.
+ * - `user_sysret(frame)` and `user_enter(frame)` are the two ways into ring 3 for any EC: after
+ *   a hypercall (SYSRETQ) and after an exception, interrupt or event reply (IRETQ, all
+ *   registers from the frame).
  */
 
 #include "frame.h"
@@ -35,8 +39,13 @@
 
         .data
         .balign 8
+        /* Where SYSCALL puts the frame: the end of the running EC's saved registers (= TSS.RSP0). */
         .global syscall_kernel_rsp
 syscall_kernel_rsp:
+        .quad   0
+        /* The top of this CPU's kernel stack: every entry from ring 3 runs the kernel there. */
+        .global kernel_stack_top
+kernel_stack_top:
         .quad   0
 syscall_user_rsp:
         .quad   0
@@ -63,13 +72,20 @@ syscall_entry:
         PUSH_GPRS
         pushq   $0                              /* cr2 */
         cld
-        xorl    %ebp, %ebp                      /* the kernel stack walk ends here */
-        movq    %rsp, %rdi                      /* arg 0: ExceptionFrame * */
+        movq    %rsp, %rdi                      /* arg 0: ExceptionFrame * (the EC's registers) */
         movq    %rsp, %rbx                      /* callee-saved; the frame restores RBX later */
-        andq    $-16, %rsp                      /* the frame is 0xb8 bytes: align for the call */
+        movq    kernel_stack_top(%rip), %rsp
+        xorl    %ebp, %ebp                      /* the kernel stack walk ends here */
         call    syscall_dispatch
-        movq    %rbx, %rsp
-        movq    %rsp, %rdi
+        movq    %rbx, %rdi
+        jmp     user_sysret
+        .size   syscall_entry, . - syscall_entry
+
+/* user_sysret(frame): back to ring 3 by SYSRETQ with the frame's registers (RCX = RIP, R11 = RFLAGS). */
+        .global user_sysret
+        .type   user_sysret, @function
+user_sysret:
+        movq    %rdi, %rsp
         /* Canonical iff bits 63:47 are all equal: sign-extend from bit 47 and compare. */
         movq    FRAME_RIP(%rdi), %rax
         movq    %rax, %rcx
@@ -83,21 +99,38 @@ syscall_entry:
         movq    0x20(%rsp), %r11                /* rflags */
         movq    0x28(%rsp), %rsp                /* the user's rsp; IF stays clear until SYSRET */
         sysretq
-        .size   syscall_entry, . - syscall_entry
+        .size   user_sysret, . - user_sysret
 
 noncanonical:
         incq    syscall_iret_returns(%rip)
         jmp     user_return_iret
 
-/* user_enter(frame): loads every register from an ExceptionFrame and enters it by IRETQ. */
+/*
+ * user_enter(frame): loads every register from an ExceptionFrame and enters ring 3 by IRETQ.
+ * The five-quad IRETQ frame is copied to the top of the kernel stack first, so that a #GP of
+ * the IRETQ itself (a non-canonical RIP) is taken on the kernel stack, not below the frame,
+ * which lives inside the EC object.
+ */
         .global user_enter
         .type   user_enter, @function
 user_enter:
         movq    %rdi, %rsp
 user_return_iret:
+        movq    kernel_stack_top(%rip), %rax
+        movq    FRAME_RIP(%rsp), %rcx
+        movq    %rcx, -40(%rax)
+        movq    FRAME_RIP+8(%rsp), %rcx
+        movq    %rcx, -32(%rax)
+        movq    FRAME_RFLAGS(%rsp), %rcx
+        movq    %rcx, -24(%rax)
+        movq    FRAME_RSP(%rsp), %rcx
+        movq    %rcx, -16(%rax)
+        movq    FRAME_RSP+8(%rsp), %rcx
+        movq    %rcx, -8(%rax)
         addq    $8, %rsp                        /* cr2 */
         POP_GPRS
-        addq    $16, %rsp                       /* vector, error */
+        movq    kernel_stack_top(%rip), %rsp
+        subq    $40, %rsp
         .global user_iret
 user_iret:
         iretq

@@ -83,8 +83,24 @@ declare function readRbp(): Virt;
  */
 declare function enterUser(frame: Virt): never;
 /**
+ * Returns to ring 3 by SYSRETQ with the registers of the ExceptionFrame at `frame` (RIP from its
+ * RIP, RFLAGS from its RFLAGS; a non-canonical RIP takes IRETQ). Kernel only.
+ */
+declare function returnBySysret(frame: Virt): never;
+/** CLTS: clears CR0.TS (FPU instructions no longer raise #NM). */
+declare function clts(): void;
+/** FXSAVE / FXRSTOR of the 512-byte legacy area at `area` (16-byte aligned). */
+declare function fxsave(area: Virt): void;
+declare function fxrstor(area: Virt): void;
+/** XSAVE / XRSTOR (standard format) and XSAVES / XRSTORS (compacted) of the components in `mask`; `area` 64-byte aligned. */
+declare function xsave(area: Virt, mask: u64): void;
+declare function xrstor(area: Virt, mask: u64): void;
+declare function xsaves(area: Virt, mask: u64): void;
+declare function xrstors(area: Virt, mask: u64): void;
+/**
  * User mode: SYSCALL with RDI = r[0], RSI = r[1], RDX = r[2], RAX = r[3], R8 = r[4]; afterwards
- * r[0..4] hold those registers again and r[5] = RCX, r[6] = R11 (nova-abi.md §3).
+ * r[0..4] hold those registers again and r[5] = RCX, r[6] = R11 (nova-abi.md §3), r[7] = the
+ * address right after the SYSCALL instruction (what RCX must be). user/nova/hypercall.ts wraps it.
  */
 declare function syscall(r: Arr<u64, 8>): void;
 /** UD2: raises #UD (deliberate faults). */

@@ -8,6 +8,8 @@ export interface Boot {
   status: number | undefined;
   timedOut: boolean;
   console: string;
+  /** QEMU's own messages (warnings, -trace output). */
+  stderr: string;
   /** The last lines of the console, for failure messages. */
   tail: string;
 }
@@ -29,6 +31,7 @@ export async function boot(
     status: r.exitCode,
     timedOut: !!r.timedOut,
     console: text,
+    stderr: r.stderr,
     tail: `--- last console lines ---\n${text.split("\n").slice(-20).join("\n")}\n--- qemu stderr ---\n${r.stderr.split("\n").slice(-10).join("\n")}`,
   };
 }

@@ -500,6 +500,15 @@ function kernelPages(): void {
     "test: kernel page delegates as CAP0",
   );
   assert(ptab.leafEntry(b.root, virt(0x30_000)) === 0, "test: nothing mapped from a kernel page");
+  // unmapKernelPage removes only the kernel page it names, never a capability's page.
+  a.unmapKernelPage(virt(0x20_000), phys(0x778_000));
+  assert(ptab.translate(a.root, virt(0x20_000)) === 0x777_000, "test: other frame kept");
+  a.unmapKernelPage(virt(0x20_000), phys(0x777_000));
+  assert(ptab.leafEntry(a.root, virt(0x20_000)) === 0, "test: kernel page unmapped");
+  assert(a.mapKernelPage(virt(0x21_000), phys(0x779_000), true), "test: second UTCB");
+  assert(mdb.delegateHst(nova, 0x501, a, 0x21, 0, 0x3, 0) === Status.SUCCESS, "test: over it");
+  a.unmapKernelPage(virt(0x21_000), phys(0x779_000));
+  assert(ptab.translate(a.root, virt(0x21_000)) === 0x501_000, "test: capability's page kept");
   // Partial MEM_CAP: entries before the failing one delegated, it CAP0, later ones unchanged.
   assert(mdb.delegateHst(nova, 0x600, b, 0x40, 3, 0x3, 0) === Status.SUCCESS, "test: old range");
   assert(

@@ -1,0 +1,526 @@
+// Execution contexts (nova-abi.md §1.1, §4.4, §4.9): the threads of the
+// kernel, in the style of NOVA's Ec. An EC owns its user registers (`regs`,
+// an ExceptionFrame) and a continuation (`cont`): what runs when the EC is
+// next activated. The kernel has one stack per CPU and keeps nothing on it
+// between entries: a blocked EC is its registers plus a continuation, never
+// a kernel stack, and activate() starts the continuation on a fresh stack.
+//
+// While an EC runs, TSS.RSP0 and syscall.S's `syscall_kernel_rsp` point at
+// the end of its `regs`, so the CPU and the entry code push the user state
+// straight into the EC object: a switch copies no registers.
+//
+// Kinds: a local EC (T=0) only runs when one of its portals is called, on
+// the caller's SC; a global EC (T=1) runs on its own SCs, starting with a
+// STARTUP event. vCPUs (G=1) need the virtualization work: create_ec answers
+// BAD_FTR for them (docs/user-mode.md).
+//
+// Chains: `callee` is the EC this one called and waits for; `caller` the EC
+// whose call (or event) this one serves; `helping` the busy EC this one
+// helps (it retries its call when that EC is free). resolve() follows the
+// links to the EC an SC actually runs (sc.ts). References: every link holds
+// a reference on the EC it names, so nothing in a chain is freed under it.
+//
+// FPU: lazily switched. The EC whose state is in the FPU is the owner; every
+// other EC runs with CR0.TS set, and its first FPU instruction (#NM) moves
+// the state (an EC created without F gets the #NM as an event instead).
+
+import { Kind, Status, Perm_ec, Perm_pd } from "./capability.ts";
+import * as event from "./event.ts";
+import { ExceptionFrame } from "./exceptions.ts";
+import * as fpu from "./fpu.ts";
+import * as gdt from "./gdt.ts";
+import * as kmem from "./kmem.ts";
+import {
+  KObject,
+  allocBytes,
+  allocObject,
+  destroyNow,
+  freeBytes,
+  freeObject,
+  initObject,
+  ref,
+  unref,
+} from "./kobject.ts";
+import { capObject, insertNew } from "./lookup.ts";
+import { Pd } from "./pd.ts";
+import * as pdCtrl from "./pd_ctrl.ts";
+import { Sc } from "./sc.ts";
+import * as sc from "./sc.ts";
+import { Timer } from "./timer.ts";
+import * as tss from "./tss.ts";
+
+/** RFLAGS of a new EC and after every hypercall (§3): IF and the always-one bit 1. */
+export const USER_RFLAGS: u64 = 0x202;
+const PAGE: u64 = 0x1000;
+/** The XSAVE area's alignment (64; FXSAVE needs 16). */
+const FPU_ALIGN: usize = 64;
+
+export enum State {
+  /** Has a continuation to run. */
+  READY = 0,
+  /** Waits: on a semaphore, for a call (an idle local EC), or forever (a global EC after ipc_reply). */
+  BLOCKED = 1,
+  /** Killed: never runs again. */
+  DEAD = 2,
+}
+
+/** What runs when the EC is activated; never returns. The EC is `current()` then. */
+export type Cont = () => never;
+
+export class Ec {
+  hdr: Inline<KObject>;
+  cont: Cont;
+  /**
+   * The user registers: pushed here by the CPU and the entry code while the
+   * EC runs. Their end must be 16-byte aligned: in 64-bit mode the CPU
+   * aligns RSP0 down to 16 before it pushes an interrupt frame (SDM Vol. 3A
+   * §6.14.2), so the frame would land 8 bytes low otherwise (layout below).
+   */
+  regs: Inline<ExceptionFrame>;
+  pd: Pd;
+  /** The UTCB: its kernel address (direct map) and where the PD sees it. */
+  utcb: Virt;
+  utcbUser: u64;
+  cpu: u32;
+  /** Event selector base (§8.1). */
+  evt: u64;
+  global: bool;
+  /** FPU save area (virt(0): created without F), and whether it holds state yet. */
+  fpu: Virt;
+  fpuSaved: bool;
+  state: u32;
+  caller: Ec | null;
+  callee: Ec | null;
+  helping: Ec | null;
+  /** The caller waits for an event reply (exception, startup, recall), not a call's. */
+  eventCaller: bool;
+  /** The event the EC waits to have delivered (its vector), while it helps a busy handler. */
+  pendingEvent: u32;
+  /** ctrl_ec: a RECALL event is due before the EC next returns to ring 3. */
+  recall: bool;
+  /** SCs parked on this EC until it can run again (sc.ts). */
+  parked: Sc | null;
+  /** Semaphore wait: the semaphore (sm.ts; virt(0) for none), the queue link and the timeout. */
+  waitingOn: Virt;
+  nextWaiter: Ec | null;
+  timeout: Inline<Timer>;
+  /** For log lines: the root EC is named so. */
+  isRoot: bool;
+}
+
+// Objects are 32-byte aligned (capability.ts OBJ_ALIGN): 0x28 + 0xb8 = 0xe0.
+layout(Ec, { offsets: { hdr: 0, cont: 0x20, regs: 0x28 } });
+
+class EcCpu {
+  ec: Ec | null;
+  /** The PD whose tables and I/O bitmap are loaded. */
+  pd: Pd | null;
+  fpuOwner: Ec | null;
+  tsSet: bool;
+  /** The top of this CPU's kernel stack (syscall.S `kernel_stack_top`). */
+  stackTop: Virt;
+  /** What runs when the root EC dies (init.ts: the end of the boot log). */
+  rootGone: Cont;
+}
+const cur = new EcCpu();
+
+/** The EC running now (the hypercall's or the interrupted one). */
+export function current(): Ec {
+  const e = cur.ec;
+  if (e === null) panic("ec: no current EC");
+  return e;
+}
+
+/** The EC running now, or null in the idle loop and before the first EC. */
+export function currentOrNull(): Ec | null {
+  return cur.ec;
+}
+
+/** Sets this CPU's kernel stack (every entry from ring 3 starts at its top). */
+export function init(stackTop: Virt, rootGone: Cont): void {
+  cur.stackTop = stackTop;
+  cur.rootGone = rootGone;
+  ptrFromVirt<u64>(linkerSymbol("kernel_stack_top")).store(u64(stackTop));
+  cur.tsSet = true;
+}
+
+/**
+ * A new EC in `p` on `cpu` with its UTCB at user address `utcbUser`, or
+ * null when memory is out. The caller checked
+ * the parameters; the EC has no references yet. `sp` is its first RSP.
+ */
+export function create(
+  p: Pd,
+  cpu: u32,
+  global: bool,
+  withFpu: bool,
+  utcbUser: u64,
+  sp: u64,
+  evt: u64,
+): Ec | null {
+  const va = allocObject(sizeof<Ec>());
+  if (u64(va) === 0) return null;
+  const e = structAt<Ec>(va);
+  initObject(e.hdr, Kind.EC, destroyEc);
+  e.pd = p;
+  ref(p.hdr);
+  e.cpu = cpu;
+  e.global = global;
+  e.evt = evt;
+  e.utcbUser = utcbUser;
+  const r = e.regs;
+  r.cs = u64(gdt.USER_CODE);
+  r.ss = u64(gdt.USER_DATA);
+  r.rflags = USER_RFLAGS;
+  r.rsp = sp;
+  // A global EC starts with its STARTUP event (RIP 0, §8.4); a local one waits for a call.
+  e.cont = global ? event.startup : waitForCalls;
+  e.state = global ? State.READY : State.BLOCKED;
+  const page = allocBytes(usize(PAGE), usize(PAGE));
+  if (u64(page) === 0) {
+    destroyPartial(e);
+    return null;
+  }
+  e.utcb = page;
+  if (withFpu) {
+    const area = allocBytes(usize(fpu.size()), FPU_ALIGN);
+    if (u64(area) === 0) {
+      destroyPartial(e);
+      return null;
+    }
+    e.fpu = area;
+  }
+  if (!mapUtcb(e)) {
+    destroyPartial(e);
+    return null;
+  }
+  return e;
+}
+
+/** Maps the UTCB read-write into the PD's host space (replacing what was there). */
+function mapUtcb(e: Ec): bool {
+  const h = e.pd.hst;
+  if (h === null) return false;
+  return h.mapKernelPage(virt(e.utcbUser), kmem.directToPhys(e.utcb), true);
+}
+
+/** An EC that failed to build: nothing references it, so it is torn down at once. */
+function destroyPartial(e: Ec): void {
+  e.hdr.dead = 1;
+  releaseMemory(e);
+}
+
+function releaseMemory(e: Ec): void {
+  if (u64(e.utcb) !== 0) {
+    const h = e.pd.hst;
+    if (h !== null) h.unmapKernelPage(virt(e.utcbUser), kmem.directToPhys(e.utcb));
+    freeBytes(e.utcb, usize(PAGE), usize(PAGE));
+  }
+  if (u64(e.fpu) !== 0) freeBytes(e.fpu, usize(fpu.size()), FPU_ALIGN);
+  if (cur.fpuOwner === e) cur.fpuOwner = null;
+  unref(e.pd.hdr);
+  freeObject(e.hdr, sizeof<Ec>());
+}
+
+/** The last reference went: the EC is in no chain, queue or SC any more. */
+function destroyEc(o: KObject): void {
+  const e = structAt<Ec>(structAddress(o));
+  assert(e.caller === null && e.callee === null && e.helping === null, "ec: destroyed in a chain");
+  assert(u64(e.waitingOn) === 0, "ec: destroyed while waiting on a semaphore");
+  sc.unparkAll(e);
+  releaseMemory(e);
+}
+
+/** Whether an SC can run `e` now (the end of its chain). */
+export function runnable(e: Ec): bool {
+  return e.state === State.READY;
+}
+
+/** Whether `e` serves a call or event now (a caller must help it or time out). */
+export function busy(e: Ec): bool {
+  return e.caller !== null;
+}
+
+/**
+ * The EC an SC bound to `e` runs: follows callee links (donation) and
+ * helping links (to the busy EC's chain) to the end. A helper whose target
+ * is free again ends the walk itself (it retries). Bounded: a cycle of
+ * helpers (a deadlock of the user's making) stops at a non-runnable EC.
+ */
+export function resolve(first: Ec): Ec {
+  let e = first;
+  for (let steps: u32 = 0; steps < 4096; steps++) {
+    const c = e.callee;
+    if (c !== null) {
+      e = c;
+      continue;
+    }
+    const h = e.helping;
+    if (h !== null) {
+      if (busy(h) && h.state !== State.DEAD) {
+        e = h;
+        continue;
+      }
+      setHelping(e, null);
+    }
+    return e;
+  }
+  return first.state === State.READY ? deadlocked(first) : first;
+}
+
+/** A helping cycle: the EC that started the walk waits for ever (parked). */
+function deadlocked(e: Ec): Ec {
+  log(`EC: helping cycle at EC ${structAddress(e)}: its SC waits`);
+  e.state = State.BLOCKED;
+  return e;
+}
+
+/** Sets or clears a link, moving the reference. */
+export function setHelping(e: Ec, h: Ec | null): void {
+  const old = e.helping;
+  if (h !== null) ref(h.hdr);
+  e.helping = h;
+  if (old !== null) unref(old.hdr);
+}
+
+/** Links `caller` → `callee` (each holds a reference on the other). */
+export function link(caller: Ec, callee: Ec, isEvent: bool): void {
+  ref(callee.hdr);
+  ref(caller.hdr);
+  caller.callee = callee;
+  callee.caller = caller;
+  callee.eventCaller = isEvent;
+}
+
+/** Undoes link(): returns the caller. */
+export function unlink(callee: Ec): Ec {
+  const caller = callee.caller;
+  if (caller === null) panic("ec: unlink without a caller");
+  callee.caller = null;
+  caller.callee = null;
+  callee.eventCaller = false;
+  unref(caller.hdr);
+  unref(callee.hdr);
+  return caller;
+}
+
+/** `e` can run again (a semaphore up, a timeout, a reply): its parked SCs become ready. */
+export function release(e: Ec, cont: Cont): void {
+  if (e.state === State.DEAD) return;
+  e.cont = cont;
+  e.state = State.READY;
+  sc.unparkAll(e);
+}
+
+/** Blocks the running EC with `cont` as what runs when it is released; another SC runs. */
+export function block(e: Ec, cont: Cont): never {
+  e.cont = cont;
+  e.state = State.BLOCKED;
+  sc.block(e);
+}
+
+// ---- activation and the ways back to ring 3 ----
+
+/**
+ * Makes `e` the running EC: its PD's tables and I/O bitmap, the entry stack
+ * pointers at the end of its registers, the FPU trap; then runs its
+ * continuation on a fresh kernel stack.
+ */
+export function activate(e: Ec): never {
+  setRunning(e);
+  const p = e.pd;
+  if (cur.pd !== p) {
+    // The loaded PD stays referenced until another is loaded: its tables stay in CR3
+    // meanwhile, and a new PD at the same address cannot be mistaken for it.
+    ref(p.hdr);
+    const old = cur.pd;
+    cur.pd = p;
+    if (old !== null) unref(old.hdr);
+    // create_ec makes ECs only in PDs with a host space, which stays bound while the PD lives.
+    const h = p.hst;
+    if (h === null) panic("ec: an EC in a PD without a host space");
+    writeCr3(u64(h.root));
+    pdCtrl.setCurrent(p);
+  }
+  const end = u64(structAddress(e.regs)) + u64(sizeof<ExceptionFrame>());
+  tss.bootTss.rsp0 = end;
+  ptrFromVirt<u64>(linkerSymbol("syscall_kernel_rsp")).store(end);
+  const owner = cur.fpuOwner === e;
+  if (owner && cur.tsSet) {
+    clts();
+    cur.tsSet = false;
+  } else if (!owner && !cur.tsSet) {
+    fpu.trapNext();
+    cur.tsSet = true;
+  }
+  switchStack(cur.stackTop, e.cont);
+}
+
+/**
+ * The running EC holds a reference while it runs: a hypercall that revokes
+ * its last capabilities (its SC's and its own) must not free it under the
+ * kernel's feet. The reference moves on the next switch; if it was the last,
+ * the EC goes on the dead list and the next reap() destroys it.
+ */
+function setRunning(e: Ec | null): void {
+  const old = cur.ec;
+  if (old === e) return;
+  if (e !== null) ref(e.hdr);
+  cur.ec = e;
+  if (old !== null) unref(old.hdr);
+}
+
+/** Continuation: back to ring 3 after a hypercall (the status is in RDI already). */
+export function retUserSysret(): never {
+  const e = current();
+  if (e.recall) event.recall(e, true);
+  returnBySysret(structAddress(e.regs));
+}
+
+/** Continuation: back to ring 3 with every register from the frame (after an exception, interrupt, event reply). */
+export function retUserIret(): never {
+  const e = current();
+  if (e.recall) event.recall(e, false);
+  enterUser(structAddress(e.regs));
+}
+
+/**
+ * Continuation of an idle local EC: it waits for the next call. (A call
+ * replaces the continuation before the EC runs; reaching this means it ran
+ * without one, a kernel bug.)
+ */
+export function waitForCalls(): never {
+  panic("ec: local EC activated without a call");
+}
+
+/**
+ * Kills `e` (an exception without a usable handler, a POISON reply, §8.1):
+ * it never runs again. A caller it served gets ABORTED; if that caller was
+ * an EC whose event it handled, that EC dies too (§8.1: dead handler). The
+ * root EC's death ends the boot (init.ts).
+ */
+export function kill(e: Ec, what: str): void {
+  if (e.state === State.DEAD) return;
+  e.state = State.DEAD;
+  const r = e.regs;
+  if (e.isRoot)
+    log(`EC: root EC killed: ${what} at ${hex(r.rip)} rdi ${hex(r.rdi)} rsi ${hex(r.rsi)}`);
+  else
+    log(
+      `EC: EC ${structAddress(e)} killed: ${what} at ${hex(r.rip)} rdi ${hex(r.rdi)} rsi ${hex(r.rsi)}`,
+    );
+  setHelping(e, null);
+  if (e.caller !== null) {
+    const wasEvent = e.eventCaller;
+    const c = unlink(e);
+    if (wasEvent) kill(c, "its event handler died");
+    else {
+      c.regs.rdi = u64(Status.ABORTED);
+      release(c, retUserSysret);
+    }
+  }
+  sc.unparkAll(e);
+  if (e.isRoot) cur.rootGone();
+}
+
+/** Runs the next SC if one should run before `e` returns to ring 3 with `cont`. */
+export function maybePreempt(e: Ec, cont: Cont): void {
+  if (!sc.mustReschedule()) return;
+  e.cont = cont;
+  sc.preempt();
+}
+
+// ---- the FPU ----
+
+/**
+ * #NM from ring 3 (CR0.TS set): an EC with an FPU area gets the FPU (the
+ * owner's state saved, its own restored or initialized); true then. False
+ * for an EC without F: the #NM is its event.
+ */
+export function claimFpu(e: Ec): bool {
+  if (u64(e.fpu) === 0) return false;
+  clts();
+  cur.tsSet = false;
+  const owner = cur.fpuOwner;
+  if (owner !== e) {
+    if (owner !== null) {
+      fpu.save(owner.fpu);
+      owner.fpuSaved = true;
+    }
+    if (e.fpuSaved) fpu.restore(e.fpu);
+    else fpu.restoreInitial();
+    cur.fpuOwner = e;
+  }
+  return true;
+}
+
+// ---- idle ----
+
+/**
+ * The idle loop (no SC ready): the CPU halts with interrupts on until an
+ * interrupt makes an SC ready, then schedules. Runs on a fresh stack.
+ */
+export function idle(): never {
+  switchStack(cur.stackTop, idleLoop);
+}
+
+function idleLoop(): never {
+  setRunning(null);
+  sc.enterIdle();
+  for (;;) {
+    // Interrupts only across `sti; hlt` (sti's shadow): an interrupt that
+    // readies an SC between the check and hlt cannot be lost.
+    if (sc.anyReady()) sc.schedule();
+    sti();
+    hlt();
+    cli();
+  }
+}
+
+// ---- hypercalls ----
+
+/** create_ec flags (RDI[7:4], §4.4): G vCPU, T global (host) / time offsetting (vCPU), F FPU. */
+const EC_VCPU: u32 = 0x1;
+const EC_GLOBAL: u32 = 0x2;
+const EC_FPU: u32 = 0x4;
+/** The top of user space (2^47, §9.7 with H = 47). */
+const USER_TOP: u64 = 0x8000_0000_0000;
+/** CPUs the kernel runs (one until SMP). */
+export const CPU_COUNT: u32 = 1;
+
+/**
+ * create_ec (0x3, §4.4): RSI the PD (EC permission), RDX the UTCB address
+ * (bits 63:12) and CPU (11:0), RAX the first RSP, R8 the event base. NOVA's
+ * order: BAD_PAR (UTCB at or above 2^47), BAD_CPU, BAD_CAP (the PD), BAD_FTR
+ * (a vCPU: not yet, docs/user-mode.md), ABORTED (the PD lacks its object,
+ * host or PIO space), MEM_OBJ, then the slot.
+ */
+export function createEc(f: ExceptionFrame, sel: u64, flags: u32): u32 {
+  const hva = f.rdx & ~(PAGE - 1);
+  const cpu = u32(f.rdx & (PAGE - 1));
+  if (hva >= USER_TOP) return Status.BAD_PAR;
+  if (cpu >= CPU_COUNT) return Status.BAD_CPU;
+  const o = capObject(f.rsi, Kind.PD, Kind.PD, Perm_pd.EC);
+  if (o === null) return Status.BAD_CAP;
+  if ((flags & EC_VCPU) !== 0) return Status.BAD_FTR;
+  const p = structAt<Pd>(structAddress(o));
+  if (p.obj === null || p.pio === null || p.hst === null) return Status.ABORTED;
+  const e = create(p, cpu, (flags & EC_GLOBAL) !== 0, (flags & EC_FPU) !== 0, hva, f.rax, f.r8);
+  if (e === null) return Status.MEM_OBJ;
+  const st = insertNew(sel, structAddress(e), Perm_ec.DEFINED);
+  if (st !== Status.SUCCESS) destroyNow(e.hdr);
+  return st;
+}
+
+/**
+ * ctrl_ec (0x8, §4.9): the EC (CTRL) raises a RECALL event before it next
+ * returns to ring 3. With one CPU the target is never running elsewhere, so
+ * the strong form (S) has nothing to wait for.
+ */
+export function ctrlEc(sel: u64, _flags: u32): u32 {
+  const o = capObject(sel, Kind.EC, Kind.EC, Perm_ec.CTRL);
+  if (o === null) return Status.BAD_CAP;
+  const e = structAt<Ec>(structAddress(o));
+  if (e.state !== State.DEAD) e.recall = true;
+  return Status.SUCCESS;
+}

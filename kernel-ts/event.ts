@@ -1,0 +1,210 @@
+// Events of host ECs (nova-abi.md §8): exceptions from ring 3, STARTUP and
+// RECALL, delivered as calls to the affected EC's event portals. Event n
+// goes to the portal at selector EVT + n in the affected EC's own object
+// space; it must be a PT capability with EVENT, bound to an EC on the same
+// CPU, else the affected EC dies. A busy handler is helped (as ipc_call
+// does), a dead one kills the affected EC.
+//
+// The handler gets RDI = PID, RSI = the portal's MTD and, in its UTCB, the
+// state that MTD selects (§6.3, host bits: GPR0-7 with RSP, GPR8-15, RFLAGS,
+// RIP, QUAL = error code and CR2). Its ipc_reply MTD selects what is written
+// back (RFLAGS sanitized as NOVA does, §6.3); POISON kills the affected EC,
+// which otherwise resumes by IRETQ with its (possibly changed) registers.
+
+import { Kind, CAP0, Perm_pt, object, perms } from "./capability.ts";
+import { Ec, State } from "./ec.ts";
+import * as ec from "./ec.ts";
+import { ExceptionFrame } from "./exceptions.ts";
+import * as exceptions from "./exceptions.ts";
+import { KObject } from "./kobject.ts";
+import { Pt } from "./pt.ts";
+import * as sc from "./sc.ts";
+import { Arch, Mtd } from "./utcb.ts";
+
+/** §8.1 with NOVA's values: 32 architectural host events, then STARTUP and RECALL. */
+export const SEL_HST_ARCH: u32 = 0x20;
+export const SEL_HST_NOVA: u32 = 2;
+export const STARTUP: u32 = SEL_HST_ARCH + 0;
+export const RECALL: u32 = SEL_HST_ARCH + 1;
+/** #NM: the lazy FPU switch's trap (ec.ts claimFpu). */
+const VECTOR_NM: u64 = 7;
+
+/** The EC's event portal for `n` if it is usable (PT, EVENT, same CPU), else null. */
+function portal(e: Ec, n: u32): Pt | null {
+  const objects = e.pd.obj;
+  if (objects === null) return null;
+  const cap = objects.lookup(e.evt + u64(n));
+  if (cap === CAP0 || (perms(cap) & Perm_pt.EVENT) === 0) return null;
+  const o = structAt<KObject>(object(cap));
+  if (o.kind !== Kind.PT) return null;
+  const p = structAt<Pt>(structAddress(o));
+  return p.ec.cpu === e.cpu ? p : null;
+}
+
+function name(n: u32): str {
+  if (n === STARTUP) return "STARTUP";
+  if (n === RECALL) return "RECALL";
+  return exceptions.mnemonic(u64(n));
+}
+
+/**
+ * Delivers event `n` of the running EC `e` (its registers are in e.regs):
+ * to the handler, to a busy handler's chain (helping, retried), or kills
+ * `e`. Never returns.
+ */
+export function deliver(e: Ec, n: u32): never {
+  const p = portal(e, n);
+  if (p === null) {
+    log(`EC: no usable event portal at selector ${hex(e.evt + u64(n))} for ${name(n)}`);
+    die(e, n);
+  }
+  const h = p.ec;
+  if (h.state === State.DEAD) {
+    log(`EC: the event handler for ${name(n)} is dead`);
+    die(e, n);
+  }
+  if (ec.busy(h)) {
+    // Help the handler's chain on this SC; retry when it is free.
+    e.pendingEvent = n;
+    ec.setHelping(e, h);
+    e.cont = retry;
+    sc.preempt();
+  }
+  const mtd = p.mtd;
+  save(e, n, structAt<Arch>(h.utcb), mtd);
+  ec.link(e, h, true);
+  const r = h.regs;
+  r.rdi = p.pid;
+  r.rsi = u64(mtd);
+  r.rip = p.ip;
+  ec.release(h, ec.retUserSysret);
+  ec.activate(h);
+}
+
+/** Kills `e` for event `n` (§8.1) and lets its SC find what runs next. */
+function die(e: Ec, n: u32): never {
+  ec.kill(e, name(n));
+  sc.preempt();
+}
+
+/** Continuation of an EC that helped a busy handler: delivers its event again. */
+function retry(): never {
+  const e = ec.current();
+  deliver(e, e.pendingEvent);
+}
+
+/** Continuation of a new global EC: its first dispatch is its STARTUP event (§8.4). */
+export function startup(): never {
+  deliver(ec.current(), STARTUP);
+}
+
+/** A recalled EC on its way back to ring 3 (§4.9): the RECALL event instead. */
+export function recall(e: Ec, _afterHypercall: bool): never {
+  e.recall = false;
+  deliver(e, RECALL);
+}
+
+/** An exception from ring 3 in the running EC (exceptions.ts): its event. */
+export function exception(f: ExceptionFrame): void {
+  const e = ec.current();
+  // The #GP of the IRETQ to ring 3 comes with its frame on the kernel stack.
+  if (structAddress(f) !== structAddress(e.regs)) copyFrame(f, e.regs);
+  deliver(e, u32(f.vector));
+}
+
+function copyFrame(from: ExceptionFrame, to: ExceptionFrame): void {
+  const src = ptrFromVirt<u64>(structAddress(from));
+  const dst = ptrFromVirt<u64>(structAddress(to));
+  for (let i: usize = 0; i < sizeof<ExceptionFrame>() / 8; i++) dst.set(i, src.get(i));
+}
+
+/** Where UTCB GPR slot `i` (§6.2: RAX RCX RDX RBX RSP RBP RSI RDI R8…R15) is in an ExceptionFrame. */
+function frameOffsetOfGpr(i: usize): usize {
+  switch (i) {
+    case 0:
+      return offsetof<ExceptionFrame>("rax");
+    case 1:
+      return offsetof<ExceptionFrame>("rcx");
+    case 2:
+      return offsetof<ExceptionFrame>("rdx");
+    case 3:
+      return offsetof<ExceptionFrame>("rbx");
+    case 4:
+      return offsetof<ExceptionFrame>("rsp");
+    case 5:
+      return offsetof<ExceptionFrame>("rbp");
+    case 6:
+      return offsetof<ExceptionFrame>("rsi");
+    case 7:
+      return offsetof<ExceptionFrame>("rdi");
+    default:
+      // R8…R15 are stored in descending order from r8 (exceptions.ts).
+      return offsetof<ExceptionFrame>("r8") - (i - 8) * 8;
+  }
+}
+
+/**
+ * Copies the 8 GPRs of group `group` (0: GPR0-7, 1: GPR8-15) between a frame
+ * and a UTCB: into the UTCB when `toUtcb`, else into the frame.
+ */
+function copyGprs(r: ExceptionFrame, a: Arch, group: usize, toUtcb: bool): void {
+  const frame = ptrFromVirt<u64>(structAddress(r));
+  const utcb = ptrFromVirt<u64>(structAddress(a));
+  for (let i = group * 8; i < group * 8 + 8; i++) {
+    const q = frameOffsetOfGpr(i) / 8;
+    if (toUtcb) utcb.set(i, frame.get(q));
+    else frame.set(q, utcb.get(i));
+  }
+}
+
+/** The state `mtd` selects, from e's registers into the handler's UTCB. */
+function save(e: Ec, n: u32, a: Arch, mtd: u32): void {
+  const r = e.regs;
+  if ((mtd & Mtd.GPR_0_7) !== 0) copyGprs(r, a, 0, true);
+  if ((mtd & Mtd.GPR_8_15) !== 0) copyGprs(r, a, 1, true);
+  if ((mtd & Mtd.RFLAGS) !== 0) a.rflags = r.rflags;
+  if ((mtd & Mtd.RIP) !== 0) a.rip = r.rip;
+  if ((mtd & Mtd.QUAL) !== 0) {
+    const isException = n < SEL_HST_ARCH;
+    a.qual1 = isException ? r.error : 0;
+    a.qual2 = isException ? r.cr2 : 0;
+    a.qual3 = 0;
+  }
+}
+
+// RFLAGS a host handler may set (§6.3, NOVA): CF PF AF ZF SF TF DF OF ID from
+// the UTCB; AC, IF and bit 1 forced on; VM, RF, NT, IOPL, VIF, VIP cleared.
+const RFLAGS_WRITABLE: u64 = 0x1 | 0x4 | 0x10 | 0x40 | 0x80 | 0x100 | 0x400 | 0x800 | 0x20_0000;
+const RFLAGS_FORCED: u64 = 0x2 | 0x200 | 0x4_0000;
+
+/**
+ * The reply to an event of `e` (ipc.ts): the state `mtd` selects, from the
+ * handler's UTCB at `utcb` into e's registers; POISON kills `e`. `e` is
+ * released to resume by IRETQ.
+ */
+export function writeBack(e: Ec, utcb: Virt, mtd: u32): void {
+  if ((mtd & Mtd.POISON) !== 0) {
+    ec.kill(e, "POISON in its event handler's reply");
+    return;
+  }
+  const a = structAt<Arch>(utcb);
+  const r = e.regs;
+  if ((mtd & Mtd.GPR_0_7) !== 0) copyGprs(r, a, 0, false);
+  if ((mtd & Mtd.GPR_8_15) !== 0) copyGprs(r, a, 1, false);
+  if ((mtd & Mtd.RFLAGS) !== 0) r.rflags = (a.rflags & RFLAGS_WRITABLE) | RFLAGS_FORCED;
+  if ((mtd & Mtd.RIP) !== 0) r.rip = a.rip;
+  ec.release(e, ec.retUserIret);
+}
+
+/** exceptions.ts's hook for an exception from ring 3: a lazy FPU switch, or the EC's event. */
+export function userFault(f: ExceptionFrame): void {
+  const e = ec.current();
+  if (f.vector === VECTOR_NM && structAddress(f) === structAddress(e.regs) && ec.claimFpu(e))
+    return;
+  exception(f);
+}
+
+/** exceptions.ts's hook after an interrupt taken in ring 3: another SC may run first. */
+export function userInterrupted(_f: ExceptionFrame): void {
+  ec.maybePreempt(ec.current(), ec.retUserIret);
+}

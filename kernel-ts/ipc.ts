@@ -1,0 +1,87 @@
+// IPC (nova-abi.md §4.1, §4.2, §6.1, §7.1): ipc_call through a portal and
+// ipc_reply, in the style of NOVA's Ec::sys_call / sys_reply.
+//
+// A call to an idle local EC links caller and callee (ec.ts), copies
+// (MTD & 0x1ff) + 1 UTCB words, and switches to the callee on the caller's
+// SC (donation: no scheduler decision, the time is the caller's). A busy
+// callee is helped (T=0: the caller's SC runs the callee's chain and the
+// call is retried when the callee is free) or answered with TIMEOUT (T=1).
+// ipc_reply copies the words back (or, for an event, writes the state its
+// MTD selects into the affected EC), unlinks, and the callee waits for the
+// next call; a global EC with no caller blocks for good (NOVA's behaviour).
+
+import { Status, Perm_pt } from "./capability.ts";
+import * as ec from "./ec.ts";
+import { Ec, State } from "./ec.ts";
+import * as event from "./event.ts";
+import { ExceptionFrame } from "./exceptions.ts";
+import * as pt from "./pt.ts";
+import * as sc from "./sc.ts";
+import * as syscall from "./syscall.ts";
+import * as utcb from "./utcb.ts";
+
+/** ipc_call flag T (RDI[4]): TIMEOUT instead of helping a busy callee. */
+const CALL_T: u32 = 0x1;
+
+function words(mtd: u32): u32 {
+  return (mtd & utcb.MTD_WORDS_MASK) + 1;
+}
+
+/** ipc_call (0x0): RDI[63:8] the portal (CALL), RSI the MTD. */
+export function call(f: ExceptionFrame, sel: u64, flags: u32): u32 {
+  const p = pt.lookup(sel, Perm_pt.CALL);
+  if (p === null) return Status.BAD_CAP;
+  const e = ec.current();
+  const h = p.ec;
+  if (h.cpu !== e.cpu) return Status.BAD_CPU;
+  if (h.state === State.DEAD) return Status.ABORTED;
+  if (ec.busy(h)) {
+    if ((flags & CALL_T) !== 0) return Status.TIMEOUT;
+    // Help: this SC runs the callee's chain; the call is retried when it is free.
+    ec.setHelping(e, h);
+    e.cont = syscall.redo;
+    sc.preempt();
+  }
+  const mtd = u32(f.rsi & 0xffff_ffff);
+  utcb.copyWords(e.utcb, h.utcb, words(mtd));
+  ec.link(e, h, false);
+  e.cont = ec.retUserSysret;
+  const r = h.regs;
+  r.rdi = p.pid;
+  r.rsi = u64(mtd);
+  r.rip = p.ip;
+  r.rflags = ec.USER_RFLAGS;
+  ec.release(h, ec.retUserSysret);
+  ec.activate(h);
+}
+
+/** ipc_reply (0x1): RSI the MTD. Never returns to the replying EC's caller site. */
+export function reply(f: ExceptionFrame, _sel: u64, _flags: u32): u32 {
+  const e = ec.current();
+  const mtd = u32(f.rsi & 0xffff_ffff);
+  const c = e.caller;
+  e.state = State.BLOCKED;
+  e.cont = ec.waitForCalls;
+  if (c === null) sc.block(e);
+  const isEvent = e.eventCaller;
+  ec.unlink(e);
+  if (isEvent) event.writeBack(c, e.utcb, mtd);
+  else {
+    utcb.copyWords(e.utcb, c.utcb, words(mtd));
+    c.regs.rsi = u64(mtd);
+    c.regs.rdi = u64(Status.SUCCESS);
+    ec.release(c, ec.retUserSysret);
+  }
+  resume(c);
+}
+
+/**
+ * Back to `c` on the running SC when that is what the SC runs now (the
+ * common case: `c` called on this SC); otherwise the scheduler decides.
+ */
+function resume(c: Ec): never {
+  const s = sc.current();
+  if (s !== null && !sc.mustReschedule() && ec.runnable(c) && ec.resolve(s.ec) === c)
+    ec.activate(c);
+  sc.preempt();
+}

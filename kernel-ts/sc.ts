@@ -1,0 +1,372 @@
+// Scheduling contexts and the scheduler (nova-abi.md §4.5, §4.10, §7), in
+// the style of NOVA's Sc: an SC is a priority, a budget and the time it has
+// consumed, bound for life to one EC on one CPU.
+//
+// The scheduler is per CPU (one CPU today): fixed priorities 0..127, a FIFO
+// ring per priority and a bitmap of the non-empty ones. The running SC is
+// not in its ring. A preempted SC with budget left goes back to the head of
+// its priority, one whose budget ran out is refilled and goes to the tail
+// (NOVA's rule, §7.1).
+//
+// An SC runs the EC at the end of its EC's chain (ec.ts resolve(): a caller
+// runs its callee, a helper runs the EC it helps). When that EC cannot run
+// (blocked on a semaphore, waiting for calls, dead), the SC is parked on it
+// and made ready again when the EC is released; that is how donation and
+// helping both follow blocked servers without a second queue.
+//
+// The idle SC (priority 0, in the NOVA object space at selector 0) accounts
+// the time the CPU spends halted in idle(); it is never in a ring.
+
+import { Kind, Status, Perm_ec, Perm_pd, Perm_sc } from "./capability.ts";
+import { Ec } from "./ec.ts";
+import * as ec from "./ec.ts";
+import { ExceptionFrame } from "./exceptions.ts";
+import { KObject, allocObject, destroyNow, freeObject, initObject, ref, unref } from "./kobject.ts";
+import { capObject, insertNew } from "./lookup.ts";
+import * as timer from "./timer.ts";
+import { Timer } from "./timer.ts";
+
+/** §7.1: 128 priorities; 0 is the idle SC's, user SCs have 1..127. */
+export const PRIORITIES: u32 = 128;
+/** The root SC (§9.4, NOVA's values): the highest priority, 1000 ms budget. */
+export const ROOT_PRIORITY: u32 = 127;
+export const ROOT_BUDGET_MS: u64 = 1000;
+
+export class Sc {
+  hdr: Inline<KObject>;
+  /** The EC it is bound to (holds a reference). */
+  ec: Ec;
+  cpu: u32;
+  prio: u32;
+  /** Budget per round in TSC ticks, and what is left of the current round. */
+  budget: u64;
+  left: u64;
+  /** TSC ticks consumed in total (ctrl_sc). */
+  time: u64;
+  /** Ring links while ready. */
+  prev: Sc | null;
+  next: Sc | null;
+  ready: bool;
+  /** The EC it is parked on (and the next SC parked there), or null. */
+  parkedOn: Ec | null;
+  nextParked: Sc | null;
+}
+
+class Scheduler {
+  /** The SC running now (null while idle or after the running SC was destroyed). */
+  current: Sc | null;
+  /** The TSC when `current` was last dispatched. */
+  since: u64;
+  /** Heads of the rings per priority, and which are non-empty. */
+  rings: Arr<Sc | null, 128>;
+  nonEmpty: Arr<u64, 2>;
+  /** Set when a higher-priority SC became ready or the budget ran out. */
+  reschedule: bool;
+  budgetTimer: Inline<Timer>;
+  idle: Sc | null;
+  /** Ticks per millisecond (budgets are given in ms). */
+  ticksPerMs: u64;
+}
+
+const sched = new Scheduler();
+
+/** Ticks per ms for SCD budgets; set once the TSC is calibrated. */
+export function setTicksPerMs(t: u64): void {
+  sched.ticksPerMs = t;
+}
+
+/** Budget in TSC ticks for `ms` milliseconds. */
+export function budgetTicks(ms: u64): u64 {
+  return ms * sched.ticksPerMs;
+}
+
+/** A new SC for `e` (not ready yet), or null when memory is out. */
+export function create(e: Ec, prio: u32, budget: u64): Sc | null {
+  const va = allocObject(sizeof<Sc>());
+  if (u64(va) === 0) return null;
+  const s = structAt<Sc>(va);
+  initObject(s.hdr, Kind.SC, destroySc);
+  ref(e.hdr);
+  s.ec = e;
+  s.cpu = e.cpu;
+  s.prio = prio;
+  s.budget = budget;
+  s.left = budget;
+  return s;
+}
+
+/** The SC running now. */
+export function current(): Sc | null {
+  return sched.current;
+}
+
+/** Consumed time including the part of the running round (ctrl_sc). */
+export function consumed(s: Sc): u64 {
+  if (s === sched.current) return s.time + (rdtsc() - sched.since);
+  return s.time;
+}
+
+function setBit(prio: u32, on: bool): void {
+  const word = usize(prio >> 6);
+  const bit = u64(1) << u64(prio & 63);
+  if (on) sched.nonEmpty[word] |= bit;
+  else sched.nonEmpty[word] &= ~bit;
+}
+
+/** Puts `s` into its ring: at the head (`front`) or the tail. Flags a reschedule if it outranks the running SC. */
+export function makeReady(s: Sc, front: bool): void {
+  if (s.ready || s.hdr.dead !== 0) return;
+  s.ready = true;
+  const p = usize(s.prio);
+  const head = sched.rings[p];
+  if (head === null) {
+    s.prev = s;
+    s.next = s;
+    sched.rings[p] = s;
+    setBit(s.prio, true);
+  } else {
+    const tail = head.prev;
+    if (tail === null) panic("sc: ring without a tail");
+    s.next = head;
+    s.prev = tail;
+    tail.next = s;
+    head.prev = s;
+    if (front) sched.rings[p] = s;
+  }
+  const c = sched.current;
+  if (c === null || s.prio > c.prio) sched.reschedule = true;
+}
+
+function unready(s: Sc): void {
+  if (!s.ready) return;
+  s.ready = false;
+  const p = usize(s.prio);
+  const n = s.next;
+  const pr = s.prev;
+  if (n === s || n === null || pr === null) {
+    sched.rings[p] = null;
+    setBit(s.prio, false);
+  } else {
+    pr.next = n;
+    n.prev = pr;
+    if (sched.rings[p] === s) sched.rings[p] = n;
+  }
+  s.next = null;
+  s.prev = null;
+}
+
+/** The highest-priority ready SC, taken out of its ring; null when none is ready. */
+function pickNext(): Sc | null {
+  for (let w: i32 = 1; w >= 0; w--) {
+    const bits = sched.nonEmpty[usize(w)];
+    if (bits === 0) continue;
+    let top: u32 = 63;
+    while ((bits & (u64(1) << u64(top))) === 0) top--;
+    const s = sched.rings[usize(u32(w) * 64 + top)];
+    if (s === null) panic("sc: empty ring marked non-empty");
+    unready(s);
+    return s;
+  }
+  return null;
+}
+
+/** Parks `s` on `e`, which cannot run now; ec.release() readies it again. */
+export function park(s: Sc, e: Ec): void {
+  s.parkedOn = e;
+  s.nextParked = e.parked;
+  e.parked = s;
+}
+
+/** Readies every SC parked on `e` (it can run again, or it is gone). */
+export function unparkAll(e: Ec): void {
+  let s = e.parked;
+  e.parked = null;
+  while (s !== null) {
+    const n = s.nextParked;
+    s.parkedOn = null;
+    s.nextParked = null;
+    makeReady(s, false);
+    s = n;
+  }
+}
+
+function unpark(s: Sc): void {
+  const e = s.parkedOn;
+  if (e === null) return;
+  let prev: Sc | null = null;
+  let at = e.parked;
+  while (at !== null && at !== s) {
+    prev = at;
+    at = at.nextParked;
+  }
+  if (at === null) panic("sc: parked SC not on its EC's list");
+  if (prev === null) e.parked = s.nextParked;
+  else prev.nextParked = s.nextParked;
+  s.parkedOn = null;
+  s.nextParked = null;
+}
+
+/** Charges the running SC for the time since it was dispatched. */
+function account(now: u64): void {
+  const c = sched.current;
+  const used = now - sched.since;
+  sched.since = now;
+  if (c === null) {
+    const i = sched.idle;
+    if (i !== null) i.time += used;
+    return;
+  }
+  c.time += used;
+  c.left = used >= c.left ? 0 : c.left - used;
+}
+
+function budgetExpired(_t: Timer, _now: u64): void {
+  sched.reschedule = true;
+}
+
+/** Whether a hypercall or interrupt should give the CPU to another SC before returning. */
+export function mustReschedule(): bool {
+  return sched.reschedule;
+}
+
+/**
+ * Gives up the CPU: the running SC goes back to its ring (head with budget
+ * left, refilled at the tail otherwise), and the highest-priority SC runs.
+ */
+export function preempt(): never {
+  account(rdtsc());
+  const c = sched.current;
+  sched.current = null;
+  if (c !== null) {
+    const front = c.left !== 0;
+    if (!front) c.left = c.budget;
+    makeReady(c, front);
+  }
+  schedule();
+}
+
+/**
+ * The running SC cannot go on: its chain ends in `e`, which blocked. It is
+ * parked there until `e` is released, and another SC runs.
+ */
+export function block(e: Ec): never {
+  account(rdtsc());
+  const c = sched.current;
+  sched.current = null;
+  if (c !== null) park(c, e);
+  schedule();
+}
+
+/**
+ * Runs the highest-priority ready SC: resolves its EC chain and activates
+ * the EC at the end, or parks the SC there if that EC cannot run; idles when
+ * nothing is ready. Never returns.
+ */
+export function schedule(): never {
+  sched.reschedule = false;
+  for (;;) {
+    const s = pickNext();
+    if (s === null) ec.idle();
+    const e = ec.resolve(s.ec);
+    if (!ec.runnable(e)) {
+      park(s, e);
+      continue;
+    }
+    dispatchSc(s);
+    ec.activate(e);
+  }
+}
+
+function dispatchSc(s: Sc): void {
+  const now = rdtsc();
+  account(now);
+  sched.current = s;
+  sched.since = now;
+  timer.cancel(sched.budgetTimer);
+  timer.add(sched.budgetTimer, now + s.left, budgetExpired, virt(0));
+}
+
+/** Called by the idle loop with interrupts off: whether an SC became ready. */
+export function anyReady(): bool {
+  return sched.nonEmpty[0] !== 0 || sched.nonEmpty[1] !== 0;
+}
+
+/** The idle loop's accounting: the CPU is idle from now on. */
+export function enterIdle(): void {
+  account(rdtsc());
+  sched.current = null;
+  timer.cancel(sched.budgetTimer);
+}
+
+/** The last SC capability went: out of every queue, its EC reference dropped. */
+function destroySc(o: KObject): void {
+  const s = structAt<Sc>(structAddress(o));
+  unready(s);
+  unpark(s);
+  if (sched.current === s) {
+    account(rdtsc());
+    sched.current = null;
+    sched.reschedule = true;
+  }
+  unref(s.ec.hdr);
+  freeObject(s.hdr, sizeof<Sc>());
+}
+
+// ---- hypercalls ----
+
+/** SCD (§7.2): budget 15:0 (ms), priority 22:16, COS 38:23. */
+const SCD_BUDGET_MASK: u64 = 0xffff;
+const SCD_PRIO_SHIFT: u64 = 16;
+const SCD_PRIO_MASK: u64 = 0x7f;
+const SCD_COS_SHIFT: u64 = 23;
+const SCD_COS_MASK: u64 = 0xffff;
+
+/**
+ * create_sc (0x4, §4.5): RSI the PD (SC permission), RDX a global EC
+ * (BINDSC), RAX the SCD. NOVA's order: BAD_PAR (budget 0, priority 0, a COS
+ * other than 0: QoS is not configured), BAD_CAP (PD, EC, a local EC),
+ * ABORTED (a dead EC), MEM_OBJ, the slot. The new SC is ready at once.
+ */
+export function createSc(f: ExceptionFrame, sel: u64): u32 {
+  const budget = f.rax & SCD_BUDGET_MASK;
+  const prio = u32((f.rax >> SCD_PRIO_SHIFT) & SCD_PRIO_MASK);
+  const cos = (f.rax >> SCD_COS_SHIFT) & SCD_COS_MASK;
+  if (budget === 0 || prio === 0 || cos !== 0) return Status.BAD_PAR;
+  if (capObject(f.rsi, Kind.PD, Kind.PD, Perm_pd.SC) === null) return Status.BAD_CAP;
+  const eo = capObject(f.rdx, Kind.EC, Kind.EC, Perm_ec.BIND_SC);
+  if (eo === null) return Status.BAD_CAP;
+  const e = structAt<Ec>(structAddress(eo));
+  if (!e.global) return Status.BAD_CAP;
+  if (e.state === ec.State.DEAD) return Status.ABORTED;
+  const s = create(e, prio, budgetTicks(budget));
+  if (s === null) return Status.MEM_OBJ;
+  const st = insertNew(sel, structAddress(s), Perm_sc.DEFINED);
+  if (st !== Status.SUCCESS) {
+    destroyNow(s.hdr);
+    return st;
+  }
+  makeReady(s, false);
+  return st;
+}
+
+/** ctrl_sc (0x9, §4.10): RSI = the SC's consumed time in TSC ticks; needs CTRL. */
+export function ctrlSc(f: ExceptionFrame, sel: u64): u32 {
+  const o = capObject(sel, Kind.SC, Kind.SC, Perm_sc.CTRL);
+  if (o === null) return Status.BAD_CAP;
+  f.rsi = consumed(structAt<Sc>(structAddress(o)));
+  return Status.SUCCESS;
+}
+
+/** The idle SC: priority 0, no EC, only its time counts (ctrl_sc on NOVA object space selector 0). */
+export function createIdle(): Sc | null {
+  const va = allocObject(sizeof<Sc>());
+  if (u64(va) === 0) return null;
+  const s = structAt<Sc>(va);
+  initObject(s.hdr, Kind.SC, destroyIdle);
+  sched.idle = s;
+  return s;
+}
+
+function destroyIdle(_o: KObject): void {
+  panic("sc: the idle SC is never destroyed");
+}

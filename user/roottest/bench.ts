@@ -1,0 +1,124 @@
+// Hypercall path lengths (issue 4's benchmark), run by user/roottest-bench
+// (the root test task's second build: the root task cannot read the module
+// command line, so `bench` is a separate program, docs/testing.md). Each bench
+// times ITERATIONS calls with RDTSC around the measured part only and prints
+// `BENCH <name> n=<n> min=<ticks> med=<ticks> max=<ticks>`, or
+// `BENCH <name> FAIL` when a call returned another status than expected.
+// Under QEMU `-icount shift=0,align=off,sleep=off` one tick is one instruction.
+
+import { Hypercall, PMM_ALL, ROOT_PD, Status } from "../nova/abi.ts";
+import { putDec, puts } from "../nova/console.ts";
+import {
+  IpcOut,
+  createEc,
+  createPt,
+  createSm,
+  ipcCall,
+  raw,
+  rdi,
+  smDown,
+  smUp,
+} from "../nova/hypercall.ts";
+import { BENCH_SELS, EMPTY, copy, revoke } from "./sel.ts";
+
+const ITERATIONS: usize = 1000;
+const samples = array<u64, 1000>();
+
+const SM: u64 = BENCH_SELS;
+const SLOT: u64 = BENCH_SELS + 1;
+const CALLEE_EC: u64 = BENCH_SELS + 2;
+const CALLEE_PT: u64 = BENCH_SELS + 3;
+/** The callee's UTCB: a user address nothing else uses. */
+const CALLEE_UTCB: u64 = 0x7ffe_0000_0000;
+const ipcOut = new IpcOut();
+
+/** One measured call: returns whether its status was the expected one. */
+type Body = () => bool;
+/** Untimed work after each measured call (freeing what it created). */
+type After = () => void;
+
+function badHyp(): bool {
+  return raw(rdi(0, 0, Hypercall.RESERVED), 0, 0, 0, 0) === u64(Status.BAD_HYP);
+}
+function smEmptySelector(): bool {
+  return smUp(EMPTY) === Status.BAD_CAP;
+}
+function smUpDown(): bool {
+  return smUp(SM) === Status.SUCCESS && smDown(SM, false, 0) === Status.SUCCESS;
+}
+function smCreate(): bool {
+  return createSm(SLOT, ROOT_PD, 0) === Status.SUCCESS;
+}
+function pdDelegate(): bool {
+  return copy(ROOT_PD, SLOT, PMM_ALL) === Status.SUCCESS;
+}
+function ipc1(): bool {
+  return ipcCall(CALLEE_PT, false, 0, ipcOut) === Status.SUCCESS;
+}
+function ipc64(): bool {
+  return ipcCall(CALLEE_PT, false, 63, ipcOut) === Status.SUCCESS && ipcOut.mtd === 63;
+}
+function nothing(): void {}
+function freeSlot(): void {
+  revoke(SLOT, 0);
+}
+
+/** Sorts samples[0..n) ascending (insertion sort: n is small, no allocator). */
+function sort(n: usize): void {
+  for (let i: usize = 1; i < n; i++) {
+    const v = samples[i];
+    let j = i;
+    while (j > 0 && samples[j - 1] > v) {
+      samples[j] = samples[j - 1];
+      j--;
+    }
+    samples[j] = v;
+  }
+}
+
+function bench(name: str, body: Body, after: After): void {
+  let ok = true;
+  for (let i: usize = 0; i < ITERATIONS; i++) {
+    const t0 = rdtsc();
+    const good = body();
+    samples[i] = rdtsc() - t0;
+    after();
+    if (!good) ok = false;
+  }
+  puts("BENCH ");
+  puts(name);
+  if (!ok) {
+    puts(" FAIL\n");
+    return;
+  }
+  sort(ITERATIONS);
+  puts(" n=");
+  putDec(u64(ITERATIONS));
+  puts(" min=");
+  putDec(samples[0]);
+  puts(" med=");
+  putDec(samples[ITERATIONS / 2]);
+  puts(" max=");
+  putDec(samples[ITERATIONS - 1]);
+  puts("\n");
+}
+
+export function run(): void {
+  bench("hypercall_bad_hyp", badHyp, nothing);
+  bench("ctrl_sm_empty_selector", smEmptySelector, nothing);
+  createSm(SM, ROOT_PD, 0);
+  bench("sm_up_down", smUpDown, nothing);
+  // SM stays until the end: it keeps the capability table's leaf for BENCH_SELS alive, so
+  // create_sm and ctrl_pd are measured without the allocation of a table page (the kernel
+  // frees a leaf when its last capability goes).
+  bench("create_sm", smCreate, freeSlot);
+  bench("ctrl_pd_delegate_1", pdDelegate, freeSlot);
+  // ipc_call + ipc_reply round trips to a local EC in the root PD (user/nova/portal.S).
+  createEc(CALLEE_EC, 0, ROOT_PD, CALLEE_UTCB, 0, 0, 0);
+  createPt(CALLEE_PT, ROOT_PD, CALLEE_EC, u64(linkerSymbol("nova_reply_at_once")));
+  bench("ipc_call_reply_1_word", ipc1, nothing);
+  bench("ipc_call_reply_64_words", ipc64, nothing);
+  revoke(CALLEE_PT, 0);
+  revoke(CALLEE_EC, 0);
+  revoke(SM, 0);
+}

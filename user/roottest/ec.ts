@@ -1,0 +1,996 @@
+// ECs, portals, SCs, IPC and events (nova-abi.md §4.1, §4.2, §4.4–4.6,
+// §4.9–4.11, §6, §7, §8) from ring 3: the root task creates local and global
+// ECs in its own PD, each with a UTCB page at UTCB_BASE + k·4K and a stack
+// from ec.S (`ec_stacks`, EC_STACK_SIZE each), index k. Local ECs serve
+// portals whose IP is an ec.S label; their code is `portal()` below, told by
+// the PID what to do (OP_* in bits 7:0, the EC's index in bits 15:8, the
+// event vector in bits 23:16). Global ECs start through their STARTUP event
+// (handled by the local EC HANDLER) at ec_global_entry, which runs
+// `global(k)`.
+//
+// Blocks: 700 create_ec/create_pt/ctrl_pt, 730 IPC, 750 events and the FPU,
+// 770 create_sc/scheduling/ctrl_sc/ctrl_ec. Every wait has a timeout, so a
+// kernel bug shows as FAIL. Selectors EC_SELS…+0x3ff, revoked at the end.
+
+import {
+  EC_ALL,
+  EC_BINDPT,
+  EC_BINDSC,
+  EC_CTRL,
+  EC_F,
+  EC_G,
+  EC_T,
+  MTD_GPR0_7,
+  MTD_GPR8_15,
+  MTD_POISON,
+  MTD_QUAL,
+  MTD_RIP,
+  PD_EC,
+  PD_PT,
+  PD_SC,
+  PdOp,
+  PMM_ALL,
+  PT_CALL,
+  PT_CTRL,
+  PT_EVENT,
+  ROOT_NOVA_OBJ,
+  ROOT_PD,
+  ROOT_SC,
+  SELNUM,
+  Status,
+  UTCB_ADDRESS,
+  hostException,
+  hostRecall,
+  hostStartup,
+  mtdWords,
+  scd,
+} from "../nova/abi.ts";
+import { hip } from "../nova/hip.ts";
+import {
+  IpcOut,
+  ScTime,
+  createEc,
+  createPd,
+  createPt,
+  createSc,
+  createSm,
+  ctrlEc,
+  ctrlPt,
+  ctrlSc,
+  ipcCall,
+  smDown,
+  smUp,
+} from "../nova/hypercall.ts";
+import { GPR_RBX, GPR_RDI, GPR_RSP, arch, words } from "../nova/utcb.ts";
+import { EC_SELS, EC_ORDER, EMPTY, ROOT_OBJ, copy, pd, revoke } from "./sel.ts";
+import { block, check } from "./test.ts";
+
+const UTCB_BASE: u64 = 0x7fff_0000_0000;
+const EC_STACK_SIZE: u64 = 4096;
+
+// EC indices (UTCB page and stack).
+const HANDLER: u64 = 0;
+const WORKER: u64 = 1;
+const INNER: u64 = 2;
+const FPU_A: u64 = 3;
+const FPU_B: u64 = 4;
+const VICTIM: u64 = 5;
+const POISONED: u64 = 6;
+const SPARE: u64 = 7;
+const G_FIRST: u64 = 8;
+/** Index of failed creates (their UTCB page is never used). */
+const SCRATCH: u64 = 23;
+
+// Selectors: objects at EC_SELS + …, event bases above.
+const S = EC_SELS;
+/** The capability of EC k. */
+function sec(k: u64): u64 {
+  return S + k;
+}
+/** Event base of the local ECs: exception portals bound to HANDLER. */
+const EVT_LOCAL: u64 = EC_SELS + 0x100;
+/** Event base without any portal: every event kills. */
+const EVT_NONE: u64 = EC_SELS + 0x140;
+/** Event base of the global ECs: STARTUP, RECALL and #UD bound to HANDLER. */
+const EVT_GLOBAL: u64 = EC_SELS + 0x180;
+const SEM: u64 = EC_SELS + 0x80;
+const DONE: u64 = EC_SELS + 0x81;
+
+// Portal operations (PID bits 7:0).
+const OP_RECORD: u64 = 0;
+const OP_ECHO: u64 = 1;
+const OP_EVENT: u64 = 2;
+const OP_STARTUP: u64 = 3;
+const OP_RECALL: u64 = 4;
+const OP_NESTED: u64 = 5;
+const OP_SELF_T: u64 = 6;
+
+// Global EC operations (`gop[k]`).
+const G_LOG: u64 = 0;
+const G_SPIN: u64 = 1;
+const G_WAIT_RECALL: u64 = 2;
+
+/** What the ECs saw; the root task sets the inputs and checks the outputs. */
+class Seen {
+  pid: u64;
+  mtd: u64;
+  rsp: u64;
+  calls: u64;
+  /** ECHO: the words the callee got were all `pattern + i`. */
+  wordsOk: bool;
+  pattern: u64;
+  /** Reply MTD of ECHO (0x1000 = the call's own). */
+  replyWords: u32;
+  /** EVENT: vector (PID), the UTCB's RIP/QUAL/GPRs. */
+  vector: u64;
+  rip: u64;
+  qual0: u64;
+  qual1: u64;
+  rbx: u64;
+  r15: u64;
+  ursp: u64;
+  events: u64;
+  /** EVENT: bytes to skip and the reply MTD; rbx written back when GPR0-7 is in it. */
+  skip: u64;
+  eventReply: u32;
+  newRbx: u64;
+  /** STARTUP: the RIP and RSP the new global EC reported. */
+  startRip: u64;
+  startRsp: u64;
+  startups: u64;
+  /** NESTED / SELF_T: the portal to call and the status. */
+  target: u64;
+  status: u32;
+  recalls: u64;
+  stop: bool;
+  last: u64;
+  switches: u64;
+}
+
+const seen = new Seen();
+const out = new IpcOut();
+const time = new ScTime();
+/** Per global EC: its operation, start RIP (0 = ec_global_entry), counters, recall seen. */
+const gop = array<u64, 24>();
+const grip = array<u64, 24>();
+const gcount = array<u64, 24>();
+const grecalled = array<bool, 24>();
+/** Order in which global ECs ran (G_LOG). */
+const order = array<u64, 16>();
+let orderLen: usize = 0;
+
+function utcb(k: u64): u64 {
+  return UTCB_BASE + k * 0x1000;
+}
+
+function stackTop(k: u64): u64 {
+  return u64(linkerSymbol("ec_stacks")) + (k + 1) * EC_STACK_SIZE;
+}
+
+/** The index of the EC whose stack holds `rsp` (at most its top). */
+function indexOf(rsp: u64): u64 {
+  return (rsp - 1 - u64(linkerSymbol("ec_stacks"))) / EC_STACK_SIZE;
+}
+
+function pid(op: u64, k: u64, tag: u64): u64 {
+  return op | (k << 8) | (tag << 16);
+}
+
+function symbol(v: Virt): u64 {
+  return u64(v);
+}
+
+function msFromNow(ms: u64): u64 {
+  return rdtsc() + (hip().stcFrequency / 1000) * ms;
+}
+
+/** Portal code of every local EC (ec.S ec_portal_entry): returns the reply MTD. */
+export function portal(p: u64, mtd: u64, rsp: u64): u64 {
+  const op = p & 0xff;
+  const k = (p >> 8) & 0xff;
+  seen.calls++;
+  if (op === OP_RECORD || op === OP_ECHO) {
+    seen.pid = p;
+    seen.mtd = mtd;
+    seen.rsp = rsp;
+  }
+  if (op === OP_ECHO) return echo(k, mtd);
+  if (op === OP_EVENT) return event(k, (p >> 16) & 0xff);
+  if (op === OP_STARTUP) return startup(k);
+  if (op === OP_RECALL) {
+    const a = arch(utcb(k));
+    grecalled[indexOf(a.gpr[GPR_RSP])] = true;
+    seen.recalls++;
+    return 0;
+  }
+  if (op === OP_NESTED) {
+    // This EC's UTCB words 0…1 go on to the target and its reply comes back.
+    seen.status = ipcCall(seen.target, false, mtdWords(2), out);
+    return u64(mtdWords(2));
+  }
+  if (op === OP_SELF_T) seen.status = ipcCall(seen.target, true, 0, out);
+  return 0;
+}
+
+/** ECHO: checks the words against the pattern, complements them, replies. */
+function echo(k: u64, mtd: u64): u64 {
+  const n = (mtd & 0x1ff) + 1;
+  const w = words(utcb(k));
+  let ok = true;
+  for (let i: u64 = 0; i < n; i++) {
+    if (w.get(usize(i)) !== seen.pattern + i) ok = false;
+    w.set(usize(i), ~w.get(usize(i)));
+  }
+  seen.wordsOk = ok;
+  return seen.replyWords === 0x1000 ? mtd : u64(seen.replyWords);
+}
+
+/** EVENT: records the state in the handler's UTCB, skips the instruction. */
+function event(k: u64, vector: u64): u64 {
+  const a = arch(utcb(k));
+  seen.events++;
+  seen.vector = vector;
+  seen.rip = a.rip;
+  seen.qual0 = a.qual[0];
+  seen.qual1 = a.qual[1];
+  seen.rbx = a.gpr[GPR_RBX];
+  seen.r15 = a.gpr[15];
+  seen.ursp = a.gpr[GPR_RSP];
+  a.rip = a.rip + seen.skip;
+  a.gpr[GPR_RBX] = seen.newRbx;
+  return u64(seen.eventReply);
+}
+
+/** STARTUP of global EC (index from its RSP = sp): RIP and RDI = its index. */
+function startup(k: u64): u64 {
+  const a = arch(utcb(k));
+  seen.startups++;
+  seen.startRip = a.rip;
+  seen.startRsp = a.gpr[GPR_RSP];
+  const g = indexOf(a.gpr[GPR_RSP]);
+  a.rip = grip[g] !== 0 ? grip[g] : symbol(linkerSymbol("ec_global_entry"));
+  a.gpr[GPR_RDI] = g;
+  return u64(MTD_RIP | MTD_GPR0_7);
+}
+
+/** A global EC's code after STARTUP (ec.S ec_global_entry). */
+export function global(k: u64): void {
+  const op = gop[k];
+  if (op === G_LOG) {
+    if (orderLen < order.length) order[orderLen] = k;
+    orderLen++;
+    smUp(SEM);
+    return;
+  }
+  if (op === G_SPIN) {
+    while (!seen.stop) {
+      barrier(); // the root EC sets `stop`
+      gcount[k]++;
+      if (seen.last !== k) {
+        seen.last = k;
+        seen.switches++;
+      }
+    }
+  }
+  if (op === G_WAIT_RECALL)
+    while (!grecalled[k]) {
+      barrier(); // the RECALL handler sets it
+      gcount[k]++;
+    }
+  smUp(DONE);
+}
+
+/** A local EC k (flags F or 0) in the root PD with event base `evt`. */
+function local(k: u64, flags: u64, evt: u64): u32 {
+  return createEc(sec(k), flags, ROOT_PD, utcb(k), 0, stackTop(k), evt);
+}
+
+/** A portal of local EC k at `sel` with IP `ip`, then its PID and MTD. */
+function portalOf(sel: u64, k: u64, ip: Virt, p: u64, mtd: u32): bool {
+  return (
+    createPt(sel, ROOT_PD, sec(k), u64(ip)) === Status.SUCCESS &&
+    ctrlPt(sel, p, mtd) === Status.SUCCESS
+  );
+}
+
+function entry(): Virt {
+  return linkerSymbol("ec_portal_entry");
+}
+
+export function run(): void {
+  block(700);
+  createEcCases();
+  block(730);
+  ipcCases();
+  block(750);
+  eventCases();
+  block(770);
+  scCases();
+  check("ec-revoke-range", revoke(EC_SELS, EC_ORDER) === Status.SUCCESS);
+}
+
+// Portals: EC_SELS + 0x20… (index below).
+const PT_W = S + 0x20;
+const PT_W_REC = S + 0x21;
+const PT_I = S + 0x22;
+const PT_W_UD = S + 0x23;
+const PT_W_DE = S + 0x24;
+const PT_W_PF = S + 0x25;
+const PT_W_NM = S + 0x26;
+const PT_W_BP = S + 0x31;
+const PT_A_SET = S + 0x27;
+const PT_A_GET = S + 0x28;
+const PT_B_SET = S + 0x29;
+const PT_B_GET = S + 0x2a;
+const PT_V_UD = S + 0x2b;
+const PT_P_UD = S + 0x2c;
+const PT_W_NEST = S + 0x2d;
+const PT_W_SELF = S + 0x2e;
+const PT_SPARE = S + 0x2f;
+const SCRATCH_SEL = S + 0x7f;
+
+function createEcCases(): void {
+  const hva = utcb(SCRATCH);
+  const sp = stackTop(SCRATCH);
+  check(
+    "create_ec-bad_par-utcb-above-user",
+    createEc(SCRATCH_SEL, 0, ROOT_PD, 0x8000_0000_0000, 0, sp, 0) === Status.BAD_PAR &&
+      createEc(SCRATCH_SEL, 0, EMPTY, 0xffff_ffff_ffff_f000, 0, sp, 0) === Status.BAD_PAR,
+  );
+  check(
+    "create_ec-bad_cpu",
+    createEc(SCRATCH_SEL, 0, ROOT_PD, hva, 1, sp, 0) === Status.BAD_CPU &&
+      createEc(SCRATCH_SEL, EC_T, EMPTY, hva, 0xfff, sp, 0) === Status.BAD_CPU,
+  );
+  check(
+    "create_ec-bad_cap-pd-without-ec",
+    copy(ROOT_PD, S + 0x60, PMM_ALL & ~PD_EC) === Status.SUCCESS &&
+      createEc(SCRATCH_SEL, 0, S + 0x60, hva, 0, sp, 0) === Status.BAD_CAP,
+  );
+  check(
+    "create_ec-bad_cap-pd-not-pd",
+    createEc(SCRATCH_SEL, 0, ROOT_OBJ, hva, 0, sp, 0) === Status.BAD_CAP &&
+      createEc(SCRATCH_SEL, 0, EMPTY, hva, 0, sp, 0) === Status.BAD_CAP &&
+      createEc(SCRATCH_SEL, 0, SELNUM, hva, 0, sp, 0) === Status.BAD_CAP,
+  );
+  check(
+    "create_ec-bad_ftr-vcpu",
+    createEc(SCRATCH_SEL, EC_G, ROOT_PD, hva, 0, sp, 0) === Status.BAD_FTR,
+  );
+  check(
+    "create_ec-aborted-pd-without-spaces",
+    createPd(S + 0x61, PdOp.PD, ROOT_PD) === Status.SUCCESS &&
+      createEc(SCRATCH_SEL, 0, S + 0x61, hva, 0, sp, 0) === Status.ABORTED &&
+      createEc(SCRATCH_SEL, EC_T, S + 0x61, hva, 0, sp, 0) === Status.ABORTED,
+  );
+  check(
+    "create_ec-local-success",
+    local(HANDLER, 0, EVT_NONE) === Status.SUCCESS &&
+      local(WORKER, 0, EVT_LOCAL) === Status.SUCCESS &&
+      local(INNER, 0, EVT_LOCAL) === Status.SUCCESS,
+  );
+  check(
+    "create_ec-bad_cap-sel-occupied",
+    createEc(sec(WORKER), 0, ROOT_PD, hva, 0, sp, 0) === Status.BAD_CAP &&
+      createEc(ROOT_PD, EC_T, ROOT_PD, hva, 0, sp, 0) === Status.BAD_CAP,
+  );
+  check(
+    "create_ec-local-fpu-success",
+    local(FPU_A, EC_F, EVT_LOCAL) === Status.SUCCESS &&
+      local(FPU_B, EC_F, EVT_LOCAL) === Status.SUCCESS &&
+      local(VICTIM, 0, EVT_NONE) === Status.SUCCESS &&
+      local(POISONED, 0, EVT_LOCAL) === Status.SUCCESS,
+  );
+  check(
+    "create_ec-global-success",
+    createEc(sec(G_FIRST), EC_T, ROOT_PD, utcb(G_FIRST), 0, stackTop(G_FIRST), EVT_GLOBAL) ===
+      Status.SUCCESS,
+  );
+  check(
+    "create_ec-utcb-mapped-zeroed",
+    words(utcb(WORKER)).get(0) === 0 &&
+      words(utcb(WORKER)).get(511) === 0 &&
+      words(utcb(G_FIRST)).get(100) === 0,
+  );
+  check(
+    "create_ec-via-pd-with-ec-only",
+    copy(ROOT_PD, S + 0x62, PD_EC) === Status.SUCCESS &&
+      createEc(sec(SPARE), 0, S + 0x62, utcb(SPARE), 0, stackTop(SPARE), EVT_NONE) ===
+        Status.SUCCESS,
+  );
+
+  // create_pt (§4.6).
+  check(
+    "create_pt-bad_cap-global-ec",
+    createPt(PT_SPARE, ROOT_PD, sec(G_FIRST), u64(entry())) === Status.BAD_CAP,
+  );
+  check(
+    "create_pt-bad_cap-ec-without-bindpt",
+    copy(sec(WORKER), S + 0x63, EC_ALL & ~EC_BINDPT) === Status.SUCCESS &&
+      createPt(PT_SPARE, ROOT_PD, S + 0x63, u64(entry())) === Status.BAD_CAP,
+  );
+  check(
+    "create_pt-bad_cap-pd-without-pt",
+    copy(ROOT_PD, S + 0x64, PMM_ALL & ~PD_PT) === Status.SUCCESS &&
+      createPt(PT_SPARE, S + 0x64, sec(WORKER), u64(entry())) === Status.BAD_CAP,
+  );
+  check(
+    "create_pt-bad_cap-not-ec-not-pd",
+    createPt(PT_SPARE, ROOT_PD, ROOT_PD, u64(entry())) === Status.BAD_CAP &&
+      createPt(PT_SPARE, ROOT_PD, EMPTY, u64(entry())) === Status.BAD_CAP &&
+      createPt(PT_SPARE, sec(WORKER), sec(WORKER), u64(entry())) === Status.BAD_CAP,
+  );
+  check(
+    "create_pt-success-ec-with-bindpt-only",
+    copy(sec(WORKER), S + 0x65, EC_BINDPT) === Status.SUCCESS &&
+      createPt(PT_W_REC, ROOT_PD, S + 0x65, u64(entry())) === Status.SUCCESS,
+  );
+  check(
+    "create_pt-bad_cap-sel-occupied",
+    createPt(PT_W_REC, ROOT_PD, sec(WORKER), u64(entry())) === Status.BAD_CAP,
+  );
+  // A new portal has PID 0 (OP_RECORD) and its callee starts at sp.
+  seen.pid = 0xdead;
+  check(
+    "create_pt-pid-0-callee-starts-at-sp",
+    ipcCall(PT_W_REC, false, 0, out) === Status.SUCCESS &&
+      seen.pid === 0 &&
+      seen.rsp === stackTop(WORKER) &&
+      seen.mtd === 0,
+  );
+  // Perms 0x07: CTRL = ctrl_pt, CALL = ipc_call.
+  check(
+    "create_pt-perms-call-only",
+    copy(PT_W_REC, S + 0x66, PT_CALL) === Status.SUCCESS &&
+      ipcCall(S + 0x66, false, 0, out) === Status.SUCCESS &&
+      ctrlPt(S + 0x66, 0, 0) === Status.BAD_CAP,
+  );
+  check(
+    "create_pt-perms-ctrl-event-no-call",
+    copy(PT_W_REC, S + 0x67, PT_CTRL | PT_EVENT) === Status.SUCCESS &&
+      ipcCall(S + 0x67, false, 0, out) === Status.BAD_CAP &&
+      ctrlPt(S + 0x67, 0, 0) === Status.SUCCESS,
+  );
+  check(
+    "ctrl_pt-sets-pid",
+    ctrlPt(PT_W_REC, pid(OP_RECORD, WORKER, 0) | (u64(0xabcdef) << 32), 0) === Status.SUCCESS &&
+      ipcCall(PT_W_REC, false, 0, out) === Status.SUCCESS &&
+      seen.pid === ((u64(0xabcdef) << 32) | (WORKER << 8)),
+  );
+  check(
+    "ctrl_pt-bad_cap",
+    ctrlPt(ROOT_PD, 0, 0) === Status.BAD_CAP &&
+      ctrlPt(EMPTY, 0, 0) === Status.BAD_CAP &&
+      ctrlPt(sec(WORKER), 0, 0) === Status.BAD_CAP,
+  );
+  // SPARE only: a recalled local EC raises RECALL at its next call (no portal: it dies).
+  check(
+    "create_ec-perms-0x0d",
+    copy(sec(SPARE), S + 0x68, 0x12) === Status.SUCCESS &&
+      ctrlEc(S + 0x68, false) === Status.BAD_CAP &&
+      createPt(PT_SPARE, ROOT_PD, S + 0x68, u64(entry())) === Status.BAD_CAP &&
+      copy(sec(SPARE), S + 0x69, EC_CTRL) === Status.SUCCESS &&
+      ctrlEc(S + 0x69, false) === Status.SUCCESS,
+  );
+}
+
+/** Root's UTCB words 0…511 = pattern + i; the callee's = sentinel. */
+function fill(pattern: u64, k: u64, sentinel: u64): void {
+  const r = words(UTCB_ADDRESS);
+  const c = words(utcb(k));
+  for (let i: usize = 0; i < 512; i++) {
+    r.set(i, pattern + u64(i));
+    c.set(i, sentinel);
+  }
+  seen.pattern = pattern;
+}
+
+/** Words [from, to) of the UTCB at `va` are `pattern + i`, or ~(pattern + i) when `neg`. */
+function wordsAre(va: u64, from: usize, to: usize, pattern: u64, neg: bool): bool {
+  const w = words(va);
+  for (let i = from; i < to; i++) {
+    const want = neg ? ~(pattern + u64(i)) : pattern + u64(i);
+    if (w.get(i) !== want) return false;
+  }
+  return true;
+}
+
+function allAre(va: u64, from: usize, to: usize, v: u64): bool {
+  const w = words(va);
+  for (let i = from; i < to; i++) if (w.get(i) !== v) return false;
+  return true;
+}
+
+function ipcCases(): void {
+  const root = UTCB_ADDRESS;
+  const sentinel: u64 = 0x5e5e_5e5e;
+  check("ipc-portals", portalOf(PT_W, WORKER, entry(), pid(OP_ECHO, WORKER, 0), 0));
+  seen.replyWords = 0x1000;
+  fill(0x1000, WORKER, sentinel);
+  check(
+    "ipc_call-1-word",
+    ipcCall(PT_W, false, mtdWords(1), out) === Status.SUCCESS &&
+      seen.wordsOk &&
+      allAre(utcb(WORKER), 1, 512, sentinel) &&
+      wordsAre(root, 0, 1, 0x1000, true) &&
+      wordsAre(root, 1, 512, 0x1000, false) &&
+      out.mtd === 0,
+  );
+  check("ipc_call-callee-rdi-pid-rsi-mtd", seen.pid === pid(OP_ECHO, WORKER, 0) && seen.mtd === 0);
+  fill(0x2000, WORKER, sentinel);
+  check(
+    "ipc_call-512-words",
+    ipcCall(PT_W, false, mtdWords(512), out) === Status.SUCCESS &&
+      seen.wordsOk &&
+      seen.mtd === 511 &&
+      wordsAre(root, 0, 512, 0x2000, true) &&
+      out.mtd === 511,
+  );
+  fill(0x3000, WORKER, sentinel);
+  check(
+    "ipc_call-mtd-high-bits-ignored",
+    ipcCall(PT_W, false, 0xffff_fe00 | 2, out) === Status.SUCCESS &&
+      seen.wordsOk &&
+      seen.mtd === 0xffff_fe02 &&
+      words(utcb(WORKER)).get(3) === sentinel &&
+      wordsAre(root, 0, 3, 0x3000, true) &&
+      wordsAre(root, 3, 512, 0x3000, false) &&
+      out.mtd === 0xffff_fe02,
+  );
+  fill(0x4000, WORKER, sentinel);
+  seen.replyWords = 511;
+  check(
+    "ipc_reply-512-words-to-1-word-call",
+    ipcCall(PT_W, false, 0, out) === Status.SUCCESS &&
+      out.mtd === 511 &&
+      wordsAre(root, 0, 1, 0x4000, true) &&
+      allAre(root, 1, 512, sentinel),
+  );
+  fill(0x5000, WORKER, sentinel);
+  seen.replyWords = 0xffff_0000;
+  check(
+    "ipc_reply-mtd-high-bits-ignored",
+    ipcCall(PT_W, false, mtdWords(4), out) === Status.SUCCESS &&
+      out.mtd === 0xffff_0000 &&
+      wordsAre(root, 0, 1, 0x5000, true) &&
+      wordsAre(root, 1, 512, 0x5000, false),
+  );
+  seen.replyWords = 0x1000;
+  check("ipc_call-callee-rsp-preserved", seen.rsp === stackTop(WORKER));
+  check(
+    "ipc_call-bad_cap-without-call",
+    copy(PT_W, S + 0x6a, PT_CTRL | PT_EVENT) === Status.SUCCESS &&
+      ipcCall(S + 0x6a, false, 0, out) === Status.BAD_CAP,
+  );
+  check(
+    "ipc_call-bad_cap-not-pt",
+    ipcCall(ROOT_PD, false, 0, out) === Status.BAD_CAP &&
+      ipcCall(sec(WORKER), false, 0, out) === Status.BAD_CAP &&
+      ipcCall(ROOT_OBJ, false, 0, out) === Status.BAD_CAP,
+  );
+  check(
+    "ipc_call-bad_cap-cap0",
+    ipcCall(EMPTY, false, 0, out) === Status.BAD_CAP &&
+      ipcCall(SELNUM, true, 0, out) === Status.BAD_CAP,
+  );
+  // Nested: root → WORKER → INNER; WORKER passes its words 0…1 on.
+  seen.target = PT_I;
+  const calls = seen.calls;
+  fill(0x6000, WORKER, sentinel);
+  check(
+    "ipc_call-nested",
+    portalOf(PT_I, INNER, entry(), pid(OP_ECHO, INNER, 0), 0) &&
+      portalOf(PT_W_NEST, WORKER, entry(), pid(OP_NESTED, WORKER, 0), 0) &&
+      ipcCall(PT_W_NEST, false, mtdWords(2), out) === Status.SUCCESS &&
+      seen.status === Status.SUCCESS &&
+      seen.calls === calls + 2 &&
+      out.mtd === 1 &&
+      // WORKER got root's words 0…1 and passed them on; INNER complemented them.
+      wordsAre(root, 0, 2, 0x6000, true) &&
+      wordsAre(root, 2, 512, 0x6000, false),
+  );
+  seen.target = PT_W_SELF;
+  check(
+    "ipc_call-timeout-t1-busy",
+    portalOf(PT_W_SELF, WORKER, entry(), pid(OP_SELF_T, WORKER, 0), 0) &&
+      ipcCall(PT_W_SELF, false, 0, out) === Status.SUCCESS &&
+      seen.status === Status.TIMEOUT,
+  );
+  check(
+    "ipc_call-t1-idle-success",
+    ipcCall(PT_W_REC, true, 0, out) === Status.SUCCESS && (out.mtd & 0x1ff) === 0,
+  );
+}
+
+/** Sets what the event handler does, then calls `pt`: its status. */
+function fault(pt: u64, skip: u64, reply: u32): u32 {
+  seen.skip = skip;
+  seen.eventReply = reply;
+  seen.vector = 0xff;
+  return ipcCall(pt, false, 0, out);
+}
+
+/** Event portal at EVT_LOCAL + vector bound to HANDLER with `mtd`. */
+function handles(base: u64, vector: u64, op: u64, mtd: u32): bool {
+  return portalOf(base + vector, HANDLER, entry(), pid(op, HANDLER, vector), mtd);
+}
+
+function eventCases(): void {
+  const all = MTD_GPR0_7 | MTD_GPR8_15 | MTD_RIP | MTD_QUAL;
+  const ud = u64(linkerSymbol("ec_ud2_fault"));
+  check(
+    "event-portals",
+    handles(EVT_LOCAL, 6, OP_EVENT, all) &&
+      handles(EVT_LOCAL, 0, OP_EVENT, MTD_RIP | MTD_QUAL) &&
+      handles(EVT_LOCAL, 14, OP_EVENT, MTD_RIP | MTD_QUAL) &&
+      handles(EVT_LOCAL, 7, OP_EVENT, MTD_RIP) &&
+      handles(EVT_LOCAL, 3, OP_EVENT, MTD_RIP | MTD_QUAL) &&
+      portalOf(PT_W_BP, WORKER, linkerSymbol("ec_bp_entry"), 0, 0) &&
+      portalOf(PT_W_UD, WORKER, linkerSymbol("ec_ud2_entry"), 0, 0) &&
+      portalOf(PT_W_DE, WORKER, linkerSymbol("ec_div_entry"), 0, 0) &&
+      portalOf(PT_W_PF, WORKER, linkerSymbol("ec_pf_entry"), 0, 0) &&
+      portalOf(PT_W_NM, WORKER, linkerSymbol("ec_sse_get_entry"), 0, 0),
+  );
+  const events = seen.events;
+  seen.newRbx = 0x77;
+  check(
+    "event-ud-local-skip-rip",
+    fault(PT_W_UD, 2, MTD_RIP) === Status.SUCCESS &&
+      seen.events === events + 1 &&
+      seen.vector === 6 &&
+      seen.rip === ud,
+  );
+  check(
+    "event-ud-gprs-per-mtd",
+    seen.rbx === 0x1111_2222_3333_4444 && seen.r15 === 0x5555 && seen.ursp === stackTop(WORKER),
+  );
+  check("event-ud-qual-error-0", seen.qual0 === 0);
+  check(
+    "event-reply-without-gpr-keeps-rbx",
+    ptrFromVirt<u64>(linkerSymbol("ec_after_rbx")).load() === 0x1111_2222_3333_4444,
+  );
+  check(
+    "event-reply-gpr-writes-rbx",
+    fault(PT_W_UD, 2, MTD_RIP | MTD_GPR0_7) === Status.SUCCESS &&
+      ptrFromVirt<u64>(linkerSymbol("ec_after_rbx")).load() === 0x77,
+  );
+  check(
+    "event-de",
+    fault(PT_W_DE, 3, MTD_RIP) === Status.SUCCESS &&
+      seen.vector === 0 &&
+      seen.rip === u64(linkerSymbol("ec_div_fault")) &&
+      seen.qual0 === 0,
+  );
+  // The #DE portal's MTD has no GPR0-7: the handler's UTCB RBX keeps what was there.
+  arch(utcb(HANDLER)).gpr[GPR_RBX] = 0xabc;
+  check(
+    "event-portal-mtd-selects-state",
+    fault(PT_W_DE, 3, MTD_RIP) === Status.SUCCESS && seen.rbx === 0xabc,
+  );
+  const pf = ptrFromVirt<u64>(linkerSymbol("ec_pf_address")).load();
+  check(
+    "event-pf-qual-cr2",
+    fault(PT_W_PF, 3, MTD_RIP) === Status.SUCCESS &&
+      seen.vector === 14 &&
+      seen.rip === u64(linkerSymbol("ec_pf_fault")) &&
+      seen.qual1 === pf &&
+      (seen.qual0 & 0x7) === 0x4,
+  );
+  // INT3 from ring 3 is #BP itself (its gate has DPL 3), a trap: RIP is the next instruction.
+  check(
+    "event-bp-int3",
+    fault(PT_W_BP, 0, MTD_RIP) === Status.SUCCESS &&
+      seen.vector === 3 &&
+      seen.rip === u64(linkerSymbol("ec_bp_after")) &&
+      seen.qual0 === 0,
+  );
+  check(
+    "event-nm-without-f",
+    fault(PT_W_NM, 5, MTD_RIP) === Status.SUCCESS &&
+      seen.vector === 7 &&
+      seen.rip === u64(linkerSymbol("ec_sse_get_entry")),
+  );
+  check("event-worker-still-serves", ipcCall(PT_W_REC, false, 0, out) === Status.SUCCESS);
+
+  // Lazy FPU: two ECs with F keep their XMM0.
+  const a = pid(OP_RECORD, FPU_A, 0xa1);
+  const b = pid(OP_RECORD, FPU_B, 0xb2);
+  const sse = ptrFromVirt<u64>(linkerSymbol("ec_sse_value"));
+  check(
+    "fpu-portals",
+    portalOf(PT_A_SET, FPU_A, linkerSymbol("ec_sse_set_entry"), a, 0) &&
+      portalOf(PT_A_GET, FPU_A, linkerSymbol("ec_sse_get_entry"), 0, 0) &&
+      portalOf(PT_B_SET, FPU_B, linkerSymbol("ec_sse_set_entry"), b, 0) &&
+      portalOf(PT_B_GET, FPU_B, linkerSymbol("ec_sse_get_entry"), 0, 0),
+  );
+  const events2 = seen.events;
+  check(
+    "fpu-lazy-switch-keeps-xmm0",
+    ipcCall(PT_A_SET, false, 0, out) === Status.SUCCESS &&
+      ipcCall(PT_B_SET, false, 0, out) === Status.SUCCESS &&
+      ipcCall(PT_A_GET, false, 0, out) === Status.SUCCESS &&
+      sse.load() === a &&
+      ipcCall(PT_B_GET, false, 0, out) === Status.SUCCESS &&
+      sse.load() === b &&
+      ipcCall(PT_A_GET, false, 0, out) === Status.SUCCESS &&
+      sse.load() === a,
+  );
+  check("fpu-with-f-no-nm-event", seen.events === events2);
+
+  // POISON kills the faulting EC: the call is ABORTED, later calls too.
+  check(
+    "event-poison-kills",
+    portalOf(PT_P_UD, POISONED, linkerSymbol("ec_ud2_entry"), 0, 0) &&
+      fault(PT_P_UD, 2, MTD_POISON) === Status.ABORTED &&
+      seen.vector === 6,
+  );
+  check("ipc_call-aborted-dead-callee", fault(PT_P_UD, 2, MTD_RIP) === Status.ABORTED);
+  // No event portal: the EC dies while handling the call.
+  const events3 = seen.events;
+  check(
+    "event-no-portal-kills",
+    portalOf(PT_V_UD, VICTIM, linkerSymbol("ec_ud2_entry"), 0, 0) &&
+      fault(PT_V_UD, 2, MTD_RIP) === Status.ABORTED &&
+      seen.events === events3 &&
+      fault(PT_V_UD, 2, MTD_RIP) === Status.ABORTED,
+  );
+  check(
+    "event-portal-without-event-perm-kills",
+    copy(EVT_LOCAL + 6, EVT_NONE + 6, PT_CALL | PT_CTRL) === Status.SUCCESS &&
+      createEc(
+        sec(SCRATCH - 1),
+        0,
+        ROOT_PD,
+        utcb(SCRATCH - 1),
+        0,
+        stackTop(SCRATCH - 1),
+        EVT_NONE,
+      ) === Status.SUCCESS &&
+      portalOf(S + 0x30, SCRATCH - 1, linkerSymbol("ec_ud2_entry"), 0, 0) &&
+      fault(S + 0x30, 2, MTD_RIP) === Status.ABORTED &&
+      seen.events === events3,
+  );
+}
+
+function scCases(): void {
+  const freq = hip().stcFrequency;
+  check(
+    "create_sc-bad_par-before-caps",
+    createSc(SCRATCH_SEL, EMPTY, EMPTY, scd(0, 1, 0)) === Status.BAD_PAR &&
+      createSc(SCRATCH_SEL, EMPTY, EMPTY, scd(1, 0, 0)) === Status.BAD_PAR &&
+      createSc(SCRATCH_SEL, EMPTY, EMPTY, scd(1, 1, 1)) === Status.BAD_PAR,
+  );
+  check(
+    "create_sc-bad_cap-local-ec",
+    createSc(SCRATCH_SEL, ROOT_PD, sec(WORKER), scd(1, 1, 0)) === Status.BAD_CAP,
+  );
+  check(
+    "create_sc-bad_cap-ec-without-bindsc",
+    copy(sec(G_FIRST), S + 0x6b, EC_ALL & ~EC_BINDSC) === Status.SUCCESS &&
+      createSc(SCRATCH_SEL, ROOT_PD, S + 0x6b, scd(1, 1, 0)) === Status.BAD_CAP,
+  );
+  check(
+    "create_sc-bad_cap-pd-without-sc",
+    copy(ROOT_PD, S + 0x6c, PMM_ALL & ~PD_SC) === Status.SUCCESS &&
+      createSc(SCRATCH_SEL, S + 0x6c, sec(G_FIRST), scd(1, 1, 0)) === Status.BAD_CAP,
+  );
+  check(
+    "create_sc-bad_cap-not-ec",
+    createSc(SCRATCH_SEL, ROOT_PD, ROOT_PD, scd(1, 1, 0)) === Status.BAD_CAP &&
+      createSc(SCRATCH_SEL, ROOT_PD, EMPTY, scd(1, 1, 0)) === Status.BAD_CAP,
+  );
+
+  // STARTUP: the global EC's SC (prio 1 < root's 127) runs once root blocks.
+  check(
+    "startup-portals",
+    createSm(SEM, ROOT_PD, 0) === Status.SUCCESS &&
+      createSm(DONE, ROOT_PD, 0) === Status.SUCCESS &&
+      handles(EVT_GLOBAL, 0x20, OP_STARTUP, MTD_RIP | MTD_GPR0_7) &&
+      handles(EVT_GLOBAL, 0x21, OP_RECALL, MTD_GPR0_7) &&
+      handles(EVT_GLOBAL, 6, OP_EVENT, MTD_RIP) &&
+      hostStartup(EVT_GLOBAL) === EVT_GLOBAL + 0x20 &&
+      hostRecall(EVT_GLOBAL) === EVT_GLOBAL + 0x21 &&
+      hostException(EVT_GLOBAL, 6) === EVT_GLOBAL + 6,
+  );
+  gop[G_FIRST] = G_LOG;
+  check(
+    "create_sc-success-no-preemption-of-root",
+    createSc(S + 0x40, ROOT_PD, sec(G_FIRST), scd(10, 1, 0)) === Status.SUCCESS &&
+      seen.startups === 0 &&
+      orderLen === 0,
+  );
+  check(
+    "startup-runs-when-root-blocks",
+    smDown(SEM, false, msFromNow(200)) === Status.SUCCESS && orderLen === 1 && order[0] === G_FIRST,
+  );
+  check(
+    "startup-event-rip-0-rsp-sp",
+    seen.startups === 1 && seen.startRip === 0 && seen.startRsp === stackTop(G_FIRST),
+  );
+  check(
+    "create_sc-bad_cap-sel-occupied",
+    createSc(S + 0x40, ROOT_PD, sec(G_FIRST), scd(1, 1, 0)) === Status.BAD_CAP,
+  );
+
+  // Strict priority: 10 and 20 created while root runs; 20 runs first.
+  const g2 = G_FIRST + 1;
+  const g3 = G_FIRST + 2;
+  gop[g2] = G_LOG;
+  gop[g3] = G_LOG;
+  check(
+    "sched-strict-priority-order",
+    global_(g2) &&
+      global_(g3) &&
+      createSc(S + 0x41, ROOT_PD, sec(g2), scd(10, 10, 0)) === Status.SUCCESS &&
+      createSc(S + 0x42, ROOT_PD, sec(g3), scd(10, 20, 0)) === Status.SUCCESS &&
+      orderLen === 1 &&
+      smDown(SEM, false, msFromNow(200)) === Status.SUCCESS &&
+      smDown(SEM, false, msFromNow(200)) === Status.SUCCESS &&
+      orderLen === 3 &&
+      order[1] === g3 &&
+      order[2] === g2,
+  );
+
+  // A spinner at 10 starves a logger at 5 until it stops.
+  const spin = G_FIRST + 3;
+  const low = G_FIRST + 4;
+  gop[spin] = G_SPIN;
+  gop[low] = G_LOG;
+  seen.stop = false;
+  check(
+    "sched-higher-prio-spinner-starves-lower",
+    global_(spin) &&
+      global_(low) &&
+      createSc(S + 0x43, ROOT_PD, sec(spin), scd(5, 10, 0)) === Status.SUCCESS &&
+      createSc(S + 0x44, ROOT_PD, sec(low), scd(5, 5, 0)) === Status.SUCCESS &&
+      smDown(SEM, false, msFromNow(30)) === Status.TIMEOUT &&
+      gcount[spin] !== 0 &&
+      orderLen === 3,
+  );
+  seen.stop = true;
+  check(
+    "sched-lower-runs-after-spinner-ends",
+    smDown(DONE, false, msFromNow(200)) === Status.SUCCESS &&
+      smDown(SEM, false, msFromNow(200)) === Status.SUCCESS &&
+      orderLen === 4 &&
+      order[3] === low,
+  );
+
+  // Round robin: two spinners at 3 with 1 ms budgets alternate while root waits.
+  const r1 = G_FIRST + 5;
+  const r2 = G_FIRST + 6;
+  gop[r1] = G_SPIN;
+  gop[r2] = G_SPIN;
+  seen.stop = false;
+  seen.switches = 0;
+  check(
+    "sched-round-robin-budget",
+    global_(r1) &&
+      global_(r2) &&
+      createSc(S + 0x45, ROOT_PD, sec(r1), scd(1, 3, 0)) === Status.SUCCESS &&
+      createSc(S + 0x46, ROOT_PD, sec(r2), scd(1, 3, 0)) === Status.SUCCESS &&
+      smDown(SEM, false, msFromNow(40)) === Status.TIMEOUT &&
+      gcount[r1] !== 0 &&
+      gcount[r2] !== 0 &&
+      seen.switches >= 4,
+  );
+  // ctrl_sc (§4.10): consumed time of the spinners' SCs.
+  const t1 = ctrlSc(S + 0x45, time) === Status.SUCCESS ? time.ticks : 0;
+  check("ctrl_sc-consumed-time", t1 > 0 && t1 < freq);
+  check(
+    "ctrl_sc-time-grows",
+    smDown(SEM, false, msFromNow(20)) === Status.TIMEOUT &&
+      ctrlSc(S + 0x45, time) === Status.SUCCESS &&
+      time.ticks > t1,
+  );
+  seen.stop = true;
+  check(
+    "sched-spinners-end",
+    smDown(DONE, false, msFromNow(200)) === Status.SUCCESS &&
+      smDown(DONE, false, msFromNow(200)) === Status.SUCCESS,
+  );
+  const r0 = ctrlSc(ROOT_SC, time) === Status.SUCCESS ? time.ticks : 0;
+  let x: u64 = 0;
+  for (let i: u64 = 0; i < 100000; i++) x += i;
+  check(
+    "ctrl_sc-root-sc-grows",
+    r0 > 0 && x > 0 && ctrlSc(ROOT_SC, time) === Status.SUCCESS && time.ticks > r0,
+  );
+  check(
+    "ctrl_sc-idle-sc",
+    pd(ROOT_NOVA_OBJ, ROOT_OBJ, 0, 0, S + 0x6d, PMM_ALL) === Status.SUCCESS &&
+      ctrlSc(S + 0x6d, time) === Status.SUCCESS,
+  );
+  const idle0 = time.ticks;
+  check(
+    "ctrl_sc-idle-time-grows",
+    smDown(SEM, false, msFromNow(10)) === Status.TIMEOUT &&
+      ctrlSc(S + 0x6d, time) === Status.SUCCESS &&
+      time.ticks > idle0,
+  );
+  check(
+    "ctrl_sc-bad_cap",
+    copy(S + 0x45, S + 0x6e, 0x1e) === Status.SUCCESS &&
+      ctrlSc(S + 0x6e, time) === Status.BAD_CAP &&
+      ctrlSc(sec(G_FIRST), time) === Status.BAD_CAP &&
+      ctrlSc(EMPTY, time) === Status.BAD_CAP &&
+      ctrlSc(ROOT_PD, time) === Status.BAD_CAP,
+  );
+
+  // ctrl_ec (§4.9): a recalled global EC raises RECALL before it returns to ring 3.
+  const rc = G_FIRST + 7;
+  gop[rc] = G_WAIT_RECALL;
+  check(
+    "ctrl_ec-bad_cap",
+    ctrlEc(EMPTY, false) === Status.BAD_CAP &&
+      ctrlEc(ROOT_PD, true) === Status.BAD_CAP &&
+      copy(sec(G_FIRST), S + 0x6f, EC_BINDPT | EC_BINDSC) === Status.SUCCESS &&
+      ctrlEc(S + 0x6f, false) === Status.BAD_CAP,
+  );
+  check(
+    "ctrl_ec-recall-event",
+    global_(rc) &&
+      createSc(S + 0x47, ROOT_PD, sec(rc), scd(2, 2, 0)) === Status.SUCCESS &&
+      smDown(DONE, false, msFromNow(10)) === Status.TIMEOUT &&
+      gcount[rc] !== 0 &&
+      seen.recalls === 0 &&
+      ctrlEc(sec(rc), false) === Status.SUCCESS &&
+      smDown(DONE, false, msFromNow(200)) === Status.SUCCESS &&
+      seen.recalls === 1 &&
+      grecalled[rc],
+  );
+
+  // A global EC's #UD goes to its portal; it continues after the handler skips it.
+  const gu = G_FIRST + 8;
+  gop[gu] = G_LOG;
+  grip[gu] = u64(linkerSymbol("ec_global_ud2"));
+  const events = seen.events;
+  seen.skip = 2;
+  seen.eventReply = MTD_RIP;
+  check(
+    "event-ud-global-continues",
+    global_(gu) &&
+      createSc(S + 0x48, ROOT_PD, sec(gu), scd(2, 2, 0)) === Status.SUCCESS &&
+      smDown(SEM, false, msFromNow(200)) === Status.SUCCESS &&
+      seen.events === events + 1 &&
+      seen.vector === 6 &&
+      seen.rip === u64(linkerSymbol("ec_global_ud2")) &&
+      order[orderLen - 1] === gu,
+  );
+  // Strong recall (S) of another spinning global EC.
+  const rs = G_FIRST + 9;
+  gop[rs] = G_WAIT_RECALL;
+  check(
+    "ctrl_ec-strong-recall-event",
+    global_(rs) &&
+      createSc(S + 0x49, ROOT_PD, sec(rs), scd(2, 2, 0)) === Status.SUCCESS &&
+      smDown(DONE, false, msFromNow(10)) === Status.TIMEOUT &&
+      gcount[rs] !== 0 &&
+      ctrlEc(sec(rs), true) === Status.SUCCESS &&
+      smDown(DONE, false, msFromNow(200)) === Status.SUCCESS &&
+      seen.recalls === 2 &&
+      grecalled[rs],
+  );
+  // No STARTUP portal: the new global EC dies at its first dispatch, the rest goes on.
+  const dead = G_FIRST + 10;
+  const startups = seen.startups;
+  check(
+    "startup-without-portal-kills",
+    createEc(sec(dead), EC_T, ROOT_PD, utcb(dead), 0, stackTop(dead), EVT_NONE) ===
+      Status.SUCCESS &&
+      createSc(S + 0x4a, ROOT_PD, sec(dead), scd(2, 2, 0)) === Status.SUCCESS &&
+      smDown(SEM, false, msFromNow(10)) === Status.TIMEOUT &&
+      seen.startups === startups &&
+      ctrlSc(S + 0x4a, time) === Status.SUCCESS,
+  );
+  check(
+    "ipc_reply-global-blocks-forever",
+    smDown(SEM, false, msFromNow(20)) === Status.TIMEOUT &&
+      ptrFromVirt<u64>(linkerSymbol("ec_reply_returned")).load() === 0,
+  );
+}
+
+/** Global EC k in the root PD (event base EVT_GLOBAL, sp = its stack top). */
+function global_(k: u64): bool {
+  return createEc(sec(k), EC_T, ROOT_PD, utcb(k), 0, stackTop(k), EVT_GLOBAL) === Status.SUCCESS;
+}

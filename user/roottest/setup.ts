@@ -1,0 +1,23 @@
+// The root task's first steps: copy the NOVA object space's space capabilities
+// (§9.3, NOVA SELNUM-8…SELNUM-1) into the root object space at 0x1000…0x1007
+// (sel.ts), then COM1's ports from the NOVA PIO space to the root PIO space:
+// from then on the TSS's I/O bitmap lets ring 3 reach COM1 (a #GP before).
+
+import { PMM_ALL, ROOT_NOVA_OBJ, ROOT_OBJ as ROOT_OBJ_SPACE, SELNUM, Status } from "../nova/abi.ts";
+import { open, puts } from "../nova/console.ts";
+import { NOVA_PIO, ROOT_PIO, pd } from "./sel.ts";
+import { block, check, consoleReady } from "./test.ts";
+
+/** §9.3: the NOVA object space's space capabilities start here. */
+const NOVA_SPACES: u64 = SELNUM - 8;
+
+export function run(): void {
+  block(1);
+  check(
+    "ctrl_pd-obj-nova-to-root",
+    pd(ROOT_NOVA_OBJ, ROOT_OBJ_SPACE, NOVA_SPACES, 3, ROOT_PIO, PMM_ALL) === Status.SUCCESS,
+  );
+  check("ctrl_pd-pio-com1", open(NOVA_PIO, ROOT_PIO) === Status.SUCCESS);
+  consoleReady();
+  puts("roottest: COM1 delegated, writing from ring 3\n");
+}
