@@ -42,13 +42,10 @@ import {
   unref,
 } from "./kobject.ts";
 import { capObject, insertNew } from "./lookup.ts";
-import * as memory from "./memory.ts";
 import { Pd } from "./pd.ts";
 import * as pdCtrl from "./pd_ctrl.ts";
-import * as ptab from "./ptab.ts";
 import { Sc } from "./sc.ts";
 import * as sc from "./sc.ts";
-import * as user from "./space_user.ts";
 import { Timer } from "./timer.ts";
 import * as tss from "./tss.ts";
 
@@ -202,12 +199,9 @@ export function create(
 
 /** Maps the UTCB read-write into the PD's host space (replacing what was there). */
 function mapUtcb(e: Ec): bool {
-  const t = e.pd.tables;
-  if (u64(t) === 0) return false;
-  if (!user.mapPage(t, virt(e.utcbUser), kmem.directToPhys(e.utcb), true, false, memory.tablePage))
-    return false;
-  invlpg(virt(e.utcbUser));
-  return true;
+  const h = e.pd.hst;
+  if (h === null) return false;
+  return h.mapKernelPage(virt(e.utcbUser), kmem.directToPhys(e.utcb), true);
 }
 
 /** An EC that failed to build: nothing references it, so it is torn down at once. */
@@ -218,11 +212,8 @@ function destroyPartial(e: Ec): void {
 
 function releaseMemory(e: Ec): void {
   if (u64(e.utcb) !== 0) {
-    const t = e.pd.tables;
-    if (u64(t) !== 0 && ptab.translate(t, virt(e.utcbUser)) === u64(kmem.directToPhys(e.utcb))) {
-      ptab.unmap(t, virt(e.utcbUser), ptab.ORDER_4K);
-      invlpg(virt(e.utcbUser));
-    }
+    const h = e.pd.hst;
+    if (h !== null) h.unmapKernelPage(virt(e.utcbUser), kmem.directToPhys(e.utcb));
     freeBytes(e.utcb, usize(PAGE), usize(PAGE));
   }
   if (u64(e.fpu) !== 0) freeBytes(e.fpu, usize(fpu.size()), FPU_ALIGN);
@@ -345,7 +336,10 @@ export function activate(e: Ec): never {
     const old = cur.pd;
     cur.pd = p;
     if (old !== null) unref(old.hdr);
-    writeCr3(u64(p.tables));
+    // create_ec makes ECs only in PDs with a host space, which stays bound while the PD lives.
+    const h = p.hst;
+    if (h === null) panic("ec: an EC in a PD without a host space");
+    writeCr3(u64(h.root));
     pdCtrl.setCurrent(p);
   }
   const end = u64(structAddress(e.regs)) + u64(sizeof<ExceptionFrame>());
@@ -510,7 +504,7 @@ export function createEc(f: ExceptionFrame, sel: u64, flags: u32): u32 {
   if (o === null) return Status.BAD_CAP;
   if ((flags & EC_VCPU) !== 0) return Status.BAD_FTR;
   const p = structAt<Pd>(structAddress(o));
-  if (p.obj === null || p.pio === null || u64(p.tables) === 0) return Status.ABORTED;
+  if (p.obj === null || p.pio === null || p.hst === null) return Status.ABORTED;
   const e = create(p, cpu, (flags & EC_GLOBAL) !== 0, (flags & EC_FPU) !== 0, hva, f.rax, f.r8);
   if (e === null) return Status.MEM_OBJ;
   const st = insertNew(sel, structAddress(e), Perm_ec.DEFINED);

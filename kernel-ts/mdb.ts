@@ -14,11 +14,22 @@
 
 import { Kind, Status, CAP0, definedPerms, object, perms, reduce } from "./capability.ts";
 import { KObject, allocBytes, freeBytes, reap } from "./kobject.ts";
-import { Space_obj, SELNUM } from "./space_obj.ts";
+import { CapTable, Space_obj, SELNUM } from "./space_obj.ts";
 import { Space_pio, PORTS } from "./space_pio.ts";
+import { HST_SELECTORS, Space_hst, memCap, memFrame, novaPages } from "./space_hst.ts";
+import * as msr from "./space_msr.ts";
+import { Space_msr } from "./space_msr.ts";
 
-/** The largest delegation order (2^18 selectors: a whole object space). */
+/** The largest delegation order of an object space (2^18 selectors: all of it). */
 export const MAX_ORDER: u32 = 18;
+
+/**
+ * The node word of a root capability delegated from a computed NOVA space
+ * (host or MSR, whose capabilities are not stored): no node is allocated
+ * until the capability gets a child (ensureNode), so that a large range
+ * from the NOVA host space costs 16 bytes of slot per page and no node.
+ */
+const NODELESS: u64 = 1;
 
 export class MdbNode {
   /** The space whose slot holds this capability (a Space_obj or a Space_pio). */
@@ -71,18 +82,75 @@ function asPioSpace(o: KObject): Space_pio {
   return structAt<Space_pio>(structAddress(o));
 }
 
+function asHstSpace(o: KObject): Space_hst {
+  assert(o.kind === Kind.HST_SP, "mdb: node in a space that is not a host space");
+  return structAt<Space_hst>(structAddress(o));
+}
+
+function asMsrSpace(o: KObject): Space_msr {
+  assert(o.kind === Kind.MSR_SP, "mdb: node in a space that is not an MSR space");
+  return structAt<Space_msr>(structAddress(o));
+}
+
+/** The capability table of a space of any kind. */
+function tableOf(space: KObject): CapTable {
+  if (space.kind === Kind.PIO_SP) return asPioSpace(space).table;
+  if (space.kind === Kind.HST_SP) return asHstSpace(space).table;
+  if (space.kind === Kind.MSR_SP) return asMsrSpace(space).table;
+  return asObjSpace(space).table;
+}
+
+/** Whether `space` is a computed NOVA space (host or MSR): capabilities not stored. */
+function computed(space: KObject): bool {
+  if (space.kind === Kind.HST_SP) return asHstSpace(space).nova;
+  if (space.kind === Kind.MSR_SP) return asMsrSpace(space).nova;
+  return false;
+}
+
 /** The capability word in the node's slot. */
 function capOf(n: MdbNode): u64 {
-  if (n.space.kind === Kind.PIO_SP) return asPioSpace(n.space).table.cap(n.sel);
-  return asObjSpace(n.space).table.cap(n.sel);
+  return tableOf(n.space).cap(n.sel);
+}
+
+/** Empties an occupied slot in a space of any kind (unmapping a page, closing a port). */
+function removeSlot(space: KObject, sel: u64): void {
+  if (space.kind === Kind.PIO_SP) asPioSpace(space).remove(sel);
+  else if (space.kind === Kind.HST_SP) asHstSpace(space).remove(sel);
+  else if (space.kind === Kind.MSR_SP) asMsrSpace(space).table.clear(sel);
+  else asObjSpace(space).remove(sel);
+  counters.revoked++;
+}
+
+/** Puts `cap` into the empty slot `sel` (BAD_CAP, MEM_CAP as each space's insert). */
+function insertSlot(space: KObject, sel: u64, cap: u64, n: u64): u32 {
+  if (space.kind === Kind.PIO_SP) return asPioSpace(space).insert(sel, perms(cap), n);
+  if (space.kind === Kind.HST_SP) return asHstSpace(space).insert(sel, cap, n);
+  if (space.kind === Kind.MSR_SP) return asMsrSpace(space).insert(sel, perms(cap), n);
+  return asObjSpace(space).insert(sel, cap, n);
+}
+
+/** Reduces the capability at `sel` in place to `cap` (a non-empty subset of its rights). */
+function reduceSlot(space: KObject, sel: u64, cap: u64): void {
+  if (space.kind === Kind.OBJ_SP) asObjSpace(space).reduce(sel, cap);
+  else if (space.kind === Kind.HST_SP) asHstSpace(space).reduce(sel, cap);
+  else if (space.kind === Kind.MSR_SP) asMsrSpace(space).table.update(sel, cap);
+  // Perm_pio has a single bit: a reduction that keeps any keeps it all.
+  else panic("mdb: PIO capability reduced to a non-empty subset");
+}
+
+/** Removes the capability at `sel` with everything derived from it (nothing for CAP0). */
+function clearSlot(space: KObject, sel: u64): void {
+  const w = slotNode(space, sel);
+  if (w === NODELESS) removeSlot(space, sel);
+  else if (w !== 0) revokeSubtree(node(w), true);
 }
 
 /** Removes every capability of a dying space with everything derived from it, then frees it. */
 function teardown(space: KObject): void {
-  const table = space.kind === Kind.PIO_SP ? asPioSpace(space).table : asObjSpace(space).table;
+  const table = tableOf(space);
   let sel = table.nextUsed(0);
   while (sel < table.nsel) {
-    revokeSubtree(node(table.node(sel)), true);
+    clearSlot(space, sel);
     sel = table.nextUsed(sel + 1);
   }
 }
@@ -97,10 +165,32 @@ function destroyPioSpace(o: KObject): void {
   asPioSpace(o).free();
 }
 
+/** The destroy function of host spaces (space_hst.configure()). */
+export function destroyHstSpace(o: KObject): void {
+  teardown(o);
+  asHstSpace(o).free();
+}
+
+function destroyMsrSpace(o: KObject): void {
+  teardown(o);
+  asMsrSpace(o).free();
+}
+
+/** A new MSR space (`nova`: the computed NOVA MSR space) with the mdb's teardown, or null. */
+export function newMsrSpace(nova: bool): Space_msr | null {
+  return Space_msr.create(destroyMsrSpace, nova);
+}
+
+/** Revokes the capability at `sel` of a host space with everything derived (space_hst hook). */
+export function revokeHst(s: Space_hst, sel: u64): void {
+  clearSlot(s.hdr, sel);
+  reap();
+}
+
 // ---- nodes ----
 
 function node(w: u64): MdbNode {
-  assert(w !== 0, "mdb: capability without a node");
+  assert(w !== 0 && w !== NODELESS, "mdb: capability without a node");
   return structAt<MdbNode>(virt(w));
 }
 
@@ -142,21 +232,27 @@ function removeLeaf(n: MdbNode): void {
   assert(n.child === null, "mdb: removal of a node that has children");
   assert(slotNode(n.space, n.sel) === u64(structAddress(n)), "mdb: node does not match its slot");
   unlink(n);
-  if (n.space.kind === Kind.PIO_SP) asPioSpace(n.space).remove(n.sel);
-  else asObjSpace(n.space).remove(n.sel);
-  counters.revoked++;
+  removeSlot(n.space, n.sel);
   freeNode(n);
 }
 
 function slotNode(space: KObject, sel: u64): u64 {
-  if (space.kind === Kind.PIO_SP) return asPioSpace(space).table.node(sel);
-  return asObjSpace(space).table.node(sel);
+  return tableOf(space).node(sel);
 }
 
-/** The node of the capability at `sel` in `space`, or null for CAP0. */
+/** The node of the capability at `sel` in `space`, or null for CAP0 (and a node-less root). */
 export function nodeAt(space: KObject, sel: u64): MdbNode | null {
   const w = slotNode(space, sel);
-  return w === 0 ? null : node(w);
+  return w === 0 || w === NODELESS ? null : node(w);
+}
+
+/** The node of the capability at `sel`, allocated for a node-less root; null for CAP0 or no memory. */
+function ensureNode(space: KObject, sel: u64): MdbNode | null {
+  const w = slotNode(space, sel);
+  if (w !== NODELESS) return w === 0 ? null : node(w);
+  const n = newNode(space, sel);
+  if (n !== null) tableOf(space).setNode(sel, u64(structAddress(n)));
+  return n;
 }
 
 // ---- revocation ----
@@ -228,11 +324,20 @@ export function insertRootPio(space: Space_pio, port: u64, perms: u32): u32 {
   return st;
 }
 
+/**
+ * A root memory capability (the root PD's ELF pages): `cap` into the empty
+ * slot `sel` of a host space, node-less until it is delegated. BAD_PAR,
+ * BAD_CAP, MEM_CAP as Space_hst.insert().
+ */
+export function insertRootHst(space: Space_hst, sel: u64, cap: u64): u32 {
+  return space.insert(sel, cap, NODELESS);
+}
+
 // ---- delegation ----
 
 /** The nova-abi.md §4.8 range checks; SUCCESS when the ranges are valid. */
 function checkRange(ssb: u64, dsb: u64, order: u32, nsel: u64): u32 {
-  if (order > MAX_ORDER) return Status.BAD_PAR;
+  if (order >= 64) return Status.BAD_PAR;
   const size = u64(1) << order;
   if (size > nsel) return Status.BAD_PAR;
   if ((ssb & (size - 1)) !== 0 || (dsb & (size - 1)) !== 0) return Status.BAD_PAR;
@@ -240,13 +345,57 @@ function checkRange(ssb: u64, dsb: u64, order: u32, nsel: u64): u32 {
   return Status.SUCCESS;
 }
 
-/** Delegates 2^order slots one by one (ascending), stopping at the first failure. */
-function delegateRange(src: KObject, ssb: u64, dst: KObject, dsb: u64, order: u32, pmm: u32): u32 {
+/**
+ * The first selector in [from, end) at which `src` may hold a capability (end
+ * if none): a stored table skips its empty subtrees, the NOVA host space
+ * everything beyond physical memory.
+ */
+function nextSource(src: KObject, from: u64, end: u64): u64 {
+  let next = from;
+  if (!computed(src)) next = tableOf(src).nextUsed(from);
+  else if (src.kind === Kind.HST_SP && from >= novaPages()) next = end;
+  return next < end ? next : end;
+}
+
+/** Revokes every capability in [from, end) of `dst` with everything derived from it. */
+function clearRange(dst: KObject, from: u64, end: u64): void {
+  const table = tableOf(dst);
+  let sel = table.nextUsed(from);
+  while (sel < end) {
+    clearSlot(dst, sel);
+    sel = table.nextUsed(sel + 1);
+  }
+}
+
+/**
+ * Delegates 2^order slots one by one (ascending), stopping at the first
+ * failure. Where the source holds nothing, the destination's capabilities
+ * are revoked in one sweep over its used slots: the same result as one by
+ * one (a revocation never creates a capability, so the source stays empty
+ * there), but a large, mostly empty range costs what it holds, not its size.
+ */
+function delegateRange(
+  src: KObject,
+  ssb: u64,
+  dst: KObject,
+  dsb: u64,
+  order: u32,
+  pmm: u32,
+  ca: u32,
+): u32 {
   let result: u32 = Status.SUCCESS;
   const size = u64(1) << order;
-  for (let i: u64 = 0; i < size; i++) {
-    result = delegateOne(src, ssb + i, dst, dsb + i, pmm);
+  let i: u64 = 0;
+  while (i < size) {
+    const gap = nextSource(src, ssb + i, ssb + size) - ssb;
+    if (gap > i) {
+      clearRange(dst, dsb + i, dsb + gap);
+      i = gap;
+      continue;
+    }
+    result = delegateOne(src, ssb + i, dst, dsb + i, pmm, ca);
     if (result !== Status.SUCCESS) break;
+    i++;
   }
   reap();
   return result;
@@ -277,7 +426,7 @@ export function delegate(
 ): u32 {
   const st = checkRange(ssb, dsb, order, SELNUM);
   if (st !== Status.SUCCESS) return st;
-  return delegateRange(src.hdr, ssb, dst.hdr, dsb, order, pmm);
+  return delegateRange(src.hdr, ssb, dst.hdr, dsb, order, pmm, 0);
 }
 
 /**
@@ -295,36 +444,90 @@ export function delegatePio(
   if (ssb !== dsb) return Status.BAD_PAR;
   const st = checkRange(ssb, dsb, order, PORTS);
   if (st !== Status.SUCCESS) return st;
-  return delegateRange(src.hdr, ssb, dst.hdr, dsb, order, pmm);
+  return delegateRange(src.hdr, ssb, dst.hdr, dsb, order, pmm, 0);
 }
 
-function delegateOne(src: KObject, s: u64, dst: KObject, d: u64, pmm: u32): u32 {
-  const old = nodeAt(dst, d);
+/**
+ * ctrl_pd between host spaces: pages [ssb, ssb + 2^order) to [dsb, …), the
+ * same rules as delegate(). From the NOVA host space the source selectors are
+ * physical pages and the copies get cache attribute `ca` (the MAD, checked by
+ * the caller); otherwise `ca` is ignored and the source's attribute is kept.
+ */
+export function delegateHst(
+  src: Space_hst,
+  ssb: u64,
+  dst: Space_hst,
+  dsb: u64,
+  order: u32,
+  pmm: u32,
+  ca: u32,
+): u32 {
+  const st = checkRange(ssb, dsb, order, HST_SELECTORS);
+  if (st !== Status.SUCCESS) return st;
+  if (dst.nova) return Status.BAD_CAP;
+  return delegateRange(src.hdr, ssb, dst.hdr, dsb, order, pmm, ca);
+}
+
+/**
+ * ctrl_pd between MSR spaces: MSRs [base, base + 2^order), ssb = dsb, the
+ * whole range inside one window (0x0…0x1fff or 0xc0000000…0xc0001fff; §12.9:
+ * BAD_PAR otherwise), the same rules as delegate().
+ */
+export function delegateMsr(
+  src: Space_msr,
+  ssb: u64,
+  dst: Space_msr,
+  dsb: u64,
+  order: u32,
+  pmm: u32,
+): u32 {
+  if (ssb !== dsb || order >= 64) return Status.BAD_PAR;
+  const size = u64(1) << order;
+  if (size > msr.WINDOW || (ssb & (size - 1)) !== 0) return Status.BAD_PAR;
+  const slot = msr.index(ssb);
+  if (slot === msr.NO_SLOT) return Status.BAD_PAR;
+  if (dst.nova) return Status.BAD_CAP;
+  return delegateRange(src.hdr, slot, dst.hdr, slot, order, pmm, 0);
+}
+
+/** The capability a computed NOVA space holds at `s` (its MAD's attribute `ca` for memory). */
+function computedCap(src: KObject, s: u64, ca: u32): u64 {
+  if (src.kind === Kind.MSR_SP) return u64(asMsrSpace(src).lookup(s));
+  const c = asHstSpace(src).lookup(s);
+  return c === CAP0 ? CAP0 : memCap(memFrame(c), ca, perms(c));
+}
+
+function delegateOne(src: KObject, s: u64, dst: KObject, d: u64, pmm: u32, ca: u32): u32 {
   if (src === dst && s === d) {
-    if (old === null) return Status.SUCCESS;
-    const cap = capOf(old);
+    const w = slotNode(dst, d);
+    if (w === 0) return Status.SUCCESS;
+    const cap = tableOf(dst).cap(d);
     const want = reduce(cap, pmm);
     if (want === cap) return Status.SUCCESS;
-    revokeSubtree(old, want === CAP0);
-    if (want !== CAP0) {
-      if (dst.kind === Kind.PIO_SP) {
-        // Perm_pio has a single bit: a reduction that keeps any keeps it all.
-        panic("mdb: PIO capability reduced to a non-empty subset");
-      }
-      asObjSpace(dst).reduce(d, want);
+    if (w === NODELESS) {
+      if (want === CAP0) removeSlot(dst, d);
+      else reduceSlot(dst, d, want);
+      return Status.SUCCESS;
     }
+    revokeSubtree(node(w), want === CAP0);
+    if (want !== CAP0) reduceSlot(dst, d, want);
     return Status.SUCCESS;
   }
-  if (old !== null) revokeSubtree(old, true);
-  const from = nodeAt(src, s);
-  if (from === null) return Status.SUCCESS;
-  const want = reduce(capOf(from), pmm);
+  clearSlot(dst, d);
+  if (computed(src)) {
+    // A root: nobody can take back what the NOVA spaces hand out (§9.3).
+    const root = reduce(computedCap(src, s, ca), pmm);
+    if (root === CAP0) return Status.SUCCESS;
+    return insertSlot(dst, d, root, NODELESS);
+  }
+  if (slotNode(src, s) === 0) return Status.SUCCESS;
+  const want = reduce(tableOf(src).cap(s), pmm);
   if (want === CAP0) return Status.SUCCESS;
+  const from = ensureNode(src, s);
+  if (from === null) return Status.MEM_CAP;
   const n = newNode(dst, d);
   if (n === null) return Status.MEM_CAP;
-  let st: u32;
-  if (dst.kind === Kind.PIO_SP) st = asPioSpace(dst).insert(d, perms(want), u64(structAddress(n)));
-  else st = asObjSpace(dst).insert(d, want, u64(structAddress(n)));
+  const st = insertSlot(dst, d, want, u64(structAddress(n)));
   if (st !== Status.SUCCESS) {
     freeNode(n);
     return st;
@@ -338,22 +541,33 @@ function delegateOne(src: KObject, s: u64, dst: KObject, d: u64, pmm: u32): u32 
 
 /**
  * Checks every capability of a space against the database (stops the kernel
- * on a violation): each slot's node names that space and selector; its
+ * on a violation): a host space's page tables map each page as its
+ * capability says; each slot's node names that space and selector; its
  * parent's slot still holds the parent; a child names the parent's object
  * with no right the parent lacks; the sibling links are consistent; every
  * child points back. Returns the number of capabilities checked.
  */
 export function check(space: KObject): u64 {
-  const pio = space.kind === Kind.PIO_SP;
-  const table = pio ? asPioSpace(space).table : asObjSpace(space).table;
+  const objects = space.kind === Kind.OBJ_SP;
+  const table = tableOf(space);
   table.check();
   let count: u64 = 0;
   let sel = table.nextUsed(0);
   while (sel < table.nsel) {
+    if (space.kind === Kind.HST_SP)
+      assert(
+        asHstSpace(space).mapped(sel, table.cap(sel)),
+        "mdb: page tables differ from a capability",
+      );
+    if (table.node(sel) === NODELESS) {
+      count++;
+      sel = table.nextUsed(sel + 1);
+      continue;
+    }
     const n = node(table.node(sel));
     assert(n.space === space && n.sel === sel, "mdb: node does not match its slot");
     const cap = table.cap(sel);
-    if (!pio) {
+    if (objects) {
       const o = structAt<KObject>(object(cap));
       assert(o.dead === 0, "mdb: capability to a destroyed object");
       assert(

@@ -313,6 +313,24 @@ export function freePages(pa: Phys, order: u32): void {
   else low.free(pa, order);
 }
 
+/**
+ * Whether the page at `pa` is memory the kernel allocates from: inside a
+ * zone's regions and not reserved (the reserved spans are low memory, the
+ * image, the multiboot information, the modules and firmware ranges, which
+ * the kernel never hands out), or the frame tables. Such pages hold kernel
+ * objects and tables, so they are never delegable to user space
+ * (space_hst.ts); the image is protected on its own.
+ */
+export function kernelOwned(pa: u64): bool {
+  if (pa >= tableAt && pa < tableAt + tableBytes) return true;
+  const pfn = pa >> PAGE_SHIFT;
+  if (low.regionOf(pfn) === low.regionCount && high.regionOf(pfn) === high.regionCount)
+    return false;
+  for (let i: usize = 0; i < reservedCount; i++)
+    if (pa >= reserved[i].start && pa < reserved[i].end) return false;
+  return true;
+}
+
 /** A zeroed page for page tables (a ptab.TableAllocator), or phys(0). */
 export function tablePage(): Phys {
   const pa = allocKernel(0);

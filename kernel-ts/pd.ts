@@ -1,8 +1,8 @@
 // The protection domain object (nova-abi.md §1.1): a kernel object named by
 // PD capabilities, holding the PD's spaces. Minimal today: root.ts builds the
-// root PD with the root object and PIO spaces and puts a capability with all
-// PD permissions at §9.4's SELNUM-3; create_pd (syscall.ts) makes new PDs and
-// binds OBJ and PIO spaces to them. create_* take a PD
+// root PD with the root object, host and PIO spaces and puts a capability
+// with all PD permissions at §9.4's SELNUM-3; create_pd (syscall.ts) makes
+// new PDs and binds OBJ, HST, PIO and MSR spaces to them. create_* take a PD
 // capability to say whom a new object is charged to (§4); there is one
 // allocator, so the PD is only checked, not charged (docs/user-mode.md).
 
@@ -10,20 +10,17 @@ import { Kind } from "./capability.ts";
 import { KObject, allocObject, freeObject, initObject, ref, unref } from "./kobject.ts";
 import { Space_obj } from "./space_obj.ts";
 import { Space_pio } from "./space_pio.ts";
+import { Space_hst } from "./space_hst.ts";
+import { Space_msr } from "./space_msr.ts";
 
 export class Pd {
   hdr: Inline<KObject>;
   /** The PD's object space and PIO space (each holds a reference), or null before one is bound. */
   obj: Space_obj | null;
   pio: Space_pio | null;
-  /**
-   * Whether the PD has a host space: only the root PD (its page tables,
-   * root.ts); no host space objects exist yet, so create_pd OP 2 is BAD_FTR
-   * and a created PD never gets one (docs/user-mode.md).
-   */
-  hasHst: bool;
-  /** The PML4 of the PD's user page tables (phys(0) without a host space). */
-  tables: Phys;
+  /** The host space (at most one; a first PIO space needs it) and the first MSR space. */
+  hst: Space_hst | null;
+  msr: Space_msr | null;
 
   /** A new PD without spaces and references, or null when memory is out. */
   static create(): Pd | null {
@@ -39,6 +36,22 @@ export class Pd {
     if (this.obj !== null) return false;
     ref(s.hdr);
     this.obj = s;
+    return true;
+  }
+
+  /** Binds the host space (at most one): false if it has one already. */
+  bindHst(s: Space_hst): bool {
+    if (this.hst !== null) return false;
+    ref(s.hdr);
+    this.hst = s;
+    return true;
+  }
+
+  /** Binds the first MSR space (later ones bind to nothing, for vCPUs): false if it has one. */
+  bindMsr(s: Space_msr): bool {
+    if (this.msr !== null) return false;
+    ref(s.hdr);
+    this.msr = s;
     return true;
   }
 
@@ -58,7 +71,13 @@ function destroyPd(o: KObject): void {
   if (obj !== null) unref(obj.hdr);
   const pio = p.pio;
   if (pio !== null) unref(pio.hdr);
+  const hst = p.hst;
+  if (hst !== null) unref(hst.hdr);
+  const msr = p.msr;
+  if (msr !== null) unref(msr.hdr);
   p.obj = null;
   p.pio = null;
+  p.hst = null;
+  p.msr = null;
   freeObject(p.hdr, sizeof<Pd>());
 }

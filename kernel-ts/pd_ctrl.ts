@@ -3,18 +3,20 @@
 //
 // Decoding: RDI[63:8] the source space's selector, RSI the destination's,
 // RDX = ssb << 12 | order (bits 4:0), RAX = dsb << 12 | pmm (bits 4:0); R8
-// (the MAD) matters only for memory delegation from the NOVA host space.
-// Checks, in NOVA's order (§12.10): bases not multiples of 2^order → BAD_PAR
-// before any capability is looked at; then the source must be a space
-// capability with TAKE and the destination one with GRANT, and the pair one
-// the interface allows (OBJ→OBJ, HST→HST/GST/DMA, PIO→PIO, MSR→MSR), else
-// BAD_CAP; then the range (end beyond the space, BAD_PAR) and, for PIO,
-// ssb = dsb (BAD_PAR) in mdb.delegate/delegatePio, which copy with rights
-// reduction, revoke with CAP0/pmm 0, and report MEM_CAP partial success.
+// (the MAD, §10.4) matters only for memory delegation from the NOVA host
+// space. Checks, in NOVA's order (§12.10): bases not multiples of 2^order →
+// BAD_PAR before any capability is looked at; then the source must be a
+// space capability with TAKE and the destination one with GRANT, and the
+// pair one the interface allows (OBJ→OBJ, HST→HST/GST/DMA, PIO→PIO,
+// MSR→MSR), else BAD_CAP; then an invalid MAD from the NOVA host space
+// (BAD_PAR); then the range (end beyond the space; for PIO and MSR ssb = dsb
+// and, for MSR, inside one window: BAD_PAR) in mdb.delegate*, which copy
+// with rights reduction, revoke with CAP0/pmm 0 (unmapping pages and
+// invalidating the TLB for host spaces), and report MEM_CAP partial success.
 //
-// The kernel has OBJ and PIO spaces only: no capability can name a host,
-// guest, DMA or MSR space yet, so those pairs cannot be formed and end in
-// BAD_CAP like any capability of the wrong kind (docs/user-mode.md).
+// Guest and DMA spaces do not exist yet, so no capability names one:
+// HST→GST/DMA cannot be formed and ends in BAD_CAP like any capability of a
+// wrong kind (docs/user-mode.md).
 //
 // `setCurrent` names the running PD (ec.ts on every switch to another PD).
 // After a PIO delegation the running PD's I/O bitmap is copied into the TSS
@@ -27,6 +29,8 @@ import { Pd } from "./pd.ts";
 import * as mdb from "./mdb.ts";
 import { Space_obj } from "./space_obj.ts";
 import { Space_pio } from "./space_pio.ts";
+import { Ca, KIMAX, Space_hst } from "./space_hst.ts";
+import { Space_msr } from "./space_msr.ts";
 import * as tss from "./tss.ts";
 
 /** The running PD's spaces, and the PIO space whose bitmap is in the TSS. */
@@ -83,6 +87,27 @@ function space(cap: u64, need: u32): KObject | null {
   return isSpace(o.kind) ? o : null;
 }
 
+/** The MAD's cache attribute (bits 2:0) and key id (bits 17:3), §10.4. */
+const MAD_CA: u64 = 0x7;
+const MAD_KI_SHIFT: u64 = 3;
+const MAD_KI: u64 = 0x7fff;
+
+/** HST→HST: from the NOVA host space the MAD must be valid (CA < 5, KI ≤ KIMAX), else BAD_PAR. */
+function ctrlHst(
+  src: Space_hst,
+  ssb: u64,
+  dst: Space_hst,
+  dsb: u64,
+  order: u32,
+  pmm: u32,
+  mad: u64,
+): u32 {
+  const ca = u32(mad & MAD_CA);
+  const ki = u32((mad >> MAD_KI_SHIFT) & MAD_KI);
+  if (src.nova && (ca >= Ca.COUNT || ki > KIMAX)) return Status.BAD_PAR;
+  return mdb.delegateHst(src, ssb, dst, dsb, order, pmm, src.nova ? ca : 0);
+}
+
 /** The ctrl_pd hypercall: `srcSel` is RDI[63:8]; the rest comes from the frame. */
 export function ctrlPd(f: ExceptionFrame, srcSel: u64): u32 {
   const dstSel = f.rsi;
@@ -107,6 +132,18 @@ export function ctrlPd(f: ExceptionFrame, srcSel: u64): u32 {
       order,
       pmm,
     );
+  } else if (src.kind === Kind.HST_SP && dst.kind === Kind.HST_SP) {
+    const s = structAt<Space_hst>(structAddress(src));
+    st = ctrlHst(s, ssb, structAt<Space_hst>(structAddress(dst)), dsb, order, pmm, f.r8);
+  } else if (src.kind === Kind.MSR_SP) {
+    st = mdb.delegateMsr(
+      structAt<Space_msr>(structAddress(src)),
+      ssb,
+      structAt<Space_msr>(structAddress(dst)),
+      dsb,
+      order,
+      pmm,
+    );
   } else if (src.kind === Kind.PIO_SP) {
     st = mdb.delegatePio(
       structAt<Space_pio>(structAddress(src)),
@@ -117,7 +154,7 @@ export function ctrlPd(f: ExceptionFrame, srcSel: u64): u32 {
       pmm,
     );
   }
-  // HST→HST/GST/DMA and MSR→MSR: no such spaces exist yet, so no capability names one (BAD_CAP).
+  // HST→GST/DMA: no guest or DMA spaces exist yet, so no capability names one (BAD_CAP above).
   // A PIO delegation may have revoked ports of the running PD (a revoked parent takes its
   // children along in every space): its bitmap goes into the TSS before the return to ring 3.
   const pio = current.pio;

@@ -17,6 +17,8 @@ export const DIRTY: u64 = 1 << 6;
 export const LARGE: u64 = 1 << 7;
 export const GLOBAL: u64 = 1 << 8;
 export const NO_EXECUTE: u64 = 1 << 63;
+/** In a 4 KiB PTE: the PAT index's high bit (bit 7, where larger pages have LARGE). */
+export const PAT_4K: u64 = 1 << 7;
 /** Bits 51:12: the physical address of the next table or of a 4 KiB page. */
 const ADDRESS: u64 = 0x000f_ffff_ffff_f000;
 /** The attribute bits a caller may pass for a leaf. */
@@ -78,7 +80,8 @@ export function map(
   const leaf = slot(table, indexAt(va, leafLevel));
   if ((leaf.load() & PRESENT) !== 0 && leafLevel > 0 && (leaf.load() & LARGE) === 0) return false; // a table of smaller pages is here
   const large = leafLevel > 0 ? LARGE : 0;
-  leaf.store(u64(pa) | PRESENT | large | (attributes & LEAF_ATTRIBUTES));
+  const allowed = leafLevel === 0 ? LEAF_ATTRIBUTES | PAT_4K : LEAF_ATTRIBUTES;
+  leaf.store(u64(pa) | PRESENT | large | (attributes & allowed));
   return true;
 }
 

@@ -2,13 +2,12 @@
 // an ELF64 ET_EXEC, mapped in place into a new user address space with the
 // HIP and the UTCB, entered in ring 3 as the root EC.
 //
-// What exists today is the address space, the EC's registers, the root
-// object and PIO spaces, a minimal root PD object (pd.ts) and the kernel's
-// NOVA object and PIO spaces (§9.3) with the capabilities the tables of §9.3
-// (NOVA object space) and §9.4 (root object space) give; the EC and SC
-// kernel objects, the host and MSR spaces do not exist yet (docs/user-mode.md). Until event portals
-// exist, an exception from ring 3 kills the root EC and the kernel finishes
-// its boot.
+// What exists today: the root object, host and PIO spaces, the root PD
+// object (pd.ts), the root EC and SC (ec.ts, sc.ts) and the kernel's NOVA
+// object, host, PIO and MSR spaces (§9.3) with the capabilities the tables
+// of §9.3 (NOVA object space) and §9.4 (root object space) give
+// (docs/user-mode.md). When the root EC dies, rootGone() checks what its
+// delegations left and the kernel finishes its boot.
 
 import * as acpi from "./acpi.ts";
 import * as capability from "./capability.ts";
@@ -27,13 +26,18 @@ import * as kmem from "./kmem.ts";
 import { ref } from "./kobject.ts";
 import * as kstat from "./kstat.ts";
 import * as mdb from "./mdb.ts";
+import * as madt from "./madt.ts";
+import * as dmar from "./dmar.ts";
+import * as ivrs from "./ivrs.ts";
 import * as memory from "./memory.ts";
 import { Pd } from "./pd.ts";
 import * as sc from "./sc.ts";
+import * as hst from "./space_hst.ts";
+import { Space_hst } from "./space_hst.ts";
+import { Space_msr } from "./space_msr.ts";
 import * as space from "./space_kernel.ts";
 import { SELNUM, Space_obj } from "./space_obj.ts";
 import { PORTS, Space_pio } from "./space_pio.ts";
-import * as user from "./space_user.ts";
 import * as syscall from "./syscall.ts";
 import * as tsc from "./tsc.ts";
 import * as tss from "./tss.ts";
@@ -56,8 +60,11 @@ function stop(): never {
 
 /** The selectors of nova-abi.md §9.3 (NOVA object space) and §9.4 (root object space). */
 export const NOVA_OBJ_NOVA_OBJ: u64 = SELNUM - 2;
+export const NOVA_OBJ_NOVA_HST: u64 = SELNUM - 3;
 export const NOVA_OBJ_NOVA_PIO: u64 = SELNUM - 4;
+export const NOVA_OBJ_NOVA_MSR: u64 = SELNUM - 5;
 export const NOVA_OBJ_ROOT_OBJ: u64 = SELNUM - 6;
+export const NOVA_OBJ_ROOT_HST: u64 = SELNUM - 7;
 export const NOVA_OBJ_ROOT_PIO: u64 = SELNUM - 8;
 export const ROOT_OBJ_NOVA_OBJ: u64 = SELNUM - 1;
 export const ROOT_OBJ_ROOT_OBJ: u64 = SELNUM - 2;
@@ -71,8 +78,11 @@ export const NOVA_OBJ_IDLE_SC: u64 = 0;
 class Spaces {
   novaObj: Space_obj;
   novaPio: Space_pio;
+  novaHst: Space_hst;
+  novaMsr: Space_msr;
   rootObj: Space_obj;
   rootPio: Space_pio;
+  rootHst: Space_hst;
   rootPd: Pd;
 }
 
@@ -90,6 +100,74 @@ function pioSpace(): Space_pio {
   if (s === null) panic("root: no memory for a PIO space");
   ref(s.hdr);
   return s;
+}
+
+/** A host space with a kernel reference (the NOVA one when `nova`). */
+function hstSpace(nova: bool): Space_hst {
+  const s = nova ? Space_hst.createNova() : Space_hst.create();
+  if (s === null) panic("root: no memory for a host space");
+  ref(s.hdr);
+  return s;
+}
+
+/** space_hst's TLB hook: one CPU, so only the loaded space needs an INVLPG (SMP: shootdown). */
+function flush(root: Phys, va: Virt): void {
+  if ((readCr3() & ~u64(0xfff)) === u64(root)) invlpg(va);
+}
+
+function freeTable(pa: Phys): void {
+  memory.freePages(pa, 0);
+}
+
+// The PAT MSR (SDM Vol. 3A §13.12.2): entries 0-3 keep their power-on types
+// (WB, WT, UC-, UC), so PCD/PWT alone mean what they did; 5 becomes WP and
+// 6 WC, for the MAD's cache attributes (space_hst.patBits).
+const MSR_PAT: u32 = 0x277;
+const PAT_VALUE: u64 = 0x0001_0506_0007_0406;
+
+/** Memory types of §10.4, the protected memory of §9.6 and host spaces' kernel hooks. */
+function configureHostSpaces(): void {
+  wrmsr(MSR_PAT, PAT_VALUE);
+  hst.configure(
+    space.rootTable(),
+    space.protections.nx,
+    memory.tablePage,
+    freeTable,
+    flush,
+    mdb.destroyHstSpace,
+    mdb.revokeHst,
+    memory.kernelOwned,
+  );
+  const r = array<u32, 4>();
+  cpuid(0x8000_0000, 0, r);
+  let bits: u64 = 36;
+  if (r[0] >= 0x8000_0008) {
+    cpuid(0x8000_0008, 0, r);
+    bits = u64(r[0] & 0xff);
+  }
+  hst.setPhysLimit(u64(1) << (bits < 47 ? bits : 47));
+  const image = u64(linkerSymbol("__image_start"));
+  // The image is protected but for the MBUF page (§9.9: root maps it from the NOVA host space).
+  const mbuf = u64(console.mbufStart());
+  let ok = hst.protect(image, mbuf);
+  ok = ok && hst.protect(mbuf + PAGE, u64(linkerSymbol("__bss_end")));
+  ok = ok && hst.protect(0xfee0_0000, 0xfef0_0000);
+  const lapic = u64(madt.info.lapicAddress);
+  if (madt.info.valid && lapic !== 0) ok = ok && hst.protect(lapic, lapic + PAGE);
+  for (let i: usize = 0; i < madt.info.ioapicCount; i++) {
+    const a = u64(madt.info.ioapics[i].address);
+    ok = ok && hst.protect(a, a + PAGE);
+  }
+  for (let i: usize = 0; i < dmar.info.unitCount; i++) {
+    const u = dmar.info.units[i];
+    ok = ok && hst.protect(u64(u.base), u64(u.base) + (PAGE << u64(u.size)));
+  }
+  // AMD-Vi register blocks: 16 KiB at least (AMD IOMMU spec §3.4, MMIO offsets up to 0x2000+).
+  for (let i: usize = 0; i < ivrs.info.ivhdCount; i++) {
+    const b = u64(ivrs.info.ivhds[i].base);
+    ok = ok && hst.protect(b, b + 4 * PAGE);
+  }
+  if (!ok) panic("root: too many protected memory ranges");
 }
 
 /** A root capability to `obj` with `perms` at `sel` of `space`. */
@@ -118,26 +196,38 @@ function protectedPort(port: u64): bool {
 }
 
 /**
- * The NOVA object and PIO spaces (§9.3), the root object and PIO spaces
- * (§9.4), and their capabilities: in the NOVA object space SELNUM-2 itself
- * (TAKE), SELNUM-4 the NOVA PIO space (TAKE), SELNUM-6 the root object space
- * (0x3), SELNUM-8 the root PIO space (0x7); in the root object space SELNUM-1
+ * The NOVA object, host, PIO and MSR spaces (§9.3), the root object, host
+ * and PIO spaces (§9.4), and their capabilities: in the NOVA object space
+ * SELNUM-2 itself (TAKE), SELNUM-3 the NOVA host space (TAKE), SELNUM-4 the
+ * NOVA PIO space (TAKE), SELNUM-5 the NOVA MSR space (TAKE), SELNUM-6 the
+ * root object space (0x3), SELNUM-7 the root host space (0x3), SELNUM-8 the
+ * root PIO space (0x7), SELNUM-1 the console semaphore, 0x10000+n the
+ * interrupt semaphores and 0 the idle SC; in the root object space SELNUM-1
  * the NOVA object space (TAKE), SELNUM-2 itself (0x3) and SELNUM-3 the root
- * PD (0x1f, pd.ts: holding the root object and PIO spaces). The NOVA PIO
- * space has A for every port but the protected ones; the root PIO space is
- * empty. §9.3's console semaphore, host and MSR spaces and root PD (SELNUM-1,
- * -3, -5, -7, -9) and §9.4's root EC and SC (SELNUM-4, -5) are no objects yet.
+ * PD (0x1f, pd.ts: holding the root object, host and PIO spaces). The NOVA
+ * PIO space has A for every port but the protected ones; the root PIO space
+ * is empty. §9.3's root PD (SELNUM-9) is no object yet.
  */
 function buildSpaces(): void {
   const s = spaces;
+  configureHostSpaces();
   s.novaObj = objSpace();
   s.novaPio = pioSpace();
+  s.novaHst = hstSpace(true);
+  const novaMsr = mdb.newMsrSpace(true);
+  if (novaMsr === null) panic("root: no memory for the NOVA MSR space");
+  ref(novaMsr.hdr);
+  s.novaMsr = novaMsr;
   s.rootObj = objSpace();
   s.rootPio = pioSpace();
+  s.rootHst = hstSpace(false);
   const TAKE = u32(capability.Perm_obj_sp.TAKE);
   put(s.novaObj, NOVA_OBJ_NOVA_OBJ, structAddress(s.novaObj), TAKE);
+  put(s.novaObj, NOVA_OBJ_NOVA_HST, structAddress(s.novaHst), u32(capability.Perm_hst_sp.TAKE));
   put(s.novaObj, NOVA_OBJ_NOVA_PIO, structAddress(s.novaPio), u32(capability.Perm_pio_sp.TAKE));
+  put(s.novaObj, NOVA_OBJ_NOVA_MSR, structAddress(s.novaMsr), u32(capability.Perm_msr_sp.TAKE));
   put(s.novaObj, NOVA_OBJ_ROOT_OBJ, structAddress(s.rootObj), capability.Perm_obj_sp.DEFINED);
+  put(s.novaObj, NOVA_OBJ_ROOT_HST, structAddress(s.rootHst), capability.Perm_hst_sp.DEFINED);
   put(s.novaObj, NOVA_OBJ_ROOT_PIO, structAddress(s.rootPio), capability.Perm_pio_sp.DEFINED);
   put(s.rootObj, ROOT_OBJ_NOVA_OBJ, structAddress(s.novaObj), TAKE);
   put(s.rootObj, ROOT_OBJ_ROOT_OBJ, structAddress(s.rootObj), capability.Perm_obj_sp.DEFINED);
@@ -149,7 +239,7 @@ function buildSpaces(): void {
   if (rootPd === null) panic("root: no memory for the root PD");
   rootPd.bindObj(s.rootObj);
   rootPd.bindPio(s.rootPio);
-  rootPd.hasHst = true;
+  rootPd.bindHst(s.rootHst);
   ref(rootPd.hdr);
   s.rootPd = rootPd;
   put(s.rootObj, ROOT_OBJ_ROOT_PD, structAddress(rootPd), capability.Perm_pd.DEFINED);
@@ -168,11 +258,18 @@ function buildSpaces(): void {
     `NOVA: object space: ${hex(NOVA_OBJ_NOVA_OBJ)} NOVA object space perms ${hex(capability.perms(s.novaObj.lookup(NOVA_OBJ_NOVA_OBJ)))}, ${hex(NOVA_OBJ_NOVA_PIO)} NOVA PIO space perms ${hex(capability.perms(s.novaObj.lookup(NOVA_OBJ_NOVA_PIO)))}, ${hex(NOVA_OBJ_ROOT_OBJ)} root object space perms ${hex(capability.perms(s.novaObj.lookup(NOVA_OBJ_ROOT_OBJ)))}, ${hex(NOVA_OBJ_ROOT_PIO)} root PIO space perms ${hex(capability.perms(s.novaObj.lookup(NOVA_OBJ_ROOT_PIO)))}`,
   );
   log(
+    `NOVA: host and MSR spaces: ${hex(NOVA_OBJ_NOVA_HST)} NOVA host space perms ${hex(capability.perms(s.novaObj.lookup(NOVA_OBJ_NOVA_HST)))}, ${hex(NOVA_OBJ_NOVA_MSR)} NOVA MSR space perms ${hex(capability.perms(s.novaObj.lookup(NOVA_OBJ_NOVA_MSR)))}, ${hex(NOVA_OBJ_ROOT_HST)} root host space perms ${hex(capability.perms(s.novaObj.lookup(NOVA_OBJ_ROOT_HST)))}`,
+  );
+  log(
     `NOVA: PIO space: ${ports} ports with A; protected: PM1a control ${hex(i.pm1aControl)}, PM1b control ${hex(i.pm1bControl)}, PM2 control ${hex(i.pm2Control)}, SMI_CMD ${hex(i.smiCommand)} (length ${i.pm1ControlLength}/${i.pm2ControlLength}/1)`,
   );
 }
 
-/** Maps the module's PT_LOAD segments in place (§9.4: p_flags R/W/X; empty ones skipped). */
+/**
+ * Maps the module's PT_LOAD segments in place (§9.4: p_flags R/W/X → R, W,
+ * XU; empty ones skipped) as root memory capabilities of the root host space
+ * (write-back), which root may delegate like any other.
+ */
 function mapSegments(image: Virt, start: Phys): bool {
   const h = elf.header(image);
   for (let i: u16 = 0; i < h.phnum; i++) {
@@ -181,12 +278,18 @@ function mapSegments(image: Virt, start: Phys): bool {
     const first = p.vaddr & ~(PAGE - 1);
     const last = (p.vaddr + p.memsz + PAGE - 1) & ~(PAGE - 1);
     const pa = u64(start) + (p.offset & ~(PAGE - 1));
-    const w = (p.flags & elf.PF_W) !== 0;
-    const x = (p.flags & elf.PF_X) !== 0;
-    for (let va = first; va < last; va += PAGE)
-      if (!user.mapPage(rootSpace, virt(va), phys(pa + (va - first)), w, x, memory.tablePage))
+    let perms = u32(capability.Perm_mem.R);
+    if ((p.flags & elf.PF_W) !== 0) perms |= capability.Perm_mem.W;
+    if ((p.flags & elf.PF_X) !== 0) perms |= capability.Perm_mem.XU;
+    for (let va = first; va < last; va += PAGE) {
+      const cap = hst.memCap(phys(pa + (va - first)), hst.Ca.WB, perms);
+      if (mdb.insertRootHst(spaces.rootHst, va >> 12, cap) !== capability.Status.SUCCESS)
         return false;
+    }
   }
+  log(
+    `ROOT: host space: ${spaces.rootHst.table.used} pages of ELF segments as memory capabilities`,
+  );
   return true;
 }
 
@@ -211,6 +314,11 @@ function fillHip(pa: Phys, module: boot.BootModule): void {
   h.selGstArch = 0x100;
   h.selGstNova = 2;
   h.cpuNum = u16(ec.CPU_COUNT);
+  // Only single delegations are all-or-nothing: a larger order can run out of table memory
+  // part-way (§4.8), since pages are delegated one by one (docs/capabilities.md).
+  h.mcoHst = 0;
+  h.mcoMsr = 0;
+  h.kiMax = u16(hst.KIMAX);
   h.cpuBsp = 0;
   h.intPin = u16(intsm.pins());
   h.intMsi = u16(intsm.msis());
@@ -242,20 +350,18 @@ export function start(magic: u32, info: Phys, then: Finish): void {
   finish = then;
   buildSpaces();
   const objects = spaces.rootObj;
-  rootSpace = user.create(memory.tablePage);
+  rootSpace = spaces.rootHst.root;
   const hipPage = memory.tablePage();
   if (u64(rootSpace) === 0 || u64(hipPage) === 0) panic("root: no memory for the root PD");
-  spaces.rootPd.tables = rootSpace;
   if (!mapSegments(image, m.start)) panic("root: no memory for the root page tables");
   fillHip(hipPage, m);
-  if (!user.mapPage(rootSpace, virt(HIP_ADDRESS), hipPage, false, false, memory.tablePage))
+  // Kernel pages in the root host space: no capability, so root cannot delegate them (§9.4).
+  const rootHst = spaces.rootHst;
+  if (!rootHst.mapKernelPage(virt(HIP_ADDRESS), hipPage, false))
     panic("root: no memory for the HIP mapping");
   if (cmdline.has("kstat")) {
     const stats = kstat.enable();
-    if (
-      u64(stats) === 0 ||
-      !user.mapPage(rootSpace, virt(kstat.KSTAT_ADDRESS), stats, false, false, memory.tablePage)
-    )
+    if (u64(stats) === 0 || !rootHst.mapKernelPage(virt(kstat.KSTAT_ADDRESS), stats, false))
       panic("root: no memory for the kernel statistics page");
     log(`KSTAT: kernel statistics page at ${hex(kstat.KSTAT_ADDRESS)} in the root PD`);
   }
@@ -295,6 +401,9 @@ function rootGone(): void {
   const s = spaces;
   log(
     `MDB: checked NOVA object space ${mdb.check(s.novaObj.hdr)}, NOVA PIO space ${mdb.check(s.novaPio.hdr)}, root object space ${mdb.check(s.rootObj.hdr)}, root PIO space ${mdb.check(s.rootPio.hdr)} capabilities`,
+  );
+  log(
+    `MDB: checked root host space ${mdb.check(s.rootHst.hdr)}, NOVA host space ${mdb.check(s.novaHst.hdr)}, NOVA MSR space ${mdb.check(s.novaMsr.hdr)} capabilities`,
   );
   log(
     `PIO: TSS I/O bitmap: COM1 0x3f8 ${tss.ioAllowed(0x3f8) ? "open" : "closed"}, 0x80 ${tss.ioAllowed(0x80) ? "open" : "closed"}`,

@@ -36,29 +36,86 @@ export const LEAF_SHIFT: u32 = 8;
 export const LEAF_SLOTS: u64 = 256;
 export const LEAF_BYTES: usize = 4096;
 const COUNT_MASK: u64 = 0xfff;
+/** Directories below the root: 512 entries (one 4 KiB page). */
+const DIR_SHIFT: u32 = 9;
+const DIR_ENTRIES: u64 = 512;
+/** The largest root (entries) before a table gets another directory level. */
+const ROOT_MAX: u64 = 1024;
 
 /** A sparse table of nsel slots (capability word + mdb node). */
 export class CapTable {
-  /** The root: nsel / 256 entries (leaf address | used slots), or 0 before the first insertion. */
+  /** The root directory (leaf or directory address | count per entry), or 0 when empty. */
   root: Virt;
   nsel: u64;
-  /** Slots holding a capability, and leaves allocated. */
+  /** Slots holding a capability, leaves and lower directories allocated. */
   used: u64;
   leaves: u64;
+  dirs: u64;
+  /**
+   * Directory levels: 1 when the root indexes leaves directly (object, PIO and
+   * MSR spaces: at most 1024 root entries); host spaces (2^35 selectors) have
+   * a 512-entry root over two levels of 512-entry directories.
+   */
+  levels: u32;
+  /** Non-zero root entries (the root is freed with the last). */
+  rootUsed: u64;
 
   init(nsel: u64): void {
     assert(nsel % LEAF_SLOTS === 0 && nsel !== 0, "captable: size not a multiple of a leaf");
     this.nsel = nsel;
+    this.levels = 1;
+    while (nsel >> u64(LEAF_SHIFT + DIR_SHIFT * (this.levels - 1)) > ROOT_MAX) this.levels++;
   }
 
   rootBytes(): usize {
-    return usize((this.nsel >> LEAF_SHIFT) * 8);
+    return usize((this.nsel >> u64(this.shift(this.levels - 1))) * 8);
+  }
+
+  /** The selector bits below the entries of a directory at `level` (0: entries are leaves). */
+  shift(level: u32): u32 {
+    return LEAF_SHIFT + DIR_SHIFT * level;
+  }
+
+  /** The index of `sel`'s entry in its directory at `level`. */
+  index(sel: u64, level: u32): usize {
+    const i = sel >> u64(this.shift(level));
+    return usize(level === this.levels - 1 ? i : i & (DIR_ENTRIES - 1));
+  }
+
+  /** The entry for `sel` in its directory at `level`, or null when a directory above is missing. */
+  entry(sel: u64, level: u32): Ptr<u64> | null {
+    if (sel >= this.nsel || u64(this.root) === 0) return null;
+    let dir = this.root;
+    for (let l = this.levels - 1; l > level; l--) {
+      const e = ptrFromVirt<u64>(dir).get(this.index(sel, l));
+      if (e === 0) return null;
+      dir = virt(e & ~COUNT_MASK);
+    }
+    return ptrFromVirt<u64>(dir).add(this.index(sel, level));
+  }
+
+  /** The directory at `level` holding `sel`'s path gained (delta > 0) or lost an entry: its count. */
+  count(sel: u64, level: u32, delta: i32): void {
+    if (level === this.levels - 1) {
+      this.rootUsed = delta > 0 ? this.rootUsed + 1 : this.rootUsed - 1;
+      return;
+    }
+    const p = this.entry(sel, level + 1);
+    assert(p !== null, "captable: count of a missing directory");
+    if (p !== null) p.store(delta > 0 ? p.load() + 1 : p.load() - 1);
+  }
+
+  /** Adds `delta` to the used-slot count kept in the entry that names `sel`'s leaf. */
+  leafCount(sel: u64, delta: i32): void {
+    const p = this.entry(sel, 0);
+    if (p !== null) p.store(delta > 0 ? p.load() + 1 : p.load() - 1);
   }
 
   /** The slot of `sel` (two words: capability, node), or null if its leaf does not exist. */
   slot(sel: u64): Ptr<u64> | null {
-    if (sel >= this.nsel || u64(this.root) === 0) return null;
-    const e = ptrFromVirt<u64>(this.root).get(usize(sel >> LEAF_SHIFT));
+    const p = this.entry(sel, 0);
+    if (p === null) return null;
+    const e = p.load();
     if (e === 0) return null;
     return ptrFromVirt<u64>(virt(e & ~COUNT_MASK)).add(usize((sel & (LEAF_SLOTS - 1)) * 2));
   }
@@ -75,9 +132,17 @@ export class CapTable {
     return s === null ? 0 : s.get(1);
   }
 
+  /** Replaces the node word of an occupied slot. */
+  setNode(sel: u64, node: u64): void {
+    const s = this.slot(sel);
+    assert(s !== null && s.load() !== CAP0, "captable: node for an empty slot");
+    if (s !== null) s.set(1, node);
+  }
+
   /**
-   * Makes sure the slot of `sel` exists (allocating the root and the leaf);
-   * false when memory is out. `sel` must be in range.
+   * Makes sure the slot of `sel` exists (allocating the root, directories and
+   * the leaf); false when memory is out (nothing allocated stays then). `sel`
+   * must be in range.
    */
   prepare(sel: u64): bool {
     assert(sel < this.nsel, "captable: selector out of range");
@@ -86,14 +151,43 @@ export class CapTable {
       if (u64(r) === 0) return false;
       this.root = r;
     }
-    const rp = ptrFromVirt<u64>(this.root);
-    const i = usize(sel >> LEAF_SHIFT);
-    if (rp.get(i) !== 0) return true;
-    const leaf = allocBytes(LEAF_BYTES, LEAF_BYTES);
-    if (u64(leaf) === 0) return false;
-    rp.set(i, u64(leaf));
-    this.leaves++;
-    return true;
+    for (let l = this.levels - 1; ; l--) {
+      const p = this.entry(sel, l);
+      assert(p !== null, "captable: directory missing while preparing");
+      if (p === null) return false;
+      if (p.load() === 0) {
+        const page = allocBytes(LEAF_BYTES, LEAF_BYTES);
+        if (u64(page) === 0) {
+          this.trim(sel);
+          return false;
+        }
+        p.store(u64(page));
+        if (l === 0) this.leaves++;
+        else this.dirs++;
+        this.count(sel, l, 1);
+      }
+      if (l === 0) return true;
+    }
+  }
+
+  /** Frees the leaf and directories on `sel`'s path that are empty now, bottom up. */
+  trim(sel: u64): void {
+    for (let l: u32 = 0; l < this.levels; l++) {
+      const p = this.entry(sel, l);
+      if (p === null) continue;
+      const e = p.load();
+      if (e === 0) continue;
+      if ((e & COUNT_MASK) !== 0) break;
+      p.store(0);
+      freeBytes(virt(e), LEAF_BYTES, LEAF_BYTES);
+      if (l === 0) this.leaves--;
+      else this.dirs--;
+      this.count(sel, l, -1);
+    }
+    if (this.rootUsed === 0 && u64(this.root) !== 0) {
+      freeBytes(this.root, this.rootBytes(), 4096);
+      this.root = virt(0);
+    }
   }
 
   /** Fills an empty, prepared slot. */
@@ -105,9 +199,7 @@ export class CapTable {
     assert(cap !== CAP0, "captable: fill with CAP0");
     s.store(cap);
     s.set(1, node);
-    const rp = ptrFromVirt<u64>(this.root);
-    const i = usize(sel >> LEAF_SHIFT);
-    rp.set(i, rp.get(i) + 1);
+    this.leafCount(sel, 1);
     this.used++;
   }
 
@@ -126,75 +218,106 @@ export class CapTable {
     const old = s.load();
     s.store(CAP0);
     s.set(1, 0);
-    const rp = ptrFromVirt<u64>(this.root);
-    const i = usize(sel >> LEAF_SHIFT);
-    const e = rp.get(i) - 1;
     this.used--;
-    if ((e & COUNT_MASK) !== 0) {
-      rp.set(i, e);
-      return old;
-    }
-    rp.set(i, 0);
-    this.leaves--;
-    freeBytes(virt(e), LEAF_BYTES, LEAF_BYTES);
-    if (this.leaves === 0) {
-      freeBytes(this.root, this.rootBytes(), 4096);
-      this.root = virt(0);
-    }
+    this.leafCount(sel, -1);
+    this.trim(sel);
     return old;
+  }
+
+  /** `sel` if its slot is occupied, else a larger selector to look at next (skipping empty tables). */
+  step(sel: u64): u64 {
+    let dir = this.root;
+    for (let l = this.levels - 1; ; l--) {
+      const e = ptrFromVirt<u64>(dir).get(this.index(sel, l));
+      if (e === 0) return (sel | ((u64(1) << u64(this.shift(l))) - 1)) + 1;
+      if (l === 0) {
+        const s = ptrFromVirt<u64>(virt(e & ~COUNT_MASK));
+        return s.get(usize((sel & (LEAF_SLOTS - 1)) * 2)) !== CAP0 ? sel : sel + 1;
+      }
+      dir = virt(e & ~COUNT_MASK);
+    }
   }
 
   /** The first occupied selector ≥ `from`, or nsel when none: for teardown walks. */
   nextUsed(from: u64): u64 {
-    if (u64(this.root) === 0) return this.nsel;
-    const rp = ptrFromVirt<u64>(this.root);
     let sel = from;
-    while (sel < this.nsel) {
-      const e = rp.get(usize(sel >> LEAF_SHIFT));
-      if (e === 0) {
-        sel = (sel | (LEAF_SLOTS - 1)) + 1;
-        continue;
-      }
-      const s = ptrFromVirt<u64>(virt(e & ~COUNT_MASK));
-      if (s.get(usize((sel & (LEAF_SLOTS - 1)) * 2)) !== CAP0) return sel;
-      sel++;
+    while (sel < this.nsel && u64(this.root) !== 0) {
+      const next = this.step(sel);
+      if (next === sel) return sel;
+      sel = next;
     }
     return this.nsel;
   }
 
   /** Frees the root; every slot must be empty by now. */
   release(): void {
-    assert(this.used === 0 && this.leaves === 0, "captable: released while it holds capabilities");
+    assert(
+      this.used === 0 && this.leaves === 0 && this.dirs === 0,
+      "captable: released while it holds capabilities",
+    );
     if (u64(this.root) !== 0) freeBytes(this.root, this.rootBytes(), 4096);
     this.root = virt(0);
   }
 
-  /** Checks the leaf counts against the slots (stops the kernel on a mismatch); returns used slots. */
+  /** Checks the counts against the slots (stops the kernel on a mismatch); returns used slots. */
   check(): u64 {
     if (u64(this.root) === 0) {
-      assert(this.used === 0 && this.leaves === 0, "captable check: counts without a root");
+      assert(
+        this.used === 0 && this.leaves === 0 && this.dirs === 0,
+        "captable check: counts without a root",
+      );
       return 0;
     }
-    const rp = ptrFromVirt<u64>(this.root);
-    let used: u64 = 0;
-    let leaves: u64 = 0;
-    for (let i: usize = 0; i < usize(this.nsel >> LEAF_SHIFT); i++) {
-      const e = rp.get(i);
-      if (e === 0) continue;
-      leaves++;
-      const s = ptrFromVirt<u64>(virt(e & ~COUNT_MASK));
-      let n: u64 = 0;
-      for (let k: usize = 0; k < usize(LEAF_SLOTS); k++) {
-        const c = s.get(2 * k);
-        assert((c === CAP0) === (s.get(2 * k + 1) === 0), "captable check: slot without a node");
-        if (c !== CAP0) n++;
-      }
-      assert(n !== 0 && n === (e & COUNT_MASK), "captable check: leaf count");
-      used += n;
-    }
-    assert(used === this.used && leaves === this.leaves, "captable check: table counts");
-    return used;
+    const c = scratchCounts;
+    c.used = 0;
+    c.leaves = 0;
+    c.dirs = 0;
+    const entries = usize(this.nsel >> u64(this.shift(this.levels - 1)));
+    const n = checkDir(this.root, this.levels - 1, entries, c);
+    assert(n !== 0 && n === this.rootUsed, "captable check: root count");
+    assert(
+      c.used === this.used && c.leaves === this.leaves && c.dirs === this.dirs,
+      "captable check: table counts",
+    );
+    return c.used;
   }
+}
+
+class TableCounts {
+  used: u64;
+  leaves: u64;
+  dirs: u64;
+}
+
+/** check()'s tallies (one CPU checks at a time; a static, so a check allocates nothing). */
+const scratchCounts = new TableCounts();
+
+/** Checks one directory and what is below it; returns its non-zero entries. */
+function checkDir(dir: Virt, level: u32, entries: usize, c: TableCounts): u64 {
+  const d = ptrFromVirt<u64>(dir);
+  let nonzero: u64 = 0;
+  for (let i: usize = 0; i < entries; i++) {
+    const e = d.get(i);
+    if (e === 0) continue;
+    nonzero++;
+    const below = virt(e & ~COUNT_MASK);
+    let n: u64 = 0;
+    if (level === 0) {
+      c.leaves++;
+      const s = ptrFromVirt<u64>(below);
+      for (let k: usize = 0; k < usize(LEAF_SLOTS); k++) {
+        const w = s.get(2 * k);
+        assert((w === CAP0) === (s.get(2 * k + 1) === 0), "captable check: slot without a node");
+        if (w !== CAP0) n++;
+      }
+      c.used += n;
+    } else {
+      c.dirs++;
+      n = checkDir(below, level - 1, usize(DIR_ENTRIES), c);
+    }
+    assert(n !== 0 && n === (e & COUNT_MASK), "captable check: entry count");
+  }
+  return nonzero;
 }
 
 /** A PD's object space: an object itself (kind OBJ_SP), named by space capabilities. */

@@ -8,11 +8,11 @@
 // return RIP and R11 is 0x202 after every hypercall, and RFLAGS becomes 0x202.
 // Dispatch is through a 16-entry table on RDI & 0xf, as NOVA's.
 //
-// Implemented today: create_pd (0x2) for PDs, OBJ and PIO spaces (other
-// space kinds BAD_FTR), create_sm (0x6) and ctrl_sm (0xb) on sm.ts's
-// semaphores, ctrl_pd (0x7, pd_ctrl.ts) for OBJ→OBJ and PIO→PIO, ctrl_hw
-// (0xc, ctrl_hw.ts) and assign_int (0xd, interrupt_sm.ts). Every other
-// table entry returns BAD_HYP until its hypercall lands
+// Implemented today: create_pd (0x2) for PDs, OBJ, HST, PIO and MSR spaces
+// (GST and DMA BAD_FTR), create_sm (0x6) and ctrl_sm (0xb) on sm.ts's
+// semaphores, ctrl_pd (0x7, pd_ctrl.ts) for OBJ, HST, PIO and MSR spaces,
+// ctrl_hw (0xc, ctrl_hw.ts) and assign_int (0xd, interrupt_sm.ts). Every
+// other table entry returns BAD_HYP until its hypercall lands
 // (docs/user-mode.md). 0xf is BAD_HYP by definition.
 
 import {
@@ -21,6 +21,8 @@ import {
   Perm_dma_sp,
   Perm_obj_sp,
   Perm_pd,
+  Perm_hst_sp,
+  Perm_msr_sp,
   Perm_pio_sp,
   Perm_sm,
   perms,
@@ -40,6 +42,7 @@ import { Pd } from "./pd.ts";
 import * as pt from "./pt.ts";
 import * as sc from "./sc.ts";
 import { Sm } from "./sm.ts";
+import { Space_hst } from "./space_hst.ts";
 
 // MSRs (Intel SDM Vol. 4 Table 2-2; AMD APM Vol. 2 §6.1.1).
 const MSR_EFER: u32 = 0xc000_0080;
@@ -130,18 +133,20 @@ function createSm(f: ExceptionFrame, id: HypercallId): u32 {
 /** create_pd operations (RDI[7:4], §4.3). */
 const PD_NEW: u32 = 0;
 const PD_OBJ: u32 = 1;
+const PD_HST: u32 = 2;
 const PD_PIO: u32 = 5;
+const PD_MSR: u32 = 6;
 const PD_OPS: u32 = 7;
 
 /**
  * 0x2 (§4.3): RSI the PD capability (PD permission), RDI[7:4] the OP. Order:
  * the PD capability (BAD_CAP), OP ≥ 7 (BAD_PAR), space kinds the kernel has
- * no objects for (HST, GST, DMA, MSR: BAD_FTR), whether the space can bind
- * (a second OBJ space, a first PIO space without a host space: ABORTED), the
+ * no objects for (GST, DMA: BAD_FTR), whether the space can bind (a second
+ * OBJ or HST space, a first PIO space without a host space: ABORTED), the
  * object (MEM_OBJ), then the slot (BAD_CAP/MEM_CAP, the object destroyed).
- * OP 0's capability has the PD capability's permissions; an OBJ space gets
- * 0x03, a PIO space 0x07. A PIO space beyond a PD's first binds to nothing
- * (as NOVA's spaces for vCPUs).
+ * OP 0's capability has the PD capability's permissions; an OBJ or HST space
+ * gets 0x03, a PIO or MSR space 0x07. A PIO or MSR space beyond a PD's first
+ * binds to nothing (as NOVA's spaces for vCPUs).
  */
 function createPd(f: ExceptionFrame, id: HypercallId): u32 {
   const objects = pd.currentObjects();
@@ -168,8 +173,25 @@ function createPd(f: ExceptionFrame, id: HypercallId): u32 {
     else target.bindObj(s);
     return st;
   }
+  if (op === PD_HST) {
+    if (target.hst !== null) return Status.ABORTED;
+    const s = Space_hst.create();
+    if (s === null) return Status.MEM_OBJ;
+    const st = insertNew(id.sel, structAddress(s), Perm_hst_sp.DEFINED);
+    if (st !== Status.SUCCESS) destroyNow(s.hdr);
+    else target.bindHst(s);
+    return st;
+  }
+  if (op === PD_MSR) {
+    const s = mdb.newMsrSpace(false);
+    if (s === null) return Status.MEM_OBJ;
+    const st = insertNew(id.sel, structAddress(s), Perm_msr_sp.DEFINED);
+    if (st !== Status.SUCCESS) destroyNow(s.hdr);
+    else if (target.msr === null) target.bindMsr(s);
+    return st;
+  }
   if (op === PD_PIO) {
-    if (target.pio === null && !target.hasHst) return Status.ABORTED;
+    if (target.pio === null && target.hst === null) return Status.ABORTED;
     const s = mdb.newPioSpace();
     if (s === null) return Status.MEM_OBJ;
     const st = insertNew(id.sel, structAddress(s), Perm_pio_sp.DEFINED);
@@ -177,6 +199,7 @@ function createPd(f: ExceptionFrame, id: HypercallId): u32 {
     else if (target.pio === null) target.bindPio(s);
     return st;
   }
+  // GST (3) and DMA (4): no guest or DMA space objects until the virtualization and IOMMU work.
   return Status.BAD_FTR;
 }
 

@@ -1,5 +1,5 @@
 // Issue 4 part 10: user/roottest-stress creates and destroys 10,240 objects of
-// every kind (PD, object space, PIO space, SM, local EC, global EC, PT, SC)
+// every kind (PD, object, PIO, host and MSR space, SM, local EC, global EC, PT, SC)
 // and delegates and revokes more than 10,000 ranges, then compares the
 // kernel statistics page (`kstat`, kernel-ts/kstat.ts) with its values before
 // the run: free pages, live objects, allocations, bytes and mapping-database
@@ -26,7 +26,18 @@ t.test(
     t.notOk(b.timedOut, "QEMU exits by itself");
     t.equal(b.status, (EXIT_SUCCESS << 1) | 1, "debug-exit reports success");
     t.match(b.console, /^KSTAT: kernel statistics page at 0x7fffffffd000 in the root PD$/m);
-    for (const kind of ["pd", "obj-space", "pio-space", "sm", "local-ec", "global-ec", "pt", "sc"])
+    for (const kind of [
+      "pd",
+      "obj-space",
+      "pio-space",
+      "hst-space",
+      "msr-space",
+      "sm",
+      "local-ec",
+      "global-ec",
+      "pt",
+      "sc",
+    ])
       t.match(b.console, new RegExp(`^stress: ${kind} created and destroyed 10240$`, "m"), kind);
     const ranges = /^stress: ranges delegated or revoked (\d+)$/m.exec(b.console);
     t.ok(ranges && Number(ranges[1]) >= 10_000, "at least 10,000 ranges");

@@ -45,6 +45,29 @@ const rootObjects =
   /^ROOT: object space: 0x3ffff NOVA object space perms 0x2, 0x3fffe root object space perms 0x3, 0x3fffd root PD perms 0x1f, 0x3fffc root EC perms 0xd, 0x3fffb root SC perms 0x1; PIO space empty$/m;
 const novaObjects =
   /^NOVA: object space: 0x3fffe NOVA object space perms 0x2, 0x3fffc NOVA PIO space perms 0x2, 0x3fffa root object space perms 0x3, 0x3fff8 root PIO space perms 0x7$/m;
+const novaHostMsr =
+  /^NOVA: host and MSR spaces: 0x3fffd NOVA host space perms 0x2, 0x3fffb NOVA MSR space perms 0x2, 0x3fff9 root host space perms 0x3$/m;
+
+/**
+ * The root host space's capabilities at the end: its ELF pages (logged at
+ * boot) plus `extra` (what the task's delegations left), all consistent with
+ * the mapping database; the computed NOVA spaces store none.
+ */
+function checkRootHost(t: Test, console: string, extra: number): void {
+  const elf = /^ROOT: host space: (\d+) pages of ELF segments as memory capabilities$/m.exec(
+    console,
+  );
+  t.ok(elf, "root host space built from the ELF segments");
+  const n = Number(elf?.[1] ?? 0) + extra;
+  t.match(
+    console,
+    new RegExp(
+      `^MDB: checked root host space ${n}, NOVA host space 0, NOVA MSR space 0 capabilities$`,
+      "m",
+    ),
+    `root host space: ELF pages + ${extra}`,
+  );
+}
 
 /**
  * roottest's console: every TEST line PASS, ids unique and ascending, the
@@ -53,6 +76,15 @@ const novaObjects =
  */
 function checkRootTest(t: Test, console: string): void {
   t.match(console, novaObjects, "NOVA object space capabilities (§9.3)");
+  t.match(console, novaHostMsr, "NOVA host and MSR space capabilities (§9.3)");
+  // hst.ts leaves two host capabilities (KEEP1 and its copy KEEP2): every other
+  // delegation of the block was revoked, recursively across three host spaces.
+  checkRootHost(t, console, 2);
+  t.match(
+    console,
+    /^roottest: order-20 host delegation \d+ TSC ticks, its revocation \d+$/m,
+    "2^20 pages from the NOVA host space and back",
+  );
   t.match(
     console,
     /^NOVA: PIO space: \d+ ports with A; protected: PM1a control 0x[0-9a-f]+, .*SMI_CMD 0x[0-9a-f]+/m,
@@ -79,7 +111,7 @@ function checkRootTest(t: Test, console: string): void {
   );
   t.match(
     console,
-    /^MDB: checked NOVA object space 213, NOVA PIO space \d+, root object space 33, root PIO space 8 capabilities$/m,
+    /^MDB: checked NOVA object space 216, NOVA PIO space \d+, root object space 36, root PIO space 8 capabilities$/m,
     "what the delegations left is consistent with the mapping database",
   );
   t.match(console, /^PIO: TSS I\/O bitmap: COM1 0x3f8 open, 0x80 closed$/m, "the TSS follows");
@@ -107,9 +139,10 @@ for (const [cc, elf, rootElf] of [
       t.match(b.console, rootObjects, "the root object space holds its capabilities");
       t.match(
         b.console,
-        /^MDB: checked NOVA object space 213, NOVA PIO space \d+, root object space 5, root PIO space 0 capabilities$/m,
+        /^MDB: checked NOVA object space 216, NOVA PIO space \d+, root object space 5, root PIO space 0 capabilities$/m,
       );
-      // RDI 0xff: all eight checks of roottest.ts passed; RSI 0x4: hypercall 0xf gave BAD_HYP.
+      checkRootHost(t, b.console, 0);
+      // RDI 0xff: all eight checks of roottest-min passed; RSI 0x4: hypercall 0xf gave BAD_HYP.
       t.match(
         b.console,
         new RegExp(`^EC: root EC killed: #UD at ${hex} rdi 0xff rsi 0x4$`, "m"),

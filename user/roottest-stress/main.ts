@@ -35,6 +35,8 @@ enum StressKind {
   PD = 0,
   OBJ_SPACE,
   PIO_SPACE,
+  HST_SPACE,
+  MSR_SPACE,
   SM,
   LOCAL_EC,
   GLOBAL_EC,
@@ -51,6 +53,10 @@ function kindName(k: u32): str {
       return "obj-space";
     case StressKind.PIO_SPACE:
       return "pio-space";
+    case StressKind.HST_SPACE:
+      return "hst-space";
+    case StressKind.MSR_SPACE:
+      return "msr-space";
     case StressKind.SM:
       return "sm";
     case StressKind.LOCAL_EC:
@@ -68,17 +74,18 @@ function utcb(i: u64): u64 {
   return UTCB_BASE + i * 0x1000;
 }
 
+/** Whether each object of kind `k` needs a fresh PD (a PD binds one OBJ/HST space, its first MSR space). */
+function needsPd(k: u32): bool {
+  return k === StressKind.OBJ_SPACE || k === StressKind.HST_SPACE || k === StressKind.MSR_SPACE;
+}
+
 /** Helpers the kind needs in HELPERS[0..256): PDs for spaces, ECs for PTs and SCs. */
 function makeHelpers(k: u32): bool {
   for (let i: u64 = 0; i < BATCH; i++) {
     let st: u32 = Status.SUCCESS;
-    if (k === StressKind.OBJ_SPACE) st = createPd(HELPERS + i, PdOp.PD, ROOT_PD);
-    else if (k === StressKind.PIO_SPACE) {
-      // A PIO space needs the PD's host space: there is none for new PDs yet, so the
-      // extra PIO spaces go to the root PD (beyond its first, they bind to nothing).
-      st = Status.SUCCESS;
-    } else if (k === StressKind.PT)
-      st = createEc(HELPERS + i, 0, ROOT_PD, utcb(BATCH + i), 0, 0, 0);
+    // PIO spaces go to the root PD: beyond its first, they bind to nothing.
+    if (needsPd(k)) st = createPd(HELPERS + i, PdOp.PD, ROOT_PD);
+    else if (k === StressKind.PT) st = createEc(HELPERS + i, 0, ROOT_PD, utcb(BATCH + i), 0, 0, 0);
     else if (k === StressKind.SC) st = createEc(HELPERS + i, 2, ROOT_PD, utcb(BATCH + i), 0, 0, 0);
     if (st !== Status.SUCCESS) return false;
   }
@@ -94,6 +101,10 @@ function makeOne(k: u32, i: u64): u32 {
       return createPd(sel, PdOp.OBJ, HELPERS + i);
     case StressKind.PIO_SPACE:
       return createPd(sel, PdOp.PIO, ROOT_PD);
+    case StressKind.HST_SPACE:
+      return createPd(sel, PdOp.HST, HELPERS + i);
+    case StressKind.MSR_SPACE:
+      return createPd(sel, PdOp.MSR, HELPERS + i);
     case StressKind.SM:
       return createSm(sel, ROOT_PD, i);
     case StressKind.LOCAL_EC:

@@ -5,15 +5,17 @@
 // which ctrl_pd.ts delegated, used and revoked (#GP: the kernel kills the EC).
 //
 // Id ranges: 1 setup, 10 boot state/HIP, 100 ctrl_pd, 200 create_sm/ctrl_sm,
-// 300 create_pd, 400 hypercall ABI, 600 interrupts/ctrl_hw/console semaphore, 700–799
-// ECs/SCs/portals/IPC/events (ec.ts); free for new modules: 500 HST/MSR spaces. A new module exports `run()`
-// starting with `block(<base>)` and is called below in id order.
+// 300 create_pd, 400 hypercall ABI, 500 host and MSR spaces, 600
+// interrupts/ctrl_hw/console semaphore, 700–799 ECs/SCs/portals/IPC/events
+// (ec.ts). A new module exports `run()` starting with `block(<base>)` and is
+// called below in id order.
 
 import { puts } from "../nova/console.ts";
 import * as boot from "./boot.ts";
 import * as createPd from "./create_pd.ts";
 import * as ctrlPd from "./ctrl_pd.ts";
 import * as ec from "./ec.ts";
+import * as hst from "./hst.ts";
 import * as hyp from "./hyp.ts";
 import * as interrupt from "./interrupt.ts";
 import * as setup from "./setup.ts";
@@ -30,6 +32,7 @@ export function main(magic: u64, info: u64, hip: u64): u64 {
   sm.run();
   createPd.run();
   hyp.run();
+  hst.run();
   interrupt.run();
   ec.run();
   const result = summary();

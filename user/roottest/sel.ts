@@ -1,10 +1,10 @@
 // The root test task's object-space layout and the capability helpers every
 // module uses. After setup (main.ts) the root object space holds copies of the
-// NOVA object space's space capabilities (NOVA SELNUM-8…SELNUM-1 → 0x1000…
-// 0x1007, order 3): 0x1000 root PIO space (0x7), 0x1002 root object space
-// (0x3), 0x1004 NOVA PIO space (TAKE), 0x1006 NOVA object space (TAKE),
-// 0x1007 the console semaphore (0x3), the other odd ones CAP0 (no object
-// exists for them yet).
+// NOVA object space's capabilities (NOVA SELNUM-8…SELNUM-1 → 0x1000…0x1007,
+// order 3): 0x1000 root PIO space (0x7), 0x1001 root host space (0x3), 0x1002
+// root object space (0x3), 0x1003 NOVA MSR space (TAKE), 0x1004 NOVA PIO
+// space (TAKE), 0x1005 NOVA host space (TAKE), 0x1006 NOVA object space
+// (TAKE), 0x1007 the console semaphore (0x3).
 //
 // Each module owns a selector range for what it creates (below); the modules
 // added after the first 68 cases revoke their range at their end so the
@@ -14,8 +14,11 @@ import { PMM_ALL } from "../nova/abi.ts";
 import { ctrlPd } from "../nova/hypercall.ts";
 
 export const ROOT_PIO: u64 = 0x1000;
+export const ROOT_HST: u64 = 0x1001;
 export const ROOT_OBJ: u64 = 0x1002;
+export const NOVA_MSR: u64 = 0x1003;
 export const NOVA_PIO: u64 = 0x1004;
+export const NOVA_HST: u64 = 0x1005;
 export const NOVA_OBJ: u64 = 0x1006;
 /** The console semaphore (NOVA SELNUM-1, perms 0x3), copied there by setup's delegation. */
 export const CONSOLE_SM: u64 = 0x1007;
@@ -30,6 +33,8 @@ export const INT_SELS: u64 = 0x5300;
 /** ec.ts: ECs, portals, SCs, event bases (order EC_ORDER). */
 export const EC_SELS: u64 = 0x5400;
 export const EC_ORDER: u64 = 10;
+/** hst.ts: PDs, host and MSR spaces (after EC_SELS' 2^10 selectors). */
+export const HST_SELS: u64 = 0x5800;
 export const BENCH_SELS: u64 = 0x5f00;
 /** Order of those ranges. */
 export const RANGE_ORDER: u64 = 8;

@@ -1,0 +1,351 @@
+// A PD's host space (nova-abi.md §1.2, §2): selector N = host virtual page N
+// (HVA >> 12), 2^35 selectors for the 47-bit user half, each CAP0 or a
+// memory capability: one 4 KiB frame with R/W/XU/XS and the cache attribute
+// of the MAD it was first delegated with (§10.4). The capabilities and their
+// mapping-database nodes live in a CapTable (space_obj.ts, three directory
+// levels here); the page tables the CPU walks (space_user.ts's layout: the
+// lower half the user's, the upper half the kernel's) follow every change of
+// a slot, so the two never disagree.
+//
+// Capability → PTE: every capability is present, and present implies
+// readable (x86 cannot express write-only or execute-only); W sets WRITABLE;
+// XU or XS clears NO_EXECUTE (one execute bit in host tables, §2.2); the
+// cache attribute selects a PAT entry (patBits below, the PAT MSR the kernel
+// programs in root.ts).
+//
+// Kernel-owned pages (UTCB, HIP) are mapped in the page tables only, with no
+// capability in the slot, so they delegate as CAP0 (§4.8) and revoking the
+// slot's capability never unmaps them; mapKernelPage() replaces (revokes)
+// whatever capability was at their address first.
+//
+// The NOVA host space (§9.3) is one object with `nova` set: its capabilities
+// are computed (selector = physical page, all of R/W/XU/XS except protected
+// memory, §9.6), never stored, and it has no page tables.
+//
+// Everything kernel-specific comes through configure() (page-table pages,
+// the kernel's half, NX, TLB invalidation, the mdb's teardown and revoke), so
+// this module builds on the host for tests as well.
+
+import { Kind, Status, CAP0, Perm_mem } from "./capability.ts";
+import { KObject, Destroy, allocObject, freeObject, initObject } from "./kobject.ts";
+import * as kmem from "./kmem.ts";
+import * as ptab from "./ptab.ts";
+import { CapTable } from "./space_obj.ts";
+
+/** Host space selectors: pages of the 2^47-byte user half (§9.7, H = 47). */
+export const HST_SELECTORS: u64 = u64(1) << 35;
+const PAGE_SHIFT: u64 = 12;
+
+/** MAD cache attributes (§10.4, bits 2:0); 5…7 are invalid. */
+export enum Ca {
+  WB = 0,
+  WT = 1,
+  WC = 2,
+  UC = 3,
+  WP = 4,
+  COUNT = 5,
+}
+/** The largest memory-encryption key id (HIP KIMAX): no memory encryption here. */
+export const KIMAX: u32 = 0;
+
+/** A memory capability word: frame | cache attribute << 5 | R/W/XU/XS. */
+const CA_SHIFT: u64 = 5;
+const CA_MASK: u64 = 7;
+const FRAME: u64 = 0x000f_ffff_ffff_f000;
+/** Page-table entry address bits and the user half's PML4 entries. */
+const ENTRY_ADDRESS: u64 = 0x000f_ffff_ffff_f000;
+const USER_ENTRIES: usize = 256;
+const KERNEL_HALF: usize = 256;
+const ENTRIES: usize = 512;
+
+export function memCap(pa: Phys, ca: u32, perms: u32): u64 {
+  assert(
+    perms !== 0 && (perms & ~u32(Perm_mem.DEFINED)) === 0 && ca < Ca.COUNT,
+    "space_hst: invalid memory capability",
+  );
+  return (u64(pa) & FRAME) | (u64(ca) << CA_SHIFT) | u64(perms);
+}
+
+export function memFrame(cap: u64): Phys {
+  return phys(cap & FRAME);
+}
+
+export function memCa(cap: u64): u32 {
+  return u32((cap >> CA_SHIFT) & CA_MASK);
+}
+
+/**
+ * PAT/PCD/PWT bits of a 4 KiB PTE for a cache attribute, with the PAT the
+ * kernel programs (root.ts): entries 0-3 are the power-on WB, WT, UC-, UC
+ * (so PCD/PWT alone mean what they always did), 5 is WP and 6 is WC.
+ */
+export function patBits(ca: u32): u64 {
+  switch (ca) {
+    case Ca.WT:
+      return ptab.WRITE_THROUGH;
+    case Ca.WC:
+      return ptab.PAT_4K | ptab.CACHE_DISABLE;
+    case Ca.UC:
+      return ptab.CACHE_DISABLE | ptab.WRITE_THROUGH;
+    case Ca.WP:
+      return ptab.PAT_4K | ptab.WRITE_THROUGH;
+    default:
+      return 0;
+  }
+}
+
+/** Gives back a page-table page. */
+export type TableFree = (pa: Phys) => void;
+/** Invalidates the TLB entry of `va` in the space whose PML4 is `root` (if it is loaded). */
+export type Flush = (root: Phys, va: Virt) => void;
+/** Revokes the capability at `sel` of a host space with everything derived from it (mdb.ts). */
+export type Revoke = (s: Space_hst, sel: u64) => void;
+/** Whether a physical address is memory the kernel allocates from (never delegable). */
+export type Owned = (pa: u64) => bool;
+
+const MAX_PROTECTED: usize = 32;
+
+class Platform {
+  kernelRoot: Phys;
+  nx: bool;
+  alloc: ptab.TableAllocator;
+  free: TableFree;
+  flush: Flush;
+  destroy: Destroy;
+  revoke: Revoke;
+  owned: Owned;
+  ready: bool;
+  /** §9.6 protected physical ranges [start, end), and the end of addressable memory. */
+  starts: Arr<u64, 32>;
+  ends: Arr<u64, 32>;
+  count: usize;
+  physLimit: u64;
+}
+
+const platform = new Platform();
+
+/** What host spaces need from the kernel (or a host test). */
+export function configure(
+  kernelRoot: Phys,
+  nx: bool,
+  alloc: ptab.TableAllocator,
+  free: TableFree,
+  flush: Flush,
+  destroy: Destroy,
+  revoke: Revoke,
+  owned: Owned,
+): void {
+  const p = platform;
+  p.kernelRoot = kernelRoot;
+  p.nx = nx;
+  p.alloc = alloc;
+  p.free = free;
+  p.flush = flush;
+  p.destroy = destroy;
+  p.revoke = revoke;
+  p.owned = owned;
+  p.physLimit = u64.MAX;
+  p.count = 0;
+  p.ready = true;
+}
+
+/** Physical memory from `limit` on is never delegable (§9.6: ≥ 2^min(phys bits, 47)). */
+export function setPhysLimit(limit: u64): void {
+  platform.physLimit = limit;
+}
+
+/** Makes [start, end) protected memory (§9.6); false when the table of ranges is full. */
+export function protect(start: u64, end: u64): bool {
+  const p = platform;
+  if (p.count === MAX_PROTECTED) return false;
+  p.starts[p.count] = start & ~u64(0xfff);
+  p.ends[p.count] = end;
+  p.count++;
+  return true;
+}
+
+/** The NOVA host space's end: pages from here on are beyond physical memory (CAP0). */
+export function novaPages(): u64 {
+  const pages = platform.physLimit >> PAGE_SHIFT;
+  return pages < HST_SELECTORS ? pages : HST_SELECTORS;
+}
+
+/** Whether the physical page `page` is protected memory. */
+export function isProtected(page: u64): bool {
+  const p = platform;
+  if (page >= HST_SELECTORS || page << PAGE_SHIFT >= p.physLimit) return true;
+  const pa = page << PAGE_SHIFT;
+  for (let i: usize = 0; i < p.count; i++) if (pa >= p.starts[i] && pa < p.ends[i]) return true;
+  return p.owned(pa);
+}
+
+/** The PTE attributes of a memory capability (present, user; see the file comment). */
+function attributes(cap: u64): u64 {
+  let a = ptab.USER | patBits(memCa(cap));
+  if ((cap & u64(Perm_mem.W)) !== 0) a |= ptab.WRITABLE;
+  const x = (cap & u64(Perm_mem.XU | Perm_mem.XS)) !== 0;
+  if (!x && platform.nx) a |= ptab.NO_EXECUTE;
+  return a;
+}
+
+function va(sel: u64): Virt {
+  return virt(sel << PAGE_SHIFT);
+}
+
+export class Space_hst {
+  hdr: Inline<KObject>;
+  table: Inline<CapTable>;
+  /** The PML4 (what CR3 loads), phys(0) for the NOVA host space. */
+  root: Phys;
+  /** The NOVA host space: capabilities computed, no tables. */
+  nova: bool;
+
+  /** A new, empty host space (no references yet) with its PML4, or null when memory is out. */
+  static create(): Space_hst | null {
+    assert(platform.ready, "space_hst: not configured");
+    const root = platform.alloc();
+    if (u64(root) === 0) return null;
+    const va = allocObject(sizeof<Space_hst>());
+    if (u64(va) === 0) {
+      platform.free(root);
+      return null;
+    }
+    const s = structAt<Space_hst>(va);
+    initObject(s.hdr, Kind.HST_SP, platform.destroy);
+    s.table.init(HST_SELECTORS);
+    s.root = root;
+    const from = ptrFromVirt<u64>(kmem.toVirt(platform.kernelRoot));
+    const to = ptrFromVirt<u64>(kmem.toVirt(root));
+    for (let i = KERNEL_HALF; i < ENTRIES; i++) to.set(i, from.get(i));
+    return s;
+  }
+
+  /** The NOVA host space (§9.3), or null when memory is out. */
+  static createNova(): Space_hst | null {
+    const va = allocObject(sizeof<Space_hst>());
+    if (u64(va) === 0) return null;
+    const s = structAt<Space_hst>(va);
+    initObject(s.hdr, Kind.HST_SP, platform.destroy);
+    s.table.init(HST_SELECTORS);
+    s.nova = true;
+    return s;
+  }
+
+  /** The capability at `sel`: CAP0 for an empty slot, a kernel page or a selector ≥ 2^35. */
+  lookup(sel: u64): u64 {
+    if (!this.nova) return this.table.cap(sel);
+    if (isProtected(sel)) return CAP0;
+    return memCap(phys(sel << PAGE_SHIFT), Ca.WB, Perm_mem.DEFINED);
+  }
+
+  /**
+   * Puts the memory capability `cap` into the empty slot `sel` with mdb node
+   * `node` and maps the page. BAD_PAR: selector ≥ 2^35; BAD_CAP: occupied;
+   * MEM_CAP: no memory for the table or a page-table page (nothing changes).
+   */
+  insert(sel: u64, cap: u64, node: u64): u32 {
+    assert(!this.nova, "space_hst: insert into the NOVA host space");
+    if (sel >= HST_SELECTORS) return Status.BAD_PAR;
+    if (this.table.cap(sel) !== CAP0) return Status.BAD_CAP;
+    if (!this.table.prepare(sel)) return Status.MEM_CAP;
+    // A kernel page may be mapped here (no capability): its TLB entry must go. A page that
+    // was not present needs no invalidation (no TLB entry is made for a faulting walk).
+    const before = ptab.leafEntry(this.root, va(sel));
+    if (
+      !ptab.map(this.root, va(sel), memFrame(cap), ptab.ORDER_4K, attributes(cap), platform.alloc)
+    ) {
+      this.table.trim(sel);
+      return Status.MEM_CAP;
+    }
+    this.table.fill(sel, cap, node);
+    if (before !== 0) platform.flush(this.root, va(sel));
+    return Status.SUCCESS;
+  }
+
+  /** Reduces the capability at `sel` in place (never to CAP0) and its PTE with it. */
+  reduce(sel: u64, cap: u64): void {
+    assert(memFrame(cap) === memFrame(this.table.cap(sel)), "space_hst: reduce to another frame");
+    this.table.update(sel, cap);
+    // The walk exists (the page is mapped), so no table is allocated and map cannot fail.
+    const ok = ptab.map(this.root, va(sel), memFrame(cap), ptab.ORDER_4K, attributes(cap), noTable);
+    assert(ok, "space_hst: remap of a mapped page failed");
+    platform.flush(this.root, va(sel));
+  }
+
+  /** Empties slot `sel` (which must hold a capability), unmaps the page and invalidates the TLB. */
+  remove(sel: u64): u64 {
+    const old = this.table.clear(sel);
+    ptab.unmap(this.root, va(sel), ptab.ORDER_4K);
+    platform.flush(this.root, va(sel));
+    return old;
+  }
+
+  /**
+   * Maps the kernel-owned page `pa` (a UTCB) at `va`, user-accessible,
+   * writable if `writable`, never executable, after revoking the capability
+   * that was there (with everything derived from it). It has no capability:
+   * delegating it gives CAP0. False when a page-table page cannot be
+   * allocated (the old capability is gone then too).
+   */
+  mapKernelPage(va: Virt, pa: Phys, writable: bool): bool {
+    assert(!this.nova && (u64(va) & 0xfff) === 0, "space_hst: kernel page not mappable here");
+    const sel = u64(va) >> PAGE_SHIFT;
+    if (sel >= HST_SELECTORS) return false;
+    platform.revoke(this, sel);
+    let a = ptab.USER;
+    if (writable) a |= ptab.WRITABLE;
+    if (platform.nx) a |= ptab.NO_EXECUTE;
+    if (!ptab.map(this.root, va, pa, ptab.ORDER_4K, a, platform.alloc)) return false;
+    platform.flush(this.root, va);
+    return true;
+  }
+
+  /**
+   * Unmaps the kernel-owned page `pa` at `va` (mapped by mapKernelPage) and
+   * invalidates the TLB. Nothing happens when the slot has gained a
+   * capability since (insert replaced the kernel page) or `va` maps another
+   * page: that mapping is no longer the kernel's to remove.
+   */
+  unmapKernelPage(va: Virt, pa: Phys): void {
+    assert(!this.nova && (u64(va) & 0xfff) === 0, "space_hst: kernel page not mappable here");
+    const sel = u64(va) >> PAGE_SHIFT;
+    if (sel >= HST_SELECTORS || this.table.cap(sel) !== CAP0) return;
+    if (ptab.translate(this.root, va) !== u64(pa)) return;
+    ptab.unmap(this.root, va, ptab.ORDER_4K);
+    platform.flush(this.root, va);
+  }
+
+  /** Whether the page tables map `sel` exactly as its capability `cap` says (mdb.check). */
+  mapped(sel: u64, cap: u64): bool {
+    if (this.nova) return true;
+    const e = ptab.leafEntry(this.root, va(sel));
+    const want = u64(memFrame(cap)) | ptab.PRESENT | attributes(cap);
+    return (e & ~(ptab.ACCESSED | ptab.DIRTY)) === want;
+  }
+
+  /** Frees the tables and the object once every slot is empty (the mdb's destroy function). */
+  free(): void {
+    this.table.release();
+    if (u64(this.root) !== 0) {
+      const pml4 = ptrFromVirt<u64>(kmem.toVirt(this.root));
+      for (let i: usize = 0; i < USER_ENTRIES; i++) freeTables(pml4.get(i), 3);
+      platform.free(this.root);
+    }
+    freeObject(this.hdr, sizeof<Space_hst>());
+  }
+}
+
+function noTable(): Phys {
+  return phys(0);
+}
+
+/** Frees the table an entry at `level` (3 = PML4) names and the tables below it. */
+function freeTables(entry: u64, level: u32): void {
+  if ((entry & ptab.PRESENT) === 0 || level === 0 || (entry & ptab.LARGE) !== 0) return;
+  const table = phys(entry & ENTRY_ADDRESS);
+  if (level > 1) {
+    const t = ptrFromVirt<u64>(kmem.toVirt(table));
+    for (let i: usize = 0; i < ENTRIES; i++) freeTables(t.get(i), level - 1);
+  }
+  platform.free(table);
+}

@@ -1,0 +1,125 @@
+// An MSR space (nova-abi.md §1.2, §2.3): selector = MSR number, valid only in
+// 0x0…0x1fff and 0xc0000000…0xc0001fff (every other MSR is permanently
+// CAP0), each CAP0 or an MSR capability with R/W (capability.ts Perm_msr).
+// MSR spaces are what vCPUs will be assigned to decide which RDMSR/WRMSR
+// exit; host user code never executes RDMSR/WRMSR, so today they are only
+// capability tables: a CapTable of 0x4000 slots, the two windows packed
+// together (index()), with mdb nodes for recursive revocation. Like a PIO
+// capability, an MSR capability names no object: its word is the permissions.
+//
+// The NOVA MSR space (§9.8) is one object with `nova` set: its capabilities
+// are computed from the table below, never stored.
+
+import { Kind, Status, CAP0, Perm_msr } from "./capability.ts";
+import { KObject, Destroy, allocObject, freeObject, initObject } from "./kobject.ts";
+import { CapTable } from "./space_obj.ts";
+
+/** The two MSR windows (§2.3), each 0x2000 MSRs. */
+export const WINDOW: u64 = 0x2000;
+export const HIGH_BASE: u64 = 0xc000_0000;
+/** Slots: both windows. */
+export const MSR_SLOTS: u64 = 2 * WINDOW;
+/** index() of an MSR outside both windows. */
+export const NO_SLOT: u64 = u64.MAX;
+
+/** The slot of MSR `msr`, or NO_SLOT outside the windows. */
+export function index(msr: u64): u64 {
+  if (msr < WINDOW) return msr;
+  if (msr >= HIGH_BASE && msr < HIGH_BASE + WINDOW) return msr - HIGH_BASE + WINDOW;
+  return NO_SLOT;
+}
+
+/** The MSR of slot `slot`. */
+export function msrOf(slot: u64): u64 {
+  return slot < WINDOW ? slot : slot - WINDOW + HIGH_BASE;
+}
+
+/** §9.8: what the NOVA MSR space grants for `msr` (R, W or both; 0 = CAP0). */
+export function novaPerms(msr: u64): u32 {
+  const RW = u32(Perm_msr.R | Perm_msr.W);
+  const R = u32(Perm_msr.R);
+  switch (msr) {
+    // IA32_SYSENTER_CS/ESP/EIP, IA32_PAT, IA32_EFER, FS/GS base, KERNEL_GS_BASE.
+    case 0x174:
+    case 0x175:
+    case 0x176:
+    case 0x277:
+    case 0xc000_0080:
+    case 0xc000_0100:
+    case 0xc000_0101:
+    case 0xc000_0102:
+      return RW;
+    // IA32_PRED_CMD, IA32_FLUSH_CMD: write only.
+    case 0x49:
+    case 0x10b:
+      return u32(Perm_msr.W);
+    // IA32_TSC, PLATFORM_ID, BIOS_SIGN_ID, CORE_CAPABILITIES, MPERF, APERF, MTRR_CAP,
+    // ARCH_CAPABILITIES, MCU_OPT_CTRL, OVERCLOCKING_STATUS, PERF_STATUS, THERM_STATUS,
+    // PACKAGE_THERM_STATUS, IA32_XSS, STAR, LSTAR, FMASK, TSC_AUX: read only.
+    case 0x10:
+    case 0x17:
+    case 0x8b:
+    case 0xcf:
+    case 0xe7:
+    case 0xe8:
+    case 0xfe:
+    case 0x10a:
+    case 0x123:
+    case 0x195:
+    case 0x198:
+    case 0x19c:
+    case 0x1b1:
+    case 0xda0:
+    case 0xc000_0081:
+    case 0xc000_0082:
+    case 0xc000_0084:
+    case 0xc000_0103:
+      return R;
+    default:
+      return 0;
+  }
+}
+
+export class Space_msr {
+  hdr: Inline<KObject>;
+  table: Inline<CapTable>;
+  /** The NOVA MSR space: capabilities computed from novaPerms(). */
+  nova: bool;
+
+  /** A new, empty MSR space (no references yet), or null when memory is out. */
+  static create(destroy: Destroy, nova: bool): Space_msr | null {
+    const va = allocObject(sizeof<Space_msr>());
+    if (u64(va) === 0) return null;
+    const s = structAt<Space_msr>(va);
+    initObject(s.hdr, Kind.MSR_SP, destroy);
+    s.table.init(MSR_SLOTS);
+    s.nova = nova;
+    return s;
+  }
+
+  /** The permissions at slot `slot` (0 for CAP0 and for a slot ≥ 0x4000). */
+  lookup(slot: u64): u32 {
+    if (this.nova) return slot < MSR_SLOTS ? novaPerms(msrOf(slot)) : 0;
+    return u32(this.table.cap(slot));
+  }
+
+  /** `perms` (a non-zero subset of R/W) at the empty slot `slot`: BAD_PAR, BAD_CAP, MEM_CAP. */
+  insert(slot: u64, perms: u32, node: u64): u32 {
+    assert(!this.nova, "space_msr: insert into the NOVA MSR space");
+    if (slot >= MSR_SLOTS) return Status.BAD_PAR;
+    assert(
+      perms !== 0 && (perms & ~u32(Perm_msr.DEFINED)) === 0,
+      "capability: permissions not defined for an MSR capability",
+    );
+    if (this.table.cap(slot) !== CAP0) return Status.BAD_CAP;
+    if (!this.table.prepare(slot)) return Status.MEM_CAP;
+    this.table.fill(slot, u64(perms), node);
+    return Status.SUCCESS;
+  }
+
+  /** Frees the space's memory once every slot is CAP0 (the mdb's destroy function). */
+  free(): void {
+    this.table.release();
+    freeObject(this.hdr, sizeof<Space_msr>());
+  }
+}
