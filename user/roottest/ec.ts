@@ -63,6 +63,7 @@ import {
 } from "../nova/hypercall.ts";
 import { GPR_RBX, GPR_RDI, GPR_RSP, arch, words } from "../nova/utcb.ts";
 import { EC_SELS, EC_ORDER, EMPTY, ROOT_OBJ, copy, pd, revoke } from "./sel.ts";
+import * as foreign from "./foreign.ts";
 import { block, check } from "./test.ts";
 
 const UTCB_BASE: u64 = 0x7fff_0000_0000;
@@ -218,6 +219,7 @@ export function portal(p: u64, mtd: u64, rsp: u64): u64 {
   }
   if (op === OP_SELF_T) seen.status = ipcCall(seen.target, true, 0, out);
   if (op === OP_BLOCK) return blocking(k);
+  if (op === foreign.OP_FOREIGN) return foreign.probe();
   return 0;
 }
 

@@ -15,6 +15,7 @@ import * as boot from "./boot.ts";
 import * as createPd from "./create_pd.ts";
 import * as ctrlPd from "./ctrl_pd.ts";
 import * as ec from "./ec.ts";
+import * as foreign from "./foreign.ts";
 import * as hst from "./hst.ts";
 import * as hyp from "./hyp.ts";
 import * as interrupt from "./interrupt.ts";
@@ -33,6 +34,7 @@ export function main(magic: u64, info: u64, hip: u64): u64 {
   createPd.run();
   hyp.run();
   hst.run();
+  foreign.run(magic, info);
   interrupt.run();
   ec.run();
   const result = summary();

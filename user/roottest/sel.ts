@@ -35,6 +35,8 @@ export const EC_SELS: u64 = 0x5400;
 export const EC_ORDER: u64 = 10;
 /** hst.ts: PDs, host and MSR spaces (after EC_SELS' 2^10 selectors). */
 export const HST_SELS: u64 = 0x5800;
+/** foreign.ts: a second PD, its spaces, EC and portal. */
+export const FOREIGN_SELS: u64 = 0x5900;
 export const BENCH_SELS: u64 = 0x5f00;
 /** Order of those ranges. */
 export const RANGE_ORDER: u64 = 8;
