@@ -66,6 +66,8 @@ export const NOVA_OBJ_NOVA_MSR: u64 = SELNUM - 5;
 export const NOVA_OBJ_ROOT_OBJ: u64 = SELNUM - 6;
 export const NOVA_OBJ_ROOT_HST: u64 = SELNUM - 7;
 export const NOVA_OBJ_ROOT_PIO: u64 = SELNUM - 8;
+/** §9.3 [SRC] / §12.6: NOVA's source also puts the root PD (all permissions) here. */
+export const NOVA_OBJ_ROOT_PD: u64 = SELNUM - 9;
 export const ROOT_OBJ_NOVA_OBJ: u64 = SELNUM - 1;
 export const ROOT_OBJ_ROOT_OBJ: u64 = SELNUM - 2;
 export const ROOT_OBJ_ROOT_PD: u64 = SELNUM - 3;
@@ -243,6 +245,7 @@ function buildSpaces(): void {
   ref(rootPd.hdr);
   s.rootPd = rootPd;
   put(s.rootObj, ROOT_OBJ_ROOT_PD, structAddress(rootPd), capability.Perm_pd.DEFINED);
+  put(s.novaObj, NOVA_OBJ_ROOT_PD, structAddress(rootPd), capability.Perm_pd.DEFINED);
   const idle = sc.createIdle();
   if (idle === null) panic("root: no memory for the idle SC");
   put(s.novaObj, NOVA_OBJ_IDLE_SC, structAddress(idle), capability.Perm_sc.CTRL);

@@ -111,7 +111,7 @@ function checkRootTest(t: Test, console: string): void {
   );
   t.match(
     console,
-    /^MDB: checked NOVA object space 216, NOVA PIO space \d+, root object space 36, root PIO space 8 capabilities$/m,
+    /^MDB: checked NOVA object space 217, NOVA PIO space \d+, root object space 36, root PIO space 8 capabilities$/m,
     "what the delegations left is consistent with the mapping database",
   );
   t.match(console, /^PIO: TSS I\/O bitmap: COM1 0x3f8 open, 0x80 closed$/m, "the TSS follows");
@@ -139,7 +139,7 @@ for (const [cc, elf, rootElf] of [
       t.match(b.console, rootObjects, "the root object space holds its capabilities");
       t.match(
         b.console,
-        /^MDB: checked NOVA object space 216, NOVA PIO space \d+, root object space 5, root PIO space 0 capabilities$/m,
+        /^MDB: checked NOVA object space 217, NOVA PIO space \d+, root object space 5, root PIO space 0 capabilities$/m,
       );
       checkRootHost(t, b.console, 0);
       // RDI 0xff: all eight checks of roottest-min passed; RSI 0x4: hypercall 0xf gave BAD_HYP.

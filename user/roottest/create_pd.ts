@@ -3,11 +3,21 @@
 // needs a host space); GST/DMA spaces BAD_FTR; the checks' order (OP 2 and
 // OP 6: hst.ts).
 
-import { PD_PD, PD_SM, PMM_ALL, ROOT_PD, SELNUM, SPACE_GRANT, Status } from "../nova/abi.ts";
+import {
+  NOVA_ROOT_PD,
+  PD_PD,
+  PD_SM,
+  PMM_ALL,
+  ROOT_PD,
+  SELNUM,
+  SPACE_GRANT,
+  Status,
+} from "../nova/abi.ts";
 import { createPd, createSm } from "../nova/hypercall.ts";
 import {
   CREATE_PD_MORE,
   EMPTY,
+  NOVA_OBJ,
   NOVA_PIO,
   RANGE_ORDER,
   ROOT_OBJ,
@@ -143,6 +153,15 @@ function more(): void {
       pd(NOVA_PIO, ROOT_PIO, 0xffff, 0, 0xffff, 0) === Status.SUCCESS,
   );
   check("create_pd-bad_par-op8-with-pd", createPd(s + 0x41, 8, ROOT_PD) === Status.BAD_PAR);
+  // §12.6: NOVA's source also puts the root PD, with every permission, at SELNUM-9 of the NOVA
+  // object space; a copy of it creates objects like ROOT_PD.
+  check(
+    "nova-object-space-root-pd",
+    pd(NOVA_OBJ, ROOT_OBJ, NOVA_ROOT_PD, 0, s + 0x50, PMM_ALL) === Status.SUCCESS &&
+      createSm(s + 0x51, s + 0x50, 0) === Status.SUCCESS &&
+      createPd(s + 0x52, 0, s + 0x50) === Status.SUCCESS &&
+      createPd(s + 0x53, 0, s + 0x52) === Status.SUCCESS,
+  );
   check(
     "create_pd-revoke-range",
     revoke(s, RANGE_ORDER) === Status.SUCCESS && createSm(s + 0x30, s + 0x1, 0) === Status.BAD_CAP,
