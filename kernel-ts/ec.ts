@@ -178,20 +178,20 @@ export function create(
   e.state = global ? State.READY : State.BLOCKED;
   const page = allocBytes(usize(PAGE), usize(PAGE));
   if (u64(page) === 0) {
-    destroyPartial(e);
+    destroyNow(e.hdr);
     return null;
   }
   e.utcb = page;
   if (withFpu) {
     const area = allocBytes(usize(fpu.size()), FPU_ALIGN);
     if (u64(area) === 0) {
-      destroyPartial(e);
+      destroyNow(e.hdr);
       return null;
     }
     e.fpu = area;
   }
   if (!mapUtcb(e)) {
-    destroyPartial(e);
+    destroyNow(e.hdr);
     return null;
   }
   return e;
@@ -204,11 +204,6 @@ function mapUtcb(e: Ec): bool {
   return h.mapKernelPage(virt(e.utcbUser), kmem.directToPhys(e.utcb), true);
 }
 
-/** An EC that failed to build: nothing references it, so it is torn down at once. */
-function destroyPartial(e: Ec): void {
-  e.hdr.dead = 1;
-  releaseMemory(e);
-}
 
 function releaseMemory(e: Ec): void {
   if (u64(e.utcb) !== 0) {

@@ -52,6 +52,13 @@ t.test(
       t.ok(m, `${what} reported`);
       if (m) t.equal(m[2], m[1], `${what} back where it started`);
     }
+    // Then the kernel's pool is run dry with ECs: the first failure is MEM_OBJ (10) or MEM_CAP
+    // (11), never a panic, and everything comes back.
+    const dry = /^stress: (\d+) ECs until status (\d+)$/m.exec(b.console);
+    t.ok(
+      dry && Number(dry[1]) > 1000 && ["10", "11"].includes(dry[2]),
+      "out of memory is MEM_OBJ/MEM_CAP",
+    );
     const tests = b.console.match(/^TEST \d+ \S+ (PASS|FAIL)$/gm) ?? [];
     t.ok(tests.length >= 12, "every case printed");
     t.same(

@@ -216,5 +216,52 @@ export function main(_magic: u64, _info: u64, _hip: u64): u64 {
     report("live bytes", before.liveBytes, k.liveBytes) &&
     report("mdb nodes", before.mdbNodes, k.mdbNodes);
   check("kernel-memory-back", same);
+  exhaust();
   return summary();
+}
+
+/** Out of kernel memory: selectors for the ECs made until the pool runs dry. */
+const EXHAUST: u64 = 0x20000;
+const EXHAUST_ORDER: u64 = 15;
+const EXHAUST_MAX: u64 = u64(1) << EXHAUST_ORDER;
+const EXHAUST_UTCB: u64 = 0x7e00_0000_0000;
+
+/**
+ * MEM_OBJ and MEM_CAP (§5) from ring 3: ECs (a 4 KiB UTCB each) are made until the kernel's
+ * pool is exhausted; the first failure must be one of the two, never a panic. Then everything
+ * is revoked and the kernel's memory must be as it was before.
+ */
+function exhaust(): void {
+  take(before);
+  let made: u64 = 0;
+  let st: u32 = Status.SUCCESS;
+  while (made < EXHAUST_MAX) {
+    st = createEc(EXHAUST + made, 0, ROOT_PD, EXHAUST_UTCB + made * 0x1000, 0, 0, 0);
+    if (st !== Status.SUCCESS) break;
+    made++;
+  }
+  puts("stress: ");
+  putDec(made);
+  puts(" ECs until status ");
+  putDec(u64(st));
+  puts("\n");
+  check(
+    "exhaust-mem_obj-or-mem_cap",
+    made > 1000 && (st === Status.MEM_OBJ || st === Status.MEM_CAP),
+  );
+  // With the pool empty, other hypercalls fail cleanly too.
+  const sm = createSm(EXHAUST + made, ROOT_PD, 0);
+  check(
+    "exhausted-create_sm-clean",
+    sm === Status.MEM_OBJ || sm === Status.MEM_CAP || sm === Status.SUCCESS,
+  );
+  // pmm 0 revokes whatever the (aligned) source range holds (§4.8).
+  check("exhaust-revoked", pd(ROOT_OBJ, ROOT_OBJ, 0, EXHAUST_ORDER, EXHAUST, 0) === Status.SUCCESS);
+  const k = kstat();
+  check(
+    "exhaust-memory-back",
+    report("live objects", before.liveObjects, k.liveObjects) &&
+      report("live bytes", before.liveBytes, k.liveBytes) &&
+      report("mdb nodes", before.mdbNodes, k.mdbNodes),
+  );
 }
