@@ -225,6 +225,8 @@ const EXHAUST: u64 = 0x20000;
 const EXHAUST_ORDER: u64 = 15;
 const EXHAUST_MAX: u64 = u64(1) << EXHAUST_ORDER;
 const EXHAUST_UTCB: u64 = 0x7e00_0000_0000;
+/** A part of the root object space no capability has used (no table leaf). */
+const FRESH: u64 = 0x30000;
 
 /**
  * MEM_OBJ and MEM_CAP (§5) from ring 3: ECs (a 4 KiB UTCB each) are made until the kernel's
@@ -249,12 +251,21 @@ function exhaust(): void {
     "exhaust-mem_obj-or-mem_cap",
     made > 1000 && (st === Status.MEM_OBJ || st === Status.MEM_CAP),
   );
-  // With the pool empty, other hypercalls fail cleanly too.
-  const sm = createSm(EXHAUST + made, ROOT_PD, 0);
+  // Semaphores take what is left (small objects), until they fail too; then a delegation into
+  // a part of the object space without a table leaf is MEM_CAP (§4.8), before any entry.
+  let sms: u64 = 0;
+  let smSt: u32 = Status.SUCCESS;
+  while (made + sms < EXHAUST_MAX) {
+    smSt = createSm(EXHAUST + made + sms, ROOT_PD, 0);
+    if (smSt !== Status.SUCCESS) break;
+    sms++;
+  }
+  check("exhausted-create_sm-mem_obj", smSt === Status.MEM_OBJ || smSt === Status.MEM_CAP);
   check(
-    "exhausted-create_sm-clean",
-    sm === Status.MEM_OBJ || sm === Status.MEM_CAP || sm === Status.SUCCESS,
+    "exhausted-ctrl_pd-mem_cap",
+    pd(ROOT_OBJ, ROOT_OBJ, EXHAUST, BATCH_ORDER, FRESH, PMM_ALL) === Status.MEM_CAP,
   );
+  check("exhausted-fresh-range-revoked", revoke(FRESH, BATCH_ORDER) === Status.SUCCESS);
   // pmm 0 revokes whatever the (aligned) source range holds (§4.8).
   check("exhaust-revoked", pd(ROOT_OBJ, ROOT_OBJ, 0, EXHAUST_ORDER, EXHAUST, 0) === Status.SUCCESS);
   const k = kstat();
