@@ -17,6 +17,7 @@ export const hostTools: Record<string, string> = {
   "grub-mkrescue": "grub-common grub-pc-bin",
   xorriso: "xorriso",
   mformat: "mtools",
+  bochs: "bochs bochsbios vgabios",
 };
 
 function present(cmd: string): boolean {

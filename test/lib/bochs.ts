@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { execa } from "execa";
+import { ensureTools } from "../../build/tools.ts";
 
 export interface BochsBoot {
   status: number | undefined;
@@ -28,6 +29,7 @@ export async function bochs(
   iso: string,
   opts: { cpus?: number; model?: string; megs?: number; timeoutMs?: number } = {},
 ): Promise<BochsBoot> {
+  ensureTools(["bochs"]);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kts-bochs-"));
   const serial = path.join(dir, "serial.txt");
   fs.writeFileSync(
