@@ -204,7 +204,6 @@ function mapUtcb(e: Ec): bool {
   return h.mapKernelPage(virt(e.utcbUser), kmem.directToPhys(e.utcb), true);
 }
 
-
 function releaseMemory(e: Ec): void {
   if (u64(e.utcb) !== 0) {
     const h = e.pd.hst;

@@ -3,8 +3,9 @@
 // (RSI at entry: multiboot v1 or v2 information, mapped from the NOVA host
 // space), maps the last page of the highest RAM range (user memory: the
 // kernel keeps the lowest part of RAM for itself) and uses it. Then it builds
-// a PD with object, host and PIO spaces, shares its own image pages with it
-// (HST→HST, same addresses), creates a local EC there and calls its portal:
+// a PD with object, host and PIO spaces, loads its own image (the boot module
+// the HIP names) into it with the ELF helpers of user/nova/elf.ts (mapped in
+// place: the same pages), creates a local EC there and calls its portal:
 // the EC runs in the other address space with an empty object space, where
 // the root-only hypercalls ctrl_hw and assign_dev are BAD_HYP, and it writes
 // what it saw into the shared data pages.
@@ -21,6 +22,9 @@ import {
   ctrlPt,
   ipcCall,
 } from "../nova/hypercall.ts";
+import * as elf from "../nova/elf.ts";
+import { Window } from "../nova/elf.ts";
+import { hip } from "../nova/hip.ts";
 import { FOREIGN_SELS, NOVA_HST, ROOT_HST, revoke } from "./sel.ts";
 import { block, check } from "./test.ts";
 
@@ -40,9 +44,10 @@ const RAM_VA: u64 = 0x6100_0000;
 const PD2_UTCB: u64 = 0x7fff_1000_0000;
 const STACK_SLOT: u64 = 22;
 const STACK_SIZE: u64 = 4096;
-const IMAGE_START: u64 = 0x40_0000;
-/** Memory capability permissions R, W, XU (§2.2). */
-const MEM_ALL: u64 = 0xf;
+/** Where the ELF helpers see the root module (a window of the root host space). */
+const ELF_VA: u64 = 0x6200_0000;
+const ELF_ORDER: u64 = 10;
+const ELF_PAGES: u64 = u64(1) << ELF_ORDER;
 const MEM_R: u64 = 0x1;
 const MEM_RW: u64 = 0x3;
 const E820_RAM: u32 = 1;
@@ -144,12 +149,23 @@ function stackTop(): u64 {
   return u64(linkerSymbol("ec_stacks")) + (STACK_SLOT + 1) * STACK_SIZE;
 }
 
-/** Shares the root task's image pages (text R+XU, rodata R, data R+W) with PD2 at the same addresses. */
-function shareImage(): bool {
-  const end = (u64(linkerSymbol("__user_image_end")) + 0xfff) >> 12;
-  for (let page = IMAGE_START >> 12; page < end; page++)
-    if (ctrlPd(ROOT_HST, PD2_HST, page, 0, page, MEM_ALL, 0) !== Status.SUCCESS) return false;
-  return true;
+const window = new Window();
+
+/**
+ * Loads the root task's own image (the boot module the HIP names) into PD2 with the ELF
+ * helpers of user/nova/elf.ts: its segments are mapped in place, so PD2 runs the same code
+ * and shares the data pages (the module's pages are the ones the root PD runs from).
+ */
+function loadImage(): bool {
+  window.self = ROOT_HST;
+  window.nova = NOVA_HST;
+  window.va = ELF_VA;
+  window.pages = ELF_PAGES;
+  const h = hip();
+  const image = elf.open(window, h.rootStart, h.rootEnd);
+  if (image === null) return false;
+  const entry = elf.load(window, image, h.rootStart, h.rootEnd, PD2_HST);
+  return entry === u64(linkerSymbol("_start"));
 }
 
 export function run(magic: u64, info: u64): void {
@@ -176,7 +192,7 @@ export function run(magic: u64, info: u64): void {
       createPd(PD2_HST, PdOp.HST, PD2) === Status.SUCCESS &&
       createPd(PD2_PIO, PdOp.PIO, PD2) === Status.SUCCESS,
   );
-  check("pd2-shares-the-image", shareImage());
+  check("pd2-elf-loaded", loadImage());
   check(
     "pd2-local-ec-and-portal",
     createEc(PD2_EC, 0, PD2, PD2_UTCB, 0, stackTop(), 0) === Status.SUCCESS &&
@@ -192,7 +208,11 @@ export function run(magic: u64, info: u64): void {
   check("ctrl_hw-bad_hyp-not-root", probed.ctrlHw === Status.BAD_HYP);
   check("assign_dev-bad_hyp-not-root", probed.assignDev === Status.BAD_HYP);
   check("pd2-second-call", ipcCall(PD2_PT, false, 0, out) === Status.SUCCESS && probed.calls === 2);
-  check("pd2-revoked", revoke(F, 4) === Status.SUCCESS);
+  check(
+    "pd2-revoked",
+    revoke(F, 4) === Status.SUCCESS &&
+      ctrlPd(ROOT_HST, ROOT_HST, 0, ELF_ORDER, ELF_VA >> 12, 0, 0) === Status.SUCCESS,
+  );
   check(
     "pd2-gone-call-bad_cap",
     ipcCall(PD2_PT, false, 0, out) === Status.BAD_CAP && probed.calls === 2,

@@ -1,0 +1,122 @@
+// ELF loading for user programs that build PDs (nova-abi.md §4.8, §9.4): an
+// ELF64 ET_EXEC image lying in physical memory (a boot module, named by the
+// HIP or the multiboot information) is checked and its PT_LOAD segments are
+// mapped, page by page, from the NOVA host space into a PD's host space at
+// their p_vaddr, with R/W/XU from p_flags. Like NOVA's root loader, segments
+// are mapped in place, so each must have p_filesz == p_memsz and p_vaddr ≡
+// p_offset (mod 4096); nothing is copied.
+
+import { ctrlPd } from "./hypercall.ts";
+import { Status } from "./abi.ts";
+
+/** The ELF64 file header (System V ABI, x86-64 supplement), as far as a loader reads it. */
+export class ElfHeader {
+  ident: Arr<u8, 16>;
+  type: u16;
+  machine: u16;
+  version: u32;
+  entry: u64;
+  phoff: u64;
+  shoff: u64;
+  flags: u32;
+  ehsize: u16;
+  phentsize: u16;
+  phnum: u16;
+  shentsize: u16;
+  shnum: u16;
+  shstrndx: u16;
+}
+layout(ElfHeader, {
+  size: 0x40,
+  offsets: { type: 0x10, machine: 0x12, entry: 0x18, phoff: 0x20, phentsize: 0x36, phnum: 0x38 },
+});
+
+/** One program header. */
+export class ProgramHeader {
+  type: u32;
+  flags: u32;
+  offset: u64;
+  vaddr: u64;
+  paddr: u64;
+  filesz: u64;
+  memsz: u64;
+  align: u64;
+}
+layout(ProgramHeader, { size: 56, offsets: { flags: 4, offset: 8, vaddr: 16, filesz: 32 } });
+
+const ELF_MAGIC: u32 = 0x464c_457f; // "\x7fELF"
+const ELFCLASS64: u8 = 2;
+const ET_EXEC: u16 = 2;
+const EM_X86_64: u16 = 62;
+const PT_LOAD: u32 = 1;
+const PF_X: u32 = 1;
+const PF_W: u32 = 2;
+/** Memory capability permissions (§2.2). */
+const MEM_R: u64 = 0x1;
+const MEM_W: u64 = 0x2;
+const MEM_XU: u64 = 0x4;
+const PAGE: u64 = 0x1000;
+
+/** Where the loader reads the image: the caller's own host space, a window of `pages` pages. */
+export class Window {
+  /** The caller's host space capability and the NOVA host space capability. */
+  self: u64;
+  nova: u64;
+  /** Virtual address and size (pages) of a free range in the caller's host space. */
+  va: u64;
+  pages: u64;
+}
+
+/** The memory permissions a segment's p_flags give (present implies readable, §2.2). */
+function perms(flags: u32): u64 {
+  let p: u64 = MEM_R;
+  if ((flags & PF_W) !== 0) p |= MEM_W;
+  if ((flags & PF_X) !== 0) p |= MEM_XU;
+  return p;
+}
+
+/**
+ * Maps the image at physical [start, end) read-only into the window and
+ * checks it: ELF64, x86-64, ET_EXEC, headers inside the image and the
+ * window. Returns its header, or null.
+ */
+export function open(w: Window, start: u64, end: u64): ElfHeader | null {
+  if ((start & (PAGE - 1)) !== 0 || end <= start) return null;
+  const pages = (end - start + PAGE - 1) / PAGE;
+  if (pages > w.pages) return null;
+  for (let i: u64 = 0; i < pages; i++)
+    if (ctrlPd(w.nova, w.self, (start >> 12) + i, 0, (w.va >> 12) + i, MEM_R, 0) !== Status.SUCCESS)
+      return null;
+  const h = structAt<ElfHeader>(virt(w.va));
+  const size = end - start;
+  if (ptrFromVirt<u32>(virt(w.va)).load() !== ELF_MAGIC || h.ident[4] !== ELFCLASS64) return null;
+  if (h.type !== ET_EXEC || h.machine !== EM_X86_64) return null;
+  if (u64(h.phentsize) !== 56 || h.phoff + u64(h.phnum) * 56 > size) return null;
+  return h;
+}
+
+/** Program header `i` of an image open() accepted. */
+export function phdr(w: Window, h: ElfHeader, i: u16): ProgramHeader {
+  return structAt<ProgramHeader>(virt(w.va + h.phoff + u64(i) * 56));
+}
+
+/**
+ * Maps every PT_LOAD segment of the image at physical `start` (open() first)
+ * into host space `dst` at its p_vaddr. Returns the entry point, or 0 when a
+ * segment breaks the in-place rules or a delegation fails.
+ */
+export function load(w: Window, h: ElfHeader, start: u64, end: u64, dst: u64): u64 {
+  for (let i: u16 = 0; i < h.phnum; i++) {
+    const p = phdr(w, h, i);
+    if (p.type !== PT_LOAD || p.filesz === 0 || p.flags === 0) continue;
+    if (p.filesz !== p.memsz || (p.vaddr & (PAGE - 1)) !== (p.offset & (PAGE - 1))) return 0;
+    if (p.offset + p.filesz > end - start) return 0;
+    const first = p.vaddr >> 12;
+    const last = (p.vaddr + p.memsz + PAGE - 1) >> 12;
+    const phys = (start + p.offset) >> 12;
+    for (let page = first; page < last; page++)
+      if (ctrlPd(w.nova, dst, phys + (page - first), 0, page, perms(p.flags), 0) !== Status.SUCCESS)
+        return 0;
+  }
+  return h.entry;
+}
