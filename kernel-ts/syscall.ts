@@ -8,12 +8,11 @@
 // return RIP and R11 is 0x202 after every hypercall, and RFLAGS becomes 0x202.
 // Dispatch is through a 16-entry table on RDI & 0xf, as NOVA's.
 //
-// Implemented today: create_pd (0x2) for PDs, OBJ, HST, PIO and MSR spaces
-// (GST and DMA BAD_FTR), create_sm (0x6) and ctrl_sm (0xb) on sm.ts's
-// semaphores, ctrl_pd (0x7, pd_ctrl.ts) for OBJ, HST, PIO and MSR spaces,
-// ctrl_hw (0xc, ctrl_hw.ts) and assign_int (0xd, interrupt_sm.ts). Every
-// other table entry returns BAD_HYP until its hypercall lands
-// (docs/user-mode.md). 0xf is BAD_HYP by definition.
+// Every hypercall of §4 has its entry; each lives with its object: ipc.ts
+// (0x0, 0x1), here (create_pd 0x2 for PDs and OBJ, HST, PIO, MSR spaces, GST
+// and DMA BAD_FTR; create_sm 0x6, ctrl_sm 0xb; assign_dev 0xe), ec.ts (0x3,
+// 0x8), sc.ts (0x4, 0x9), pt.ts (0x5, 0xa), pd_ctrl.ts (0x7), ctrl_hw.ts
+// (0xc), interrupt_sm.ts (0xd). 0xf is BAD_HYP by definition.
 
 import {
   Kind,
@@ -106,8 +105,8 @@ export function decode(rdi: u64, out: HypercallId): void {
 /** A hypercall's implementation: reads its inputs from the frame, returns the status. */
 type Handler = (f: ExceptionFrame, id: HypercallId) => u32;
 
-/** Every hypercall not implemented yet, and 0xf (which is BAD_HYP by definition). */
-function badHypercall(_f: ExceptionFrame, _id: HypercallId): u32 {
+/** 0xf: BAD_HYP by definition (§3); every other entry has its hypercall. */
+function reservedHypercall(_f: ExceptionFrame, _id: HypercallId): u32 {
   return Status.BAD_HYP;
 }
 
@@ -331,7 +330,7 @@ function ctrlPt(f: ExceptionFrame, id: HypercallId): u32 {
  * kernel on this CPU's kernel stack.
  */
 export function init(): void {
-  for (let i: usize = 0; i < table.length; i++) table[i] = badHypercall;
+  for (let i: usize = 0; i < table.length; i++) table[i] = reservedHypercall;
   table[Hypercall.IPC_CALL] = ipcCall;
   table[Hypercall.IPC_REPLY] = ipcReply;
   table[Hypercall.CREATE_EC] = createEc;
