@@ -44,21 +44,21 @@ layout(KernelStats, {
 
 class KstatState {
   page: Phys;
-  on: bool;
 }
 const state = new KstatState();
+/** Whether the page exists: syscall.ts tests this before calling update() (the hot path). */
+export let enabled = false;
 
 /** A zeroed page for the statistics (the root PD maps it), or phys(0) when memory is out. */
 export function enable(): Phys {
   state.page = memory.tablePage();
-  state.on = u64(state.page) !== 0;
-  if (state.on) update();
+  enabled = u64(state.page) !== 0;
+  if (enabled) update();
   return state.page;
 }
 
-/** Rewrites the page (syscall.ts, after every hypercall) when `kstat` is on. */
+/** Rewrites the page (syscall.ts, after every hypercall while `enabled`). */
 export function update(): void {
-  if (!state.on) return;
   const s = structAt<KernelStats>(kmem.toVirt(state.page));
   s.signature = SIGNATURE;
   s.hypercalls++;

@@ -287,7 +287,7 @@ export function dispatch(f: ExceptionFrame): void {
     f.rip = NON_CANONICAL;
     f.rcx = NON_CANONICAL;
   }
-  kstat.update();
+  if (kstat.enabled) kstat.update();
   const e = ec.current();
   ec.maybePreempt(e, ec.retUserSysret);
   if (e.recall) ec.retUserSysret();
