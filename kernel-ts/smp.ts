@@ -7,6 +7,7 @@
 // per-CPU scheduler yet, so no EC may run there (docs/smp.md).
 
 import * as boot from "./boot.ts";
+import * as cmdline from "./cmdline.ts";
 import * as fpu from "./fpu.ts";
 import * as gdt from "./gdt.ts";
 import * as idt from "./idt.ts";
@@ -201,7 +202,7 @@ enum Start {
 }
 
 /** Starts the CPU with `apicId` as CPU cpus.count; it counts once it has reported in. */
-function start(data: TrampolineData, apicId: u32): Start {
+function start(data: TrampolineData, apicId: u32, silent: bool): Start {
   const index = cpus.count;
   const c = cpus.list[index];
   c.apicId = apicId;
@@ -219,9 +220,9 @@ function start(data: TrampolineData, apicId: u32): Start {
   lapic.sendIpi(apicId, lapic.DELIVERY_INIT);
   delay(INIT_DELAY_NS);
   const sipi = lapic.DELIVERY_STARTUP | u32(TRAMPOLINE >> 12);
-  lapic.sendIpi(apicId, sipi);
+  if (!silent) lapic.sendIpi(apicId, sipi);
   delay(SIPI_DELAY_NS);
-  if (c.online.load() === 0) lapic.sendIpi(apicId, sipi);
+  if (!silent && c.online.load() === 0) lapic.sendIpi(apicId, sipi);
   if (!answered(c, ANSWER_NS)) {
     // Unclaimed: a late SIPI finds go = 0 and parks. Claimed: it is on its way; give it once more.
     if (data.go.exchange(0) !== 0) {
@@ -247,6 +248,9 @@ function start(data: TrampolineData, apicId: u32): Start {
  */
 export function init(): void {
   const self = lapic.id();
+  // Test hook (test/boot/smp.test.ts): `smpsilent=<APIC id>` sends that CPU INIT but no SIPI,
+  // so it stays in wait-for-SIPI like a CPU that never answers.
+  const silent = cmdline.number("smpsilent", u64.MAX);
   cpus.list[0].apicId = self;
   cpus.list[0].reportedId = self;
   cpus.list[0].online.store(1);
@@ -265,7 +269,7 @@ export function init(): void {
       log(`SMP: APIC id ${m.apicId} not reachable in xAPIC mode, skipped`);
       continue;
     }
-    if (start(data, m.apicId) === Start.STOP) break;
+    if (start(data, m.apicId, u64(m.apicId) === silent) === Start.STOP) break;
   }
   const enabled = madt.info.enabledCount > 0 ? madt.info.enabledCount : 1;
   log(`SMP: ${cpus.count} of ${enabled} CPUs online (${lapic.state.x2apic ? "x2APIC" : "xAPIC"})`);
