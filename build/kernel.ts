@@ -173,6 +173,7 @@ export async function buildKernel(opts: BuildOptions = {}): Promise<BuildResult>
     path.join(root, "arch", "x86_64", "stack.S"),
     path.join(root, "arch", "x86_64", "entry.S"),
     path.join(root, "arch", "x86_64", "syscall.S"),
+    path.join(root, "arch", "x86_64", "trampoline.S"),
   ];
   const includes = [path.join(root, "runtime-c"), cDir, path.join(root, "arch", "x86_64")];
   const { objects, compiled } = await compileObjects(

@@ -58,10 +58,7 @@ export function compactedFormat(): bool {
 
 /** Enables x87/SSE/XSAVE on this CPU and logs the `FPU:` line (docs/boot-log.md). Needs cpu.identify(). */
 export function init(): void {
-  writeCr0((readCr0() & ~(CR0_EM | CR0_TS)) | CR0_MP | CR0_NE);
-  let cr4 = readCr4() | CR4_OSFXSR | CR4_OSXMMEXCPT;
-  if (cpu.has(cpu.Feature.XSAVE)) cr4 |= CR4_OSXSAVE;
-  writeCr4(cr4);
+  enableUnits();
 
   if (!cpu.has(cpu.Feature.XSAVE) || cpu.maxBasicLeaf() < LEAF_XSAVE) {
     contextSize = FXSAVE_SIZE;
@@ -82,6 +79,21 @@ export function init(): void {
       `FPU: XSAVE xcr0 ${hex(xgetbv(0))} (${(xcr0 & XCR0_SSE) !== 0 ? "+" : "-"}sse ${(xcr0 & XCR0_AVX) !== 0 ? "+" : "-"}avx ${(xcr0 & XCR0_AVX512) !== 0 ? "+" : "-"}avx512) context ${contextSize} bytes ${compacted ? "compacted (XSAVES)" : "standard (XSAVE)"}`,
     );
   }
+  writeCr0(readCr0() | CR0_TS);
+}
+
+/** CR0 and CR4 as the header says (TS clear until setup is done). */
+function enableUnits(): void {
+  writeCr0((readCr0() & ~(CR0_EM | CR0_TS)) | CR0_MP | CR0_NE);
+  let cr4 = readCr4() | CR4_OSFXSR | CR4_OSXMMEXCPT;
+  if (cpu.has(cpu.Feature.XSAVE)) cr4 |= CR4_OSXSAVE;
+  writeCr4(cr4);
+}
+
+/** An AP's FPU set up as init() set up the boot CPU's (same XCR0, CR0.TS set); logs nothing. */
+export function initAp(): void {
+  enableUnits();
+  if (xcr0 !== 0) xsetbv(0, xcr0);
   writeCr0(readCr0() | CR0_TS);
 }
 

@@ -44,7 +44,7 @@ layout(SystemDescriptor, {
   offsets: { limitLow: 0, baseLow: 2, baseMiddle: 4, access: 5, baseHigh: 7, baseUpper: 8 },
 });
 
-class Gdt {
+export class Gdt {
   nullDescriptor: Inline<SegmentDescriptor>;
   kernelCode: Inline<SegmentDescriptor>;
   kernelData: Inline<SegmentDescriptor>;
@@ -96,12 +96,17 @@ function system(d: SystemDescriptor, base: Virt, limit: u32, access: u8): void {
 /** Builds the boot CPU's GDT and TSS and loads them: GDTR, CS, SS/DS/ES/FS/GS, TR. */
 export function init(): void {
   tss.build();
-  segment(bootGdt.kernelCode, CODE_KERNEL, FLAGS_CODE64);
-  segment(bootGdt.kernelData, DATA_KERNEL, FLAGS_DATA);
-  segment(bootGdt.userData, DATA_USER, FLAGS_DATA);
-  segment(bootGdt.userCode, CODE_USER, FLAGS_CODE64);
-  system(bootGdt.tss, structAddress(tss.bootTss), u32(sizeof<tss.Tss>() - 1), TSS_AVAILABLE);
-  lgdt(structAddress(bootGdt), u16(sizeof<Gdt>() - 1));
+  install(bootGdt, tss.bootTss);
+}
+
+/** Fills `g` with the kernel's segments and a descriptor for `t`, and loads both on this CPU. */
+export function install(g: Gdt, t: tss.Tss): void {
+  segment(g.kernelCode, CODE_KERNEL, FLAGS_CODE64);
+  segment(g.kernelData, DATA_KERNEL, FLAGS_DATA);
+  segment(g.userData, DATA_USER, FLAGS_DATA);
+  segment(g.userCode, CODE_USER, FLAGS_CODE64);
+  system(g.tss, structAddress(t), u32(sizeof<tss.Tss>() - 1), TSS_AVAILABLE);
+  lgdt(structAddress(g), u16(sizeof<Gdt>() - 1));
   loadSegments(KERNEL_CODE, KERNEL_DATA);
   ltr(TSS);
 }

@@ -75,12 +75,12 @@ export function init(): void {
     g.reserved = 0;
   }
   load();
+}
+
+/** Loads IDTR with the shared IDT and sets CR4.MCE (each CPU, once its GDT is loaded). */
+export function load(): void {
+  lidt(structAddress(idt), u16(sizeof<Idt>() - 1));
   const r = array<u32, 4>();
   cpuid(LEAF_FEATURES, 0, r);
   if ((r[3] & FEATURE_EDX_MCE) !== 0) writeCr4(readCr4() | CR4_MCE);
-}
-
-/** Loads IDTR with the shared IDT (each CPU, once its GDT is loaded). */
-export function load(): void {
-  lidt(structAddress(idt), u16(sizeof<Idt>() - 1));
 }

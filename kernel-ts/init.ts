@@ -24,6 +24,7 @@ import * as pic from "./pic.ts";
 import * as power from "./power.ts";
 import * as root from "./root.ts";
 import * as sc from "./sc.ts";
+import * as smp from "./smp.ts";
 import * as space from "./space_kernel.ts";
 import * as syscall from "./syscall.ts";
 import * as timer from "./timer.ts";
@@ -131,6 +132,7 @@ function running(): never {
   memory.startHeap();
   kobject.setAllocator(memory.objectAlloc, memory.objectFree);
   interruptsAndTime();
+  smp.init();
   fault.fromCmdline();
   if (cmdline.has("timertest") && !timer.selfTest()) panic("the timer self-test failed");
   if (cmdline.has("irqtest") && !ioapic.selfTest(tsc.ticks(1_000_000)))

@@ -78,27 +78,37 @@ export function eoi(): void {
 }
 
 /**
- * Enables the boot CPU's local APIC: x2APIC mode when the CPU has it (unless
- * `allowX2apic` is false), else xAPIC with its page mapped uncached. LINT0/1
- * stay masked (ExtINT and NMI wiring comes with the MADT's NMI entries).
+ * Sets up the boot CPU's local APIC: x2APIC mode when the CPU has it (unless
+ * `allowX2apic` is false), else xAPIC with its page mapped uncached (every
+ * CPU sees its own APIC at that address), then enables it (enableLocal()).
  */
 export function init(allowX2apic: bool, allocate: ptab.TableAllocator): bool {
   const r = array<u32, 4>();
   cpuid(1, 0, r);
   state.tscDeadline = (r[2] & CPUID1_ECX_TSC_DEADLINE) !== 0;
-  let base = rdmsr(MSR_APIC_BASE) | APIC_BASE_ENABLE;
   state.x2apic = allowX2apic && (r[2] & CPUID1_ECX_X2APIC) !== 0;
+  if (!state.x2apic) {
+    state.mmio = space.mapMmio(phys(rdmsr(MSR_APIC_BASE) & APIC_BASE_ADDRESS), 0x1000, allocate);
+    if (u64(state.mmio) === 0) return false;
+  }
+  enableLocal();
+  return true;
+}
+
+/**
+ * Enables the running CPU's local APIC in the mode init() chose (the boot
+ * CPU, then each AP: smp.ts). LINT0/1 stay masked (ExtINT and NMI wiring
+ * comes with the MADT's NMI entries), the timer masked, errors on VECTOR_ERROR.
+ */
+export function enableLocal(): void {
+  let base = rdmsr(MSR_APIC_BASE) | APIC_BASE_ENABLE;
   if (state.x2apic) {
     wrmsr(MSR_APIC_BASE, base); // xAPIC first: x2APIC is entered from the enabled state
     base |= APIC_BASE_X2APIC;
-  } else {
-    state.mmio = space.mapMmio(phys(base & APIC_BASE_ADDRESS), 0x1000, allocate);
-    if (u64(state.mmio) === 0) return false;
-    if ((base & APIC_BASE_X2APIC) !== 0) {
-      // x2APIC -> xAPIC is not a legal transition (#GP): disable the APIC first (SDM §11.12.5).
-      wrmsr(MSR_APIC_BASE, base & ~(APIC_BASE_X2APIC | APIC_BASE_ENABLE));
-      base &= ~APIC_BASE_X2APIC;
-    }
+  } else if ((base & APIC_BASE_X2APIC) !== 0) {
+    // x2APIC -> xAPIC is not a legal transition (#GP): disable the APIC first (SDM §11.12.5).
+    wrmsr(MSR_APIC_BASE, base & ~(APIC_BASE_X2APIC | APIC_BASE_ENABLE));
+    base &= ~APIC_BASE_X2APIC;
   }
   wrmsr(MSR_APIC_BASE, base);
   write(TPR, 0);
@@ -108,7 +118,6 @@ export function init(allowX2apic: bool, allocate: ptab.TableAllocator): bool {
   write(LVT_ERROR, VECTOR_ERROR);
   write(ESR, 0);
   write(SVR, SVR_ENABLE | VECTOR_SPURIOUS);
-  return true;
 }
 
 /** The APIC error vector: log the error status and go on (SDM Vol. 3A §11.5.3). */
@@ -164,6 +173,10 @@ export function setDeadline(deadline: u64): void {
 
 /** ICR delivery mode NMI, level assert (SDM Vol. 3A §11.6.1). */
 export const DELIVERY_NMI: u32 = (4 << 8) | (1 << 14);
+/** ICR delivery mode INIT, level assert (SDM Vol. 3A §11.6.1, §8.4.4.1). */
+export const DELIVERY_INIT: u32 = (5 << 8) | (1 << 14);
+/** ICR delivery mode start-up (SIPI), level assert; the vector (bits 7:0) is the start page. */
+export const DELIVERY_STARTUP: u32 = (6 << 8) | (1 << 14);
 
 /** Sends an IPI to the CPU with `apicId` (physical destination, no shorthand). */
 export function sendIpi(apicId: u32, command: u32): void {

@@ -18,8 +18,8 @@ import { CLASSES, MAX_OBJECT, SLAB_BYTES, SlabAllocator } from "./slab.ts";
 const MIB: u64 = 0x10_0000;
 /**
  * Never managed: the real-mode IVT and BIOS data (page 0 also makes address 0
- * mean "no memory"), the EBDA, the page the AP startup trampoline will need
- * below 1 MiB, and where QEMU and GRUB put multiboot v1's command lines, module
+ * mean "no memory"), the EBDA, the AP startup trampoline and its page tables
+ * (smp.ts, 0x1000-0x5000), and where QEMU and GRUB put multiboot v1's command lines, module
  * list and memory map (outside infoStart..infoEnd).
  */
 const LOW_LIMIT: u64 = 0x10_0000;

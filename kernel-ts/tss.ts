@@ -100,11 +100,17 @@ export function guardPage(slot: u8): Virt {
 
 /** Fills in the boot CPU's TSS: IST1 #DF, IST2 NMI, IST3 #MC, an I/O bitmap denying every port. */
 export function build(): void {
-  bootTss.ist1 = u64(top(doubleFaultStack));
-  bootTss.ist2 = u64(top(nmiStack));
-  bootTss.ist3 = u64(top(machineCheckStack));
-  bootTss.ioMapBase = IO_MAP_BASE;
-  loadIoBitmap(virt(0));
+  buildFor(bootTss, top(doubleFaultStack), top(nmiStack), top(machineCheckStack));
+}
+
+/** Fills in a TSS with the given IST stack tops and an I/O bitmap denying every port (smp.ts: an AP's). */
+export function buildFor(t: Tss, doubleFault: Virt, nmi: Virt, machineCheck: Virt): void {
+  t.ist1 = u64(doubleFault);
+  t.ist2 = u64(nmi);
+  t.ist3 = u64(machineCheck);
+  t.ioMapBase = IO_MAP_BASE;
+  const to = arrayPtr(t.iobm);
+  for (let i: usize = 0; i <= IO_BITMAP_BYTES; i++) to.set(i, 0xff);
 }
 
 /**

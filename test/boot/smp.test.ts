@@ -1,0 +1,109 @@
+// SMP bring-up (docs/smp.md): every enabled CPU of the MADT comes online
+// through the trampoline and INIT-SIPI-SIPI, logs `SMP: CPU <n> APIC id <x>
+// online`, and the summary counts them; the boot then ends as before. QEMU
+// q35 with 1 to 64 CPUs (xAPIC: QEMU 7.2 TCG has no x2APIC), disabled MADT
+// entries (-smp n,maxcpus=m), a CPU that never answers (the smpsilent hook),
+// roottest at -smp 4, and Bochs with 4 CPUs in x2APIC mode.
+
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import t, { type Test } from "tap";
+import { buildKernel } from "../../build/kernel.ts";
+import { buildUser } from "../../build/user.ts";
+import { makeIso } from "../../scripts/iso.ts";
+import { EXIT_SUCCESS } from "../../scripts/qemu-args.ts";
+import { bochs } from "../lib/bochs.ts";
+import { boot } from "../lib/qemu.ts";
+
+const success = (EXIT_SUCCESS << 1) | 1;
+const kernel = await buildKernel({ progress: false });
+const roottest = await buildUser("roottest", { progress: false });
+
+/**
+ * Checks that exactly the CPUs 1…cpus-1 came online, each with its own APIC
+ * id, none of them the boot CPU's, and that the summary says `cpus of
+ * enabled` in `mode`.
+ */
+function checkOnline(t: Test, console: string, cpus: number, enabled: number, mode: string): void {
+  const bsp = /^LAPIC: \S+ mode, id (\d+) /m.exec(console);
+  t.ok(bsp, "the LAPIC line names the boot CPU's APIC id");
+  const lines = [...console.matchAll(/^SMP: CPU (\d+) APIC id (\d+) online$/gm)];
+  t.same(
+    lines.map((m) => Number(m[1])),
+    Array.from({ length: cpus - 1 }, (_, i) => i + 1),
+    `CPUs 1…${cpus - 1} online, in order`,
+  );
+  const ids = new Set(lines.map((m) => Number(m[2])));
+  if (bsp) ids.add(Number(bsp[1]));
+  t.equal(ids.size, cpus, "every online CPU has its own APIC id");
+  t.match(
+    console,
+    new RegExp(`^SMP: ${cpus} of ${enabled} CPUs online \\(${mode}\\)$`, "m"),
+    "the summary line",
+  );
+  t.notMatch(console, /^PANIC:/m);
+  t.match(console, /^Boot complete$/m);
+}
+
+for (const cpus of [1, 2, 4, 8, 16, 64]) {
+  t.test(`QEMU q35 -smp ${cpus}: every CPU online`, async (t) => {
+    const b = await boot(kernel.elf, ["-smp", String(cpus)], 60_000);
+    t.notOk(b.timedOut, "QEMU ends by itself");
+    t.equal(b.status, success, "the success exit");
+    checkOnline(t, b.console, cpus, cpus, "xAPIC");
+    t.notMatch(b.console, /did not start/);
+    if (!t.passing()) t.comment(b.tail);
+  });
+}
+
+t.test("QEMU -smp 2,maxcpus=4: the disabled MADT entries are skipped", async (t) => {
+  const b = await boot(kernel.elf, ["-smp", "2,maxcpus=4"], 60_000);
+  t.equal(b.status, success, "the success exit");
+  const skipped = [...b.console.matchAll(/^SMP: APIC id (\d+) disabled in the MADT, skipped$/gm)];
+  t.equal(skipped.length, 2, "two disabled entries named");
+  checkOnline(t, b.console, 2, 2, "xAPIC");
+  if (!t.passing()) t.comment(b.tail);
+});
+
+t.test("a CPU that never answers is reported and skipped", async (t) => {
+  // smpsilent: APIC id 2 gets INIT but no SIPI, so it waits for a SIPI forever.
+  const b = await boot(kernel.elf, ["-smp", "4", "-append", "smpsilent=2"], 60_000);
+  t.equal(b.status, success, "the success exit");
+  t.match(b.console, /^SMP: CPU 2 APIC id 2 did not start$/m, "the silent CPU is named");
+  t.match(b.console, /^SMP: CPU 2 APIC id 3 online$/m, "the next CPU takes its number");
+  checkOnline(t, b.console, 3, 4, "xAPIC");
+  if (!t.passing()) t.comment(b.tail);
+});
+
+/** roottest's TEST lines all PASS and its summary counts them. */
+function checkRootTest(t: Test, console: string): void {
+  const tests = console.split("\n").filter((l) => l.startsWith("TEST "));
+  t.ok(tests.length >= 100, `${tests.length} TEST lines`);
+  t.same(
+    tests.filter((l) => !/^TEST \d+ \S+ PASS$/.test(l)),
+    [],
+    "every TEST line passes",
+  );
+  t.match(console, new RegExp(`^TESTS: ${tests.length}/${tests.length} passed$`, "m"));
+}
+
+t.test("QEMU -smp 4: roottest passes with the APs online", async (t) => {
+  const b = await boot(kernel.elf, ["-smp", "4", "-initrd", roottest], 60_000);
+  t.equal(b.status, success, "the success exit");
+  checkOnline(t, b.console, 4, 4, "xAPIC");
+  checkRootTest(t, b.console);
+  if (!t.passing()) t.comment(b.tail);
+});
+
+t.test("Bochs corei7_skylake_x with 4 CPUs: x2APIC, all online", async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kts-smp-"));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const iso = await makeIso({ elf: kernel.elf, iso: path.join(dir, "smp.iso"), cmdline: "" });
+  const b = await bochs(iso, { cpus: 4 });
+  t.notOk(b.timedOut, "Bochs ends by itself");
+  t.equal(b.status, 0, "the kernel's magic breakpoint (success)");
+  t.match(b.console, /^LAPIC: x2APIC mode/m);
+  checkOnline(t, b.console, 4, 4, "x2APIC");
+  if (!t.passing()) t.comment(b.tail);
+});
