@@ -38,6 +38,7 @@ import {
   freeBytes,
   freeObject,
   initObject,
+  reap,
   ref,
   unref,
 } from "./kobject.ts";
@@ -106,6 +107,8 @@ export class Ec {
   timeout: Inline<Timer>;
   /** For log lines: the root EC is named so. */
   isRoot: bool;
+  /** The last resolve() walk that passed this EC (cycle detection). */
+  walk: u64;
 }
 
 // Objects are 32-byte aligned (capability.ts OBJ_ALIGN): 0x28 + 0xb8 = 0xe0.
@@ -113,6 +116,8 @@ layout(Ec, { offsets: { hdr: 0, cont: 0x20, regs: 0x28 } });
 
 class EcCpu {
   ec: Ec | null;
+  /** resolve()'s walk counter. */
+  walk: u64;
   /** The PD whose tables and I/O bitmap are loaded. */
   pd: Pd | null;
   fpuOwner: Ec | null;
@@ -219,7 +224,11 @@ function releaseMemory(e: Ec): void {
 /** The last reference went: the EC is in no chain, queue or SC any more. */
 function destroyEc(o: KObject): void {
   const e = structAt<Ec>(structAddress(o));
-  assert(e.caller === null && e.callee === null && e.helping === null, "ec: destroyed in a chain");
+  // Caller and callee links hold references both ways, so neither can be set here; a
+  // helping link holds one on the helped EC only (a helper whose last capability and SC
+  // went is destroyed while it helps): it is dropped.
+  assert(e.caller === null && e.callee === null, "ec: destroyed in a call chain");
+  if (e.helping !== null) setHelping(e, null);
   assert(u64(e.waitingOn) === 0, "ec: destroyed while waiting on a semaphore");
   sc.unparkAll(e);
   releaseMemory(e);
@@ -238,12 +247,17 @@ export function busy(e: Ec): bool {
 /**
  * The EC an SC bound to `e` runs: follows callee links (donation) and
  * helping links (to the busy EC's chain) to the end. A helper whose target
- * is free again ends the walk itself (it retries). Bounded: a cycle of
- * helpers (a deadlock of the user's making) stops at a non-runnable EC.
+ * is free again ends the walk itself (it retries). Each walk stamps the ECs
+ * it passes: meeting a stamp again is a cycle of helpers (a deadlock of the
+ * user's making), and the EC that started the walk then waits for good.
  */
 export function resolve(first: Ec): Ec {
+  cur.walk++;
+  const stamp = cur.walk;
   let e = first;
-  for (let steps: u32 = 0; steps < 4096; steps++) {
+  for (;;) {
+    if (e.walk === stamp) return deadlocked(first);
+    e.walk = stamp;
     const c = e.callee;
     if (c !== null) {
       e = c;
@@ -259,10 +273,9 @@ export function resolve(first: Ec): Ec {
     }
     return e;
   }
-  return first.state === State.READY ? deadlocked(first) : first;
 }
 
-/** A helping cycle: the EC that started the walk waits for ever (parked). */
+/** A helping cycle: the EC that started the walk waits for good (its SC is parked on it). */
 function deadlocked(e: Ec): Ec {
   log(`EC: helping cycle at EC ${structAddress(e)}: its SC waits`);
   e.state = State.BLOCKED;
@@ -364,6 +377,18 @@ function setRunning(e: Ec | null): void {
   if (old !== null) unref(old.hdr);
 }
 
+/**
+ * A portal's entry into `r` (§4.2): RIP = the portal IP, and RCX and R11 as
+ * after any hypercall (RCX = RIP, R11 = RFLAGS = 0x202), also when the EC
+ * leaves by IRETQ (a recall raised on the way).
+ */
+export function enterPortal(r: ExceptionFrame, ip: u64): void {
+  r.rip = ip;
+  r.rcx = ip;
+  r.r11 = USER_RFLAGS;
+  r.rflags = USER_RFLAGS;
+}
+
 /** Continuation: back to ring 3 after a hypercall (the status is in RDI already). */
 export function retUserSysret(): never {
   const e = current();
@@ -393,28 +418,40 @@ export function waitForCalls(): never {
  * an EC whose event it handled, that EC dies too (§8.1: dead handler). The
  * root EC's death ends the boot (init.ts).
  */
-export function kill(e: Ec, what: str): void {
-  if (e.state === State.DEAD) return;
-  e.state = State.DEAD;
-  const r = e.regs;
-  if (e.isRoot)
-    log(`EC: root EC killed: ${what} at ${hex(r.rip)} rdi ${hex(r.rdi)} rsi ${hex(r.rsi)}`);
-  else
-    log(
-      `EC: EC ${structAddress(e)} killed: ${what} at ${hex(r.rip)} rdi ${hex(r.rdi)} rsi ${hex(r.rsi)}`,
-    );
-  setHelping(e, null);
-  if (e.caller !== null) {
+export function kill(first: Ec, what: str): void {
+  // Iterative: a chain of event handlers, each the handler of the one before, can be as long
+  // as the user makes it, and every dead handler kills the EC whose event it handled.
+  let e = first;
+  let why = what;
+  let rootDied = false;
+  while (e.state !== State.DEAD) {
+    e.state = State.DEAD;
+    const r = e.regs;
+    if (e.isRoot) {
+      rootDied = true;
+      log(`EC: root EC killed: ${why} at ${hex(r.rip)} rdi ${hex(r.rdi)} rsi ${hex(r.rsi)}`);
+    } else
+      log(
+        `EC: EC ${structAddress(e)} killed: ${why} at ${hex(r.rip)} rdi ${hex(r.rdi)} rsi ${hex(r.rsi)}`,
+      );
+    setHelping(e, null);
+    const c = e.caller;
+    if (c === null) {
+      sc.unparkAll(e);
+      break;
+    }
     const wasEvent = e.eventCaller;
-    const c = unlink(e);
-    if (wasEvent) kill(c, "its event handler died");
-    else {
+    unlink(e);
+    sc.unparkAll(e);
+    if (!wasEvent) {
       c.regs.rdi = u64(Status.ABORTED);
       release(c, retUserSysret);
+      break;
     }
+    e = c;
+    why = "its event handler died";
   }
-  sc.unparkAll(e);
-  if (e.isRoot) cur.rootGone();
+  if (rootDied) cur.rootGone();
 }
 
 /** Runs the next SC if one should run before `e` returns to ring 3 with `cont`. */
@@ -464,6 +501,7 @@ function idleLoop(): never {
   for (;;) {
     // Interrupts only across `sti; hlt` (sti's shadow): an interrupt that
     // readies an SC between the check and hlt cannot be lost.
+    reap();
     if (sc.anyReady()) sc.schedule();
     sti();
     hlt();

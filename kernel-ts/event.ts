@@ -63,6 +63,10 @@ export function deliver(e: Ec, n: u32): never {
     log(`EC: the event handler for ${name(n)} is dead`);
     die(e, n);
   }
+  if (h === e) {
+    log(`EC: the event handler for ${name(n)} is the EC itself`);
+    die(e, n);
+  }
   if (ec.busy(h)) {
     // Help the handler's chain on this SC; retry when it is free.
     e.pendingEvent = n;
@@ -76,7 +80,7 @@ export function deliver(e: Ec, n: u32): never {
   const r = h.regs;
   r.rdi = p.pid;
   r.rsi = u64(mtd);
-  r.rip = p.ip;
+  ec.enterPortal(r, p.ip);
   ec.release(h, ec.retUserSysret);
   ec.activate(h);
 }

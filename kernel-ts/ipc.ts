@@ -37,6 +37,9 @@ export function call(f: ExceptionFrame, sel: u64, flags: u32): u32 {
   if (h.state === State.DEAD) return Status.ABORTED;
   if (ec.busy(h)) {
     if ((flags & CALL_T) !== 0) return Status.TIMEOUT;
+    // A call to the caller's own portal: it would help itself, a deadlock of its own
+    // making; it waits for good without a link to itself (which would pin it forever).
+    if (h === e) ec.block(e, ec.retUserSysret);
     // Help: this SC runs the callee's chain; the call is retried when it is free.
     ec.setHelping(e, h);
     e.cont = syscall.redo;
@@ -49,8 +52,7 @@ export function call(f: ExceptionFrame, sel: u64, flags: u32): u32 {
   const r = h.regs;
   r.rdi = p.pid;
   r.rsi = u64(mtd);
-  r.rip = p.ip;
-  r.rflags = ec.USER_RFLAGS;
+  ec.enterPortal(r, p.ip);
   ec.release(h, ec.retUserSysret);
   ec.activate(h);
 }

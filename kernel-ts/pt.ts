@@ -3,7 +3,7 @@
 // callee receives in RDI and the MTD used for event delivery (§8).
 
 import { Kind, Status, Perm_ec, Perm_pd, Perm_pt } from "./capability.ts";
-import { Ec } from "./ec.ts";
+import { Ec, State } from "./ec.ts";
 import { ExceptionFrame } from "./exceptions.ts";
 import { KObject, allocObject, destroyNow, freeObject, initObject, ref, unref } from "./kobject.ts";
 import { capObject, insertNew } from "./lookup.ts";
@@ -26,7 +26,7 @@ function destroyPt(o: KObject): void {
 /**
  * create_pt (0x5, §4.6): RSI the PD (PT permission), RDX a local EC (BINDPT),
  * RAX the entry IP; PID and MTD start at 0. The EC checks come after the PD's
- * (NOVA's order); then the object (MEM_OBJ) and the slot.
+ * (NOVA's order); a dead EC is ABORTED; then the object (MEM_OBJ) and the slot.
  */
 export function createPt(f: ExceptionFrame, sel: u64): u32 {
   if (capObject(f.rsi, Kind.PD, Kind.PD, Perm_pd.PT) === null) return Status.BAD_CAP;
@@ -34,6 +34,7 @@ export function createPt(f: ExceptionFrame, sel: u64): u32 {
   if (eo === null) return Status.BAD_CAP;
   const e = structAt<Ec>(structAddress(eo));
   if (e.global) return Status.BAD_CAP;
+  if (e.state === State.DEAD) return Status.ABORTED;
   const va = allocObject(sizeof<Pt>());
   if (u64(va) === 0) return Status.MEM_OBJ;
   const p = structAt<Pt>(va);

@@ -21,7 +21,16 @@ import { Kind, Status, Perm_ec, Perm_pd, Perm_sc } from "./capability.ts";
 import { Ec } from "./ec.ts";
 import * as ec from "./ec.ts";
 import { ExceptionFrame } from "./exceptions.ts";
-import { KObject, allocObject, destroyNow, freeObject, initObject, ref, unref } from "./kobject.ts";
+import {
+  KObject,
+  allocObject,
+  destroyNow,
+  freeObject,
+  initObject,
+  reap,
+  ref,
+  unref,
+} from "./kobject.ts";
 import { capObject, insertNew } from "./lookup.ts";
 import * as timer from "./timer.ts";
 import { Timer } from "./timer.ts";
@@ -263,6 +272,9 @@ export function block(e: Ec): never {
  * nothing is ready. Never returns.
  */
 export function schedule(): never {
+  // Objects whose last reference went in what ran before (a reply's unlink, a released
+  // waiter, the previous running EC) are destroyed here, where nothing uses them any more.
+  reap();
   sched.reschedule = false;
   for (;;) {
     const s = pickNext();

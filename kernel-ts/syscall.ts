@@ -33,7 +33,7 @@ import * as gdt from "./gdt.ts";
 import * as intsm from "./interrupt_sm.ts";
 import * as ipc from "./ipc.ts";
 import * as kstat from "./kstat.ts";
-import { destroyNow } from "./kobject.ts";
+import { destroyNow, reap } from "./kobject.ts";
 import { capObject, insertNew } from "./lookup.ts";
 import * as mdb from "./mdb.ts";
 import * as pd from "./pd_ctrl.ts";
@@ -287,6 +287,9 @@ export function dispatch(f: ExceptionFrame): void {
     f.rip = NON_CANONICAL;
     f.rcx = NON_CANONICAL;
   }
+  // Objects whose last reference went during the hypercall (not only through the mapping
+  // database: a reply's unlink, a waiter's release) are destroyed before the statistics.
+  reap();
   if (kstat.enabled) kstat.update();
   const e = ec.current();
   ec.maybePreempt(e, ec.retUserSysret);

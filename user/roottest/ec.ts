@@ -1070,6 +1070,83 @@ function helpingCases(): void {
     "helping-served-in-order",
     servedLen === 2 && served[0] === ROOT_ID && served[1] === helper,
   );
+  helperRevokedCase(blk);
+  handlerChainCase();
+}
+
+/**
+ * A helper whose EC and SC capabilities are revoked while it helps: a global EC calls BLOCK,
+ * whose EC blocks; a second one helps it; then the helper's SC and EC are revoked. The
+ * helper is destroyed with its helping link (found by a review: this used to stop the
+ * kernel), and the first caller is still served.
+ */
+function helperRevokedCase(blk: u64): void {
+  const a = G_FIRST + 12;
+  const b = G_FIRST + 13;
+  check(
+    "helper-revoked-setup",
+    revoke(S + 0x4b, 0) === Status.SUCCESS &&
+      revoke(S + 0x4c, 0) === Status.SUCCESS &&
+      revoke(sec(a), 0) === Status.SUCCESS &&
+      revoke(sec(b), 0) === Status.SUCCESS &&
+      global_(a) &&
+      global_(b),
+  );
+  gop[a] = G_CALL_BLOCKER;
+  gop[b] = G_CALL_BLOCKER;
+  gstatus[a] = 0xff;
+  seen.blockFirst = true;
+  servedLen = 0;
+  smDown(DONE, true, 1);
+  check(
+    "helper-revoked-while-helping",
+    createSc(S + 0x4d, ROOT_PD, sec(a), scd(10, 100, 0)) === Status.SUCCESS &&
+      createSc(S + 0x4e, ROOT_PD, sec(b), scd(10, 90, 0)) === Status.SUCCESS &&
+      smDown(DONE, false, msFromNow(20)) === Status.TIMEOUT &&
+      revoke(S + 0x4e, 0) === Status.SUCCESS &&
+      revoke(sec(b), 0) === Status.SUCCESS,
+  );
+  // BLOCK's EC times out on SEM_B (300 ms), replies to `a`, which signals DONE.
+  check(
+    "helper-revoked-first-caller-served",
+    smDown(DONE, false, msFromNow(1000)) === Status.SUCCESS &&
+      gstatus[a] === Status.SUCCESS &&
+      servedLen === 1 &&
+      served[0] === a &&
+      blk !== 0,
+  );
+}
+
+/** ECs and portals of the handler chain (selectors of their own, revoked after). */
+const CHAIN_ECS: u64 = 0x20000;
+const CHAIN_PTS: u64 = 0x21000;
+const CHAIN_ORDER: u64 = 12;
+const CHAIN_LENGTH: u64 = 400;
+const CHAIN_UTCB: u64 = 0x7ffd_0000_0000;
+
+/**
+ * A chain of event handlers: local EC i's #UD portal (EVT + 6) is EC i+1's portal, whose
+ * code is a UD2 as well; the last has no handler. The call to EC 0 ends ABORTED after every
+ * EC died, each killed because its handler died: the kernel kills them one after the other
+ * (a review found the recursive kill running off the kernel stack at ~340).
+ */
+function handlerChainCase(): void {
+  let ok = true;
+  for (let i: u64 = 0; i <= CHAIN_LENGTH && ok; i++) {
+    const evt = i === CHAIN_LENGTH ? EVT_NONE : CHAIN_PTS + i + 1 - 6;
+    ok =
+      createEc(CHAIN_ECS + i, 0, ROOT_PD, CHAIN_UTCB + i * 0x1000, 0, 0, evt) === Status.SUCCESS &&
+      createPt(CHAIN_PTS + i, ROOT_PD, CHAIN_ECS + i, u64(linkerSymbol("ec_ud2_fault"))) ===
+        Status.SUCCESS &&
+      ctrlPt(CHAIN_PTS + i, 0, u32(MTD_RIP)) === Status.SUCCESS;
+  }
+  check("event-handler-chain-built", ok);
+  check("event-handler-chain-dies-aborted", ipcCall(CHAIN_PTS, false, 0, out) === Status.ABORTED);
+  check(
+    "event-handler-chain-revoked",
+    revoke(CHAIN_PTS, CHAIN_ORDER) === Status.SUCCESS &&
+      revoke(CHAIN_ECS, CHAIN_ORDER) === Status.SUCCESS,
+  );
 }
 
 /** Global EC k in the root PD (event base EVT_GLOBAL, sp = its stack top). */
