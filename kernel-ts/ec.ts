@@ -116,6 +116,8 @@ layout(Ec, { offsets: { hdr: 0, cont: 0x20, regs: 0x28 } });
 
 class EcCpu {
   ec: Ec | null;
+  /** The running EC when it was destroyed: its memory goes at the next switch. */
+  zombie: Ec | null;
   /** resolve()'s walk counter. */
   walk: u64;
   /** The PD whose tables and I/O bitmap are loaded. */
@@ -231,7 +233,10 @@ function destroyEc(o: KObject): void {
   if (e.helping !== null) setHelping(e, null);
   assert(u64(e.waitingOn) === 0, "ec: destroyed while waiting on a semaphore");
   sc.unparkAll(e);
-  releaseMemory(e);
+  // The running EC (a hypercall revoked its last capabilities and its SC) keeps its memory
+  // until the CPU switches away from it: its registers are what the kernel returns to.
+  if (e === cur.ec) cur.zombie = e;
+  else releaseMemory(e);
 }
 
 /** Whether an SC can run `e` now (the end of its chain). */
@@ -364,17 +369,17 @@ export function activate(e: Ec): never {
 }
 
 /**
- * The running EC holds a reference while it runs: a hypercall that revokes
- * its last capabilities (its SC's and its own) must not free it under the
- * kernel's feet. The reference moves on the next switch; if it was the last,
- * the EC goes on the dead list and the next reap() destroys it.
+ * Makes `e` the running EC. The running EC takes no reference (a switch is
+ * the hot path): destroyEc() leaves a running EC's memory alone and it is
+ * released here, when the CPU switches away from it.
  */
 function setRunning(e: Ec | null): void {
-  const old = cur.ec;
-  if (old === e) return;
-  if (e !== null) ref(e.hdr);
   cur.ec = e;
-  if (old !== null) unref(old.hdr);
+  const z = cur.zombie;
+  if (z !== null && z !== e) {
+    cur.zombie = null;
+    releaseMemory(z);
+  }
 }
 
 /**

@@ -115,6 +115,7 @@ const G_SPIN: u64 = 1;
 const G_WAIT_RECALL: u64 = 2;
 const G_CALL_BLOCKER: u64 = 3;
 const G_UP_BLOCKER: u64 = 4;
+const G_REVOKE_SELF: u64 = 5;
 
 /** What the ECs saw; the root task sets the inputs and checks the outputs. */
 class Seen {
@@ -294,6 +295,15 @@ export function global(k: u64): void {
     words(utcb(k)).set(0, k);
     gstatus[k] = ipcCall(PT_BLOCK, false, 0, gout);
     smUp(DONE);
+    return;
+  }
+  if (op === G_REVOKE_SELF) {
+    // Its own capability goes first (its SC still runs it), then, as its last act, its SC's:
+    // the EC is destroyed under its own hypercall.
+    gstatus[k] = revoke(sec(k), 0);
+    smUp(DONE);
+    revoke(SELF_SC, 0);
+    gcount[k]++;
     return;
   }
   if (op === G_UP_BLOCKER) {
@@ -1072,6 +1082,33 @@ function helpingCases(): void {
   );
   helperRevokedCase(blk);
   handlerChainCase();
+  selfRevokeCase();
+}
+
+/** The SC of the global EC that revokes its own capabilities. */
+const SELF_SC: u64 = S + 0x4f;
+
+/**
+ * A running global EC revokes its own capability, signals DONE, and revokes its SC's as its
+ * last act: it is destroyed under its own hypercall, the kernel frees it once the CPU has
+ * switched away, and it never runs again.
+ */
+function selfRevokeCase(): void {
+  const g = G_FIRST + 14;
+  gop[g] = G_REVOKE_SELF;
+  gstatus[g] = 0xff;
+  smDown(DONE, true, 1);
+  check(
+    "running-ec-revokes-itself",
+    revoke(sec(g), 0) === Status.SUCCESS &&
+      global_(g) &&
+      createSc(SELF_SC, ROOT_PD, sec(g), scd(10, 50, 0)) === Status.SUCCESS &&
+      smDown(DONE, false, msFromNow(300)) === Status.SUCCESS &&
+      gstatus[g] === Status.SUCCESS &&
+      smDown(DONE, false, msFromNow(20)) === Status.TIMEOUT &&
+      ctrlSc(SELF_SC, time) === Status.BAD_CAP &&
+      gcount[g] === 0,
+  );
 }
 
 /**
