@@ -321,7 +321,7 @@ export function release(e: Ec, cont: Cont): void {
   if (e.state === State.DEAD) return;
   e.cont = cont;
   e.state = State.READY;
-  sc.unparkAll(e);
+  if (e.parked !== null) sc.unparkAll(e);
 }
 
 /** Blocks the running EC with `cont` as what runs when it is released; another SC runs. */

@@ -83,7 +83,8 @@ export function reply(f: ExceptionFrame, _sel: u64, _flags: u32): u32 {
  */
 function resume(c: Ec): never {
   const s = sc.current();
-  if (s !== null && !sc.mustReschedule() && ec.runnable(c) && ec.resolve(s.ec) === c)
-    ec.activate(c);
+  // The SC's own EC made the call in the common case; a donated or helping SC walks its chain.
+  const runsC = s !== null && (s.ec === c || ec.resolve(s.ec) === c);
+  if (runsC && !sc.mustReschedule() && ec.runnable(c)) ec.activate(c);
   sc.preempt();
 }
