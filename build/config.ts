@@ -60,7 +60,10 @@ export function toolchain(cc: "gcc" | "clang", outDir?: string): Toolchain {
     // gcc's shrink-wrapping moves the frame setup past early returns, so a fault there would
     // show no frame of its own and lose its caller from the stack walk (clang keeps the
     // frame setup first when frame pointers are on).
-    cflags: cc === "gcc" ? [...kernelCflags, "-fno-shrink-wrap"] : kernelCflags,
+    // -std=c11 also turns off gcc's GNU keywords, and with them the `__seg_gs` address space
+    // that per-CPU variables use (runtime-c/kts.h KTS_PERCPU); -fasm brings them back (clang
+    // has `__seg_gs` as a predefined attribute macro in every mode).
+    cflags: cc === "gcc" ? [...kernelCflags, "-fno-shrink-wrap", "-fasm"] : kernelCflags,
     ldflags: ["-nostdlib", "-static", "-z", "max-page-size=0x1000", "--orphan-handling=error"],
     outDir: outDir ?? (cc === "gcc" ? "out" : "out/clang"),
   });

@@ -8,6 +8,7 @@
 // docs/panic.md shows the reports and explains each line.
 
 import * as interrupts from "./interrupts.ts";
+import * as percpu from "./percpu.ts";
 import * as power from "./power.ts";
 import * as symbols from "./symbols.ts";
 import * as tss from "./tss.ts";
@@ -399,10 +400,14 @@ function fromUser(f: ExceptionFrame): bool {
 export function handle(f: ExceptionFrame): void {
   // Device and local-APIC interrupts with a handler return to the interrupted code.
   if (f.vector >= interrupts.FIRST && depth === 0 && interrupts.dispatch(u32(f.vector))) {
-    if ((f.cs & CS_RPL) === CS_RPL) userHooks.interrupted(f);
+    if ((f.cs & CS_RPL) === CS_RPL) {
+      percpu.checkGs();
+      userHooks.interrupted(f);
+    }
     return;
   }
   if (f.vector < interrupts.FIRST && depth === 0 && fromUser(f)) {
+    percpu.checkGs();
     userHooks.fault(f);
     return;
   }

@@ -24,6 +24,7 @@ import * as pic from "./pic.ts";
 import * as power from "./power.ts";
 import * as root from "./root.ts";
 import * as sc from "./sc.ts";
+import * as percpu from "./percpu.ts";
 import * as smp from "./smp.ts";
 import * as space from "./space_kernel.ts";
 import * as syscall from "./syscall.ts";
@@ -129,6 +130,10 @@ function interruptsAndTime(): void {
 
 /** The rest of boot, on the guarded kernel stack. */
 function running(): never {
+  // Per-CPU data through GS from here on (nothing used any before); the copy is reached through
+  // the direct map, which is live only now.
+  const area = percpu.newArea();
+  if (u64(area) === 0 || !percpu.install(area, 0)) panic("no per-CPU data for the boot CPU");
   memory.startHeap();
   kobject.setAllocator(memory.objectAlloc, memory.objectFree);
   interruptsAndTime();

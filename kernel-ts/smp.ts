@@ -15,6 +15,7 @@ import * as kmem from "./kmem.ts";
 import * as lapic from "./lapic.ts";
 import * as madt from "./madt.ts";
 import * as memory from "./memory.ts";
+import * as percpu from "./percpu.ts";
 import * as power from "./power.ts";
 import * as ptab from "./ptab.ts";
 import * as space from "./space_kernel.ts";
@@ -74,8 +75,13 @@ const TABLES_ORDER: u32 = 2;
 class CpuRecord {
   /** The APIC id the MADT names. */
   apicId: u32;
-  /** The APIC id the CPU read from its own local APIC, written before `online`. */
+  /** The APIC id and CPU index the CPU read through its own GS (percpu.ts), written before `online`. */
   reportedId: u32;
+  reportedIndex: u32;
+  /** Whether the CPU's GS reached a fresh copy of the per-CPU data (percpu.install). */
+  freshPerCpu: bool;
+  /** The CPU's copy of the per-CPU data. */
+  perCpu: Virt;
   /** Set by the CPU itself once it is set up and idling. */
   online: Atomic<u32>;
   tables: CpuTables;
@@ -209,7 +215,8 @@ function start(data: TrampolineData, apicId: u32, silent: bool): Start {
   c.online.store(0);
   const tables = newTables();
   const top = stack();
-  if (tables === null || u64(top) === 0) {
+  c.perCpu = percpu.newArea();
+  if (tables === null || u64(top) === 0 || u64(c.perCpu) === 0) {
     log(`SMP: no memory for CPU ${index}'s stacks and tables, no more CPUs started`);
     return Start.STOP;
   }
@@ -237,7 +244,9 @@ function start(data: TrampolineData, apicId: u32, silent: bool): Start {
     }
   }
   cpus.count++;
-  log(`SMP: CPU ${index} APIC id ${c.reportedId} online`);
+  log(`SMP: CPU ${c.reportedIndex} APIC id ${c.reportedId} online`);
+  if (!c.freshPerCpu || usize(c.reportedIndex) !== index)
+    log(`SMP: CPU ${index} did not reach its own per-CPU data through GS`);
   return Start.ONLINE;
 }
 
@@ -251,9 +260,12 @@ export function init(): void {
   // Test hook (test/boot/smp.test.ts): `smpsilent=<APIC id>` sends that CPU INIT but no SIPI,
   // so it stays in wait-for-SIPI like a CPU that never answers.
   const silent = cmdline.number("smpsilent", u64.MAX);
-  cpus.list[0].apicId = self;
-  cpus.list[0].reportedId = self;
-  cpus.list[0].online.store(1);
+  percpu.setLocalApicId(self);
+  const bsp = cpus.list[0];
+  bsp.apicId = self;
+  bsp.reportedId = percpu.localApicId();
+  bsp.reportedIndex = percpu.index();
+  bsp.online.store(1);
   cpus.count = 1;
   const data = madt.info.cpuCount > 1 ? placeTrampoline() : null;
   if (madt.info.cpuCount > 1 && data === null)
@@ -284,11 +296,16 @@ export function init(): void {
 export function apMain(index: u32): never {
   const c = cpus.list[usize(index)];
   gdt.install(c.tables.gdt, c.tables.tss);
+  // Its own GS before anything uses per-CPU data, after gdt.install (loading GS rewrites the
+  // base); the boot CPU logs what the CPU read there.
+  c.freshPerCpu = percpu.install(c.perCpu, index);
   idt.load();
   space.activate();
   fpu.initAp();
   lapic.enableLocal();
-  c.reportedId = lapic.id();
+  percpu.setLocalApicId(lapic.id());
+  c.reportedIndex = percpu.index();
+  c.reportedId = percpu.localApicId();
   c.online.store(1);
   power.halt();
 }

@@ -37,6 +37,7 @@ import { destroyNow, reap } from "./kobject.ts";
 import { capObject, insertNew } from "./lookup.ts";
 import * as mdb from "./mdb.ts";
 import * as pd from "./pd_ctrl.ts";
+import * as percpu from "./percpu.ts";
 import { Pd } from "./pd.ts";
 import * as pt from "./pt.ts";
 import * as sc from "./sc.ts";
@@ -275,6 +276,7 @@ const decoded = new HypercallId();
  * RCX and R11 already set below.
  */
 export function dispatch(f: ExceptionFrame): void {
+  percpu.checkGs();
   // SYSRET takes RIP from RCX and RFLAGS from R11: both are the §3 outputs.
   f.rcx = f.rip;
   f.r11 = USER_RFLAGS;

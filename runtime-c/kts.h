@@ -30,9 +30,19 @@
 typedef uint64_t phys_t;
 typedef uint64_t virt_t;
 
-/* Where per-CPU variables live; the SMP kernel reaches them through GS. */
+/*
+ * Where per-CPU variables live. In the kernel each CPU's GS base is (its own
+ * copy of .percpu − the section's start: kernel-ts/percpu.ts), so `v` is
+ * `%gs:&v`: the lvalue is `v`'s address in GCC's and clang's GS address
+ * space (`__seg_gs`, clang's address_space(256)). Host tests have one CPU
+ * and no GS set up: there the variable is used directly.
+ */
 #define KTS_PERCPU_SECTION __attribute__((section(".percpu")))
+#ifdef KTS_HOST
 #define KTS_PERCPU(v) (v)
+#else
+#define KTS_PERCPU(v) (*(__typeof__(v) __seg_gs *)(uintptr_t)&(v))
+#endif
 
 /* ---- panics and logging (runtime-c/log.c) ---- */
 _Noreturn void kts_panic(const char *file, uint32_t line, const char *msg);

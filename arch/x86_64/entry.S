@@ -27,6 +27,10 @@
  * - NMI, #DF and #MC arrive on their own IST stacks (kernel-ts/tss.ts): the IDT gate selects the
  *   stack, these stubs are the same as the others.
  *
+ * - GS holds the kernel's per-CPU base while the kernel runs, the user's in ring 3; the common
+ *   path swaps them (SWAPGS) when the interrupted code ran with the user's, and swaps back on
+ *   its way out.
+ *
  * The frame, lowest address first (struct ExceptionFrame in kernel-ts/exceptions.ts asserts
  * the same offsets):
  *
@@ -79,6 +83,31 @@ entry_common:
         PUSH_GPRS
         movq    %cr2, %rax
         pushq   %rax
+        /*
+         * SWAPGS iff GS holds the user's base (kernel-ts/percpu.ts): the CPU came from ring 3,
+         * or it was interrupted in ring 0 on one of the three instructions of syscall.S that
+         * run with the user's GS (the first of syscall_entry, before its SWAPGS; the SYSRETQ and
+         * IRETQ after theirs).  The last is also the #GP of an IRETQ to ring 3, which
+         * exceptions.ts takes as the user EC's fault.  Ring-0 entries elsewhere, NMI, #DF and
+         * #MC on their IST stacks included, already run on the kernel's GS.  R12 (callee-saved,
+         * restored from the frame) remembers the swap for the way out.
+         */
+        xorl    %r12d, %r12d
+        testb   $3, 0x98(%rsp)
+        jnz     2f
+        movq    0x90(%rsp), %rax
+        leaq    syscall_entry(%rip), %rcx
+        cmpq    %rcx, %rax
+        je      2f
+        leaq    user_sysretq(%rip), %rcx
+        cmpq    %rcx, %rax
+        je      2f
+        leaq    user_iret(%rip), %rcx
+        cmpq    %rcx, %rax
+        jne     3f
+2:      swapgs
+        movl    $1, %r12d
+3:
         movq    %rsp, %rdi                      /* arg 0: ExceptionFrame * */
         movq    %rsp, %rbx
         testb   $3, 0x98(%rsp)                  /* from ring 3: the frame is in the EC object */
@@ -89,6 +118,10 @@ entry_common:
         andq    $-16, %rsp
         call    exceptions_handle
         movq    %rbx, %rsp
+        testl   %r12d, %r12d                    /* back to the user's GS if it was swapped */
+        jz      4f
+        swapgs
+4:
         addq    $8, %rsp                        /* cr2 */
         POP_GPRS
         addq    $16, %rsp                       /* vector, error code */

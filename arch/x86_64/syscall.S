@@ -26,6 +26,10 @@
  * - `user_sysret(frame)` and `user_enter(frame)` are the two ways into ring 3 for any EC: after
  *   a hypercall (SYSRETQ) and after an exception, interrupt or event reply (IRETQ, all
  *   registers from the frame).
+ *
+ * - GS: SWAPGS as the first instruction of the entry and the last before SYSRETQ or IRETQ, so
+ *   the kernel always runs with its per-CPU GS base and ring 3 with its own (kernel-ts/percpu.ts;
+ *   entry.S knows these three instructions by address).
  */
 
 #include "frame.h"
@@ -60,6 +64,11 @@ syscall_iret_returns:
         .global syscall_entry
         .type   syscall_entry, @function
 syscall_entry:
+        /*
+         * The kernel's GS (per-CPU data) first: SYSCALL leaves the user's.  Kept the first
+         * instruction: entry.S recognizes an NMI or #MC taken here, before it, by this address.
+         */
+        swapgs
         movq    %rsp, syscall_user_rsp(%rip)
         movq    syscall_kernel_rsp(%rip), %rsp
         pushq   $USER_DATA                      /* ss */
@@ -82,6 +91,7 @@ syscall_entry:
         .size   syscall_entry, . - syscall_entry
 
 /* user_sysret(frame): back to ring 3 by SYSRETQ with the frame's registers (RCX = RIP, R11 = RFLAGS). */
+        .global user_sysretq
         .global user_sysret
         .type   user_sysret, @function
 user_sysret:
@@ -98,6 +108,12 @@ user_sysret:
         movq    0x10(%rsp), %rcx                /* rip (after vector, error) */
         movq    0x20(%rsp), %r11                /* rflags */
         movq    0x28(%rsp), %rsp                /* the user's rsp; IF stays clear until SYSRET */
+        /*
+         * The user's GS back, as the last step before SYSRETQ: nothing after it uses per-CPU
+         * data, and an NMI or #MC taken on the SYSRETQ is recognized by entry.S by its address.
+         */
+        swapgs
+user_sysretq:
         sysretq
         .size   user_sysret, . - user_sysret
 
@@ -131,6 +147,12 @@ user_return_iret:
         POP_GPRS
         movq    kernel_stack_top(%rip), %rsp
         subq    $40, %rsp
+        /*
+         * The user's GS back, right before IRETQ (as in user_sysret).  A #GP of this IRETQ, or
+         * an NMI or #MC taken on it, arrives in ring 0 with the user's GS: entry.S swaps by the
+         * address user_iret.
+         */
+        swapgs
         .global user_iret
 user_iret:
         iretq

@@ -34,6 +34,8 @@ function checkOnline(t: Test, console: string, cpus: number, enabled: number, mo
     Array.from({ length: cpus - 1 }, (_, i) => i + 1),
     `CPUs 1…${cpus - 1} online, in order`,
   );
+  // The numbers in those lines are what each AP read through its own GS (percpu.ts).
+  t.notMatch(console, /did not reach its own per-CPU data through GS/, "each CPU has its own copy");
   const ids = new Set(lines.map((m) => Number(m[2])));
   if (bsp) ids.add(Number(bsp[1]));
   t.equal(ids.size, cpus, "every online CPU has its own APIC id");
