@@ -253,8 +253,11 @@ function pinTarget(cx: LowerContext, e: ts.Expression, at: ts.Node, pre: CStmt[]
     if (bt.k === "inline" && ts.isPropertyAccessExpression(base))
       return `${pinTarget(cx, base, at, pre)}.${field}`;
     if (isStable(cx.sema, base, local)) return `${lowerExpr(cx, base)}->${field}`;
+    // An inline struct (an array element, a call's result) lowers to its address: the
+    // temporary is a pointer to it.
     const tmp = cx.temp();
-    pre.push(simple(cx, at, `${cdecl(bt, tmp)} = ${lowerExpr(cx, base)};`));
+    const tmpType = bt.k === "inline" ? bt.struct : bt;
+    pre.push(simple(cx, at, `${cdecl(tmpType, tmp)} = ${lowerExpr(cx, base)};`));
     return `${tmp}->${field}`;
   }
   if (ts.isElementAccessExpression(e)) {

@@ -3,6 +3,7 @@
 // expect-out: arguments 1 and 5, method on the old node 4
 // expect-out: assignment to the old node: old 5, new 0
 // expect-out: element 1: 9, element 2: 0
+// expect-out: inline element 1: 5, element 2: 0
 // Left-to-right evaluation: an operand read before a later call changes it
 // keeps the value it had when it was read, as in TypeScript (C alone leaves
 // the order unspecified, and gcc and clang differ).
@@ -23,6 +24,15 @@ const holder = new Holder();
 const first = new Node();
 const second = new Node();
 const cells = array<u32, 4>();
+
+class Record {
+  v: u32;
+  w: u64;
+}
+class Table {
+  rows: Arr<Inline<Record>, 4>;
+}
+const table = new Table();
 
 function bump(): u32 {
   g = 100;
@@ -63,4 +73,9 @@ export function main(): void {
   index = 1;
   cells[index] = bump() + 4;
   log(`element 1: ${cells[1]}, element 2: ${cells[2]}`);
+  // A field of an inline array element: the element's address is pinned before the call
+  // (the temporary is a pointer to the element).
+  index = 1;
+  table.rows[index].v = bump();
+  log(`inline element 1: ${table.rows[1].v}, element 2: ${table.rows[2].v}`);
 }
