@@ -138,11 +138,6 @@ export function current(): Ec {
   return e;
 }
 
-/** The EC running now, or null in the idle loop and before the first EC. */
-export function currentOrNull(): Ec | null {
-  return cur.ec;
-}
-
 /** Sets this CPU's kernel stack (every entry from ring 3 starts at its top). */
 export function init(stackTop: Virt, rootGone: Cont): void {
   cur.stackTop = stackTop;

@@ -52,7 +52,7 @@ function name(n: u32): str {
  * to the handler, to a busy handler's chain (helping, retried), or kills
  * `e`. Never returns.
  */
-export function deliver(e: Ec, n: u32): never {
+function deliver(e: Ec, n: u32): never {
   const p = portal(e, n);
   if (p === null) {
     log(`EC: no usable event portal at selector ${hex(e.evt + u64(n))} for ${name(n)}`);

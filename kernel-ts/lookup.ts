@@ -21,13 +21,6 @@ export function capObject(sel: u64, kind: u32, kind2: u32, need: u32): KObject |
   return o.kind === kind || o.kind === kind2 ? o : null;
 }
 
-/** The permissions of the capability at `sel` in the running PD's object space (0 for CAP0). */
-export function capPerms(sel: u64): u32 {
-  const objects = pd.currentObjects();
-  if (objects === null) return 0;
-  return perms(objects.lookup(sel));
-}
-
 /**
  * The capability (with `p`) to the new object at `obj` into `sel` of the
  * running PD's object space. SUCCESS, or BAD_CAP (slot occupied or

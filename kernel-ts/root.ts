@@ -390,7 +390,7 @@ export function start(magic: u32, info: Phys, then: Finish): void {
   f.rdi = u64(magic);
   f.rsi = u64(info);
   f.rcx = entry;
-  f.r11 = syscall.USER_RFLAGS;
+  f.r11 = ec.USER_RFLAGS;
   e.cont = ec.retUserIret;
   sc.makeReady(s, false);
   sc.schedule();

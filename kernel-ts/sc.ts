@@ -35,8 +35,6 @@ import { capObject, insertNew } from "./lookup.ts";
 import * as timer from "./timer.ts";
 import { Timer } from "./timer.ts";
 
-/** §7.1: 128 priorities; 0 is the idle SC's, user SCs have 1..127. */
-export const PRIORITIES: u32 = 128;
 /** The root SC (§9.4, NOVA's values): the highest priority, 1000 ms budget. */
 export const ROOT_PRIORITY: u32 = 127;
 export const ROOT_BUDGET_MS: u64 = 1000;
@@ -66,7 +64,7 @@ class Scheduler {
   current: Sc | null;
   /** The TSC when `current` was last dispatched. */
   since: u64;
-  /** Heads of the rings per priority, and which are non-empty. */
+  /** Heads of the rings per priority (§7.1: 128; 0 is the idle SC's, user SCs have 1..127), and which are non-empty. */
   rings: Arr<Sc | null, 128>;
   nonEmpty: Arr<u64, 2>;
   /** Set when a higher-priority SC became ready or the budget ran out. */
@@ -180,7 +178,7 @@ function pickNext(): Sc | null {
 }
 
 /** Parks `s` on `e`, which cannot run now; ec.release() readies it again. */
-export function park(s: Sc, e: Ec): void {
+function park(s: Sc, e: Ec): void {
   s.parkedOn = e;
   s.nextParked = e.parked;
   e.parked = s;

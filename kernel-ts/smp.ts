@@ -94,16 +94,6 @@ class CpuList {
 /** CPU 0 is the boot CPU; CPUs 1… are the APs that came up, in MADT order. */
 const cpus = new CpuList();
 
-/** How many CPUs are online (the boot CPU included). */
-export function onlineCount(): usize {
-  return cpus.count;
-}
-
-/** The APIC id of online CPU `index` (< onlineCount()). */
-export function apicIdOf(index: usize): u32 {
-  return cpus.list[index].apicId;
-}
-
 function overlaps(a: u64, aEnd: u64, b: u64, bEnd: u64): bool {
   return a < bEnd && b < aEnd;
 }

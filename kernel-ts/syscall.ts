@@ -60,9 +60,6 @@ const RFLAGS_DF: u64 = 1 << 10;
 const RFLAGS_AC: u64 = 1 << 18;
 export const FMASK: u64 = RFLAGS_TF | RFLAGS_IF | RFLAGS_DF | RFLAGS_AC;
 
-/** RFLAGS (and R11) after every hypercall: IF and the always-one bit 1 (§3). */
-export const USER_RFLAGS: u64 = ec.USER_RFLAGS;
-
 /** The vector field syscall.S writes into a hypercall's frame (no real vector has it). */
 export const SYSCALL_VECTOR: u64 = 256;
 
@@ -279,8 +276,8 @@ export function dispatch(f: ExceptionFrame): void {
   percpu.checkGs();
   // SYSRET takes RIP from RCX and RFLAGS from R11: both are the §3 outputs.
   f.rcx = f.rip;
-  f.r11 = USER_RFLAGS;
-  f.rflags = USER_RFLAGS;
+  f.r11 = ec.USER_RFLAGS;
+  f.rflags = ec.USER_RFLAGS;
   decode(f.rdi, decoded);
   const status = table[decoded.number](f, decoded);
   f.rdi = u64(status);

@@ -4,9 +4,7 @@
 // RIP, the qualifications); the rest is declared so that its offsets are
 // fixed once, for the vCPU work.
 
-/** A UTCB's message words (§6.1). */
-export const WORDS: u32 = 512;
-/** Regular MTD: bits 8:0 = words - 1. */
+/** Regular MTD (§6.1): bits 8:0 = words - 1, so 1…512 of the UTCB's 512 words. */
 export const MTD_WORDS_MASK: u32 = 0x1ff;
 
 /** One segment record (§6.2): selector, access rights (§6.4), limit, base. */
