@@ -5,9 +5,15 @@
 // between entries: a blocked EC is its registers plus a continuation, never
 // a kernel stack, and activate() starts the continuation on a fresh stack.
 //
-// While an EC runs, TSS.RSP0 and syscall.S's `syscall_kernel_rsp` point at
-// the end of its `regs`, so the CPU and the entry code push the user state
+// While an EC runs, its CPU's TSS.RSP0 and `syscallKernelRsp` point at the
+// end of its `regs`, so the CPU and the entry code push the user state
 // straight into the EC object: a switch copies no registers.
+//
+// CPUs: an EC is bound to one CPU for life (`cpu`) and runs only there;
+// each CPU has its own running EC, FPU owner and kernel stack (EcCpu).
+// Another CPU can still destroy an EC that runs (its last capability and SC
+// revoked there): the memory stays until the EC's CPU switches away, as for
+// an EC destroyed by its own hypercall.
 //
 // Kinds: a local EC (T=0) only runs when one of its portals is called, on
 // the caller's SC; a global EC (T=1) runs on its own SCs, starting with a
@@ -49,6 +55,12 @@ import { Sc } from "./sc.ts";
 import * as sc from "./sc.ts";
 import { Timer } from "./timer.ts";
 import * as tss from "./tss.ts";
+import * as ipi from "./ipi.ts";
+import * as klock from "./klock.ts";
+import * as percpu from "./percpu.ts";
+import * as smp from "./smp.ts";
+import * as tlb from "./tlb.ts";
+import * as tsc from "./tsc.ts";
 
 /** RFLAGS of a new EC and after every hypercall (§3): IF and the always-one bit 1. */
 export const USER_RFLAGS: u64 = 0x202;
@@ -107,6 +119,8 @@ export class Ec {
   timeout: Inline<Timer>;
   /** For log lines: the root EC is named so. */
   isRoot: bool;
+  /** Whether it is its CPU's running EC now (destroyEc then leaves its memory to that CPU). */
+  running: bool;
   /** The last resolve() walk that passed this EC (cycle detection). */
   walk: u64;
 }
@@ -114,6 +128,7 @@ export class Ec {
 // Objects are 32-byte aligned (capability.ts OBJ_ALIGN): 0x28 + 0xb8 = 0xe0.
 layout(Ec, { offsets: { hdr: 0, cont: 0x20, regs: 0x28 } });
 
+/** What each CPU keeps about the ECs it runs. */
 class EcCpu {
   ec: Ec | null;
   /** The running EC when it was destroyed: its memory goes at the next switch. */
@@ -124,26 +139,48 @@ class EcCpu {
   pd: Pd | null;
   fpuOwner: Ec | null;
   tsSet: bool;
-  /** The top of this CPU's kernel stack (syscall.S `kernel_stack_top`). */
+  /** The top of this CPU's kernel stack (also in `kernelStackTop`). */
   stackTop: Virt;
+}
+const cpus = array<Inline<EcCpu>, 256>();
+
+function here(): EcCpu {
+  return cpus[usize(percpu.index())];
+}
+
+/**
+ * Read by arch/x86_64/syscall.S and entry.S through GS: where SYSCALL
+ * pushes the frame (the end of the running EC's registers, = TSS.RSP0),
+ * and the top of this CPU's kernel stack, where every entry from ring 3
+ * runs the kernel.
+ */
+export const syscallKernelRsp = perCpu<u64>(0);
+export const kernelStackTop = perCpu<u64>(0);
+
+class Global {
   /** What runs when the root EC dies (init.ts: the end of the boot log). */
   rootGone: Cont;
 }
-const cur = new EcCpu();
+const global = new Global();
 
-/** The EC running now (the hypercall's or the interrupted one). */
+/** The EC running now on this CPU (the hypercall's or the interrupted one). */
 export function current(): Ec {
-  const e = cur.ec;
+  const e = here().ec;
   if (e === null) panic("ec: no current EC");
   return e;
 }
 
+/** What runs when the root EC dies (init.ts). */
+export function init(rootGone: Cont): void {
+  global.rootGone = rootGone;
+}
+
 /** Sets this CPU's kernel stack (every entry from ring 3 starts at its top). */
-export function init(stackTop: Virt, rootGone: Cont): void {
-  cur.stackTop = stackTop;
-  cur.rootGone = rootGone;
-  ptrFromVirt<u64>(linkerSymbol("kernel_stack_top")).store(u64(stackTop));
-  cur.tsSet = true;
+export function initCpu(stackTop: Virt): void {
+  const k = here();
+  k.stackTop = stackTop;
+  kernelStackTop.set(u64(stackTop));
+  k.tsSet = true;
 }
 
 /**
@@ -210,10 +247,13 @@ function releaseMemory(e: Ec): void {
   if (u64(e.utcb) !== 0) {
     const h = e.pd.hst;
     if (h !== null) h.unmapKernelPage(virt(e.utcbUser), kmem.directToPhys(e.utcb));
+    // No CPU may still reach the page through the PD's tables once it is kernel memory again.
+    tlb.sync();
     freeBytes(e.utcb, usize(PAGE), usize(PAGE));
   }
   if (u64(e.fpu) !== 0) freeBytes(e.fpu, usize(fpu.size()), FPU_ALIGN);
-  if (cur.fpuOwner === e) cur.fpuOwner = null;
+  const k = cpus[usize(e.cpu)];
+  if (k.fpuOwner === e) k.fpuOwner = null;
   unref(e.pd.hdr);
   freeObject(e.hdr, sizeof<Ec>());
 }
@@ -228,10 +268,14 @@ function destroyEc(o: KObject): void {
   if (e.helping !== null) setHelping(e, null);
   assert(u64(e.waitingOn) === 0, "ec: destroyed while waiting on a semaphore");
   sc.unparkAll(e);
-  // The running EC (a hypercall revoked its last capabilities and its SC) keeps its memory
-  // until the CPU switches away from it: its registers are what the kernel returns to.
-  if (e === cur.ec) cur.zombie = e;
-  else releaseMemory(e);
+  // The running EC (a hypercall here or on another CPU revoked its last capabilities and its
+  // SC) keeps its memory until its CPU switches away from it: its registers are what that
+  // CPU returns to, or where it saves the user state at its next entry.
+  if (e.running) {
+    const k = cpus[usize(e.cpu)];
+    assert(k.zombie === null, "ec: a second zombie on one CPU");
+    k.zombie = e;
+  } else releaseMemory(e);
 }
 
 /** Whether an SC can run `e` now (the end of its chain). */
@@ -252,8 +296,9 @@ export function busy(e: Ec): bool {
  * user's making), and the EC that started the walk then waits for good.
  */
 export function resolve(first: Ec): Ec {
-  cur.walk++;
-  const stamp = cur.walk;
+  const k = here();
+  k.walk++;
+  const stamp = k.walk;
   let e = first;
   for (;;) {
     if (e.walk === stamp) return deadlocked(first);
@@ -334,7 +379,8 @@ export function block(e: Ec, cont: Cont): never {
  * continuation on a fresh kernel stack.
  */
 export function activate(e: Ec): never {
-  setRunning(e);
+  const cur = here();
+  setRunning(cur, e);
   const p = e.pd;
   if (cur.pd !== p) {
     // The loaded PD stays referenced until another is loaded: its tables stay in CR3
@@ -346,12 +392,12 @@ export function activate(e: Ec): never {
     // create_ec makes ECs only in PDs with a host space, which stays bound while the PD lives.
     const h = p.hst;
     if (h === null) panic("ec: an EC in a PD without a host space");
-    writeCr3(u64(h.root));
+    tlb.load(h);
     pdCtrl.setCurrent(p);
   }
   const end = u64(structAddress(e.regs)) + u64(sizeof<ExceptionFrame>());
-  tss.bootTss.rsp0 = end;
-  ptrFromVirt<u64>(linkerSymbol("syscall_kernel_rsp")).store(end);
+  tss.current().rsp0 = end;
+  syscallKernelRsp.set(end);
   const owner = cur.fpuOwner === e;
   if (owner && cur.tsSet) {
     clts();
@@ -368,11 +414,15 @@ export function activate(e: Ec): never {
  * the hot path): destroyEc() leaves a running EC's memory alone and it is
  * released here, when the CPU switches away from it.
  */
-function setRunning(e: Ec | null): void {
+function setRunning(cur: EcCpu, e: Ec | null): void {
+  const old = cur.ec;
+  if (old !== null) old.running = false;
   cur.ec = e;
+  if (e !== null) e.running = true;
   const z = cur.zombie;
   if (z !== null && z !== e) {
     cur.zombie = null;
+    z.running = false;
     releaseMemory(z);
   }
 }
@@ -393,6 +443,7 @@ export function enterPortal(r: ExceptionFrame, ip: u64): void {
 export function retUserSysret(): never {
   const e = current();
   if (e.recall) event.recall(e, true);
+  klock.leaveToUser();
   returnBySysret(structAddress(e.regs));
 }
 
@@ -400,6 +451,7 @@ export function retUserSysret(): never {
 export function retUserIret(): never {
   const e = current();
   if (e.recall) event.recall(e, false);
+  klock.leaveToUser();
   enterUser(structAddress(e.regs));
 }
 
@@ -451,7 +503,7 @@ export function kill(first: Ec, what: str): void {
     e = c;
     why = "its event handler died";
   }
-  if (rootDied) cur.rootGone();
+  if (rootDied) global.rootGone();
 }
 
 /** Runs the next SC if one should run before `e` returns to ring 3 with `cont`. */
@@ -470,6 +522,7 @@ export function maybePreempt(e: Ec, cont: Cont): void {
  */
 export function claimFpu(e: Ec): bool {
   if (u64(e.fpu) === 0) return false;
+  const cur = here();
   clts();
   cur.tsSet = false;
   const owner = cur.fpuOwner;
@@ -489,23 +542,26 @@ export function claimFpu(e: Ec): bool {
 
 /**
  * The idle loop (no SC ready): the CPU halts with interrupts on until an
- * interrupt makes an SC ready, then schedules. Runs on a fresh stack.
+ * interrupt makes an SC ready, then schedules. Runs on a fresh stack; the
+ * kernel lock is held except across the halt.
  */
 export function idle(): never {
-  switchStack(cur.stackTop, idleLoop);
+  switchStack(here().stackTop, idleLoop);
 }
 
 function idleLoop(): never {
-  setRunning(null);
+  setRunning(here(), null);
   sc.enterIdle();
   for (;;) {
-    // Interrupts only across `sti; hlt` (sti's shadow): an interrupt that
-    // readies an SC between the check and hlt cannot be lost.
     reap();
     if (sc.anyReady()) sc.schedule();
+    // Interrupts only across `sti; hlt` (sti's shadow): an interrupt or IPI that readies an
+    // SC between the check and hlt cannot be lost. Another CPU readying one here sends an IPI.
+    klock.leave();
     sti();
     hlt();
     cli();
+    klock.enter();
   }
 }
 
@@ -517,8 +573,6 @@ const EC_GLOBAL: u32 = 0x2;
 const EC_FPU: u32 = 0x4;
 /** The top of user space (2^47, §9.7 with H = 47). */
 const USER_TOP: u64 = 0x8000_0000_0000;
-/** CPUs the kernel runs (one until SMP). */
-export const CPU_COUNT: u32 = 1;
 
 /**
  * create_ec (0x3, §4.4): RSI the PD (EC permission), RDX the UTCB address
@@ -531,7 +585,7 @@ export function createEc(f: ExceptionFrame, sel: u64, flags: u32): u32 {
   const hva = f.rdx & ~(PAGE - 1);
   const cpu = u32(f.rdx & (PAGE - 1));
   if (hva >= USER_TOP) return Status.BAD_PAR;
-  if (cpu >= CPU_COUNT) return Status.BAD_CPU;
+  if (cpu >= smp.count()) return Status.BAD_CPU;
   const o = capObject(f.rsi, Kind.PD, Kind.PD, Perm_pd.EC);
   if (o === null) return Status.BAD_CAP;
   if ((flags & EC_VCPU) !== 0) return Status.BAD_FTR;
@@ -544,15 +598,30 @@ export function createEc(f: ExceptionFrame, sel: u64, flags: u32): u32 {
   return st;
 }
 
+/** ctrl_ec flag S (RDI[4]): return only once the EC has entered the kernel. */
+const RECALL_STRONG: u32 = 0x1;
+/** How long a strong recall waits for the other CPU (it answers an IPI within microseconds). */
+const RECALL_WAIT_NS: u64 = 1_000_000_000;
+
 /**
  * ctrl_ec (0x8, §4.9): the EC (CTRL) raises a RECALL event before it next
- * returns to ring 3. With one CPU the target is never running elsewhere, so
- * the strong form (S) has nothing to wait for.
+ * returns to ring 3. An EC running in ring 3 on another CPU is sent there
+ * into the kernel by IPI; with S, the call returns once that CPU entered.
  */
-export function ctrlEc(sel: u64, _flags: u32): u32 {
+export function ctrlEc(sel: u64, flags: u32): u32 {
   const o = capObject(sel, Kind.EC, Kind.EC, Perm_ec.CTRL);
   if (o === null) return Status.BAD_CAP;
   const e = structAt<Ec>(structAddress(o));
-  if (e.state !== State.DEAD) e.recall = true;
+  if (e.state === State.DEAD) return Status.SUCCESS;
+  e.recall = true;
+  const c = e.cpu;
+  if (c === percpu.index() || !e.running || !klock.inUser(c)) return Status.SUCCESS;
+  ipi.send(c, ipi.VECTOR_RESCHEDULE);
+  if ((flags & RECALL_STRONG) === 0) return Status.SUCCESS;
+  // It enters without the kernel lock (klock.enterFromUser clears inUser first), so this
+  // CPU can wait for it while it holds the lock.
+  const end = rdtsc() + tsc.ticks(RECALL_WAIT_NS);
+  while (klock.inUser(c) && rdtsc() < end) pause();
+  if (klock.inUser(c)) log(`EC: strong recall: CPU ${c} did not enter the kernel in time`);
   return Status.SUCCESS;
 }

@@ -208,7 +208,12 @@ export function userFault(f: ExceptionFrame): void {
   exception(f);
 }
 
-/** exceptions.ts's hook after an interrupt taken in ring 3: another SC may run first. */
+/**
+ * exceptions.ts's hook after an interrupt taken in ring 3: another SC may
+ * run first, and a recall (another CPU's ctrl_ec and its IPI) is delivered.
+ */
 export function userInterrupted(_f: ExceptionFrame): void {
-  ec.maybePreempt(ec.current(), ec.retUserIret);
+  const e = ec.current();
+  ec.maybePreempt(e, ec.retUserIret);
+  if (e.recall) ec.retUserIret();
 }

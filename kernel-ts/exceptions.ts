@@ -12,6 +12,11 @@ import * as percpu from "./percpu.ts";
 import * as power from "./power.ts";
 import * as symbols from "./symbols.ts";
 import * as tss from "./tss.ts";
+import * as ipi from "./ipi.ts";
+import * as klock from "./klock.ts";
+import * as lapic from "./lapic.ts";
+import * as tlb from "./tlb.ts";
+import * as watchdog from "./watchdog.ts";
 
 /** What entry.S leaves on the stack; offsets as its header comment draws them. */
 export class ExceptionFrame {
@@ -251,6 +256,12 @@ function logDetails(f: ExceptionFrame): void {
   log(`EXC: r8 ${hex(f.r8)} r9 ${hex(f.r9)} r10 ${hex(f.r10)} r11 ${hex(f.r11)}`);
   log(`EXC: r12 ${hex(f.r12)} r13 ${hex(f.r13)} r14 ${hex(f.r14)} r15 ${hex(f.r15)}`);
   log(`EXC: cr0 ${hex(readCr0())} cr2 ${hex(f.cr2)} cr3 ${hex(readCr3())} cr4 ${hex(readCr4())}`);
+  logCpu();
+}
+
+/** Which CPU reports (the index its GS names: u32.MAX is the template, a wrong GS). */
+function logCpu(): void {
+  log(`EXC: on CPU ${percpu.index()} (APIC id ${percpu.localApicId()})`);
 }
 
 /** Whether `a` is in the page below the boot stack or a registered stack (an overflow's guard page). */
@@ -269,9 +280,12 @@ class StackBounds {
   high: u64;
 }
 
-/** Kernel stacks besides the boot and IST stacks that a stack walk may read (addStack). */
-const MAX_STACKS: usize = 8;
-const stacks = array<Inline<StackBounds>, 8>();
+/**
+ * Kernel stacks besides the boot and IST stacks that a stack walk may read
+ * (addStack): the boot CPU's guarded stack and each AP's (smp.ts).
+ */
+const MAX_STACKS: usize = 264;
+const stacks = array<Inline<StackBounds>, 264>();
 let stackCount: usize = 0;
 
 /** Makes the kernel stack [low, high) known to stack walks (it must stay mapped). */
@@ -398,17 +412,37 @@ function fromUser(f: ExceptionFrame): bool {
 
 /** Called by entry.S for every vector, on the interrupted stack or the vector's IST stack. */
 export function handle(f: ExceptionFrame): void {
-  // Device and local-APIC interrupts with a handler return to the interrupted code.
-  if (f.vector >= interrupts.FIRST && depth === 0 && interrupts.dispatch(u32(f.vector))) {
-    if ((f.cs & CS_RPL) === CS_RPL) {
+  // A shootdown request is answered without the kernel lock: its sender holds it (tlb.ts).
+  if (f.vector === u64(ipi.VECTOR_SHOOTDOWN) && depth === 0) {
+    tlb.answer();
+    lapic.eoi();
+    return;
+  }
+  if (f.vector === VECTOR_NMI && watchdog.isTarget()) reportStuck(f);
+  const user = (f.cs & CS_RPL) === CS_RPL;
+  // Device, local-APIC and IPI vectors with a handler return to the interrupted code: in
+  // ring 3 after the scheduler's turn, in ring 0 (the idle loop's HLT, or boot code that
+  // holds the kernel lock with interrupts on for a self-test) straight away.
+  if (f.vector >= interrupts.FIRST && depth === 0 && interrupts.registered(u32(f.vector))) {
+    if (user) {
       percpu.checkGs();
+      klock.enterFromUser();
+      interrupts.dispatch(u32(f.vector));
       userHooks.interrupted(f);
+      klock.leaveToUser();
+      return;
     }
+    const held = klock.heldHere();
+    if (!held) klock.enter();
+    interrupts.dispatch(u32(f.vector));
+    if (!held) klock.leave();
     return;
   }
   if (f.vector < interrupts.FIRST && depth === 0 && fromUser(f)) {
     percpu.checkGs();
+    klock.enterFromUser();
     userHooks.fault(f);
+    klock.leaveToUser();
     return;
   }
   depth++;
@@ -427,12 +461,26 @@ export function handle(f: ExceptionFrame): void {
   power.exit(power.EXIT_PANIC);
 }
 
+/** The watchdog's NMI (watchdog.ts): where this CPU is stuck, then it halts. */
+function reportStuck(f: ExceptionFrame): never {
+  depth++;
+  logTakeOver();
+  log(`WATCHDOG: CPU ${percpu.index()} stuck:`);
+  logFrame(0, virt(f.rip), virt(f.rip));
+  logDetails(f);
+  walk(f.rbp, 1);
+  watchdog.reported();
+}
+
 /**
  * The runtime's stop after assert() or panic() printed `PANIC: ... at file.ts:line`
  * (runtime-c/kernel.c): the stack walk from here, then the panic exit.
  */
 export function stopAfterPanic(): never {
   depth++;
-  if (depth === 1) walk(u64(readRbp()), 0);
+  if (depth === 1) {
+    logCpu();
+    walk(u64(readRbp()), 0);
+  }
   power.exit(power.EXIT_PANIC);
 }

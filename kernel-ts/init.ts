@@ -15,6 +15,8 @@ import * as fpu from "./fpu.ts";
 import * as gdt from "./gdt.ts";
 import * as idt from "./idt.ts";
 import * as interrupts from "./interrupts.ts";
+import * as ipi from "./ipi.ts";
+import * as klock from "./klock.ts";
 import * as ioapic from "./ioapic.ts";
 import * as kobject from "./kobject.ts";
 import * as lapic from "./lapic.ts";
@@ -29,7 +31,10 @@ import * as smp from "./smp.ts";
 import * as space from "./space_kernel.ts";
 import * as syscall from "./syscall.ts";
 import * as timer from "./timer.ts";
+import * as tlb from "./tlb.ts";
 import * as tsc from "./tsc.ts";
+import * as tss from "./tss.ts";
+import * as watchdog from "./watchdog.ts";
 
 const COM1: u16 = 0x3f8;
 const MIB: u64 = 1024 * 1024;
@@ -134,19 +139,32 @@ function running(): never {
   // the direct map, which is live only now.
   const area = percpu.newArea();
   if (u64(area) === 0 || !percpu.install(area, 0)) panic("no per-CPU data for the boot CPU");
+  tss.setCurrent(tss.bootTss);
+  // The boot CPU holds the kernel lock for all of boot: the APs wait for it before they run
+  // their idle loops, and get it when the root EC first leaves for ring 3.
+  klock.init();
+  klock.enter();
+  tlb.init();
+  tlb.initCpu();
   memory.startHeap();
   kobject.setAllocator(memory.objectAlloc, memory.objectFree);
   interruptsAndTime();
-  smp.init();
+  log(`TLB: PCIDs ${onOff(tlb.pcids())}`);
+  ipi.init();
+  watchdog.init();
+  syscall.init();
+  ec.init(root.whenRootGone);
+  ec.initCpu(kernelStackTop);
+  smp.init(bootTsc);
+  sc.createIdles(smp.count());
   fault.fromCmdline();
   if (cmdline.has("timertest") && !timer.selfTest()) panic("the timer self-test failed");
   if (cmdline.has("irqtest") && !ioapic.selfTest(tsc.ticks(1_000_000)))
     panic("the interrupt routing self-test failed");
   if (cmdline.has("reboot")) power.reboot();
-  syscall.init();
-  ec.init(kernelStackTop, root.whenRootGone);
   sc.setTicksPerMs(tsc.ticks(1_000_000));
   exceptions.onUser(event.userFault, event.userInterrupted);
+  watchdog.arm();
   // With a root image this enters ring 3 and finish() runs after the root EC is gone.
   root.start(bootMagic, bootInfo, finish);
   finish();

@@ -23,6 +23,9 @@ import * as ioapic from "./ioapic.ts";
 import { KObject, ref } from "./kobject.ts";
 import * as lapic from "./lapic.ts";
 import * as mdb from "./mdb.ts";
+import * as ipi from "./ipi.ts";
+import * as percpu from "./percpu.ts";
+import * as smp from "./smp.ts";
 import { Sm } from "./sm.ts";
 import { Space_obj } from "./space_obj.ts";
 
@@ -32,9 +35,6 @@ export const SEL_BASE: u64 = 0x10000;
 export const FIRST_VECTOR: u32 = 0x20;
 /** Vectors FIRST_VECTOR…below the local APIC timer's: INTPIN + INTMSI. */
 export const MAX_INTERRUPTS: u32 = lapic.VECTOR_TIMER - FIRST_VECTOR;
-/** CPUNUM (one CPU today) and the CPU hypercalls run on. */
-const CPUNUM: u64 = 1;
-const THIS_CPU: u32 = 0;
 
 /** assign_int flags (RDI[7:4], §10.3). */
 const FLAG_MASKED: u32 = 0x1;
@@ -79,7 +79,7 @@ function vectorOf(n: u32): u8 {
 /** Writes pin n's redirection entry from its table state, masked or not. */
 function programPin(n: u32, masked: bool): bool {
   const e = table.list[n];
-  return ioapic.program(n, vectorOf(n), u8(lapic.id()), e.level, e.activeLow, masked);
+  return ioapic.program(n, vectorOf(n), u8(ipi.apicIdOf(e.cpu)), e.level, e.activeLow, masked);
 }
 
 /** The vectors' handler: mask a level-triggered pin, drop a masked MSI, up on the semaphore. */
@@ -137,7 +137,7 @@ function indexOf(o: KObject): u32 {
  */
 export function assign(f: ExceptionFrame, flags: u32, o: KObject | null): u32 {
   const cpu = f.rsi & 0xffff;
-  if (cpu >= CPUNUM) return Status.BAD_CPU;
+  if (cpu >= u64(smp.count())) return Status.BAD_CPU;
   if (o === null) return Status.BAD_CAP;
   const n = indexOf(o);
   if (n === MAX_INTERRUPTS) return Status.BAD_CAP;
@@ -153,7 +153,7 @@ export function assign(f: ExceptionFrame, flags: u32, o: KObject | null): u32 {
     f.rdx = 0;
     return Status.SUCCESS;
   }
-  f.rsi = MSI_ADDRESS | (u64(lapic.id()) << 12);
+  f.rsi = MSI_ADDRESS | (u64(ipi.apicIdOf(e.cpu)) << 12);
   f.rdx = u64(vectorOf(n));
   return Status.SUCCESS;
 }
@@ -168,7 +168,7 @@ export function beforeDown(o: KObject): u32 {
   const n = indexOf(o);
   if (n === MAX_INTERRUPTS) return Status.SUCCESS;
   const e = table.list[n];
-  if (e.cpu !== THIS_CPU) return Status.BAD_CPU;
+  if (e.cpu !== percpu.index()) return Status.BAD_CPU;
   if (n < table.pins && e.level && !e.masked) programPin(n, false);
   return Status.SUCCESS;
 }

@@ -24,6 +24,12 @@ export function register(vector: u32, handler: Handler): void {
   vectors.registered[usize(vector)] = true;
 }
 
+/** Whether `vector` has a handler (the spurious vector counts: it needs nothing). */
+export function registered(vector: u32): bool {
+  if (vector < FIRST || vector > 255) return false;
+  return vector === lapic.VECTOR_SPURIOUS || vectors.registered[usize(vector)];
+}
+
 /** Runs the vector's handler and acknowledges it; false when the vector has none. */
 export function dispatch(vector: u32): bool {
   if (vector < FIRST || vector > 255) return false;

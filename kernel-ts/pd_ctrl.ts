@@ -18,9 +18,12 @@
 // HST→GST/DMA cannot be formed and ends in BAD_CAP like any capability of a
 // wrong kind (docs/user-mode.md).
 //
-// `setCurrent` names the running PD (ec.ts on every switch to another PD).
-// After a PIO delegation the running PD's I/O bitmap is copied into the TSS
-// again (tss.loadIoBitmap), before the hypercall returns to ring 3.
+// `setCurrent` names the running PD of this CPU (ec.ts on every switch to
+// another PD). A PIO delegation or revocation can change the ports of any
+// PD (revoking takes derived copies along), so after one every CPU copies
+// its running PD's I/O bitmap into its TSS again (tss.loadIoBitmap): this
+// CPU at once, the others on request (tlb.ts remote requests), before the
+// hypercall returns to ring 3.
 
 import { Kind, Status, CAP0, Perm_obj_sp, object, perms } from "./capability.ts";
 import { ExceptionFrame } from "./exceptions.ts";
@@ -31,6 +34,8 @@ import { Space_obj } from "./space_obj.ts";
 import { Space_pio } from "./space_pio.ts";
 import { Ca, KIMAX, Space_hst } from "./space_hst.ts";
 import { Space_msr } from "./space_msr.ts";
+import * as percpu from "./percpu.ts";
+import * as tlb from "./tlb.ts";
 import * as tss from "./tss.ts";
 
 /** The running PD's spaces, and the PIO space whose bitmap is in the TSS. */
@@ -40,10 +45,15 @@ class Current {
   loaded: Space_pio | null;
 }
 
-const current = new Current();
+const currents = array<Inline<Current>, 256>();
+
+function here(): Current {
+  return currents[usize(percpu.index())];
+}
 
 /** The PD whose EC runs next (ec.ts): its PIO space's bitmap goes into the TSS if another is there. */
 export function setCurrent(p: Pd): void {
+  const current = here();
   current.obj = p.obj;
   const pio = p.pio;
   current.pio = pio;
@@ -59,7 +69,13 @@ export function setCurrent(p: Pd): void {
 
 /** The running PD's object space (null before the root PD is built). */
 export function currentObjects(): Space_obj | null {
-  return current.obj;
+  return here().obj;
+}
+
+/** Copies this CPU's running PD's I/O bitmap into its TSS again (after a PIO ctrl_pd anywhere). */
+export function reloadIoBitmap(): void {
+  const pio = here().pio;
+  if (pio !== null) tss.loadIoBitmap(pio.bitmap);
 }
 
 /** GRANT (destination) and TAKE (source) have the same bits in every space kind that has them. */
@@ -117,7 +133,7 @@ export function ctrlPd(f: ExceptionFrame, srcSel: u64): u32 {
   const pmm = u32(f.rax & 0x1f);
   const mask = (u64(1) << order) - 1;
   if ((ssb & mask) !== 0 || (dsb & mask) !== 0) return Status.BAD_PAR;
-  const objects = current.obj;
+  const objects = here().obj;
   if (objects === null) return Status.BAD_CAP;
   const src = space(objects.lookup(srcSel), TAKE);
   const dst = space(objects.lookup(dstSel), GRANT);
@@ -155,9 +171,11 @@ export function ctrlPd(f: ExceptionFrame, srcSel: u64): u32 {
     );
   }
   // HST→GST/DMA: no guest or DMA spaces exist yet, so no capability names one (BAD_CAP above).
-  // A PIO delegation may have revoked ports of the running PD (a revoked parent takes its
-  // children along in every space): its bitmap goes into the TSS before the return to ring 3.
-  const pio = current.pio;
-  if (pio !== null && src.kind === Kind.PIO_SP) tss.loadIoBitmap(pio.bitmap);
+  // A PIO delegation may have revoked ports of any running PD (a revoked parent takes its
+  // children along in every space): every CPU reloads its bitmap before the return to ring 3.
+  if (src.kind === Kind.PIO_SP) {
+    reloadIoBitmap();
+    tlb.requestAll(tlb.Request.IO_BITMAP);
+  }
   return st;
 }

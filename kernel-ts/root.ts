@@ -23,7 +23,7 @@ import * as fadt from "./fadt.ts";
 import * as hip from "./hip.ts";
 import * as intsm from "./interrupt_sm.ts";
 import * as kmem from "./kmem.ts";
-import { ref } from "./kobject.ts";
+import { KObject, ref } from "./kobject.ts";
 import * as kstat from "./kstat.ts";
 import * as mdb from "./mdb.ts";
 import * as madt from "./madt.ts";
@@ -38,7 +38,9 @@ import { Space_msr } from "./space_msr.ts";
 import * as space from "./space_kernel.ts";
 import { SELNUM, Space_obj } from "./space_obj.ts";
 import { PORTS, Space_pio } from "./space_pio.ts";
+import * as smp from "./smp.ts";
 import * as syscall from "./syscall.ts";
+import * as tlb from "./tlb.ts";
 import * as tsc from "./tsc.ts";
 import * as tss from "./tss.ts";
 
@@ -73,7 +75,7 @@ export const ROOT_OBJ_ROOT_OBJ: u64 = SELNUM - 2;
 export const ROOT_OBJ_ROOT_PD: u64 = SELNUM - 3;
 export const ROOT_OBJ_ROOT_EC: u64 = SELNUM - 4;
 export const ROOT_OBJ_ROOT_SC: u64 = SELNUM - 5;
-/** §9.3: the idle SC of CPU n at selector n of the NOVA object space. */
+/** §9.3: the idle SC of CPU n at selector NOVA_OBJ_IDLE_SC + n of the NOVA object space. */
 export const NOVA_OBJ_IDLE_SC: u64 = 0;
 
 /** The kernel's and the root PD's spaces (each holds a kernel reference: they never go). */
@@ -112,9 +114,10 @@ function hstSpace(nova: bool): Space_hst {
   return s;
 }
 
-/** space_hst's TLB hook: one CPU, so only the loaded space needs an INVLPG (SMP: shootdown). */
-function flush(root: Phys, va: Virt): void {
-  if ((readCr3() & ~u64(0xfff)) === u64(root)) invlpg(va);
+/** A host space's last reference went: its TLB state first (tlb.ts), then the mdb's teardown. */
+function destroyHst(o: KObject): void {
+  tlb.forget(structAt<Space_hst>(structAddress(o)));
+  mdb.destroyHstSpace(o);
 }
 
 function freeTable(pa: Phys): void {
@@ -127,16 +130,21 @@ function freeTable(pa: Phys): void {
 const MSR_PAT: u32 = 0x277;
 const PAT_VALUE: u64 = 0x0001_0506_0007_0406;
 
+/** This CPU's PAT as the host spaces' cache attributes need it (every CPU, smp.ts). */
+export function loadPat(): void {
+  wrmsr(MSR_PAT, PAT_VALUE);
+}
+
 /** Memory types of §10.4, the protected memory of §9.6 and host spaces' kernel hooks. */
 function configureHostSpaces(): void {
-  wrmsr(MSR_PAT, PAT_VALUE);
+  loadPat();
   hst.configure(
     space.rootTable(),
     space.protections.nx,
     memory.tablePage,
     freeTable,
-    flush,
-    mdb.destroyHstSpace,
+    tlb.flushed,
+    destroyHst,
     mdb.revokeHst,
     memory.kernelOwned,
   );
@@ -246,9 +254,8 @@ function buildSpaces(): void {
   s.rootPd = rootPd;
   put(s.rootObj, ROOT_OBJ_ROOT_PD, structAddress(rootPd), capability.Perm_pd.DEFINED);
   put(s.novaObj, NOVA_OBJ_ROOT_PD, structAddress(rootPd), capability.Perm_pd.DEFINED);
-  const idle = sc.createIdle();
-  if (idle === null) panic("root: no memory for the idle SC");
-  put(s.novaObj, NOVA_OBJ_IDLE_SC, structAddress(idle), capability.Perm_sc.CTRL);
+  for (let c: u32 = 0; c < smp.count(); c++)
+    put(s.novaObj, NOVA_OBJ_IDLE_SC + u64(c), structAddress(sc.idleOf(c)), capability.Perm_sc.CTRL);
   let ports: u64 = 0;
   for (let port: u64 = 0; port < PORTS; port++) {
     if (protectedPort(port)) continue;
@@ -316,7 +323,7 @@ function fillHip(pa: Phys, module: boot.BootModule): void {
   h.selHstNova = u16(event.SEL_HST_NOVA);
   h.selGstArch = 0x100;
   h.selGstNova = 2;
-  h.cpuNum = u16(ec.CPU_COUNT);
+  h.cpuNum = u16(smp.count());
   // Only single delegations are all-or-nothing: a larger order can run out of table memory
   // part-way (§4.8), since pages are delegated one by one (docs/capabilities.md).
   h.mcoHst = 0;
@@ -413,6 +420,7 @@ function rootGone(): void {
   );
   // Back to the kernel's own tables: nothing runs in the root space any more.
   writeCr3(u64(space.rootTable()));
+  tlb.unloaded();
   finish();
 }
 

@@ -2,8 +2,11 @@
 // the style of NOVA's Sc: an SC is a priority, a budget and the time it has
 // consumed, bound for life to one EC on one CPU.
 //
-// The scheduler is per CPU (one CPU today): fixed priorities 0..127, a FIFO
-// ring per priority and a bitmap of the non-empty ones. The running SC is
+// The scheduler is per CPU: fixed priorities 0..127, a FIFO ring per
+// priority and a bitmap of the non-empty ones. An SC is queued on its own
+// CPU's scheduler only (SCs never migrate); another CPU may make it ready
+// (a semaphore up, a reply... under the kernel lock) and sends that CPU a
+// RESCHEDULE IPI when the SC outranks what runs there. The running SC is
 // not in its ring. A preempted SC with budget left goes back to the head of
 // its priority, one whose budget ran out is refilled and goes to the tail
 // (NOVA's rule, §7.1).
@@ -14,8 +17,9 @@
 // and made ready again when the EC is released; that is how donation and
 // helping both follow blocked servers without a second queue.
 //
-// The idle SC (priority 0, in the NOVA object space at selector 0) accounts
-// the time the CPU spends halted in idle(); it is never in a ring.
+// Each CPU's idle SC (priority 0, in the NOVA object space at the CPU's
+// number) accounts the time the CPU spends halted in idle(); it is never in
+// a ring.
 
 import { Kind, Status, Perm_ec, Perm_pd, Perm_sc } from "./capability.ts";
 import { Ec } from "./ec.ts";
@@ -32,6 +36,8 @@ import {
   unref,
 } from "./kobject.ts";
 import { capObject, insertNew } from "./lookup.ts";
+import * as ipi from "./ipi.ts";
+import * as percpu from "./percpu.ts";
 import * as timer from "./timer.ts";
 import { Timer } from "./timer.ts";
 
@@ -71,20 +77,35 @@ class Scheduler {
   reschedule: bool;
   budgetTimer: Inline<Timer>;
   idle: Sc | null;
+}
+
+/** One scheduler per CPU, by CPU number. */
+const scheds = array<Inline<Scheduler>, 256>();
+
+/** This CPU's scheduler. */
+function here(): Scheduler {
+  return scheds[usize(percpu.index())];
+}
+
+/** The scheduler of CPU `cpu`. */
+function of(cpu: u32): Scheduler {
+  return scheds[usize(cpu)];
+}
+
+class Clock {
   /** Ticks per millisecond (budgets are given in ms). */
   ticksPerMs: u64;
 }
-
-const sched = new Scheduler();
+const clock = new Clock();
 
 /** Ticks per ms for SCD budgets; set once the TSC is calibrated. */
 export function setTicksPerMs(t: u64): void {
-  sched.ticksPerMs = t;
+  clock.ticksPerMs = t;
 }
 
 /** Budget in TSC ticks for `ms` milliseconds. */
 export function budgetTicks(ms: u64): u64 {
-  return ms * sched.ticksPerMs;
+  return ms * clock.ticksPerMs;
 }
 
 /** A new SC for `e` (not ready yet), or null when memory is out. */
@@ -102,27 +123,35 @@ export function create(e: Ec, prio: u32, budget: u64): Sc | null {
   return s;
 }
 
-/** The SC running now. */
+/** The SC running now on this CPU. */
 export function current(): Sc | null {
-  return sched.current;
+  return here().current;
 }
 
-/** Consumed time including the part of the running round (ctrl_sc). */
+/** Consumed time including the part of the running round (ctrl_sc), on whichever CPU. */
 export function consumed(s: Sc): u64 {
+  const sched = of(s.cpu);
   if (s === sched.current) return s.time + (rdtsc() - sched.since);
+  if (s === sched.idle && sched.current === null && sched.since !== 0)
+    return s.time + (rdtsc() - sched.since);
   return s.time;
 }
 
-function setBit(prio: u32, on: bool): void {
+function setBit(sched: Scheduler, prio: u32, on: bool): void {
   const word = usize(prio >> 6);
   const bit = u64(1) << u64(prio & 63);
   if (on) sched.nonEmpty[word] |= bit;
   else sched.nonEmpty[word] &= ~bit;
 }
 
-/** Puts `s` into its ring: at the head (`front`) or the tail. Flags a reschedule if it outranks the running SC. */
+/**
+ * Puts `s` into its ring on its CPU: at the head (`front`) or the tail.
+ * Flags a reschedule if it outranks the SC running there, and tells that
+ * CPU by IPI if it is another.
+ */
 export function makeReady(s: Sc, front: bool): void {
   if (s.ready || s.hdr.dead !== 0) return;
+  const sched = of(s.cpu);
   s.ready = true;
   const p = usize(s.prio);
   const head = sched.rings[p];
@@ -130,7 +159,7 @@ export function makeReady(s: Sc, front: bool): void {
     s.prev = s;
     s.next = s;
     sched.rings[p] = s;
-    setBit(s.prio, true);
+    setBit(sched, s.prio, true);
   } else {
     const tail = head.prev;
     if (tail === null) panic("sc: ring without a tail");
@@ -141,18 +170,25 @@ export function makeReady(s: Sc, front: bool): void {
     if (front) sched.rings[p] = s;
   }
   const c = sched.current;
-  if (c === null || s.prio > c.prio) sched.reschedule = true;
+  if (c === null || s.prio > c.prio) kick(s.cpu);
+}
+
+/** CPU `cpu` should schedule again before it returns to ring 3 (or leaves its idle loop). */
+function kick(cpu: u32): void {
+  of(cpu).reschedule = true;
+  if (cpu !== percpu.index()) ipi.send(cpu, ipi.VECTOR_RESCHEDULE);
 }
 
 function unready(s: Sc): void {
   if (!s.ready) return;
+  const sched = of(s.cpu);
   s.ready = false;
   const p = usize(s.prio);
   const n = s.next;
   const pr = s.prev;
   if (n === s || n === null || pr === null) {
     sched.rings[p] = null;
-    setBit(s.prio, false);
+    setBit(sched, s.prio, false);
   } else {
     pr.next = n;
     n.prev = pr;
@@ -164,6 +200,7 @@ function unready(s: Sc): void {
 
 /** The highest-priority ready SC, taken out of its ring; null when none is ready. */
 function pickNext(): Sc | null {
+  const sched = here();
   for (let w: i32 = 1; w >= 0; w--) {
     const bits = sched.nonEmpty[usize(w)];
     if (bits === 0) continue;
@@ -213,8 +250,8 @@ function unpark(s: Sc): void {
   s.nextParked = null;
 }
 
-/** Charges the running SC for the time since it was dispatched. */
-function account(now: u64): void {
+/** Charges `sched`'s running SC (or its idle SC) for the time since it was dispatched. */
+function account(sched: Scheduler, now: u64): void {
   const c = sched.current;
   const used = now - sched.since;
   sched.since = now;
@@ -228,12 +265,12 @@ function account(now: u64): void {
 }
 
 function budgetExpired(_t: Timer, _now: u64): void {
-  sched.reschedule = true;
+  here().reschedule = true;
 }
 
 /** Whether a hypercall or interrupt should give the CPU to another SC before returning. */
 export function mustReschedule(): bool {
-  return sched.reschedule;
+  return here().reschedule;
 }
 
 /**
@@ -241,7 +278,8 @@ export function mustReschedule(): bool {
  * left, refilled at the tail otherwise), and the highest-priority SC runs.
  */
 export function preempt(): never {
-  account(rdtsc());
+  const sched = here();
+  account(sched, rdtsc());
   const c = sched.current;
   sched.current = null;
   if (c !== null) {
@@ -257,7 +295,8 @@ export function preempt(): never {
  * parked there until `e` is released, and another SC runs.
  */
 export function block(e: Ec): never {
-  account(rdtsc());
+  const sched = here();
+  account(sched, rdtsc());
   const c = sched.current;
   sched.current = null;
   if (c !== null) park(c, e);
@@ -273,7 +312,7 @@ export function schedule(): never {
   // Objects whose last reference went in what ran before (a reply's unlink, a released
   // waiter, the previous running EC) are destroyed here, where nothing uses them any more.
   reap();
-  sched.reschedule = false;
+  here().reschedule = false;
   for (;;) {
     const s = pickNext();
     if (s === null) ec.idle();
@@ -288,8 +327,9 @@ export function schedule(): never {
 }
 
 function dispatchSc(s: Sc): void {
+  const sched = here();
   const now = rdtsc();
-  account(now);
+  account(sched, now);
   sched.current = s;
   sched.since = now;
   timer.cancel(sched.budgetTimer);
@@ -298,12 +338,14 @@ function dispatchSc(s: Sc): void {
 
 /** Called by the idle loop with interrupts off: whether an SC became ready. */
 export function anyReady(): bool {
+  const sched = here();
   return sched.nonEmpty[0] !== 0 || sched.nonEmpty[1] !== 0;
 }
 
 /** The idle loop's accounting: the CPU is idle from now on. */
 export function enterIdle(): void {
-  account(rdtsc());
+  const sched = here();
+  account(sched, rdtsc());
   sched.current = null;
   timer.cancel(sched.budgetTimer);
 }
@@ -313,10 +355,13 @@ function destroySc(o: KObject): void {
   const s = structAt<Sc>(structAddress(o));
   unready(s);
   unpark(s);
+  const sched = of(s.cpu);
   if (sched.current === s) {
-    account(rdtsc());
+    // Running here (a hypercall took its last capability) or on another CPU, which then
+    // must stop running its EC: it schedules again when it enters the kernel (IPI).
+    account(sched, rdtsc());
     sched.current = null;
-    sched.reschedule = true;
+    kick(s.cpu);
   }
   unref(s.ec.hdr);
   freeObject(s.hdr, sizeof<Sc>());
@@ -367,13 +412,26 @@ export function ctrlSc(f: ExceptionFrame, sel: u64): u32 {
   return Status.SUCCESS;
 }
 
-/** The idle SC: priority 0, no EC, only its time counts (ctrl_sc on NOVA object space selector 0). */
-export function createIdle(): Sc | null {
-  const va = allocObject(sizeof<Sc>());
-  if (u64(va) === 0) return null;
-  const s = structAt<Sc>(va);
-  initObject(s.hdr, Kind.SC, destroyIdle);
-  sched.idle = s;
+/**
+ * The idle SCs of CPUs 0..count-1 (the boot CPU, once the others are up):
+ * priority 0, no EC, only their time counts (ctrl_sc on the NOVA object
+ * space's selectors 0..CPUNUM-1). Panics when memory is out (at boot).
+ */
+export function createIdles(count: u32): void {
+  for (let c: u32 = 0; c < count; c++) {
+    const va = allocObject(sizeof<Sc>());
+    if (u64(va) === 0) panic("sc: no memory for the idle SCs");
+    const s = structAt<Sc>(va);
+    initObject(s.hdr, Kind.SC, destroyIdle);
+    s.cpu = c;
+    of(c).idle = s;
+  }
+}
+
+/** CPU `cpu`'s idle SC (createIdles made it). */
+export function idleOf(cpu: u32): Sc {
+  const s = of(cpu).idle;
+  if (s === null) panic("sc: no idle SC for this CPU");
   return s;
 }
 

@@ -2,11 +2,20 @@
 // started with INIT-SIPI-SIPI (Intel SDM Vol. 3A §8.4.4.1, MP spec B.4),
 // one at a time, through the real-mode trampoline of
 // arch/x86_64/trampoline.S. Each AP gets its own GDT, TSS, IST stacks and
-// guarded kernel stack, loads the shared IDT, sets up its FPU and local APIC
-// like the boot CPU, reports in and idles (interrupts off, HLT): there is no
-// per-CPU scheduler yet, so no EC may run there (docs/smp.md).
+// guarded kernel stack, loads the shared IDT, sets up its FPU, local APIC,
+// SYSCALL and PAT like the boot CPU, reports in, and enters its scheduler's
+// idle loop once it gets the kernel lock (the boot CPU holds that until the
+// root EC runs). docs/smp.md.
 
 import * as boot from "./boot.ts";
+import * as ec from "./ec.ts";
+import * as exceptions from "./exceptions.ts";
+import * as ipi from "./ipi.ts";
+import * as klock from "./klock.ts";
+import * as root from "./root.ts";
+import * as syscall from "./syscall.ts";
+import * as tlb from "./tlb.ts";
+import * as watchdog from "./watchdog.ts";
 import * as cmdline from "./cmdline.ts";
 import * as fpu from "./fpu.ts";
 import * as gdt from "./gdt.ts";
@@ -16,7 +25,6 @@ import * as lapic from "./lapic.ts";
 import * as madt from "./madt.ts";
 import * as memory from "./memory.ts";
 import * as percpu from "./percpu.ts";
-import * as power from "./power.ts";
 import * as ptab from "./ptab.ts";
 import * as space from "./space_kernel.ts";
 import * as tsc from "./tsc.ts";
@@ -82,6 +90,8 @@ class CpuRecord {
   freshPerCpu: bool;
   /** The CPU's copy of the per-CPU data. */
   perCpu: Virt;
+  /** The top of its guarded kernel stack. */
+  stackTop: Virt;
   /** Set by the CPU itself once it is set up and idling. */
   online: Atomic<u32>;
   tables: CpuTables;
@@ -93,6 +103,11 @@ class CpuList {
 }
 /** CPU 0 is the boot CPU; CPUs 1… are the APs that came up, in MADT order. */
 const cpus = new CpuList();
+
+/** CPUs online (HIP CPUNUM): their numbers are 0..count()-1. */
+export function count(): u32 {
+  return u32(cpus.count);
+}
 
 function overlaps(a: u64, aEnd: u64, b: u64, bEnd: u64): bool {
   return a < bEnd && b < aEnd;
@@ -211,6 +226,9 @@ function start(data: TrampolineData, apicId: u32, silent: bool): Start {
     return Start.STOP;
   }
   c.tables = tables;
+  c.stackTop = top;
+  exceptions.addStack(top - space.STACK_PAGES * PAGE, top);
+  ipi.setApicId(u32(index), apicId);
   data.cpu = u32(index);
   data.stack = u64(top);
   data.go.store(1); // last: the block is complete before any CPU can claim it
@@ -242,10 +260,11 @@ function start(data: TrampolineData, apicId: u32, silent: bool): Start {
 
 /**
  * Brings every enabled MADT CPU online (the boot CPU is CPU 0) and logs one
- * line per CPU and the summary (docs/boot-log.md). Needs the kernel's page
+ * line per CPU, the summary and the time it took (docs/boot-log.md). Needs the kernel's page
  * tables, the local APIC (lapic.init) and the calibrated TSC.
  */
-export function init(): void {
+export function init(bootTsc: u64): void {
+  const begin = rdtsc();
   const self = lapic.id();
   // Test hook (test/boot/smp.test.ts): `smpsilent=<APIC id>` sends that CPU INIT but no SIPI,
   // so it stays in wait-for-SIPI like a CPU that never answers.
@@ -256,6 +275,7 @@ export function init(): void {
   bsp.reportedId = percpu.localApicId();
   bsp.reportedIndex = percpu.index();
   bsp.online.store(1);
+  ipi.setApicId(0, self);
   cpus.count = 1;
   const data = madt.info.cpuCount > 1 ? placeTrampoline() : null;
   if (madt.info.cpuCount > 1 && data === null)
@@ -275,13 +295,19 @@ export function init(): void {
   }
   const enabled = madt.info.enabledCount > 0 ? madt.info.enabledCount : 1;
   log(`SMP: ${cpus.count} of ${enabled} CPUs online (${lapic.state.x2apic ? "x2APIC" : "xAPIC"})`);
+  const now = rdtsc();
+  log(
+    `SMP: bring-up ${((now - begin) * 1000) / tsc.frequency()} ms, ${now - begin} TSC ticks; all online ${now - bootTsc} TSC ticks after init.main`,
+  );
+  tlb.setOnline(u32(cpus.count));
 }
 
 /**
  * An AP's first code in the dialect (trampoline.S ap_high), on its kernel
  * stack with the kernel's page tables: its own GDT and TSS, the shared IDT,
- * the kernel's paging protections, FPU and local APIC as on the boot CPU.
- * Then it reports in and idles with interrupts off.
+ * the kernel's paging protections and PCIDs, FPU, local APIC, SYSCALL and
+ * PAT as on the boot CPU. Then it reports in, waits for the kernel lock and
+ * runs its scheduler's idle loop.
  */
 export function apMain(index: u32): never {
   const c = cpus.list[usize(index)];
@@ -289,13 +315,20 @@ export function apMain(index: u32): never {
   // Its own GS before anything uses per-CPU data, after gdt.install (loading GS rewrites the
   // base); the boot CPU logs what the CPU read there.
   c.freshPerCpu = percpu.install(c.perCpu, index);
+  tss.setCurrent(c.tables.tss);
   idt.load();
   space.activate();
+  tlb.initCpu();
   fpu.initAp();
   lapic.enableLocal();
+  syscall.enable();
+  root.loadPat();
+  ec.initCpu(c.stackTop);
   percpu.setLocalApicId(lapic.id());
   c.reportedIndex = percpu.index();
   c.reportedId = percpu.localApicId();
   c.online.store(1);
-  power.halt();
+  klock.enter();
+  watchdog.wedgeIfAsked(index);
+  ec.idle();
 }

@@ -31,6 +31,7 @@ import { KObject, Destroy, allocObject, freeObject, initObject } from "./kobject
 import * as kmem from "./kmem.ts";
 import * as ptab from "./ptab.ts";
 import { CapTable } from "./space_obj.ts";
+import { CpuSet } from "./cpuset.ts";
 
 /** Host space selectors: pages of the 2^47-byte user half (§9.7, H = 47). */
 export const HST_SELECTORS: u64 = u64(1) << 35;
@@ -96,8 +97,8 @@ export function patBits(ca: u32): u64 {
 
 /** Gives back a page-table page. */
 export type TableFree = (pa: Phys) => void;
-/** Invalidates the TLB entry of `va` in the space whose PML4 is `root` (if it is loaded). */
-export type Flush = (root: Phys, va: Virt) => void;
+/** The entry for `va` in `s` changed: no CPU may use the old one after the hypercall (tlb.ts). */
+export type Flush = (s: Space_hst, va: Virt) => void;
 /** Revokes the capability at `sel` of a host space with everything derived from it (mdb.ts). */
 export type Revoke = (s: Space_hst, sel: u64) => void;
 /** Whether a physical address is memory the kernel allocates from (never delegable). */
@@ -199,6 +200,13 @@ export class Space_hst {
   root: Phys;
   /** The NOVA host space: capabilities computed, no tables. */
   nova: bool;
+  /** TLB bookkeeping (tlb.ts): CPUs that may hold its translations, CPUs that must flush its PCID first. */
+  used: Inline<CpuSet>;
+  stale: Inline<CpuSet>;
+  pcid: u32;
+  /** On tlb.ts's list of spaces with changes not yet shot down. */
+  dirty: bool;
+  nextDirty: Space_hst | null;
 
   /** A new, empty host space (no references yet) with its PML4, or null when memory is out. */
   static create(): Space_hst | null {
@@ -258,7 +266,7 @@ export class Space_hst {
       return Status.MEM_CAP;
     }
     this.table.fill(sel, cap, node);
-    if (before !== 0) platform.flush(this.root, va(sel));
+    if (before !== 0) platform.flush(this, va(sel));
     return Status.SUCCESS;
   }
 
@@ -269,14 +277,14 @@ export class Space_hst {
     // The walk exists (the page is mapped), so no table is allocated and map cannot fail.
     const ok = ptab.map(this.root, va(sel), memFrame(cap), ptab.ORDER_4K, attributes(cap), noTable);
     assert(ok, "space_hst: remap of a mapped page failed");
-    platform.flush(this.root, va(sel));
+    platform.flush(this, va(sel));
   }
 
   /** Empties slot `sel` (which must hold a capability), unmaps the page and invalidates the TLB. */
   remove(sel: u64): u64 {
     const old = this.table.clear(sel);
     ptab.unmap(this.root, va(sel), ptab.ORDER_4K);
-    platform.flush(this.root, va(sel));
+    platform.flush(this, va(sel));
     return old;
   }
 
@@ -296,7 +304,7 @@ export class Space_hst {
     if (writable) a |= ptab.WRITABLE;
     if (platform.nx) a |= ptab.NO_EXECUTE;
     if (!ptab.map(this.root, va, pa, ptab.ORDER_4K, a, platform.alloc)) return false;
-    platform.flush(this.root, va);
+    platform.flush(this, va);
     return true;
   }
 
@@ -312,7 +320,7 @@ export class Space_hst {
     if (sel >= HST_SELECTORS || this.table.cap(sel) !== CAP0) return;
     if (ptab.translate(this.root, va) !== u64(pa)) return;
     ptab.unmap(this.root, va, ptab.ORDER_4K);
-    platform.flush(this.root, va);
+    platform.flush(this, va);
   }
 
   /** Whether the page tables map `sel` exactly as its capability `cap` says (mdb.check). */

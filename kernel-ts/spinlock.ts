@@ -2,6 +2,9 @@
 // starves. The kernel runs with interrupts off (as NOVA), so a lock is never
 // taken again by an interrupt handler on the CPU that holds it.
 
+/** Work a waiting CPU does between looks at the lock (klock.ts: answering TLB shootdowns). */
+export type Waiting = () => void;
+
 export class Spinlock {
   /** The next ticket to hand out. */
   next: Atomic<u32>;
@@ -11,6 +14,15 @@ export class Spinlock {
   acquire(): void {
     const ticket = this.next.add(1);
     while (this.serving.load() !== ticket) pause();
+  }
+
+  /** acquire(), running `waiting` while the lock is held elsewhere. */
+  acquireWhile(waiting: Waiting): void {
+    const ticket = this.next.add(1);
+    while (this.serving.load() !== ticket) {
+      waiting();
+      pause();
+    }
   }
 
   release(): void {

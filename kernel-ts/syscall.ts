@@ -37,7 +37,9 @@ import { destroyNow, reap } from "./kobject.ts";
 import { capObject, insertNew } from "./lookup.ts";
 import * as mdb from "./mdb.ts";
 import * as pd from "./pd_ctrl.ts";
+import * as klock from "./klock.ts";
 import * as percpu from "./percpu.ts";
+import * as tlb from "./tlb.ts";
 import { Pd } from "./pd.ts";
 import * as pt from "./pt.ts";
 import * as sc from "./sc.ts";
@@ -274,6 +276,14 @@ const decoded = new HypercallId();
  */
 export function dispatch(f: ExceptionFrame): void {
   percpu.checkGs();
+  klock.enterFromUser();
+  run(f);
+  // Straight back by SYSRET (syscall.S); every other way to ring 3 lets the lock go in ec.ts.
+  klock.leaveToUser();
+}
+
+/** The hypercall in `f`, holding the kernel lock (dispatch, redo). */
+function run(f: ExceptionFrame): void {
   // SYSRET takes RIP from RCX and RFLAGS from R11: both are the §3 outputs.
   f.rcx = f.rip;
   f.r11 = ec.USER_RFLAGS;
@@ -287,8 +297,10 @@ export function dispatch(f: ExceptionFrame): void {
     f.rcx = NON_CANONICAL;
   }
   // Objects whose last reference went during the hypercall (not only through the mapping
-  // database: a reply's unlink, a waiter's release) are destroyed before the statistics.
+  // database: a reply's unlink, a waiter's release) are destroyed before the statistics;
+  // unmapped pages are shot down on the other CPUs before the hypercall returns.
   reap();
+  tlb.sync();
   if (kstat.enabled) kstat.update();
   const e = ec.current();
   ec.maybePreempt(e, ec.retUserSysret);
@@ -297,7 +309,7 @@ export function dispatch(f: ExceptionFrame): void {
 
 /** Continuation of an EC that helped a busy callee: its hypercall runs again (RDI and RSI are intact). */
 export function redo(): never {
-  dispatch(ec.current().regs);
+  run(ec.current().regs);
   ec.retUserSysret();
 }
 
@@ -326,11 +338,7 @@ function ctrlPt(f: ExceptionFrame, id: HypercallId): u32 {
   return pt.ctrlPt(f, id.sel);
 }
 
-/**
- * Enables SYSCALL on this CPU: ring 3 enters at syscall_entry, which pushes
- * the frame into the running EC (ec.ts activate() sets where) and runs the
- * kernel on this CPU's kernel stack.
- */
+/** Fills the hypercall table and enables SYSCALL on the boot CPU. */
 export function init(): void {
   for (let i: usize = 0; i < table.length; i++) table[i] = reservedHypercall;
   table[Hypercall.IPC_CALL] = ipcCall;
@@ -348,6 +356,15 @@ export function init(): void {
   table[Hypercall.CTRL_HW] = ctrlHw;
   table[Hypercall.ASSIGN_DEV] = assignDev;
   table[Hypercall.ASSIGN_INT] = assignInt;
+  enable();
+}
+
+/**
+ * Enables SYSCALL on this CPU (the boot CPU, then each AP): ring 3 enters at
+ * syscall_entry, which pushes the frame into the running EC (ec.ts
+ * activate() sets where) and runs the kernel on this CPU's kernel stack.
+ */
+export function enable(): void {
   // STAR[47:32]: SYSCALL's CS (SS = CS + 8); STAR[63:48]: SYSRET's base, CS = base + 16
   // and SS = base + 8, RPL forced to 3: 0x10 gives the GDT's 0x23 and 0x1b.
   const sysretBase = u64(gdt.USER_DATA) - 8 - 3;

@@ -2,9 +2,16 @@
 // timer armed for the earliest (TSC-deadline mode, or one-shot mode
 // converted from TSC ticks). The interrupt handler runs every expired timer
 // and re-arms. selfTest() checks the order and the lateness of a batch.
+//
+// One queue per CPU, for its own local APIC timer: add() queues on the
+// running CPU (an EC's semaphore timeout on its own CPU, an SC's budget). A
+// timer may be cancelled from another CPU (a semaphore up there released the
+// EC): it is taken out of its CPU's queue, whose APIC timer then fires for
+// nothing at the old deadline and re-arms. All of it under the kernel lock.
 
 import * as interrupts from "./interrupts.ts";
 import * as lapic from "./lapic.ts";
+import * as percpu from "./percpu.ts";
 import * as tsc from "./tsc.ts";
 
 /** What a timer does when it expires: gets the timer and the TSC when it ran. */
@@ -22,21 +29,29 @@ export class Timer {
   context: Virt;
   next: Timer | null;
   queued: bool;
+  /** The CPU whose queue holds it. */
+  cpu: u32;
 }
 
 class Queue {
   head: Timer | null;
 }
-const queue = new Queue();
+const queues = array<Inline<Queue>, 256>();
 
-function arm(): void {
-  const h = queue.head;
+function local(): Queue {
+  return queues[usize(percpu.index())];
+}
+
+function arm(q: Queue): void {
+  const h = q.head;
   lapic.setDeadline(h === null ? 0 : h.deadline);
 }
 
-/** Queues `t` to run `expiry` at the TSC value `deadline`. Interrupts must be off. */
+/** Queues `t` on this CPU to run `expiry` at the TSC value `deadline`. Interrupts must be off. */
 export function add(t: Timer, deadline: u64, expiry: Expiry, context: Virt): void {
   assert(!t.queued, "timer: added twice");
+  const queue = local();
+  t.cpu = percpu.index();
   t.deadline = deadline;
   t.expiry = expiry;
   t.context = context;
@@ -50,13 +65,14 @@ export function add(t: Timer, deadline: u64, expiry: Expiry, context: Virt): voi
   t.next = at;
   if (prev === null) {
     queue.head = t;
-    arm();
+    arm(queue);
   } else prev.next = t;
 }
 
 /** Takes `t` out of the queue if it is still there (true then). Interrupts must be off. */
 export function cancel(t: Timer): bool {
   if (!t.queued) return false;
+  const queue = queues[usize(t.cpu)];
   let prev: Timer | null = null;
   let at = queue.head;
   while (at !== null && at !== t) {
@@ -66,7 +82,7 @@ export function cancel(t: Timer): bool {
   assert(at !== null, "timer: queued timer not in the queue");
   if (prev === null) {
     queue.head = t.next;
-    arm();
+    if (t.cpu === percpu.index()) arm(queue);
   } else prev.next = t.next;
   t.next = null;
   t.queued = false;
@@ -74,6 +90,7 @@ export function cancel(t: Timer): bool {
 }
 
 function expired(_vector: u32): void {
+  const queue = local();
   let now = rdtsc();
   let t = queue.head;
   while (t !== null && t.deadline <= now) {
@@ -84,7 +101,7 @@ function expired(_vector: u32): void {
     now = rdtsc();
     t = queue.head;
   }
-  arm();
+  arm(queue);
 }
 
 export function init(): void {

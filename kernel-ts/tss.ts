@@ -71,8 +71,10 @@ class IstStack {
 }
 layout(IstStack, { align: 4096, size: 12288, offsets: { bytes: 4096 } });
 
-/** The boot CPU's TSS and IST stacks (each CPU will have its own when APs come up). */
+/** The boot CPU's TSS and IST stacks (each AP has its own: smp.ts). */
 export const bootTss = new Tss();
+/** This CPU's TSS. */
+const mine = perCpu<Tss | null>(null);
 const doubleFaultStack = new IstStack();
 const nmiStack = new IstStack();
 const machineCheckStack = new IstStack();
@@ -96,6 +98,18 @@ export function guardPage(slot: u8): Virt {
           : machineCheckStack,
     ) - 4096
   );
+}
+
+/** Makes `t` this CPU's TSS for current() (after percpu.install). */
+export function setCurrent(t: Tss): void {
+  mine.set(t);
+}
+
+/** This CPU's TSS: RSP0 and the I/O bitmap change with the running EC. */
+export function current(): Tss {
+  const t = mine.get();
+  if (t === null) panic("tss: this CPU has no TSS yet");
+  return t;
 }
 
 /** Fills in the boot CPU's TSS: IST1 #DF, IST2 NMI, IST3 #MC, an I/O bitmap denying every port. */
@@ -122,7 +136,7 @@ export function buildFor(t: Tss, doubleFault: Virt, nmi: Virt, machineCheck: Vir
  * and after a PIO delegation: 8 KiB copied each time (docs/user-mode.md).
  */
 export function loadIoBitmap(bitmap: Virt): void {
-  const to = arrayPtr(bootTss.iobm);
+  const to = arrayPtr(current().iobm);
   if (u64(bitmap) === 0) {
     for (let i: usize = 0; i < IO_BITMAP_BYTES; i++) to.set(i, 0xff);
   } else {
@@ -134,7 +148,7 @@ export function loadIoBitmap(bitmap: Virt): void {
 
 /** Whether the bitmap the CPU consults lets ring 3 use `port` (tests and the log). */
 export function ioAllowed(port: u16): bool {
-  const b = arrayPtr(bootTss.iobm).get(usize(port >> 3));
+  const b = arrayPtr(current().iobm).get(usize(port >> 3));
   return (b & (u8(1) << u8(port & 7))) === 0;
 }
 

@@ -112,7 +112,7 @@ entry_common:
         movq    %rsp, %rbx
         testb   $3, 0x98(%rsp)                  /* from ring 3: the frame is in the EC object */
         jz      1f
-        movq    kernel_stack_top(%rip), %rsp
+        movq    %gs:ec_kernelStackTop, %rsp
         xorl    %ebp, %ebp
 1:
         andq    $-16, %rsp

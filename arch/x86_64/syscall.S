@@ -4,10 +4,10 @@
  * Why it is written this way:
  *
  * - SYSCALL switches neither the stack nor anything else: RSP is still the user's.  The entry
- *   saves it in a scratch quad and loads `syscall_kernel_rsp`, the end of the running EC's
- *   register frame (kernel-ts/ec.ts sets it on every switch, equal to TSS.RSP0): the frame is
+ *   saves it in a per-CPU scratch quad and loads `ec_syscallKernelRsp`, the end of the running
+ *   EC's register frame (kernel-ts/ec.ts sets it on every switch, equal to TSS.RSP0): the frame is
  *   pushed straight into the EC object, as NOVA does, so switching ECs copies no registers.
- *   Then the kernel runs on `kernel_stack_top`, this CPU's kernel stack, which holds nothing
+ *   Then the kernel runs on `ec_kernelStackTop`, this CPU's kernel stack, which holds nothing
  *   between entries (the kernel is continuation-based: a blocked EC keeps a continuation,
  *   never a kernel stack).  FMASK has cleared IF, so nothing can interrupt the moves.
  *
@@ -41,18 +41,19 @@
 #define FRAME_RFLAGS 0xa0
 #define FRAME_RSP 0xa8
 
-        .data
+        /*
+         * Per CPU (%gs-relative, kernel-ts/percpu.ts): the user's RSP while the entry builds the
+         * frame.  Where SYSCALL puts the frame (ec_syscallKernelRsp: the end of the running EC's
+         * registers, = TSS.RSP0) and the top of this CPU's kernel stack (ec_kernelStackTop) are
+         * kernel-ts/ec.ts's per-CPU variables.
+         */
+        .section .percpu, "aw", @progbits
         .balign 8
-        /* Where SYSCALL puts the frame: the end of the running EC's saved registers (= TSS.RSP0). */
-        .global syscall_kernel_rsp
-syscall_kernel_rsp:
-        .quad   0
-        /* The top of this CPU's kernel stack: every entry from ring 3 runs the kernel there. */
-        .global kernel_stack_top
-kernel_stack_top:
-        .quad   0
 syscall_user_rsp:
         .quad   0
+
+        .data
+        .balign 8
         /* Returns that took IRETQ for a non-canonical RIP (kernel-ts/syscall.ts reads it). */
         .global syscall_iret_returns
 syscall_iret_returns:
@@ -69,10 +70,10 @@ syscall_entry:
          * instruction: entry.S recognizes an NMI or #MC taken here, before it, by this address.
          */
         swapgs
-        movq    %rsp, syscall_user_rsp(%rip)
-        movq    syscall_kernel_rsp(%rip), %rsp
+        movq    %rsp, %gs:syscall_user_rsp
+        movq    %gs:ec_syscallKernelRsp, %rsp
         pushq   $USER_DATA                      /* ss */
-        pushq   syscall_user_rsp(%rip)          /* rsp */
+        pushq   %gs:syscall_user_rsp            /* rsp */
         pushq   %r11                            /* rflags */
         pushq   $USER_CODE                      /* cs */
         pushq   %rcx                            /* rip: after the syscall instruction */
@@ -83,7 +84,7 @@ syscall_entry:
         cld
         movq    %rsp, %rdi                      /* arg 0: ExceptionFrame * (the EC's registers) */
         movq    %rsp, %rbx                      /* callee-saved; the frame restores RBX later */
-        movq    kernel_stack_top(%rip), %rsp
+        movq    %gs:ec_kernelStackTop, %rsp
         xorl    %ebp, %ebp                      /* the kernel stack walk ends here */
         call    syscall_dispatch
         movq    %rbx, %rdi
@@ -118,7 +119,7 @@ user_sysretq:
         .size   user_sysret, . - user_sysret
 
 noncanonical:
-        incq    syscall_iret_returns(%rip)
+        lock incq syscall_iret_returns(%rip)
         jmp     user_return_iret
 
 /*
@@ -132,7 +133,7 @@ noncanonical:
 user_enter:
         movq    %rdi, %rsp
 user_return_iret:
-        movq    kernel_stack_top(%rip), %rax
+        movq    %gs:ec_kernelStackTop, %rax
         movq    FRAME_RIP(%rsp), %rcx
         movq    %rcx, -40(%rax)
         movq    FRAME_RIP+8(%rsp), %rcx
@@ -145,7 +146,7 @@ user_return_iret:
         movq    %rcx, -8(%rax)
         addq    $8, %rsp                        /* cr2 */
         POP_GPRS
-        movq    kernel_stack_top(%rip), %rsp
+        movq    %gs:ec_kernelStackTop, %rsp
         subq    $40, %rsp
         /*
          * The user's GS back, right before IRETQ (as in user_sysret).  A #GP of this IRETQ, or

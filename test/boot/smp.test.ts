@@ -3,7 +3,8 @@
 // online`, and the summary counts them; the boot then ends as before. QEMU
 // q35 with 1 to 64 CPUs (xAPIC: QEMU 7.2 TCG has no x2APIC), disabled MADT
 // entries (-smp n,maxcpus=m), a CPU that never answers (the smpsilent hook),
-// roottest at -smp 4, and Bochs with 4 CPUs in x2APIC mode.
+// roottest at -smp 4 on QEMU and on Bochs (x2APIC, PCIDs), the watchdog,
+// and Bochs with 4 CPUs in x2APIC mode.
 
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -93,7 +94,48 @@ function checkRootTest(t: Test, console: string): void {
 t.test("QEMU -smp 4: roottest passes with the APs online", async (t) => {
   const b = await boot(kernel.elf, ["-smp", "4", "-initrd", roottest], 60_000);
   t.equal(b.status, success, "the success exit");
+  t.match(b.console, /^TLB: PCIDs off$/m, "no PCIDs on QEMU 7.2 TCG");
   checkOnline(t, b.console, 4, 4, "xAPIC");
+  checkRootTest(t, b.console);
+  if (!t.passing()) t.comment(b.tail);
+});
+
+t.test("the watchdog names a CPU that keeps the kernel lock, with its RIP", async (t) => {
+  // wedge=2: CPU 2 keeps the kernel lock forever once it has it (watchdog.ts test hook).
+  const b = await boot(
+    kernel.elf,
+    ["-smp", "4", "-initrd", roottest, "-append", "wedge=2"],
+    60_000,
+  );
+  t.notOk(b.timedOut, "QEMU ends by itself");
+  t.equal(b.status, (0x11 << 1) | 1, "the panic exit");
+  t.match(
+    b.console,
+    /^WATCHDOG: CPU [013] waited 5000 ms for the kernel lock of CPU 2: NMI to CPU 2$/m,
+    "a waiting CPU names CPU 2",
+  );
+  t.match(b.console, /^WATCHDOG: CPU 2 stuck:$/m, "CPU 2 answers the NMI");
+  t.match(b.console, /^STACK: #0 0x[0-9a-f]+ <watchdog_wedge\w*\+0x[0-9a-f]+>/m, "with its RIP");
+  t.match(b.console, /^EXC: on CPU 2 \(APIC id 2\)$/m, "and its CPU");
+  if (!t.passing()) t.comment(b.tail);
+});
+
+t.test("Bochs corei7_skylake_x with 4 CPUs: roottest in x2APIC mode", async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kts-smp-"));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const iso = await makeIso({
+    elf: kernel.elf,
+    iso: path.join(dir, "smp-root.iso"),
+    cmdline: "",
+    modules: [{ file: roottest }],
+  });
+  const b = await bochs(iso, { cpus: 4, timeoutMs: 300_000 });
+  t.notOk(b.timedOut, "Bochs ends by itself");
+  t.equal(b.status, 0, "the kernel's magic breakpoint (success)");
+  t.match(b.console, /^LAPIC: x2APIC mode/m);
+  // QEMU 7.2 TCG has no PCIDs: Bochs's skylake_x is where they are tested.
+  t.match(b.console, /^TLB: PCIDs on$/m, "host spaces run with PCIDs");
+  checkOnline(t, b.console, 4, 4, "x2APIC");
   checkRootTest(t, b.console);
   if (!t.passing()) t.comment(b.tail);
 });

@@ -389,7 +389,7 @@ function createEcCases(): void {
   );
   check(
     "create_ec-bad_cpu",
-    createEc(SCRATCH_SEL, 0, ROOT_PD, hva, 1, sp, 0) === Status.BAD_CPU &&
+    createEc(SCRATCH_SEL, 0, ROOT_PD, hva, u64(hip().cpuNum), sp, 0) === Status.BAD_CPU &&
       createEc(SCRATCH_SEL, EC_T, EMPTY, hva, 0xfff, sp, 0) === Status.BAD_CPU,
   );
   check(

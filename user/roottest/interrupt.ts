@@ -132,7 +132,7 @@ export function run(): void {
   check("int_sm-down-counter-0", smDown(GSI2, false, PAST) === Status.TIMEOUT);
 
   // assign_int: the CPU first (BAD_CPU even for a CAP0 selector), then the capability.
-  check("assign_int-bad_cpu", assign(GSI2, INT_M, 1) === Status.BAD_CPU);
+  check("assign_int-bad_cpu", assign(GSI2, INT_M, u64(hip().cpuNum)) === Status.BAD_CPU);
   check("assign_int-bad_cpu-before-cap", assign(EMPTY, 0, 0xffff) === Status.BAD_CPU);
   check(
     "assign_int-bad_cap-regular-sm",

@@ -129,8 +129,9 @@ function tableFree(pa: Phys): void {
   kobject.freeBytes(virt(u64(pa)), 4096, 4096);
 }
 
-function flush(root: Phys, va: Virt): void {
+function flush(sp: Space_hst, va: Virt): void {
   stats.flushes++;
+  const root = sp.root;
   const sel = u64(va) >> 12;
   for (let s: u32 = 0; s < NSP; s++) {
     if (hspaces[s] === 0 || hspace(s).root !== root) continue;

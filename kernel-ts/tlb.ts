@@ -1,0 +1,232 @@
+// TLB consistency across CPUs (docs/smp.md "TLB shootdown"): after a
+// hypercall has unmapped or changed a page of a host space, no CPU may still
+// translate through the old entry once the hypercall returns.
+//
+// Every host space knows the CPUs that may hold its translations (`used`,
+// set when a CPU loads the space). space_hst.ts reports each changed page
+// (flushed()): the running CPU invalidates it with INVLPG if it has the
+// space loaded, and the space goes on a list of dirty spaces. sync() settles
+// the list before anything can use the change: at the end of every hypercall,
+// before the kernel lock is let go and before kernel memory that was mapped
+// (a UTCB) is freed. For each CPU in `used`:
+//
+// - one that has the space loaded now gets a SHOOTDOWN IPI and flushes its
+//   TLB (a CR3 reload: the non-global entries of its current PCID), and
+//   sync() waits until every such CPU has answered. A CPU waiting for the
+//   kernel lock answers from its spin loop (klock.ts), since the sender
+//   holds the lock while it waits;
+// - one that does not: without PCIDs its CR3 switch already flushed it, so it
+//   is simply taken out of `used`; with PCIDs its entries stay tagged, so it
+//   goes into `stale` and flushes the space's PCID when it next loads it.
+//
+// PCIDs (CR4.PCIDE, when CPUID has them; `nopcid` turns them off): each host
+// space gets one of 4095 at its first load and gives it back when it is
+// destroyed. A PCID used before may still be cached on any CPU, so a space
+// that gets a recycled one starts with every CPU in `stale`. When all are
+// taken a space runs with PCID 0, which is flushed at every load.
+
+import * as cmdline from "./cmdline.ts";
+import * as cpu from "./cpu.ts";
+import * as ipi from "./ipi.ts";
+import * as pdCtrl from "./pd_ctrl.ts";
+import * as percpu from "./percpu.ts";
+import { Space_hst } from "./space_hst.ts";
+import * as watchdog from "./watchdog.ts";
+
+const CR3_NO_FLUSH: u64 = u64(1) << 63;
+const CR4_PCIDE: u64 = 1 << 17;
+const PCIDS: u32 = 4096;
+
+/** What another CPU asks of this one (bits of CpuTlb.request). */
+export enum Request {
+  /** Flush the TLB entries of the loaded space. */
+  FLUSH = 1,
+  /** Copy the running PD's I/O bitmap into the TSS again (pd_ctrl.ts). */
+  IO_BITMAP = 2,
+}
+
+class CpuTlb {
+  /** The host space whose tables this CPU has in CR3 (its running or last PD's). */
+  loaded: Space_hst | null;
+  /** Request bits set by a sender (which holds the kernel lock), cleared once done. */
+  request: Atomic<u32>;
+}
+
+class TlbState {
+  pcid: bool;
+  /** CPUs that can be targets (smp.ts counts them in). */
+  online: u32;
+  cpus: Arr<Inline<CpuTlb>, 256>;
+  /** Spaces with changed pages not yet settled by sync(), linked through Space_hst.nextDirty. */
+  dirty: Space_hst | null;
+  /** PCIDs given back, and the next never-used one. */
+  free: Arr<u16, 4096>;
+  freeCount: u32;
+  fresh: u32;
+  /** Shootdown IPIs sent and syncs that sent any (kstat, benchmarks). */
+  ipis: u64;
+  rounds: u64;
+}
+const state = new TlbState();
+
+/** Decides on PCIDs (boot CPU, before the first host space is loaded). */
+export function init(): void {
+  state.pcid = cpu.has(cpu.Feature.PCID) && !cmdline.has("nopcid");
+  state.fresh = 1;
+  state.online = 1;
+}
+
+/** Whether host spaces run with their own PCIDs. */
+export function pcids(): bool {
+  return state.pcid;
+}
+
+/** Sets CR4.PCIDE on this CPU if PCIDs are used (CR3 must hold PCID 0: the kernel's tables). */
+export function initCpu(): void {
+  if (state.pcid) writeCr4(readCr4() | CR4_PCIDE);
+}
+
+/** CPU indices below `n` are online (smp.ts). */
+export function setOnline(n: u32): void {
+  state.online = n;
+}
+
+function takePcid(s: Space_hst): void {
+  if (state.freeCount > 0) {
+    state.freeCount--;
+    s.pcid = u32(state.free[usize(state.freeCount)]);
+    s.stale.fill(state.online);
+    return;
+  }
+  if (state.fresh < PCIDS) {
+    s.pcid = state.fresh;
+    state.fresh++;
+  }
+}
+
+/** Loads `s`'s tables into CR3 on this CPU. */
+export function load(s: Space_hst): void {
+  const c = percpu.index();
+  state.cpus[usize(c)].loaded = s;
+  s.used.add(c);
+  if (!state.pcid) {
+    writeCr3(u64(s.root));
+    return;
+  }
+  if (s.pcid === 0) takePcid(s);
+  let cr3 = u64(s.root) | u64(s.pcid);
+  if (s.pcid !== 0 && !s.stale.has(c)) cr3 |= CR3_NO_FLUSH;
+  s.stale.remove(c);
+  writeCr3(cr3);
+}
+
+/** This CPU went back to the kernel's own tables (root.ts, at the end). */
+export function unloaded(): void {
+  state.cpus[usize(percpu.index())].loaded = null;
+}
+
+/** space_hst's hook: the entry for `va` in `s` changed. */
+export function flushed(s: Space_hst, va: Virt): void {
+  if (state.cpus[usize(percpu.index())].loaded === s) invlpg(va);
+  if (s.dirty) return;
+  s.dirty = true;
+  s.nextDirty = state.dirty;
+  state.dirty = s;
+}
+
+/** A host space goes away: its pending shootdown is settled, its PCID given back. */
+export function forget(s: Space_hst): void {
+  if (s.dirty) sync();
+  for (let c: u32 = 0; c < state.online; c++)
+    if (state.cpus[usize(c)].loaded === s) state.cpus[usize(c)].loaded = null;
+  if (s.pcid !== 0) {
+    state.free[usize(state.freeCount)] = u16(s.pcid);
+    state.freeCount++;
+    s.pcid = 0;
+  }
+}
+
+/** Settles every dirty space (see the file comment); returns when no CPU can use an old entry. */
+export function sync(): void {
+  let s = state.dirty;
+  if (s === null) return;
+  state.dirty = null;
+  const self = percpu.index();
+  let sent = false;
+  while (s !== null) {
+    for (let c: u32 = 0; c < state.online; c++) {
+      if (!s.used.has(c)) continue;
+      const t: CpuTlb = state.cpus[usize(c)];
+      if (t.loaded === s) {
+        // This CPU's INVLPG was done in flushed(); the others flush on request.
+        if (c !== self) {
+          ask(c, Request.FLUSH);
+          sent = true;
+        }
+        continue;
+      }
+      if (state.pcid) s.stale.add(c);
+      s.used.remove(c);
+    }
+    s.dirty = false;
+    const n: Space_hst | null = s.nextDirty;
+    s.nextDirty = null;
+    s = n;
+  }
+  if (sent) {
+    state.rounds++;
+    waitForAnswers();
+  }
+}
+
+/** Sets `what` in CPU `c`'s requests; the IPI goes only if none was pending. */
+function ask(c: u32, what: Request): void {
+  if (state.cpus[usize(c)].request.or(u32(what)) !== 0) return;
+  ipi.send(c, ipi.VECTOR_SHOOTDOWN);
+  state.ipis++;
+}
+
+/** Asks every other online CPU for `what` and waits until all have done it. */
+export function requestAll(what: Request): void {
+  const self = percpu.index();
+  if (state.online <= 1) return;
+  for (let c: u32 = 0; c < state.online; c++) if (c !== self) ask(c, what);
+  state.rounds++;
+  waitForAnswers();
+}
+
+function waitForAnswers(): void {
+  const since = rdtsc();
+  for (let c: u32 = 0; c < state.online; c++) {
+    const t = state.cpus[usize(c)];
+    while (t.request.load() !== 0) {
+      if (watchdog.overdue(since)) watchdog.stuck(c, "a TLB shootdown answer");
+      pause();
+    }
+  }
+}
+
+/**
+ * Answers a pending shootdown request on this CPU: the SHOOTDOWN vector's
+ * handler (exceptions.ts, without the kernel lock) and the kernel lock's
+ * spin loop.
+ */
+export function answer(): void {
+  const t = state.cpus[usize(percpu.index())];
+  for (;;) {
+    const r = t.request.load();
+    if (r === 0) return;
+    if ((r & u32(Request.FLUSH)) !== 0) writeCr3(readCr3());
+    if ((r & u32(Request.IO_BITMAP)) !== 0) pdCtrl.reloadIoBitmap();
+    // Cleared only after the work: the sender waits for 0. A bit it added meanwhile stays.
+    if (t.request.compareExchange(r, 0)) return;
+  }
+}
+
+/** Shootdown IPIs sent so far, and the syncs that sent any. */
+export function ipisSent(): u64 {
+  return state.ipis;
+}
+export function rounds(): u64 {
+  return state.rounds;
+}
