@@ -144,8 +144,15 @@ class EcCpu {
 }
 const cpus = array<Inline<EcCpu>, 256>();
 
+/** This CPU's entry, cached in a per-CPU pointer (one GS-relative load after the first). */
+const mine = perCpu<EcCpu | null>(null);
+
 function here(): EcCpu {
-  return cpus[usize(percpu.index())];
+  const m = mine.get();
+  if (m !== null) return m;
+  const c = cpus[usize(percpu.index())];
+  mine.set(c);
+  return c;
 }
 
 /**
@@ -407,6 +414,29 @@ export function activate(e: Ec): never {
     cur.tsSet = true;
   }
   switchStack(cur.stackTop, e.cont);
+}
+
+/**
+ * Another CPU destroyed the running EC (its last capability and SC revoked
+ * there) while it ran in ring 3, and it entered the kernel before that
+ * CPU's IPI: it must not run its hypercall or event. The scheduler picks
+ * what runs instead (its memory goes at the switch).
+ */
+export function dropIfDestroyed(): void {
+  const e = here().ec;
+  if (e !== null && e.hdr.dead !== 0) sc.preempt();
+}
+
+/**
+ * Whether activate(e) needs nothing the IPC fast path may not do (klock.ts):
+ * no zombie to free, no PCID to allocate, no recall to deliver on the way
+ * out. True is the common case.
+ */
+export function activatesFast(e: Ec): bool {
+  const cur = here();
+  if (cur.zombie !== null || e.recall) return false;
+  const h = e.pd.hst;
+  return cur.pd === e.pd || (h !== null && tlb.loadsFast(h));
 }
 
 /**

@@ -377,16 +377,20 @@ function walk(fp: u64, first: u32): void {
  * and after an interrupt taken in ring 3 (ec.ts: the scheduler's turn).
  */
 export type UserEntry = (f: ExceptionFrame) => void;
+/** What runs first on an entry from ring 3 (ec.ts dropIfDestroyed). */
+export type EntryCheck = () => void;
 class UserHooks {
   fault: UserEntry;
   interrupted: UserEntry;
+  dropped: EntryCheck;
 }
 const userHooks = new UserHooks();
 
 /** Installs the ring-3 exception and interrupt hooks (init.ts). */
-export function onUser(fault: UserEntry, interrupted: UserEntry): void {
+export function onUser(fault: UserEntry, interrupted: UserEntry, dropped: EntryCheck): void {
   userHooks.fault = fault;
   userHooks.interrupted = interrupted;
+  userHooks.dropped = dropped;
 }
 
 const CS_RPL: u64 = 3;
@@ -441,6 +445,7 @@ export function handle(f: ExceptionFrame): void {
   if (f.vector < interrupts.FIRST && depth === 0 && fromUser(f)) {
     percpu.checkGs();
     klock.enterFromUser();
+    userHooks.dropped();
     userHooks.fault(f);
     klock.leaveToUser();
     return;

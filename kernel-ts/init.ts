@@ -163,7 +163,7 @@ function running(): never {
     panic("the interrupt routing self-test failed");
   if (cmdline.has("reboot")) power.reboot();
   sc.setTicksPerMs(tsc.ticks(1_000_000));
-  exceptions.onUser(event.userFault, event.userInterrupted);
+  exceptions.onUser(event.userFault, event.userInterrupted, ec.dropIfDestroyed);
   watchdog.arm();
   // With a root image this enters ring 3 and finish() runs after the root EC is gone.
   root.start(bootMagic, bootInfo, finish);

@@ -57,6 +57,58 @@ export function call(f: ExceptionFrame, sel: u64, flags: u32): u32 {
   ec.activate(h);
 }
 
+// ---- the fast path (docs/smp.md "The kernel lock") ----
+//
+// fastCall and fastReply run holding only this CPU's lock: no other CPU's
+// slow path runs meanwhile (it holds every CPU's lock), and other CPUs' fast
+// paths touch their own ECs and schedulers. What they share is changed only
+// by atomics: reference counts (link, unlink, the loaded PD), the dead list
+// (reaped by the next slow path), host spaces' CPU sets (tlb.load). So each
+// handles only the common case and checks all of it before it changes
+// anything; for every other case it returns, and the slow path runs the
+// hypercall from the start, with its statuses.
+
+/** ipc_call to an idle local EC on this CPU; returns (having changed nothing) for any other case. */
+export function fastCall(f: ExceptionFrame, sel: u64): void {
+  const p = pt.lookup(sel, Perm_pt.CALL);
+  if (p === null) return;
+  const e = ec.current();
+  if (e.hdr.dead !== 0) return;
+  const h = p.ec;
+  if (h === e || h.cpu !== e.cpu || h.global || h.state !== State.BLOCKED) return;
+  if (ec.busy(h) || h.callee !== null || h.helping !== null || h.parked !== null) return;
+  if (u64(h.waitingOn) !== 0 || !ec.activatesFast(h)) return;
+  const mtd = u32(f.rsi & 0xffff_ffff);
+  utcb.copyWords(e.utcb, h.utcb, words(mtd));
+  ec.link(e, h, false);
+  e.cont = ec.retUserSysret;
+  const r = h.regs;
+  r.rdi = p.pid;
+  r.rsi = u64(mtd);
+  ec.enterPortal(r, p.ip);
+  ec.release(h, ec.retUserSysret);
+  ec.activate(h);
+}
+
+/** ipc_reply to a caller whose own SC runs the call; returns (having changed nothing) for any other case. */
+export function fastReply(f: ExceptionFrame): void {
+  const e = ec.current();
+  const c = e.caller;
+  if (c === null || e.eventCaller || e.hdr.dead !== 0) return;
+  const s = sc.current();
+  if (s === null || s.ec !== c || sc.mustReschedule()) return;
+  if (c.state !== State.READY || c.parked !== null || !ec.activatesFast(c)) return;
+  const mtd = u32(f.rsi & 0xffff_ffff);
+  e.state = State.BLOCKED;
+  e.cont = ec.waitForCalls;
+  ec.unlink(e);
+  utcb.copyWords(e.utcb, c.utcb, words(mtd));
+  c.regs.rsi = u64(mtd);
+  c.regs.rdi = u64(Status.SUCCESS);
+  ec.release(c, ec.retUserSysret);
+  ec.activate(c);
+}
+
 /** ipc_reply (0x1): RSI the MTD. Never returns to the replying EC's caller site. */
 export function reply(f: ExceptionFrame, _sel: u64, _flags: u32): u32 {
   const e = ec.current();

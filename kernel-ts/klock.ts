@@ -1,19 +1,27 @@
-// The kernel lock (docs/smp.md "Locks"): one ticket lock that every CPU
-// holds while it runs kernel code on kernel objects, so the object, IPC,
-// scheduling and mapping code stays what it was on one CPU. What runs
-// without it: the entry and exit paths around it, the idle loop's HLT, the
-// TLB shootdown answer (tlb.ts) and the fault report.
+// The kernel's locks (docs/smp.md "Locks"): a big-reader scheme of one
+// global ticket lock and one ticket lock per CPU.
+//
+// - The IPC fast path (ipc.ts fastCall/fastReply) takes only its own CPU's
+//   lock: it touches the calling CPU's scheduler and ECs, reads capability
+//   tables and portals, and changes shared state only through atomics
+//   (reference counts, the dead list, host spaces' CPU sets). Fast paths on
+//   different CPUs run in parallel and take no global lock.
+// - Everything else (the slow path: every other hypercall, faults,
+//   interrupts, the idle loop, boot) takes the global lock and then every
+//   online CPU's lock, in CPU order. Holding all of them, it excludes every
+//   fast path, so the object, capability, mapping and scheduling code stays
+//   what it was on one CPU, and it may change another CPU's scheduler or ECs.
 //
 // Taken: on every entry from ring 3 (syscall.ts dispatch, exceptions.ts for
 // faults and interrupts taken in ring 3), by an interrupt that wakes the idle
 // loop, by the idle loop itself, and by the boot CPU for all of boot. Let go:
-// on every way back to ring 3 (ec.ts retUserSysret/retUserIret, and the
-// returns of dispatch and exceptions.ts), and across the idle loop's HLT.
-// The kernel runs with interrupts off, so a CPU never takes it twice.
+// on every way back to ring 3 (leaveToUser: ec.ts retUserSysret/retUserIret,
+// the returns of dispatch and exceptions.ts), and across the idle loop's HLT.
+// The kernel runs with interrupts off, so a CPU never takes a lock twice.
 //
-// A CPU waiting for it answers TLB shootdowns: the holder may be waiting for
-// exactly that CPU (tlb.ts). One that waits far too long reports the holder
-// (watchdog.ts). `inUser` tells ctrl_ec's strong recall (ec.ts)
+// A CPU waiting for a lock answers TLB shootdowns: the holder may be waiting
+// for exactly that CPU (tlb.ts). One that waits far too long reports the
+// holder (watchdog.ts). `inUser` tells ctrl_ec's strong recall (ec.ts)
 // whether a CPU has entered the kernel since the recall was sent.
 
 import { MAX_CPUS } from "./cpuset.ts";
@@ -25,62 +33,130 @@ import * as watchdog from "./watchdog.ts";
 const NOBODY: u32 = u32.MAX;
 
 class CpuEntry {
+  /** This CPU's lock (the fast path's; the slow path takes every CPU's). */
+  lock: Inline<Spinlock>;
   /** Between leaving the kernel for ring 3 and entering it again. */
   inUser: Atomic<bool>;
-  /** Entries from ring 3 (a recall's proof that the CPU entered). */
-  entries: Atomic<u64>;
+  /** What this CPU holds: only its own lock (the fast path), or the global one and all. */
+  fast: bool;
+  index: u32;
+  /** Returns to ring 3 from the fast path and entries into the slow path (the boot log's KLOCK line). */
+  fastReturns: u64;
+  slowEntries: u64;
 }
 
 class KernelLock {
-  lock: Inline<Spinlock>;
+  global: Inline<Spinlock>;
   holder: Atomic<u32>;
+  /** CPUs whose locks the slow path takes (smp.ts counts them in). */
+  online: u32;
+  /** How many CPU locks the global lock's holder took (online may grow while it holds them). */
+  taken: u32;
   cpus: Arr<Inline<CpuEntry>, 256>;
 }
 const k = new KernelLock();
 
 export function init(): void {
   k.holder.store(NOBODY);
+  k.online = 1;
+  for (let c: u32 = 0; c < MAX_CPUS; c++) k.cpus[usize(c)].index = c;
 }
 
-/** When this CPU began to wait for the lock (the watchdog's measure). */
-const waitingSince = perCpu<u64>(0);
-
-/** Takes the lock (answering shootdowns while it waits). */
-export function enter(): void {
-  waitingSince.set(rdtsc());
-  k.lock.acquireWhile(whileWaiting);
-  k.holder.store(percpu.index());
+/** CPUs 0..n-1 are online (smp.ts, while the boot CPU holds the locks). */
+export function setOnline(n: u32): void {
+  k.online = n;
 }
 
-function whileWaiting(): void {
+/**
+ * While waiting for a lock: shootdown requests answered, and the watchdog's
+ * report after too long. `cpu` is the CPU whose lock it is (NOBODY: the
+ * global lock); its holder is that CPU (a fast path) or the global lock's.
+ */
+function whileWaiting(since: u64, cpu: u32): void {
   tlb.answer();
-  if (watchdog.overdue(waitingSince.get())) watchdog.stuck(k.holder.load(), "the kernel lock");
+  if (!watchdog.overdue(since)) return;
+  const holder = k.holder.load();
+  watchdog.stuck(holder !== NOBODY || cpu === NOBODY ? holder : cpu, "a kernel lock");
 }
 
-/** Lets the lock go; TLB changes are settled first. */
+/** The slow path's locks: the global one, then every online CPU's. */
+export function enter(): void {
+  k.global.acquireWhile(whileWaiting, NOBODY);
+  k.holder.store(percpu.index());
+  const n = k.online;
+  for (let c: u32 = 0; c < n; c++) k.cpus[usize(c)].lock.acquireWhile(whileWaiting, c);
+  k.taken = n;
+}
+
+/** Lets the slow path's locks go; TLB changes are settled first. */
 export function leave(): void {
   tlb.sync();
+  const n = k.taken;
+  k.taken = 0;
+  for (let c: u32 = 0; c < n; c++) k.cpus[usize(c)].lock.release();
   k.holder.store(NOBODY);
-  k.lock.release();
+  k.global.release();
 }
 
-/** Whether this CPU holds the lock. */
+/** Whether this CPU holds the global lock. */
 export function heldHere(): bool {
   return k.holder.load() === percpu.index();
 }
 
-/** An entry from ring 3: counted and recorded, then the lock. */
-export function enterFromUser(): void {
+/** This CPU's entry, cached in a per-CPU pointer (one GS-relative load after the first). */
+const mine = perCpu<CpuEntry | null>(null);
+
+function here(): CpuEntry {
+  const m = mine.get();
+  if (m !== null) return m;
   const c = k.cpus[usize(percpu.index())];
+  mine.set(c);
+  return c;
+}
+
+function recordEntry(): CpuEntry {
+  const c = here();
   c.inUser.store(false);
-  c.entries.add(1);
+  return c;
+}
+
+/** An entry from ring 3 into the slow path: counted and recorded, then the locks. */
+export function enterFromUser(): void {
+  const c = recordEntry();
+  c.fast = false;
+  c.slowEntries++;
   enter();
 }
 
-/** The way back to ring 3: recorded, then the lock goes. */
+/** A hypercall's entry into the fast path: counted and recorded, then this CPU's lock only. */
+export function enterFast(): void {
+  const c = recordEntry();
+  c.fast = true;
+  c.lock.acquireWhile(whileWaiting, c.index);
+}
+
+/**
+ * The fast path cannot go on (ipc.ts found a case it leaves to the slow
+ * path, before it changed anything): this CPU's lock goes, and the slow
+ * path's locks are taken instead.
+ */
+export function fastToSlow(): void {
+  const c = here();
+  c.fast = false;
+  c.slowEntries++;
+  c.lock.release();
+  enter();
+}
+
+/** The way back to ring 3: recorded, then whatever this CPU holds goes. */
 export function leaveToUser(): void {
-  k.cpus[usize(percpu.index())].inUser.store(true);
-  leave();
+  const c = here();
+  c.inUser.store(true);
+  if (c.fast) {
+    c.fast = false;
+    c.fastReturns++;
+    c.lock.release();
+  } else leave();
 }
 
 /** Whether CPU `cpu` runs in ring 3 (or is on its way there) now. */
@@ -88,7 +164,13 @@ export function inUser(cpu: u32): bool {
   return cpu < MAX_CPUS && k.cpus[usize(cpu)].inUser.load();
 }
 
-/** How often CPU `cpu` entered the kernel from ring 3. */
-export function entries(cpu: u32): u64 {
-  return k.cpus[usize(cpu)].entries.load();
+/** Logs how many entries took the fast path and the slow one, over all CPUs (root.ts, at the end). */
+export function logCounts(): void {
+  let fast: u64 = 0;
+  let slow: u64 = 0;
+  for (let c: u32 = 0; c < k.online; c++) {
+    fast += k.cpus[usize(c)].fastReturns;
+    slow += k.cpus[usize(c)].slowEntries;
+  }
+  log(`KLOCK: ${fast} IPC fast paths, ${slow} slow-path entries from ring 3 on ${k.online} CPUs`);
 }

@@ -47,8 +47,12 @@ class Allocator {
   /** Objects created and destroyed through this module. */
   created: u64;
   destroyed: u64;
-  /** Objects whose count reached zero, waiting for reap(). */
-  deadList: KObject | null;
+  /**
+   * Objects whose count reached zero, waiting for reap(). Pushed with a
+   * compare-exchange: the IPC fast path drops references without the global
+   * lock (klock.ts); reap() runs only with it.
+   */
+  deadList: Atomic<KObject | null>;
 }
 
 const allocator = new Allocator();
@@ -133,8 +137,11 @@ export function unref(o: KObject): void {
   const before = o.refs.sub(1);
   if (before === 0) panic("kobject: reference count underflow");
   if (before === 1) {
-    o.nextDead = allocator.deadList;
-    allocator.deadList = o;
+    for (;;) {
+      const head = allocator.deadList.load();
+      o.nextDead = head;
+      if (allocator.deadList.compareExchange(head, o)) return;
+    }
   }
 }
 
@@ -149,11 +156,15 @@ export function refs(o: KObject): u64 {
  * each operation; whoever else drops references calls it when done.
  */
 export function reap(): void {
-  while (allocator.deadList !== null) {
-    const o = allocator.deadList;
-    allocator.deadList = o.nextDead;
-    o.nextDead = null;
-    destroyNow(o);
+  for (;;) {
+    let o = allocator.deadList.exchange(null);
+    if (o === null) return;
+    while (o !== null) {
+      const next: KObject | null = o.nextDead;
+      o.nextDead = null;
+      destroyNow(o);
+      o = next;
+    }
   }
 }
 

@@ -47,8 +47,15 @@ class Current {
 
 const currents = array<Inline<Current>, 256>();
 
+/** This CPU's entry, cached in a per-CPU pointer (one GS-relative load after the first). */
+const mine = perCpu<Current | null>(null);
+
 function here(): Current {
-  return currents[usize(percpu.index())];
+  const m = mine.get();
+  if (m !== null) return m;
+  const c = currents[usize(percpu.index())];
+  mine.set(c);
+  return c;
 }
 
 /** The PD whose EC runs next (ec.ts): its PIO space's bitmap goes into the TSS if another is there. */

@@ -82,9 +82,15 @@ class Scheduler {
 /** One scheduler per CPU, by CPU number. */
 const scheds = array<Inline<Scheduler>, 256>();
 
-/** This CPU's scheduler. */
+/** This CPU's entry, cached in a per-CPU pointer (one GS-relative load after the first). */
+const mine = perCpu<Scheduler | null>(null);
+
 function here(): Scheduler {
-  return scheds[usize(percpu.index())];
+  const m = mine.get();
+  if (m !== null) return m;
+  const c = scheds[usize(percpu.index())];
+  mine.set(c);
+  return c;
 }
 
 /** The scheduler of CPU `cpu`. */

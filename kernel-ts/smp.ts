@@ -300,6 +300,7 @@ export function init(bootTsc: u64): void {
     `SMP: bring-up ${((now - begin) * 1000) / tsc.frequency()} ms, ${now - begin} TSC ticks; all online ${now - bootTsc} TSC ticks after init.main`,
   );
   tlb.setOnline(u32(cpus.count));
+  klock.setOnline(u32(cpus.count));
 }
 
 /**

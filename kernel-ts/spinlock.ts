@@ -2,8 +2,12 @@
 // starves. The kernel runs with interrupts off (as NOVA), so a lock is never
 // taken again by an interrupt handler on the CPU that holds it.
 
-/** Work a waiting CPU does between looks at the lock (klock.ts: answering TLB shootdowns). */
-export type Waiting = () => void;
+/**
+ * Work a waiting CPU does between looks at the lock (klock.ts: answering
+ * TLB shootdowns, the watchdog): it gets the TSC when the wait began and the
+ * caller's `context`.
+ */
+export type Waiting = (since: u64, context: u32) => void;
 
 export class Spinlock {
   /** The next ticket to hand out. */
@@ -16,11 +20,13 @@ export class Spinlock {
     while (this.serving.load() !== ticket) pause();
   }
 
-  /** acquire(), running `waiting` while the lock is held elsewhere. */
-  acquireWhile(waiting: Waiting): void {
+  /** acquire(), running `waiting` while the lock is held elsewhere (not at all when it is free). */
+  acquireWhile(waiting: Waiting, context: u32): void {
     const ticket = this.next.add(1);
+    if (this.serving.load() === ticket) return;
+    const since = rdtsc();
     while (this.serving.load() !== ticket) {
-      waiting();
+      waiting(since, context);
       pause();
     }
   }

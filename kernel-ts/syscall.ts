@@ -276,9 +276,21 @@ const decoded = new HypercallId();
  */
 export function dispatch(f: ExceptionFrame): void {
   percpu.checkGs();
-  klock.enterFromUser();
+  // ipc_call and ipc_reply try the fast path first, under this CPU's lock only (klock.ts); a
+  // case it does not handle goes on as any other hypercall, from the start.
+  const number = u32(f.rdi & 0xf);
+  if (number === Hypercall.IPC_CALL || number === Hypercall.IPC_REPLY) {
+    klock.enterFast();
+    f.rcx = f.rip;
+    f.r11 = ec.USER_RFLAGS;
+    f.rflags = ec.USER_RFLAGS;
+    if (number === Hypercall.IPC_CALL) ipc.fastCall(f, f.rdi >> 8);
+    else ipc.fastReply(f);
+    klock.fastToSlow();
+  } else klock.enterFromUser();
+  ec.dropIfDestroyed();
   run(f);
-  // Straight back by SYSRET (syscall.S); every other way to ring 3 lets the lock go in ec.ts.
+  // Straight back by SYSRET (syscall.S); every other way to ring 3 lets the locks go in ec.ts.
   klock.leaveToUser();
 }
 

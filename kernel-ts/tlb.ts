@@ -69,6 +69,17 @@ class TlbState {
 }
 const state = new TlbState();
 
+/** This CPU's entry, cached in a per-CPU pointer (one GS-relative load after the first). */
+const mine = perCpu<CpuTlb | null>(null);
+
+function here(): CpuTlb {
+  const m = mine.get();
+  if (m !== null) return m;
+  const c = state.cpus[usize(percpu.index())];
+  mine.set(c);
+  return c;
+}
+
 /** Decides on PCIDs (boot CPU, before the first host space is loaded). */
 export function init(): void {
   state.pcid = cpu.has(cpu.Feature.PCID) && !cmdline.has("nopcid");
@@ -104,10 +115,15 @@ function takePcid(s: Space_hst): void {
   }
 }
 
+/** Whether load(s) touches only `s` and this CPU (no PCID to take from the shared pool). */
+export function loadsFast(s: Space_hst): bool {
+  return !state.pcid || s.pcid !== 0;
+}
+
 /** Loads `s`'s tables into CR3 on this CPU. */
 export function load(s: Space_hst): void {
   const c = percpu.index();
-  state.cpus[usize(c)].loaded = s;
+  here().loaded = s;
   s.used.add(c);
   if (!state.pcid) {
     writeCr3(u64(s.root));
@@ -122,12 +138,12 @@ export function load(s: Space_hst): void {
 
 /** This CPU went back to the kernel's own tables (root.ts, at the end). */
 export function unloaded(): void {
-  state.cpus[usize(percpu.index())].loaded = null;
+  here().loaded = null;
 }
 
 /** space_hst's hook: the entry for `va` in `s` changed. */
 export function flushed(s: Space_hst, va: Virt): void {
-  if (state.cpus[usize(percpu.index())].loaded === s) invlpg(va);
+  if (here().loaded === s) invlpg(va);
   if (s.dirty) return;
   s.dirty = true;
   s.nextDirty = state.dirty;
@@ -212,7 +228,7 @@ function waitForAnswers(): void {
  * spin loop.
  */
 export function answer(): void {
-  const t = state.cpus[usize(percpu.index())];
+  const t = here();
   for (;;) {
     const r = t.request.load();
     if (r === 0) return;

@@ -95,6 +95,9 @@ t.test("QEMU -smp 4: roottest passes with the APs online", async (t) => {
   const b = await boot(kernel.elf, ["-smp", "4", "-initrd", roottest], 60_000);
   t.equal(b.status, success, "the success exit");
   t.match(b.console, /^TLB: PCIDs off$/m, "no PCIDs on QEMU 7.2 TCG");
+  const klock =
+    /^KLOCK: (\d+) IPC fast paths, (\d+) slow-path entries from ring 3 on 4 CPUs$/m.exec(b.console);
+  t.ok(klock && Number(klock[1]) > 0, "roottest's calls and replies take the IPC fast path");
   checkOnline(t, b.console, 4, 4, "xAPIC");
   checkRootTest(t, b.console);
   if (!t.passing()) t.comment(b.tail);
@@ -111,7 +114,7 @@ t.test("the watchdog names a CPU that keeps the kernel lock, with its RIP", asyn
   t.equal(b.status, (0x11 << 1) | 1, "the panic exit");
   t.match(
     b.console,
-    /^WATCHDOG: CPU [013] waited 5000 ms for the kernel lock of CPU 2: NMI to CPU 2$/m,
+    /^WATCHDOG: CPU [013] waited 5000 ms for a kernel lock of CPU 2: NMI to CPU 2$/m,
     "a waiting CPU names CPU 2",
   );
   t.match(b.console, /^WATCHDOG: CPU 2 stuck:$/m, "CPU 2 answers the NMI");
