@@ -144,15 +144,9 @@ class EcCpu {
 }
 const cpus = array<Inline<EcCpu>, 256>();
 
-/** This CPU's entry, cached in a per-CPU pointer (one GS-relative load after the first). */
-const mine = perCpu<EcCpu | null>(null);
-
+/** This CPU's entry (the index is one GS-relative load). */
 function here(): EcCpu {
-  const m = mine.get();
-  if (m !== null) return m;
-  const c = cpus[usize(percpu.index())];
-  mine.set(c);
-  return c;
+  return cpus[usize(percpu.cpuIndex.get())];
 }
 
 /**
@@ -458,15 +452,21 @@ function setRunning(cur: EcCpu, e: Ec | null): void {
 }
 
 /**
- * A portal's entry into `r` (§4.2): RIP = the portal IP, and RCX and R11 as
- * after any hypercall (RCX = RIP, R11 = RFLAGS = 0x202), also when the EC
- * leaves by IRETQ (a recall raised on the way).
+ * Runs `h` at a portal's entry (§4.2): RDI = the portal's PID, RSI = `mtd`,
+ * RIP = the portal IP, and RCX and R11 as after any hypercall (RCX = RIP,
+ * R11 = RFLAGS = 0x202), also when it leaves by IRETQ (a recall raised on
+ * the way). The caller linked `h` to its caller.
  */
-export function enterPortal(r: ExceptionFrame, ip: u64): void {
+export function enterPortal(h: Ec, pid: u64, mtd: u32, ip: u64): never {
+  const r = h.regs;
+  r.rdi = pid;
+  r.rsi = u64(mtd);
   r.rip = ip;
   r.rcx = ip;
   r.r11 = USER_RFLAGS;
   r.rflags = USER_RFLAGS;
+  release(h, retUserSysret);
+  activate(h);
 }
 
 /** Continuation: back to ring 3 after a hypercall (the status is in RDI already). */

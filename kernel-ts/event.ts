@@ -77,12 +77,7 @@ function deliver(e: Ec, n: u32): never {
   const mtd = p.mtd;
   save(e, n, structAt<Arch>(h.utcb), mtd);
   ec.link(e, h, true);
-  const r = h.regs;
-  r.rdi = p.pid;
-  r.rsi = u64(mtd);
-  ec.enterPortal(r, p.ip);
-  ec.release(h, ec.retUserSysret);
-  ec.activate(h);
+  ec.enterPortal(h, p.pid, mtd, p.ip);
 }
 
 /** Kills `e` for event `n` (§8.1) and lets its SC find what runs next. */

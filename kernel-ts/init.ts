@@ -165,6 +165,7 @@ function running(): never {
   sc.setTicksPerMs(tsc.ticks(1_000_000));
   exceptions.onUser(event.userFault, event.userInterrupted, ec.dropIfDestroyed);
   watchdog.arm();
+  smp.release();
   // With a root image this enters ring 3 and finish() runs after the root EC is gone.
   root.start(bootMagic, bootInfo, finish);
   finish();

@@ -16,6 +16,7 @@ import { Ec, State } from "./ec.ts";
 import * as event from "./event.ts";
 import { ExceptionFrame } from "./exceptions.ts";
 import * as pt from "./pt.ts";
+import { Pt } from "./pt.ts";
 import * as sc from "./sc.ts";
 import * as syscall from "./syscall.ts";
 import * as utcb from "./utcb.ts";
@@ -25,6 +26,14 @@ const CALL_T: u32 = 0x1;
 
 function words(mtd: u32): u32 {
   return (mtd & utcb.MTD_WORDS_MASK) + 1;
+}
+
+/** The call of `e` through `p` to its idle EC `h`: the words, the link, and `h` runs on e's SC. */
+function enterIdle(e: Ec, h: Ec, p: Pt, mtd: u32): never {
+  utcb.copyWords(e.utcb, h.utcb, words(mtd));
+  ec.link(e, h, false);
+  e.cont = ec.retUserSysret;
+  ec.enterPortal(h, p.pid, mtd, p.ip);
 }
 
 /** ipc_call (0x0): RDI[63:8] the portal (CALL), RSI the MTD. */
@@ -45,16 +54,7 @@ export function call(f: ExceptionFrame, sel: u64, flags: u32): u32 {
     e.cont = syscall.redo;
     sc.preempt();
   }
-  const mtd = u32(f.rsi & 0xffff_ffff);
-  utcb.copyWords(e.utcb, h.utcb, words(mtd));
-  ec.link(e, h, false);
-  e.cont = ec.retUserSysret;
-  const r = h.regs;
-  r.rdi = p.pid;
-  r.rsi = u64(mtd);
-  ec.enterPortal(r, p.ip);
-  ec.release(h, ec.retUserSysret);
-  ec.activate(h);
+  enterIdle(e, h, p, u32(f.rsi & 0xffff_ffff));
 }
 
 // ---- the fast path (docs/smp.md "The kernel lock") ----
@@ -78,16 +78,7 @@ export function fastCall(f: ExceptionFrame, sel: u64): void {
   if (h === e || h.cpu !== e.cpu || h.global || h.state !== State.BLOCKED) return;
   if (ec.busy(h) || h.callee !== null || h.helping !== null || h.parked !== null) return;
   if (u64(h.waitingOn) !== 0 || !ec.activatesFast(h)) return;
-  const mtd = u32(f.rsi & 0xffff_ffff);
-  utcb.copyWords(e.utcb, h.utcb, words(mtd));
-  ec.link(e, h, false);
-  e.cont = ec.retUserSysret;
-  const r = h.regs;
-  r.rdi = p.pid;
-  r.rsi = u64(mtd);
-  ec.enterPortal(r, p.ip);
-  ec.release(h, ec.retUserSysret);
-  ec.activate(h);
+  enterIdle(e, h, p, u32(f.rsi & 0xffff_ffff));
 }
 
 /** ipc_reply to a caller whose own SC runs the call; returns (having changed nothing) for any other case. */

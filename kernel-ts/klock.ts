@@ -103,15 +103,9 @@ export function heldHere(): bool {
   return k.holder.load() === percpu.index();
 }
 
-/** This CPU's entry, cached in a per-CPU pointer (one GS-relative load after the first). */
-const mine = perCpu<CpuEntry | null>(null);
-
+/** This CPU's entry (the index is one GS-relative load). */
 function here(): CpuEntry {
-  const m = mine.get();
-  if (m !== null) return m;
-  const c = k.cpus[usize(percpu.index())];
-  mine.set(c);
-  return c;
+  return k.cpus[usize(percpu.cpuIndex.get())];
 }
 
 function recordEntry(): CpuEntry {

@@ -47,15 +47,9 @@ class Current {
 
 const currents = array<Inline<Current>, 256>();
 
-/** This CPU's entry, cached in a per-CPU pointer (one GS-relative load after the first). */
-const mine = perCpu<Current | null>(null);
-
+/** This CPU's entry (the index is one GS-relative load). */
 function here(): Current {
-  const m = mine.get();
-  if (m !== null) return m;
-  const c = currents[usize(percpu.index())];
-  mine.set(c);
-  return c;
+  return currents[usize(percpu.cpuIndex.get())];
 }
 
 /** The PD whose EC runs next (ec.ts): its PIO space's bitmap goes into the TSS if another is there. */

@@ -16,7 +16,7 @@ const MSR_KERNEL_GS_BASE: u32 = 0xc000_0102;
 const PAGE: u64 = 0x1000;
 
 /** This CPU's number (0: the boot CPU, then the APs in the order they came up); u32.MAX in the template. */
-const cpuIndex = perCpu<u32>(u32.MAX);
+export const cpuIndex = perCpu<u32>(u32.MAX);
 /** The APIC id this CPU read from its own local APIC. */
 const apicId = perCpu<u32>(0);
 

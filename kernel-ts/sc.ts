@@ -82,15 +82,9 @@ class Scheduler {
 /** One scheduler per CPU, by CPU number. */
 const scheds = array<Inline<Scheduler>, 256>();
 
-/** This CPU's entry, cached in a per-CPU pointer (one GS-relative load after the first). */
-const mine = perCpu<Scheduler | null>(null);
-
+/** This CPU's entry (the index is one GS-relative load). */
 function here(): Scheduler {
-  const m = mine.get();
-  if (m !== null) return m;
-  const c = scheds[usize(percpu.index())];
-  mine.set(c);
-  return c;
+  return scheds[usize(percpu.cpuIndex.get())];
 }
 
 /** The scheduler of CPU `cpu`. */

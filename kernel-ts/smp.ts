@@ -53,7 +53,7 @@ const EFER_NXE: u64 = 1 << 11;
 const INIT_DELAY_NS: u64 = 10_000_000;
 const SIPI_DELAY_NS: u64 = 200_000;
 /** How long a CPU gets to report in after its second SIPI (generous: emulators are slow). */
-const ANSWER_NS: u64 = 200_000_000;
+const ANSWER_NS: u64 = 500_000_000;
 
 /** trampoline.S's data block (ap_trampoline_data), filled in for one CPU at a time. */
 class TrampolineData {
@@ -103,6 +103,22 @@ class CpuList {
 }
 /** CPU 0 is the boot CPU; CPUs 1… are the APs that came up, in MADT order. */
 const cpus = new CpuList();
+
+class Booting {
+  /** Set by release(): the APs may leave their halt loop and run their schedulers. */
+  done: Atomic<u32>;
+}
+const booting = new Booting();
+
+/**
+ * Boot is over (init.ts, before the root EC runs): every AP leaves its halt
+ * loop (woken by a RESCHEDULE IPI) and waits for the kernel lock, which it
+ * gets once the boot CPU first leaves for ring 3.
+ */
+export function release(): void {
+  booting.done.store(1);
+  for (let c: u32 = 1; c < count(); c++) ipi.send(c, ipi.VECTOR_RESCHEDULE);
+}
 
 /** CPUs online (HIP CPUNUM): their numbers are 0..count()-1. */
 export function count(): u32 {
@@ -329,6 +345,14 @@ export function apMain(index: u32): never {
   c.reportedIndex = percpu.index();
   c.reportedId = percpu.localApicId();
   c.online.store(1);
+  // Halted until boot is over (release()): a CPU spinning for the kernel lock meanwhile would
+  // take host time from the boot CPU and the APs still starting, which an emulator with many
+  // CPUs on few host cores cannot spare.
+  while (booting.done.load() === 0) {
+    sti();
+    hlt();
+    cli();
+  }
   klock.enter();
   watchdog.wedgeIfAsked(index);
   ec.idle();

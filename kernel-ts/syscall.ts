@@ -39,7 +39,6 @@ import * as mdb from "./mdb.ts";
 import * as pd from "./pd_ctrl.ts";
 import * as klock from "./klock.ts";
 import * as percpu from "./percpu.ts";
-import * as tlb from "./tlb.ts";
 import { Pd } from "./pd.ts";
 import * as pt from "./pt.ts";
 import * as sc from "./sc.ts";
@@ -309,10 +308,9 @@ function run(f: ExceptionFrame): void {
     f.rcx = NON_CANONICAL;
   }
   // Objects whose last reference went during the hypercall (not only through the mapping
-  // database: a reply's unlink, a waiter's release) are destroyed before the statistics;
-  // unmapped pages are shot down on the other CPUs before the hypercall returns.
+  // database: a reply's unlink, a waiter's release) are destroyed before the statistics.
+  // (Unmapped pages are shot down on the other CPUs when the locks go: klock.leave.)
   reap();
-  tlb.sync();
   if (kstat.enabled) kstat.update();
   const e = ec.current();
   ec.maybePreempt(e, ec.retUserSysret);

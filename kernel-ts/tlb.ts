@@ -6,9 +6,10 @@
 // set when a CPU loads the space). space_hst.ts reports each changed page
 // (flushed()): the running CPU invalidates it with INVLPG if it has the
 // space loaded, and the space goes on a list of dirty spaces. sync() settles
-// the list before anything can use the change: at the end of every hypercall,
-// before the kernel lock is let go and before kernel memory that was mapped
-// (a UTCB) is freed. For each CPU in `used`:
+// the list before anything can use the change: when the slow path lets its
+// locks go (klock.leave; every hypercall that changes mappings runs there)
+// and before kernel memory that was mapped (a UTCB) is freed. For each CPU
+// in `used`:
 //
 // - one that has the space loaded now gets a SHOOTDOWN IPI and flushes its
 //   TLB (a CR3 reload: the non-global entries of its current PCID), and
@@ -69,15 +70,9 @@ class TlbState {
 }
 const state = new TlbState();
 
-/** This CPU's entry, cached in a per-CPU pointer (one GS-relative load after the first). */
-const mine = perCpu<CpuTlb | null>(null);
-
+/** This CPU's entry (the index is one GS-relative load). */
 function here(): CpuTlb {
-  const m = mine.get();
-  if (m !== null) return m;
-  const c = state.cpus[usize(percpu.index())];
-  mine.set(c);
-  return c;
+  return state.cpus[usize(percpu.cpuIndex.get())];
 }
 
 /** Decides on PCIDs (boot CPU, before the first host space is loaded). */
