@@ -9,6 +9,12 @@
 // - hypercall path lengths: user/roottest-bench (user/roottest/bench.ts) on QEMU
 //   with `-icount shift=0,align=off,sleep=off` (one TSC tick per instruction,
 //   test-platforms.md §7), its `BENCH <name> n= min= med= max=` lines as printed.
+// - SMP costs: the same task at -smp 2, 4 and 8 (user/roottest-bench/smp.ts):
+//   ipi_roundtrip, remote_wakeup, shootdown_1cpus (-smp 2), shootdown_<k>cpus;
+//   under -icount the TSC is one virtual clock for all vCPUs (the instructions
+//   all of them executed), so the ticks include the other CPUs' work.
+// - boot_smp64_online: a kernel-only boot at -smp 64 under the same -icount,
+//   the boot log's TSC ticks from init.main to all CPUs online.
 
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -81,15 +87,43 @@ const [, buildS] = await time(async () => {
 bench("synthetic_build_cold", buildS, "s");
 
 // Hypercall path lengths in instructions (deterministic under icount).
+const ICOUNT = ["-icount", "shift=0,align=off,sleep=off"];
 const benchTask = await buildUser("roottest-bench", { outDir: kernelOut, progress: false });
-const run = await boot(
-  cold.elf,
-  ["-initrd", benchTask, "-icount", "shift=0,align=off,sleep=off"],
-  120_000,
+
+/** Boots the bench task with `cpus` CPUs, prints its BENCH lines; they must include `expect`. */
+async function taskBenches(cpus: number, expect: string[]): Promise<void> {
+  const run = await boot(
+    cold.elf,
+    ["-initrd", benchTask, ...ICOUNT, ...(cpus > 1 ? ["-smp", String(cpus)] : [])],
+    120_000,
+  );
+  const lines = run.console.split("\n").filter((l) => /^BENCH \S+ (n=|FAIL)/.test(l));
+  for (const l of lines) process.stdout.write(`${l.trim()}\n`);
+  const missing = expect.filter((n) => !lines.some((l) => l.startsWith(`BENCH ${n} n=`)));
+  if (!lines.length || lines.some((l) => l.includes(" FAIL")) || missing.length) {
+    process.stderr.write(
+      `benches at -smp ${cpus} failed${missing.length ? ` (missing ${missing.join(", ")})` : ""}:\n${run.tail}\n`,
+    );
+    process.exit(1);
+  }
+}
+
+await taskBenches(1, ["hypercall_bad_hyp"]);
+// SMP (user/roottest-bench/smp.ts): one boot per CPU count, each shootdown with k - 1 spinners.
+process.stdout.write(
+  "# SMP benches: TSC ticks under -icount are one virtual clock for all vCPUs (instructions executed by every CPU)\n",
 );
-const lines = run.console.split("\n").filter((l) => /^BENCH \S+ (n=|FAIL)/.test(l));
-for (const l of lines) process.stdout.write(`${l.trim()}\n`);
-if (!lines.length || lines.some((l) => l.includes(" FAIL"))) {
-  process.stderr.write(`hypercall benches failed:\n${run.tail}\n`);
+await taskBenches(2, ["shootdown_1cpus", "ipi_roundtrip", "remote_wakeup", "shootdown_2cpus"]);
+await taskBenches(4, ["shootdown_4cpus"]);
+await taskBenches(8, ["shootdown_8cpus"]);
+
+// Bring-up of 64 CPUs, kernel only (no module: the kernel ends after `Boot complete`).
+const SMP_LINE =
+  /^SMP: bring-up (\d+) ms, (\d+) TSC ticks; all online (\d+) TSC ticks after init\.main$/m;
+const run64 = await boot(cold.elf, ["-smp", "64", ...ICOUNT], 120_000);
+const online = SMP_LINE.exec(run64.console)?.[3];
+if (!online || !/^SMP: 64 of 64 CPUs online/m.test(run64.console)) {
+  process.stderr.write(`-smp 64 boot failed:\n${run64.tail}\n`);
   process.exit(1);
 }
+process.stdout.write(`BENCH boot_smp64_online n=1 min=${online} med=${online} max=${online}\n`);
