@@ -3,51 +3,24 @@
 // online`, and the summary counts them; the boot then ends as before. QEMU
 // q35 with 1 to 64 CPUs (xAPIC: QEMU 7.2 TCG has no x2APIC), disabled MADT
 // entries (-smp n,maxcpus=m), a CPU that never answers (the smpsilent hook),
-// roottest at -smp 4 on QEMU and on Bochs (x2APIC, PCIDs), the watchdog,
-// and Bochs with 4 CPUs in x2APIC mode.
+// roottest at -smp 4 on QEMU, the watchdog, and Bochs with 4 CPUs in x2APIC
+// mode (roottest on Bochs: smp-bochs.test.ts).
 
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import t, { type Test } from "tap";
+import t from "tap";
 import { buildKernel } from "../../build/kernel.ts";
 import { buildUser } from "../../build/user.ts";
 import { makeIso } from "../../scripts/iso.ts";
 import { EXIT_SUCCESS } from "../../scripts/qemu-args.ts";
 import { bochs } from "../lib/bochs.ts";
 import { boot } from "../lib/qemu.ts";
+import { checkOnline, checkRootTest } from "../lib/smp.ts";
 
 const success = (EXIT_SUCCESS << 1) | 1;
 const kernel = await buildKernel({ progress: false });
 const roottest = await buildUser("roottest", { progress: false });
-
-/**
- * Checks that exactly the CPUs 1…cpus-1 came online, each with its own APIC
- * id, none of them the boot CPU's, and that the summary says `cpus of
- * enabled` in `mode`.
- */
-function checkOnline(t: Test, console: string, cpus: number, enabled: number, mode: string): void {
-  const bsp = /^LAPIC: \S+ mode, id (\d+) /m.exec(console);
-  t.ok(bsp, "the LAPIC line names the boot CPU's APIC id");
-  const lines = [...console.matchAll(/^SMP: CPU (\d+) APIC id (\d+) online$/gm)];
-  t.same(
-    lines.map((m) => Number(m[1])),
-    Array.from({ length: cpus - 1 }, (_, i) => i + 1),
-    `CPUs 1…${cpus - 1} online, in order`,
-  );
-  // The numbers in those lines are what each AP read through its own GS (percpu.ts).
-  t.notMatch(console, /did not reach its own per-CPU data through GS/, "each CPU has its own copy");
-  const ids = new Set(lines.map((m) => Number(m[2])));
-  if (bsp) ids.add(Number(bsp[1]));
-  t.equal(ids.size, cpus, "every online CPU has its own APIC id");
-  t.match(
-    console,
-    new RegExp(`^SMP: ${cpus} of ${enabled} CPUs online \\(${mode}\\)$`, "m"),
-    "the summary line",
-  );
-  t.notMatch(console, /^PANIC:/m);
-  t.match(console, /^Boot complete$/m);
-}
 
 for (const cpus of [1, 2, 4, 8, 16, 64]) {
   t.test(`QEMU q35 -smp ${cpus}: every CPU online`, async (t) => {
@@ -79,18 +52,6 @@ t.test("a CPU that never answers is reported and skipped", async (t) => {
   if (!t.passing()) t.comment(b.tail);
 });
 
-/** roottest's TEST lines all PASS and its summary counts them. */
-function checkRootTest(t: Test, console: string): void {
-  const tests = console.split("\n").filter((l) => l.startsWith("TEST "));
-  t.ok(tests.length >= 100, `${tests.length} TEST lines`);
-  t.same(
-    tests.filter((l) => !/^TEST \d+ \S+ PASS$/.test(l)),
-    [],
-    "every TEST line passes",
-  );
-  t.match(console, new RegExp(`^TESTS: ${tests.length}/${tests.length} passed$`, "m"));
-}
-
 t.test("QEMU -smp 4: roottest passes with the APs online", async (t) => {
   const b = await boot(kernel.elf, ["-smp", "4", "-initrd", roottest], 60_000);
   t.equal(b.status, success, "the success exit");
@@ -120,26 +81,6 @@ t.test("the watchdog names a CPU that keeps the kernel lock, with its RIP", asyn
   t.match(b.console, /^WATCHDOG: CPU 2 stuck:$/m, "CPU 2 answers the NMI");
   t.match(b.console, /^STACK: #0 0x[0-9a-f]+ <watchdog_wedge\w*\+0x[0-9a-f]+>/m, "with its RIP");
   t.match(b.console, /^EXC: on CPU 2 \(APIC id 2\)$/m, "and its CPU");
-  if (!t.passing()) t.comment(b.tail);
-});
-
-t.test("Bochs corei7_skylake_x with 4 CPUs: roottest in x2APIC mode", async (t) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kts-smp-"));
-  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const iso = await makeIso({
-    elf: kernel.elf,
-    iso: path.join(dir, "smp-root.iso"),
-    cmdline: "",
-    modules: [{ file: roottest }],
-  });
-  const b = await bochs(iso, { cpus: 4, timeoutMs: 300_000 });
-  t.notOk(b.timedOut, "Bochs ends by itself");
-  t.equal(b.status, 0, "the kernel's magic breakpoint (success)");
-  t.match(b.console, /^LAPIC: x2APIC mode/m);
-  // QEMU 7.2 TCG has no PCIDs: Bochs's skylake_x is where they are tested.
-  t.match(b.console, /^TLB: PCIDs on$/m, "host spaces run with PCIDs");
-  checkOnline(t, b.console, 4, 4, "x2APIC");
-  checkRootTest(t, b.console);
   if (!t.passing()) t.comment(b.tail);
 });
 
