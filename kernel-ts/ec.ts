@@ -571,12 +571,23 @@ export function claimFpu(e: Ec): bool {
 // ---- idle ----
 
 /**
- * The idle loop (no SC ready): the CPU halts with interrupts on until an
- * interrupt makes an SC ready, then schedules. Runs on a fresh stack; the
- * kernel lock is held except across the halt.
+ * The idle loop (no SC ready): the CPU halts with interrupts on, without
+ * the kernel's locks, until an SC of its own may be ready, then schedules.
+ * Runs on a fresh stack; entered holding the slow path's locks.
  */
 export function idle(): never {
   switchStack(here().stackTop, idleLoop);
+}
+
+/** An AP's first idle loop (smp.ts, once boot is over): it waits for work before it takes the locks. */
+export function idleFirst(): never {
+  switchStack(here().stackTop, idleWaitFirst);
+}
+
+function idleWaitFirst(): never {
+  waitForWork();
+  klock.enter();
+  idleLoop();
 }
 
 function idleLoop(): never {
@@ -585,14 +596,27 @@ function idleLoop(): never {
   for (;;) {
     reap();
     if (sc.anyReady()) sc.schedule();
-    // Interrupts only across `sti; hlt` (sti's shadow): an interrupt or IPI that readies an
-    // SC between the check and hlt cannot be lost. Another CPU readying one here sends an IPI.
     klock.leave();
+    waitForWork();
+    klock.enter();
+  }
+}
+
+/**
+ * Halts until this CPU's scheduler has a ready SC. The look is a hint
+ * without the locks (idleLoop checks again with them): whoever makes an SC
+ * ready here does so before it sends the RESCHEDULE IPI that ends the halt,
+ * and a timer that readies one does so in its interrupt. Interrupts are on
+ * only across `sti; hlt` (sti's shadow), so no wake-up is lost between the
+ * look and the halt. Idle CPUs thus take no lock at all: with many CPUs on
+ * few host cores (an emulator), they would only delay the ones that work.
+ */
+function waitForWork(): void {
+  do {
     sti();
     hlt();
     cli();
-    klock.enter();
-  }
+  } while (!sc.anyReady());
 }
 
 // ---- hypercalls ----

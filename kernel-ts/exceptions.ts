@@ -424,6 +424,11 @@ export function handle(f: ExceptionFrame): void {
   }
   if (f.vector === VECTOR_NMI && watchdog.isTarget()) reportStuck(f);
   const user = (f.cs & CS_RPL) === CS_RPL;
+  // A RESCHEDULE IPI in ring 0 (the idle loop's halt) only had to end the halt.
+  if (f.vector === u64(ipi.VECTOR_RESCHEDULE) && !user && depth === 0) {
+    lapic.eoi();
+    return;
+  }
   // Device, local-APIC and IPI vectors with a handler return to the interrupted code: in
   // ring 3 after the scheduler's turn, in ring 0 (the idle loop's HLT, or boot code that
   // holds the kernel lock with interrupts on for a self-test) straight away.

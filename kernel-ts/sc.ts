@@ -123,6 +123,11 @@ export function create(e: Ec, prio: u32, budget: u64): Sc | null {
   return s;
 }
 
+/** Starts this AP's accounting: its idle SC's time counts from now (smp.ts). */
+export function initCpu(): void {
+  here().since = rdtsc();
+}
+
 /** The SC running now on this CPU. */
 export function current(): Sc | null {
   return here().current;

@@ -4,8 +4,7 @@
 // arch/x86_64/trampoline.S. Each AP gets its own GDT, TSS, IST stacks and
 // guarded kernel stack, loads the shared IDT, sets up its FPU, local APIC,
 // SYSCALL and PAT like the boot CPU, reports in, and enters its scheduler's
-// idle loop once it gets the kernel lock (the boot CPU holds that until the
-// root EC runs). docs/smp.md.
+// idle loop once boot is over. docs/smp.md.
 
 import * as boot from "./boot.ts";
 import * as ec from "./ec.ts";
@@ -13,6 +12,7 @@ import * as exceptions from "./exceptions.ts";
 import * as ipi from "./ipi.ts";
 import * as klock from "./klock.ts";
 import * as root from "./root.ts";
+import * as sc from "./sc.ts";
 import * as syscall from "./syscall.ts";
 import * as tlb from "./tlb.ts";
 import * as watchdog from "./watchdog.ts";
@@ -341,6 +341,7 @@ export function apMain(index: u32): never {
   syscall.enable();
   root.loadPat();
   ec.initCpu(c.stackTop);
+  sc.initCpu();
   percpu.setLocalApicId(lapic.id());
   c.reportedIndex = percpu.index();
   c.reportedId = percpu.localApicId();
@@ -353,7 +354,6 @@ export function apMain(index: u32): never {
     hlt();
     cli();
   }
-  klock.enter();
   watchdog.wedgeIfAsked(index);
-  ec.idle();
+  ec.idleFirst();
 }

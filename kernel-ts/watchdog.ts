@@ -8,6 +8,7 @@
 
 import * as cmdline from "./cmdline.ts";
 import * as ipi from "./ipi.ts";
+import * as klock from "./klock.ts";
 import * as lapic from "./lapic.ts";
 import * as percpu from "./percpu.ts";
 import * as power from "./power.ts";
@@ -85,6 +86,7 @@ export function reported(): never {
  */
 export function wedgeIfAsked(cpu: u32): void {
   if (cmdline.number("wedge", u64.MAX) !== u64(cpu)) return;
+  klock.enter();
   wedged();
 }
 

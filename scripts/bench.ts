@@ -13,8 +13,11 @@
 //   ipi_roundtrip, remote_wakeup, shootdown_1cpus (-smp 2), shootdown_<k>cpus;
 //   under -icount the TSC is one virtual clock for all vCPUs (the instructions
 //   all of them executed), so the ticks include the other CPUs' work.
-// - boot_smp64_online: a kernel-only boot at -smp 64 under the same -icount,
-//   the boot log's TSC ticks from init.main to all CPUs online.
+// - boot_smp64_online_ms: three kernel-only boots at -smp 64, the boot log's
+//   time from init.main to all CPUs online, in ms of the TSC. Without -icount:
+//   QEMU 7.2's single-threaded icount loop is slow with halted vCPUs (the APs
+//   halt until boot is over): 16 CPUs took 34 s of wall time, 64 more than
+//   7 minutes, for a bring-up of well under a second.
 
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -120,10 +123,19 @@ await taskBenches(8, ["shootdown_8cpus"]);
 // Bring-up of 64 CPUs, kernel only (no module: the kernel ends after `Boot complete`).
 const SMP_LINE =
   /^SMP: bring-up (\d+) ms, (\d+) TSC ticks; all online (\d+) TSC ticks after init\.main$/m;
-const run64 = await boot(cold.elf, ["-smp", "64", ...ICOUNT], 120_000);
-const online = SMP_LINE.exec(run64.console)?.[3];
-if (!online || !/^SMP: 64 of 64 CPUs online/m.test(run64.console)) {
-  process.stderr.write(`-smp 64 boot failed:\n${run64.tail}\n`);
-  process.exit(1);
+const TSC_LINE = /^TSC: (\d+) MHz/m;
+const online: number[] = [];
+for (let i = 0; i < 3; i++) {
+  const run64 = await boot(cold.elf, ["-smp", "64"], 120_000);
+  const ticks = SMP_LINE.exec(run64.console)?.[3];
+  const mhz = TSC_LINE.exec(run64.console)?.[1];
+  if (!ticks || !mhz || !/^SMP: 64 of 64 CPUs online/m.test(run64.console)) {
+    process.stderr.write(`-smp 64 boot failed:\n${run64.tail}\n`);
+    process.exit(1);
+  }
+  online.push(Math.round(Number(ticks) / (Number(mhz) * 1000)));
 }
-process.stdout.write(`BENCH boot_smp64_online n=1 min=${online} med=${online} max=${online}\n`);
+online.sort((x, y) => x - y);
+process.stdout.write(
+  `BENCH boot_smp64_online_ms n=3 min=${online[0]} med=${online[1]} max=${online[2]}\n`,
+);
