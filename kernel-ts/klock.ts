@@ -67,14 +67,18 @@ export function setOnline(n: u32): void {
   k.online = n;
 }
 
+/** When this CPU began its current wait for a lock (the watchdog's measure). */
+const waitingSince = perCpu<u64>(0);
+
 /**
  * While waiting for a lock: shootdown requests answered, and the watchdog's
  * report after too long. `cpu` is the CPU whose lock it is (NOBODY: the
  * global lock); its holder is that CPU (a fast path) or the global lock's.
  */
-function whileWaiting(since: u64, cpu: u32): void {
+function whileWaiting(first: bool, cpu: u32): void {
+  if (first) waitingSince.set(rdtsc());
   tlb.answer();
-  if (!watchdog.overdue(since)) return;
+  if (!watchdog.overdue(waitingSince.get())) return;
   const holder = k.holder.load();
   watchdog.stuck(holder !== NOBODY || cpu === NOBODY ? holder : cpu, "a kernel lock");
 }

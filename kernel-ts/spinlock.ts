@@ -4,10 +4,10 @@
 
 /**
  * Work a waiting CPU does between looks at the lock (klock.ts: answering
- * TLB shootdowns, the watchdog): it gets the TSC when the wait began and the
- * caller's `context`.
+ * TLB shootdowns, the watchdog): `first` on the first call of a wait, and
+ * the caller's `context`.
  */
-export type Waiting = (since: u64, context: u32) => void;
+export type Waiting = (first: bool, context: u32) => void;
 
 export class Spinlock {
   /** The next ticket to hand out. */
@@ -23,10 +23,10 @@ export class Spinlock {
   /** acquire(), running `waiting` while the lock is held elsewhere (not at all when it is free). */
   acquireWhile(waiting: Waiting, context: u32): void {
     const ticket = this.next.add(1);
-    if (this.serving.load() === ticket) return;
-    const since = rdtsc();
+    let first = true;
     while (this.serving.load() !== ticket) {
-      waiting(since, context);
+      waiting(first, context);
+      first = false;
       pause();
     }
   }
