@@ -115,6 +115,7 @@ const OP_ECHO: u64 = 4;
 const OP_UD: u64 = 5;
 
 // Commands of the global ECs.
+const G_PING: u64 = 0;
 const G_CALL_LOCAL: u64 = 1;
 const G_CALL_ROOT_CPU: u64 = 2;
 const G_CALL_X: u64 = 3;
@@ -414,11 +415,17 @@ export function run(): void {
     putDec(apicOf[c].load());
     puts("\n");
   }
-  // Every CPU idles meanwhile (the root EC sleeps 20 ms; the global ECs wait for commands).
+  // Every CPU idles meanwhile (the root EC sleeps 20 ms; the global ECs wait for commands),
+  // then each global EC runs once (a CPU that kept idling is switched away from its idle SC):
+  // every idle SC has at least 5 ms more.
   let grows = createSm(NEVER, ROOT_PD, 0) === Status.SUCCESS;
   grows = grows && smDown(NEVER, false, msFromNow(20)) === Status.TIMEOUT;
+  for (let c: u64 = 0; c < used; c++) grows = grows && run1(c, G_PING);
   for (let c: u64 = 0; c < idles; c++)
-    grows = grows && ctrlSc(idleSc(c), time) === Status.SUCCESS && time.ticks > idle0[c];
+    grows =
+      grows &&
+      ctrlSc(idleSc(c), time) === Status.SUCCESS &&
+      time.ticks >= idle0[c] + ticksPerMs() * 5;
   check("idle-sc-time-grows-every-cpu", grows);
 
   // assign_int (§10.3): CPU CPUNUM does not exist.
