@@ -49,6 +49,7 @@ import {
   smUp,
 } from "../nova/hypercall.ts";
 import { GPR_RDI, GPR_RSP, arch } from "../nova/utcb.ts";
+import * as acpi from "./acpi.ts";
 import { ROOT_HST, ROOT_OBJ, SMP_ORDER, SMP_SELS, pd, revoke } from "./sel.ts";
 import { block, check } from "./test.ts";
 
@@ -355,6 +356,14 @@ export function run(): void {
   putDec(u64(h.cpuBsp));
   puts("\n");
   check("hip-cpunum-cpubsp", n >= 1 && u64(h.cpuBsp) < n);
+  // CPUNUM counts the CPUs online: every enabled CPU of the MADT (the boot test compares
+  // with QEMU's -smp and the boot log too).
+  const madt = acpi.enabledCpus(h.rsdp);
+  const closed = acpi.close();
+  puts("roottest: MADT: ");
+  putDec(madt);
+  puts(" enabled CPUs\n");
+  check("hip-cpunum-is-madt-enabled-cpus", madt === n && closed === Status.SUCCESS);
 
   // create_ec (§4.4): every CPU below CPUNUM is valid, CPUNUM is not.
   check(
