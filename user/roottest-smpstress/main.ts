@@ -30,6 +30,8 @@ import { putDec, puts } from "../nova/console.ts";
 import { hip } from "../nova/hip.ts";
 import {
   IpcOut,
+  ScTime,
+  ctrlSc,
   createEc,
   createPd,
   createPt,
@@ -97,6 +99,10 @@ const hypercalls = array<Atomic<u64>, 8>();
 /** The first unexpected status: step << 8 | status, + 1 << 32 (0 = none). */
 const errors = array<Atomic<u64>, 8>();
 const outs = array<Inline<IpcOut>, 8>();
+/** Progress: rounds done and the hypercalls made so far (a worker that hangs shows where). */
+const progress = array<Atomic<u64>, 8>();
+const sofar = array<Atomic<u64>, 8>();
+const lastStep = array<Atomic<u64>, 8>();
 
 function base(c: u64): u64 {
   return WORKERS + c * RANGE;
@@ -124,6 +130,7 @@ export function portal(p: u64, _mtd: u64, _rsp: u64): u64 {
 
 /** Records the first unexpected status of worker c; whether `st` is `want`. */
 function expect(c: u64, step: u64, st: u32, want: u32): bool {
+  lastStep[c].store(step);
   if (st === want) return true;
   errors[c].compareExchange(0, (u64(1) << 32) | (step << 8) | u64(st));
   return false;
@@ -191,6 +198,8 @@ export function worker(c: u64): void {
       const made = round(c, i);
       if (made === 0) break;
       count += made;
+      progress[c].store(i + 1);
+      sofar[c].store(count);
     }
   }
   hypercalls[c].store(count);
@@ -226,6 +235,8 @@ function stress(n: u64, total: u64): bool {
   for (let c: u64 = 0; c < n; c++) {
     hypercalls[c].store(0);
     errors[c].store(0);
+    progress[c].store(0);
+    sofar[c].store(0);
   }
   let ok = createSm(DONE, ROOT_PD, 0) === Status.SUCCESS;
   for (let c: u64 = 0; c < n; c++)
@@ -238,11 +249,31 @@ function stress(n: u64, total: u64): bool {
   run.done = 0;
   while (ok && run.done < n && smDown(DONE, false, deadline) === Status.SUCCESS) run.done++;
   run.ticks = rdtsc() - t0;
+  if (run.done < n) diagnose(n);
   // pmm 0 revokes whatever the (aligned) source range holds (§4.8).
   const gone =
     pd(ROOT_OBJ, ROOT_OBJ, 0, ALL_ORDER, WORKERS, 0) === Status.SUCCESS &&
     revoke(DONE, 0) === Status.SUCCESS;
   return ok && gone && run.done === n;
+}
+
+/** Workers that did not finish: their SCs' consumed time, 100 ms apart (do they still run?). */
+const t = new ScTime();
+function diagnose(n: u64): void {
+  for (let c: u64 = 0; c < n; c++) {
+    const a = ctrlSc(base(c) + SC, t) === Status.SUCCESS ? t.ticks : 0;
+    smDown(DONE, false, rdtsc() + (hip().stcFrequency / 1000) * 100);
+    const b = ctrlSc(base(c) + SC, t) === Status.SUCCESS ? t.ticks : 0;
+    puts("smpstress: CPU ");
+    putDec(c);
+    puts(" worker SC consumed ");
+    putDec(a);
+    puts(" then ");
+    putDec(b);
+    puts(" ticks, round ");
+    putDec(progress[c].load());
+    puts("\n");
+  }
 }
 
 class Snapshot {
@@ -302,6 +333,14 @@ export function main(_magic: u64, _info: u64, _hip: u64): u64 {
     puts(" ");
     putDec(h);
     puts(" hypercalls");
+    if (h === 0) {
+      puts(", not done: ");
+      putDec(progress[c].load());
+      puts(" rounds, ");
+      putDec(sofar[c].load());
+      puts(" hypercalls, last step ");
+      putDec(lastStep[c].load());
+    }
     if (e !== 0) {
       puts(", step ");
       putDec((e >> 8) & 0xff);
