@@ -430,11 +430,15 @@ export function run(): void {
   let grows = createSm(NEVER, ROOT_PD, 0) === Status.SUCCESS;
   grows = grows && smDown(NEVER, false, msFromNow(20)) === Status.TIMEOUT;
   for (let c: u64 = 0; c < used; c++) grows = grows && run1(c, G_PING);
-  for (let c: u64 = 0; c < idles; c++)
-    grows =
-      grows &&
-      ctrlSc(idleSc(c), time) === Status.SUCCESS &&
-      time.ticks >= idle0[c] + ticksPerMs() * 5;
+  for (let c: u64 = 0; c < idles; c++) {
+    const read = ctrlSc(idleSc(c), time) === Status.SUCCESS;
+    grows = grows && read && time.ticks >= idle0[c] + ticksPerMs() * 5;
+    puts("roottest: idle SC of CPU ");
+    putDec(c);
+    puts(": ");
+    putDec(read ? (time.ticks - idle0[c]) / ticksPerMs() : 0);
+    puts(" ms more\n");
+  }
   check("idle-sc-time-grows-every-cpu", grows);
 
   // assign_int (§10.3): CPU CPUNUM does not exist.
