@@ -427,9 +427,13 @@ export function run(): void {
   // Every CPU idles meanwhile (the root EC sleeps 20 ms; the global ECs wait for commands),
   // then each global EC runs once (a CPU that kept idling is switched away from its idle SC):
   // every idle SC has at least 5 ms more.
-  let grows = createSm(NEVER, ROOT_PD, 0) === Status.SUCCESS;
-  grows = grows && smDown(NEVER, false, msFromNow(20)) === Status.TIMEOUT;
-  for (let c: u64 = 0; c < used; c++) grows = grows && run1(c, G_PING);
+  const slept =
+    createSm(NEVER, ROOT_PD, 0) === Status.SUCCESS &&
+    smDown(NEVER, false, msFromNow(20)) === Status.TIMEOUT;
+  let pinged = true;
+  for (let c: u64 = 0; c < used; c++) pinged = pinged && run1(c, G_PING);
+  if (!slept || !pinged) puts("roottest: the 20 ms sleep or a global EC's ping failed\n");
+  let grows = slept && pinged;
   for (let c: u64 = 0; c < idles; c++) {
     const read = ctrlSc(idleSc(c), time) === Status.SUCCESS;
     grows = grows && read && time.ticks >= idle0[c] + ticksPerMs() * 5;
