@@ -29,6 +29,7 @@ const crossCpu = [
   "ctrl_ec-strong-recall-ec-spinning-on-cpu1",
   "shootdown-reader-on-cpu1-faults",
   "shootdown-no-read-after-revoke",
+  "revoke-global-ec-running-on-cpu1",
   "assign_int-cpu1-msi-address",
   "sm-down-interrupt-sm-other-cpu-bad_cpu",
   "assign_int-back-to-cpu0",

@@ -62,6 +62,10 @@ const REMOTE: u64 = 1;
 // EC indices (UTCB page, stack): handler of CPU c = c, global EC of CPU c = MAX_CPUS + c.
 const X_EC: u64 = 2 * MAX_CPUS;
 const SCRATCH: u64 = 2 * MAX_CPUS + 1;
+/** A global EC on CPU 1 that spins in ring 3 until it is destroyed. */
+const SPIN_EC: u64 = 2 * MAX_CPUS + 2;
+/** What the STARTUP handler gives the spinner in RDI (not a CPU). */
+const SPINNER: u64 = 0x5917;
 const STACK_SIZE: u64 = 4096;
 const UTCB_BASE: u64 = 0x7ffc_0000_0000;
 
@@ -97,6 +101,7 @@ function echoPt(c: u64): u64 {
   return S + 0x50 + c;
 }
 const PT_X: u64 = S + 0x5f;
+const SPIN_SC: u64 = S + 0x2f;
 function idleSc(c: u64): u64 {
   return S + 0x60 + c;
 }
@@ -107,6 +112,8 @@ function evt(c: u64): u64 {
 /** Event base of X (a local EC on CPU 1): its #UD portal is bound to CPU 0's handler. */
 const EVT_X: u64 = S + 0x300;
 const EVT_NONE: u64 = S + 0x380;
+/** Event base of the spinner: STARTUP bound to CPU 1's handler. */
+const EVT_SPIN: u64 = S + 0x3c0;
 
 // Portal operations (PID bits 7:0; bits 15:8 the handler's EC index, 23:16 its CPU).
 const OP_STARTUP: u64 = 1;
@@ -114,6 +121,7 @@ const OP_RECALL: u64 = 2;
 const OP_PF: u64 = 3;
 const OP_ECHO: u64 = 4;
 const OP_UD: u64 = 5;
+const OP_STARTUP_SPIN: u64 = 6;
 
 // Commands of the global ECs.
 const G_PING: u64 = 0;
@@ -154,6 +162,7 @@ const pfAddr = array<Atomic<u64>, 8>();
 const pfErr = array<Atomic<u64>, 8>();
 const pfApic = array<Atomic<u64>, 8>();
 const udCount = atomic<u64>(0);
+const spins = atomic<u64>(0);
 /** Shootdown: 1 reading, 2 revoked (a read that succeeds now is stale), 3 stop. */
 const phase = atomic<u64>(0);
 const reads = atomic<u64>(0);
@@ -213,6 +222,12 @@ export function portal(p: u64, _mtd: u64, _rsp: u64): u64 {
     a.gpr[GPR_RDI] = indexOf(a.gpr[GPR_RSP]) - MAX_CPUS;
     return u64(MTD_RIP | MTD_GPR0_7);
   }
+  if (op === OP_STARTUP_SPIN) {
+    const a = arch(utcb(h));
+    a.rip = u64(linkerSymbol("smp_global_entry"));
+    a.gpr[GPR_RDI] = SPINNER;
+    return u64(MTD_RIP | MTD_GPR0_7);
+  }
   if (op === OP_RECALL) {
     recallCount[c].store(gcount[c].load());
     recallApic[c].store(apicId());
@@ -243,6 +258,7 @@ export function portal(p: u64, _mtd: u64, _rsp: u64): u64 {
 
 /** The global EC of CPU c (smp.S smp_global_entry): reports in, then serves commands. */
 export function global(c: u64): void {
+  if (c === SPINNER) for (;;) spins.add(1);
   apicOf[c].store(apicId());
   shared().set(usize(RAN_SLOTS + c), RAN | c);
   started[c].add(1);
@@ -542,6 +558,8 @@ function crossCpu(): void {
   recallCases(r);
   shootdown(r);
 
+  spinnerCase(r);
+
   // §10.3: an interrupt semaphore assigned to CPU 1 is waited on there, BAD_CPU elsewhere.
   check(
     "assign_int-cpu1-msi-address",
@@ -559,6 +577,41 @@ function crossCpu(): void {
     assignInt(INT_SM, 0, 0, 0, msi) === Status.SUCCESS &&
       smDown(INT_SM, false, msFromNow(5)) === Status.TIMEOUT,
   );
+}
+
+function sleep(ms: u64): bool {
+  return smDown(NEVER, false, msFromNow(ms)) === Status.TIMEOUT;
+}
+
+/** Waits (at most 1 s) until the spinner counted to `min`. */
+function awaitSpins(min: u64): bool {
+  const until = msFromNow(1000);
+  while (spins.load() < min && rdtsc() < until) pause();
+  return spins.load() >= min;
+}
+
+/**
+ * A global EC spinning in ring 3 on CPU 1 is destroyed from CPU 0 (its EC capability, then its
+ * SC's, the last reference): it stops for good, and CPU 1 goes on serving its other EC.
+ */
+function spinnerCase(r: u64): void {
+  const started =
+    createEc(sec(SPIN_EC), 2, ROOT_PD, utcb(SPIN_EC), r, stackTop(SPIN_EC), EVT_SPIN) ===
+      Status.SUCCESS &&
+    portalOf(
+      EVT_SPIN + 0x20,
+      handler(r),
+      entry(),
+      pid(OP_STARTUP_SPIN, handler(r), r),
+      MTD_RIP | MTD_GPR0_7,
+    ) &&
+    createSc(SPIN_SC, ROOT_PD, sec(SPIN_EC), scd(5, 10, 0)) === Status.SUCCESS &&
+    awaitSpins(1000);
+  const gone = revoke(sec(SPIN_EC), 0) === Status.SUCCESS && revoke(SPIN_SC, 0) === Status.SUCCESS;
+  const settled = sleep(20);
+  const a = spins.load();
+  const still = sleep(20) && spins.load() === a;
+  check("revoke-global-ec-running-on-cpu1", started && gone && settled && still && run1(r, G_PING));
 }
 
 /** §4.9: recall of the global EC spinning in ring 3 on CPU 1; its RECALL portal is on CPU 1. */
