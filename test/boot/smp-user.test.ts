@@ -30,6 +30,8 @@ const crossCpu = [
   "shootdown-reader-on-cpu1-faults",
   "shootdown-no-read-after-revoke",
   "revoke-global-ec-running-on-cpu1",
+  "shootdown-pd3-reader-on-cpu1",
+  "shootdown-pd3-reader-faults-no-read-after-revoke",
   "assign_int-cpu1-msi-address",
   "sm-down-interrupt-sm-other-cpu-bad_cpu",
   "assign_int-back-to-cpu0",

@@ -19,6 +19,8 @@
 
 import {
   MEM_R,
+  MTD_POISON,
+  PdOp,
   MEM_W,
   MTD_GPR0_7,
   MTD_QUAL,
@@ -38,6 +40,7 @@ import {
   ScTime,
   assignInt,
   createEc,
+  createPd,
   createPt,
   createSc,
   createSm,
@@ -49,8 +52,10 @@ import {
   smUp,
 } from "../nova/hypercall.ts";
 import { GPR_RDI, GPR_RSP, arch } from "../nova/utcb.ts";
+import * as elf from "../nova/elf.ts";
+import { Window } from "../nova/elf.ts";
 import * as acpi from "./acpi.ts";
-import { ROOT_HST, ROOT_OBJ, SMP_ORDER, SMP_SELS, pd, revoke } from "./sel.ts";
+import { NOVA_HST, ROOT_HST, ROOT_OBJ, SMP_ORDER, SMP_SELS, pd, revoke } from "./sel.ts";
 import { block, check } from "./test.ts";
 
 /** Per-CPU ECs on the first MAX_CPUS CPUs; idle SCs read on the first IDLE_MAX. */
@@ -66,6 +71,9 @@ const SCRATCH: u64 = 2 * MAX_CPUS + 1;
 const SPIN_EC: u64 = 2 * MAX_CPUS + 2;
 /** What the STARTUP handler gives the spinner in RDI (not a CPU). */
 const SPINNER: u64 = 0x5917;
+/** The reader in a second PD (its stack slot; RDI after STARTUP). */
+const READER_EC: u64 = 2 * MAX_CPUS + 3;
+const READER: u64 = 0x5ead;
 const STACK_SIZE: u64 = 4096;
 const UTCB_BASE: u64 = 0x7ffc_0000_0000;
 
@@ -102,6 +110,22 @@ function echoPt(c: u64): u64 {
 }
 const PT_X: u64 = S + 0x5f;
 const SPIN_SC: u64 = S + 0x2f;
+/** A second PD with its spaces, its reader EC and SC, the portals delegated into it. */
+const PD3: u64 = S + 0x80;
+const PD3_OBJ: u64 = S + 0x81;
+const PD3_HST: u64 = S + 0x82;
+const PD3_PIO: u64 = S + 0x83;
+const PD3_EC: u64 = S + 0x84;
+const PD3_SC: u64 = S + 0x85;
+const PT_STARTUP3: u64 = S + 0x86;
+const PT_PF3: u64 = S + 0x87;
+/** The reader's event base in PD3's own object space. */
+const EVT3: u64 = 0x100;
+/** The reader's UTCB (PD3's host space only). */
+const PD3_UTCB: u64 = 0x7fff_2000_0000;
+/** Where the ELF helpers see the root module (a window of the root host space). */
+const ELF_VA: u64 = 0x6400_0000;
+const ELF_ORDER: u64 = 10;
 function idleSc(c: u64): u64 {
   return S + 0x60 + c;
 }
@@ -122,6 +146,8 @@ const OP_PF: u64 = 3;
 const OP_ECHO: u64 = 4;
 const OP_UD: u64 = 5;
 const OP_STARTUP_SPIN: u64 = 6;
+const OP_STARTUP3: u64 = 7;
+const OP_PF3: u64 = 8;
 
 // Commands of the global ECs.
 const G_PING: u64 = 0;
@@ -168,6 +194,14 @@ const phase = atomic<u64>(0);
 const reads = atomic<u64>(0);
 const stale = atomic<u64>(0);
 const wrong = atomic<u64>(0);
+/** The same for the reader in PD3, and what its #PF handler saw. */
+const phase3 = atomic<u64>(0);
+const reads3 = atomic<u64>(0);
+const stale3 = atomic<u64>(0);
+const wrong3 = atomic<u64>(0);
+const pf3Count = atomic<u64>(0);
+const pf3Addr = atomic<u64>(0);
+const pf3Err = atomic<u64>(0);
 
 const rootOut = new IpcOut();
 const gOut = new IpcOut();
@@ -228,6 +262,22 @@ export function portal(p: u64, _mtd: u64, _rsp: u64): u64 {
     a.gpr[GPR_RDI] = SPINNER;
     return u64(MTD_RIP | MTD_GPR0_7);
   }
+  if (op === OP_STARTUP3) {
+    const a = arch(utcb(h));
+    a.rip = u64(linkerSymbol("smp_global_entry"));
+    a.gpr[GPR_RDI] = READER;
+    return u64(MTD_RIP | MTD_GPR0_7);
+  }
+  if (op === OP_PF3) {
+    // PD3's reader faulted: record it, tell the root EC (this handler is in the root PD), and
+    // let the reader die (it cannot reach the root PD's semaphores).
+    const a = arch(utcb(h));
+    pf3Addr.store(a.qual[1]);
+    pf3Err.store(a.qual[0]);
+    pf3Count.add(1);
+    smUp(ACK);
+    return u64(MTD_POISON);
+  }
   if (op === OP_RECALL) {
     recallCount[c].store(gcount[c].load());
     recallApic[c].store(apicId());
@@ -259,6 +309,10 @@ export function portal(p: u64, _mtd: u64, _rsp: u64): u64 {
 /** The global EC of CPU c (smp.S smp_global_entry): reports in, then serves commands. */
 export function global(c: u64): void {
   if (c === SPINNER) for (;;) spins.add(1);
+  if (c === READER) {
+    read3();
+    return;
+  }
   apicOf[c].store(apicId());
   shared().set(usize(RAN_SLOTS + c), RAN | c);
   started[c].add(1);
@@ -304,6 +358,18 @@ function read(): void {
     if (page.loadVolatile() !== PATTERN) wrong.add(1);
     if (ph === 2) stale.add(1);
     reads.add(1);
+  }
+}
+
+/** PD3's reader: like read(), on VA_SHOOT in PD3's host space; no hypercalls (PD3 has none of the root's capabilities). */
+function read3(): void {
+  const page = ptrFromVirt<u64>(virt(VA_SHOOT));
+  for (;;) {
+    const ph = phase3.load();
+    if (ph === 3) return;
+    if (page.loadVolatile() !== PATTERN) wrong3.add(1);
+    if (ph === 2) stale3.add(1);
+    reads3.add(1);
   }
 }
 
@@ -559,6 +625,7 @@ function crossCpu(): void {
   shootdown(r);
 
   spinnerCase(r);
+  foreignShootdown(r);
 
   // §10.3: an interrupt semaphore assigned to CPU 1 is waited on there, BAD_CPU elsewhere.
   check(
@@ -577,6 +644,82 @@ function crossCpu(): void {
     assignInt(INT_SM, 0, 0, 0, msi) === Status.SUCCESS &&
       smDown(INT_SM, false, msFromNow(5)) === Status.TIMEOUT,
   );
+}
+
+const window = new Window();
+
+/** PD3 with object, host and PIO spaces and the root task's image (elf.ts, mapped in place). */
+function buildPd3(): bool {
+  window.self = ROOT_HST;
+  window.nova = NOVA_HST;
+  window.va = ELF_VA;
+  window.pages = u64(1) << ELF_ORDER;
+  const h = hip();
+  if (
+    createPd(PD3, PdOp.PD, ROOT_PD) !== Status.SUCCESS ||
+    createPd(PD3_OBJ, PdOp.OBJ, PD3) !== Status.SUCCESS ||
+    createPd(PD3_HST, PdOp.HST, PD3) !== Status.SUCCESS ||
+    createPd(PD3_PIO, PdOp.PIO, PD3) !== Status.SUCCESS
+  )
+    return false;
+  const image = elf.open(window, h.rootStart, h.rootEnd);
+  const loaded =
+    image !== null &&
+    elf.load(window, image, h.rootStart, h.rootEnd, PD3_HST) === u64(linkerSymbol("_start"));
+  return pd(ROOT_HST, ROOT_HST, 0, ELF_ORDER, ELF_VA >> 12, 0) === Status.SUCCESS && loaded;
+}
+
+/**
+ * The shootdown again, in a space the revoking CPU does not have loaded: PD3 (the root task's
+ * image shared in place) gets `smp_shared` at VA_SHOOT, a global EC of PD3 on CPU 1 reads it,
+ * and the root EC on CPU 0 revokes it in PD3's host space. The reader's #PF portal (in PD3's
+ * object space, bound to CPU 1's handler in the root PD) records the fault and kills it.
+ */
+function foreignShootdown(r: u64): void {
+  const h = handler(r);
+  const own = u64(linkerSymbol("smp_shared")) >> 12;
+  const page = VA_SHOOT >> 12;
+  phase3.store(1);
+  const built =
+    buildPd3() &&
+    pd(ROOT_HST, PD3_HST, own, 0, page, MEM_R | MEM_W) === Status.SUCCESS &&
+    portalOf(PT_STARTUP3, h, entry(), pid(OP_STARTUP3, h, r), MTD_RIP | MTD_GPR0_7) &&
+    portalOf(PT_PF3, h, entry(), pid(OP_PF3, h, r), MTD_RIP | MTD_QUAL) &&
+    pd(ROOT_OBJ, PD3_OBJ, PT_STARTUP3, 0, EVT3 + 0x20, PMM_ALL) === Status.SUCCESS &&
+    pd(ROOT_OBJ, PD3_OBJ, PT_PF3, 0, EVT3 + 0xe, PMM_ALL) === Status.SUCCESS &&
+    createEc(PD3_EC, 2, PD3, PD3_UTCB, r, stackTop(READER_EC), EVT3) === Status.SUCCESS &&
+    createSc(PD3_SC, ROOT_PD, PD3_EC, scd(5, 10, 0)) === Status.SUCCESS;
+  check("shootdown-pd3-reader-on-cpu1", built && awaitReads3(10000));
+  const st = pd(PD3_HST, PD3_HST, page, 0, page, 0);
+  phase3.store(2);
+  const before = reads3.load();
+  const ack = smDown(ACK, false, msFromNow(1000)) === Status.SUCCESS;
+  if (!ack) phase3.store(3);
+  puts("roottest: shootdown in PD3: ");
+  putDec(before);
+  puts(" reads before the revocation returned, ");
+  putDec(stale3.load());
+  puts(" after; #PF at ");
+  putHex(pf3Addr.load());
+  puts("\n");
+  check(
+    "shootdown-pd3-reader-faults-no-read-after-revoke",
+    built &&
+      st === Status.SUCCESS &&
+      ack &&
+      pf3Count.load() === 1 &&
+      pf3Addr.load() === VA_SHOOT &&
+      (pf3Err.load() & 0x5) === 0x4 &&
+      stale3.load() === 0 &&
+      wrong3.load() === 0,
+  );
+}
+
+/** Waits (at most 1 s) until PD3's reader read `min` times. */
+function awaitReads3(min: u64): bool {
+  const until = msFromNow(1000);
+  while (reads3.load() < min && rdtsc() < until) pause();
+  return reads3.load() >= min;
 }
 
 function sleep(ms: u64): bool {
