@@ -61,7 +61,7 @@ const ROUNDS: u64 = 2000;
 const WARM_ROUNDS: u64 = 20;
 const MIN_HYPERCALLS: u64 = 25_000;
 /** How long the root EC waits for all workers (ms). */
-const DEADLINE_MS: u64 = 50_000;
+const DEADLINE_MS: u64 = 100_000;
 
 // Offsets in a worker's range.
 /** Made and destroyed every round (one revocation of order 2 at +0): SM, PT, EC. */
