@@ -55,7 +55,14 @@ function issue(r: Arr<u64, 8>, rdi: u64, rsi: u64, rdx: u64, rax: u64, r8: u64):
   r[REG_RAX] = rax;
   r[REG_R8] = r8;
   syscall(r);
-  for (let i: usize = 0; i < 8; i++) regs[i] = r[i];
+  regs[0] = r[0];
+  regs[1] = r[1];
+  regs[2] = r[2];
+  regs[3] = r[3];
+  regs[4] = r[4];
+  regs[5] = r[5];
+  regs[6] = r[6];
+  regs[7] = r[7];
 }
 
 /** Any hypercall: RDI…R8 as given; returns the whole RDI afterwards. */
