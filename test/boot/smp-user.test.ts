@@ -27,6 +27,7 @@ const crossCpu = [
   "sm-timed-down-on-cpu1-times-out",
   "ctrl_ec-recall-ec-spinning-on-cpu1",
   "ctrl_ec-strong-recall-ec-spinning-on-cpu1",
+  "ctrl_ec-strong-recall-blocked-ec-on-cpu1",
   "shootdown-reader-on-cpu1-faults",
   "shootdown-no-read-after-revoke",
   "revoke-global-ec-running-on-cpu1",

@@ -794,6 +794,20 @@ function recallCases(r: u64): void {
       recallApic[r].load() === apicOf[r].load() &&
       (seen === atRecall || seen === atRecall + 1),
   );
+  // S=1 on an EC blocked on CPU 1 (in ctrl_sm down): nothing runs there to wait for, so
+  // ctrl_ec returns at once; the RECALL event comes when the EC next leaves the kernel.
+  const t0 = rdtsc();
+  const blocked = ctrlEc(sec(globalEc(r)), true);
+  const took = rdtsc() - t0;
+  const before = recalls[r].load();
+  check(
+    "ctrl_ec-strong-recall-blocked-ec-on-cpu1",
+    blocked === Status.SUCCESS &&
+      took < ticksPerMs() * 500 &&
+      before === 2 &&
+      run1(r, G_PING) &&
+      recalls[r].load() === 3,
+  );
 }
 
 /**
