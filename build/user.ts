@@ -20,6 +20,7 @@ export const USER_PROGRAMS = [
   "roottest",
   "roottest-bench",
   "roottest-stress",
+  "roottest-smpstress",
   "roottest-power",
 ];
 

@@ -12,10 +12,11 @@ export function qemuArgs(
   media: "kernel" | "cdrom" = "kernel",
 ): string[] {
   const machine = extra.includes("-M") || extra.includes("-machine") ? [] : ["-M", "q35"];
+  // TCG, multi-threaded where QEMU can; `-accel tcg,thread=single` in `extra` replaces it.
+  const accel = extra.includes("-accel") ? [] : ["-accel", "tcg"];
   return [
     ...machine,
-    "-accel",
-    "tcg",
+    ...accel,
     "-display",
     "none",
     "-serial",

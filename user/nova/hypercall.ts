@@ -9,6 +9,11 @@
 // them back after the call, with RCX and R11 in regs[5], regs[6] and the address after SYSCALL in
 // regs[7]; `raw` exposes
 // that for ABI tests, and `after(REG_…)` reads any of them after the last call.
+//
+// ECs of one PD may run on several CPUs at once (docs/smp.md): every binding
+// issues its hypercall from registers in a local array (on the calling EC's
+// stack) and takes its outputs from there; only then are they copied to the
+// module's `regs` for `after()`, which is meant for single-EC ABI checks.
 
 import { Hypercall } from "./abi.ts";
 
@@ -42,15 +47,29 @@ export class Msi {
   data: u16;
 }
 
+/** One hypercall from `r` (this EC's own registers), then a copy of them for `after()`. */
+function issue(r: Arr<u64, 8>, rdi: u64, rsi: u64, rdx: u64, rax: u64, r8: u64): void {
+  r[REG_RDI] = rdi;
+  r[REG_RSI] = rsi;
+  r[REG_RDX] = rdx;
+  r[REG_RAX] = rax;
+  r[REG_R8] = r8;
+  syscall(r);
+  regs[0] = r[0];
+  regs[1] = r[1];
+  regs[2] = r[2];
+  regs[3] = r[3];
+  regs[4] = r[4];
+  regs[5] = r[5];
+  regs[6] = r[6];
+  regs[7] = r[7];
+}
+
 /** Any hypercall: RDI…R8 as given; returns the whole RDI afterwards. */
 export function raw(rdi: u64, rsi: u64, rdx: u64, rax: u64, r8: u64): u64 {
-  regs[REG_RDI] = rdi;
-  regs[REG_RSI] = rsi;
-  regs[REG_RDX] = rdx;
-  regs[REG_RAX] = rax;
-  regs[REG_R8] = r8;
-  syscall(regs);
-  return regs[REG_RDI];
+  const r = array<u64, 8>();
+  issue(r, rdi, rsi, rdx, rax, r8);
+  return r[REG_RDI];
 }
 
 /** Register `reg` (REG_…) after the last hypercall. */
@@ -70,9 +89,10 @@ function call(rdi: u64, rsi: u64, rdx: u64, rax: u64, r8: u64): u32 {
 
 /** 0x0 ipc_call(pt, T, mtd): out.mtd = the reply MTD. */
 export function ipcCall(pt: u64, timeoutFlag: bool, mtd: u32, out: IpcOut): u32 {
-  const st = call(rdi(pt, timeoutFlag ? 1 : 0, Hypercall.IPC_CALL), u64(mtd), 0, 0, 0);
-  out.mtd = u32(regs[REG_RSI]);
-  return st;
+  const r = array<u64, 8>();
+  issue(r, rdi(pt, timeoutFlag ? 1 : 0, Hypercall.IPC_CALL), u64(mtd), 0, 0, 0);
+  out.mtd = u32(r[REG_RSI]);
+  return u32(r[REG_RDI] & 0xff);
 }
 
 /**
@@ -80,10 +100,11 @@ export function ipcCall(pt: u64, timeoutFlag: bool, mtd: u32, out: IpcOut): u32 
  * here; this returns only when the kernel refuses (the status), out.pid/out.mtd = RDI/RSI.
  */
 export function ipcReply(mtd: u32, out: IpcOut): u32 {
-  const st = call(rdi(0, 0, Hypercall.IPC_REPLY), u64(mtd), 0, 0, 0);
-  out.pid = regs[REG_RDI];
-  out.mtd = u32(regs[REG_RSI]);
-  return st;
+  const r = array<u64, 8>();
+  issue(r, rdi(0, 0, Hypercall.IPC_REPLY), u64(mtd), 0, 0, 0);
+  out.pid = r[REG_RDI];
+  out.mtd = u32(r[REG_RSI]);
+  return u32(r[REG_RDI] & 0xff);
 }
 
 /** 0x2 create_pd(sel, op, pd): a PD (PdOp.PD) or a space of `pd` into `sel`. */
@@ -141,9 +162,10 @@ export function ctrlEc(ec: u64, strong: bool): u32 {
 
 /** 0x9 ctrl_sc(sc): out.ticks = the SC's consumed time. */
 export function ctrlSc(sc: u64, out: ScTime): u32 {
-  const st = call(rdi(sc, 0, Hypercall.CTRL_SC), 0, 0, 0, 0);
-  out.ticks = regs[REG_RSI];
-  return st;
+  const r = array<u64, 8>();
+  issue(r, rdi(sc, 0, Hypercall.CTRL_SC), 0, 0, 0, 0);
+  out.ticks = r[REG_RSI];
+  return u32(r[REG_RDI] & 0xff);
 }
 
 /** 0xa ctrl_pt(pt, pid, mtd). */
@@ -168,10 +190,11 @@ export function ctrlHw(op: u64, desc: u64): u32 {
 
 /** 0xd assign_int(sm, flags INT_M|INT_T|INT_P|INT_G, cpu, dev): out = the MSI address/data. */
 export function assignInt(sm: u64, flags: u64, cpu: u64, dev: u64, out: Msi): u32 {
-  const st = call(rdi(sm, flags, Hypercall.ASSIGN_INT), cpu, dev, 0, 0);
-  out.address = u32(regs[REG_RSI] & 0xffff_ffff);
-  out.data = u16(regs[REG_RDX] & 0xffff);
-  return st;
+  const r = array<u64, 8>();
+  issue(r, rdi(sm, flags, Hypercall.ASSIGN_INT), cpu, dev, 0, 0);
+  out.address = u32(r[REG_RSI] & 0xffff_ffff);
+  out.data = u16(r[REG_RDX] & 0xffff);
+  return u32(r[REG_RDI] & 0xff);
 }
 
 /** 0xe assign_dev(dma, smmu, dad): `smmu` the IOMMU's register page (physical). */

@@ -131,7 +131,8 @@ export function run(): void {
   check("int_sm-up-bad_cap", smUp(GSI2) === Status.BAD_CAP);
   check("int_sm-down-counter-0", smDown(GSI2, false, PAST) === Status.TIMEOUT);
 
-  // assign_int: the CPU first (BAD_CPU even for a CAP0 selector), then the capability.
+  // assign_int: the CPU first (BAD_CPU even for a CAP0 selector), then the capability. CPU
+  // CPUNUM is the first one that does not exist (1 on one CPU; smp.ts has the others).
   check("assign_int-bad_cpu", assign(GSI2, INT_M, u64(hip().cpuNum)) === Status.BAD_CPU);
   check("assign_int-bad_cpu-before-cap", assign(EMPTY, 0, 0xffff) === Status.BAD_CPU);
   check(

@@ -7,7 +7,7 @@
 // Id ranges: 1 setup, 10 boot state/HIP, 100 ctrl_pd, 200 create_sm/ctrl_sm,
 // 300 create_pd, 400 hypercall ABI, 500 host and MSR spaces, 600
 // interrupts/ctrl_hw/console semaphore, 700–799 ECs/SCs/portals/IPC/events
-// (ec.ts). A new module exports `run()` starting with `block(<base>)` and is
+// (ec.ts), 900 more than one CPU (smp.ts). A new module exports `run()` starting with `block(<base>)` and is
 // called below in id order.
 
 import { puts } from "../nova/console.ts";
@@ -21,6 +21,7 @@ import * as hyp from "./hyp.ts";
 import * as interrupt from "./interrupt.ts";
 import * as setup from "./setup.ts";
 import * as sm from "./sm.ts";
+import * as smp from "./smp.ts";
 import { summary } from "./test.ts";
 
 /** The port start.S probes last: ctrl_pd.ts PROBE_PORT (delegated, used, then revoked). */
@@ -37,6 +38,7 @@ export function main(magic: u64, info: u64, hip: u64): u64 {
   foreign.run(magic, info);
   interrupt.run();
   ec.run();
+  smp.run();
   const result = summary();
   puts("roottest: OUT to revoked port 0x80 next: #GP expected\n");
   return result;

@@ -38,6 +38,9 @@ export const HST_SELS: u64 = 0x5800;
 /** foreign.ts: a second PD, its spaces, EC and portal. */
 export const FOREIGN_SELS: u64 = 0x5900;
 export const BENCH_SELS: u64 = 0x5f00;
+/** smp.ts: per-CPU ECs, portals, SCs, semaphores, event bases (order SMP_ORDER). */
+export const SMP_SELS: u64 = 0x6000;
+export const SMP_ORDER: u64 = 10;
 /** Order of those ranges. */
 export const RANGE_ORDER: u64 = 8;
 

@@ -1,0 +1,86 @@
+// User code on more than one CPU (docs/testing.md, user/roottest/smp.ts):
+// roottest on QEMU q35 at -smp 1, 2 and 4. Every TEST line passes; the HIP's
+// CPUNUM is the number of CPUs QEMU has; the global EC created for CPU n ran
+// on the CPU the boot log calls CPU n (the APIC id it read with CPUID is the
+// one of `SMP: CPU <n> APIC id <x> online`, the boot CPU's for CPU 0); with
+// two CPUs or more every cross-CPU case ran, with one the task says they did
+// not.
+
+import t, { type Test } from "tap";
+import { buildKernel } from "../../build/kernel.ts";
+import { buildUser } from "../../build/user.ts";
+import { EXIT_SUCCESS } from "../../scripts/qemu-args.ts";
+import { boot } from "../lib/qemu.ts";
+
+const success = (EXIT_SUCCESS << 1) | 1;
+const kernel = await buildKernel({ progress: false });
+const roottest = await buildUser("roottest", { progress: false });
+
+/** The cases of smp.ts that need a second CPU. */
+const crossCpu = [
+  "ipc_call-portal-on-cpu1-from-cpu0-bad_cpu",
+  "ipc_call-portal-on-cpu1-from-cpu1",
+  "ipc_call-portal-on-cpu0-from-cpu1-bad_cpu",
+  "event-portal-on-other-cpu-kills",
+  "sm-up-on-cpu0-wakes-down-on-cpu1",
+  "sm-up-on-cpu1-wakes-down-on-cpu0",
+  "sm-timed-down-on-cpu1-times-out",
+  "ctrl_ec-recall-ec-spinning-on-cpu1",
+  "ctrl_ec-strong-recall-ec-spinning-on-cpu1",
+  "ctrl_ec-strong-recall-blocked-ec-on-cpu1",
+  "shootdown-reader-on-cpu1-faults",
+  "shootdown-no-read-after-revoke",
+  "revoke-global-ec-running-on-cpu1",
+  "shootdown-pd3-reader-on-cpu1",
+  "shootdown-pd3-reader-faults-no-read-after-revoke",
+  "assign_int-cpu1-msi-address",
+  "sm-down-interrupt-sm-other-cpu-bad_cpu",
+  "assign_int-back-to-cpu0",
+];
+
+/** The APIC id of each CPU number the boot log gives. */
+function apicIds(console: string): Map<number, number> {
+  const ids = new Map<number, number>();
+  const bsp = /^LAPIC: \S+ mode, id (\d+) /m.exec(console);
+  if (bsp) ids.set(0, Number(bsp[1]));
+  for (const m of console.matchAll(/^SMP: CPU (\d+) APIC id (\d+) online$/gm))
+    ids.set(Number(m[1]), Number(m[2]));
+  return ids;
+}
+
+function checkRun(t: Test, console: string, cpus: number): void {
+  const tests = console.split("\n").filter((l) => l.startsWith("TEST "));
+  t.same(
+    tests.filter((l) => !/^TEST \d+ \S+ PASS$/.test(l)),
+    [],
+    "every TEST line passes",
+  );
+  t.match(console, new RegExp(`^TESTS: ${tests.length}/${tests.length} passed$`, "m"));
+  t.match(console, new RegExp(`^roottest: CPUNUM ${cpus}, CPUBSP 0$`, "m"), "CPUNUM");
+  const ids = apicIds(console);
+  t.equal(ids.size, cpus, "the boot log names every CPU");
+  const ran = [...console.matchAll(/^roottest: CPU (\d+) ran its global EC, APIC id (\d+)$/gm)];
+  t.same(
+    ran.map((m) => [Number(m[1]), Number(m[2])]),
+    [...ids.entries()].sort((a, b) => a[0] - b[0]),
+    "the global EC of CPU n ran on the boot log's CPU n",
+  );
+  for (const name of crossCpu) {
+    const line = new RegExp(`^TEST 9\\d\\d ${name} PASS$`, "m");
+    if (cpus > 1) t.match(console, line, name);
+    else t.notMatch(console, line, `${name} not run on one CPU`);
+  }
+  if (cpus === 1) t.match(console, /^roottest: 1 CPU: the cross-CPU cases/m);
+  t.notMatch(console, /^PANIC:/m);
+  t.match(console, /^Boot complete$/m);
+}
+
+for (const cpus of [1, 2, 4]) {
+  t.test(`QEMU q35 -smp ${cpus}: roottest's SMP cases`, async (t) => {
+    const b = await boot(kernel.elf, ["-smp", String(cpus), "-initrd", roottest], 90_000);
+    t.notOk(b.timedOut, "QEMU ends by itself");
+    t.equal(b.status, success, "the success exit");
+    checkRun(t, b.console, cpus);
+    if (!t.passing()) t.comment(b.tail);
+  });
+}

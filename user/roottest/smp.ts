@@ -1,0 +1,858 @@
+// More than one CPU (nova-abi.md §4.1, §4.4, §4.5, §4.9, §4.12, §7, §8, §9.3,
+// §10.3, HIP CPUNUM): the root task puts a handler (local EC) and a global EC
+// with its SC on every CPU (up to MAX_CPUS) and checks that each one ran
+// there, then drives the global EC on CPU 1 from the root EC on CPU 0 through
+// a command semaphore: IPC across CPUs (BAD_CPU) and on CPU 1, an event portal
+// on another CPU (the faulting EC dies), semaphore wake-ups in both
+// directions and a timed down on CPU 1, weak and strong recall of an EC
+// spinning in ring 3 on CPU 1, the TLB shootdown of a revoked page an EC on
+// CPU 1 keeps reading, and an interrupt semaphore assigned to CPU 1.
+//
+// With one CPU (CPUNUM 1) only the cases that need no second CPU run, and the
+// task says so: the TEST lines count what ran. Every wait is bounded (a timed
+// down or a TSC deadline), so a kernel bug prints FAIL, never a hang.
+//
+// ECs of this block run on several CPUs at once: everything they share with
+// the root EC is an Atomic, and their hypercalls use their own registers
+// (user/nova/hypercall.ts). Portal IPs and the global ECs' start RIP are
+// smp.S labels. Selectors SMP_SELS…+0x3ff (sel.ts), revoked at the end.
+
+import {
+  MEM_R,
+  MTD_POISON,
+  PdOp,
+  MEM_W,
+  MTD_GPR0_7,
+  MTD_QUAL,
+  MTD_RIP,
+  NOVA_INT_SM,
+  PMM_ALL,
+  ROOT_NOVA_OBJ,
+  ROOT_PD,
+  Status,
+  scd,
+} from "../nova/abi.ts";
+import { putDec, putHex, puts } from "../nova/console.ts";
+import { hip } from "../nova/hip.ts";
+import {
+  IpcOut,
+  Msi,
+  ScTime,
+  assignInt,
+  createEc,
+  createPd,
+  createPt,
+  createSc,
+  createSm,
+  ctrlEc,
+  ctrlPt,
+  ctrlSc,
+  ipcCall,
+  smDown,
+  smUp,
+} from "../nova/hypercall.ts";
+import { GPR_RDI, GPR_RSP, arch } from "../nova/utcb.ts";
+import * as elf from "../nova/elf.ts";
+import { Window } from "../nova/elf.ts";
+import * as acpi from "./acpi.ts";
+import { NOVA_HST, ROOT_HST, ROOT_OBJ, SMP_ORDER, SMP_SELS, pd, revoke } from "./sel.ts";
+import { block, check } from "./test.ts";
+
+/** Per-CPU ECs on the first MAX_CPUS CPUs; idle SCs read on the first IDLE_MAX. */
+const MAX_CPUS: u64 = 8;
+const IDLE_MAX: u64 = 32;
+/** The CPU the cross-CPU cases use (with CPU 0, where the root EC runs). */
+const REMOTE: u64 = 1;
+
+// EC indices (UTCB page, stack): handler of CPU c = c, global EC of CPU c = MAX_CPUS + c.
+const X_EC: u64 = 2 * MAX_CPUS;
+const SCRATCH: u64 = 2 * MAX_CPUS + 1;
+/** A global EC on CPU 1 that spins in ring 3 until it is destroyed. */
+const SPIN_EC: u64 = 2 * MAX_CPUS + 2;
+/** What the STARTUP handler gives the spinner in RDI (not a CPU). */
+const SPINNER: u64 = 0x5917;
+/** The reader in a second PD (its stack slot; RDI after STARTUP). */
+const READER_EC: u64 = 2 * MAX_CPUS + 3;
+const READER: u64 = 0x5ead;
+const STACK_SIZE: u64 = 4096;
+const UTCB_BASE: u64 = 0x7ffc_0000_0000;
+
+// Selectors.
+const S = SMP_SELS;
+function sec(i: u64): u64 {
+  return S + i;
+}
+function handler(c: u64): u64 {
+  return c;
+}
+function globalEc(c: u64): u64 {
+  return MAX_CPUS + c;
+}
+function scOf(c: u64): u64 {
+  return S + 0x20 + c;
+}
+/** The semaphore a global EC waits on for its next command. */
+function cmd(c: u64): u64 {
+  return S + 0x30 + c;
+}
+const ACK: u64 = S + 0x40;
+const SEM_A: u64 = S + 0x41;
+const SEM_B: u64 = S + 0x42;
+const SEM_C: u64 = S + 0x43;
+const SEM_D: u64 = S + 0x44;
+const INT_SM: u64 = S + 0x45;
+const SCRATCH_SEL: u64 = S + 0x46;
+/** Never upped: a timed down on it is a sleep. */
+const NEVER: u64 = S + 0x47;
+const BEYOND_IDLE: u64 = S + 0x48;
+function echoPt(c: u64): u64 {
+  return S + 0x50 + c;
+}
+const PT_X: u64 = S + 0x5f;
+const SPIN_SC: u64 = S + 0x2f;
+/** A second PD with its spaces, its reader EC and SC, the portals delegated into it. */
+const PD3: u64 = S + 0x80;
+const PD3_OBJ: u64 = S + 0x81;
+const PD3_HST: u64 = S + 0x82;
+const PD3_PIO: u64 = S + 0x83;
+const PD3_EC: u64 = S + 0x84;
+const PD3_SC: u64 = S + 0x85;
+const PT_STARTUP3: u64 = S + 0x86;
+const PT_PF3: u64 = S + 0x87;
+/** The reader's event base in PD3's own object space. */
+const EVT3: u64 = 0x100;
+/** The reader's UTCB (PD3's host space only). */
+const PD3_UTCB: u64 = 0x7fff_2000_0000;
+/** Where the ELF helpers see the root module (a window of the root host space). */
+const ELF_VA: u64 = 0x6400_0000;
+const ELF_ORDER: u64 = 10;
+function idleSc(c: u64): u64 {
+  return S + 0x60 + c;
+}
+/** Event base of CPU c's global EC: STARTUP, RECALL and #PF bound to CPU c's handler. */
+function evt(c: u64): u64 {
+  return S + 0x100 + c * 0x40;
+}
+/** Event base of X (a local EC on CPU 1): its #UD portal is bound to CPU 0's handler. */
+const EVT_X: u64 = S + 0x300;
+const EVT_NONE: u64 = S + 0x380;
+/** Event base of the spinner: STARTUP bound to CPU 1's handler. */
+const EVT_SPIN: u64 = S + 0x3c0;
+
+// Portal operations (PID bits 7:0; bits 15:8 the handler's EC index, 23:16 its CPU).
+const OP_STARTUP: u64 = 1;
+const OP_RECALL: u64 = 2;
+const OP_PF: u64 = 3;
+const OP_ECHO: u64 = 4;
+const OP_UD: u64 = 5;
+const OP_STARTUP_SPIN: u64 = 6;
+const OP_STARTUP3: u64 = 7;
+const OP_PF3: u64 = 8;
+
+// Commands of the global ECs.
+const G_PING: u64 = 0;
+const G_CALL_LOCAL: u64 = 1;
+const G_CALL_ROOT_CPU: u64 = 2;
+const G_CALL_X: u64 = 3;
+const G_DOWN_A: u64 = 4;
+const G_UP_C: u64 = 5;
+const G_TIMED_D: u64 = 6;
+const G_SPIN: u64 = 7;
+const G_READ: u64 = 8;
+const G_INT_DOWN: u64 = 9;
+
+/** The second address of smp.S's `smp_shared` page (the shootdown's mapping). */
+const VA_SHOOT: u64 = 0x4200_0000;
+const PATTERN: u64 = 0x5ee0_c0de_1234_5678;
+/** What a global EC writes into its slot of `smp_shared`: this | its CPU. */
+const RAN: u64 = 0x5a5a_0000;
+/** Where in `smp_shared` the global ECs write (word 0 is the shootdown's PATTERN). */
+const RAN_SLOTS: u64 = 8;
+
+// Shared between the root EC and the ECs on the other CPUs.
+const gop = array<Atomic<u64>, 8>();
+const apicOf = array<Atomic<u64>, 8>();
+const started = array<Atomic<u64>, 8>();
+const gstatus = array<Atomic<u64>, 8>();
+const gcount = array<Atomic<u64>, 8>();
+const recalled = array<Atomic<u64>, 8>();
+const recalls = array<Atomic<u64>, 8>();
+const recallCount = array<Atomic<u64>, 8>();
+const recallApic = array<Atomic<u64>, 8>();
+const echoes = array<Atomic<u64>, 8>();
+const echoApic = array<Atomic<u64>, 8>();
+const waiting = array<Atomic<u64>, 8>();
+const timedOk = array<Atomic<u64>, 8>();
+const pfCount = array<Atomic<u64>, 8>();
+const pfAddr = array<Atomic<u64>, 8>();
+const pfErr = array<Atomic<u64>, 8>();
+const pfApic = array<Atomic<u64>, 8>();
+const udCount = atomic<u64>(0);
+const spins = atomic<u64>(0);
+/** Shootdown: 1 reading, 2 revoked (a read that succeeds now is stale), 3 stop. */
+const phase = atomic<u64>(0);
+const reads = atomic<u64>(0);
+const stale = atomic<u64>(0);
+const wrong = atomic<u64>(0);
+/** The same for the reader in PD3, and what its #PF handler saw. */
+const phase3 = atomic<u64>(0);
+const reads3 = atomic<u64>(0);
+const stale3 = atomic<u64>(0);
+const wrong3 = atomic<u64>(0);
+const pf3Count = atomic<u64>(0);
+const pf3Addr = atomic<u64>(0);
+const pf3Err = atomic<u64>(0);
+
+const rootOut = new IpcOut();
+const gOut = new IpcOut();
+const time = new ScTime();
+const msi = new Msi();
+const idle0 = array<u64, 32>();
+
+function utcb(i: u64): u64 {
+  return UTCB_BASE + i * 0x1000;
+}
+
+function stackTop(i: u64): u64 {
+  return u64(linkerSymbol("smp_stacks")) + (i + 1) * STACK_SIZE;
+}
+
+function indexOf(rsp: u64): u64 {
+  return (rsp - 1 - u64(linkerSymbol("smp_stacks"))) / STACK_SIZE;
+}
+
+function shared(): Ptr<u64> {
+  return ptrFromVirt<u64>(linkerSymbol("smp_shared"));
+}
+
+function ticksPerMs(): u64 {
+  return hip().stcFrequency / 1000;
+}
+
+function msFromNow(ms: u64): u64 {
+  return rdtsc() + ticksPerMs() * ms;
+}
+
+/** The initial APIC id of the CPU this runs on (CPUID.1:EBX[31:24]). */
+function apicId(): u64 {
+  const r = array<u32, 4>();
+  cpuid(1, 0, r);
+  return u64(r[1] >> 24);
+}
+
+function pid(op: u64, h: u64, c: u64): u64 {
+  return op | (h << 8) | (c << 16);
+}
+
+/** The handler ECs' portal code (smp.S smp_portal_entry): returns the reply MTD. */
+export function portal(p: u64, _mtd: u64, _rsp: u64): u64 {
+  const op = p & 0xff;
+  const h = (p >> 8) & 0xff;
+  const c = (p >> 16) & 0xff;
+  if (op === OP_STARTUP) {
+    // A global EC's first dispatch: continue at smp_global_entry with RDI = its CPU.
+    const a = arch(utcb(h));
+    a.rip = u64(linkerSymbol("smp_global_entry"));
+    a.gpr[GPR_RDI] = indexOf(a.gpr[GPR_RSP]) - MAX_CPUS;
+    return u64(MTD_RIP | MTD_GPR0_7);
+  }
+  if (op === OP_STARTUP_SPIN) {
+    const a = arch(utcb(h));
+    a.rip = u64(linkerSymbol("smp_global_entry"));
+    a.gpr[GPR_RDI] = SPINNER;
+    return u64(MTD_RIP | MTD_GPR0_7);
+  }
+  if (op === OP_STARTUP3) {
+    const a = arch(utcb(h));
+    a.rip = u64(linkerSymbol("smp_global_entry"));
+    a.gpr[GPR_RDI] = READER;
+    return u64(MTD_RIP | MTD_GPR0_7);
+  }
+  if (op === OP_PF3) {
+    // PD3's reader faulted: record it, tell the root EC (this handler is in the root PD), and
+    // let the reader die (it cannot reach the root PD's semaphores).
+    const a = arch(utcb(h));
+    pf3Addr.store(a.qual[1]);
+    pf3Err.store(a.qual[0]);
+    pf3Count.add(1);
+    smUp(ACK);
+    return u64(MTD_POISON);
+  }
+  if (op === OP_RECALL) {
+    recallCount[c].store(gcount[c].load());
+    recallApic[c].store(apicId());
+    recalls[c].add(1);
+    recalled[c].store(1);
+    return 0;
+  }
+  if (op === OP_PF) {
+    // The reader's #PF: record it, restart the global EC at its entry on a fresh stack.
+    const a = arch(utcb(h));
+    pfAddr[c].store(a.qual[1]);
+    pfErr[c].store(a.qual[0]);
+    pfApic[c].store(apicId());
+    pfCount[c].add(1);
+    a.rip = u64(linkerSymbol("smp_global_entry"));
+    a.gpr[GPR_RSP] = stackTop(globalEc(c));
+    a.gpr[GPR_RDI] = c;
+    return u64(MTD_RIP | MTD_GPR0_7);
+  }
+  if (op === OP_ECHO) {
+    echoApic[c].store(apicId());
+    echoes[c].add(1);
+    return 0;
+  }
+  if (op === OP_UD) udCount.add(1);
+  return 0;
+}
+
+/** The global EC of CPU c (smp.S smp_global_entry): reports in, then serves commands. */
+export function global(c: u64): void {
+  if (c === SPINNER) for (;;) spins.add(1);
+  if (c === READER) {
+    read3();
+    return;
+  }
+  apicOf[c].store(apicId());
+  shared().set(usize(RAN_SLOTS + c), RAN | c);
+  started[c].add(1);
+  smUp(ACK);
+  for (;;) {
+    // The semaphore's destruction at the end (ABORTED) ends the EC.
+    if (smDown(cmd(c), false, 0) !== Status.SUCCESS) return;
+    command(c, gop[c].load());
+    smUp(ACK);
+  }
+}
+
+function command(c: u64, op: u64): void {
+  if (op === G_CALL_LOCAL) gstatus[c].store(u64(ipcCall(echoPt(c), false, 0, gOut)));
+  if (op === G_CALL_ROOT_CPU) gstatus[c].store(u64(ipcCall(echoPt(0), false, 0, gOut)));
+  if (op === G_CALL_X) gstatus[c].store(u64(ipcCall(PT_X, false, 0, gOut)));
+  if (op === G_DOWN_A) {
+    waiting[c].store(1);
+    gstatus[c].store(u64(smDown(SEM_A, false, msFromNow(2000))));
+    smUp(SEM_B);
+  }
+  if (op === G_UP_C) {
+    const until = msFromNow(20);
+    while (rdtsc() < until) pause();
+    gstatus[c].store(u64(smUp(SEM_C)));
+  }
+  if (op === G_TIMED_D) {
+    const deadline = msFromNow(20);
+    gstatus[c].store(u64(smDown(SEM_D, false, deadline)));
+    timedOk[c].store(rdtsc() >= deadline ? 1 : 0);
+  }
+  if (op === G_SPIN) while (recalled[c].load() === 0) gcount[c].add(1);
+  if (op === G_READ) read();
+  if (op === G_INT_DOWN) gstatus[c].store(u64(smDown(INT_SM, false, msFromNow(5))));
+}
+
+/** The shootdown's reader: reads the second mapping until it faults (or is told to stop). */
+function read(): void {
+  const page = ptrFromVirt<u64>(virt(VA_SHOOT));
+  for (;;) {
+    const ph = phase.load();
+    if (ph === 3) return;
+    if (page.loadVolatile() !== PATTERN) wrong.add(1);
+    if (ph === 2) stale.add(1);
+    reads.add(1);
+  }
+}
+
+/** PD3's reader: like read(), on VA_SHOOT in PD3's host space; no hypercalls (PD3 has none of the root's capabilities). */
+function read3(): void {
+  const page = ptrFromVirt<u64>(virt(VA_SHOOT));
+  for (;;) {
+    const ph = phase3.load();
+    if (ph === 3) return;
+    if (page.loadVolatile() !== PATTERN) wrong3.add(1);
+    if (ph === 2) stale3.add(1);
+    reads3.add(1);
+  }
+}
+
+/** Sets CPU c's command, wakes its global EC and waits (bounded) for it to finish. */
+function run1(c: u64, op: u64): bool {
+  gop[c].store(op);
+  return smUp(cmd(c)) === Status.SUCCESS && smDown(ACK, false, msFromNow(2000)) === Status.SUCCESS;
+}
+
+/** Waits (at most 1 s) until CPU c's global EC is about to block on SEM_A. */
+function awaitWaiting(c: u64): bool {
+  const until = msFromNow(1000);
+  while (waiting[c].load() === 0 && rdtsc() < until) pause();
+  return waiting[c].load() !== 0;
+}
+
+/** Waits (at most 1 s) until CPU c's spinner counted to `min`. */
+function awaitCount(c: u64, min: u64): bool {
+  const until = msFromNow(1000);
+  while (gcount[c].load() < min && rdtsc() < until) pause();
+  return gcount[c].load() >= min;
+}
+
+/** Waits (at most 1 s) until the reader read `min` times. */
+function awaitReads(min: u64): bool {
+  const until = msFromNow(1000);
+  while (reads.load() < min && rdtsc() < until) pause();
+  return reads.load() >= min;
+}
+
+function portalOf(sel: u64, h: u64, ip: Virt, p: u64, mtd: u32): bool {
+  return (
+    createPt(sel, ROOT_PD, sec(h), u64(ip)) === Status.SUCCESS &&
+    ctrlPt(sel, p, mtd) === Status.SUCCESS
+  );
+}
+
+function entry(): Virt {
+  return linkerSymbol("smp_portal_entry");
+}
+
+/** CPU c's handler and global EC, their portals and the global EC's command semaphore. */
+function perCpu(c: u64): bool {
+  const h = handler(c);
+  const g = globalEc(c);
+  return (
+    createEc(sec(h), 0, ROOT_PD, utcb(h), c, stackTop(h), EVT_NONE) === Status.SUCCESS &&
+    portalOf(evt(c) + 0x20, h, entry(), pid(OP_STARTUP, h, c), MTD_RIP | MTD_GPR0_7) &&
+    portalOf(evt(c) + 0x21, h, entry(), pid(OP_RECALL, h, c), 0) &&
+    portalOf(evt(c) + 0xe, h, entry(), pid(OP_PF, h, c), MTD_RIP | MTD_GPR0_7 | MTD_QUAL) &&
+    portalOf(echoPt(c), h, entry(), pid(OP_ECHO, h, c), 0) &&
+    createSm(cmd(c), ROOT_PD, 0) === Status.SUCCESS &&
+    createEc(sec(g), 2, ROOT_PD, utcb(g), c, stackTop(g), evt(c)) === Status.SUCCESS
+  );
+}
+
+export function run(): void {
+  block(900);
+  const h = hip();
+  const n = u64(h.cpuNum);
+  const used = n < MAX_CPUS ? n : MAX_CPUS;
+  const idles = n < IDLE_MAX ? n : IDLE_MAX;
+  puts("roottest: CPUNUM ");
+  putDec(n);
+  puts(", CPUBSP ");
+  putDec(u64(h.cpuBsp));
+  puts("\n");
+  check("hip-cpunum-cpubsp", n >= 1 && u64(h.cpuBsp) < n);
+  // CPUNUM counts the CPUs online: every enabled CPU of the MADT (the boot test compares
+  // with QEMU's -smp and the boot log too).
+  const madt = acpi.enabledCpus(h.rsdp);
+  const closed = acpi.close();
+  puts("roottest: MADT: ");
+  putDec(madt);
+  puts(" enabled CPUs\n");
+  check("hip-cpunum-is-madt-enabled-cpus", madt === n && closed === Status.SUCCESS);
+
+  // create_ec (§4.4): every CPU below CPUNUM is valid, CPUNUM is not.
+  check(
+    "create_ec-last-cpu-success",
+    createEc(SCRATCH_SEL, 0, ROOT_PD, utcb(SCRATCH), n - 1, stackTop(SCRATCH), 0) ===
+      Status.SUCCESS && revoke(SCRATCH_SEL, 0) === Status.SUCCESS,
+  );
+  check(
+    "create_ec-bad_cpu-cpunum",
+    createEc(SCRATCH_SEL, 0, ROOT_PD, utcb(SCRATCH), n, stackTop(SCRATCH), 0) === Status.BAD_CPU &&
+      createEc(SCRATCH_SEL, 2, ROOT_PD, utcb(SCRATCH), n, stackTop(SCRATCH), 0) === Status.BAD_CPU,
+  );
+
+  // §9.3: the NOVA object space's selectors 0…CPUNUM-1 are the idle SCs, CPUNUM is CAP0.
+  let readable = true;
+  for (let c: u64 = 0; c < idles; c++) {
+    readable =
+      readable &&
+      pd(ROOT_NOVA_OBJ, ROOT_OBJ, c, 0, idleSc(c), PMM_ALL) === Status.SUCCESS &&
+      ctrlSc(idleSc(c), time) === Status.SUCCESS;
+    idle0[c] = time.ticks;
+  }
+  check("ctrl_sc-idle-sc-every-cpu", readable);
+  check(
+    "idle-sc-selector-cpunum-cap0",
+    pd(ROOT_NOVA_OBJ, ROOT_OBJ, n, 0, BEYOND_IDLE, PMM_ALL) === Status.SUCCESS &&
+      ctrlSc(BEYOND_IDLE, time) === Status.BAD_CAP,
+  );
+
+  // A handler and a global EC with its SC on every CPU: each reports in from its CPU.
+  let made = createSm(ACK, ROOT_PD, 0) === Status.SUCCESS;
+  for (let c: u64 = 0; c < used; c++) made = made && perCpu(c);
+  check("per-cpu-ecs-created", made);
+  let sc = true;
+  for (let c: u64 = 0; c < used; c++)
+    sc = sc && createSc(scOf(c), ROOT_PD, sec(globalEc(c)), scd(5, 10, 0)) === Status.SUCCESS;
+  let acks: u64 = 0;
+  for (let c: u64 = 0; c < used; c++)
+    if (smDown(ACK, false, msFromNow(2000)) === Status.SUCCESS) acks++;
+  let ran = sc && acks === used;
+  for (let c: u64 = 0; c < used; c++)
+    ran = ran && started[c].load() === 1 && shared().get(usize(RAN_SLOTS + c)) === (RAN | c);
+  check("global-ec-ran-on-every-cpu", ran);
+  // Each ran where it was created: as many APIC ids as CPUs, the root's on CPUBSP.
+  let distinct = ran;
+  for (let a: u64 = 0; a < used; a++)
+    for (let b: u64 = a + 1; b < used; b++)
+      distinct = distinct && apicOf[a].load() !== apicOf[b].load();
+  const bsp = u64(h.cpuBsp);
+  check(
+    "global-ecs-on-distinct-cpus",
+    distinct && (bsp >= used || apicOf[bsp].load() === apicId()),
+  );
+  for (let c: u64 = 0; c < used; c++) {
+    puts("roottest: CPU ");
+    putDec(c);
+    puts(" ran its global EC, APIC id ");
+    putDec(apicOf[c].load());
+    puts("\n");
+  }
+  // Every CPU idles meanwhile (the root EC sleeps 20 ms; the global ECs wait for commands),
+  // then each global EC runs once (a CPU that kept idling is switched away from its idle SC):
+  // every idle SC has at least 5 ms more.
+  const slept =
+    createSm(NEVER, ROOT_PD, 0) === Status.SUCCESS &&
+    smDown(NEVER, false, msFromNow(20)) === Status.TIMEOUT;
+  let pinged = true;
+  for (let c: u64 = 0; c < used; c++) pinged = pinged && run1(c, G_PING);
+  if (!slept || !pinged) puts("roottest: the 20 ms sleep or a global EC's ping failed\n");
+  let grows = slept && pinged;
+  for (let c: u64 = 0; c < idles; c++) {
+    const read = ctrlSc(idleSc(c), time) === Status.SUCCESS;
+    grows = grows && read && time.ticks >= idle0[c] + ticksPerMs() * 5;
+    puts("roottest: idle SC of CPU ");
+    putDec(c);
+    puts(": ");
+    putDec(read ? (time.ticks - idle0[c]) / ticksPerMs() : 0);
+    puts(" ms more\n");
+  }
+  check("idle-sc-time-grows-every-cpu", grows);
+
+  // assign_int (§10.3): CPU CPUNUM does not exist.
+  const intSel = NOVA_INT_SM + u64(h.intPin) + 1;
+  check(
+    "assign_int-bad_cpu-cpunum",
+    pd(ROOT_NOVA_OBJ, ROOT_OBJ, intSel, 0, INT_SM, PMM_ALL) === Status.SUCCESS &&
+      assignInt(INT_SM, 0, n, 0, msi) === Status.BAD_CPU,
+  );
+
+  if (n > REMOTE) {
+    crossCpu();
+  } else {
+    puts("roottest: 1 CPU: the cross-CPU cases (IPC, events, semaphores, recall, ");
+    puts("TLB shootdown, interrupts on CPU 1) need a second CPU and were not run\n");
+  }
+  check("smp-revoke-range", revoke(SMP_SELS, SMP_ORDER) === Status.SUCCESS);
+}
+
+function crossCpu(): void {
+  const r = REMOTE;
+  // IPC (§4.1): a portal's EC must be on the caller's CPU.
+  check(
+    "ipc_call-portal-on-cpu1-from-cpu0-bad_cpu",
+    ipcCall(echoPt(r), false, 0, rootOut) === Status.BAD_CPU && echoes[r].load() === 0,
+  );
+  check(
+    "ipc_call-portal-on-cpu1-from-cpu1",
+    run1(r, G_CALL_LOCAL) &&
+      gstatus[r].load() === u64(Status.SUCCESS) &&
+      echoes[r].load() === 1 &&
+      echoApic[r].load() === apicOf[r].load(),
+  );
+  check(
+    "ipc_call-portal-on-cpu0-from-cpu1-bad_cpu",
+    ipcCall(echoPt(0), false, 0, rootOut) === Status.SUCCESS &&
+      echoes[0].load() === 1 &&
+      run1(r, G_CALL_ROOT_CPU) &&
+      gstatus[r].load() === u64(Status.BAD_CPU) &&
+      echoes[0].load() === 1,
+  );
+  // §8.1: an event portal bound to an EC on another CPU is no usable portal: X dies.
+  check(
+    "event-portal-on-other-cpu-kills",
+    createEc(sec(X_EC), 0, ROOT_PD, utcb(X_EC), r, stackTop(X_EC), EVT_X) === Status.SUCCESS &&
+      portalOf(EVT_X + 6, handler(0), entry(), pid(OP_UD, handler(0), 0), MTD_RIP) &&
+      portalOf(PT_X, X_EC, linkerSymbol("smp_ud2_entry"), 0, 0) &&
+      run1(r, G_CALL_X) &&
+      gstatus[r].load() === u64(Status.ABORTED) &&
+      udCount.load() === 0,
+  );
+
+  // §4.12: an up on CPU 0 wakes an EC blocked on CPU 1, and the other way round.
+  check(
+    "sm-setup",
+    createSm(SEM_A, ROOT_PD, 0) === Status.SUCCESS &&
+      createSm(SEM_B, ROOT_PD, 0) === Status.SUCCESS &&
+      createSm(SEM_C, ROOT_PD, 0) === Status.SUCCESS &&
+      createSm(SEM_D, ROOT_PD, 0) === Status.SUCCESS,
+  );
+  gop[r].store(G_DOWN_A);
+  gstatus[r].store(0xff);
+  check(
+    "sm-up-on-cpu0-wakes-down-on-cpu1",
+    smUp(cmd(r)) === Status.SUCCESS &&
+      awaitWaiting(r) &&
+      // Still blocked 20 ms later: SEM_B has not come.
+      smDown(SEM_B, false, msFromNow(20)) === Status.TIMEOUT &&
+      smUp(SEM_A) === Status.SUCCESS &&
+      smDown(SEM_B, false, msFromNow(1000)) === Status.SUCCESS &&
+      gstatus[r].load() === u64(Status.SUCCESS) &&
+      smDown(ACK, false, msFromNow(1000)) === Status.SUCCESS,
+  );
+  gop[r].store(G_UP_C);
+  gstatus[r].store(0xff);
+  const t0 = rdtsc();
+  const woke =
+    smUp(cmd(r)) === Status.SUCCESS &&
+    smDown(SEM_C, false, t0 + ticksPerMs() * 2000) === Status.SUCCESS;
+  const waited = rdtsc() - t0;
+  check(
+    "sm-up-on-cpu1-wakes-down-on-cpu0",
+    woke &&
+      waited >= ticksPerMs() * 10 &&
+      smDown(ACK, false, msFromNow(1000)) === Status.SUCCESS &&
+      gstatus[r].load() === u64(Status.SUCCESS),
+  );
+  const t1 = rdtsc();
+  check(
+    "sm-timed-down-on-cpu1-times-out",
+    run1(r, G_TIMED_D) &&
+      gstatus[r].load() === u64(Status.TIMEOUT) &&
+      timedOk[r].load() === 1 &&
+      rdtsc() - t1 < ticksPerMs() * 1000,
+  );
+
+  recallCases(r);
+  shootdown(r);
+
+  spinnerCase(r);
+  foreignShootdown(r);
+
+  // §10.3: an interrupt semaphore assigned to CPU 1 is waited on there, BAD_CPU elsewhere.
+  check(
+    "assign_int-cpu1-msi-address",
+    assignInt(INT_SM, 0, r, 0, msi) === Status.SUCCESS &&
+      u64(msi.address) === (0xfee0_0000 | (apicOf[r].load() << 12)),
+  );
+  check(
+    "sm-down-interrupt-sm-other-cpu-bad_cpu",
+    smDown(INT_SM, false, msFromNow(5)) === Status.BAD_CPU &&
+      run1(r, G_INT_DOWN) &&
+      gstatus[r].load() === u64(Status.TIMEOUT),
+  );
+  check(
+    "assign_int-back-to-cpu0",
+    assignInt(INT_SM, 0, 0, 0, msi) === Status.SUCCESS &&
+      smDown(INT_SM, false, msFromNow(5)) === Status.TIMEOUT,
+  );
+}
+
+const window = new Window();
+
+/** PD3 with object, host and PIO spaces and the root task's image (elf.ts, mapped in place). */
+function buildPd3(): bool {
+  window.self = ROOT_HST;
+  window.nova = NOVA_HST;
+  window.va = ELF_VA;
+  window.pages = u64(1) << ELF_ORDER;
+  const h = hip();
+  if (
+    createPd(PD3, PdOp.PD, ROOT_PD) !== Status.SUCCESS ||
+    createPd(PD3_OBJ, PdOp.OBJ, PD3) !== Status.SUCCESS ||
+    createPd(PD3_HST, PdOp.HST, PD3) !== Status.SUCCESS ||
+    createPd(PD3_PIO, PdOp.PIO, PD3) !== Status.SUCCESS
+  )
+    return false;
+  const image = elf.open(window, h.rootStart, h.rootEnd);
+  const loaded =
+    image !== null &&
+    elf.load(window, image, h.rootStart, h.rootEnd, PD3_HST) === u64(linkerSymbol("_start"));
+  return pd(ROOT_HST, ROOT_HST, 0, ELF_ORDER, ELF_VA >> 12, 0) === Status.SUCCESS && loaded;
+}
+
+/**
+ * The shootdown again, in a space the revoking CPU does not have loaded: PD3 (the root task's
+ * image shared in place) gets `smp_shared` at VA_SHOOT, a global EC of PD3 on CPU 1 reads it,
+ * and the root EC on CPU 0 revokes it in PD3's host space. The reader's #PF portal (in PD3's
+ * object space, bound to CPU 1's handler in the root PD) records the fault and kills it.
+ */
+function foreignShootdown(r: u64): void {
+  const h = handler(r);
+  const own = u64(linkerSymbol("smp_shared")) >> 12;
+  const page = VA_SHOOT >> 12;
+  phase3.store(1);
+  const built =
+    buildPd3() &&
+    pd(ROOT_HST, PD3_HST, own, 0, page, MEM_R | MEM_W) === Status.SUCCESS &&
+    portalOf(PT_STARTUP3, h, entry(), pid(OP_STARTUP3, h, r), MTD_RIP | MTD_GPR0_7) &&
+    portalOf(PT_PF3, h, entry(), pid(OP_PF3, h, r), MTD_RIP | MTD_QUAL) &&
+    pd(ROOT_OBJ, PD3_OBJ, PT_STARTUP3, 0, EVT3 + 0x20, PMM_ALL) === Status.SUCCESS &&
+    pd(ROOT_OBJ, PD3_OBJ, PT_PF3, 0, EVT3 + 0xe, PMM_ALL) === Status.SUCCESS &&
+    createEc(PD3_EC, 2, PD3, PD3_UTCB, r, stackTop(READER_EC), EVT3) === Status.SUCCESS &&
+    createSc(PD3_SC, ROOT_PD, PD3_EC, scd(5, 10, 0)) === Status.SUCCESS;
+  check("shootdown-pd3-reader-on-cpu1", built && awaitReads3(10000));
+  const st = pd(PD3_HST, PD3_HST, page, 0, page, 0);
+  phase3.store(2);
+  const before = reads3.load();
+  const ack = smDown(ACK, false, msFromNow(1000)) === Status.SUCCESS;
+  if (!ack) phase3.store(3);
+  puts("roottest: shootdown in PD3: ");
+  putDec(before);
+  puts(" reads before the revocation returned, ");
+  putDec(stale3.load());
+  puts(" after; #PF at ");
+  putHex(pf3Addr.load());
+  puts("\n");
+  check(
+    "shootdown-pd3-reader-faults-no-read-after-revoke",
+    built &&
+      st === Status.SUCCESS &&
+      ack &&
+      pf3Count.load() === 1 &&
+      pf3Addr.load() === VA_SHOOT &&
+      (pf3Err.load() & 0x5) === 0x4 &&
+      stale3.load() === 0 &&
+      wrong3.load() === 0,
+  );
+}
+
+/** Waits (at most 1 s) until PD3's reader read `min` times. */
+function awaitReads3(min: u64): bool {
+  const until = msFromNow(1000);
+  while (reads3.load() < min && rdtsc() < until) pause();
+  return reads3.load() >= min;
+}
+
+function sleep(ms: u64): bool {
+  return smDown(NEVER, false, msFromNow(ms)) === Status.TIMEOUT;
+}
+
+/** Waits (at most 1 s) until the spinner counted to `min`. */
+function awaitSpins(min: u64): bool {
+  const until = msFromNow(1000);
+  while (spins.load() < min && rdtsc() < until) pause();
+  return spins.load() >= min;
+}
+
+/**
+ * A global EC spinning in ring 3 on CPU 1 is destroyed from CPU 0 (its EC capability, then its
+ * SC's, the last reference): it stops for good, and CPU 1 goes on serving its other EC.
+ */
+function spinnerCase(r: u64): void {
+  const started =
+    createEc(sec(SPIN_EC), 2, ROOT_PD, utcb(SPIN_EC), r, stackTop(SPIN_EC), EVT_SPIN) ===
+      Status.SUCCESS &&
+    portalOf(
+      EVT_SPIN + 0x20,
+      handler(r),
+      entry(),
+      pid(OP_STARTUP_SPIN, handler(r), r),
+      MTD_RIP | MTD_GPR0_7,
+    ) &&
+    createSc(SPIN_SC, ROOT_PD, sec(SPIN_EC), scd(5, 10, 0)) === Status.SUCCESS &&
+    awaitSpins(1000);
+  const gone = revoke(sec(SPIN_EC), 0) === Status.SUCCESS && revoke(SPIN_SC, 0) === Status.SUCCESS;
+  const settled = sleep(20);
+  const a = spins.load();
+  const still = sleep(20) && spins.load() === a;
+  check("revoke-global-ec-running-on-cpu1", started && gone && settled && still && run1(r, G_PING));
+}
+
+/** §4.9: recall of the global EC spinning in ring 3 on CPU 1; its RECALL portal is on CPU 1. */
+function recallCases(r: u64): void {
+  gop[r].store(G_SPIN);
+  check(
+    "ctrl_ec-recall-ec-spinning-on-cpu1",
+    smUp(cmd(r)) === Status.SUCCESS &&
+      awaitCount(r, 1000) &&
+      ctrlEc(sec(globalEc(r)), false) === Status.SUCCESS &&
+      smDown(ACK, false, msFromNow(1000)) === Status.SUCCESS &&
+      recalls[r].load() === 1 &&
+      recallApic[r].load() === apicOf[r].load(),
+  );
+  recalled[r].store(0);
+  const base = gcount[r].load();
+  gop[r].store(G_SPIN);
+  const spinning = smUp(cmd(r)) === Status.SUCCESS && awaitCount(r, base + 1000);
+  const st = ctrlEc(sec(globalEc(r)), true);
+  // S=1: the EC was in the kernel when ctrl_ec returned and runs no ring-3 code before its
+  // RECALL handler, so the count the handler saw is this one (or one less: an increment
+  // the recall interrupted completes after the handler).
+  const seen = gcount[r].load();
+  const done = smDown(ACK, false, msFromNow(1000)) === Status.SUCCESS;
+  const atRecall = recallCount[r].load();
+  puts("roottest: strong recall: count after ctrl_ec ");
+  putDec(seen - base);
+  puts(", at the RECALL handler ");
+  putDec(atRecall - base);
+  puts("\n");
+  check(
+    "ctrl_ec-strong-recall-ec-spinning-on-cpu1",
+    spinning &&
+      st === Status.SUCCESS &&
+      done &&
+      recalls[r].load() === 2 &&
+      recallApic[r].load() === apicOf[r].load() &&
+      (seen === atRecall || seen === atRecall + 1),
+  );
+  // S=1 on an EC blocked on CPU 1 (in ctrl_sm down): nothing runs there to wait for, so
+  // ctrl_ec returns at once; the RECALL event comes when the EC next leaves the kernel.
+  const t0 = rdtsc();
+  const blocked = ctrlEc(sec(globalEc(r)), true);
+  const took = rdtsc() - t0;
+  const before = recalls[r].load();
+  check(
+    "ctrl_ec-strong-recall-blocked-ec-on-cpu1",
+    blocked === Status.SUCCESS &&
+      took < ticksPerMs() * 500 &&
+      before === 2 &&
+      run1(r, G_PING) &&
+      recalls[r].load() === 3,
+  );
+}
+
+/**
+ * TLB shootdown (§4.8 with SMP): the global EC on CPU 1 keeps reading a second mapping of
+ * smp_shared; the root EC revokes it and then says so (phase 2). A read that still succeeds
+ * after that went through a stale translation; the reader must take a #PF at that address,
+ * handled by its portal on CPU 1, which restarts it (its ACK).
+ */
+function shootdown(r: u64): void {
+  const page = VA_SHOOT >> 12;
+  const own = u64(linkerSymbol("smp_shared")) >> 12;
+  shared().set(0, PATTERN);
+  check(
+    "shootdown-second-mapping",
+    pd(ROOT_HST, ROOT_HST, own, 0, page, MEM_R | MEM_W) === Status.SUCCESS &&
+      ptrFromVirt<u64>(virt(VA_SHOOT)).loadVolatile() === PATTERN,
+  );
+  phase.store(1);
+  gop[r].store(G_READ);
+  const reading = smUp(cmd(r)) === Status.SUCCESS && awaitReads(10000);
+  const st = pd(ROOT_HST, ROOT_HST, page, 0, page, 0);
+  phase.store(2);
+  const before = reads.load();
+  let ack = smDown(ACK, false, msFromNow(1000)) === Status.SUCCESS;
+  if (!ack) {
+    phase.store(3);
+    smDown(ACK, false, msFromNow(1000));
+  }
+  puts("roottest: shootdown: ");
+  putDec(before);
+  puts(" reads before the revocation returned, ");
+  putDec(stale.load());
+  puts(" after; #PF at ");
+  putHex(pfAddr[r].load());
+  puts("\n");
+  check(
+    "shootdown-reader-on-cpu1-faults",
+    reading &&
+      st === Status.SUCCESS &&
+      ack &&
+      pfCount[r].load() === 1 &&
+      pfAddr[r].load() === VA_SHOOT &&
+      (pfErr[r].load() & 0x5) === 0x4 &&
+      pfApic[r].load() === apicOf[r].load() &&
+      started[r].load() === 2,
+  );
+  check("shootdown-no-read-after-revoke", reading && stale.load() === 0 && wrong.load() === 0);
+}
