@@ -669,7 +669,7 @@ export function ctrlEc(sel: u64, flags: u32): u32 {
   if (e.state === State.DEAD) return Status.SUCCESS;
   e.recall = true;
   const c = e.cpu;
-  if (c === percpu.index() || !e.running || !klock.inUser(c)) return Status.SUCCESS;
+  if (c === percpu.cpuIndex.get() || !e.running || !klock.inUser(c)) return Status.SUCCESS;
   ipi.send(c, ipi.VECTOR_RESCHEDULE);
   if ((flags & RECALL_STRONG) === 0) return Status.SUCCESS;
   // It enters without the kernel lock (klock.enterFromUser clears inUser first), so this

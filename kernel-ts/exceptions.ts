@@ -261,7 +261,7 @@ function logDetails(f: ExceptionFrame): void {
 
 /** Which CPU reports (the index its GS names: u32.MAX is the template, a wrong GS). */
 function logCpu(): void {
-  log(`EXC: on CPU ${percpu.index()} (APIC id ${percpu.localApicId()})`);
+  log(`EXC: on CPU ${percpu.cpuIndex.get()} (APIC id ${percpu.localApicId()})`);
 }
 
 /** Whether `a` is in the page below the boot stack or a registered stack (an overflow's guard page). */
@@ -475,7 +475,7 @@ export function handle(f: ExceptionFrame): void {
 function reportStuck(f: ExceptionFrame): never {
   depth++;
   logTakeOver();
-  log(`WATCHDOG: CPU ${percpu.index()} stuck:`);
+  log(`WATCHDOG: CPU ${percpu.cpuIndex.get()} stuck:`);
   logFrame(0, virt(f.rip), virt(f.rip));
   logDetails(f);
   walk(f.rbp, 1);

@@ -168,7 +168,7 @@ export function beforeDown(o: KObject): u32 {
   const n = indexOf(o);
   if (n === MAX_INTERRUPTS) return Status.SUCCESS;
   const e = table.list[n];
-  if (e.cpu !== percpu.index()) return Status.BAD_CPU;
+  if (e.cpu !== percpu.cpuIndex.get()) return Status.BAD_CPU;
   if (n < table.pins && e.level && !e.masked) programPin(n, false);
   return Status.SUCCESS;
 }

@@ -86,7 +86,7 @@ function whileWaiting(first: bool, cpu: u32): void {
 /** The slow path's locks: the global one, then every online CPU's. */
 export function enter(): void {
   k.global.acquireWhile(whileWaiting, NOBODY);
-  k.holder.store(percpu.index());
+  k.holder.store(percpu.cpuIndex.get());
   const n = k.online;
   for (let c: u32 = 0; c < n; c++) k.cpus[usize(c)].lock.acquireWhile(whileWaiting, c);
   k.taken = n;
@@ -104,7 +104,7 @@ export function leave(): void {
 
 /** Whether this CPU holds the global lock. */
 export function heldHere(): bool {
-  return k.holder.load() === percpu.index();
+  return k.holder.load() === percpu.cpuIndex.get();
 }
 
 /** This CPU's entry (the index is one GS-relative load). */

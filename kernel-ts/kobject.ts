@@ -156,7 +156,7 @@ export function refs(o: KObject): u64 {
  * each operation; whoever else drops references calls it when done.
  */
 export function reap(): void {
-  for (;;) {
+  while (allocator.deadList.load() !== null) {
     let o = allocator.deadList.exchange(null);
     if (o === null) return;
     while (o !== null) {

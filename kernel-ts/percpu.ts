@@ -15,15 +15,14 @@ const MSR_GS_BASE: u32 = 0xc000_0101;
 const MSR_KERNEL_GS_BASE: u32 = 0xc000_0102;
 const PAGE: u64 = 0x1000;
 
-/** This CPU's number (0: the boot CPU, then the APs in the order they came up); u32.MAX in the template. */
+/**
+ * This CPU's number (0: the boot CPU, then the APs in the order they came
+ * up); u32.MAX in the template. Exported so that `percpu.cpuIndex.get()` is
+ * one GS-relative load in every module (a function would be a call).
+ */
 export const cpuIndex = perCpu<u32>(u32.MAX);
 /** The APIC id this CPU read from its own local APIC. */
 const apicId = perCpu<u32>(0);
-
-/** This CPU's number, read through GS. */
-export function index(): u32 {
-  return cpuIndex.get();
-}
 
 /**
  * Panics unless GS reaches a CPU's own copy: with the user's GS base (0, or

@@ -181,7 +181,7 @@ export function makeReady(s: Sc, front: bool): void {
 /** CPU `cpu` should schedule again before it returns to ring 3 (or leaves its idle loop). */
 function kick(cpu: u32): void {
   of(cpu).reschedule = true;
-  if (cpu !== percpu.index()) ipi.send(cpu, ipi.VECTOR_RESCHEDULE);
+  if (cpu !== percpu.cpuIndex.get()) ipi.send(cpu, ipi.VECTOR_RESCHEDULE);
 }
 
 function unready(s: Sc): void {

@@ -289,7 +289,7 @@ export function init(bootTsc: u64): void {
   const bsp = cpus.list[0];
   bsp.apicId = self;
   bsp.reportedId = percpu.localApicId();
-  bsp.reportedIndex = percpu.index();
+  bsp.reportedIndex = percpu.cpuIndex.get();
   bsp.online.store(1);
   ipi.setApicId(0, self);
   cpus.count = 1;
@@ -343,7 +343,7 @@ export function apMain(index: u32): never {
   ec.initCpu(c.stackTop);
   sc.initCpu();
   percpu.setLocalApicId(lapic.id());
-  c.reportedIndex = percpu.index();
+  c.reportedIndex = percpu.cpuIndex.get();
   c.reportedId = percpu.localApicId();
   c.online.store(1);
   // Halted until boot is over (release()): a CPU spinning for the kernel lock meanwhile would

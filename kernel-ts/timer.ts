@@ -39,7 +39,7 @@ class Queue {
 const queues = array<Inline<Queue>, 256>();
 
 function local(): Queue {
-  return queues[usize(percpu.index())];
+  return queues[usize(percpu.cpuIndex.get())];
 }
 
 function arm(q: Queue): void {
@@ -51,7 +51,7 @@ function arm(q: Queue): void {
 export function add(t: Timer, deadline: u64, expiry: Expiry, context: Virt): void {
   assert(!t.queued, "timer: added twice");
   const queue = local();
-  t.cpu = percpu.index();
+  t.cpu = percpu.cpuIndex.get();
   t.deadline = deadline;
   t.expiry = expiry;
   t.context = context;
@@ -82,7 +82,7 @@ export function cancel(t: Timer): bool {
   assert(at !== null, "timer: queued timer not in the queue");
   if (prev === null) {
     queue.head = t.next;
-    if (t.cpu === percpu.index()) arm(queue);
+    if (t.cpu === percpu.cpuIndex.get()) arm(queue);
   } else prev.next = t.next;
   t.next = null;
   t.queued = false;

@@ -117,7 +117,7 @@ export function loadsFast(s: Space_hst): bool {
 
 /** Loads `s`'s tables into CR3 on this CPU. */
 export function load(s: Space_hst): void {
-  const c = percpu.index();
+  const c = percpu.cpuIndex.get();
   here().loaded = s;
   s.used.add(c);
   if (!state.pcid) {
@@ -162,7 +162,7 @@ export function sync(): void {
   let s = state.dirty;
   if (s === null) return;
   state.dirty = null;
-  const self = percpu.index();
+  const self = percpu.cpuIndex.get();
   let sent = false;
   while (s !== null) {
     for (let c: u32 = 0; c < state.online; c++) {
@@ -199,7 +199,7 @@ function ask(c: u32, what: Request): void {
 
 /** Asks every other online CPU for `what` and waits until all have done it. */
 export function requestAll(what: Request): void {
-  const self = percpu.index();
+  const self = percpu.cpuIndex.get();
   if (state.online <= 1) return;
   for (let c: u32 = 0; c < state.online; c++) if (c !== self) ask(c, what);
   state.rounds++;

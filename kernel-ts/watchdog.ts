@@ -59,7 +59,7 @@ export function stuck(cpu: u32, what: str): never {
     for (;;) pause();
   }
   log(
-    `WATCHDOG: CPU ${percpu.index()} waited ${STUCK_NS / 1_000_000} ms for ${what} of CPU ${cpu}: NMI to CPU ${cpu}`,
+    `WATCHDOG: CPU ${percpu.cpuIndex.get()} waited ${STUCK_NS / 1_000_000} ms for ${what} of CPU ${cpu}: NMI to CPU ${cpu}`,
   );
   dog.target.store(cpu);
   lapic.sendIpi(ipi.apicIdOf(cpu), lapic.DELIVERY_NMI);
@@ -71,7 +71,7 @@ export function stuck(cpu: u32, what: str): never {
 
 /** Whether an NMI on this CPU is the watchdog's request for a report (exceptions.ts). */
 export function isTarget(): bool {
-  return dog.target.load() === percpu.index();
+  return dog.target.load() === percpu.cpuIndex.get();
 }
 
 /** This CPU's report is out (exceptions.ts, after printing it); the waiting CPU ends the run. */
