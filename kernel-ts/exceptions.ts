@@ -416,6 +416,8 @@ function fromUser(f: ExceptionFrame): bool {
 
 /** Called by entry.S for every vector, on the interrupted stack or the vector's IST stack. */
 export function handle(f: ExceptionFrame): void {
+  // Another CPU stops the machine for its report (stopOthers): this one halts for good.
+  if (f.vector === VECTOR_NMI && stopping.on.load() && !watchdog.isTarget()) haltForGood();
   // A shootdown request is answered without the kernel lock: its sender holds it (tlb.ts).
   if (f.vector === u64(ipi.VECTOR_SHOOTDOWN) && depth === 0) {
     tlb.answer();
@@ -464,11 +466,47 @@ export function handle(f: ExceptionFrame): void {
     );
     power.exit(power.EXIT_PANIC);
   }
+  const stopped = stopOthers();
   logHeadline(f);
   logDetails(f);
+  logStopped(stopped);
   logFrame(0, virt(f.rip), virt(f.rip));
   walk(f.rbp, 1);
   power.exit(power.EXIT_PANIC);
+}
+
+class Stopping {
+  /** A CPU reports a panic: every other CPU halts at its NMI. */
+  on: Atomic<bool>;
+}
+const stopping = new Stopping();
+
+/**
+ * Before a panic report: every other online CPU gets an NMI and halts there
+ * (haltForGood), so nothing runs on a kernel known to be broken and no
+ * other CPU's lines mix into the report. Returns how many.
+ */
+function stopOthers(): u32 {
+  if (stopping.on.exchange(true)) return 0;
+  const self = percpu.cpuIndex.get();
+  let n: u32 = 0;
+  for (let c: u32 = 0; c < ipi.online(); c++) {
+    if (c === self) continue;
+    lapic.sendIpi(ipi.apicIdOf(c), lapic.DELIVERY_NMI);
+    n++;
+  }
+  return n;
+}
+
+function logStopped(n: u32): void {
+  if (n !== 0) log(`EXC: ${n} other CPUs stopped by NMI`);
+}
+
+function haltForGood(): never {
+  for (;;) {
+    cli();
+    hlt();
+  }
 }
 
 /** The watchdog's NMI (watchdog.ts): where this CPU is stuck, then it halts. */
@@ -489,7 +527,9 @@ function reportStuck(f: ExceptionFrame): never {
 export function stopAfterPanic(): never {
   depth++;
   if (depth === 1) {
+    const stopped = stopOthers();
     logCpu();
+    logStopped(stopped);
     walk(u64(readRbp()), 0);
   }
   power.exit(power.EXIT_PANIC);

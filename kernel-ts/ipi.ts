@@ -19,6 +19,8 @@ export const VECTOR_SHOOTDOWN: u32 = 0xf1;
 const FIXED_ASSERT: u32 = 1 << 14;
 
 class Targets {
+  /** CPUs 0..online-1 are online (smp.ts, at the end of the bring-up). */
+  online: u32;
   apicIds: Arr<u32, 256>;
   /** IPIs sent, per vector (the log and tests). */
   sent: Arr<u64, 256>;
@@ -28,6 +30,16 @@ const targets = new Targets();
 /** Records CPU `cpu`'s APIC id (smp.ts, as each CPU comes online). */
 export function setApicId(cpu: u32, apicId: u32): void {
   if (cpu < MAX_CPUS) targets.apicIds[usize(cpu)] = apicId;
+}
+
+/** CPUs 0..n-1 are online (smp.ts). */
+export function setOnline(n: u32): void {
+  targets.online = n;
+}
+
+/** How many CPUs are online (0 before the bring-up). */
+export function online(): u32 {
+  return targets.online;
 }
 
 /** CPU `cpu`'s APIC id. */

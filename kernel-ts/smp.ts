@@ -317,6 +317,7 @@ export function init(bootTsc: u64): void {
   );
   tlb.setOnline(u32(cpus.count));
   klock.setOnline(u32(cpus.count));
+  ipi.setOnline(u32(cpus.count));
 }
 
 /**

@@ -58,6 +58,8 @@ export function stuck(cpu: u32, what: str): never {
     // Another CPU is reporting already; it ends the run.
     for (;;) pause();
   }
+  // The stuck CPU may hold the console (stuck inside a log line).
+  logTakeOver();
   log(
     `WATCHDOG: CPU ${percpu.cpuIndex.get()} waited ${STUCK_NS / 1_000_000} ms for ${what} of CPU ${cpu}: NMI to CPU ${cpu}`,
   );

@@ -64,6 +64,16 @@ t.test("QEMU -smp 4: roottest passes with the APs online", async (t) => {
   if (!t.passing()) t.comment(b.tail);
 });
 
+t.test("a panic on one CPU stops the others by NMI before its report", async (t) => {
+  const b = await boot(kernel.elf, ["-smp", "4", "-append", "fault=ud"], 60_000);
+  t.notOk(b.timedOut, "QEMU ends by itself");
+  t.equal(b.status, (0x11 << 1) | 1, "the panic exit");
+  t.match(b.console, /^PANIC: unexpected exception #UD/m, "the report");
+  t.match(b.console, /^EXC: on CPU 0 \(APIC id 0\)$/m, "names its CPU");
+  t.match(b.console, /^EXC: 3 other CPUs stopped by NMI$/m, "the other three stopped");
+  if (!t.passing()) t.comment(b.tail);
+});
+
 t.test("the watchdog names a CPU that keeps the kernel lock, with its RIP", async (t) => {
   // wedge=2: CPU 2 keeps the kernel lock forever once it has it (watchdog.ts test hook).
   const b = await boot(
