@@ -417,6 +417,9 @@ export function activate(e: Ec): never {
  * what runs instead (its memory goes at the switch).
  */
 export function dropIfDestroyed(): void {
+  // An EC whose count reached zero is destroyed here at the latest (a slow path that dropped
+  // it need not have reaped), so that nothing takes a reference to it again.
+  reap();
   const e = here().ec;
   if (e !== null && e.hdr.dead !== 0) sc.preempt();
 }

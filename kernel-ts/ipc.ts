@@ -13,6 +13,7 @@
 import { Status, Perm_pt } from "./capability.ts";
 import * as ec from "./ec.ts";
 import { Ec, State } from "./ec.ts";
+import { refs } from "./kobject.ts";
 import * as event from "./event.ts";
 import { ExceptionFrame } from "./exceptions.ts";
 import * as pt from "./pt.ts";
@@ -73,7 +74,9 @@ export function fastCall(f: ExceptionFrame, sel: u64): void {
   const p = pt.lookup(sel, Perm_pt.CALL);
   if (p === null) return;
   const e = ec.current();
-  if (e.hdr.dead !== 0) return;
+  // e unreferenced (its last capability and SC revoked by another CPU, not yet reaped) or
+  // without its SC: the slow path reaps and drops it.
+  if (refs(e.hdr) === 0 || sc.current() === null || sc.mustReschedule()) return;
   const h = p.ec;
   if (h === e || h.cpu !== e.cpu || h.global || h.state !== State.BLOCKED) return;
   if (ec.busy(h) || h.callee !== null || h.helping !== null || h.parked !== null) return;
@@ -85,7 +88,7 @@ export function fastCall(f: ExceptionFrame, sel: u64): void {
 export function fastReply(f: ExceptionFrame): void {
   const e = ec.current();
   const c = e.caller;
-  if (c === null || e.eventCaller || e.hdr.dead !== 0) return;
+  if (c === null || e.eventCaller || refs(e.hdr) === 0) return;
   const s = sc.current();
   if (s === null || s.ec !== c || sc.mustReschedule()) return;
   if (c.state !== State.READY || c.parked !== null || !ec.activatesFast(c)) return;
