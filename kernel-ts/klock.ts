@@ -83,12 +83,22 @@ function whileWaiting(first: bool, cpu: u32): void {
   watchdog.stuck(holder !== NOBODY || cpu === NOBODY ? holder : cpu, "a kernel lock");
 }
 
+/**
+ * Takes `l` (a ticket lock), waiting with whileWaiting for `cpu`'s lock.
+ * The uncontended case is inline here: every kernel entry takes two or more
+ * of these, and a call into spinlock.ts per lock is most of their cost.
+ */
+function take(l: Spinlock, cpu: u32): void {
+  const ticket = l.next.add(1);
+  if (l.serving.load() !== ticket) l.waitFor(ticket, whileWaiting, cpu);
+}
+
 /** The slow path's locks: the global one, then every online CPU's. */
 export function enter(): void {
-  k.global.acquireWhile(whileWaiting, NOBODY);
+  take(k.global, NOBODY);
   k.holder.store(percpu.cpuIndex.get());
   const n = k.online;
-  for (let c: u32 = 0; c < n; c++) k.cpus[usize(c)].lock.acquireWhile(whileWaiting, c);
+  for (let c: u32 = 0; c < n; c++) take(k.cpus[usize(c)].lock, c);
   k.taken = n;
 }
 
@@ -97,9 +107,9 @@ export function leave(): void {
   tlb.sync();
   const n = k.taken;
   k.taken = 0;
-  for (let c: u32 = 0; c < n; c++) k.cpus[usize(c)].lock.release();
+  for (let c: u32 = 0; c < n; c++) k.cpus[usize(c)].lock.serving.add(1);
   k.holder.store(NOBODY);
-  k.global.release();
+  k.global.serving.add(1);
 }
 
 /** Whether this CPU holds the global lock. */
@@ -130,7 +140,7 @@ export function enterFromUser(): void {
 export function enterFast(): void {
   const c = recordEntry();
   c.fast = true;
-  c.lock.acquireWhile(whileWaiting, c.index);
+  take(c.lock, c.index);
 }
 
 /**
@@ -142,7 +152,7 @@ export function fastToSlow(): void {
   const c = here();
   c.fast = false;
   c.slowEntries++;
-  c.lock.release();
+  c.lock.serving.add(1);
   enter();
 }
 
@@ -153,7 +163,7 @@ export function leaveToUser(): void {
   if (c.fast) {
     c.fast = false;
     c.fastReturns++;
-    c.lock.release();
+    c.lock.serving.add(1);
   } else leave();
 }
 

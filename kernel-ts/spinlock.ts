@@ -20,9 +20,13 @@ export class Spinlock {
     while (this.serving.load() !== ticket) pause();
   }
 
-  /** acquire(), running `waiting` while the lock is held elsewhere (not at all when it is free). */
-  acquireWhile(waiting: Waiting, context: u32): void {
-    const ticket = this.next.add(1);
+  /**
+   * Waits for `ticket` (taken from `next` by the caller) to be served,
+   * running `waiting` meanwhile. klock.ts takes its tickets inline (every
+   * kernel entry takes two or more locks) and calls this only when the lock
+   * is held elsewhere.
+   */
+  waitFor(ticket: u32, waiting: Waiting, context: u32): void {
     let first = true;
     while (this.serving.load() !== ticket) {
       waiting(first, context);
