@@ -30,7 +30,7 @@
 // other EC runs with CR0.TS set, and its first FPU instruction (#NM) moves
 // the state (an EC created without F gets the #NM as an event instead).
 
-import { Kind, Status, Perm_ec, Perm_pd } from "./capability.ts";
+import { Kind, Status } from "./capability.ts";
 import * as event from "./event.ts";
 import { ExceptionFrame } from "./exceptions.ts";
 import * as fpu from "./fpu.ts";
@@ -48,19 +48,15 @@ import {
   ref,
   unref,
 } from "./kobject.ts";
-import { capObject, insertNew } from "./lookup.ts";
 import { Pd } from "./pd.ts";
 import * as pdCtrl from "./pd_ctrl.ts";
 import { Sc } from "./sc.ts";
 import * as sc from "./sc.ts";
 import { Timer } from "./timer.ts";
 import * as tss from "./tss.ts";
-import * as ipi from "./ipi.ts";
 import * as klock from "./klock.ts";
 import * as percpu from "./percpu.ts";
-import * as smp from "./smp.ts";
 import * as tlb from "./tlb.ts";
-import * as tsc from "./tsc.ts";
 
 /** RFLAGS of a new EC and after every hypercall (§3): IF and the always-one bit 1. */
 export const USER_RFLAGS: u64 = 0x202;
@@ -620,65 +616,4 @@ function waitForWork(): void {
     hlt();
     cli();
   } while (!sc.anyReady());
-}
-
-// ---- hypercalls ----
-
-/** create_ec flags (RDI[7:4], §4.4): G vCPU, T global (host) / time offsetting (vCPU), F FPU. */
-const EC_VCPU: u32 = 0x1;
-const EC_GLOBAL: u32 = 0x2;
-const EC_FPU: u32 = 0x4;
-/** The top of user space (2^47, §9.7 with H = 47). */
-const USER_TOP: u64 = 0x8000_0000_0000;
-
-/**
- * create_ec (0x3, §4.4): RSI the PD (EC permission), RDX the UTCB address
- * (bits 63:12) and CPU (11:0), RAX the first RSP, R8 the event base. NOVA's
- * order: BAD_PAR (UTCB at or above 2^47), BAD_CPU, BAD_CAP (the PD), BAD_FTR
- * (a vCPU: not yet, docs/user-mode.md), ABORTED (the PD lacks its object,
- * host or PIO space), MEM_OBJ, then the slot.
- */
-export function createEc(f: ExceptionFrame, sel: u64, flags: u32): u32 {
-  const hva = f.rdx & ~(PAGE - 1);
-  const cpu = u32(f.rdx & (PAGE - 1));
-  if (hva >= USER_TOP) return Status.BAD_PAR;
-  if (cpu >= smp.count()) return Status.BAD_CPU;
-  const o = capObject(f.rsi, Kind.PD, Kind.PD, Perm_pd.EC);
-  if (o === null) return Status.BAD_CAP;
-  if ((flags & EC_VCPU) !== 0) return Status.BAD_FTR;
-  const p = structAt<Pd>(structAddress(o));
-  if (p.obj === null || p.pio === null || p.hst === null) return Status.ABORTED;
-  const e = create(p, cpu, (flags & EC_GLOBAL) !== 0, (flags & EC_FPU) !== 0, hva, f.rax, f.r8);
-  if (e === null) return Status.MEM_OBJ;
-  const st = insertNew(sel, structAddress(e), Perm_ec.DEFINED);
-  if (st !== Status.SUCCESS) destroyNow(e.hdr);
-  return st;
-}
-
-/** ctrl_ec flag S (RDI[4]): return only once the EC has entered the kernel. */
-const RECALL_STRONG: u32 = 0x1;
-/** How long a strong recall waits for the other CPU (it answers an IPI within microseconds). */
-const RECALL_WAIT_NS: u64 = 1_000_000_000;
-
-/**
- * ctrl_ec (0x8, §4.9): the EC (CTRL) raises a RECALL event before it next
- * returns to ring 3. An EC running in ring 3 on another CPU is sent there
- * into the kernel by IPI; with S, the call returns once that CPU entered.
- */
-export function ctrlEc(sel: u64, flags: u32): u32 {
-  const o = capObject(sel, Kind.EC, Kind.EC, Perm_ec.CTRL);
-  if (o === null) return Status.BAD_CAP;
-  const e = structAt<Ec>(structAddress(o));
-  if (e.state === State.DEAD) return Status.SUCCESS;
-  e.recall = true;
-  const c = e.cpu;
-  if (c === percpu.cpuIndex.get() || !e.running || !klock.inUser(c)) return Status.SUCCESS;
-  ipi.send(c, ipi.VECTOR_RESCHEDULE);
-  if ((flags & RECALL_STRONG) === 0) return Status.SUCCESS;
-  // It enters without the kernel lock (klock.enterFromUser clears inUser first), so this
-  // CPU can wait for it while it holds the lock.
-  const end = rdtsc() + tsc.ticks(RECALL_WAIT_NS);
-  while (klock.inUser(c) && rdtsc() < end) pause();
-  if (klock.inUser(c)) log(`EC: strong recall: CPU ${c} did not enter the kernel in time`);
-  return Status.SUCCESS;
 }

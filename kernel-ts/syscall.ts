@@ -28,6 +28,7 @@ import {
 } from "./capability.ts";
 import * as hw from "./ctrl_hw.ts";
 import * as ec from "./ec.ts";
+import * as ecCtrl from "./ec_ctrl.ts";
 import { ExceptionFrame } from "./exceptions.ts";
 import * as gdt from "./gdt.ts";
 import * as intsm from "./interrupt_sm.ts";
@@ -330,7 +331,7 @@ function ipcReply(f: ExceptionFrame, id: HypercallId): u32 {
   return ipc.reply(f, id.sel, id.flags);
 }
 function createEc(f: ExceptionFrame, id: HypercallId): u32 {
-  return ec.createEc(f, id.sel, id.flags);
+  return ecCtrl.createEc(f, id.sel, id.flags);
 }
 function createSc(f: ExceptionFrame, id: HypercallId): u32 {
   return sc.createSc(f, id.sel);
@@ -339,7 +340,7 @@ function createPt(f: ExceptionFrame, id: HypercallId): u32 {
   return pt.createPt(f, id.sel);
 }
 function ctrlEc(_f: ExceptionFrame, id: HypercallId): u32 {
-  return ec.ctrlEc(id.sel, id.flags);
+  return ecCtrl.ctrlEc(id.sel, id.flags);
 }
 function ctrlSc(f: ExceptionFrame, id: HypercallId): u32 {
   return sc.ctrlSc(f, id.sel);
