@@ -74,8 +74,13 @@ const PAGE_SIZE: u64 = 4096;
 /** Distinct frames a stack walk prints before it stops; repeated frames are folded into one line. */
 const MAX_FRAMES_SHOWN: u32 = 32;
 
-/** Reports in progress: a fault inside the report itself must not loop. (Per CPU with SMP.) */
-let depth: u32 = 0;
+/**
+ * Reports in progress on this CPU: a fault inside the report itself must not
+ * loop, and other CPUs' interrupts meanwhile are theirs. (Before the boot
+ * CPU's per-CPU data exists, GS base 0 reaches the template: still one
+ * counter.)
+ */
+const depth = perCpu<u32>(0);
 
 /** The boot CPU's kernel stack (arch/x86_64/start.S). */
 function bootStackBottom(): Virt {
@@ -419,7 +424,7 @@ export function handle(f: ExceptionFrame): void {
   // Another CPU stops the machine for its report (stopOthers): this one halts for good.
   if (f.vector === VECTOR_NMI && stopping.on.load() && !watchdog.isTarget()) haltForGood();
   // A shootdown request is answered without the kernel lock: its sender holds it (tlb.ts).
-  if (f.vector === u64(ipi.VECTOR_SHOOTDOWN) && depth === 0) {
+  if (f.vector === u64(ipi.VECTOR_SHOOTDOWN) && depth.get() === 0) {
     tlb.answer();
     lapic.eoi();
     return;
@@ -427,14 +432,14 @@ export function handle(f: ExceptionFrame): void {
   if (f.vector === VECTOR_NMI && watchdog.isTarget()) reportStuck(f);
   const user = (f.cs & CS_RPL) === CS_RPL;
   // A RESCHEDULE IPI in ring 0 (the idle loop's halt) only had to end the halt.
-  if (f.vector === u64(ipi.VECTOR_RESCHEDULE) && !user && depth === 0) {
+  if (f.vector === u64(ipi.VECTOR_RESCHEDULE) && !user && depth.get() === 0) {
     lapic.eoi();
     return;
   }
   // Device, local-APIC and IPI vectors with a handler return to the interrupted code: in
   // ring 3 after the scheduler's turn, in ring 0 (the idle loop's HLT, or boot code that
   // holds the kernel lock with interrupts on for a self-test) straight away.
-  if (f.vector >= interrupts.FIRST && depth === 0 && interrupts.registered(u32(f.vector))) {
+  if (f.vector >= interrupts.FIRST && depth.get() === 0 && interrupts.registered(u32(f.vector))) {
     if (user) {
       percpu.checkGs();
       klock.enterFromUser();
@@ -449,7 +454,7 @@ export function handle(f: ExceptionFrame): void {
     if (!held) klock.leave();
     return;
   }
-  if (f.vector < interrupts.FIRST && depth === 0 && fromUser(f)) {
+  if (f.vector < interrupts.FIRST && depth.get() === 0 && fromUser(f)) {
     percpu.checkGs();
     klock.enterFromUser();
     userHooks.dropped();
@@ -457,10 +462,10 @@ export function handle(f: ExceptionFrame): void {
     klock.leaveToUser();
     return;
   }
-  depth++;
-  if (depth > 2) power.exit(power.EXIT_PANIC);
+  depth.set(depth.get() + 1);
+  if (depth.get() > 2) power.exit(power.EXIT_PANIC);
   logTakeOver();
-  if (depth > 1) {
+  if (depth.get() > 1) {
     log(
       `PANIC: ${mnemonic(f.vector)} (${description(f.vector)}) at ${hex(f.rip)} inside the fault report`,
     );
@@ -511,7 +516,7 @@ function haltForGood(): never {
 
 /** The watchdog's NMI (watchdog.ts): where this CPU is stuck, then it halts. */
 function reportStuck(f: ExceptionFrame): never {
-  depth++;
+  depth.set(depth.get() + 1);
   logTakeOver();
   log(`WATCHDOG: CPU ${percpu.cpuIndex.get()} stuck:`);
   logFrame(0, virt(f.rip), virt(f.rip));
@@ -525,8 +530,8 @@ function reportStuck(f: ExceptionFrame): never {
  * (runtime-c/kernel.c): the stack walk from here, then the panic exit.
  */
 export function stopAfterPanic(): never {
-  depth++;
-  if (depth === 1) {
+  depth.set(depth.get() + 1);
+  if (depth.get() === 1) {
     const stopped = stopOthers();
     logCpu();
     logStopped(stopped);

@@ -79,8 +79,9 @@ function whileWaiting(first: bool, cpu: u32): void {
   if (first) waitingSince.set(rdtsc());
   tlb.answer();
   if (!watchdog.overdue(waitingSince.get())) return;
-  const holder = k.holder.load();
-  watchdog.stuck(holder !== NOBODY || cpu === NOBODY ? holder : cpu, "a kernel lock");
+  // A CPU lock is held by its CPU in a fast path, else by the global lock's holder.
+  const fastHolder = cpu !== NOBODY && k.cpus[usize(cpu)].fast;
+  watchdog.stuck(fastHolder ? cpu : k.holder.load(), "a kernel lock");
 }
 
 /**
@@ -139,8 +140,8 @@ export function enterFromUser(): void {
 /** A hypercall's entry into the fast path: counted and recorded, then this CPU's lock only. */
 export function enterFast(): void {
   const c = recordEntry();
-  c.fast = true;
   take(c.lock, c.index);
+  c.fast = true;
 }
 
 /**

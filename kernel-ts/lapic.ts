@@ -181,6 +181,10 @@ export const DELIVERY_STARTUP: u32 = (6 << 8) | (1 << 14);
 /** Sends an IPI to the CPU with `apicId` (physical destination, no shorthand). */
 export function sendIpi(apicId: u32, command: u32): void {
   if (state.x2apic) {
+    // WRMSR to the x2APIC ICR is not serializing: without the fences the IPI may arrive before
+    // the stores it announces are visible to the target (SDM Vol. 3A §11.12.3).
+    mfence();
+    lfence();
     wrmsr(0x800 + (ICR_LOW >> 4), (u64(apicId) << 32) | u64(command));
     return;
   }

@@ -138,8 +138,14 @@ export function unloaded(): void {
 
 /** space_hst's hook: the entry for `va` in `s` changed. */
 export function flushed(s: Space_hst, va: Virt): void {
+  // This CPU: INVLPG if the space is loaded; with PCIDs, if it is not, its entries may still
+  // be cached under the space's PCID, and a load later in the same kernel entry must not keep
+  // them (load() flushes a stale PCID).
   if (here().loaded === s) invlpg(va);
-  if (s.dirty) return;
+  else if (state.pcid) s.stale.add(percpu.cpuIndex.get());
+  // A space being destroyed (its teardown revokes every slot) is loaded nowhere and its PCID
+  // comes back with every CPU stale: no shootdown, and it must not go on the list it leaves.
+  if (s.dirty || s.hdr.dead !== 0) return;
   s.dirty = true;
   s.nextDirty = state.dirty;
   state.dirty = s;
