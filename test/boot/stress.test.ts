@@ -11,6 +11,7 @@ import { buildKernel } from "../../build/kernel.ts";
 import { buildUser } from "../../build/user.ts";
 import { EXIT_SUCCESS } from "../../scripts/qemu-args.ts";
 import { boot } from "../lib/qemu.ts";
+import { checkKstatBack, checkTestsPassed } from "../lib/roottask.ts";
 
 const kernel = await buildKernel({ progress: false });
 const stress = await buildUser("roottest-stress", { progress: false });
@@ -41,17 +42,7 @@ t.test(
       t.match(b.console, new RegExp(`^stress: ${kind} created and destroyed 10240$`, "m"), kind);
     const ranges = /^stress: ranges delegated or revoked (\d+)$/m.exec(b.console);
     t.ok(ranges && Number(ranges[1]) >= 10_000, "at least 10,000 ranges");
-    for (const what of [
-      "free pages",
-      "live objects",
-      "live allocations",
-      "live bytes",
-      "mdb nodes",
-    ]) {
-      const m = new RegExp(`^stress: ${what} before (\\d+) after (\\d+)$`, "m").exec(b.console);
-      t.ok(m, `${what} reported`);
-      if (m) t.equal(m[2], m[1], `${what} back where it started`);
-    }
+    checkKstatBack(t, b.console, "stress");
     // Then the kernel's pool is run dry with ECs: the first failure is MEM_OBJ (10) or MEM_CAP
     // (11), never a panic, and everything comes back.
     const dry = /^stress: (\d+) ECs until status (\d+)$/m.exec(b.console);
@@ -59,15 +50,6 @@ t.test(
       dry && Number(dry[1]) > 1000 && ["10", "11"].includes(dry[2]),
       "out of memory is MEM_OBJ/MEM_CAP",
     );
-    const tests = b.console.match(/^TEST \d+ \S+ (PASS|FAIL)$/gm) ?? [];
-    t.ok(tests.length >= 12, "every case printed");
-    t.same(
-      tests.filter((l) => l.endsWith("FAIL")),
-      [],
-      "no case failed",
-    );
-    t.match(b.console, /^TESTS: (\d+)\/\1 passed$/m);
-    t.match(b.console, /^EC: root EC killed: #UD at /m, "the task ends with its UD2");
-    t.match(b.console, /^Boot complete$/m);
+    checkTestsPassed(t, b.console, 12);
   },
 );

@@ -2,7 +2,7 @@
  * user/roottest-bench/smp.S - entry points and stacks of the ECs the SMP benches
  * (user/roottest-bench/smp.ts) create in the root PD on CPUs 1…: the dialect cannot
  * take a function's address, so the STARTUP portal's IP and the global ECs' start RIP
- * are these labels, found with linkerSymbol().
+ * are these labels (user/nova/entry.h's stubs), found with linkerSymbol().
  *
  * smp_startup_entry: the IP of the STARTUP portal of every global EC, served by a local
  * EC on the global EC's CPU (RDI = PID, RSI = MTD). It calls
@@ -13,31 +13,15 @@
  * calls roottest_bench_smp_global(index), then replies, which blocks a global EC for
  * good (§4.2): the EC stays blocked until its capability is revoked.
  */
+#include "nova/entry.h"
+
         .data
         .balign 16
         .global smp_stacks
 smp_stacks:
         .space  16 * 4096                       /* STACK_SIZE each, smp.ts */
 
-        .text
-        .global smp_startup_entry
-        .type   smp_startup_entry, @function
-smp_startup_entry:
-        call    roottest_bench_smp_startup
-        movq    %rax, %rsi
-        movl    $1, %edi                        /* ipc_reply */
-        syscall
-        ud2                                     /* the reply was refused */
-        .size   smp_startup_entry, . - smp_startup_entry
-
-        .global smp_global_entry
-        .type   smp_global_entry, @function
-smp_global_entry:
-        call    roottest_bench_smp_global
-1:      xorl    %esi, %esi
-        movl    $1, %edi                        /* ipc_reply: a global EC blocks for good */
-        syscall
-        jmp     1b
-        .size   smp_global_entry, . - smp_global_entry
+        PORTAL_ENTRY smp_startup_entry, roottest_bench_smp_startup
+        GLOBAL_ENTRY smp_global_entry, roottest_bench_smp_global
 
         .section .note.GNU-stack, "", @progbits

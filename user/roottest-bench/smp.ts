@@ -22,10 +22,12 @@
 //
 // Every wait is bounded (timed downs, TSC deadlines): a kernel bug prints
 // `BENCH <name> FAIL <why>`. ECs, SCs, portals and semaphores use the
-// selectors SELS…SELS+2^SELS_ORDER−1 and are revoked at the end. The shared
-// hypercall bindings of user/nova keep their registers in one module-level
-// array, so the code that runs on two CPUs at once (A and B) issues its
-// ctrl_sm calls through `up`/`down` below, with the registers on its own stack.
+// selectors SELS…SELS+2^SELS_ORDER−1 and are revoked at the end. A and B issue
+// their measured ctrl_sm calls through `up`/`down` below, not user/nova's
+// smUp/smDown: those are safe on several CPUs too (registers on the caller's
+// stack), but their path differs (rdi() inlined, no frame, then the copy for
+// after()): with them ipi_roundtrip measured 18 and remote_wakeup 9 ticks
+// fewer, so the figures would no longer compare with docs/testing.md's.
 
 import {
   EC_T,
@@ -179,7 +181,10 @@ function startGlobal(g: u64, cpu: u64): bool {
   );
 }
 
-/** Sorts a[0..n) ascending (insertion sort: no allocator). */
+/**
+ * Sorts a[0..n) ascending (insertion sort: no allocator). roottest/bench.ts has its own: one
+ * shared sort moved gcc's inlining around bench.ts's measuring loop and its figures by 8 ticks.
+ */
 function sort(a: Arr<u64, 1000>, n: usize): void {
   for (let i: usize = 1; i < n; i++) {
     const v = a[i];

@@ -43,7 +43,7 @@ import {
   smDown,
   smUp,
 } from "../nova/hypercall.ts";
-import { KSTAT_SIGNATURE, kstat } from "../nova/kstat.ts";
+import { KSTAT_ALL, KSTAT_SIGNATURE, KstatSnapshot, compare, kstat, take } from "../nova/kstat.ts";
 import { GPR_RDI, GPR_RSP, arch } from "../nova/utcb.ts";
 import * as setup from "../roottest/setup.ts";
 import { ROOT_HST, ROOT_OBJ, pd, revoke } from "../roottest/sel.ts";
@@ -276,34 +276,7 @@ function diagnose(n: u64): void {
   }
 }
 
-class Snapshot {
-  freePages: u64;
-  liveObjects: u64;
-  liveAllocations: u64;
-  liveBytes: u64;
-  mdbNodes: u64;
-}
-const before = new Snapshot();
-
-function take(s: Snapshot): void {
-  const k = kstat();
-  s.freePages = k.freePages;
-  s.liveObjects = k.liveObjects;
-  s.liveAllocations = k.liveAllocations;
-  s.liveBytes = k.liveBytes;
-  s.mdbNodes = k.mdbNodes;
-}
-
-function report(name: str, was: u64, now: u64): bool {
-  puts("smpstress: ");
-  puts(name);
-  puts(" before ");
-  putDec(was);
-  puts(" after ");
-  putDec(now);
-  puts("\n");
-  return was === now;
-}
+const before = new KstatSnapshot();
 
 export function main(_magic: u64, _info: u64, _hip: u64): u64 {
   setup.run();
@@ -359,12 +332,6 @@ export function main(_magic: u64, _info: u64, _hip: u64): u64 {
   check("workers-done", ok);
   check("every-worker-25000-hypercalls", least >= MIN_HYPERCALLS);
   check("no-unexpected-status", failed === 0);
-  const k = kstat();
-  let same = report("free pages", before.freePages, k.freePages);
-  same = report("live objects", before.liveObjects, k.liveObjects) && same;
-  same = report("live allocations", before.liveAllocations, k.liveAllocations) && same;
-  same = report("live bytes", before.liveBytes, k.liveBytes) && same;
-  same = report("mdb nodes", before.mdbNodes, k.mdbNodes) && same;
-  check("kernel-memory-back", same);
+  check("kernel-memory-back", compare("smpstress", before, KSTAT_ALL));
   return summary();
 }

@@ -15,7 +15,17 @@
 import { PdOp, PMM_ALL, ROOT_PD, Status, scd } from "../nova/abi.ts";
 import { putDec, puts } from "../nova/console.ts";
 import { createEc, createPd, createPt, createSc, createSm } from "../nova/hypercall.ts";
-import { KSTAT_SIGNATURE, kstat } from "../nova/kstat.ts";
+import {
+  KSTAT_ALL,
+  KSTAT_LIVE_BYTES,
+  KSTAT_LIVE_OBJECTS,
+  KSTAT_MDB_NODES,
+  KSTAT_SIGNATURE,
+  KstatSnapshot,
+  compare,
+  kstat,
+  take,
+} from "../nova/kstat.ts";
 import * as setup from "../roottest/setup.ts";
 import { ROOT_OBJ, pd, revoke } from "../roottest/sel.ts";
 import { block, check, summary } from "../roottest/test.ts";
@@ -150,34 +160,7 @@ function delegations(): u64 {
   return ranges + 1;
 }
 
-class Snapshot {
-  freePages: u64;
-  liveObjects: u64;
-  liveAllocations: u64;
-  liveBytes: u64;
-  mdbNodes: u64;
-}
-const before = new Snapshot();
-
-function take(s: Snapshot): void {
-  const k = kstat();
-  s.freePages = k.freePages;
-  s.liveObjects = k.liveObjects;
-  s.liveAllocations = k.liveAllocations;
-  s.liveBytes = k.liveBytes;
-  s.mdbNodes = k.mdbNodes;
-}
-
-function report(name: str, was: u64, now: u64): bool {
-  puts("stress: ");
-  puts(name);
-  puts(" before ");
-  putDec(was);
-  puts(" after ");
-  putDec(now);
-  puts("\n");
-  return was === now;
-}
+const before = new KstatSnapshot();
 
 export function main(_magic: u64, _info: u64, _hip: u64): u64 {
   setup.run();
@@ -208,14 +191,7 @@ export function main(_magic: u64, _info: u64, _hip: u64): u64 {
   putDec(ranges);
   puts("\n");
   check("delegate-revoke-ranges", ranges >= 10_000);
-  const k = kstat();
-  const same =
-    report("free pages", before.freePages, k.freePages) &&
-    report("live objects", before.liveObjects, k.liveObjects) &&
-    report("live allocations", before.liveAllocations, k.liveAllocations) &&
-    report("live bytes", before.liveBytes, k.liveBytes) &&
-    report("mdb nodes", before.mdbNodes, k.mdbNodes);
-  check("kernel-memory-back", same);
+  check("kernel-memory-back", compare("stress", before, KSTAT_ALL));
   exhaust();
   return summary();
 }
@@ -268,11 +244,8 @@ function exhaust(): void {
   check("exhausted-fresh-range-revoked", revoke(FRESH, BATCH_ORDER) === Status.SUCCESS);
   // pmm 0 revokes whatever the (aligned) source range holds (§4.8).
   check("exhaust-revoked", pd(ROOT_OBJ, ROOT_OBJ, 0, EXHAUST_ORDER, EXHAUST, 0) === Status.SUCCESS);
-  const k = kstat();
   check(
     "exhaust-memory-back",
-    report("live objects", before.liveObjects, k.liveObjects) &&
-      report("live bytes", before.liveBytes, k.liveBytes) &&
-      report("mdb nodes", before.mdbNodes, k.mdbNodes),
+    compare("stress", before, KSTAT_LIVE_OBJECTS | KSTAT_LIVE_BYTES | KSTAT_MDB_NODES),
   );
 }

@@ -3,18 +3,18 @@
  * in the root PD (the dialect cannot take a function's address, so the portal IPs and
  * the global ECs' start RIP are these labels, found with linkerSymbol()).
  *
- * ec_portal_entry: a local EC's portal IP (nova-abi.md §4.2): RDI = PID, RSI = MTD,
- * RSP = sp of create_ec on the first call, then whatever the EC had at its ipc_reply.
- * It calls roottest_ec_portal(pid, mtd, rsp), whose result is the reply MTD, and
- * replies; as RSP is the same at the reply, every call starts with the same RSP.
+ * ec_portal_entry: a local EC's portal IP (user/nova/entry.h PORTAL_ENTRY): calls
+ * roottest_ec_portal(pid, mtd, rsp), whose result is the reply MTD, and replies.
  * The other ec_*_entry portal IPs first execute one instruction that raises an
  * exception (its event goes to the EC's event portal, whose handler may skip it),
  * then continue as ec_portal_entry.
  *
- * ec_global_entry: a global EC's RIP after its STARTUP reply (RDI = its index); it
- * calls roottest_ec_global(index) and then replies, which blocks a global EC forever
- * (§4.2): ec_reply_returned counts replies that returned (none may).
+ * ec_global_entry: a global EC's RIP after its STARTUP reply (RDI = its index; entry.h
+ * GLOBAL_ENTRY); it calls roottest_ec_global(index) and then replies, which blocks a
+ * global EC forever (§4.2): ec_reply_returned counts replies that returned (none may).
  */
+#include "nova/entry.h"
+
         .data
         .balign 16
         .global ec_stacks
@@ -29,17 +29,7 @@ ec_reply_returned: .quad 0
         .global ec_pf_address
 ec_pf_address:  .quad 0x7ffe00000000            /* never mapped in the root PD */
 
-        .text
-        .global ec_portal_entry
-        .type   ec_portal_entry, @function
-ec_portal_entry:
-        movq    %rsp, %rdx
-        call    roottest_ec_portal
-        movq    %rax, %rsi
-        movl    $1, %edi                        /* ipc_reply */
-        syscall
-        ud2                                     /* the reply was refused */
-        .size   ec_portal_entry, . - ec_portal_entry
+        PORTAL_ENTRY ec_portal_entry, roottest_ec_portal
 
         .global ec_ud2_entry
 ec_ud2_entry:                                   /* #UD with known RBX and R15 */
@@ -85,16 +75,7 @@ ec_sse_get_entry:                               /* ec_sse_value = XMM0 (5-byte M
         movq    %rax, ec_sse_value(%rip)
         jmp     ec_portal_entry
 
-        .global ec_global_entry
-        .type   ec_global_entry, @function
-ec_global_entry:
-        call    roottest_ec_global
-1:      xorl    %esi, %esi
-        movl    $1, %edi                        /* ipc_reply: a global EC blocks forever */
-        syscall
-        incq    ec_reply_returned(%rip)
-        jmp     1b
-        .size   ec_global_entry, . - ec_global_entry
+        GLOBAL_ENTRY ec_global_entry, roottest_ec_global, ec_reply_returned
 
         .global ec_global_ud2
 ec_global_ud2:                                  /* a global EC's #UD first, then as above */

@@ -62,6 +62,7 @@ import {
   smUp,
 } from "../nova/hypercall.ts";
 import { GPR_RBX, GPR_RDI, GPR_RSP, arch, words } from "../nova/utcb.ts";
+import { EcSet, msFromNow } from "./ecs.ts";
 import { EC_SELS, EC_ORDER, EMPTY, ROOT_OBJ, copy, pd, revoke } from "./sel.ts";
 import * as foreign from "./foreign.ts";
 import { block, check } from "./test.ts";
@@ -84,10 +85,8 @@ const SCRATCH: u64 = 23;
 
 // Selectors: objects at EC_SELS + …, event bases above.
 const S = EC_SELS;
-/** The capability of EC k. */
-function sec(k: u64): u64 {
-  return S + k;
-}
+/** EC k: capability S + k, UTCB page UTCB_BASE + k·4K, stack k of ec.S `ec_stacks` (set in run). */
+const ecs = new EcSet();
 /** Event base of the local ECs: exception portals bound to HANDLER. */
 const EVT_LOCAL: u64 = EC_SELS + 0x100;
 /** Event base without any portal: every event kills. */
@@ -169,29 +168,12 @@ const gout = new IpcOut();
 const order = array<u64, 16>();
 let orderLen: usize = 0;
 
-function utcb(k: u64): u64 {
-  return UTCB_BASE + k * 0x1000;
-}
-
-function stackTop(k: u64): u64 {
-  return u64(linkerSymbol("ec_stacks")) + (k + 1) * EC_STACK_SIZE;
-}
-
-/** The index of the EC whose stack holds `rsp` (at most its top). */
-function indexOf(rsp: u64): u64 {
-  return (rsp - 1 - u64(linkerSymbol("ec_stacks"))) / EC_STACK_SIZE;
-}
-
 function pid(op: u64, k: u64, tag: u64): u64 {
   return op | (k << 8) | (tag << 16);
 }
 
 function symbol(v: Virt): u64 {
   return u64(v);
-}
-
-function msFromNow(ms: u64): u64 {
-  return rdtsc() + (hip().stcFrequency / 1000) * ms;
 }
 
 /** Portal code of every local EC (ec.S ec_portal_entry): returns the reply MTD. */
@@ -208,8 +190,8 @@ export function portal(p: u64, mtd: u64, rsp: u64): u64 {
   if (op === OP_EVENT) return event(k, (p >> 16) & 0xff);
   if (op === OP_STARTUP) return startup(k);
   if (op === OP_RECALL) {
-    const a = arch(utcb(k));
-    grecalled[indexOf(a.gpr[GPR_RSP])] = true;
+    const a = arch(ecs.utcb(k));
+    grecalled[ecs.indexOf(a.gpr[GPR_RSP])] = true;
     seen.recalls++;
     return 0;
   }
@@ -232,7 +214,7 @@ const ROOT_ID: u64 = 0xff;
 
 /** BLOCK: records the caller; on the first call blocks on SEM_B, so the EC is busy meanwhile. */
 function blocking(k: u64): u64 {
-  if (servedLen < served.length) served[servedLen] = words(utcb(k)).get(0);
+  if (servedLen < served.length) served[servedLen] = words(ecs.utcb(k)).get(0);
   servedLen++;
   if (seen.blockFirst) {
     seen.blockFirst = false;
@@ -244,7 +226,7 @@ function blocking(k: u64): u64 {
 /** ECHO: checks the words against the pattern, complements them, replies. */
 function echo(k: u64, mtd: u64): u64 {
   const n = (mtd & 0x1ff) + 1;
-  const w = words(utcb(k));
+  const w = words(ecs.utcb(k));
   let ok = true;
   for (let i: u64 = 0; i < n; i++) {
     if (w.get(usize(i)) !== seen.pattern + i) ok = false;
@@ -256,7 +238,7 @@ function echo(k: u64, mtd: u64): u64 {
 
 /** EVENT: records the state in the handler's UTCB, skips the instruction. */
 function event(k: u64, vector: u64): u64 {
-  const a = arch(utcb(k));
+  const a = arch(ecs.utcb(k));
   seen.events++;
   seen.vector = vector;
   seen.rip = a.rip;
@@ -272,11 +254,11 @@ function event(k: u64, vector: u64): u64 {
 
 /** STARTUP of global EC (index from its RSP = sp): RIP and RDI = its index. */
 function startup(k: u64): u64 {
-  const a = arch(utcb(k));
+  const a = arch(ecs.utcb(k));
   seen.startups++;
   seen.startRip = a.rip;
   seen.startRsp = a.gpr[GPR_RSP];
-  const g = indexOf(a.gpr[GPR_RSP]);
+  const g = ecs.indexOf(a.gpr[GPR_RSP]);
   a.rip = grip[g] !== 0 ? grip[g] : symbol(linkerSymbol("ec_global_entry"));
   a.gpr[GPR_RDI] = g;
   return u64(MTD_RIP | MTD_GPR0_7);
@@ -292,7 +274,7 @@ export function global(k: u64): void {
     return;
   }
   if (op === G_CALL_BLOCKER) {
-    words(utcb(k)).set(0, k);
+    words(ecs.utcb(k)).set(0, k);
     gstatus[k] = ipcCall(PT_BLOCK, false, 0, gout);
     smUp(DONE);
     return;
@@ -300,7 +282,7 @@ export function global(k: u64): void {
   if (op === G_REVOKE_SELF) {
     // Its own capability goes first (its SC still runs it), then, as its last act, its SC's:
     // the EC is destroyed under its own hypercall.
-    gstatus[k] = revoke(sec(k), 0);
+    gstatus[k] = revoke(ecs.sel(k), 0);
     smUp(DONE);
     revoke(SELF_SC, 0);
     gcount[k]++;
@@ -330,15 +312,7 @@ export function global(k: u64): void {
 
 /** A local EC k (flags F or 0) in the root PD with event base `evt`. */
 function local(k: u64, flags: u64, evt: u64): u32 {
-  return createEc(sec(k), flags, ROOT_PD, utcb(k), 0, stackTop(k), evt);
-}
-
-/** A portal of local EC k at `sel` with IP `ip`, then its PID and MTD. */
-function portalOf(sel: u64, k: u64, ip: Virt, p: u64, mtd: u32): bool {
-  return (
-    createPt(sel, ROOT_PD, sec(k), u64(ip)) === Status.SUCCESS &&
-    ctrlPt(sel, p, mtd) === Status.SUCCESS
-  );
+  return createEc(ecs.sel(k), flags, ROOT_PD, ecs.utcb(k), 0, ecs.stackTop(k), evt);
 }
 
 function entry(): Virt {
@@ -346,6 +320,7 @@ function entry(): Virt {
 }
 
 export function run(): void {
+  ecs.init(EC_SELS, UTCB_BASE, linkerSymbol("ec_stacks"), EC_STACK_SIZE);
   block(700);
   createEcCases();
   block(730);
@@ -380,8 +355,8 @@ const PT_SPARE = S + 0x2f;
 const SCRATCH_SEL = S + 0x7f;
 
 function createEcCases(): void {
-  const hva = utcb(SCRATCH);
-  const sp = stackTop(SCRATCH);
+  const hva = ecs.utcb(SCRATCH);
+  const sp = ecs.stackTop(SCRATCH);
   check(
     "create_ec-bad_par-utcb-above-user",
     createEc(SCRATCH_SEL, 0, ROOT_PD, 0x8000_0000_0000, 0, sp, 0) === Status.BAD_PAR &&
@@ -421,7 +396,7 @@ function createEcCases(): void {
   );
   check(
     "create_ec-bad_cap-sel-occupied",
-    createEc(sec(WORKER), 0, ROOT_PD, hva, 0, sp, 0) === Status.BAD_CAP &&
+    createEc(ecs.sel(WORKER), 0, ROOT_PD, hva, 0, sp, 0) === Status.BAD_CAP &&
       createEc(ROOT_PD, EC_T, ROOT_PD, hva, 0, sp, 0) === Status.BAD_CAP,
   );
   check(
@@ -433,51 +408,58 @@ function createEcCases(): void {
   );
   check(
     "create_ec-global-success",
-    createEc(sec(G_FIRST), EC_T, ROOT_PD, utcb(G_FIRST), 0, stackTop(G_FIRST), EVT_GLOBAL) ===
-      Status.SUCCESS,
+    createEc(
+      ecs.sel(G_FIRST),
+      EC_T,
+      ROOT_PD,
+      ecs.utcb(G_FIRST),
+      0,
+      ecs.stackTop(G_FIRST),
+      EVT_GLOBAL,
+    ) === Status.SUCCESS,
   );
   check(
     "create_ec-utcb-mapped-zeroed",
-    words(utcb(WORKER)).get(0) === 0 &&
-      words(utcb(WORKER)).get(511) === 0 &&
-      words(utcb(G_FIRST)).get(100) === 0,
+    words(ecs.utcb(WORKER)).get(0) === 0 &&
+      words(ecs.utcb(WORKER)).get(511) === 0 &&
+      words(ecs.utcb(G_FIRST)).get(100) === 0,
   );
   check(
     "create_ec-via-pd-with-ec-only",
     copy(ROOT_PD, S + 0x62, PD_EC) === Status.SUCCESS &&
-      createEc(sec(SPARE), 0, S + 0x62, utcb(SPARE), 0, stackTop(SPARE), EVT_NONE) ===
+      createEc(ecs.sel(SPARE), 0, S + 0x62, ecs.utcb(SPARE), 0, ecs.stackTop(SPARE), EVT_NONE) ===
         Status.SUCCESS,
   );
 
   // create_pt (§4.6).
   check(
     "create_pt-bad_cap-global-ec",
-    createPt(PT_SPARE, ROOT_PD, sec(G_FIRST), u64(entry())) === Status.BAD_CAP,
+    createPt(PT_SPARE, ROOT_PD, ecs.sel(G_FIRST), u64(entry())) === Status.BAD_CAP,
   );
   check(
     "create_pt-bad_cap-ec-without-bindpt",
-    copy(sec(WORKER), S + 0x63, EC_ALL & ~EC_BINDPT) === Status.SUCCESS &&
+    copy(ecs.sel(WORKER), S + 0x63, EC_ALL & ~EC_BINDPT) === Status.SUCCESS &&
       createPt(PT_SPARE, ROOT_PD, S + 0x63, u64(entry())) === Status.BAD_CAP,
   );
   check(
     "create_pt-bad_cap-pd-without-pt",
     copy(ROOT_PD, S + 0x64, PMM_ALL & ~PD_PT) === Status.SUCCESS &&
-      createPt(PT_SPARE, S + 0x64, sec(WORKER), u64(entry())) === Status.BAD_CAP,
+      createPt(PT_SPARE, S + 0x64, ecs.sel(WORKER), u64(entry())) === Status.BAD_CAP,
   );
   check(
     "create_pt-bad_cap-not-ec-not-pd",
     createPt(PT_SPARE, ROOT_PD, ROOT_PD, u64(entry())) === Status.BAD_CAP &&
       createPt(PT_SPARE, ROOT_PD, EMPTY, u64(entry())) === Status.BAD_CAP &&
-      createPt(PT_SPARE, sec(WORKER), sec(WORKER), u64(entry())) === Status.BAD_CAP,
+      createPt(PT_SPARE, ecs.sel(WORKER), ecs.sel(WORKER), u64(entry())) === Status.BAD_CAP,
   );
   check(
     "create_pt-success-ec-with-bindpt-only",
-    copy(sec(WORKER), S + 0x65, EC_BINDPT) === Status.SUCCESS &&
+    copy(ecs.sel(WORKER), S + 0x65, EC_BINDPT) === Status.SUCCESS &&
       createPt(PT_W_REC, ROOT_PD, S + 0x65, u64(entry())) === Status.SUCCESS,
   );
   check(
     "create_pt-bad_cap-sel-occupied",
-    createPt(PT_W_REC, ROOT_PD, sec(WORKER), u64(entry())) === Status.BAD_CAP,
+    createPt(PT_W_REC, ROOT_PD, ecs.sel(WORKER), u64(entry())) === Status.BAD_CAP,
   );
   // A new portal has PID 0 (OP_RECORD) and its callee starts at sp.
   seen.pid = 0xdead;
@@ -485,7 +467,7 @@ function createEcCases(): void {
     "create_pt-pid-0-callee-starts-at-sp",
     ipcCall(PT_W_REC, false, 0, out) === Status.SUCCESS &&
       seen.pid === 0 &&
-      seen.rsp === stackTop(WORKER) &&
+      seen.rsp === ecs.stackTop(WORKER) &&
       seen.mtd === 0,
   );
   // Perms 0x07: CTRL = ctrl_pt, CALL = ipc_call.
@@ -511,15 +493,15 @@ function createEcCases(): void {
     "ctrl_pt-bad_cap",
     ctrlPt(ROOT_PD, 0, 0) === Status.BAD_CAP &&
       ctrlPt(EMPTY, 0, 0) === Status.BAD_CAP &&
-      ctrlPt(sec(WORKER), 0, 0) === Status.BAD_CAP,
+      ctrlPt(ecs.sel(WORKER), 0, 0) === Status.BAD_CAP,
   );
   // SPARE only: a recalled local EC raises RECALL at its next call (no portal: it dies).
   check(
     "create_ec-perms-0x0d",
-    copy(sec(SPARE), S + 0x68, 0x12) === Status.SUCCESS &&
+    copy(ecs.sel(SPARE), S + 0x68, 0x12) === Status.SUCCESS &&
       ctrlEc(S + 0x68, false) === Status.BAD_CAP &&
       createPt(PT_SPARE, ROOT_PD, S + 0x68, u64(entry())) === Status.BAD_CAP &&
-      copy(sec(SPARE), S + 0x69, EC_CTRL) === Status.SUCCESS &&
+      copy(ecs.sel(SPARE), S + 0x69, EC_CTRL) === Status.SUCCESS &&
       ctrlEc(S + 0x69, false) === Status.SUCCESS,
   );
 }
@@ -527,7 +509,7 @@ function createEcCases(): void {
 /** Root's UTCB words 0…511 = pattern + i; the callee's = sentinel. */
 function fill(pattern: u64, k: u64, sentinel: u64): void {
   const r = words(UTCB_ADDRESS);
-  const c = words(utcb(k));
+  const c = words(ecs.utcb(k));
   for (let i: usize = 0; i < 512; i++) {
     r.set(i, pattern + u64(i));
     c.set(i, sentinel);
@@ -554,14 +536,14 @@ function allAre(va: u64, from: usize, to: usize, v: u64): bool {
 function ipcCases(): void {
   const root = UTCB_ADDRESS;
   const sentinel: u64 = 0x5e5e_5e5e;
-  check("ipc-portals", portalOf(PT_W, WORKER, entry(), pid(OP_ECHO, WORKER, 0), 0));
+  check("ipc-portals", ecs.portalOf(PT_W, WORKER, entry(), pid(OP_ECHO, WORKER, 0), 0));
   seen.replyWords = 0x1000;
   fill(0x1000, WORKER, sentinel);
   check(
     "ipc_call-1-word",
     ipcCall(PT_W, false, mtdWords(1), out) === Status.SUCCESS &&
       seen.wordsOk &&
-      allAre(utcb(WORKER), 1, 512, sentinel) &&
+      allAre(ecs.utcb(WORKER), 1, 512, sentinel) &&
       wordsAre(root, 0, 1, 0x1000, true) &&
       wordsAre(root, 1, 512, 0x1000, false) &&
       out.mtd === 0,
@@ -582,7 +564,7 @@ function ipcCases(): void {
     ipcCall(PT_W, false, 0xffff_fe00 | 2, out) === Status.SUCCESS &&
       seen.wordsOk &&
       seen.mtd === 0xffff_fe02 &&
-      words(utcb(WORKER)).get(3) === sentinel &&
+      words(ecs.utcb(WORKER)).get(3) === sentinel &&
       wordsAre(root, 0, 3, 0x3000, true) &&
       wordsAre(root, 3, 512, 0x3000, false) &&
       out.mtd === 0xffff_fe02,
@@ -606,7 +588,7 @@ function ipcCases(): void {
       wordsAre(root, 1, 512, 0x5000, false),
   );
   seen.replyWords = 0x1000;
-  check("ipc_call-callee-rsp-preserved", seen.rsp === stackTop(WORKER));
+  check("ipc_call-callee-rsp-preserved", seen.rsp === ecs.stackTop(WORKER));
   check(
     "ipc_call-bad_cap-without-call",
     copy(PT_W, S + 0x6a, PT_CTRL | PT_EVENT) === Status.SUCCESS &&
@@ -615,7 +597,7 @@ function ipcCases(): void {
   check(
     "ipc_call-bad_cap-not-pt",
     ipcCall(ROOT_PD, false, 0, out) === Status.BAD_CAP &&
-      ipcCall(sec(WORKER), false, 0, out) === Status.BAD_CAP &&
+      ipcCall(ecs.sel(WORKER), false, 0, out) === Status.BAD_CAP &&
       ipcCall(ROOT_OBJ, false, 0, out) === Status.BAD_CAP,
   );
   check(
@@ -629,8 +611,8 @@ function ipcCases(): void {
   fill(0x6000, WORKER, sentinel);
   check(
     "ipc_call-nested",
-    portalOf(PT_I, INNER, entry(), pid(OP_ECHO, INNER, 0), 0) &&
-      portalOf(PT_W_NEST, WORKER, entry(), pid(OP_NESTED, WORKER, 0), 0) &&
+    ecs.portalOf(PT_I, INNER, entry(), pid(OP_ECHO, INNER, 0), 0) &&
+      ecs.portalOf(PT_W_NEST, WORKER, entry(), pid(OP_NESTED, WORKER, 0), 0) &&
       ipcCall(PT_W_NEST, false, mtdWords(2), out) === Status.SUCCESS &&
       seen.status === Status.SUCCESS &&
       seen.calls === calls + 2 &&
@@ -642,7 +624,7 @@ function ipcCases(): void {
   seen.target = PT_W_SELF;
   check(
     "ipc_call-timeout-t1-busy",
-    portalOf(PT_W_SELF, WORKER, entry(), pid(OP_SELF_T, WORKER, 0), 0) &&
+    ecs.portalOf(PT_W_SELF, WORKER, entry(), pid(OP_SELF_T, WORKER, 0), 0) &&
       ipcCall(PT_W_SELF, false, 0, out) === Status.SUCCESS &&
       seen.status === Status.TIMEOUT,
   );
@@ -662,7 +644,7 @@ function fault(pt: u64, skip: u64, reply: u32): u32 {
 
 /** Event portal at EVT_LOCAL + vector bound to HANDLER with `mtd`. */
 function handles(base: u64, vector: u64, op: u64, mtd: u32): bool {
-  return portalOf(base + vector, HANDLER, entry(), pid(op, HANDLER, vector), mtd);
+  return ecs.portalOf(base + vector, HANDLER, entry(), pid(op, HANDLER, vector), mtd);
 }
 
 function eventCases(): void {
@@ -675,11 +657,11 @@ function eventCases(): void {
       handles(EVT_LOCAL, 14, OP_EVENT, MTD_RIP | MTD_QUAL) &&
       handles(EVT_LOCAL, 7, OP_EVENT, MTD_RIP) &&
       handles(EVT_LOCAL, 3, OP_EVENT, MTD_RIP | MTD_QUAL) &&
-      portalOf(PT_W_BP, WORKER, linkerSymbol("ec_bp_entry"), 0, 0) &&
-      portalOf(PT_W_UD, WORKER, linkerSymbol("ec_ud2_entry"), 0, 0) &&
-      portalOf(PT_W_DE, WORKER, linkerSymbol("ec_div_entry"), 0, 0) &&
-      portalOf(PT_W_PF, WORKER, linkerSymbol("ec_pf_entry"), 0, 0) &&
-      portalOf(PT_W_NM, WORKER, linkerSymbol("ec_sse_get_entry"), 0, 0),
+      ecs.portalOf(PT_W_BP, WORKER, linkerSymbol("ec_bp_entry"), 0, 0) &&
+      ecs.portalOf(PT_W_UD, WORKER, linkerSymbol("ec_ud2_entry"), 0, 0) &&
+      ecs.portalOf(PT_W_DE, WORKER, linkerSymbol("ec_div_entry"), 0, 0) &&
+      ecs.portalOf(PT_W_PF, WORKER, linkerSymbol("ec_pf_entry"), 0, 0) &&
+      ecs.portalOf(PT_W_NM, WORKER, linkerSymbol("ec_sse_get_entry"), 0, 0),
   );
   const events = seen.events;
   seen.newRbx = 0x77;
@@ -692,7 +674,7 @@ function eventCases(): void {
   );
   check(
     "event-ud-gprs-per-mtd",
-    seen.rbx === 0x1111_2222_3333_4444 && seen.r15 === 0x5555 && seen.ursp === stackTop(WORKER),
+    seen.rbx === 0x1111_2222_3333_4444 && seen.r15 === 0x5555 && seen.ursp === ecs.stackTop(WORKER),
   );
   check("event-ud-qual-error-0", seen.qual0 === 0);
   check(
@@ -712,7 +694,7 @@ function eventCases(): void {
       seen.qual0 === 0,
   );
   // The #DE portal's MTD has no GPR0-7: the handler's UTCB RBX keeps what was there.
-  arch(utcb(HANDLER)).gpr[GPR_RBX] = 0xabc;
+  arch(ecs.utcb(HANDLER)).gpr[GPR_RBX] = 0xabc;
   check(
     "event-portal-mtd-selects-state",
     fault(PT_W_DE, 3, MTD_RIP) === Status.SUCCESS && seen.rbx === 0xabc,
@@ -748,10 +730,10 @@ function eventCases(): void {
   const sse = ptrFromVirt<u64>(linkerSymbol("ec_sse_value"));
   check(
     "fpu-portals",
-    portalOf(PT_A_SET, FPU_A, linkerSymbol("ec_sse_set_entry"), a, 0) &&
-      portalOf(PT_A_GET, FPU_A, linkerSymbol("ec_sse_get_entry"), 0, 0) &&
-      portalOf(PT_B_SET, FPU_B, linkerSymbol("ec_sse_set_entry"), b, 0) &&
-      portalOf(PT_B_GET, FPU_B, linkerSymbol("ec_sse_get_entry"), 0, 0),
+    ecs.portalOf(PT_A_SET, FPU_A, linkerSymbol("ec_sse_set_entry"), a, 0) &&
+      ecs.portalOf(PT_A_GET, FPU_A, linkerSymbol("ec_sse_get_entry"), 0, 0) &&
+      ecs.portalOf(PT_B_SET, FPU_B, linkerSymbol("ec_sse_set_entry"), b, 0) &&
+      ecs.portalOf(PT_B_GET, FPU_B, linkerSymbol("ec_sse_get_entry"), 0, 0),
   );
   const events2 = seen.events;
   check(
@@ -770,7 +752,7 @@ function eventCases(): void {
   // POISON kills the faulting EC: the call is ABORTED, later calls too.
   check(
     "event-poison-kills",
-    portalOf(PT_P_UD, POISONED, linkerSymbol("ec_ud2_entry"), 0, 0) &&
+    ecs.portalOf(PT_P_UD, POISONED, linkerSymbol("ec_ud2_entry"), 0, 0) &&
       fault(PT_P_UD, 2, MTD_POISON) === Status.ABORTED &&
       seen.vector === 6,
   );
@@ -779,7 +761,7 @@ function eventCases(): void {
   const events3 = seen.events;
   check(
     "event-no-portal-kills",
-    portalOf(PT_V_UD, VICTIM, linkerSymbol("ec_ud2_entry"), 0, 0) &&
+    ecs.portalOf(PT_V_UD, VICTIM, linkerSymbol("ec_ud2_entry"), 0, 0) &&
       fault(PT_V_UD, 2, MTD_RIP) === Status.ABORTED &&
       seen.events === events3 &&
       fault(PT_V_UD, 2, MTD_RIP) === Status.ABORTED,
@@ -788,15 +770,15 @@ function eventCases(): void {
     "event-portal-without-event-perm-kills",
     copy(EVT_LOCAL + 6, EVT_NONE + 6, PT_CALL | PT_CTRL) === Status.SUCCESS &&
       createEc(
-        sec(SCRATCH - 1),
+        ecs.sel(SCRATCH - 1),
         0,
         ROOT_PD,
-        utcb(SCRATCH - 1),
+        ecs.utcb(SCRATCH - 1),
         0,
-        stackTop(SCRATCH - 1),
+        ecs.stackTop(SCRATCH - 1),
         EVT_NONE,
       ) === Status.SUCCESS &&
-      portalOf(S + 0x30, SCRATCH - 1, linkerSymbol("ec_ud2_entry"), 0, 0) &&
+      ecs.portalOf(S + 0x30, SCRATCH - 1, linkerSymbol("ec_ud2_entry"), 0, 0) &&
       fault(S + 0x30, 2, MTD_RIP) === Status.ABORTED &&
       seen.events === events3,
   );
@@ -812,17 +794,17 @@ function scCases(): void {
   );
   check(
     "create_sc-bad_cap-local-ec",
-    createSc(SCRATCH_SEL, ROOT_PD, sec(WORKER), scd(1, 1, 0)) === Status.BAD_CAP,
+    createSc(SCRATCH_SEL, ROOT_PD, ecs.sel(WORKER), scd(1, 1, 0)) === Status.BAD_CAP,
   );
   check(
     "create_sc-bad_cap-ec-without-bindsc",
-    copy(sec(G_FIRST), S + 0x6b, EC_ALL & ~EC_BINDSC) === Status.SUCCESS &&
+    copy(ecs.sel(G_FIRST), S + 0x6b, EC_ALL & ~EC_BINDSC) === Status.SUCCESS &&
       createSc(SCRATCH_SEL, ROOT_PD, S + 0x6b, scd(1, 1, 0)) === Status.BAD_CAP,
   );
   check(
     "create_sc-bad_cap-pd-without-sc",
     copy(ROOT_PD, S + 0x6c, PMM_ALL & ~PD_SC) === Status.SUCCESS &&
-      createSc(SCRATCH_SEL, S + 0x6c, sec(G_FIRST), scd(1, 1, 0)) === Status.BAD_CAP,
+      createSc(SCRATCH_SEL, S + 0x6c, ecs.sel(G_FIRST), scd(1, 1, 0)) === Status.BAD_CAP,
   );
   check(
     "create_sc-bad_cap-not-ec",
@@ -845,7 +827,7 @@ function scCases(): void {
   gop[G_FIRST] = G_LOG;
   check(
     "create_sc-success-no-preemption-of-root",
-    createSc(S + 0x40, ROOT_PD, sec(G_FIRST), scd(10, 1, 0)) === Status.SUCCESS &&
+    createSc(S + 0x40, ROOT_PD, ecs.sel(G_FIRST), scd(10, 1, 0)) === Status.SUCCESS &&
       seen.startups === 0 &&
       orderLen === 0,
   );
@@ -855,11 +837,11 @@ function scCases(): void {
   );
   check(
     "startup-event-rip-0-rsp-sp",
-    seen.startups === 1 && seen.startRip === 0 && seen.startRsp === stackTop(G_FIRST),
+    seen.startups === 1 && seen.startRip === 0 && seen.startRsp === ecs.stackTop(G_FIRST),
   );
   check(
     "create_sc-bad_cap-sel-occupied",
-    createSc(S + 0x40, ROOT_PD, sec(G_FIRST), scd(1, 1, 0)) === Status.BAD_CAP,
+    createSc(S + 0x40, ROOT_PD, ecs.sel(G_FIRST), scd(1, 1, 0)) === Status.BAD_CAP,
   );
 
   // Strict priority: 10 and 20 created while root runs; 20 runs first.
@@ -871,8 +853,8 @@ function scCases(): void {
     "sched-strict-priority-order",
     global_(g2) &&
       global_(g3) &&
-      createSc(S + 0x41, ROOT_PD, sec(g2), scd(10, 10, 0)) === Status.SUCCESS &&
-      createSc(S + 0x42, ROOT_PD, sec(g3), scd(10, 20, 0)) === Status.SUCCESS &&
+      createSc(S + 0x41, ROOT_PD, ecs.sel(g2), scd(10, 10, 0)) === Status.SUCCESS &&
+      createSc(S + 0x42, ROOT_PD, ecs.sel(g3), scd(10, 20, 0)) === Status.SUCCESS &&
       orderLen === 1 &&
       smDown(SEM, false, msFromNow(200)) === Status.SUCCESS &&
       smDown(SEM, false, msFromNow(200)) === Status.SUCCESS &&
@@ -891,8 +873,8 @@ function scCases(): void {
     "sched-higher-prio-spinner-starves-lower",
     global_(spin) &&
       global_(low) &&
-      createSc(S + 0x43, ROOT_PD, sec(spin), scd(5, 10, 0)) === Status.SUCCESS &&
-      createSc(S + 0x44, ROOT_PD, sec(low), scd(5, 5, 0)) === Status.SUCCESS &&
+      createSc(S + 0x43, ROOT_PD, ecs.sel(spin), scd(5, 10, 0)) === Status.SUCCESS &&
+      createSc(S + 0x44, ROOT_PD, ecs.sel(low), scd(5, 5, 0)) === Status.SUCCESS &&
       smDown(SEM, false, msFromNow(30)) === Status.TIMEOUT &&
       gcount[spin] !== 0 &&
       orderLen === 3,
@@ -916,8 +898,8 @@ function scCases(): void {
   const started =
     global_(r1) &&
     global_(r2) &&
-    createSc(S + 0x45, ROOT_PD, sec(r1), scd(1, 3, 0)) === Status.SUCCESS &&
-    createSc(S + 0x46, ROOT_PD, sec(r2), scd(1, 3, 0)) === Status.SUCCESS;
+    createSc(S + 0x45, ROOT_PD, ecs.sel(r1), scd(1, 3, 0)) === Status.SUCCESS &&
+    createSc(S + 0x46, ROOT_PD, ecs.sel(r2), scd(1, 3, 0)) === Status.SUCCESS;
   // Root waits in 40 ms steps (up to 10): on a loaded host the emulated CPU may get little of
   // the first 40 ms of TSC time, and the spinners only run while it runs.
   let alternated = false;
@@ -965,7 +947,7 @@ function scCases(): void {
     "ctrl_sc-bad_cap",
     copy(S + 0x45, S + 0x6e, 0x1e) === Status.SUCCESS &&
       ctrlSc(S + 0x6e, time) === Status.BAD_CAP &&
-      ctrlSc(sec(G_FIRST), time) === Status.BAD_CAP &&
+      ctrlSc(ecs.sel(G_FIRST), time) === Status.BAD_CAP &&
       ctrlSc(EMPTY, time) === Status.BAD_CAP &&
       ctrlSc(ROOT_PD, time) === Status.BAD_CAP,
   );
@@ -977,17 +959,17 @@ function scCases(): void {
     "ctrl_ec-bad_cap",
     ctrlEc(EMPTY, false) === Status.BAD_CAP &&
       ctrlEc(ROOT_PD, true) === Status.BAD_CAP &&
-      copy(sec(G_FIRST), S + 0x6f, EC_BINDPT | EC_BINDSC) === Status.SUCCESS &&
+      copy(ecs.sel(G_FIRST), S + 0x6f, EC_BINDPT | EC_BINDSC) === Status.SUCCESS &&
       ctrlEc(S + 0x6f, false) === Status.BAD_CAP,
   );
   check(
     "ctrl_ec-recall-event",
     global_(rc) &&
-      createSc(S + 0x47, ROOT_PD, sec(rc), scd(2, 2, 0)) === Status.SUCCESS &&
+      createSc(S + 0x47, ROOT_PD, ecs.sel(rc), scd(2, 2, 0)) === Status.SUCCESS &&
       smDown(DONE, false, msFromNow(10)) === Status.TIMEOUT &&
       gcount[rc] !== 0 &&
       seen.recalls === 0 &&
-      ctrlEc(sec(rc), false) === Status.SUCCESS &&
+      ctrlEc(ecs.sel(rc), false) === Status.SUCCESS &&
       smDown(DONE, false, msFromNow(200)) === Status.SUCCESS &&
       seen.recalls === 1 &&
       grecalled[rc],
@@ -1003,7 +985,7 @@ function scCases(): void {
   check(
     "event-ud-global-continues",
     global_(gu) &&
-      createSc(S + 0x48, ROOT_PD, sec(gu), scd(2, 2, 0)) === Status.SUCCESS &&
+      createSc(S + 0x48, ROOT_PD, ecs.sel(gu), scd(2, 2, 0)) === Status.SUCCESS &&
       smDown(SEM, false, msFromNow(200)) === Status.SUCCESS &&
       seen.events === events + 1 &&
       seen.vector === 6 &&
@@ -1016,10 +998,10 @@ function scCases(): void {
   check(
     "ctrl_ec-strong-recall-event",
     global_(rs) &&
-      createSc(S + 0x49, ROOT_PD, sec(rs), scd(2, 2, 0)) === Status.SUCCESS &&
+      createSc(S + 0x49, ROOT_PD, ecs.sel(rs), scd(2, 2, 0)) === Status.SUCCESS &&
       smDown(DONE, false, msFromNow(10)) === Status.TIMEOUT &&
       gcount[rs] !== 0 &&
-      ctrlEc(sec(rs), true) === Status.SUCCESS &&
+      ctrlEc(ecs.sel(rs), true) === Status.SUCCESS &&
       smDown(DONE, false, msFromNow(200)) === Status.SUCCESS &&
       seen.recalls === 2 &&
       grecalled[rs],
@@ -1029,9 +1011,9 @@ function scCases(): void {
   const startups = seen.startups;
   check(
     "startup-without-portal-kills",
-    createEc(sec(dead), EC_T, ROOT_PD, utcb(dead), 0, stackTop(dead), EVT_NONE) ===
+    createEc(ecs.sel(dead), EC_T, ROOT_PD, ecs.utcb(dead), 0, ecs.stackTop(dead), EVT_NONE) ===
       Status.SUCCESS &&
-      createSc(S + 0x4a, ROOT_PD, sec(dead), scd(2, 2, 0)) === Status.SUCCESS &&
+      createSc(S + 0x4a, ROOT_PD, ecs.sel(dead), scd(2, 2, 0)) === Status.SUCCESS &&
       smDown(SEM, false, msFromNow(10)) === Status.TIMEOUT &&
       seen.startups === startups &&
       ctrlSc(S + 0x4a, time) === Status.SUCCESS,
@@ -1057,7 +1039,7 @@ function helpingCases(): void {
   check(
     "helping-setup",
     local(blk, 0, EVT_LOCAL) === Status.SUCCESS &&
-      portalOf(PT_BLOCK, blk, entry(), pid(OP_BLOCK, blk, 0), 0) &&
+      ecs.portalOf(PT_BLOCK, blk, entry(), pid(OP_BLOCK, blk, 0), 0) &&
       createSm(SEM_B, ROOT_PD, 0) === Status.SUCCESS &&
       global_(helper) &&
       global_(upper),
@@ -1072,8 +1054,8 @@ function helpingCases(): void {
   words(UTCB_ADDRESS).set(0, ROOT_ID);
   check(
     "helping-busy-callee-then-retry",
-    createSc(S + 0x4b, ROOT_PD, sec(helper), scd(10, 100, 0)) === Status.SUCCESS &&
-      createSc(S + 0x4c, ROOT_PD, sec(upper), scd(10, 50, 0)) === Status.SUCCESS &&
+    createSc(S + 0x4b, ROOT_PD, ecs.sel(helper), scd(10, 100, 0)) === Status.SUCCESS &&
+      createSc(S + 0x4c, ROOT_PD, ecs.sel(upper), scd(10, 50, 0)) === Status.SUCCESS &&
       ipcCall(PT_BLOCK, false, 0, out) === Status.SUCCESS &&
       seen.status === Status.SUCCESS &&
       smDown(DONE, false, msFromNow(300)) === Status.SUCCESS &&
@@ -1103,9 +1085,9 @@ function selfRevokeCase(): void {
   smDown(DONE, true, 1);
   check(
     "running-ec-revokes-itself",
-    revoke(sec(g), 0) === Status.SUCCESS &&
+    revoke(ecs.sel(g), 0) === Status.SUCCESS &&
       global_(g) &&
-      createSc(SELF_SC, ROOT_PD, sec(g), scd(10, 50, 0)) === Status.SUCCESS &&
+      createSc(SELF_SC, ROOT_PD, ecs.sel(g), scd(10, 50, 0)) === Status.SUCCESS &&
       smDown(DONE, false, msFromNow(300)) === Status.SUCCESS &&
       gstatus[g] === Status.SUCCESS &&
       smDown(DONE, false, msFromNow(20)) === Status.TIMEOUT &&
@@ -1127,8 +1109,8 @@ function helperRevokedCase(blk: u64): void {
     "helper-revoked-setup",
     revoke(S + 0x4b, 0) === Status.SUCCESS &&
       revoke(S + 0x4c, 0) === Status.SUCCESS &&
-      revoke(sec(a), 0) === Status.SUCCESS &&
-      revoke(sec(b), 0) === Status.SUCCESS &&
+      revoke(ecs.sel(a), 0) === Status.SUCCESS &&
+      revoke(ecs.sel(b), 0) === Status.SUCCESS &&
       global_(a) &&
       global_(b),
   );
@@ -1140,11 +1122,11 @@ function helperRevokedCase(blk: u64): void {
   smDown(DONE, true, 1);
   check(
     "helper-revoked-while-helping",
-    createSc(S + 0x4d, ROOT_PD, sec(a), scd(10, 100, 0)) === Status.SUCCESS &&
-      createSc(S + 0x4e, ROOT_PD, sec(b), scd(10, 90, 0)) === Status.SUCCESS &&
+    createSc(S + 0x4d, ROOT_PD, ecs.sel(a), scd(10, 100, 0)) === Status.SUCCESS &&
+      createSc(S + 0x4e, ROOT_PD, ecs.sel(b), scd(10, 90, 0)) === Status.SUCCESS &&
       smDown(DONE, false, msFromNow(20)) === Status.TIMEOUT &&
       revoke(S + 0x4e, 0) === Status.SUCCESS &&
-      revoke(sec(b), 0) === Status.SUCCESS,
+      revoke(ecs.sel(b), 0) === Status.SUCCESS,
   );
   // BLOCK's EC times out on SEM_B (300 ms), replies to `a`, which signals DONE.
   check(
@@ -1191,5 +1173,8 @@ function handlerChainCase(): void {
 
 /** Global EC k in the root PD (event base EVT_GLOBAL, sp = its stack top). */
 function global_(k: u64): bool {
-  return createEc(sec(k), EC_T, ROOT_PD, utcb(k), 0, stackTop(k), EVT_GLOBAL) === Status.SUCCESS;
+  return (
+    createEc(ecs.sel(k), EC_T, ROOT_PD, ecs.utcb(k), 0, ecs.stackTop(k), EVT_GLOBAL) ===
+    Status.SUCCESS
+  );
 }

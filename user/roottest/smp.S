@@ -2,7 +2,7 @@
  * user/roottest/smp.S - entry points, stacks and the shared page of the ECs
  * user/roottest/smp.ts creates on every CPU (the dialect cannot take a function's
  * address, so portal IPs and the global ECs' start RIP are these labels, found with
- * linkerSymbol(); the pattern of ec.S).
+ * linkerSymbol(); the stubs are user/nova/entry.h's, as in ec.S).
  *
  * smp_portal_entry: a handler EC's portal IP: calls roottest_smp_portal(pid, mtd, rsp),
  * whose result is the reply MTD, and replies (every call starts with the same RSP).
@@ -11,6 +11,8 @@
  * restarted it (RDI = its CPU, RSP = its stack top): calls roottest_smp_global(cpu),
  * then replies, which blocks a global EC forever (nova-abi.md §4.2).
  */
+#include "nova/entry.h"
+
         .data
         .balign 4096
         .global smp_shared
@@ -20,31 +22,13 @@ smp_shared:                                     /* one page: mapped a second tim
 smp_stacks:
         .space  20 * 4096                       /* STACK_SIZE each, smp.ts */
 
-        .text
-        .global smp_portal_entry
-        .type   smp_portal_entry, @function
-smp_portal_entry:
-        movq    %rsp, %rdx
-        call    roottest_smp_portal
-        movq    %rax, %rsi
-        movl    $1, %edi                        /* ipc_reply */
-        syscall
-        ud2                                     /* the reply was refused */
-        .size   smp_portal_entry, . - smp_portal_entry
+        PORTAL_ENTRY smp_portal_entry, roottest_smp_portal
 
         .global smp_ud2_entry
 smp_ud2_entry:
         ud2
         jmp     smp_portal_entry
 
-        .global smp_global_entry
-        .type   smp_global_entry, @function
-smp_global_entry:
-        call    roottest_smp_global
-1:      xorl    %esi, %esi
-        movl    $1, %edi                        /* ipc_reply: a global EC blocks forever */
-        syscall
-        jmp     1b
-        .size   smp_global_entry, . - smp_global_entry
+        GLOBAL_ENTRY smp_global_entry, roottest_smp_global
 
         .section .note.GNU-stack, "", @progbits

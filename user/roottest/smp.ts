@@ -41,11 +41,9 @@ import {
   assignInt,
   createEc,
   createPd,
-  createPt,
   createSc,
   createSm,
   ctrlEc,
-  ctrlPt,
   ctrlSc,
   ipcCall,
   smDown,
@@ -55,6 +53,7 @@ import { GPR_RDI, GPR_RSP, arch } from "../nova/utcb.ts";
 import * as elf from "../nova/elf.ts";
 import { Window } from "../nova/elf.ts";
 import * as acpi from "./acpi.ts";
+import { EcSet, msFromNow, ticksPerMs } from "./ecs.ts";
 import { NOVA_HST, ROOT_HST, ROOT_OBJ, SMP_ORDER, SMP_SELS, pd, revoke } from "./sel.ts";
 import { block, check } from "./test.ts";
 
@@ -79,9 +78,8 @@ const UTCB_BASE: u64 = 0x7ffc_0000_0000;
 
 // Selectors.
 const S = SMP_SELS;
-function sec(i: u64): u64 {
-  return S + i;
-}
+/** EC i: capability S + i, UTCB page UTCB_BASE + i·4K, stack i of smp.S `smp_stacks` (set in run). */
+const ecs = new EcSet();
 function handler(c: u64): u64 {
   return c;
 }
@@ -209,28 +207,8 @@ const time = new ScTime();
 const msi = new Msi();
 const idle0 = array<u64, 32>();
 
-function utcb(i: u64): u64 {
-  return UTCB_BASE + i * 0x1000;
-}
-
-function stackTop(i: u64): u64 {
-  return u64(linkerSymbol("smp_stacks")) + (i + 1) * STACK_SIZE;
-}
-
-function indexOf(rsp: u64): u64 {
-  return (rsp - 1 - u64(linkerSymbol("smp_stacks"))) / STACK_SIZE;
-}
-
 function shared(): Ptr<u64> {
   return ptrFromVirt<u64>(linkerSymbol("smp_shared"));
-}
-
-function ticksPerMs(): u64 {
-  return hip().stcFrequency / 1000;
-}
-
-function msFromNow(ms: u64): u64 {
-  return rdtsc() + ticksPerMs() * ms;
 }
 
 /** The initial APIC id of the CPU this runs on (CPUID.1:EBX[31:24]). */
@@ -251,19 +229,19 @@ export function portal(p: u64, _mtd: u64, _rsp: u64): u64 {
   const c = (p >> 16) & 0xff;
   if (op === OP_STARTUP) {
     // A global EC's first dispatch: continue at smp_global_entry with RDI = its CPU.
-    const a = arch(utcb(h));
+    const a = arch(ecs.utcb(h));
     a.rip = u64(linkerSymbol("smp_global_entry"));
-    a.gpr[GPR_RDI] = indexOf(a.gpr[GPR_RSP]) - MAX_CPUS;
+    a.gpr[GPR_RDI] = ecs.indexOf(a.gpr[GPR_RSP]) - MAX_CPUS;
     return u64(MTD_RIP | MTD_GPR0_7);
   }
   if (op === OP_STARTUP_SPIN) {
-    const a = arch(utcb(h));
+    const a = arch(ecs.utcb(h));
     a.rip = u64(linkerSymbol("smp_global_entry"));
     a.gpr[GPR_RDI] = SPINNER;
     return u64(MTD_RIP | MTD_GPR0_7);
   }
   if (op === OP_STARTUP3) {
-    const a = arch(utcb(h));
+    const a = arch(ecs.utcb(h));
     a.rip = u64(linkerSymbol("smp_global_entry"));
     a.gpr[GPR_RDI] = READER;
     return u64(MTD_RIP | MTD_GPR0_7);
@@ -271,7 +249,7 @@ export function portal(p: u64, _mtd: u64, _rsp: u64): u64 {
   if (op === OP_PF3) {
     // PD3's reader faulted: record it, tell the root EC (this handler is in the root PD), and
     // let the reader die (it cannot reach the root PD's semaphores).
-    const a = arch(utcb(h));
+    const a = arch(ecs.utcb(h));
     pf3Addr.store(a.qual[1]);
     pf3Err.store(a.qual[0]);
     pf3Count.add(1);
@@ -287,13 +265,13 @@ export function portal(p: u64, _mtd: u64, _rsp: u64): u64 {
   }
   if (op === OP_PF) {
     // The reader's #PF: record it, restart the global EC at its entry on a fresh stack.
-    const a = arch(utcb(h));
+    const a = arch(ecs.utcb(h));
     pfAddr[c].store(a.qual[1]);
     pfErr[c].store(a.qual[0]);
     pfApic[c].store(apicId());
     pfCount[c].add(1);
     a.rip = u64(linkerSymbol("smp_global_entry"));
-    a.gpr[GPR_RSP] = stackTop(globalEc(c));
+    a.gpr[GPR_RSP] = ecs.stackTop(globalEc(c));
     a.gpr[GPR_RDI] = c;
     return u64(MTD_RIP | MTD_GPR0_7);
   }
@@ -400,13 +378,6 @@ function awaitReads(min: u64): bool {
   return reads.load() >= min;
 }
 
-function portalOf(sel: u64, h: u64, ip: Virt, p: u64, mtd: u32): bool {
-  return (
-    createPt(sel, ROOT_PD, sec(h), u64(ip)) === Status.SUCCESS &&
-    ctrlPt(sel, p, mtd) === Status.SUCCESS
-  );
-}
-
 function entry(): Virt {
   return linkerSymbol("smp_portal_entry");
 }
@@ -416,17 +387,19 @@ function perCpu(c: u64): bool {
   const h = handler(c);
   const g = globalEc(c);
   return (
-    createEc(sec(h), 0, ROOT_PD, utcb(h), c, stackTop(h), EVT_NONE) === Status.SUCCESS &&
-    portalOf(evt(c) + 0x20, h, entry(), pid(OP_STARTUP, h, c), MTD_RIP | MTD_GPR0_7) &&
-    portalOf(evt(c) + 0x21, h, entry(), pid(OP_RECALL, h, c), 0) &&
-    portalOf(evt(c) + 0xe, h, entry(), pid(OP_PF, h, c), MTD_RIP | MTD_GPR0_7 | MTD_QUAL) &&
-    portalOf(echoPt(c), h, entry(), pid(OP_ECHO, h, c), 0) &&
+    createEc(ecs.sel(h), 0, ROOT_PD, ecs.utcb(h), c, ecs.stackTop(h), EVT_NONE) ===
+      Status.SUCCESS &&
+    ecs.portalOf(evt(c) + 0x20, h, entry(), pid(OP_STARTUP, h, c), MTD_RIP | MTD_GPR0_7) &&
+    ecs.portalOf(evt(c) + 0x21, h, entry(), pid(OP_RECALL, h, c), 0) &&
+    ecs.portalOf(evt(c) + 0xe, h, entry(), pid(OP_PF, h, c), MTD_RIP | MTD_GPR0_7 | MTD_QUAL) &&
+    ecs.portalOf(echoPt(c), h, entry(), pid(OP_ECHO, h, c), 0) &&
     createSm(cmd(c), ROOT_PD, 0) === Status.SUCCESS &&
-    createEc(sec(g), 2, ROOT_PD, utcb(g), c, stackTop(g), evt(c)) === Status.SUCCESS
+    createEc(ecs.sel(g), 2, ROOT_PD, ecs.utcb(g), c, ecs.stackTop(g), evt(c)) === Status.SUCCESS
   );
 }
 
 export function run(): void {
+  ecs.init(SMP_SELS, UTCB_BASE, linkerSymbol("smp_stacks"), STACK_SIZE);
   block(900);
   const h = hip();
   const n = u64(h.cpuNum);
@@ -450,13 +423,15 @@ export function run(): void {
   // create_ec (§4.4): every CPU below CPUNUM is valid, CPUNUM is not.
   check(
     "create_ec-last-cpu-success",
-    createEc(SCRATCH_SEL, 0, ROOT_PD, utcb(SCRATCH), n - 1, stackTop(SCRATCH), 0) ===
+    createEc(SCRATCH_SEL, 0, ROOT_PD, ecs.utcb(SCRATCH), n - 1, ecs.stackTop(SCRATCH), 0) ===
       Status.SUCCESS && revoke(SCRATCH_SEL, 0) === Status.SUCCESS,
   );
   check(
     "create_ec-bad_cpu-cpunum",
-    createEc(SCRATCH_SEL, 0, ROOT_PD, utcb(SCRATCH), n, stackTop(SCRATCH), 0) === Status.BAD_CPU &&
-      createEc(SCRATCH_SEL, 2, ROOT_PD, utcb(SCRATCH), n, stackTop(SCRATCH), 0) === Status.BAD_CPU,
+    createEc(SCRATCH_SEL, 0, ROOT_PD, ecs.utcb(SCRATCH), n, ecs.stackTop(SCRATCH), 0) ===
+      Status.BAD_CPU &&
+      createEc(SCRATCH_SEL, 2, ROOT_PD, ecs.utcb(SCRATCH), n, ecs.stackTop(SCRATCH), 0) ===
+        Status.BAD_CPU,
   );
 
   // §9.3: the NOVA object space's selectors 0…CPUNUM-1 are the idle SCs, CPUNUM is CAP0.
@@ -481,7 +456,7 @@ export function run(): void {
   check("per-cpu-ecs-created", made);
   let sc = true;
   for (let c: u64 = 0; c < used; c++)
-    sc = sc && createSc(scOf(c), ROOT_PD, sec(globalEc(c)), scd(5, 10, 0)) === Status.SUCCESS;
+    sc = sc && createSc(scOf(c), ROOT_PD, ecs.sel(globalEc(c)), scd(5, 10, 0)) === Status.SUCCESS;
   let acks: u64 = 0;
   for (let c: u64 = 0; c < used; c++)
     if (smDown(ACK, false, msFromNow(2000)) === Status.SUCCESS) acks++;
@@ -569,9 +544,10 @@ function crossCpu(): void {
   // §8.1: an event portal bound to an EC on another CPU is no usable portal: X dies.
   check(
     "event-portal-on-other-cpu-kills",
-    createEc(sec(X_EC), 0, ROOT_PD, utcb(X_EC), r, stackTop(X_EC), EVT_X) === Status.SUCCESS &&
-      portalOf(EVT_X + 6, handler(0), entry(), pid(OP_UD, handler(0), 0), MTD_RIP) &&
-      portalOf(PT_X, X_EC, linkerSymbol("smp_ud2_entry"), 0, 0) &&
+    createEc(ecs.sel(X_EC), 0, ROOT_PD, ecs.utcb(X_EC), r, ecs.stackTop(X_EC), EVT_X) ===
+      Status.SUCCESS &&
+      ecs.portalOf(EVT_X + 6, handler(0), entry(), pid(OP_UD, handler(0), 0), MTD_RIP) &&
+      ecs.portalOf(PT_X, X_EC, linkerSymbol("smp_ud2_entry"), 0, 0) &&
       run1(r, G_CALL_X) &&
       gstatus[r].load() === u64(Status.ABORTED) &&
       udCount.load() === 0,
@@ -683,11 +659,11 @@ function foreignShootdown(r: u64): void {
   const built =
     buildPd3() &&
     pd(ROOT_HST, PD3_HST, own, 0, page, MEM_R | MEM_W) === Status.SUCCESS &&
-    portalOf(PT_STARTUP3, h, entry(), pid(OP_STARTUP3, h, r), MTD_RIP | MTD_GPR0_7) &&
-    portalOf(PT_PF3, h, entry(), pid(OP_PF3, h, r), MTD_RIP | MTD_QUAL) &&
+    ecs.portalOf(PT_STARTUP3, h, entry(), pid(OP_STARTUP3, h, r), MTD_RIP | MTD_GPR0_7) &&
+    ecs.portalOf(PT_PF3, h, entry(), pid(OP_PF3, h, r), MTD_RIP | MTD_QUAL) &&
     pd(ROOT_OBJ, PD3_OBJ, PT_STARTUP3, 0, EVT3 + 0x20, PMM_ALL) === Status.SUCCESS &&
     pd(ROOT_OBJ, PD3_OBJ, PT_PF3, 0, EVT3 + 0xe, PMM_ALL) === Status.SUCCESS &&
-    createEc(PD3_EC, 2, PD3, PD3_UTCB, r, stackTop(READER_EC), EVT3) === Status.SUCCESS &&
+    createEc(PD3_EC, 2, PD3, PD3_UTCB, r, ecs.stackTop(READER_EC), EVT3) === Status.SUCCESS &&
     createSc(PD3_SC, ROOT_PD, PD3_EC, scd(5, 10, 0)) === Status.SUCCESS;
   check("shootdown-pd3-reader-on-cpu1", built && awaitReads3(10000));
   const st = pd(PD3_HST, PD3_HST, page, 0, page, 0);
@@ -739,18 +715,26 @@ function awaitSpins(min: u64): bool {
  */
 function spinnerCase(r: u64): void {
   const started =
-    createEc(sec(SPIN_EC), 2, ROOT_PD, utcb(SPIN_EC), r, stackTop(SPIN_EC), EVT_SPIN) ===
-      Status.SUCCESS &&
-    portalOf(
+    createEc(
+      ecs.sel(SPIN_EC),
+      2,
+      ROOT_PD,
+      ecs.utcb(SPIN_EC),
+      r,
+      ecs.stackTop(SPIN_EC),
+      EVT_SPIN,
+    ) === Status.SUCCESS &&
+    ecs.portalOf(
       EVT_SPIN + 0x20,
       handler(r),
       entry(),
       pid(OP_STARTUP_SPIN, handler(r), r),
       MTD_RIP | MTD_GPR0_7,
     ) &&
-    createSc(SPIN_SC, ROOT_PD, sec(SPIN_EC), scd(5, 10, 0)) === Status.SUCCESS &&
+    createSc(SPIN_SC, ROOT_PD, ecs.sel(SPIN_EC), scd(5, 10, 0)) === Status.SUCCESS &&
     awaitSpins(1000);
-  const gone = revoke(sec(SPIN_EC), 0) === Status.SUCCESS && revoke(SPIN_SC, 0) === Status.SUCCESS;
+  const gone =
+    revoke(ecs.sel(SPIN_EC), 0) === Status.SUCCESS && revoke(SPIN_SC, 0) === Status.SUCCESS;
   const settled = sleep(20);
   const a = spins.load();
   const still = sleep(20) && spins.load() === a;
@@ -764,7 +748,7 @@ function recallCases(r: u64): void {
     "ctrl_ec-recall-ec-spinning-on-cpu1",
     smUp(cmd(r)) === Status.SUCCESS &&
       awaitCount(r, 1000) &&
-      ctrlEc(sec(globalEc(r)), false) === Status.SUCCESS &&
+      ctrlEc(ecs.sel(globalEc(r)), false) === Status.SUCCESS &&
       smDown(ACK, false, msFromNow(1000)) === Status.SUCCESS &&
       recalls[r].load() === 1 &&
       recallApic[r].load() === apicOf[r].load(),
@@ -773,7 +757,7 @@ function recallCases(r: u64): void {
   const base = gcount[r].load();
   gop[r].store(G_SPIN);
   const spinning = smUp(cmd(r)) === Status.SUCCESS && awaitCount(r, base + 1000);
-  const st = ctrlEc(sec(globalEc(r)), true);
+  const st = ctrlEc(ecs.sel(globalEc(r)), true);
   // S=1: the EC was in the kernel when ctrl_ec returned and runs no ring-3 code before its
   // RECALL handler, so the count the handler saw is this one (or one less: an increment
   // the recall interrupted completes after the handler).
@@ -797,7 +781,7 @@ function recallCases(r: u64): void {
   // S=1 on an EC blocked on CPU 1 (in ctrl_sm down): nothing runs there to wait for, so
   // ctrl_ec returns at once; the RECALL event comes when the EC next leaves the kernel.
   const t0 = rdtsc();
-  const blocked = ctrlEc(sec(globalEc(r)), true);
+  const blocked = ctrlEc(ecs.sel(globalEc(r)), true);
   const took = rdtsc() - t0;
   const before = recalls[r].load();
   check(
