@@ -171,6 +171,7 @@ export function sync(): void {
   const self = percpu.cpuIndex.get();
   let sent = false;
   while (s !== null) {
+    assert(s.hdr.dead === 0, "tlb: a destroyed host space on the shootdown list");
     for (let c: u32 = 0; c < state.online; c++) {
       if (!s.used.has(c)) continue;
       const t: CpuTlb = state.cpus[usize(c)];
