@@ -23,6 +23,7 @@ import * as fadt from "./fadt.ts";
 import * as hip from "./hip.ts";
 import * as intsm from "./interrupt_sm.ts";
 import * as klock from "./klock.ts";
+import * as ipi from "./ipi.ts";
 import * as kmem from "./kmem.ts";
 import { KObject, ref } from "./kobject.ts";
 import * as kstat from "./kstat.ts";
@@ -407,6 +408,9 @@ export function start(magic: u32, info: Phys, then: Finish): void {
 /** ec.ts's end of the root EC: what its delegations left, then the end of the boot log. */
 function rootGone(): void {
   klock.logCounts();
+  log(
+    `IPI: ${ipi.sentCount(ipi.VECTOR_RESCHEDULE)} RESCHEDULE and ${ipi.sentCount(ipi.VECTOR_SHOOTDOWN)} SHOOTDOWN sent, ${tlb.rounds()} rounds of requests answered`,
+  );
   const irets = syscall.iretReturns();
   if (irets !== 0) log(`SYSCALL: ${irets} returns by IRETQ (non-canonical RIP)`);
   // What the EC's delegations left, checked against the mapping database.

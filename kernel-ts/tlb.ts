@@ -64,8 +64,7 @@ class TlbState {
   free: Arr<u16, 4096>;
   freeCount: u32;
   fresh: u32;
-  /** Shootdown IPIs sent and syncs that sent any (kstat, benchmarks). */
-  ipis: u64;
+  /** Rounds of requests that waited for answers (the boot log's IPI line). */
   rounds: u64;
 }
 const state = new TlbState();
@@ -201,7 +200,6 @@ export function sync(): void {
 function ask(c: u32, what: Request): void {
   if (state.cpus[usize(c)].request.or(u32(what)) !== 0) return;
   ipi.send(c, ipi.VECTOR_SHOOTDOWN);
-  state.ipis++;
 }
 
 /** Asks every other online CPU for `what` and waits until all have done it. */
@@ -241,10 +239,7 @@ export function answer(): void {
   }
 }
 
-/** Shootdown IPIs sent so far, and the syncs that sent any. */
-export function ipisSent(): u64 {
-  return state.ipis;
-}
+/** Rounds of requests that waited for other CPUs (shootdowns, I/O bitmap reloads). */
 export function rounds(): u64 {
   return state.rounds;
 }

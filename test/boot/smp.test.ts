@@ -59,6 +59,9 @@ t.test("QEMU -smp 4: roottest passes with the APs online", async (t) => {
   const klock =
     /^KLOCK: (\d+) IPC fast paths, (\d+) slow-path entries from ring 3 on 4 CPUs$/m.exec(b.console);
   t.ok(klock && Number(klock[1]) > 0, "roottest's calls and replies take the IPC fast path");
+  const ipis = /^IPI: (\d+) RESCHEDULE and (\d+) SHOOTDOWN sent, (\d+) rounds/m.exec(b.console);
+  t.ok(ipis && Number(ipis[1]) > 0, "remote wake-ups and recalls sent RESCHEDULE IPIs");
+  t.ok(ipis && Number(ipis[2]) > 0 && Number(ipis[3]) > 0, "revocations shot other CPUs down");
   checkOnline(t, b.console, 4, 4, "xAPIC");
   checkRootTest(t, b.console);
   if (!t.passing()) t.comment(b.tail);
