@@ -30,19 +30,14 @@ export function registered(vector: u32): bool {
   return vector === lapic.VECTOR_SPURIOUS || vectors.registered[usize(vector)];
 }
 
-/** Runs the vector's handler and acknowledges it; false when the vector has none. */
-export function dispatch(vector: u32): bool {
-  if (vector < FIRST || vector > 255) return false;
-  const v = usize(vector);
-  if (vector === lapic.VECTOR_SPURIOUS) {
-    vectors.counts[v]++;
-    return true;
-  }
-  if (!vectors.registered[v]) return false;
+/** Runs the handler of a vector that has one (registered()) and acknowledges it. */
+export function dispatch(vector: u32): void {
+  const v = usize(vector & 255);
   vectors.counts[v]++;
+  if (vector === lapic.VECTOR_SPURIOUS) return;
+  assert(vectors.registered[v], "interrupts: dispatch of a vector without a handler");
   vectors.handlers[v](vector);
   lapic.eoi();
-  return true;
 }
 
 /** How often a vector arrived. */

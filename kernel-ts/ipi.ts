@@ -19,7 +19,7 @@ export const VECTOR_SHOOTDOWN: u32 = 0xf1;
 const FIXED_ASSERT: u32 = 1 << 14;
 
 class Targets {
-  /** CPUs 0..online-1 are online (smp.ts, at the end of the bring-up). */
+  /** CPUs 0..online-1 are online: the boot CPU, then all of them (smp.ts, after the bring-up). */
   online: u32;
   apicIds: Arr<u32, 256>;
   /** IPIs sent, per vector (the log and tests). */
@@ -61,5 +61,6 @@ export function sentCount(vector: u32): u64 {
 function reschedule(_vector: u32): void {}
 
 export function init(): void {
+  targets.online = 1;
   interrupts.register(VECTOR_RESCHEDULE, reschedule);
 }

@@ -315,7 +315,6 @@ export function init(bootTsc: u64): void {
   log(
     `SMP: bring-up ${((now - begin) * 1000) / tsc.frequency()} ms, ${now - begin} TSC ticks; all online ${now - bootTsc} TSC ticks after init.main`,
   );
-  tlb.setOnline(u32(cpus.count));
   klock.setOnline(u32(cpus.count));
   ipi.setOnline(u32(cpus.count));
 }

@@ -55,8 +55,6 @@ class CpuTlb {
 
 class TlbState {
   pcid: bool;
-  /** CPUs that can be targets (smp.ts counts them in). */
-  online: u32;
   cpus: Arr<Inline<CpuTlb>, 256>;
   /** Spaces with changed pages not yet settled by sync(), linked through Space_hst.nextDirty. */
   dirty: Space_hst | null;
@@ -78,7 +76,6 @@ function here(): CpuTlb {
 export function init(): void {
   state.pcid = cpu.has(cpu.Feature.PCID) && !cmdline.has("nopcid");
   state.fresh = 1;
-  state.online = 1;
 }
 
 /** Whether host spaces run with their own PCIDs. */
@@ -91,16 +88,11 @@ export function initCpu(): void {
   if (state.pcid) writeCr4(readCr4() | CR4_PCIDE);
 }
 
-/** CPU indices below `n` are online (smp.ts). */
-export function setOnline(n: u32): void {
-  state.online = n;
-}
-
 function takePcid(s: Space_hst): void {
   if (state.freeCount > 0) {
     state.freeCount--;
     s.pcid = u32(state.free[usize(state.freeCount)]);
-    s.stale.fill(state.online);
+    s.stale.fill(ipi.online());
     return;
   }
   if (state.fresh < PCIDS) {
@@ -153,7 +145,7 @@ export function flushed(s: Space_hst, va: Virt): void {
 /** A host space goes away: its pending shootdown is settled, its PCID given back. */
 export function forget(s: Space_hst): void {
   if (s.dirty) sync();
-  for (let c: u32 = 0; c < state.online; c++)
+  for (let c: u32 = 0; c < ipi.online(); c++)
     if (state.cpus[usize(c)].loaded === s) state.cpus[usize(c)].loaded = null;
   if (s.pcid !== 0) {
     state.free[usize(state.freeCount)] = u16(s.pcid);
@@ -168,10 +160,11 @@ export function sync(): void {
   if (s === null) return;
   state.dirty = null;
   const self = percpu.cpuIndex.get();
+  const online = ipi.online();
   let sent = false;
   while (s !== null) {
     assert(s.hdr.dead === 0, "tlb: a destroyed host space on the shootdown list");
-    for (let c: u32 = 0; c < state.online; c++) {
+    for (let c: u32 = 0; c < online; c++) {
       if (!s.used.has(c)) continue;
       const t: CpuTlb = state.cpus[usize(c)];
       if (t.loaded === s) {
@@ -205,15 +198,16 @@ function ask(c: u32, what: Request): void {
 /** Asks every other online CPU for `what` and waits until all have done it. */
 export function requestAll(what: Request): void {
   const self = percpu.cpuIndex.get();
-  if (state.online <= 1) return;
-  for (let c: u32 = 0; c < state.online; c++) if (c !== self) ask(c, what);
+  const online = ipi.online();
+  if (online <= 1) return;
+  for (let c: u32 = 0; c < online; c++) if (c !== self) ask(c, what);
   state.rounds++;
   waitForAnswers();
 }
 
 function waitForAnswers(): void {
   const since = rdtsc();
-  for (let c: u32 = 0; c < state.online; c++) {
+  for (let c: u32 = 0; c < ipi.online(); c++) {
     const t = state.cpus[usize(c)];
     while (t.request.load() !== 0) {
       if (watchdog.overdue(since)) watchdog.stuck(c, "a TLB shootdown answer");
