@@ -12,7 +12,7 @@ import t from "tap";
 import { buildKernel } from "../../build/kernel.ts";
 import { EXIT_SUCCESS } from "../../scripts/qemu-args.ts";
 import { makeIso } from "../../scripts/iso.ts";
-import { bochs } from "../lib/bochs.ts";
+import { bochs, expectSuccess } from "../lib/bochs.ts";
 import { boot } from "../lib/qemu.ts";
 
 const { elf } = await buildKernel({ progress: false });
@@ -51,7 +51,7 @@ for (const machine of ["q35", "pc"]) {
 
 t.test("Bochs skylake_x: x2APIC mode, TSC-deadline timer", async (t) => {
   const b = await bochs(iso);
-  t.equal(b.status, 0, "success");
+  expectSuccess(t, b);
   t.match(b.console, /^LAPIC: x2APIC mode, id 0 version 0x[0-9a-f]+, timer TSC-deadline$/m);
   t.match(b.console, /^TSC: \d+ MHz from cpuid 0x1[56]$/m);
   t.equal(fired.exec(b.console)?.[2], "TSC-deadline");
@@ -61,7 +61,7 @@ t.test("Bochs skylake_x: x2APIC mode, TSC-deadline timer", async (t) => {
 
 t.test("Bochs skylake_x with nox2apic: the same in xAPIC mode", async (t) => {
   const b = await bochs(isoXapic);
-  t.equal(b.status, 0, "success");
+  expectSuccess(t, b);
   t.match(b.console, /^LAPIC: xAPIC mode, id 0 /m);
   t.equal(fired.exec(b.console)?.[2], "TSC-deadline");
   if (!t.passing()) t.comment(b.tail);

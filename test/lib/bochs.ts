@@ -8,11 +8,18 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { execa } from "execa";
+import type { Test } from "tap";
 import { ensureTools } from "../../build/tools.ts";
 
 export interface BochsBoot {
+  /** Bochs' exit status; undefined when a signal ended it. */
   status: number | undefined;
+  signal: string | undefined;
   timedOut: boolean;
+  /** The debugger stopped at a magic breakpoint (`xchg %bx,%bx`: the kernel's success exit). */
+  magicBreak: boolean;
+  /** Bochs' own reason for a panic exit ("Shutdown port: shutdown requested" for a kernel failure). */
+  exitMessage: string | undefined;
   /** The serial console with GRUB's terminal escape sequences removed. */
   console: string;
   tail: string;
@@ -63,14 +70,37 @@ export async function bochs(
   const log = fs.existsSync(path.join(dir, "bochs.log"))
     ? fs.readFileSync(path.join(dir, "bochs.log"), "latin1")
     : "";
+  const exitMessage = /Bochs is exiting with the following message:\n(.*)/.exec(
+    String(r.stderr),
+  )?.[1];
   const result: BochsBoot = {
     status: r.exitCode,
+    signal: r.signal ?? undefined,
     timedOut: !!r.timedOut,
+    magicBreak: /^\(\d+\) Magic breakpoint$/m.test(String(r.stdout)),
+    exitMessage: exitMessage?.trim(),
     console: text,
     tail:
+      `--- Bochs exit: status ${r.exitCode} signal ${r.signal ?? "none"} ` +
+      `message ${JSON.stringify(exitMessage?.trim() ?? null)} ---\n` +
+      `--- Bochs stdout ---\n${String(r.stdout).split("\n").slice(-8).join("\n")}\n` +
       `--- last console lines ---\n${text.split("\n").slice(-20).join("\n")}\n` +
       `--- bochs log ---\n${log.split("\n").slice(-15).join("\n")}`,
   };
   fs.rmSync(dir, { recursive: true, force: true });
   return result;
+}
+
+/**
+ * The kernel's success exit: Bochs ended by itself, its debugger stopped at
+ * the magic breakpoint, no Bochs panic (a kernel failure writes the shutdown
+ * port, a triple fault panics), exit status 0. Each check names what Bochs
+ * reported, so a failure can be told from the one-line summary.
+ */
+export function expectSuccess(t: Test, b: BochsBoot): void {
+  const exit = `status ${b.status}, signal ${b.signal ?? "none"}, message ${JSON.stringify(b.exitMessage ?? null)}`;
+  t.notOk(b.timedOut, "Bochs ends by itself");
+  t.ok(b.magicBreak, `the kernel's magic breakpoint (success) [${exit}]`);
+  t.equal(b.exitMessage, undefined, `no Bochs panic [${exit}]`);
+  t.equal(b.status, 0, `Bochs exits with status 0 [${exit}]`);
 }
