@@ -105,4 +105,19 @@ for (const mb of [2, 1] as const) {
   }
 }
 
+t.test("Bochs tells a kernel failure from success (fault=ud: shutdown port)", async (t) => {
+  const iso = await makeIso({ elf, iso: path.join(work, "ud.iso"), cmdline: "fault=ud" });
+  const b = await bochs(iso);
+  t.notOk(b.timedOut, "Bochs ends by itself");
+  t.notOk(b.magicBreak, "no magic breakpoint");
+  t.match(
+    b.exitMessage,
+    /Shutdown port: shutdown requested/,
+    "Bochs' panic names the shutdown port",
+  );
+  t.equal(b.status, 1);
+  t.match(b.console, /^EXC: vector 6 #UD /m);
+  if (!t.passing()) t.comment(b.tail);
+});
+
 t.teardown(() => fs.rmSync(work, { recursive: true, force: true }));
