@@ -54,7 +54,17 @@ import * as elf from "../nova/elf.ts";
 import { Window } from "../nova/elf.ts";
 import * as acpi from "./acpi.ts";
 import { EcSet, msFromNow, ticksPerMs } from "./ecs.ts";
-import { NOVA_HST, ROOT_HST, ROOT_OBJ, SMP_ORDER, SMP_SELS, pd, revoke } from "./sel.ts";
+import {
+  CONSOLE_SM,
+  NOVA_HST,
+  ROOT_HST,
+  ROOT_OBJ,
+  SMP_ORDER,
+  SMP_SELS,
+  pd,
+  revoke,
+} from "./sel.ts";
+import { PAST } from "./sm.ts";
 import { block, check } from "./test.ts";
 
 /** Per-CPU ECs on the first MAX_CPUS CPUs; idle SCs read on the first IDLE_MAX. */
@@ -666,11 +676,15 @@ function foreignShootdown(r: u64): void {
     createEc(PD3_EC, 2, PD3, PD3_UTCB, r, ecs.stackTop(READER_EC), EVT3) === Status.SUCCESS &&
     createSc(PD3_SC, ROOT_PD, PD3_EC, scd(5, 10, 0)) === Status.SUCCESS;
   check("shootdown-pd3-reader-on-cpu1", built && awaitReads3(10000));
+  // The reader's death is logged by the kernel on CPU 1 after the handler's ACK: wait for that
+  // line (the console semaphore's up follows it) so this CPU's console lines do not cut into it.
+  smDown(CONSOLE_SM, true, PAST);
   const st = pd(PD3_HST, PD3_HST, page, 0, page, 0);
   phase3.store(2);
   const before = reads3.load();
   const ack = smDown(ACK, false, msFromNow(1000)) === Status.SUCCESS;
   if (!ack) phase3.store(3);
+  const killed = smDown(CONSOLE_SM, false, msFromNow(1000)) === Status.SUCCESS;
   puts("roottest: shootdown in PD3: ");
   putDec(before);
   puts(" reads before the revocation returned, ");
@@ -683,6 +697,7 @@ function foreignShootdown(r: u64): void {
     built &&
       st === Status.SUCCESS &&
       ack &&
+      killed &&
       pf3Count.load() === 1 &&
       pf3Addr.load() === VA_SHOOT &&
       (pf3Err.load() & 0x5) === 0x4 &&
