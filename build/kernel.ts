@@ -9,6 +9,7 @@ import { execa } from "execa";
 import { compile, writeModules } from "../compiler/index.ts";
 import { formatDiagnostic } from "../compiler/diagnostics.ts";
 import { type Toolchain, toolchain } from "./config.ts";
+import { withBuildLock } from "./lock.ts";
 import { ensureTools } from "./tools.ts";
 import { lineRows, tableAsm, textSymbols } from "./symbols.ts";
 
@@ -136,8 +137,13 @@ export async function compileObjects(
 }
 
 export async function buildKernel(opts: BuildOptions = {}): Promise<BuildResult> {
-  const start = performance.now();
   const tc: Toolchain = toolchain(opts.cc ?? "gcc", opts.outDir);
+  return withBuildLock(path.resolve(root, tc.outDir, "hypervisor.elf"), () => build(tc, opts));
+}
+
+/** buildKernel, holding the lock of its output. */
+async function build(tc: Toolchain, opts: BuildOptions): Promise<BuildResult> {
+  const start = performance.now();
   const progress = new Progress(opts.progress ?? !!process.stderr.isTTY);
   ensureTools([tc.cc, tc.ld, tc.cpp, "nm", "objdump", "addr2line"]);
   const out = path.resolve(root, tc.outDir);

@@ -10,6 +10,7 @@ import { compile, writeModules } from "../compiler/index.ts";
 import { formatDiagnostic } from "../compiler/diagnostics.ts";
 import { type Toolchain, toolchain } from "./config.ts";
 import { BuildError, compileObjects, Progress } from "./kernel.ts";
+import { withBuildLock } from "./lock.ts";
 import { ensureTools } from "./tools.ts";
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
@@ -41,8 +42,18 @@ export function userToolchain(cc: "gcc" | "clang", outDir?: string): Toolchain {
 
 /** Builds user/<name>/ into <outDir>/user/<name>.elf and returns its path. */
 export async function buildUser(name: string, opts: UserBuildOptions = {}): Promise<string> {
-  const cc = opts.cc ?? "gcc";
-  const tc = userToolchain(cc, opts.outDir);
+  const tc = userToolchain(opts.cc ?? "gcc", opts.outDir);
+  const elf = path.resolve(root, tc.outDir, "user", `${name}.elf`);
+  return withBuildLock(elf, () => build(name, tc, elf, opts));
+}
+
+/** buildUser, holding the lock of the program's output. */
+async function build(
+  name: string,
+  tc: Toolchain,
+  elf: string,
+  opts: UserBuildOptions,
+): Promise<string> {
   const progress = new Progress(opts.progress ?? !!process.stderr.isTTY);
   ensureTools([tc.cc, tc.ld]);
   const src = path.join(root, "user", name);
@@ -86,7 +97,6 @@ export async function buildUser(name: string, opts: UserBuildOptions = {}): Prom
     progress,
     (s) => (s.startsWith(cDir) ? "kts_" : ""),
   );
-  const elf = path.resolve(root, tc.outDir, "user", `${name}.elf`);
   progress.step(`ld ${path.relative(root, elf)}`);
   const r = await execa(
     tc.ld,
