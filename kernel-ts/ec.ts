@@ -571,14 +571,14 @@ export function claimFpu(e: Ec): bool {
 
 /**
  * The idle loop (no SC ready): the CPU halts with interrupts on, without
- * the kernel's locks, until an SC of its own may be ready, then schedules.
- * Runs on a fresh stack; entered holding the slow path's locks.
+ * the kernel lock, until an SC of its own may be ready, then schedules.
+ * Runs on a fresh stack; entered holding the slow path's lock.
  */
 export function idle(): never {
   switchStack(here().stackTop, idleLoop);
 }
 
-/** An AP's first idle loop (smp.ts, once boot is over): it waits for work before it takes the locks. */
+/** An AP's first idle loop (smp.ts, once boot is over): it waits for work before it takes the lock. */
 export function idleFirst(): never {
   switchStack(here().stackTop, idleWaitFirst);
 }
@@ -603,7 +603,7 @@ function idleLoop(): never {
 
 /**
  * Halts until this CPU's scheduler has a ready SC. The look is a hint
- * without the locks (idleLoop checks again with them): whoever makes an SC
+ * without the lock (idleLoop checks again with it): whoever makes an SC
  * ready here does so before it sends the RESCHEDULE IPI that ends the halt,
  * and a timer that readies one does so in its interrupt. Interrupts are on
  * only across `sti; hlt` (sti's shadow), so no wake-up is lost between the

@@ -60,9 +60,9 @@ export function call(f: ExceptionFrame, sel: u64, flags: u32): u32 {
 
 // ---- the fast path (docs/smp.md "The kernel lock") ----
 //
-// fastCall and fastReply run holding only this CPU's lock: no other CPU's
-// slow path runs meanwhile (it holds every CPU's lock), and other CPUs' fast
-// paths touch their own ECs and schedulers. What they share is changed only
+// fastCall and fastReply run with only this CPU's reading flag up: no other
+// CPU's slow path runs meanwhile (it waits until every flag is down), and
+// other CPUs' fast paths touch their own ECs and schedulers. What they share is changed only
 // by atomics: reference counts (link, unlink, the loaded PD), the dead list
 // (reaped by the next slow path), host spaces' CPU sets (tlb.load). So each
 // handles only the common case and checks all of it before it changes

@@ -1,16 +1,25 @@
-// The kernel's locks (docs/smp.md "Locks"): a big-reader scheme of one
-// global ticket lock and one ticket lock per CPU.
+// The kernel's locks (docs/smp.md "The kernel lock"): one global ticket lock
+// for the slow path and one reader flag per CPU for the IPC fast path, a
+// reader-writer scheme in which the fast paths are the readers.
 //
-// - The IPC fast path (ipc.ts fastCall/fastReply) takes only its own CPU's
-//   lock: it touches the calling CPU's scheduler and ECs, reads capability
-//   tables and portals, and changes shared state only through atomics
-//   (reference counts, the dead list, host spaces' CPU sets). Fast paths on
-//   different CPUs run in parallel and take no global lock.
+// - The IPC fast path (ipc.ts fastCall/fastReply) only raises its own CPU's
+//   `reading` flag and looks whether a slow path is `writing`; if one is, it
+//   lowers the flag and takes the slow path instead (it never waits). It
+//   touches the calling CPU's scheduler and ECs, reads capability tables and
+//   portals, and changes shared state only through atomics (reference
+//   counts, the dead list, host spaces' CPU sets). Fast paths on different
+//   CPUs run in parallel and share no lock.
 // - Everything else (the slow path: every other hypercall, faults,
-//   interrupts, the idle loop, boot) takes the global lock and then every
-//   online CPU's lock, in CPU order. Holding all of them, it excludes every
-//   fast path, so the object, capability, mapping and scheduling code stays
-//   what it was on one CPU, and it may change another CPU's scheduler or ECs.
+//   interrupts, the idle loop, boot) takes the global lock, raises
+//   `writing`, and waits until no online CPU is `reading`. Then it excludes
+//   every fast path, so the object, capability, mapping and scheduling code
+//   stays what it was on one CPU, and it may change another CPU's scheduler
+//   or ECs. Its cost grows by one load per online CPU, not one lock.
+//
+// Ordering: a fast path stores `reading`, then loads `writing`; a slow path
+// stores `writing`, then loads every `reading`. Both stores are sequentially
+// consistent (XCHG), so of two that race at least one sees the other: the
+// fast path backs off, or the slow path waits for it.
 //
 // Taken: on every entry from ring 3 (syscall.ts dispatch, exceptions.ts for
 // faults and interrupts taken in ring 3), by an interrupt that wakes the idle
@@ -19,10 +28,11 @@
 // the returns of dispatch and exceptions.ts), and across the idle loop's HLT.
 // The kernel runs with interrupts off, so a CPU never takes a lock twice.
 //
-// A CPU waiting for a lock answers TLB shootdowns: the holder may be waiting
-// for exactly that CPU (tlb.ts). One that waits far too long reports the
-// holder (watchdog.ts). `inUser` tells ctrl_ec's strong recall (ec.ts)
-// whether a CPU has entered the kernel since the recall was sent.
+// A CPU waiting for the global lock or for a reader answers TLB shootdowns:
+// the holder may be waiting for exactly that CPU (tlb.ts). One that waits far
+// too long reports the CPU it waits for (watchdog.ts). `inUser` tells
+// ctrl_ec's strong recall (ec.ts) whether a CPU has entered the kernel since
+// the recall was sent.
 
 import { MAX_CPUS } from "./cpuset.ts";
 import * as percpu from "./percpu.ts";
@@ -33,25 +43,27 @@ import * as watchdog from "./watchdog.ts";
 const NOBODY: u32 = u32.MAX;
 
 class CpuEntry {
-  /** This CPU's lock (the fast path's; the slow path takes every CPU's). */
-  lock: Inline<Spinlock>;
+  /** In the IPC fast path (a reader): a slow path waits until this is false. */
+  reading: Atomic<bool>;
   /** Between leaving the kernel for ring 3 and entering it again. */
   inUser: Atomic<bool>;
-  /** What this CPU holds: only its own lock (the fast path), or the global one and all. */
+  /** What this CPU is in: the fast path (reading), or the slow path (holding the global lock). */
   fast: bool;
   index: u32;
   /** Returns to ring 3 from the fast path and entries into the slow path (the boot log's KLOCK line). */
   fastReturns: u64;
   slowEntries: u64;
 }
+// A cache line per CPU: a fast path writes only its own CPU's line.
+layout(CpuEntry, { align: 64, size: 64 });
 
 class KernelLock {
   global: Inline<Spinlock>;
+  /** The global lock's holder is in (or on its way into) the slow path: fast paths back off. */
+  writing: Atomic<bool>;
   holder: Atomic<u32>;
-  /** CPUs whose locks the slow path takes (smp.ts counts them in). */
+  /** CPUs whose readers the slow path waits for (smp.ts counts them in, holding the lock). */
   online: u32;
-  /** How many CPU locks the global lock's holder took (online may grow while it holds them). */
-  taken: u32;
   cpus: Arr<Inline<CpuEntry>, 256>;
 }
 const k = new KernelLock();
@@ -62,53 +74,54 @@ export function init(): void {
   for (let c: u32 = 0; c < MAX_CPUS; c++) k.cpus[usize(c)].index = c;
 }
 
-/** CPUs 0..n-1 are online (smp.ts, while the boot CPU holds the locks). */
+/** CPUs 0..n-1 are online (smp.ts, while the boot CPU holds the lock). */
 export function setOnline(n: u32): void {
   k.online = n;
 }
 
-/** When this CPU began its current wait for a lock (the watchdog's measure). */
+/** When this CPU began its current wait (the watchdog's measure). */
 const waitingSince = perCpu<u64>(0);
 
 /**
- * While waiting for a lock: shootdown requests answered, and the watchdog's
- * report after too long. `cpu` is the CPU whose lock it is (NOBODY: the
- * global lock); its holder is that CPU (a fast path) or the global lock's.
+ * While waiting for the global lock (`cpu` NOBODY: its holder is to blame)
+ * or for CPU `cpu` to leave its fast path: shootdown requests answered, and
+ * the watchdog's report after too long.
  */
 function whileWaiting(first: bool, cpu: u32): void {
   if (first) waitingSince.set(rdtsc());
   tlb.answer();
   if (!watchdog.overdue(waitingSince.get())) return;
-  // A CPU lock is held by its CPU in a fast path, else by the global lock's holder.
-  const fastHolder = cpu !== NOBODY && k.cpus[usize(cpu)].fast;
-  watchdog.stuck(fastHolder ? cpu : k.holder.load(), "a kernel lock");
+  watchdog.stuck(cpu !== NOBODY ? cpu : k.holder.load(), "a kernel lock");
 }
 
-/**
- * Takes `l` (a ticket lock), waiting with whileWaiting for `cpu`'s lock.
- * The uncontended case is inline here: every kernel entry takes two or more
- * of these, and a call into spinlock.ts per lock is most of their cost.
- */
-function take(l: Spinlock, cpu: u32): void {
-  const ticket = l.next.add(1);
-  if (l.serving.load() !== ticket) l.waitFor(ticket, whileWaiting, cpu);
+/** Waits until CPU `c` has left its fast path. */
+function waitForReader(c: CpuEntry): void {
+  let first = true;
+  while (c.reading.load()) {
+    whileWaiting(first, c.index);
+    first = false;
+    pause();
+  }
 }
 
-/** The slow path's locks: the global one, then every online CPU's. */
+/** The slow path: the global lock, then every fast path out. */
 export function enter(): void {
-  take(k.global, NOBODY);
+  // The uncontended ticket is taken inline: every slow-path entry comes here.
+  const ticket = k.global.next.add(1);
+  if (k.global.serving.load() !== ticket) k.global.waitFor(ticket, whileWaiting, NOBODY);
   k.holder.store(percpu.cpuIndex.get());
+  k.writing.store(true);
   const n = k.online;
-  for (let c: u32 = 0; c < n; c++) take(k.cpus[usize(c)].lock, c);
-  k.taken = n;
+  for (let c: u32 = 0; c < n; c++) {
+    const e = k.cpus[usize(c)];
+    if (e.reading.load()) waitForReader(e);
+  }
 }
 
-/** Lets the slow path's locks go; TLB changes are settled first. */
+/** Lets the slow path's lock go; TLB changes are settled first. */
 export function leave(): void {
   tlb.sync();
-  const n = k.taken;
-  k.taken = 0;
-  for (let c: u32 = 0; c < n; c++) k.cpus[usize(c)].lock.serving.add(1);
+  k.writing.store(false);
   k.holder.store(NOBODY);
   k.global.serving.add(1);
 }
@@ -129,7 +142,7 @@ function recordEntry(): CpuEntry {
   return c;
 }
 
-/** An entry from ring 3 into the slow path: counted and recorded, then the locks. */
+/** An entry from ring 3 into the slow path: counted and recorded, then the lock. */
 export function enterFromUser(): void {
   const c = recordEntry();
   c.fast = false;
@@ -137,23 +150,32 @@ export function enterFromUser(): void {
   enter();
 }
 
-/** A hypercall's entry into the fast path: counted and recorded, then this CPU's lock only. */
-export function enterFast(): void {
+/**
+ * A hypercall's entry into the fast path: true if it may go on there; false
+ * if a slow path is in the kernel (then the caller takes the slow path,
+ * enterFromUser, and queues for the global lock in ticket order).
+ */
+export function enterFast(): bool {
   const c = recordEntry();
-  take(c.lock, c.index);
-  c.fast = true;
+  c.reading.store(true);
+  if (!k.writing.load()) {
+    c.fast = true;
+    return true;
+  }
+  c.reading.store(false);
+  return false;
 }
 
 /**
  * The fast path cannot go on (ipc.ts found a case it leaves to the slow
- * path, before it changed anything): this CPU's lock goes, and the slow
- * path's locks are taken instead.
+ * path, before it changed anything): it stops reading and takes the slow
+ * path's lock instead.
  */
 export function fastToSlow(): void {
   const c = here();
   c.fast = false;
   c.slowEntries++;
-  c.lock.serving.add(1);
+  c.reading.store(false);
   enter();
 }
 
@@ -164,7 +186,7 @@ export function leaveToUser(): void {
   if (c.fast) {
     c.fast = false;
     c.fastReturns++;
-    c.lock.serving.add(1);
+    c.reading.store(false);
   } else leave();
 }
 

@@ -22,9 +22,9 @@ export class Spinlock {
 
   /**
    * Waits for `ticket` (taken from `next` by the caller) to be served,
-   * running `waiting` meanwhile. klock.ts takes its tickets inline (every
-   * kernel entry takes two or more locks) and calls this only when the lock
-   * is held elsewhere.
+   * running `waiting` meanwhile. klock.ts takes its ticket inline (every
+   * slow-path entry takes one) and calls this only when the lock is held
+   * elsewhere.
    */
   waitFor(ticket: u32, waiting: Waiting, context: u32): void {
     let first = true;

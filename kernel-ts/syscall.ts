@@ -276,11 +276,11 @@ const decoded = new HypercallId();
  */
 export function dispatch(f: ExceptionFrame): void {
   percpu.checkGs();
-  // ipc_call and ipc_reply try the fast path first, under this CPU's lock only (klock.ts); a
-  // case it does not handle goes on as any other hypercall, from the start.
+  // ipc_call and ipc_reply try the fast path first, without the global lock (klock.ts), unless
+  // a slow path is in the kernel; a case it does not handle goes on as any other hypercall,
+  // from the start.
   const number = u32(f.rdi & 0xf);
-  if (number === Hypercall.IPC_CALL || number === Hypercall.IPC_REPLY) {
-    klock.enterFast();
+  if ((number === Hypercall.IPC_CALL || number === Hypercall.IPC_REPLY) && klock.enterFast()) {
     f.rcx = f.rip;
     f.r11 = ec.USER_RFLAGS;
     f.rflags = ec.USER_RFLAGS;
@@ -290,7 +290,7 @@ export function dispatch(f: ExceptionFrame): void {
   } else klock.enterFromUser();
   ec.dropIfDestroyed();
   run(f);
-  // Straight back by SYSRET (syscall.S); every other way to ring 3 lets the locks go in ec.ts.
+  // Straight back by SYSRET (syscall.S); every other way to ring 3 lets the lock go in ec.ts.
   klock.leaveToUser();
 }
 
@@ -310,7 +310,7 @@ function run(f: ExceptionFrame): void {
   }
   // Objects whose last reference went during the hypercall (not only through the mapping
   // database: a reply's unlink, a waiter's release) are destroyed before the statistics.
-  // (Unmapped pages are shot down on the other CPUs when the locks go: klock.leave.)
+  // (Unmapped pages are shot down on the other CPUs when the lock goes: klock.leave.)
   reap();
   if (kstat.enabled) kstat.update();
   const e = ec.current();

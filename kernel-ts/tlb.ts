@@ -7,7 +7,7 @@
 // (flushed()): the running CPU invalidates it with INVLPG if it has the
 // space loaded, and the space goes on a list of dirty spaces. sync() settles
 // the list before anything can use the change: when the slow path lets its
-// locks go (klock.leave; every hypercall that changes mappings runs there)
+// lock go (klock.leave; every hypercall that changes mappings runs there)
 // and before kernel memory that was mapped (a UTCB) is freed. For each CPU
 // in `used`:
 //

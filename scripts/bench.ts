@@ -10,7 +10,8 @@
 //   with `-icount shift=0,align=off,sleep=off` (one TSC tick per instruction,
 //   test-platforms.md §7), its `BENCH <name> n= min= med= max=` lines as printed.
 // - SMP costs: the same task at -smp 2, 4 and 8 (user/roottest-bench/smp.ts):
-//   ipi_roundtrip, remote_wakeup, shootdown_1cpus (-smp 2), shootdown_<k>cpus;
+//   ipi_roundtrip, remote_wakeup, shootdown_1cpus (-smp 2), shootdown_<k>cpus,
+//   hypercall_bad_hyp_<k>cpus (a slow-path entry with k CPUs online);
 //   under -icount the TSC is one virtual clock for all vCPUs (the instructions
 //   all of them executed), so the ticks include the other CPUs' work.
 // - boot_smp64_online_ms: three kernel-only boots at -smp 64, the boot log's
@@ -116,9 +117,15 @@ await taskBenches(1, ["hypercall_bad_hyp"]);
 process.stdout.write(
   "# SMP benches: TSC ticks under -icount are one virtual clock for all vCPUs (instructions executed by every CPU)\n",
 );
-await taskBenches(2, ["shootdown_1cpus", "ipi_roundtrip", "remote_wakeup", "shootdown_2cpus"]);
-await taskBenches(4, ["shootdown_4cpus"]);
-await taskBenches(8, ["shootdown_8cpus"]);
+await taskBenches(2, [
+  "hypercall_bad_hyp_2cpus",
+  "shootdown_1cpus",
+  "ipi_roundtrip",
+  "remote_wakeup",
+  "shootdown_2cpus",
+]);
+await taskBenches(4, ["hypercall_bad_hyp_4cpus", "shootdown_4cpus"]);
+await taskBenches(8, ["hypercall_bad_hyp_8cpus", "shootdown_8cpus"]);
 
 // Bring-up of 64 CPUs, kernel only (no module: the kernel ends after `Boot complete`).
 const SMP_LINE =

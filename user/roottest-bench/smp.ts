@@ -20,6 +20,12 @@
 //   go on to the next vCPU, so they add a few instructions per turn, not a time
 //   slice. The page is delegated again (untimed) after each revoke.
 //
+// - hypercall_bad_hyp_<k>cpus (k = CPUNUM, before any EC runs elsewhere): a
+//   hypercall with a reserved number, answered BAD_HYP, on CPU 0 while the
+//   other CPUs halt (a halted vCPU executes nothing): the cost of a slow-path
+//   entry and exit (klock.ts) with k CPUs online, to compare with the
+//   single-CPU hypercall_bad_hyp.
+//
 // Every wait is bounded (timed downs, TSC deadlines): a kernel bug prints
 // `BENCH <name> FAIL <why>`. ECs, SCs, portals and semaphores use the
 // selectors SELS…SELS+2^SELS_ORDER−1 and are revoked at the end. A and B issue
@@ -197,7 +203,7 @@ function sort(a: Arr<u64, 1000>, n: usize): void {
   }
 }
 
-/** `name`, or shootdown_<k>cpus for k > 0. */
+/** `name`, or <name>_<k>cpus for k > 0. */
 function putName(name: str, k: u64): void {
   puts("BENCH ");
   puts(name);
@@ -323,9 +329,27 @@ function shootdown(spinners: u64): void {
   report(name, k, rt, N);
 }
 
+/** hypercall_bad_hyp_<k>cpus: BAD_HYP round trips from CPU 0, the other CPUs idle. */
+function badHyp(k: u64): void {
+  const r = array<u64, 8>();
+  for (let i: usize = 0; i < N + WARMUP; i++) {
+    r[0] = rdi(0, 0, Hypercall.RESERVED);
+    const t0 = rdtsc();
+    syscall(r);
+    const t = rdtsc() - t0;
+    if ((r[0] & 0xff) !== u64(Status.BAD_HYP)) {
+      fail("hypercall_bad_hyp", k, "status", r[0] & 0xff);
+      return;
+    }
+    if (i >= WARMUP) rt[i - WARMUP] = t;
+  }
+  report("hypercall_bad_hyp", k, rt, N);
+}
+
 export function run(): void {
   const cpus = u64(hip().cpuNum);
   const k = cpus < MAX_CPUS ? cpus : MAX_CPUS;
+  badHyp(cpus);
   if (k === 2) {
     // The baseline first: no EC of the root PD has run on another CPU yet.
     shootdown(0);
