@@ -16,6 +16,26 @@ t.teardown(() => fs.rmSync(work, { recursive: true, force: true }));
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Writes <work>/<name>.mts: `fn` imported from build/<module>.ts, then `body`. */
+function script(name: string, fn: string, module: string, body: string): string {
+  const file = path.join(work, `${name}.mts`);
+  const from = JSON.stringify(path.join(root, "build", `${module}.ts`));
+  fs.writeFileSync(file, `import { ${fn} } from ${from};\n${body}`);
+  return file;
+}
+
+/**
+ * Runs a script in Node itself with tsx's loader (the tsx command would run
+ * it in a child process, which a SIGKILL would not reach).
+ */
+function node(file: string) {
+  return execa(process.execPath, ["--import", "tsx", file], {
+    cwd: root,
+    reject: false,
+    all: true,
+  });
+}
+
 t.test("two builds of one output run one after the other", async (t) => {
   const out = path.join(work, "a.elf");
   const events: string[] = [];
@@ -49,18 +69,17 @@ t.test("builds of different outputs do not wait for each other", async (t) => {
 
 t.test("a holder killed by SIGKILL lets the lock go", async (t) => {
   const out = path.join(work, "d.elf");
-  const script = path.join(work, "hold.mts");
-  fs.writeFileSync(
-    script,
-    `import { withBuildLock } from ${JSON.stringify(path.join(root, "build", "lock.ts"))};\n` +
+  const child = node(
+    script(
+      "hold",
+      "withBuildLock",
+      "lock",
       `await withBuildLock(${JSON.stringify(out)}, async () => {\n` +
-      `  process.stdout.write("held\\n");\n` +
-      `  await new Promise(() => setInterval(() => {}, 1000));\n` +
-      `});\n`,
+        `  process.stdout.write("held\\n");\n` +
+        `  await new Promise(() => setInterval(() => {}, 1000));\n` +
+        `});\n`,
+    ),
   );
-  // Node itself with tsx's loader: the tsx command would run the script in a child process,
-  // which the SIGKILL would not reach.
-  const child = execa(process.execPath, ["--import", "tsx", script], { cwd: root, reject: false });
   await new Promise<void>((resolve) => {
     child.stdout?.on("data", (d: Buffer) => {
       if (d.toString().includes("held")) resolve();
@@ -80,17 +99,13 @@ t.test("a holder killed by SIGKILL lets the lock go", async (t) => {
 
 t.test("two processes build roottest into one fresh directory", async (t) => {
   const outDir = path.join(work, "out");
-  const script = path.join(work, "build.mts");
-  fs.writeFileSync(
-    script,
-    `import { buildUser } from ${JSON.stringify(path.join(root, "build", "user.ts"))};\n` +
-      `process.stdout.write(await buildUser("roottest", { outDir: ${JSON.stringify(outDir)}, progress: false }));\n`,
+  const build = script(
+    "build",
+    "buildUser",
+    "user",
+    `process.stdout.write(await buildUser("roottest", { outDir: ${JSON.stringify(outDir)}, progress: false }));\n`,
   );
-  const tsx = path.join(root, "node_modules", ".bin", "tsx");
-  const [a, b] = await Promise.all([
-    execa(tsx, [script], { reject: false, all: true }),
-    execa(tsx, [script], { reject: false, all: true }),
-  ]);
+  const [a, b] = await Promise.all([node(build), node(build)]);
   t.equal(a.exitCode, 0, a.all);
   t.equal(b.exitCode, 0, b.all);
   t.equal(a.stdout, b.stdout, "the same ELF");
