@@ -62,12 +62,12 @@ export function call(f: ExceptionFrame, sel: u64, flags: u32): u32 {
 //
 // fastCall and fastReply run with only this CPU's reading flag up: no other
 // CPU's slow path runs meanwhile (it waits until every flag is down), and
-// other CPUs' fast paths touch their own ECs and schedulers. What they share is changed only
-// by atomics: reference counts (link, unlink, the loaded PD), the dead list
-// (reaped by the next slow path), host spaces' CPU sets (tlb.load). So each
-// handles only the common case and checks all of it before it changes
-// anything; for every other case it returns, and the slow path runs the
-// hypercall from the start, with its statuses.
+// other CPUs' fast paths touch their own ECs and schedulers. What they share
+// is changed only by atomics: reference counts (link, unlink, the loaded PD),
+// the dead list (reaped by the next slow path), host spaces' CPU sets
+// (tlb.load). So each handles only the common case and checks all of it
+// before it changes anything; for every other case it returns, and the slow
+// path runs the hypercall from the start, with its statuses.
 
 /** ipc_call to an idle local EC on this CPU; returns (having changed nothing) for any other case. */
 export function fastCall(f: ExceptionFrame, sel: u64): void {
