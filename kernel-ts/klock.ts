@@ -62,6 +62,8 @@ class KernelLock {
   /** The global lock's holder is in (or on its way into) the slow path: fast paths back off. */
   writing: Atomic<bool>;
   holder: Atomic<u32>;
+  /** The CPU whose fast path the holder waits for (NOBODY: none): the one to blame if it takes too long. */
+  waitsFor: Atomic<u32>;
   /** CPUs whose readers the slow path waits for (smp.ts counts them in, holding the lock). */
   online: u32;
   cpus: Arr<Inline<CpuEntry>, 256>;
@@ -70,6 +72,7 @@ const k = new KernelLock();
 
 export function init(): void {
   k.holder.store(NOBODY);
+  k.waitsFor.store(NOBODY);
   k.online = 1;
   for (let c: u32 = 0; c < MAX_CPUS; c++) k.cpus[usize(c)].index = c;
 }
@@ -91,17 +94,22 @@ function whileWaiting(first: bool, cpu: u32): void {
   if (first) waitingSince.set(rdtsc());
   tlb.answer();
   if (!watchdog.overdue(waitingSince.get())) return;
-  watchdog.stuck(cpu !== NOBODY ? cpu : k.holder.load(), "a kernel lock");
+  // A holder that waits for a fast path is not the one stuck: that fast path's CPU is.
+  const reader = cpu !== NOBODY ? cpu : k.waitsFor.load();
+  if (reader !== NOBODY) watchdog.stuck(reader, "the end of a fast path");
+  watchdog.stuck(k.holder.load(), "a kernel lock");
 }
 
 /** Waits until CPU `c` has left its fast path. */
 function waitForReader(c: CpuEntry): void {
+  k.waitsFor.store(c.index);
   let first = true;
   while (c.reading.load()) {
     whileWaiting(first, c.index);
     first = false;
     pause();
   }
+  k.waitsFor.store(NOBODY);
 }
 
 /** The slow path: the global lock, then every fast path out. */

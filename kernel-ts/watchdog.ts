@@ -83,13 +83,19 @@ export function reported(): never {
 }
 
 /**
- * Test hook (test/boot/smp.test.ts): `wedge=<cpu>` makes that AP keep the
- * kernel lock forever once it first has it, so the watchdog must name it.
+ * Test hooks (test/boot/smp.test.ts): `wedge=<cpu>` makes that AP keep the
+ * kernel lock forever once it first has it, `wedgefast=<cpu>` stay in a fast
+ * path forever (its reading flag up, klock.ts), so the watchdog must name it.
  */
 export function wedgeIfAsked(cpu: u32): void {
-  if (cmdline.number("wedge", u64.MAX) !== u64(cpu)) return;
-  klock.enter();
-  wedged();
+  if (cmdline.number("wedge", u64.MAX) === u64(cpu)) {
+    klock.enter();
+    wedged();
+  }
+  if (cmdline.number("wedgefast", u64.MAX) === u64(cpu)) {
+    while (!klock.enterFast()) pause();
+    wedged();
+  }
 }
 
 function wedged(): void {
