@@ -12,6 +12,7 @@ import * as klock from "./klock.ts";
 import * as lapic from "./lapic.ts";
 import * as percpu from "./percpu.ts";
 import * as power from "./power.ts";
+import * as tlb from "./tlb.ts";
 import * as tsc from "./tsc.ts";
 
 const STUCK_NS: u64 = 5_000_000_000;
@@ -93,7 +94,12 @@ export function wedgeIfAsked(cpu: u32): void {
     wedged();
   }
   if (cmdline.number("wedgefast", u64.MAX) === u64(cpu)) {
-    while (!klock.enterFast()) pause();
+    // Until it gets in, it answers shootdowns as a CPU waiting for the lock would: a slow path
+    // in the kernel meanwhile may be waiting for exactly that.
+    while (!klock.enterFast()) {
+      tlb.answer();
+      pause();
+    }
     wedged();
   }
 }
