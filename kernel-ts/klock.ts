@@ -47,7 +47,11 @@ class CpuEntry {
   reading: Atomic<bool>;
   /** Between leaving the kernel for ring 3 and entering it again. */
   inUser: Atomic<bool>;
-  /** What this CPU is in: the fast path (reading), or the slow path (holding the global lock). */
+  /**
+   * What this CPU is in: the fast path (reading), or the slow path (holding
+   * the global lock). `reading` tells the same; this plain copy is for this
+   * CPU's own way out, where it measured a few instructions cheaper.
+   */
   fast: bool;
   index: u32;
   /** Returns to ring 3 from the fast path and entries into the slow path (the boot log's KLOCK line). */

@@ -14,6 +14,7 @@ import { ensureTools } from "../../build/tools.ts";
 export interface BochsBoot {
   /** Bochs' exit status; undefined when a signal ended it. */
   status: number | undefined;
+  /** The signal that ended Bochs, if one did. */
   signal: string | undefined;
   timedOut: boolean;
   /** The debugger stopped at a magic breakpoint (`xchg %bx,%bx`: the kernel's success exit). */
@@ -70,19 +71,19 @@ export async function bochs(
   const log = fs.existsSync(path.join(dir, "bochs.log"))
     ? fs.readFileSync(path.join(dir, "bochs.log"), "latin1")
     : "";
-  const exitMessage = /Bochs is exiting with the following message:\n(.*)/.exec(
-    String(r.stderr),
-  )?.[1];
+  const exitMessage = /Bochs is exiting with the following message:\n(.*)/
+    .exec(String(r.stderr))?.[1]
+    ?.trim();
   const result: BochsBoot = {
     status: r.exitCode,
     signal: r.signal ?? undefined,
     timedOut: !!r.timedOut,
     magicBreak: /^\(\d+\) Magic breakpoint$/m.test(String(r.stdout)),
-    exitMessage: exitMessage?.trim(),
+    exitMessage,
     console: text,
     tail:
       `--- Bochs exit: status ${r.exitCode} signal ${r.signal ?? "none"} ` +
-      `message ${JSON.stringify(exitMessage?.trim() ?? null)} ---\n` +
+      `message ${JSON.stringify(exitMessage ?? null)} ---\n` +
       `--- Bochs stdout ---\n${String(r.stdout).split("\n").slice(-8).join("\n")}\n` +
       `--- last console lines ---\n${text.split("\n").slice(-20).join("\n")}\n` +
       `--- bochs log ---\n${log.split("\n").slice(-15).join("\n")}`,
