@@ -10,7 +10,7 @@ import { compile, writeModules } from "../compiler/index.ts";
 import { formatDiagnostic } from "../compiler/diagnostics.ts";
 import { type Toolchain, toolchain } from "./config.ts";
 import { withBuildLock } from "./lock.ts";
-import { ensureTools } from "./tools.ts";
+import { buildTools, requireTools } from "./tools.ts";
 import { lineRows, tableAsm, textSymbols } from "./symbols.ts";
 
 export class BuildError extends Error {}
@@ -145,7 +145,7 @@ export async function buildKernel(opts: BuildOptions = {}): Promise<BuildResult>
 async function build(tc: Toolchain, opts: BuildOptions): Promise<BuildResult> {
   const start = performance.now();
   const progress = new Progress(opts.progress ?? !!process.stderr.isTTY);
-  ensureTools([tc.cc, tc.ld, tc.cpp, "nm", "objdump", "addr2line"]);
+  requireTools(buildTools(tc.cc));
   const out = path.resolve(root, tc.outDir);
   const cDir = path.join(out, "c", "kernel-ts");
   const objDir = path.join(out, "obj");

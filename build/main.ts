@@ -5,7 +5,7 @@
 import * as path from "node:path";
 import { BuildError, buildKernel, summary } from "./kernel.ts";
 import { buildUser, USER_PROGRAMS } from "./user.ts";
-import { MissingTools } from "./tools.ts";
+import { buildTools, ensureTools, MissingTools } from "./tools.ts";
 
 const args = process.argv.slice(2);
 const ccIndex = args.indexOf("--cc");
@@ -15,6 +15,7 @@ if (cc !== "gcc" && cc !== "clang") {
   process.exit(64);
 }
 try {
+  ensureTools(buildTools(cc));
   const r = await buildKernel({ cc });
   process.stdout.write(summary(r) + "\n");
   for (const name of USER_PROGRAMS) {

@@ -11,7 +11,7 @@ import { formatDiagnostic } from "../compiler/diagnostics.ts";
 import { type Toolchain, toolchain } from "./config.ts";
 import { BuildError, compileObjects, Progress } from "./kernel.ts";
 import { withBuildLock } from "./lock.ts";
-import { ensureTools } from "./tools.ts";
+import { buildTools, requireTools } from "./tools.ts";
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 
@@ -55,7 +55,7 @@ async function build(
   opts: UserBuildOptions,
 ): Promise<string> {
   const progress = new Progress(opts.progress ?? !!process.stderr.isTTY);
-  ensureTools([tc.cc, tc.ld]);
+  requireTools(buildTools(tc.cc));
   const src = path.join(root, "user", name);
   const out = path.resolve(root, tc.outDir, "user", name);
   const cDir = path.join(out, "c");

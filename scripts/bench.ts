@@ -24,6 +24,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { toolchain } from "../build/config.ts";
 import { buildKernel, compileObjects, Progress } from "../build/kernel.ts";
+import { ensureToolsOrExit, toolSets } from "../build/tools.ts";
 import { buildUser } from "../build/user.ts";
 import { boot } from "../test/lib/qemu.ts";
 import { compile, writeModules } from "../compiler/index.ts";
@@ -44,6 +45,7 @@ async function time<T>(fn: () => Promise<T> | T): Promise<[T, number]> {
   return [r, (performance.now() - t0) / 1000];
 }
 
+ensureToolsOrExit(toolSets.bench);
 fs.rmSync(benchDir, { recursive: true, force: true });
 const kernelOut = path.join(benchDir, "kernel");
 const [cold, coldS] = await time(() => buildKernel({ outDir: kernelOut, progress: false }));

@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { execa } from "execa";
 import { BuildError, buildKernel } from "../build/kernel.ts";
-import { ensureTools, MissingTools } from "../build/tools.ts";
+import { ensureTools, MissingTools, requireTools, toolSets } from "../build/tools.ts";
 
 export interface IsoOptions {
   elf: string;
@@ -46,7 +46,7 @@ export function grubConfig(opts: IsoOptions): string {
 }
 
 export async function makeIso(opts: IsoOptions): Promise<string> {
-  ensureTools(["grub-mkrescue", "xorriso", "mformat"]);
+  requireTools(toolSets.iso);
   const tree = `${opts.iso}.tree`;
   fs.rmSync(tree, { recursive: true, force: true });
   fs.mkdirSync(path.join(tree, "boot", "grub"), { recursive: true });
@@ -72,6 +72,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     }
   }
   try {
+    ensureTools(toolSets.iso);
     const r = await buildKernel();
     const iso = await makeIso({
       elf: r.elf,

@@ -7,12 +7,12 @@
 
 import { execa } from "execa";
 import { BuildError, buildKernel, summary } from "../build/kernel.ts";
-import { ensureTools, MissingTools } from "../build/tools.ts";
+import { ensureTools, MissingTools, toolSets } from "../build/tools.ts";
 import { buildUser } from "../build/user.ts";
 import { qemuArgs, qemuStatus } from "./qemu-args.ts";
 
 try {
-  ensureTools(["qemu-system-x86_64"]);
+  ensureTools(toolSets.qemu);
   const r = await buildKernel();
   process.stderr.write(summary(r) + "\n");
   const extra = process.argv.slice(2);
