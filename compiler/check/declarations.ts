@@ -29,7 +29,8 @@ function computeDeclType(sema: Sema, decl: ts.Node): DType | undefined {
   }
   if (ts.isParameter(decl) || ts.isPropertyDeclaration(decl)) {
     if (!decl.type) return undefined;
-    return placed(sema, decl.type, dtypeOfNode(sema, decl.type), ts.isPropertyDeclaration(decl));
+    const where = ts.isPropertyDeclaration(decl) ? "field" : "value";
+    return placed(sema, decl.type, dtypeOfNode(sema, decl.type), where);
   }
   if (ts.isVariableDeclaration(decl)) return checkVariable(sema, decl);
   if (ts.isFunctionDeclaration(decl) || ts.isMethodDeclaration(decl)) {
@@ -43,10 +44,15 @@ function computeDeclType(sema: Sema, decl: ts.Node): DType | undefined {
       params.push(pt);
     }
     let ret: DType | undefined;
-    if (decl.type) ret = placed(sema, decl.type, dtypeOfNode(sema, decl.type), false);
+    if (decl.type) ret = placed(sema, decl.type, dtypeOfNode(sema, decl.type), "value");
     else {
       const sig = sema.checker.getSignatureFromDeclaration(decl);
       ret = sig && valueType(dtypeOf(sema, sig.getReturnType(), decl.name ?? decl));
+      const why = ret && misplacedShared(ret, "value");
+      if (why) {
+        sema.diags.at(decl.name ?? decl, "KTS1103", `the result: ${why}`);
+        return undefined;
+      }
     }
     return ret && { k: "fn", params, ret };
   }
@@ -71,19 +77,67 @@ function misplacedInline(t: DType, field: boolean): boolean {
   }
 }
 
-/** `Inline<S>` is storage inside a struct or an array; a struct value is already a reference. */
+/**
+ * Where a type stands: a struct field or array element ("field"), the type of
+ * a value that is passed, returned or held in a local ("value"), or a
+ * module-level variable declared with `atomic()` or `perCpu()` ("static").
+ */
+type Place = "field" | "value" | "static";
+
+/**
+ * Why an `Atomic<T>` or `PerCpu<T>` in `t` cannot stand at `where`, or
+ * undefined. Both are storage with an identity: as a value they would be
+ * copied (an atomic add to a copy changes nothing; a copy of a per-CPU
+ * variable on the stack read through GS is another CPU's memory). An atomic
+ * lives in a field, an array element or a module-level `atomic()`; per-CPU
+ * storage only in a module-level `perCpu()`.
+ */
+export function misplacedShared(t: DType, where: Place): string | undefined {
+  switch (t.k) {
+    case "percpu":
+      return where === "static"
+        ? misplacedShared(t.elem, "value")
+        : `'${show(t)}' cannot stand here: per-CPU storage is only a module-level perCpu() variable`;
+    case "atomic":
+      return where === "value"
+        ? `'${show(t)}' would be copied: an atomic is passed and returned inside the object that holds it`
+        : misplacedShared(t.elem, "value");
+    case "arr":
+      return misplacedShared(t.elem, "field");
+    case "ptr":
+      return t.elem.k === "percpu" ? misplacedShared(t.elem, "field") : undefined;
+    case "fn":
+      for (const p of [...t.params, t.ret]) {
+        const why = misplacedShared(p, "value");
+        if (why) return why;
+      }
+      return undefined;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * `Inline<S>` is storage inside a struct or an array; a struct value is already a reference.
+ * `Atomic<T>` and `PerCpu<T>` stand where `misplacedShared` allows.
+ */
 function placed(
   sema: Sema,
   node: ts.TypeNode,
   t: DType | undefined,
-  field: boolean,
+  where: Place,
 ): DType | undefined {
-  if (t && misplacedInline(t, field)) {
+  if (t && misplacedInline(t, where === "field")) {
     sema.diags.at(
       node,
       "KTS1103",
       "Inline<T> is only for fields and array elements; elsewhere a class type is already a reference to the struct",
     );
+    return undefined;
+  }
+  const why = t && misplacedShared(t, where);
+  if (why) {
+    sema.diags.at(node, "KTS1103", why);
     return undefined;
   }
   return t;
@@ -92,6 +146,17 @@ function placed(
 /** The type a value is held in: an embedded struct (`Inline<S>`) is held as a pointer to it. */
 function valueType(t: DType | undefined): DType | undefined {
   return t?.k === "inline" ? t.struct : t;
+}
+
+/** `const v = atomic(...)` or `perCpu(...)`: the declaration of the storage itself. */
+function declaresShared(decl: ts.VariableDeclaration): boolean {
+  const init = decl.initializer;
+  return (
+    !!init &&
+    ts.isCallExpression(init) &&
+    ts.isIdentifier(init.expression) &&
+    (init.expression.text === "atomic" || init.expression.text === "perCpu")
+  );
 }
 
 /**
@@ -106,7 +171,12 @@ function checkVariable(sema: Sema, decl: ts.VariableDeclaration): DType | undefi
   }
   const global = isModuleLevel(decl);
   const declared = decl.type
-    ? placed(sema, decl.type, dtypeOfNode(sema, decl.type), false)
+    ? placed(
+        sema,
+        decl.type,
+        dtypeOfNode(sema, decl.type),
+        declaresShared(decl) ? "static" : "value",
+      )
     : undefined;
   if (decl.type && !declared) return undefined;
   const init = decl.initializer;
@@ -130,6 +200,11 @@ function checkVariable(sema: Sema, decl: ts.VariableDeclaration): DType | undefi
   const final = declared ? coerce(sema, init, t, declared) : valueType(t);
   if (final && (final.k === "void" || final.k === "never")) {
     d.at(init, "KTS1213", `a ${final.k} value cannot be stored`);
+    return undefined;
+  }
+  const why = final && misplacedShared(final, "value");
+  if (why) {
+    d.at(init, "KTS1314", `'${decl.name.text}': ${why}`);
     return undefined;
   }
   // A fixed array is stored in place: `const b = a` would be a copy C cannot initialize.

@@ -680,7 +680,28 @@ function typeShift(sema: Sema, e: ts.BinaryExpression, expected?: DType): DType 
     d.at(e.operatorToken, "KTS1213", `shifts are not defined for '${show(lt)}'`);
     return undefined;
   }
+  checkConstantCount(sema, e, lt);
   return lt;
+}
+
+/**
+ * A shift count that is a named constant (`const W: u32 = 32; x << W`) is
+ * range-checked like a literal one; in range, the shift needs no masking.
+ */
+export function checkConstantCount(
+  sema: Sema,
+  e: ts.BinaryExpression,
+  lt: Extract<DType, { k: "int" }>,
+): void {
+  const c = foldTyped(sema, e.right);
+  if (c === undefined) return;
+  if (c < 0n || c >= BigInt(lt.bits))
+    sema.diags.at(
+      e.right,
+      "KTS1204",
+      `shift count ${c} is out of range for ${lt.name} (0..${lt.bits - 1})`,
+    );
+  else sema.safeRhs.add(e);
 }
 
 function typeConditional(

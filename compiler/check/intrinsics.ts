@@ -4,7 +4,7 @@
 import { ts } from "ts-morph";
 import { checkArgs, checkExpr, checkValue, coerce, resolveLit } from "./expressions.ts";
 import type { Sema } from "./sema.ts";
-import { constantInit, declType } from "./declarations.ts";
+import { constantInit, declType, misplacedShared } from "./declarations.ts";
 import { dtypeOfNode } from "./typemap.ts";
 import { BOOL, type DType, intType, isIntName, show, STR, U64, USIZE, VOID } from "./types.ts";
 
@@ -195,6 +195,11 @@ export function checkIntrinsicInit(
     const len =
       n && ts.isLiteralTypeNode(n) && ts.isNumericLiteral(n.literal) ? Number(n.literal.text) : -1;
     if (len <= 0) d.at(init, "KTS1316", "array<T, N>() needs a positive literal length N");
+    const why = elem && misplacedShared(elem, "field");
+    if (why) {
+      d.at(init, "KTS1103", `the elements: ${why}`);
+      return undefined;
+    }
     const t: DType | undefined = elem && { k: "arr", elem, len };
     if (t) sema.exprTypes.set(init, t);
     return t;

@@ -5,6 +5,7 @@ import { ts } from "ts-morph";
 import type { Module } from "../load/project.ts";
 import { declType } from "./declarations.ts";
 import {
+  checkConstantCount,
   checkExpr,
   checkValue,
   coerce,
@@ -266,7 +267,7 @@ function checkClass(sema: Sema, c: ts.ClassDeclaration): void {
         continue;
       }
       const t = declType(sema, mem);
-      if (t && (t.k === "void" || t.k === "never" || t.k === "percpu"))
+      if (t && (t.k === "void" || t.k === "never"))
         d.at(mem.type, "KTS1103", `a field cannot have type '${show(t)}'`);
       if (t && info) info.fields.push({ decl: mem, name: mem.name.text, type: t });
     } else if (ts.isMethodDeclaration(mem)) {
@@ -507,6 +508,7 @@ function checkCompound(sema: Sema, e: ts.BinaryExpression, base: ts.SyntaxKind):
         );
       else if (c !== undefined) sema.safeRhs.add(e);
     } else if (rt.k !== "int") d.at(e.right, "KTS1213", "a shift count must be an integer");
+    else checkConstantCount(sema, e, lt);
     return;
   }
   if (rt.k === "lit") {
