@@ -92,19 +92,29 @@ export class InternalError extends Error {
   }
 }
 
+/** Where a diagnostic's construct starts and ends in its file (offsets). */
+export interface Span {
+  start: number;
+  end: number;
+}
+
 /** Collects diagnostics for one compilation; never throws for user errors. */
 export class DiagnosticSink {
   readonly list: Diagnostic[] = [];
   private readonly seen = new Set<string>();
+  // Kept beside the list, not in it: the printed format and the tests compare
+  // diagnostics by line and column only; the editor plugin underlines the span.
+  private readonly spans = new WeakMap<Diagnostic, Span>();
 
   constructor(private readonly relPath: (sf: ts.SourceFile) => string) {}
 
   at(node: ts.Node, code: Code, message: string): void {
     const sf = node.getSourceFile();
-    this.atPos(sf, node.getStart(sf), code, message);
+    this.atPos(sf, node.getStart(sf), code, message, node.getEnd());
   }
 
-  atPos(sf: ts.SourceFile, pos: number, code: Code, message: string): void {
+  /** `end` defaults to `pos`: an empty span, for a report about a position. */
+  atPos(sf: ts.SourceFile, pos: number, code: Code, message: string, end = pos): void {
     const { line, character } = sf.getLineAndCharacterOfPosition(pos);
     const d: Diagnostic = {
       file: this.relPath(sf),
@@ -117,6 +127,11 @@ export class DiagnosticSink {
     if (this.seen.has(key)) return;
     this.seen.add(key);
     this.list.push(d);
+    this.spans.set(d, { start: pos, end });
+  }
+
+  span(d: Diagnostic): Span | undefined {
+    return this.spans.get(d);
   }
 
   get count(): number {

@@ -42,6 +42,7 @@ function reportTsDiagnostics(
           diag.start,
           "KTS1312",
           `'${name}' is JavaScript runtime, not part of the dialect`,
+          diag.start + (diag.length ?? 0),
         );
         continue;
       }
@@ -60,7 +61,12 @@ export function check(lp: LoadedProject, deep: (m: Module) => boolean = () => tr
   const sema = new Sema(lp);
   const files = lp.modules.filter(deep).map((m) => m.sf);
   for (const sf of files) reportTsDiagnostics(sema, lp.program.getSyntacticDiagnostics(sf), true);
-  const syntaxBroken = new Set(sema.diags.list.map((d) => d.file));
+  // A module that does not parse is left out of the dialect checks, also when
+  // only another module is checked in depth (the editor plugin checks the one
+  // file it is asked about while others may be half-typed).
+  const syntaxBroken = new Set(
+    lp.modules.filter((m) => lp.program.getSyntacticDiagnostics(m.sf).length).map((m) => m.rel),
+  );
   const unused: Deferred[] = [];
   for (const sf of files) {
     if (!syntaxBroken.has(lp.relPath(sf)))

@@ -79,7 +79,19 @@ export function loadProject(opts: LoadOptions): LoadedProject {
     srcRoot = path.resolve(opts.srcRoot ?? (files.length ? path.dirname(files[0]) : "."));
   }
   const displayRoot = path.resolve(opts.displayRoot ?? ".");
-  const program = project.getProgram().compilerObject;
+  return projectFromProgram(project.getProgram().compilerObject, srcRoot, displayRoot);
+}
+
+/**
+ * The modules of a program that is already built: ktsc's own (above) or an
+ * editor's language service (compiler/editor/), which checks its current
+ * program without parsing or binding anything again.
+ */
+export function projectFromProgram(
+  program: ts.Program,
+  srcRoot: string,
+  displayRoot: string,
+): LoadedProject {
   const checker = program.getTypeChecker();
   const isPrelude = (sf: ts.SourceFile) =>
     path.resolve(sf.fileName).startsWith(preludeDir + path.sep);
