@@ -7,11 +7,13 @@
 // ctrl_pd (§4.8) to copy the NOVA object space's space capabilities and
 // COM1's ports into its own spaces, then checks create_sm/ctrl_sm (§4.7,
 // §4.12), create_pd (§4.3), assign_int with PIT interrupts (§10.3) and
-// ctrl_hw (§10.1), prints one `TEST <id> <name> PASS|FAIL`
-// line per check from ring 3 and a `TESTS:` summary, and ends with an OUT to
-// a port it does not hold (#GP, the EC is killed). gcc and clang builds, with
-// and without SMEP/SMAP, and Bochs. fault=sysret checks the SYSRET guard;
-// modules that are not root images are rejected with a reason.
+// ctrl_hw (§10.1), prints one `TEST <id> <name> PASS|FAIL` line per check
+// from ring 3 (a FAIL with what it got and wanted) and a `TESTS:` summary, and
+// ends with an OUT to a port it does not hold (#GP, the EC is killed). gcc and
+// clang builds, with and without SMEP/SMAP, and Bochs. user/roottest-fail's
+// cases fail on purpose: their lines and what the checks make of them.
+// fault=sysret checks the SYSRET guard; modules that are not root images are
+// rejected with a reason.
 
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -23,6 +25,7 @@ import { makeIso } from "../../scripts/iso.ts";
 import { EXIT_SUCCESS } from "../../scripts/qemu-args.ts";
 import { bochs, expectSuccess } from "../lib/bochs.ts";
 import { boot } from "../lib/qemu.ts";
+import { caseProblems, cases, checkCases } from "../lib/roottask.ts";
 
 const success = (EXIT_SUCCESS << 1) | 1;
 const hex = "0x[0-9a-f]+";
@@ -39,6 +42,7 @@ const clangRoot = await buildUser("roottest-min", {
   progress: false,
 });
 const clangTest = await buildUser("roottest", { cc: "clang", outDir: clangOut, progress: false });
+const gccFail = await buildUser("roottest-fail", { progress: false });
 
 /** The ROOT line about the root object space (§9.4) and the NOVA spaces (§9.3). */
 const rootObjects =
@@ -92,17 +96,9 @@ function checkRootTest(t: Test, console: string): void {
   );
   t.match(console, rootObjects, "root object space (§9.4)");
   t.match(console, /^roottest: COM1 delegated, writing from ring 3$/m, "ring 3 writes COM1");
-  const tests = console.split("\n").filter((l) => l.startsWith("TEST "));
-  t.ok(tests.length >= 110, `${tests.length} TEST lines`);
   // Ids are per-module blocks (user/roottest/test.ts): unique and ascending, not 1…n.
-  let last = 0;
-  for (const l of tests) {
-    const m = /^TEST (\d+) \S+ PASS$/.exec(l);
-    t.ok(m && Number(m[1]) > last, l);
-    if (m) last = Number(m[1]);
-  }
-  const n = tests.length;
-  t.match(console, new RegExp(`^TESTS: ${n}/${n} passed$`, "m"), "summary: all passed");
+  checkCases(t, console, 110);
+  const n = cases(console).length;
   const rdi = ((BigInt(n) << 32n) | BigInt(n)).toString(16);
   t.match(
     console,
@@ -175,6 +171,42 @@ for (const [cc, elf, testElf] of [
     );
   }
 }
+
+t.test(
+  "roottest-fail: a failing case prints what it got and wanted; the checks name it",
+  async (t) => {
+    const b = await boot(gcc.elf, ["-initrd", gccFail], 60_000);
+    const fails = [
+      // Recorded before COM1 was the task's, printed by consoleReady().
+      "TEST 0 deliberate-early-value FAIL got 0x3 want 0x5",
+      "TEST 10 deliberate-status FAIL got BAD_CAP want SUCCESS",
+      "TEST 11 deliberate-second-part FAIL got 0x1 want >= 0x2 (part 2)",
+    ];
+    t.same(
+      cases(b.console)
+        .filter((c) => !c.pass)
+        .map((c) => c.line),
+      fails,
+      "the FAIL lines with got and want",
+    );
+    t.match(b.console, /^TEST 12 bad_cap-cap0-up PASS$/m, "a PASS line as ever");
+    t.match(b.console, /^TESTS: 3\/6 passed$/m, "the summary counts the failures");
+    t.match(
+      b.console,
+      new RegExp(`^EC: root EC killed: #UD at ${hex} rdi 0x300000006 rsi `, "m"),
+      "its UD2 carries passed << 32 | total",
+    );
+    // What checkCases reports for this console: its one assertion's message is this list.
+    t.same(
+      caseProblems(b.console, 6),
+      [...fails, "summary 3/6 passed, not 6/6"],
+      "checkCases names each FAIL line and the summary",
+    );
+    t.notMatch(b.console, /^PANIC:/m, "no kernel panic");
+    t.match(b.console, /^Boot complete$/m);
+    if (!t.passing()) t.comment(b.tail);
+  },
+);
 
 t.test("fault=sysret: a non-canonical return RIP leaves by IRETQ and kills the EC", async (t) => {
   const b = await boot(gcc.elf, ["-initrd", gccRoot, "-append", "fault=sysret"], 60_000);

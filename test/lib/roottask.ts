@@ -1,8 +1,69 @@
-// Checks shared by the boot tests of the stress root tasks (stress.test.ts,
-// smpstress.test.ts): the kernel statistics page compared before and after a
-// run (user/nova/kstat.ts `compare`), and the end of a task's TEST lines.
+// Checks shared by the boot tests of the root tasks built on
+// user/roottest/test.ts: their TEST lines (roottest in user.test.ts and the
+// SMP tests, the stress tasks), and the kernel statistics page compared
+// before and after a run (user/nova/kstat.ts `compare`).
 
 import type { Test } from "tap";
+
+/**
+ * One case as user/roottest/test.ts prints it: `TEST <id> <name> PASS`, or
+ * `TEST <id> <name> FAIL` with what the case got and wanted, e.g.
+ * `FAIL got BAD_CAP want SUCCESS` or `FAIL got 0x1 want >= 0x2 (part 2)`.
+ */
+export interface Case {
+  id: number;
+  name: string;
+  pass: boolean;
+  /** The whole line: what a failure message shows. */
+  line: string;
+}
+
+/** PASS exactly; FAIL alone or with its ` got … want …` tail. */
+const CASE = /^TEST (\d+) (\S+) (PASS|FAIL(?: got \S+ want (?:[<>!]=? )?\S+(?: \(part \d+\))?)?)$/;
+
+/** The console's TEST lines in order; one of another form (a cut line) counts as failed. */
+export function cases(console: string): Case[] {
+  return console
+    .split("\n")
+    .filter((l) => l.startsWith("TEST "))
+    .map((line) => {
+      const m = CASE.exec(line);
+      return m
+        ? { id: Number(m[1]), name: m[2], pass: m[3] === "PASS", line }
+        : { id: NaN, name: "", pass: false, line };
+    });
+}
+
+/**
+ * What is wrong with a task's cases, one entry each, [] if nothing: fewer than `min`, ids not
+ * ascending (ids are per block, test.ts), every case that did not PASS as its whole line (so a
+ * failure message shows what it got and wanted), and a `TESTS: <passed>/<total> passed`
+ * summary that does not count every case as passed.
+ */
+export function caseProblems(console: string, min: number): string[] {
+  const all = cases(console);
+  const problems: string[] = [];
+  if (all.length < min) problems.push(`${all.length} TEST lines, fewer than ${min}`);
+  const ids = all.map((c) => c.id).filter((id) => !Number.isNaN(id));
+  if (ids.some((id, i) => i > 0 && id <= ids[i - 1])) problems.push("ids not ascending");
+  problems.push(...all.filter((c) => !c.pass).map((c) => c.line));
+  const summary = /^TESTS: (\d+)\/(\d+) passed$/m.exec(console);
+  const want = `${all.length}/${all.length}`;
+  if (!summary) problems.push("no TESTS summary");
+  else if (`${summary[1]}/${summary[2]}` !== want)
+    problems.push(`summary ${summary[1]}/${summary[2]} passed, not ${want}`);
+  return problems;
+}
+
+/** At least `min` cases, all PASS, ids ascending, the summary: one assertion that names each failure. */
+export function checkCases(t: Test, console: string, min: number): void {
+  const problems = caseProblems(console, min);
+  t.same(
+    problems,
+    [],
+    problems.length ? problems.join("; ") : `${cases(console).length} cases, every one PASS`,
+  );
+}
 
 /**
  * Each of the five `<prefix>: <counter> before <n> after <m>` lines (user/nova/kstat.ts) is
@@ -22,19 +83,9 @@ export function checkKstatBack(t: Test, console: string, prefix: string): void {
   }
 }
 
-/**
- * At least `min` TEST lines, none of them FAIL, the `TESTS:` summary counting them all, then
- * the task's UD2 and the end of the boot.
- */
+/** At least `min` cases, all PASS (checkCases), then the task's UD2 and the end of the boot. */
 export function checkTestsPassed(t: Test, console: string, min: number): void {
-  const tests = console.match(/^TEST \d+ \S+ (PASS|FAIL)$/gm) ?? [];
-  t.ok(tests.length >= min, "every case printed");
-  t.same(
-    tests.filter((l) => l.endsWith("FAIL")),
-    [],
-    "no case failed",
-  );
-  t.match(console, /^TESTS: (\d+)\/\1 passed$/m);
+  checkCases(t, console, min);
   t.match(console, /^EC: root EC killed: #UD at /m, "the task ends with its UD2");
   t.match(console, /^Boot complete$/m);
 }

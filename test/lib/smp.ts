@@ -1,6 +1,7 @@
 // Checks shared by the SMP boot tests (smp.test.ts, smp-bochs.test.ts).
 
 import type { Test } from "tap";
+import { checkCases } from "./roottask.ts";
 
 /**
  * Checks that exactly the CPUs 1…cpus-1 came online, each with its own APIC
@@ -36,14 +37,7 @@ export function checkOnline(
   t.match(console, /^Boot complete$/m);
 }
 
-/** roottest's TEST lines all PASS and its summary counts them. */
+/** roottest's TEST lines all PASS and its summary counts them (roottask.ts checkCases). */
 export function checkRootTest(t: Test, console: string): void {
-  const tests = console.split("\n").filter((l) => l.startsWith("TEST "));
-  t.ok(tests.length >= 100, `${tests.length} TEST lines`);
-  t.same(
-    tests.filter((l) => !/^TEST \d+ \S+ PASS$/.test(l)),
-    [],
-    "every TEST line passes",
-  );
-  t.match(console, new RegExp(`^TESTS: ${tests.length}/${tests.length} passed$`, "m"));
+  checkCases(t, console, 100);
 }

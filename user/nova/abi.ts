@@ -1,5 +1,5 @@
 // The constants of the NOVA interface (docs/nova-abi.md) for user programs:
-// hypercall numbers and flags (§3), status codes (§5), permission bits (§2.2),
+// hypercall numbers and flags (§3), status codes and their names (§5), permission bits (§2.2),
 // create_pd OPs (§4.3), the selectors the kernel puts into the NOVA and root
 // object spaces (§9.3, §9.4), the architectural MTD bits (§6.3), SCD packing
 // (§7.2) and event selectors (§8). hypercall.ts builds the registers from them.
@@ -38,6 +38,37 @@ export enum Status {
   BAD_DEV = 0x9,
   MEM_OBJ = 0xa,
   MEM_CAP = 0xb,
+}
+
+/** §5's name of status `s` (`BAD_CAP`), or "" for a value that is no status. */
+export function statusName(s: u64): str {
+  switch (s) {
+    case Status.SUCCESS:
+      return "SUCCESS";
+    case Status.TIMEOUT:
+      return "TIMEOUT";
+    case Status.ABORTED:
+      return "ABORTED";
+    case Status.OVRFLOW:
+      return "OVRFLOW";
+    case Status.BAD_HYP:
+      return "BAD_HYP";
+    case Status.BAD_CAP:
+      return "BAD_CAP";
+    case Status.BAD_PAR:
+      return "BAD_PAR";
+    case Status.BAD_FTR:
+      return "BAD_FTR";
+    case Status.BAD_CPU:
+      return "BAD_CPU";
+    case Status.BAD_DEV:
+      return "BAD_DEV";
+    case Status.MEM_OBJ:
+      return "MEM_OBJ";
+    case Status.MEM_CAP:
+      return "MEM_CAP";
+  }
+  return "";
 }
 
 // Hypercall flags, RDI[7:4] (§3), as the 4-bit field's values.

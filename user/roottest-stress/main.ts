@@ -28,7 +28,17 @@ import {
 } from "../nova/kstat.ts";
 import * as setup from "../roottest/setup.ts";
 import { ROOT_OBJ, pd, revoke } from "../roottest/sel.ts";
-import { block, check, summary } from "../roottest/test.ts";
+import {
+  above,
+  atLeast,
+  block,
+  check,
+  expect,
+  expectStatus,
+  isNot,
+  isStatus,
+  summary,
+} from "../roottest/test.ts";
 
 /** Selector ranges: objects, their helpers (PDs for spaces, ECs for SCs/PTs), delegation copies. */
 const OBJS: u64 = 0x10000;
@@ -97,7 +107,7 @@ function makeHelpers(k: u32): bool {
     if (needsPd(k)) st = createPd(HELPERS + i, PdOp.PD, ROOT_PD);
     else if (k === StressKind.PT) st = createEc(HELPERS + i, 0, ROOT_PD, utcb(BATCH + i), 0, 0, 0);
     else if (k === StressKind.SC) st = createEc(HELPERS + i, 2, ROOT_PD, utcb(BATCH + i), 0, 0, 0);
-    if (st !== Status.SUCCESS) return false;
+    if (!isStatus(st, Status.SUCCESS)) return false;
   }
   return true;
 }
@@ -129,12 +139,16 @@ function makeOne(k: u32, i: u64): u32 {
   }
 }
 
-/** One round: 256 objects of kind `k` made and destroyed; false on any unexpected status. */
+/**
+ * One round: 256 objects of kind `k` made and destroyed; false on any unexpected status (the
+ * case that runs the round prints it).
+ */
 function round(k: u32): bool {
   if (!makeHelpers(k)) return false;
-  for (let i: u64 = 0; i < BATCH; i++) if (makeOne(k, i) !== Status.SUCCESS) return false;
+  for (let i: u64 = 0; i < BATCH; i++) if (!isStatus(makeOne(k, i), Status.SUCCESS)) return false;
   return (
-    revoke(OBJS, BATCH_ORDER) === Status.SUCCESS && revoke(HELPERS, BATCH_ORDER) === Status.SUCCESS
+    isStatus(revoke(OBJS, BATCH_ORDER), Status.SUCCESS) &&
+    isStatus(revoke(HELPERS, BATCH_ORDER), Status.SUCCESS)
   );
 }
 
@@ -142,21 +156,24 @@ function round(k: u32): bool {
 function delegations(): u64 {
   let ranges: u64 = 0;
   for (let i: u64 = 0; i < BATCH; i++)
-    if (createSm(OBJS + i, ROOT_PD, 0) !== Status.SUCCESS) return 0;
+    if (!isStatus(createSm(OBJS + i, ROOT_PD, 0), Status.SUCCESS)) return 0;
   for (let r: u64 = 0; r < 1300; r++) {
     const ord = r % (BATCH_ORDER + 1);
     const n = u64(1) << ord;
     const base = (r * n) % BATCH;
     // Copy with reduced rights, copy the copy (a chain of 2), revoke the first copy: the
     // chain's end goes with it (the mapping database); then the whole copy range again.
-    if (pd(ROOT_OBJ, ROOT_OBJ, OBJS + base, ord, COPIES + base, 0x1) !== Status.SUCCESS) return 0;
-    if (pd(ROOT_OBJ, ROOT_OBJ, COPIES + base, ord, HELPERS + base, PMM_ALL) !== Status.SUCCESS)
+    if (!isStatus(pd(ROOT_OBJ, ROOT_OBJ, OBJS + base, ord, COPIES + base, 0x1), Status.SUCCESS))
       return 0;
-    if (revoke(COPIES + base, ord) !== Status.SUCCESS) return 0;
-    if (revoke(HELPERS + base, ord) !== Status.SUCCESS) return 0;
+    if (
+      !isStatus(pd(ROOT_OBJ, ROOT_OBJ, COPIES + base, ord, HELPERS + base, PMM_ALL), Status.SUCCESS)
+    )
+      return 0;
+    if (!isStatus(revoke(COPIES + base, ord), Status.SUCCESS)) return 0;
+    if (!isStatus(revoke(HELPERS + base, ord), Status.SUCCESS)) return 0;
     ranges += 4;
   }
-  if (revoke(OBJS, BATCH_ORDER) !== Status.SUCCESS) return 0;
+  if (!isStatus(revoke(OBJS, BATCH_ORDER), Status.SUCCESS)) return 0;
   return ranges + 1;
 }
 
@@ -165,11 +182,11 @@ const before = new KstatSnapshot();
 export function main(_magic: u64, _info: u64, _hip: u64): u64 {
   setup.run();
   block(800);
-  check("kstat-page-mapped", kstat().signature === KSTAT_SIGNATURE);
+  expect("kstat-page-mapped", kstat().signature, KSTAT_SIGNATURE);
   // Warm-up: every kind once, and one delegation pass.
   let warm = true;
   for (let k: u32 = 0; k < StressKind.COUNT; k++) warm = round(k) && warm;
-  check("warm-up-round", warm && delegations() !== 0);
+  check("warm-up-round", warm && isNot(delegations(), 0));
   take(before);
   for (let k: u32 = 0; k < StressKind.COUNT; k++) {
     let ok = true;
@@ -183,14 +200,15 @@ export function main(_magic: u64, _info: u64, _hip: u64): u64 {
     puts(" created and destroyed ");
     putDec(made);
     puts("\n");
-    check(kindName(k), ok && made >= 10_000);
+    check(kindName(k), ok && atLeast(made, 10_000));
   }
   let ranges: u64 = 0;
   for (let pass: u32 = 0; pass < 2; pass++) ranges += delegations();
   puts("stress: ranges delegated or revoked ");
   putDec(ranges);
   puts("\n");
-  check("delegate-revoke-ranges", ranges >= 10_000);
+  check("delegate-revoke-ranges", atLeast(ranges, 10_000));
+  // compare() printed each counter before and after: the FAIL line adds nothing to them.
   check("kernel-memory-back", compare("stress", before, KSTAT_ALL));
   exhaust();
   return summary();
@@ -225,7 +243,7 @@ function exhaust(): void {
   puts("\n");
   check(
     "exhaust-mem_obj-or-mem_cap",
-    made > 1000 && (st === Status.MEM_OBJ || st === Status.MEM_CAP),
+    above(made, 1000) && (isStatus(st, Status.MEM_OBJ) || isStatus(st, Status.MEM_CAP)),
   );
   // Semaphores take what is left (small objects), until they fail too; then a delegation into
   // a part of the object space without a table leaf is MEM_CAP (§4.8), before any entry.
@@ -236,14 +254,22 @@ function exhaust(): void {
     if (smSt !== Status.SUCCESS) break;
     sms++;
   }
-  check("exhausted-create_sm-mem_obj", smSt === Status.MEM_OBJ || smSt === Status.MEM_CAP);
   check(
-    "exhausted-ctrl_pd-mem_cap",
-    pd(ROOT_OBJ, ROOT_OBJ, EXHAUST, BATCH_ORDER, FRESH, PMM_ALL) === Status.MEM_CAP,
+    "exhausted-create_sm-mem_obj",
+    isStatus(smSt, Status.MEM_OBJ) || isStatus(smSt, Status.MEM_CAP),
   );
-  check("exhausted-fresh-range-revoked", revoke(FRESH, BATCH_ORDER) === Status.SUCCESS);
+  expectStatus(
+    "exhausted-ctrl_pd-mem_cap",
+    pd(ROOT_OBJ, ROOT_OBJ, EXHAUST, BATCH_ORDER, FRESH, PMM_ALL),
+    Status.MEM_CAP,
+  );
+  expectStatus("exhausted-fresh-range-revoked", revoke(FRESH, BATCH_ORDER), Status.SUCCESS);
   // pmm 0 revokes whatever the (aligned) source range holds (§4.8).
-  check("exhaust-revoked", pd(ROOT_OBJ, ROOT_OBJ, 0, EXHAUST_ORDER, EXHAUST, 0) === Status.SUCCESS);
+  expectStatus(
+    "exhaust-revoked",
+    pd(ROOT_OBJ, ROOT_OBJ, 0, EXHAUST_ORDER, EXHAUST, 0),
+    Status.SUCCESS,
+  );
   check(
     "exhaust-memory-back",
     compare("stress", before, KSTAT_LIVE_OBJECTS | KSTAT_LIVE_BYTES | KSTAT_MDB_NODES),

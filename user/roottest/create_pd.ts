@@ -26,78 +26,81 @@ import {
   pd,
   revoke,
 } from "./sel.ts";
-import { block, check } from "./test.ts";
+import { block, check, expectStatus, isStatus } from "./test.ts";
 
 export function run(): void {
   block(300);
-  check("create_pd-op0-success", createPd(0x3100, 0, ROOT_PD) === Status.SUCCESS);
+  expectStatus("create_pd-op0-success", createPd(0x3100, 0, ROOT_PD), Status.SUCCESS);
   check(
     "create_pd-op0-same-perms",
-    copy(ROOT_PD, 0x3101, 0x11) === Status.SUCCESS &&
-      createPd(0x3102, 0, 0x3101) === Status.SUCCESS &&
-      createSm(0x3103, 0x3102, 0) === Status.SUCCESS &&
-      createPd(0x3104, 0, 0x3102) === Status.SUCCESS &&
-      copy(ROOT_PD, 0x3105, 0x01) === Status.SUCCESS &&
-      createPd(0x3106, 0, 0x3105) === Status.SUCCESS &&
-      createSm(0x3107, 0x3106, 0) === Status.BAD_CAP &&
-      createPd(0x3107, 0, 0x3106) === Status.SUCCESS,
+    isStatus(copy(ROOT_PD, 0x3101, 0x11), Status.SUCCESS) &&
+      isStatus(createPd(0x3102, 0, 0x3101), Status.SUCCESS) &&
+      isStatus(createSm(0x3103, 0x3102, 0), Status.SUCCESS) &&
+      isStatus(createPd(0x3104, 0, 0x3102), Status.SUCCESS) &&
+      isStatus(copy(ROOT_PD, 0x3105, 0x01), Status.SUCCESS) &&
+      isStatus(createPd(0x3106, 0, 0x3105), Status.SUCCESS) &&
+      isStatus(createSm(0x3107, 0x3106, 0), Status.BAD_CAP) &&
+      isStatus(createPd(0x3107, 0, 0x3106), Status.SUCCESS),
   );
   // The new OBJ space's capability (0x03) is a destination (SPACE_GRANT) and a source (SPACE_TAKE).
   check(
     "create_pd-op1-obj-space",
-    createPd(0x3110, 1, 0x3100) === Status.SUCCESS &&
-      pd(ROOT_OBJ, 0x3110, 0x1000, 0, 0x10, PMM_ALL) === Status.SUCCESS &&
-      pd(0x3110, ROOT_OBJ, 0x10, 0, 0x3111, PMM_ALL) === Status.SUCCESS,
+    isStatus(createPd(0x3110, 1, 0x3100), Status.SUCCESS) &&
+      isStatus(pd(ROOT_OBJ, 0x3110, 0x1000, 0, 0x10, PMM_ALL), Status.SUCCESS) &&
+      isStatus(pd(0x3110, ROOT_OBJ, 0x10, 0, 0x3111, PMM_ALL), Status.SUCCESS),
   );
-  check("create_pd-op1-second-aborted", createPd(0x3112, 1, 0x3100) === Status.ABORTED);
-  check("create_pd-op1-root-aborted", createPd(0x3112, 1, ROOT_PD) === Status.ABORTED);
+  expectStatus("create_pd-op1-second-aborted", createPd(0x3112, 1, 0x3100), Status.ABORTED);
+  expectStatus("create_pd-op1-root-aborted", createPd(0x3112, 1, ROOT_PD), Status.ABORTED);
   check(
     "create_pd-op5-pio-space",
-    createPd(0x3120, 5, ROOT_PD) === Status.SUCCESS &&
-      pd(NOVA_PIO, 0x3120, 0x80, 0, 0x80, PMM_ALL) === Status.SUCCESS &&
-      pd(0x3120, ROOT_PIO, 0x80, 0, 0x80, PMM_ALL) === Status.SUCCESS &&
-      pd(0x3120, ROOT_PIO, 0x80, 0, 0x80, 0) === Status.SUCCESS,
+    isStatus(createPd(0x3120, 5, ROOT_PD), Status.SUCCESS) &&
+      isStatus(pd(NOVA_PIO, 0x3120, 0x80, 0, 0x80, PMM_ALL), Status.SUCCESS) &&
+      isStatus(pd(0x3120, ROOT_PIO, 0x80, 0, 0x80, PMM_ALL), Status.SUCCESS) &&
+      isStatus(pd(0x3120, ROOT_PIO, 0x80, 0, 0x80, 0), Status.SUCCESS),
   );
-  check("create_pd-op5-without-hst-aborted", createPd(0x3121, 5, 0x3100) === Status.ABORTED);
+  expectStatus("create_pd-op5-without-hst-aborted", createPd(0x3121, 5, 0x3100), Status.ABORTED);
   check(
     "create_pd-bad_ftr-gst-dma",
-    createPd(0x3122, 3, ROOT_PD) === Status.BAD_FTR &&
-      createPd(0x3122, 4, ROOT_PD) === Status.BAD_FTR,
+    isStatus(createPd(0x3122, 3, ROOT_PD), Status.BAD_FTR) &&
+      isStatus(createPd(0x3122, 4, ROOT_PD), Status.BAD_FTR),
   );
   check(
     "create_pd-bad_par-op7-op15",
-    createPd(0x3122, 7, ROOT_PD) === Status.BAD_PAR &&
-      createPd(0x3122, 15, ROOT_PD) === Status.BAD_PAR,
+    isStatus(createPd(0x3122, 7, ROOT_PD), Status.BAD_PAR) &&
+      isStatus(createPd(0x3122, 15, ROOT_PD), Status.BAD_PAR),
   );
-  check("create_pd-bad_cap-before-bad_par", createPd(0x3122, 7, EMPTY) === Status.BAD_CAP);
-  check("create_pd-bad_cap-sel-occupied", createPd(0x3100, 0, ROOT_PD) === Status.BAD_CAP);
+  expectStatus("create_pd-bad_cap-before-bad_par", createPd(0x3122, 7, EMPTY), Status.BAD_CAP);
+  expectStatus("create_pd-bad_cap-sel-occupied", createPd(0x3100, 0, ROOT_PD), Status.BAD_CAP);
   check(
     "create_pd-bad_cap-sel-occupied-space",
-    createPd(0x3100, 1, 0x3106) === Status.BAD_CAP &&
-      createPd(0x3123, 1, 0x3106) === Status.SUCCESS,
+    isStatus(createPd(0x3100, 1, 0x3106), Status.BAD_CAP) &&
+      isStatus(createPd(0x3123, 1, 0x3106), Status.SUCCESS),
   );
-  check("create_pd-bad_cap-pd-not-pd", createPd(0x3122, 0, ROOT_OBJ) === Status.BAD_CAP);
+  expectStatus("create_pd-bad_cap-pd-not-pd", createPd(0x3122, 0, ROOT_OBJ), Status.BAD_CAP);
   check(
     "create_pd-bad_cap-pd-without-pd",
-    copy(ROOT_PD, 0x3124, 0x1e) === Status.SUCCESS &&
-      createPd(0x3122, 0, 0x3124) === Status.BAD_CAP,
+    isStatus(copy(ROOT_PD, 0x3124, 0x1e), Status.SUCCESS) &&
+      isStatus(createPd(0x3122, 0, 0x3124), Status.BAD_CAP),
   );
   check(
     "create_pd-revoked",
-    pd(ROOT_OBJ, ROOT_OBJ, EMPTY, 0, 0x3100, PMM_ALL) === Status.SUCCESS &&
-      createPd(0x3122, 0, 0x3100) === Status.BAD_CAP &&
-      pd(ROOT_OBJ, 0x3110, 0x1000, 0, 0x11, PMM_ALL) === Status.SUCCESS,
+    isStatus(pd(ROOT_OBJ, ROOT_OBJ, EMPTY, 0, 0x3100, PMM_ALL), Status.SUCCESS) &&
+      isStatus(createPd(0x3122, 0, 0x3100), Status.BAD_CAP) &&
+      isStatus(pd(ROOT_OBJ, 0x3110, 0x1000, 0, 0x11, PMM_ALL), Status.SUCCESS),
   );
   more();
 }
 
-/** A PD created from a copy of the root PD's capability with `perms`: what its own capability allows. */
+/**
+ * A PD created from a copy of the root PD's capability with `perms`: what its own capability
+ * allows (a create_* it does not allow is BAD_CAP).
+ */
 function op0Keeps(s: u64, perms: u64, pdOk: bool, smOk: bool): bool {
   return (
-    copy(ROOT_PD, s, perms) === Status.SUCCESS &&
-    createPd(s + 1, 0, s) === Status.SUCCESS &&
-    (createPd(s + 2, 0, s + 1) === Status.SUCCESS) === pdOk &&
-    (createSm(s + 3, s + 1, 0) === Status.SUCCESS) === smOk
+    isStatus(copy(ROOT_PD, s, perms), Status.SUCCESS) &&
+    isStatus(createPd(s + 1, 0, s), Status.SUCCESS) &&
+    isStatus(createPd(s + 2, 0, s + 1), pdOk ? Status.SUCCESS : Status.BAD_CAP) &&
+    isStatus(createSm(s + 3, s + 1, 0), smOk ? Status.SUCCESS : Status.BAD_CAP)
   );
 }
 
@@ -109,61 +112,68 @@ function more(): void {
   check("create_pd-op0-perms-pd-sm", op0Keeps(s + 0x20, PD_PD | PD_SM, true, true));
   check(
     "create_pd-op0-copy-reduces",
-    copy(s + 0x1, s + 0x14, PD_SM) === Status.SUCCESS &&
-      createPd(s + 0x15, 0, s + 0x14) === Status.BAD_CAP &&
-      createSm(s + 0x15, s + 0x14, 0) === Status.SUCCESS,
+    isStatus(copy(s + 0x1, s + 0x14, PD_SM), Status.SUCCESS) &&
+      isStatus(createPd(s + 0x15, 0, s + 0x14), Status.BAD_CAP) &&
+      isStatus(createSm(s + 0x15, s + 0x14, 0), Status.SUCCESS),
   );
-  check("create_pd-bad_cap-sel-selnum", createPd(SELNUM, 0, ROOT_PD) === Status.BAD_CAP);
-  check(
+  expectStatus("create_pd-bad_cap-sel-selnum", createPd(SELNUM, 0, ROOT_PD), Status.BAD_CAP);
+  expectStatus(
     "create_pd-bad_cap-sel-all-ones",
-    createPd((u64(1) << 56) - 1, 0, ROOT_PD) === Status.BAD_CAP,
+    createPd((u64(1) << 56) - 1, 0, ROOT_PD),
+    Status.BAD_CAP,
   );
-  check("create_pd-bad_cap-pd-sel-selnum", createPd(s + 0x30, 0, SELNUM) === Status.BAD_CAP);
-  check("create_pd-bad_cap-pd-cap0", createPd(s + 0x30, 0, EMPTY) === Status.BAD_CAP);
-  check("create_pd-bad_cap-pd-is-pio-space", createPd(s + 0x30, 5, ROOT_PIO) === Status.BAD_CAP);
+  expectStatus("create_pd-bad_cap-pd-sel-selnum", createPd(s + 0x30, 0, SELNUM), Status.BAD_CAP);
+  expectStatus("create_pd-bad_cap-pd-cap0", createPd(s + 0x30, 0, EMPTY), Status.BAD_CAP);
+  expectStatus(
+    "create_pd-bad_cap-pd-is-pio-space",
+    createPd(s + 0x30, 5, ROOT_PIO),
+    Status.BAD_CAP,
+  );
   check(
     "create_pd-bad_cap-op1-pd-without-pd",
-    copy(ROOT_PD, s + 0x31, PD_SM) === Status.SUCCESS &&
-      createPd(s + 0x30, 1, s + 0x31) === Status.BAD_CAP,
+    isStatus(copy(ROOT_PD, s + 0x31, PD_SM), Status.SUCCESS) &&
+      isStatus(createPd(s + 0x30, 1, s + 0x31), Status.BAD_CAP),
   );
-  check(
+  expectStatus(
     "create_pd-bad_cap-before-bad_par-perm",
-    createPd(s + 0x30, 7, s + 0x31) === Status.BAD_CAP,
+    createPd(s + 0x30, 7, s + 0x31),
+    Status.BAD_CAP,
   );
-  check("create_pd-bad_cap-before-bad_ftr", createPd(s + 0x30, 2, s + 0x31) === Status.BAD_CAP);
+  expectStatus("create_pd-bad_cap-before-bad_ftr", createPd(s + 0x30, 2, s + 0x31), Status.BAD_CAP);
   check(
     "create_pd-op1-space-range",
-    createPd(s + 0x32, 0, ROOT_PD) === Status.SUCCESS &&
-      createPd(s + 0x33, 1, s + 0x32) === Status.SUCCESS &&
-      pd(ROOT_OBJ, s + 0x33, ROOT_OBJ, 0, SELNUM - 1, PMM_ALL) === Status.SUCCESS &&
-      pd(ROOT_OBJ, s + 0x33, ROOT_OBJ, 0, SELNUM, PMM_ALL) === Status.BAD_PAR &&
-      pd(s + 0x33, ROOT_OBJ, SELNUM - 1, 0, s + 0x34, PMM_ALL) === Status.SUCCESS,
+    isStatus(createPd(s + 0x32, 0, ROOT_PD), Status.SUCCESS) &&
+      isStatus(createPd(s + 0x33, 1, s + 0x32), Status.SUCCESS) &&
+      isStatus(pd(ROOT_OBJ, s + 0x33, ROOT_OBJ, 0, SELNUM - 1, PMM_ALL), Status.SUCCESS) &&
+      isStatus(pd(ROOT_OBJ, s + 0x33, ROOT_OBJ, 0, SELNUM, PMM_ALL), Status.BAD_PAR) &&
+      isStatus(pd(s + 0x33, ROOT_OBJ, SELNUM - 1, 0, s + 0x34, PMM_ALL), Status.SUCCESS),
   );
   check(
     "create_pd-op1-space-grant-only-not-src",
-    copy(s + 0x33, s + 0x35, SPACE_GRANT) === Status.SUCCESS &&
-      pd(s + 0x35, ROOT_OBJ, SELNUM - 1, 0, s + 0x36, PMM_ALL) === Status.BAD_CAP &&
-      pd(ROOT_OBJ, s + 0x35, ROOT_OBJ, 0, 0, PMM_ALL) === Status.SUCCESS,
+    isStatus(copy(s + 0x33, s + 0x35, SPACE_GRANT), Status.SUCCESS) &&
+      isStatus(pd(s + 0x35, ROOT_OBJ, SELNUM - 1, 0, s + 0x36, PMM_ALL), Status.BAD_CAP) &&
+      isStatus(pd(ROOT_OBJ, s + 0x35, ROOT_OBJ, 0, 0, PMM_ALL), Status.SUCCESS),
   );
   check(
     "create_pd-op5-extra-pio-port-0xffff",
-    createPd(s + 0x40, 5, ROOT_PD) === Status.SUCCESS &&
-      pd(NOVA_PIO, s + 0x40, 0xffff, 0, 0xffff, PMM_ALL) === Status.SUCCESS &&
-      pd(s + 0x40, ROOT_PIO, 0xffff, 0, 0xffff, PMM_ALL) === Status.SUCCESS &&
-      pd(NOVA_PIO, ROOT_PIO, 0xffff, 0, 0xffff, 0) === Status.SUCCESS,
+    isStatus(createPd(s + 0x40, 5, ROOT_PD), Status.SUCCESS) &&
+      isStatus(pd(NOVA_PIO, s + 0x40, 0xffff, 0, 0xffff, PMM_ALL), Status.SUCCESS) &&
+      isStatus(pd(s + 0x40, ROOT_PIO, 0xffff, 0, 0xffff, PMM_ALL), Status.SUCCESS) &&
+      isStatus(pd(NOVA_PIO, ROOT_PIO, 0xffff, 0, 0xffff, 0), Status.SUCCESS),
   );
-  check("create_pd-bad_par-op8-with-pd", createPd(s + 0x41, 8, ROOT_PD) === Status.BAD_PAR);
+  expectStatus("create_pd-bad_par-op8-with-pd", createPd(s + 0x41, 8, ROOT_PD), Status.BAD_PAR);
   // §12.6: NOVA's source also puts the root PD, with every permission, at SELNUM-9 of the NOVA
   // object space; a copy of it creates objects like ROOT_PD.
   check(
     "nova-object-space-root-pd",
-    pd(NOVA_OBJ, ROOT_OBJ, NOVA_ROOT_PD, 0, s + 0x50, PMM_ALL) === Status.SUCCESS &&
-      createSm(s + 0x51, s + 0x50, 0) === Status.SUCCESS &&
-      createPd(s + 0x52, 0, s + 0x50) === Status.SUCCESS &&
-      createPd(s + 0x53, 0, s + 0x52) === Status.SUCCESS,
+    isStatus(pd(NOVA_OBJ, ROOT_OBJ, NOVA_ROOT_PD, 0, s + 0x50, PMM_ALL), Status.SUCCESS) &&
+      isStatus(createSm(s + 0x51, s + 0x50, 0), Status.SUCCESS) &&
+      isStatus(createPd(s + 0x52, 0, s + 0x50), Status.SUCCESS) &&
+      isStatus(createPd(s + 0x53, 0, s + 0x52), Status.SUCCESS),
   );
   check(
     "create_pd-revoke-range",
-    revoke(s, RANGE_ORDER) === Status.SUCCESS && createSm(s + 0x30, s + 0x1, 0) === Status.BAD_CAP,
+    isStatus(revoke(s, RANGE_ORDER), Status.SUCCESS) &&
+      isStatus(createSm(s + 0x30, s + 0x1, 0), Status.BAD_CAP),
   );
 }

@@ -25,7 +25,7 @@ import {
   pd,
   revoke,
 } from "./sel.ts";
-import { block, check } from "./test.ts";
+import { block, check, expectStatus, isStatus, isValue } from "./test.ts";
 
 /** The port the task delegates, uses and revokes (start.S's final OUT must #GP on it). */
 export const PROBE_PORT: u64 = 0x80;
@@ -33,138 +33,169 @@ export const PROBE_PORT: u64 = 0x80;
 export function run(): void {
   block(100);
   // Success cases: a copy of a space capability is usable as source and destination.
-  check("ctrl_pd-obj-copy", copy(ROOT_PIO, 0x1100, PMM_ALL) === Status.SUCCESS);
-  check(
+  expectStatus("ctrl_pd-obj-copy", copy(ROOT_PIO, 0x1100, PMM_ALL), Status.SUCCESS);
+  expectStatus(
     "ctrl_pd-pio-via-copy",
-    pd(NOVA_PIO, 0x1100, u64(COM1), 3, u64(COM1), PMM_ALL) === Status.SUCCESS,
+    pd(NOVA_PIO, 0x1100, u64(COM1), 3, u64(COM1), PMM_ALL),
+    Status.SUCCESS,
   );
   check(
     "ctrl_pd-status-whole-rdi",
-    copy(EMPTY, 0x1101, PMM_ALL) === Status.SUCCESS && after(REG_RDI) === 0,
+    isStatus(copy(EMPTY, 0x1101, PMM_ALL), Status.SUCCESS) && isValue(after(REG_RDI), 0),
   );
-  check("ctrl_pd-pio-port-0x80", pd(NOVA_PIO, ROOT_PIO, 0x80, 0, 0x80, PMM_ALL) === Status.SUCCESS);
+  expectStatus(
+    "ctrl_pd-pio-port-0x80",
+    pd(NOVA_PIO, ROOT_PIO, 0x80, 0, 0x80, PMM_ALL),
+    Status.SUCCESS,
+  );
   outb(u16(PROBE_PORT), 0x55);
   check("pio-out-delegated-port", true);
 
   // BAD_PAR: alignment (before the capabilities: CAP0 selectors here), range end, PIO ssb != dsb.
-  check(
+  expectStatus(
     "bad_par-misaligned-ssb",
-    pd(NOVA_PIO, ROOT_PIO, 0x3f9, 3, 0x3f9, PMM_ALL) === Status.BAD_PAR,
+    pd(NOVA_PIO, ROOT_PIO, 0x3f9, 3, 0x3f9, PMM_ALL),
+    Status.BAD_PAR,
   );
-  check(
+  expectStatus(
     "bad_par-misaligned-dsb",
-    pd(ROOT_OBJ, ROOT_OBJ, 0x1000, 1, 0x1101, PMM_ALL) === Status.BAD_PAR,
+    pd(ROOT_OBJ, ROOT_OBJ, 0x1000, 1, 0x1101, PMM_ALL),
+    Status.BAD_PAR,
   );
-  check("bad_par-misaligned-before-caps", pd(EMPTY, EMPTY, 1, 1, 1, PMM_ALL) === Status.BAD_PAR);
-  check(
+  expectStatus(
+    "bad_par-misaligned-before-caps",
+    pd(EMPTY, EMPTY, 1, 1, 1, PMM_ALL),
+    Status.BAD_PAR,
+  );
+  expectStatus(
     "bad_par-obj-range-end",
-    pd(ROOT_OBJ, ROOT_OBJ, SELNUM, 0, 0x1200, PMM_ALL) === Status.BAD_PAR,
+    pd(ROOT_OBJ, ROOT_OBJ, SELNUM, 0, 0x1200, PMM_ALL),
+    Status.BAD_PAR,
   );
-  check("bad_par-obj-order-19", pd(ROOT_OBJ, ROOT_OBJ, 0, 19, 0, PMM_ALL) === Status.BAD_PAR);
-  check(
+  expectStatus("bad_par-obj-order-19", pd(ROOT_OBJ, ROOT_OBJ, 0, 19, 0, PMM_ALL), Status.BAD_PAR);
+  expectStatus(
     "bad_par-pio-range-end",
-    pd(NOVA_PIO, ROOT_PIO, 0x10000, 0, 0x10000, PMM_ALL) === Status.BAD_PAR,
+    pd(NOVA_PIO, ROOT_PIO, 0x10000, 0, 0x10000, PMM_ALL),
+    Status.BAD_PAR,
   );
-  check("bad_par-pio-order-17", pd(NOVA_PIO, ROOT_PIO, 0, 17, 0, PMM_ALL) === Status.BAD_PAR);
-  check(
+  expectStatus("bad_par-pio-order-17", pd(NOVA_PIO, ROOT_PIO, 0, 17, 0, PMM_ALL), Status.BAD_PAR);
+  expectStatus(
     "bad_par-pio-ssb-ne-dsb",
-    pd(NOVA_PIO, ROOT_PIO, 0x3f8, 3, 0x2f8, PMM_ALL) === Status.BAD_PAR,
+    pd(NOVA_PIO, ROOT_PIO, 0x3f8, 3, 0x2f8, PMM_ALL),
+    Status.BAD_PAR,
   );
 
   // BAD_CAP: missing SPACE_TAKE/SPACE_GRANT, wrong pairs, CAP0 selectors.
-  check(
+  expectStatus(
     "bad_cap-dst-without-grant",
-    pd(ROOT_OBJ, NOVA_OBJ, 0x1000, 0, 0x1200, PMM_ALL) === Status.BAD_CAP,
+    pd(ROOT_OBJ, NOVA_OBJ, 0x1000, 0, 0x1200, PMM_ALL),
+    Status.BAD_CAP,
   );
-  check(
+  expectStatus(
     "bad_cap-root-dst-nova-obj",
-    pd(ROOT_OBJ, ROOT_NOVA_OBJ, 0, 0, 0, PMM_ALL) === Status.BAD_CAP,
+    pd(ROOT_OBJ, ROOT_NOVA_OBJ, 0, 0, 0, PMM_ALL),
+    Status.BAD_CAP,
   );
   check(
     "bad_cap-src-without-take",
-    copy(ROOT_OBJ, 0x1200, SPACE_GRANT) === Status.SUCCESS &&
-      pd(0x1200, ROOT_OBJ, 0x1000, 0, 0x1201, PMM_ALL) === Status.BAD_CAP,
+    isStatus(copy(ROOT_OBJ, 0x1200, SPACE_GRANT), Status.SUCCESS) &&
+      isStatus(pd(0x1200, ROOT_OBJ, 0x1000, 0, 0x1201, PMM_ALL), Status.BAD_CAP),
   );
-  check(
+  expectStatus(
     "bad_cap-pair-pio-to-obj",
-    pd(NOVA_PIO, ROOT_OBJ, 0x3f8, 0, 0x3f8, PMM_ALL) === Status.BAD_CAP,
+    pd(NOVA_PIO, ROOT_OBJ, 0x3f8, 0, 0x3f8, PMM_ALL),
+    Status.BAD_CAP,
   );
-  check(
+  expectStatus(
     "bad_cap-pair-obj-to-pio",
-    pd(ROOT_OBJ, ROOT_PIO, 0x1000, 0, 0x1000, PMM_ALL) === Status.BAD_CAP,
+    pd(ROOT_OBJ, ROOT_PIO, 0x1000, 0, 0x1000, PMM_ALL),
+    Status.BAD_CAP,
   );
-  check("bad_cap-cap0-src", pd(EMPTY, ROOT_OBJ, 0x1000, 0, 0x1201, PMM_ALL) === Status.BAD_CAP);
-  check("bad_cap-cap0-dst", pd(ROOT_OBJ, EMPTY, 0x1000, 0, 0x1201, PMM_ALL) === Status.BAD_CAP);
+  expectStatus("bad_cap-cap0-src", pd(EMPTY, ROOT_OBJ, 0x1000, 0, 0x1201, PMM_ALL), Status.BAD_CAP);
+  expectStatus("bad_cap-cap0-dst", pd(ROOT_OBJ, EMPTY, 0x1000, 0, 0x1201, PMM_ALL), Status.BAD_CAP);
 
   // Rights reduction: a copy with SPACE_GRANT only is a destination, not a source; SPACE_TAKE only the reverse.
-  check(
+  expectStatus(
     "reduce-grant-only-is-dst",
-    pd(ROOT_OBJ, 0x1200, 0x1000, 0, 0x1202, PMM_ALL) === Status.SUCCESS,
+    pd(ROOT_OBJ, 0x1200, 0x1000, 0, 0x1202, PMM_ALL),
+    Status.SUCCESS,
   );
-  check("reduce-take-only-copy", copy(ROOT_OBJ, 0x1203, SPACE_TAKE) === Status.SUCCESS);
-  check(
+  expectStatus("reduce-take-only-copy", copy(ROOT_OBJ, 0x1203, SPACE_TAKE), Status.SUCCESS);
+  expectStatus(
     "reduce-take-only-is-src",
-    pd(0x1203, ROOT_OBJ, 0x1000, 0, 0x1204, PMM_ALL) === Status.SUCCESS,
+    pd(0x1203, ROOT_OBJ, 0x1000, 0, 0x1204, PMM_ALL),
+    Status.SUCCESS,
   );
-  check(
+  expectStatus(
     "reduce-take-only-not-dst",
-    pd(ROOT_OBJ, 0x1203, 0x1000, 0, 0x1205, PMM_ALL) === Status.BAD_CAP,
+    pd(ROOT_OBJ, 0x1203, 0x1000, 0, 0x1205, PMM_ALL),
+    Status.BAD_CAP,
   );
   check(
     "reduce-copy-never-gains",
-    copy(0x1203, 0x1206, PMM_ALL) === Status.SUCCESS &&
-      pd(ROOT_OBJ, 0x1206, 0x1000, 0, 0x1207, PMM_ALL) === Status.BAD_CAP,
+    isStatus(copy(0x1203, 0x1206, PMM_ALL), Status.SUCCESS) &&
+      isStatus(pd(ROOT_OBJ, 0x1206, 0x1000, 0, 0x1207, PMM_ALL), Status.BAD_CAP),
   );
   check(
     "reduce-pio-space-grant-only",
-    copy(ROOT_PIO, 0x1210, SPACE_GRANT) === Status.SUCCESS &&
-      pd(0x1210, ROOT_PIO, 0x3f8, 3, 0x3f8, PMM_ALL) === Status.BAD_CAP &&
-      pd(NOVA_PIO, 0x1210, 0x3f8, 3, 0x3f8, PMM_ALL) === Status.SUCCESS,
+    isStatus(copy(ROOT_PIO, 0x1210, SPACE_GRANT), Status.SUCCESS) &&
+      isStatus(pd(0x1210, ROOT_PIO, 0x3f8, 3, 0x3f8, PMM_ALL), Status.BAD_CAP) &&
+      isStatus(pd(NOVA_PIO, 0x1210, 0x3f8, 3, 0x3f8, PMM_ALL), Status.SUCCESS),
   );
 
   // Revocation: CAP0 over a range, pmm 0 over a range, and what was derived from it.
-  check("revoke-cap0-range", pd(ROOT_OBJ, ROOT_OBJ, EMPTY, 3, 0x1200, PMM_ALL) === Status.SUCCESS);
-  check(
+  expectStatus(
+    "revoke-cap0-range",
+    pd(ROOT_OBJ, ROOT_OBJ, EMPTY, 3, 0x1200, PMM_ALL),
+    Status.SUCCESS,
+  );
+  expectStatus(
     "revoke-cap0-range-gone",
-    pd(0x1203, ROOT_OBJ, 0x1000, 0, 0x1204, PMM_ALL) === Status.BAD_CAP,
+    pd(0x1203, ROOT_OBJ, 0x1000, 0, 0x1204, PMM_ALL),
+    Status.BAD_CAP,
   );
   check(
     "revoke-pmm0-range",
-    copy(ROOT_OBJ, 0x1300, PMM_ALL) === Status.SUCCESS &&
-      copy(ROOT_OBJ, 0x1301, PMM_ALL) === Status.SUCCESS &&
-      pd(ROOT_OBJ, ROOT_OBJ, 0x1300, 1, 0x1300, 0) === Status.SUCCESS &&
-      pd(0x1300, ROOT_OBJ, 0x1000, 0, 0x1302, PMM_ALL) === Status.BAD_CAP &&
-      pd(0x1301, ROOT_OBJ, 0x1000, 0, 0x1302, PMM_ALL) === Status.BAD_CAP,
+    isStatus(copy(ROOT_OBJ, 0x1300, PMM_ALL), Status.SUCCESS) &&
+      isStatus(copy(ROOT_OBJ, 0x1301, PMM_ALL), Status.SUCCESS) &&
+      isStatus(pd(ROOT_OBJ, ROOT_OBJ, 0x1300, 1, 0x1300, 0), Status.SUCCESS) &&
+      isStatus(pd(0x1300, ROOT_OBJ, 0x1000, 0, 0x1302, PMM_ALL), Status.BAD_CAP) &&
+      isStatus(pd(0x1301, ROOT_OBJ, 0x1000, 0, 0x1302, PMM_ALL), Status.BAD_CAP),
   );
   check(
     "revoke-derived-copies",
-    copy(ROOT_OBJ, 0x1400, PMM_ALL) === Status.SUCCESS &&
-      copy(0x1400, 0x1401, PMM_ALL) === Status.SUCCESS &&
-      copy(EMPTY, 0x1400, PMM_ALL) === Status.SUCCESS &&
-      pd(0x1401, ROOT_OBJ, 0x1000, 0, 0x1402, PMM_ALL) === Status.BAD_CAP,
+    isStatus(copy(ROOT_OBJ, 0x1400, PMM_ALL), Status.SUCCESS) &&
+      isStatus(copy(0x1400, 0x1401, PMM_ALL), Status.SUCCESS) &&
+      isStatus(copy(EMPTY, 0x1400, PMM_ALL), Status.SUCCESS) &&
+      isStatus(pd(0x1401, ROOT_OBJ, 0x1000, 0, 0x1402, PMM_ALL), Status.BAD_CAP),
   );
-  check("revoke-pio-port-0x80", pd(NOVA_PIO, ROOT_PIO, 0x80, 0, 0x80, 0) === Status.SUCCESS);
+  expectStatus("revoke-pio-port-0x80", pd(NOVA_PIO, ROOT_PIO, 0x80, 0, 0x80, 0), Status.SUCCESS);
   more();
 }
 
 /** A chain of `n` copies of the root object space at base, base+1, …: each a copy of the one before. */
 function chain(base: u64, n: u64): bool {
-  if (copy(ROOT_OBJ, base, PMM_ALL) !== Status.SUCCESS) return false;
+  if (!isStatus(copy(ROOT_OBJ, base, PMM_ALL), Status.SUCCESS)) return false;
   for (let i: u64 = 1; i < n; i++)
-    if (copy(base + i - 1, base + i, PMM_ALL) !== Status.SUCCESS) return false;
+    if (!isStatus(copy(base + i - 1, base + i, PMM_ALL), Status.SUCCESS)) return false;
   return true;
 }
 
 /** Whether `sel` is a usable object-space source (a copy of ROOT_OBJ into the scratch slot). */
 function usable(sel: u64): bool {
-  return pd(sel, ROOT_OBJ, ROOT_OBJ, 0, CTRL_PD_MORE + 0xff, PMM_ALL) === Status.SUCCESS;
+  return isStatus(pd(sel, ROOT_OBJ, ROOT_OBJ, 0, CTRL_PD_MORE + 0xff, PMM_ALL), Status.SUCCESS);
+}
+
+/** Whether `sel` is no object-space source (CAP0 or revoked): BAD_CAP. */
+function unusable(sel: u64): bool {
+  return isStatus(pd(sel, ROOT_OBJ, ROOT_OBJ, 0, CTRL_PD_MORE + 0xff, PMM_ALL), Status.BAD_CAP);
 }
 
 /** One PIO range of NOVA's delegated to the root PIO space and revoked again. */
 function pioRoundTrip(port: u64, ord: u64): bool {
   return (
-    pd(NOVA_PIO, ROOT_PIO, port, ord, port, PMM_ALL) === Status.SUCCESS &&
-    pd(NOVA_PIO, ROOT_PIO, port, ord, port, 0) === Status.SUCCESS
+    isStatus(pd(NOVA_PIO, ROOT_PIO, port, ord, port, PMM_ALL), Status.SUCCESS) &&
+    isStatus(pd(NOVA_PIO, ROOT_PIO, port, ord, port, 0), Status.SUCCESS)
   );
 }
 
@@ -172,124 +203,139 @@ function pioRoundTrip(port: u64, ord: u64): bool {
 function more(): void {
   const s = CTRL_PD_MORE;
   // Selectors at or beyond SELNUM name nothing: BAD_CAP (the capability checks).
-  check("bad_cap-src-sel-selnum", pd(SELNUM, ROOT_OBJ, ROOT_OBJ, 0, s, PMM_ALL) === Status.BAD_CAP);
-  check("bad_cap-dst-sel-selnum", pd(ROOT_OBJ, SELNUM, ROOT_OBJ, 0, s, PMM_ALL) === Status.BAD_CAP);
-  check(
-    "bad_cap-src-sel-all-ones",
-    pd((u64(1) << 56) - 1, ROOT_OBJ, ROOT_OBJ, 0, s, PMM_ALL) === Status.BAD_CAP,
+  expectStatus(
+    "bad_cap-src-sel-selnum",
+    pd(SELNUM, ROOT_OBJ, ROOT_OBJ, 0, s, PMM_ALL),
+    Status.BAD_CAP,
   );
-  check("bad_cap-src-is-pd", pd(ROOT_PD, ROOT_OBJ, ROOT_OBJ, 0, s, PMM_ALL) === Status.BAD_CAP);
-  check("bad_cap-dst-is-pd", pd(ROOT_OBJ, ROOT_PD, ROOT_OBJ, 0, s, PMM_ALL) === Status.BAD_CAP);
+  expectStatus(
+    "bad_cap-dst-sel-selnum",
+    pd(ROOT_OBJ, SELNUM, ROOT_OBJ, 0, s, PMM_ALL),
+    Status.BAD_CAP,
+  );
+  expectStatus(
+    "bad_cap-src-sel-all-ones",
+    pd((u64(1) << 56) - 1, ROOT_OBJ, ROOT_OBJ, 0, s, PMM_ALL),
+    Status.BAD_CAP,
+  );
+  expectStatus("bad_cap-src-is-pd", pd(ROOT_PD, ROOT_OBJ, ROOT_OBJ, 0, s, PMM_ALL), Status.BAD_CAP);
+  expectStatus("bad_cap-dst-is-pd", pd(ROOT_OBJ, ROOT_PD, ROOT_OBJ, 0, s, PMM_ALL), Status.BAD_CAP);
   check(
     "bad_cap-nova-obj-not-dst",
-    pd(ROOT_OBJ, ROOT_NOVA_OBJ, ROOT_OBJ, 0, s, PMM_ALL) === Status.BAD_CAP &&
-      pd(NOVA_OBJ, ROOT_OBJ, SELNUM - 2, 0, s, PMM_ALL) === Status.SUCCESS,
+    isStatus(pd(ROOT_OBJ, ROOT_NOVA_OBJ, ROOT_OBJ, 0, s, PMM_ALL), Status.BAD_CAP) &&
+      isStatus(pd(NOVA_OBJ, ROOT_OBJ, SELNUM - 2, 0, s, PMM_ALL), Status.SUCCESS),
   );
   // Orders and ranges: order 31 (the field's maximum), an aligned range starting at SELNUM
   // (source and destination), PIO beyond 0xffff.
-  check("bad_par-obj-order-31", pd(ROOT_OBJ, ROOT_OBJ, 0, 31, 0, PMM_ALL) === Status.BAD_PAR);
-  check(
+  expectStatus("bad_par-obj-order-31", pd(ROOT_OBJ, ROOT_OBJ, 0, 31, 0, PMM_ALL), Status.BAD_PAR);
+  expectStatus(
     "bad_par-obj-ssb-selnum-ord8",
-    pd(ROOT_OBJ, ROOT_OBJ, SELNUM, RANGE_ORDER, s, PMM_ALL) === Status.BAD_PAR,
+    pd(ROOT_OBJ, ROOT_OBJ, SELNUM, RANGE_ORDER, s, PMM_ALL),
+    Status.BAD_PAR,
   );
-  check(
+  expectStatus(
     "bad_par-obj-dsb-selnum-ord8",
-    pd(ROOT_OBJ, ROOT_OBJ, s, RANGE_ORDER, SELNUM, PMM_ALL) === Status.BAD_PAR,
+    pd(ROOT_OBJ, ROOT_OBJ, s, RANGE_ORDER, SELNUM, PMM_ALL),
+    Status.BAD_PAR,
   );
-  check(
+  expectStatus(
     "bad_par-obj-dsb-selnum",
-    pd(ROOT_OBJ, ROOT_OBJ, ROOT_OBJ, 0, SELNUM, PMM_ALL) === Status.BAD_PAR,
+    pd(ROOT_OBJ, ROOT_OBJ, ROOT_OBJ, 0, SELNUM, PMM_ALL),
+    Status.BAD_PAR,
   );
   check(
     "bad_par-obj-ssb-beyond-ord17",
-    pd(ROOT_OBJ, ROOT_OBJ, SELNUM, 17, 0, PMM_ALL) === Status.BAD_PAR && usable(ROOT_OBJ),
+    isStatus(pd(ROOT_OBJ, ROOT_OBJ, SELNUM, 17, 0, PMM_ALL), Status.BAD_PAR) && usable(ROOT_OBJ),
   );
   check(
     "ctrl_pd-obj-last-selector",
-    pd(ROOT_OBJ, ROOT_OBJ, SELNUM - 1, 0, s + 1, PMM_ALL) === Status.SUCCESS &&
-      pd(s + 1, ROOT_OBJ, SELNUM - 2, 0, s + 2, PMM_ALL) === Status.SUCCESS,
+    isStatus(pd(ROOT_OBJ, ROOT_OBJ, SELNUM - 1, 0, s + 1, PMM_ALL), Status.SUCCESS) &&
+      isStatus(pd(s + 1, ROOT_OBJ, SELNUM - 2, 0, s + 2, PMM_ALL), Status.SUCCESS),
   );
-  check(
+  expectStatus(
     "bad_par-pio-ssb-0x10000-ord8",
-    pd(NOVA_PIO, ROOT_PIO, PIO_PORTS, RANGE_ORDER, PIO_PORTS, PMM_ALL) === Status.BAD_PAR,
+    pd(NOVA_PIO, ROOT_PIO, PIO_PORTS, RANGE_ORDER, PIO_PORTS, PMM_ALL),
+    Status.BAD_PAR,
   );
-  check("bad_par-pio-order-31", pd(NOVA_PIO, ROOT_PIO, 0, 31, 0, PMM_ALL) === Status.BAD_PAR);
-  check(
+  expectStatus("bad_par-pio-order-31", pd(NOVA_PIO, ROOT_PIO, 0, 31, 0, PMM_ALL), Status.BAD_PAR);
+  expectStatus(
     "bad_par-pio-0xffff-ord1",
-    pd(NOVA_PIO, ROOT_PIO, 0xffff, 1, 0xffff, PMM_ALL) === Status.BAD_PAR,
+    pd(NOVA_PIO, ROOT_PIO, 0xffff, 1, 0xffff, PMM_ALL),
+    Status.BAD_PAR,
   );
   check("ctrl_pd-pio-port-0xffff", pioRoundTrip(0xffff, 0));
   check("ctrl_pd-pio-0xfffe-ord1", pioRoundTrip(0xfffe, 1));
   check("ctrl_pd-pio-0xff00-ord8", pioRoundTrip(0xff00, 8));
   check(
     "bad_cap-pio-dst-without-grant",
-    copy(ROOT_PIO, s + 3, SPACE_TAKE | 0x4) === Status.SUCCESS &&
-      pd(NOVA_PIO, s + 3, 0x80, 0, 0x80, PMM_ALL) === Status.BAD_CAP,
+    isStatus(copy(ROOT_PIO, s + 3, SPACE_TAKE | 0x4), Status.SUCCESS) &&
+      isStatus(pd(NOVA_PIO, s + 3, 0x80, 0, 0x80, PMM_ALL), Status.BAD_CAP),
   );
   check(
     "bad_cap-pio-src-without-take",
-    copy(NOVA_PIO, s + 4, SPACE_GRANT) === Status.SUCCESS &&
-      pd(s + 4, ROOT_PIO, 0x80, 0, 0x80, PMM_ALL) === Status.BAD_CAP,
+    isStatus(copy(NOVA_PIO, s + 4, SPACE_GRANT), Status.SUCCESS) &&
+      isStatus(pd(s + 4, ROOT_PIO, 0x80, 0, 0x80, PMM_ALL), Status.BAD_CAP),
   );
   // pmm: no bit in common gives CAP0; the copy has exactly the bits kept.
   check(
     "pmm-no-common-bits-is-cap0",
-    copy(ROOT_OBJ, s + 5, 0x1c) === Status.SUCCESS &&
-      !usable(s + 5) &&
-      pd(ROOT_OBJ, s + 5, ROOT_OBJ, 0, s + 6, PMM_ALL) === Status.BAD_CAP,
+    isStatus(copy(ROOT_OBJ, s + 5, 0x1c), Status.SUCCESS) &&
+      unusable(s + 5) &&
+      isStatus(pd(ROOT_OBJ, s + 5, ROOT_OBJ, 0, s + 6, PMM_ALL), Status.BAD_CAP),
   );
   check(
     "pmm-grant-take-both",
-    copy(ROOT_OBJ, s + 7, SPACE_GRANT | SPACE_TAKE) === Status.SUCCESS &&
+    isStatus(copy(ROOT_OBJ, s + 7, SPACE_GRANT | SPACE_TAKE), Status.SUCCESS) &&
       usable(s + 7) &&
-      pd(ROOT_OBJ, s + 7, ROOT_OBJ, 0, s + 8, PMM_ALL) === Status.SUCCESS,
+      isStatus(pd(ROOT_OBJ, s + 7, ROOT_OBJ, 0, s + 8, PMM_ALL), Status.SUCCESS),
   );
   check(
     "pmm-0-over-cap0-stays-cap0",
-    pd(ROOT_OBJ, ROOT_OBJ, EMPTY, 0, s + 9, 0) === Status.SUCCESS && !usable(s + 9),
+    isStatus(pd(ROOT_OBJ, ROOT_OBJ, EMPTY, 0, s + 9, 0), Status.SUCCESS) && unusable(s + 9),
   );
   // Revocation: depth, the middle of a chain, siblings, overwriting.
   check(
     "revoke-depth-8",
-    chain(s + 0x10, 8) && revoke(s + 0x10, 0) === Status.SUCCESS && !usable(s + 0x17),
+    chain(s + 0x10, 8) && isStatus(revoke(s + 0x10, 0), Status.SUCCESS) && unusable(s + 0x17),
   );
   check(
     "revoke-middle-keeps-parent",
     chain(s + 0x20, 4) &&
-      revoke(s + 0x21, 0) === Status.SUCCESS &&
+      isStatus(revoke(s + 0x21, 0), Status.SUCCESS) &&
       usable(s + 0x20) &&
-      !usable(s + 0x22) &&
-      !usable(s + 0x23),
+      unusable(s + 0x22) &&
+      unusable(s + 0x23),
   );
   check(
     "revoke-sibling-unaffected",
-    copy(ROOT_OBJ, s + 0x30, PMM_ALL) === Status.SUCCESS &&
-      copy(ROOT_OBJ, s + 0x31, PMM_ALL) === Status.SUCCESS &&
-      revoke(s + 0x30, 0) === Status.SUCCESS &&
+    isStatus(copy(ROOT_OBJ, s + 0x30, PMM_ALL), Status.SUCCESS) &&
+      isStatus(copy(ROOT_OBJ, s + 0x31, PMM_ALL), Status.SUCCESS) &&
+      isStatus(revoke(s + 0x30, 0), Status.SUCCESS) &&
       usable(s + 0x31),
   );
   check(
     "delegate-overwrites-and-revokes-derived",
     chain(s + 0x40, 2) &&
-      copy(ROOT_PIO, s + 0x40, PMM_ALL) === Status.SUCCESS &&
-      !usable(s + 0x41) &&
-      !usable(s + 0x40) &&
-      pd(NOVA_PIO, s + 0x40, 0x80, 0, 0x80, PMM_ALL) === Status.SUCCESS &&
-      pd(NOVA_PIO, ROOT_PIO, 0x80, 0, 0x80, 0) === Status.SUCCESS,
+      isStatus(copy(ROOT_PIO, s + 0x40, PMM_ALL), Status.SUCCESS) &&
+      unusable(s + 0x41) &&
+      unusable(s + 0x40) &&
+      isStatus(pd(NOVA_PIO, s + 0x40, 0x80, 0, 0x80, PMM_ALL), Status.SUCCESS) &&
+      isStatus(pd(NOVA_PIO, ROOT_PIO, 0x80, 0, 0x80, 0), Status.SUCCESS),
   );
   check(
     "revoke-range-ord8",
-    revoke(s, RANGE_ORDER) === Status.SUCCESS && !usable(s + 7) && !usable(s + 0x20),
+    isStatus(revoke(s, RANGE_ORDER), Status.SUCCESS) && unusable(s + 7) && unusable(s + 0x20),
   );
   // The scratch slot `usable` fills is in the range too: clear it last.
   check(
     "revoke-scratch",
-    revoke(s + 0xff, 0) === Status.SUCCESS &&
-      !usable(s + 0x31) &&
-      revoke(s + 0xff, 0) === Status.SUCCESS,
+    isStatus(revoke(s + 0xff, 0), Status.SUCCESS) &&
+      unusable(s + 0x31) &&
+      isStatus(revoke(s + 0xff, 0), Status.SUCCESS),
   );
-  check(
+  expectStatus(
     "ctrl_pd-com1-still-open",
-    pd(NOVA_PIO, ROOT_PIO, u64(COM1), 3, u64(COM1), PMM_ALL) === Status.SUCCESS,
+    pd(NOVA_PIO, ROOT_PIO, u64(COM1), 3, u64(COM1), PMM_ALL),
+    Status.SUCCESS,
   );
 }

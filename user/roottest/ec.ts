@@ -65,7 +65,18 @@ import { GPR_RBX, GPR_RDI, GPR_RSP, arch, words } from "../nova/utcb.ts";
 import { EcSet, msFromNow } from "./ecs.ts";
 import { EC_SELS, EC_ORDER, EMPTY, ROOT_OBJ, copy, pd, revoke } from "./sel.ts";
 import * as foreign from "./foreign.ts";
-import { block, check } from "./test.ts";
+import {
+  above,
+  atLeast,
+  below,
+  block,
+  check,
+  expect,
+  expectStatus,
+  isNot,
+  isStatus,
+  isValue,
+} from "./test.ts";
 
 const UTCB_BASE: u64 = 0x7fff_0000_0000;
 const EC_STACK_SIZE: u64 = 4096;
@@ -122,8 +133,8 @@ class Seen {
   mtd: u64;
   rsp: u64;
   calls: u64;
-  /** ECHO: the words the callee got were all `pattern + i`. */
-  wordsOk: bool;
+  /** ECHO: how many of the words the callee got were not `pattern + i`. */
+  wordsBad: u64;
   pattern: u64;
   /** Reply MTD of ECHO (0x1000 = the call's own). */
   replyWords: u32;
@@ -227,12 +238,12 @@ function blocking(k: u64): u64 {
 function echo(k: u64, mtd: u64): u64 {
   const n = (mtd & 0x1ff) + 1;
   const w = words(ecs.utcb(k));
-  let ok = true;
+  let bad: u64 = 0;
   for (let i: u64 = 0; i < n; i++) {
-    if (w.get(usize(i)) !== seen.pattern + i) ok = false;
+    if (w.get(usize(i)) !== seen.pattern + i) bad++;
     w.set(usize(i), ~w.get(usize(i)));
   }
-  seen.wordsOk = ok;
+  seen.wordsBad = bad;
   return seen.replyWords === 0x1000 ? mtd : u64(seen.replyWords);
 }
 
@@ -330,7 +341,7 @@ export function run(): void {
   block(770);
   scCases();
   helpingCases();
-  check("ec-revoke-range", revoke(EC_SELS, EC_ORDER) === Status.SUCCESS);
+  expectStatus("ec-revoke-range", revoke(EC_SELS, EC_ORDER), Status.SUCCESS);
 }
 
 // Portals: EC_SELS + 0x20… (index below).
@@ -359,54 +370,55 @@ function createEcCases(): void {
   const sp = ecs.stackTop(SCRATCH);
   check(
     "create_ec-bad_par-utcb-above-user",
-    createEc(SCRATCH_SEL, 0, ROOT_PD, 0x8000_0000_0000, 0, sp, 0) === Status.BAD_PAR &&
-      createEc(SCRATCH_SEL, 0, EMPTY, 0xffff_ffff_ffff_f000, 0, sp, 0) === Status.BAD_PAR,
+    isStatus(createEc(SCRATCH_SEL, 0, ROOT_PD, 0x8000_0000_0000, 0, sp, 0), Status.BAD_PAR) &&
+      isStatus(createEc(SCRATCH_SEL, 0, EMPTY, 0xffff_ffff_ffff_f000, 0, sp, 0), Status.BAD_PAR),
   );
   check(
     "create_ec-bad_cpu",
-    createEc(SCRATCH_SEL, 0, ROOT_PD, hva, u64(hip().cpuNum), sp, 0) === Status.BAD_CPU &&
-      createEc(SCRATCH_SEL, EC_T, EMPTY, hva, 0xfff, sp, 0) === Status.BAD_CPU,
+    isStatus(createEc(SCRATCH_SEL, 0, ROOT_PD, hva, u64(hip().cpuNum), sp, 0), Status.BAD_CPU) &&
+      isStatus(createEc(SCRATCH_SEL, EC_T, EMPTY, hva, 0xfff, sp, 0), Status.BAD_CPU),
   );
   check(
     "create_ec-bad_cap-pd-without-ec",
-    copy(ROOT_PD, S + 0x60, PMM_ALL & ~PD_EC) === Status.SUCCESS &&
-      createEc(SCRATCH_SEL, 0, S + 0x60, hva, 0, sp, 0) === Status.BAD_CAP,
+    isStatus(copy(ROOT_PD, S + 0x60, PMM_ALL & ~PD_EC), Status.SUCCESS) &&
+      isStatus(createEc(SCRATCH_SEL, 0, S + 0x60, hva, 0, sp, 0), Status.BAD_CAP),
   );
   check(
     "create_ec-bad_cap-pd-not-pd",
-    createEc(SCRATCH_SEL, 0, ROOT_OBJ, hva, 0, sp, 0) === Status.BAD_CAP &&
-      createEc(SCRATCH_SEL, 0, EMPTY, hva, 0, sp, 0) === Status.BAD_CAP &&
-      createEc(SCRATCH_SEL, 0, SELNUM, hva, 0, sp, 0) === Status.BAD_CAP,
+    isStatus(createEc(SCRATCH_SEL, 0, ROOT_OBJ, hva, 0, sp, 0), Status.BAD_CAP) &&
+      isStatus(createEc(SCRATCH_SEL, 0, EMPTY, hva, 0, sp, 0), Status.BAD_CAP) &&
+      isStatus(createEc(SCRATCH_SEL, 0, SELNUM, hva, 0, sp, 0), Status.BAD_CAP),
   );
-  check(
+  expectStatus(
     "create_ec-bad_ftr-vcpu",
-    createEc(SCRATCH_SEL, EC_G, ROOT_PD, hva, 0, sp, 0) === Status.BAD_FTR,
+    createEc(SCRATCH_SEL, EC_G, ROOT_PD, hva, 0, sp, 0),
+    Status.BAD_FTR,
   );
   check(
     "create_ec-aborted-pd-without-spaces",
-    createPd(S + 0x61, PdOp.PD, ROOT_PD) === Status.SUCCESS &&
-      createEc(SCRATCH_SEL, 0, S + 0x61, hva, 0, sp, 0) === Status.ABORTED &&
-      createEc(SCRATCH_SEL, EC_T, S + 0x61, hva, 0, sp, 0) === Status.ABORTED,
+    isStatus(createPd(S + 0x61, PdOp.PD, ROOT_PD), Status.SUCCESS) &&
+      isStatus(createEc(SCRATCH_SEL, 0, S + 0x61, hva, 0, sp, 0), Status.ABORTED) &&
+      isStatus(createEc(SCRATCH_SEL, EC_T, S + 0x61, hva, 0, sp, 0), Status.ABORTED),
   );
   check(
     "create_ec-local-success",
-    local(HANDLER, 0, EVT_NONE) === Status.SUCCESS &&
-      local(WORKER, 0, EVT_LOCAL) === Status.SUCCESS &&
-      local(INNER, 0, EVT_LOCAL) === Status.SUCCESS,
+    isStatus(local(HANDLER, 0, EVT_NONE), Status.SUCCESS) &&
+      isStatus(local(WORKER, 0, EVT_LOCAL), Status.SUCCESS) &&
+      isStatus(local(INNER, 0, EVT_LOCAL), Status.SUCCESS),
   );
   check(
     "create_ec-bad_cap-sel-occupied",
-    createEc(ecs.sel(WORKER), 0, ROOT_PD, hva, 0, sp, 0) === Status.BAD_CAP &&
-      createEc(ROOT_PD, EC_T, ROOT_PD, hva, 0, sp, 0) === Status.BAD_CAP,
+    isStatus(createEc(ecs.sel(WORKER), 0, ROOT_PD, hva, 0, sp, 0), Status.BAD_CAP) &&
+      isStatus(createEc(ROOT_PD, EC_T, ROOT_PD, hva, 0, sp, 0), Status.BAD_CAP),
   );
   check(
     "create_ec-local-fpu-success",
-    local(FPU_A, EC_F, EVT_LOCAL) === Status.SUCCESS &&
-      local(FPU_B, EC_F, EVT_LOCAL) === Status.SUCCESS &&
-      local(VICTIM, 0, EVT_NONE) === Status.SUCCESS &&
-      local(POISONED, 0, EVT_LOCAL) === Status.SUCCESS,
+    isStatus(local(FPU_A, EC_F, EVT_LOCAL), Status.SUCCESS) &&
+      isStatus(local(FPU_B, EC_F, EVT_LOCAL), Status.SUCCESS) &&
+      isStatus(local(VICTIM, 0, EVT_NONE), Status.SUCCESS) &&
+      isStatus(local(POISONED, 0, EVT_LOCAL), Status.SUCCESS),
   );
-  check(
+  expectStatus(
     "create_ec-global-success",
     createEc(
       ecs.sel(G_FIRST),
@@ -416,93 +428,101 @@ function createEcCases(): void {
       0,
       ecs.stackTop(G_FIRST),
       EVT_GLOBAL,
-    ) === Status.SUCCESS,
+    ),
+    Status.SUCCESS,
   );
   check(
     "create_ec-utcb-mapped-zeroed",
-    words(ecs.utcb(WORKER)).get(0) === 0 &&
-      words(ecs.utcb(WORKER)).get(511) === 0 &&
-      words(ecs.utcb(G_FIRST)).get(100) === 0,
+    isValue(words(ecs.utcb(WORKER)).get(0), 0) &&
+      isValue(words(ecs.utcb(WORKER)).get(511), 0) &&
+      isValue(words(ecs.utcb(G_FIRST)).get(100), 0),
   );
   check(
     "create_ec-via-pd-with-ec-only",
-    copy(ROOT_PD, S + 0x62, PD_EC) === Status.SUCCESS &&
-      createEc(ecs.sel(SPARE), 0, S + 0x62, ecs.utcb(SPARE), 0, ecs.stackTop(SPARE), EVT_NONE) ===
+    isStatus(copy(ROOT_PD, S + 0x62, PD_EC), Status.SUCCESS) &&
+      isStatus(
+        createEc(ecs.sel(SPARE), 0, S + 0x62, ecs.utcb(SPARE), 0, ecs.stackTop(SPARE), EVT_NONE),
         Status.SUCCESS,
+      ),
   );
 
   // create_pt (§4.6).
-  check(
+  expectStatus(
     "create_pt-bad_cap-global-ec",
-    createPt(PT_SPARE, ROOT_PD, ecs.sel(G_FIRST), u64(entry())) === Status.BAD_CAP,
+    createPt(PT_SPARE, ROOT_PD, ecs.sel(G_FIRST), u64(entry())),
+    Status.BAD_CAP,
   );
   check(
     "create_pt-bad_cap-ec-without-bindpt",
-    copy(ecs.sel(WORKER), S + 0x63, EC_ALL & ~EC_BINDPT) === Status.SUCCESS &&
-      createPt(PT_SPARE, ROOT_PD, S + 0x63, u64(entry())) === Status.BAD_CAP,
+    isStatus(copy(ecs.sel(WORKER), S + 0x63, EC_ALL & ~EC_BINDPT), Status.SUCCESS) &&
+      isStatus(createPt(PT_SPARE, ROOT_PD, S + 0x63, u64(entry())), Status.BAD_CAP),
   );
   check(
     "create_pt-bad_cap-pd-without-pt",
-    copy(ROOT_PD, S + 0x64, PMM_ALL & ~PD_PT) === Status.SUCCESS &&
-      createPt(PT_SPARE, S + 0x64, ecs.sel(WORKER), u64(entry())) === Status.BAD_CAP,
+    isStatus(copy(ROOT_PD, S + 0x64, PMM_ALL & ~PD_PT), Status.SUCCESS) &&
+      isStatus(createPt(PT_SPARE, S + 0x64, ecs.sel(WORKER), u64(entry())), Status.BAD_CAP),
   );
   check(
     "create_pt-bad_cap-not-ec-not-pd",
-    createPt(PT_SPARE, ROOT_PD, ROOT_PD, u64(entry())) === Status.BAD_CAP &&
-      createPt(PT_SPARE, ROOT_PD, EMPTY, u64(entry())) === Status.BAD_CAP &&
-      createPt(PT_SPARE, ecs.sel(WORKER), ecs.sel(WORKER), u64(entry())) === Status.BAD_CAP,
+    isStatus(createPt(PT_SPARE, ROOT_PD, ROOT_PD, u64(entry())), Status.BAD_CAP) &&
+      isStatus(createPt(PT_SPARE, ROOT_PD, EMPTY, u64(entry())), Status.BAD_CAP) &&
+      isStatus(createPt(PT_SPARE, ecs.sel(WORKER), ecs.sel(WORKER), u64(entry())), Status.BAD_CAP),
   );
   check(
     "create_pt-success-ec-with-bindpt-only",
-    copy(ecs.sel(WORKER), S + 0x65, EC_BINDPT) === Status.SUCCESS &&
-      createPt(PT_W_REC, ROOT_PD, S + 0x65, u64(entry())) === Status.SUCCESS,
+    isStatus(copy(ecs.sel(WORKER), S + 0x65, EC_BINDPT), Status.SUCCESS) &&
+      isStatus(createPt(PT_W_REC, ROOT_PD, S + 0x65, u64(entry())), Status.SUCCESS),
   );
-  check(
+  expectStatus(
     "create_pt-bad_cap-sel-occupied",
-    createPt(PT_W_REC, ROOT_PD, ecs.sel(WORKER), u64(entry())) === Status.BAD_CAP,
+    createPt(PT_W_REC, ROOT_PD, ecs.sel(WORKER), u64(entry())),
+    Status.BAD_CAP,
   );
   // A new portal has PID 0 (OP_RECORD) and its callee starts at sp.
   seen.pid = 0xdead;
   check(
     "create_pt-pid-0-callee-starts-at-sp",
-    ipcCall(PT_W_REC, false, 0, out) === Status.SUCCESS &&
-      seen.pid === 0 &&
-      seen.rsp === ecs.stackTop(WORKER) &&
-      seen.mtd === 0,
+    isStatus(ipcCall(PT_W_REC, false, 0, out), Status.SUCCESS) &&
+      isValue(seen.pid, 0) &&
+      isValue(seen.rsp, ecs.stackTop(WORKER)) &&
+      isValue(seen.mtd, 0),
   );
   // Perms 0x07: CTRL = ctrl_pt, CALL = ipc_call.
   check(
     "create_pt-perms-call-only",
-    copy(PT_W_REC, S + 0x66, PT_CALL) === Status.SUCCESS &&
-      ipcCall(S + 0x66, false, 0, out) === Status.SUCCESS &&
-      ctrlPt(S + 0x66, 0, 0) === Status.BAD_CAP,
+    isStatus(copy(PT_W_REC, S + 0x66, PT_CALL), Status.SUCCESS) &&
+      isStatus(ipcCall(S + 0x66, false, 0, out), Status.SUCCESS) &&
+      isStatus(ctrlPt(S + 0x66, 0, 0), Status.BAD_CAP),
   );
   check(
     "create_pt-perms-ctrl-event-no-call",
-    copy(PT_W_REC, S + 0x67, PT_CTRL | PT_EVENT) === Status.SUCCESS &&
-      ipcCall(S + 0x67, false, 0, out) === Status.BAD_CAP &&
-      ctrlPt(S + 0x67, 0, 0) === Status.SUCCESS,
+    isStatus(copy(PT_W_REC, S + 0x67, PT_CTRL | PT_EVENT), Status.SUCCESS) &&
+      isStatus(ipcCall(S + 0x67, false, 0, out), Status.BAD_CAP) &&
+      isStatus(ctrlPt(S + 0x67, 0, 0), Status.SUCCESS),
   );
   check(
     "ctrl_pt-sets-pid",
-    ctrlPt(PT_W_REC, pid(OP_RECORD, WORKER, 0) | (u64(0xabcdef) << 32), 0) === Status.SUCCESS &&
-      ipcCall(PT_W_REC, false, 0, out) === Status.SUCCESS &&
-      seen.pid === ((u64(0xabcdef) << 32) | (WORKER << 8)),
+    isStatus(
+      ctrlPt(PT_W_REC, pid(OP_RECORD, WORKER, 0) | (u64(0xabcdef) << 32), 0),
+      Status.SUCCESS,
+    ) &&
+      isStatus(ipcCall(PT_W_REC, false, 0, out), Status.SUCCESS) &&
+      isValue(seen.pid, (u64(0xabcdef) << 32) | (WORKER << 8)),
   );
   check(
     "ctrl_pt-bad_cap",
-    ctrlPt(ROOT_PD, 0, 0) === Status.BAD_CAP &&
-      ctrlPt(EMPTY, 0, 0) === Status.BAD_CAP &&
-      ctrlPt(ecs.sel(WORKER), 0, 0) === Status.BAD_CAP,
+    isStatus(ctrlPt(ROOT_PD, 0, 0), Status.BAD_CAP) &&
+      isStatus(ctrlPt(EMPTY, 0, 0), Status.BAD_CAP) &&
+      isStatus(ctrlPt(ecs.sel(WORKER), 0, 0), Status.BAD_CAP),
   );
   // SPARE only: a recalled local EC raises RECALL at its next call (no portal: it dies).
   check(
     "create_ec-perms-0x0d",
-    copy(ecs.sel(SPARE), S + 0x68, 0x12) === Status.SUCCESS &&
-      ctrlEc(S + 0x68, false) === Status.BAD_CAP &&
-      createPt(PT_SPARE, ROOT_PD, S + 0x68, u64(entry())) === Status.BAD_CAP &&
-      copy(ecs.sel(SPARE), S + 0x69, EC_CTRL) === Status.SUCCESS &&
-      ctrlEc(S + 0x69, false) === Status.SUCCESS,
+    isStatus(copy(ecs.sel(SPARE), S + 0x68, 0x12), Status.SUCCESS) &&
+      isStatus(ctrlEc(S + 0x68, false), Status.BAD_CAP) &&
+      isStatus(createPt(PT_SPARE, ROOT_PD, S + 0x68, u64(entry())), Status.BAD_CAP) &&
+      isStatus(copy(ecs.sel(SPARE), S + 0x69, EC_CTRL), Status.SUCCESS) &&
+      isStatus(ctrlEc(S + 0x69, false), Status.SUCCESS),
   );
 }
 
@@ -522,14 +542,14 @@ function wordsAre(va: u64, from: usize, to: usize, pattern: u64, neg: bool): boo
   const w = words(va);
   for (let i = from; i < to; i++) {
     const want = neg ? ~(pattern + u64(i)) : pattern + u64(i);
-    if (w.get(i) !== want) return false;
+    if (!isValue(w.get(i), want)) return false;
   }
   return true;
 }
 
 function allAre(va: u64, from: usize, to: usize, v: u64): bool {
   const w = words(va);
-  for (let i = from; i < to; i++) if (w.get(i) !== v) return false;
+  for (let i = from; i < to; i++) if (!isValue(w.get(i), v)) return false;
   return true;
 }
 
@@ -541,40 +561,43 @@ function ipcCases(): void {
   fill(0x1000, WORKER, sentinel);
   check(
     "ipc_call-1-word",
-    ipcCall(PT_W, false, mtdWords(1), out) === Status.SUCCESS &&
-      seen.wordsOk &&
+    isStatus(ipcCall(PT_W, false, mtdWords(1), out), Status.SUCCESS) &&
+      isValue(seen.wordsBad, 0) &&
       allAre(ecs.utcb(WORKER), 1, 512, sentinel) &&
       wordsAre(root, 0, 1, 0x1000, true) &&
       wordsAre(root, 1, 512, 0x1000, false) &&
-      out.mtd === 0,
+      isValue(out.mtd, 0),
   );
-  check("ipc_call-callee-rdi-pid-rsi-mtd", seen.pid === pid(OP_ECHO, WORKER, 0) && seen.mtd === 0);
+  check(
+    "ipc_call-callee-rdi-pid-rsi-mtd",
+    isValue(seen.pid, pid(OP_ECHO, WORKER, 0)) && isValue(seen.mtd, 0),
+  );
   fill(0x2000, WORKER, sentinel);
   check(
     "ipc_call-512-words",
-    ipcCall(PT_W, false, mtdWords(512), out) === Status.SUCCESS &&
-      seen.wordsOk &&
-      seen.mtd === 511 &&
+    isStatus(ipcCall(PT_W, false, mtdWords(512), out), Status.SUCCESS) &&
+      isValue(seen.wordsBad, 0) &&
+      isValue(seen.mtd, 511) &&
       wordsAre(root, 0, 512, 0x2000, true) &&
-      out.mtd === 511,
+      isValue(out.mtd, 511),
   );
   fill(0x3000, WORKER, sentinel);
   check(
     "ipc_call-mtd-high-bits-ignored",
-    ipcCall(PT_W, false, 0xffff_fe00 | 2, out) === Status.SUCCESS &&
-      seen.wordsOk &&
-      seen.mtd === 0xffff_fe02 &&
-      words(ecs.utcb(WORKER)).get(3) === sentinel &&
+    isStatus(ipcCall(PT_W, false, 0xffff_fe00 | 2, out), Status.SUCCESS) &&
+      isValue(seen.wordsBad, 0) &&
+      isValue(seen.mtd, 0xffff_fe02) &&
+      isValue(words(ecs.utcb(WORKER)).get(3), sentinel) &&
       wordsAre(root, 0, 3, 0x3000, true) &&
       wordsAre(root, 3, 512, 0x3000, false) &&
-      out.mtd === 0xffff_fe02,
+      isValue(out.mtd, 0xffff_fe02),
   );
   fill(0x4000, WORKER, sentinel);
   seen.replyWords = 511;
   check(
     "ipc_reply-512-words-to-1-word-call",
-    ipcCall(PT_W, false, 0, out) === Status.SUCCESS &&
-      out.mtd === 511 &&
+    isStatus(ipcCall(PT_W, false, 0, out), Status.SUCCESS) &&
+      isValue(out.mtd, 511) &&
       wordsAre(root, 0, 1, 0x4000, true) &&
       allAre(root, 1, 512, sentinel),
   );
@@ -582,28 +605,28 @@ function ipcCases(): void {
   seen.replyWords = 0xffff_0000;
   check(
     "ipc_reply-mtd-high-bits-ignored",
-    ipcCall(PT_W, false, mtdWords(4), out) === Status.SUCCESS &&
-      out.mtd === 0xffff_0000 &&
+    isStatus(ipcCall(PT_W, false, mtdWords(4), out), Status.SUCCESS) &&
+      isValue(out.mtd, 0xffff_0000) &&
       wordsAre(root, 0, 1, 0x5000, true) &&
       wordsAre(root, 1, 512, 0x5000, false),
   );
   seen.replyWords = 0x1000;
-  check("ipc_call-callee-rsp-preserved", seen.rsp === ecs.stackTop(WORKER));
+  expect("ipc_call-callee-rsp-preserved", seen.rsp, ecs.stackTop(WORKER));
   check(
     "ipc_call-bad_cap-without-call",
-    copy(PT_W, S + 0x6a, PT_CTRL | PT_EVENT) === Status.SUCCESS &&
-      ipcCall(S + 0x6a, false, 0, out) === Status.BAD_CAP,
+    isStatus(copy(PT_W, S + 0x6a, PT_CTRL | PT_EVENT), Status.SUCCESS) &&
+      isStatus(ipcCall(S + 0x6a, false, 0, out), Status.BAD_CAP),
   );
   check(
     "ipc_call-bad_cap-not-pt",
-    ipcCall(ROOT_PD, false, 0, out) === Status.BAD_CAP &&
-      ipcCall(ecs.sel(WORKER), false, 0, out) === Status.BAD_CAP &&
-      ipcCall(ROOT_OBJ, false, 0, out) === Status.BAD_CAP,
+    isStatus(ipcCall(ROOT_PD, false, 0, out), Status.BAD_CAP) &&
+      isStatus(ipcCall(ecs.sel(WORKER), false, 0, out), Status.BAD_CAP) &&
+      isStatus(ipcCall(ROOT_OBJ, false, 0, out), Status.BAD_CAP),
   );
   check(
     "ipc_call-bad_cap-cap0",
-    ipcCall(EMPTY, false, 0, out) === Status.BAD_CAP &&
-      ipcCall(SELNUM, true, 0, out) === Status.BAD_CAP,
+    isStatus(ipcCall(EMPTY, false, 0, out), Status.BAD_CAP) &&
+      isStatus(ipcCall(SELNUM, true, 0, out), Status.BAD_CAP),
   );
   // Nested: root → WORKER → INNER; WORKER passes its words 0…1 on.
   seen.target = PT_I;
@@ -613,10 +636,10 @@ function ipcCases(): void {
     "ipc_call-nested",
     ecs.portalOf(PT_I, INNER, entry(), pid(OP_ECHO, INNER, 0), 0) &&
       ecs.portalOf(PT_W_NEST, WORKER, entry(), pid(OP_NESTED, WORKER, 0), 0) &&
-      ipcCall(PT_W_NEST, false, mtdWords(2), out) === Status.SUCCESS &&
-      seen.status === Status.SUCCESS &&
-      seen.calls === calls + 2 &&
-      out.mtd === 1 &&
+      isStatus(ipcCall(PT_W_NEST, false, mtdWords(2), out), Status.SUCCESS) &&
+      isStatus(seen.status, Status.SUCCESS) &&
+      isValue(seen.calls, calls + 2) &&
+      isValue(out.mtd, 1) &&
       // WORKER got root's words 0…1 and passed them on; INNER complemented them.
       wordsAre(root, 0, 2, 0x6000, true) &&
       wordsAre(root, 2, 512, 0x6000, false),
@@ -625,12 +648,12 @@ function ipcCases(): void {
   check(
     "ipc_call-timeout-t1-busy",
     ecs.portalOf(PT_W_SELF, WORKER, entry(), pid(OP_SELF_T, WORKER, 0), 0) &&
-      ipcCall(PT_W_SELF, false, 0, out) === Status.SUCCESS &&
-      seen.status === Status.TIMEOUT,
+      isStatus(ipcCall(PT_W_SELF, false, 0, out), Status.SUCCESS) &&
+      isStatus(seen.status, Status.TIMEOUT),
   );
   check(
     "ipc_call-t1-idle-success",
-    ipcCall(PT_W_REC, true, 0, out) === Status.SUCCESS && (out.mtd & 0x1ff) === 0,
+    isStatus(ipcCall(PT_W_REC, true, 0, out), Status.SUCCESS) && isValue(out.mtd & 0x1ff, 0),
   );
 }
 
@@ -667,62 +690,65 @@ function eventCases(): void {
   seen.newRbx = 0x77;
   check(
     "event-ud-local-skip-rip",
-    fault(PT_W_UD, 2, MTD_RIP) === Status.SUCCESS &&
-      seen.events === events + 1 &&
-      seen.vector === 6 &&
-      seen.rip === ud,
+    isStatus(fault(PT_W_UD, 2, MTD_RIP), Status.SUCCESS) &&
+      isValue(seen.events, events + 1) &&
+      isValue(seen.vector, 6) &&
+      isValue(seen.rip, ud),
   );
   check(
     "event-ud-gprs-per-mtd",
-    seen.rbx === 0x1111_2222_3333_4444 && seen.r15 === 0x5555 && seen.ursp === ecs.stackTop(WORKER),
+    isValue(seen.rbx, 0x1111_2222_3333_4444) &&
+      isValue(seen.r15, 0x5555) &&
+      isValue(seen.ursp, ecs.stackTop(WORKER)),
   );
-  check("event-ud-qual-error-0", seen.qual0 === 0);
-  check(
+  expect("event-ud-qual-error-0", seen.qual0, 0);
+  expect(
     "event-reply-without-gpr-keeps-rbx",
-    ptrFromVirt<u64>(linkerSymbol("ec_after_rbx")).load() === 0x1111_2222_3333_4444,
+    ptrFromVirt<u64>(linkerSymbol("ec_after_rbx")).load(),
+    0x1111_2222_3333_4444,
   );
   check(
     "event-reply-gpr-writes-rbx",
-    fault(PT_W_UD, 2, MTD_RIP | MTD_GPR0_7) === Status.SUCCESS &&
-      ptrFromVirt<u64>(linkerSymbol("ec_after_rbx")).load() === 0x77,
+    isStatus(fault(PT_W_UD, 2, MTD_RIP | MTD_GPR0_7), Status.SUCCESS) &&
+      isValue(ptrFromVirt<u64>(linkerSymbol("ec_after_rbx")).load(), 0x77),
   );
   check(
     "event-de",
-    fault(PT_W_DE, 3, MTD_RIP) === Status.SUCCESS &&
-      seen.vector === 0 &&
-      seen.rip === u64(linkerSymbol("ec_div_fault")) &&
-      seen.qual0 === 0,
+    isStatus(fault(PT_W_DE, 3, MTD_RIP), Status.SUCCESS) &&
+      isValue(seen.vector, 0) &&
+      isValue(seen.rip, u64(linkerSymbol("ec_div_fault"))) &&
+      isValue(seen.qual0, 0),
   );
   // The #DE portal's MTD has no GPR0-7: the handler's UTCB RBX keeps what was there.
   arch(ecs.utcb(HANDLER)).gpr[GPR_RBX] = 0xabc;
   check(
     "event-portal-mtd-selects-state",
-    fault(PT_W_DE, 3, MTD_RIP) === Status.SUCCESS && seen.rbx === 0xabc,
+    isStatus(fault(PT_W_DE, 3, MTD_RIP), Status.SUCCESS) && isValue(seen.rbx, 0xabc),
   );
   const pf = ptrFromVirt<u64>(linkerSymbol("ec_pf_address")).load();
   check(
     "event-pf-qual-cr2",
-    fault(PT_W_PF, 3, MTD_RIP) === Status.SUCCESS &&
-      seen.vector === 14 &&
-      seen.rip === u64(linkerSymbol("ec_pf_fault")) &&
-      seen.qual1 === pf &&
-      (seen.qual0 & 0x7) === 0x4,
+    isStatus(fault(PT_W_PF, 3, MTD_RIP), Status.SUCCESS) &&
+      isValue(seen.vector, 14) &&
+      isValue(seen.rip, u64(linkerSymbol("ec_pf_fault"))) &&
+      isValue(seen.qual1, pf) &&
+      isValue(seen.qual0 & 0x7, 0x4),
   );
   // INT3 from ring 3 is #BP itself (its gate has DPL 3), a trap: RIP is the next instruction.
   check(
     "event-bp-int3",
-    fault(PT_W_BP, 0, MTD_RIP) === Status.SUCCESS &&
-      seen.vector === 3 &&
-      seen.rip === u64(linkerSymbol("ec_bp_after")) &&
-      seen.qual0 === 0,
+    isStatus(fault(PT_W_BP, 0, MTD_RIP), Status.SUCCESS) &&
+      isValue(seen.vector, 3) &&
+      isValue(seen.rip, u64(linkerSymbol("ec_bp_after"))) &&
+      isValue(seen.qual0, 0),
   );
   check(
     "event-nm-without-f",
-    fault(PT_W_NM, 5, MTD_RIP) === Status.SUCCESS &&
-      seen.vector === 7 &&
-      seen.rip === u64(linkerSymbol("ec_sse_get_entry")),
+    isStatus(fault(PT_W_NM, 5, MTD_RIP), Status.SUCCESS) &&
+      isValue(seen.vector, 7) &&
+      isValue(seen.rip, u64(linkerSymbol("ec_sse_get_entry"))),
   );
-  check("event-worker-still-serves", ipcCall(PT_W_REC, false, 0, out) === Status.SUCCESS);
+  expectStatus("event-worker-still-serves", ipcCall(PT_W_REC, false, 0, out), Status.SUCCESS);
 
   // Lazy FPU: two ECs with F keep their XMM0.
   const a = pid(OP_RECORD, FPU_A, 0xa1);
@@ -738,49 +764,52 @@ function eventCases(): void {
   const events2 = seen.events;
   check(
     "fpu-lazy-switch-keeps-xmm0",
-    ipcCall(PT_A_SET, false, 0, out) === Status.SUCCESS &&
-      ipcCall(PT_B_SET, false, 0, out) === Status.SUCCESS &&
-      ipcCall(PT_A_GET, false, 0, out) === Status.SUCCESS &&
-      sse.load() === a &&
-      ipcCall(PT_B_GET, false, 0, out) === Status.SUCCESS &&
-      sse.load() === b &&
-      ipcCall(PT_A_GET, false, 0, out) === Status.SUCCESS &&
-      sse.load() === a,
+    isStatus(ipcCall(PT_A_SET, false, 0, out), Status.SUCCESS) &&
+      isStatus(ipcCall(PT_B_SET, false, 0, out), Status.SUCCESS) &&
+      isStatus(ipcCall(PT_A_GET, false, 0, out), Status.SUCCESS) &&
+      isValue(sse.load(), a) &&
+      isStatus(ipcCall(PT_B_GET, false, 0, out), Status.SUCCESS) &&
+      isValue(sse.load(), b) &&
+      isStatus(ipcCall(PT_A_GET, false, 0, out), Status.SUCCESS) &&
+      isValue(sse.load(), a),
   );
-  check("fpu-with-f-no-nm-event", seen.events === events2);
+  expect("fpu-with-f-no-nm-event", seen.events, events2);
 
   // POISON kills the faulting EC: the call is ABORTED, later calls too.
   check(
     "event-poison-kills",
     ecs.portalOf(PT_P_UD, POISONED, linkerSymbol("ec_ud2_entry"), 0, 0) &&
-      fault(PT_P_UD, 2, MTD_POISON) === Status.ABORTED &&
-      seen.vector === 6,
+      isStatus(fault(PT_P_UD, 2, MTD_POISON), Status.ABORTED) &&
+      isValue(seen.vector, 6),
   );
-  check("ipc_call-aborted-dead-callee", fault(PT_P_UD, 2, MTD_RIP) === Status.ABORTED);
+  expectStatus("ipc_call-aborted-dead-callee", fault(PT_P_UD, 2, MTD_RIP), Status.ABORTED);
   // No event portal: the EC dies while handling the call.
   const events3 = seen.events;
   check(
     "event-no-portal-kills",
     ecs.portalOf(PT_V_UD, VICTIM, linkerSymbol("ec_ud2_entry"), 0, 0) &&
-      fault(PT_V_UD, 2, MTD_RIP) === Status.ABORTED &&
-      seen.events === events3 &&
-      fault(PT_V_UD, 2, MTD_RIP) === Status.ABORTED,
+      isStatus(fault(PT_V_UD, 2, MTD_RIP), Status.ABORTED) &&
+      isValue(seen.events, events3) &&
+      isStatus(fault(PT_V_UD, 2, MTD_RIP), Status.ABORTED),
   );
   check(
     "event-portal-without-event-perm-kills",
-    copy(EVT_LOCAL + 6, EVT_NONE + 6, PT_CALL | PT_CTRL) === Status.SUCCESS &&
-      createEc(
-        ecs.sel(SCRATCH - 1),
-        0,
-        ROOT_PD,
-        ecs.utcb(SCRATCH - 1),
-        0,
-        ecs.stackTop(SCRATCH - 1),
-        EVT_NONE,
-      ) === Status.SUCCESS &&
+    isStatus(copy(EVT_LOCAL + 6, EVT_NONE + 6, PT_CALL | PT_CTRL), Status.SUCCESS) &&
+      isStatus(
+        createEc(
+          ecs.sel(SCRATCH - 1),
+          0,
+          ROOT_PD,
+          ecs.utcb(SCRATCH - 1),
+          0,
+          ecs.stackTop(SCRATCH - 1),
+          EVT_NONE,
+        ),
+        Status.SUCCESS,
+      ) &&
       ecs.portalOf(S + 0x30, SCRATCH - 1, linkerSymbol("ec_ud2_entry"), 0, 0) &&
-      fault(S + 0x30, 2, MTD_RIP) === Status.ABORTED &&
-      seen.events === events3,
+      isStatus(fault(S + 0x30, 2, MTD_RIP), Status.ABORTED) &&
+      isValue(seen.events, events3),
   );
 }
 
@@ -788,60 +817,66 @@ function scCases(): void {
   const freq = hip().stcFrequency;
   check(
     "create_sc-bad_par-before-caps",
-    createSc(SCRATCH_SEL, EMPTY, EMPTY, scd(0, 1, 0)) === Status.BAD_PAR &&
-      createSc(SCRATCH_SEL, EMPTY, EMPTY, scd(1, 0, 0)) === Status.BAD_PAR &&
-      createSc(SCRATCH_SEL, EMPTY, EMPTY, scd(1, 1, 1)) === Status.BAD_PAR,
+    isStatus(createSc(SCRATCH_SEL, EMPTY, EMPTY, scd(0, 1, 0)), Status.BAD_PAR) &&
+      isStatus(createSc(SCRATCH_SEL, EMPTY, EMPTY, scd(1, 0, 0)), Status.BAD_PAR) &&
+      isStatus(createSc(SCRATCH_SEL, EMPTY, EMPTY, scd(1, 1, 1)), Status.BAD_PAR),
   );
-  check(
+  expectStatus(
     "create_sc-bad_cap-local-ec",
-    createSc(SCRATCH_SEL, ROOT_PD, ecs.sel(WORKER), scd(1, 1, 0)) === Status.BAD_CAP,
+    createSc(SCRATCH_SEL, ROOT_PD, ecs.sel(WORKER), scd(1, 1, 0)),
+    Status.BAD_CAP,
   );
   check(
     "create_sc-bad_cap-ec-without-bindsc",
-    copy(ecs.sel(G_FIRST), S + 0x6b, EC_ALL & ~EC_BINDSC) === Status.SUCCESS &&
-      createSc(SCRATCH_SEL, ROOT_PD, S + 0x6b, scd(1, 1, 0)) === Status.BAD_CAP,
+    isStatus(copy(ecs.sel(G_FIRST), S + 0x6b, EC_ALL & ~EC_BINDSC), Status.SUCCESS) &&
+      isStatus(createSc(SCRATCH_SEL, ROOT_PD, S + 0x6b, scd(1, 1, 0)), Status.BAD_CAP),
   );
   check(
     "create_sc-bad_cap-pd-without-sc",
-    copy(ROOT_PD, S + 0x6c, PMM_ALL & ~PD_SC) === Status.SUCCESS &&
-      createSc(SCRATCH_SEL, S + 0x6c, ecs.sel(G_FIRST), scd(1, 1, 0)) === Status.BAD_CAP,
+    isStatus(copy(ROOT_PD, S + 0x6c, PMM_ALL & ~PD_SC), Status.SUCCESS) &&
+      isStatus(createSc(SCRATCH_SEL, S + 0x6c, ecs.sel(G_FIRST), scd(1, 1, 0)), Status.BAD_CAP),
   );
   check(
     "create_sc-bad_cap-not-ec",
-    createSc(SCRATCH_SEL, ROOT_PD, ROOT_PD, scd(1, 1, 0)) === Status.BAD_CAP &&
-      createSc(SCRATCH_SEL, ROOT_PD, EMPTY, scd(1, 1, 0)) === Status.BAD_CAP,
+    isStatus(createSc(SCRATCH_SEL, ROOT_PD, ROOT_PD, scd(1, 1, 0)), Status.BAD_CAP) &&
+      isStatus(createSc(SCRATCH_SEL, ROOT_PD, EMPTY, scd(1, 1, 0)), Status.BAD_CAP),
   );
 
   // STARTUP: the global EC's SC (prio 1 < root's 127) runs once root blocks.
   check(
     "startup-portals",
-    createSm(SEM, ROOT_PD, 0) === Status.SUCCESS &&
-      createSm(DONE, ROOT_PD, 0) === Status.SUCCESS &&
+    isStatus(createSm(SEM, ROOT_PD, 0), Status.SUCCESS) &&
+      isStatus(createSm(DONE, ROOT_PD, 0), Status.SUCCESS) &&
       handles(EVT_GLOBAL, 0x20, OP_STARTUP, MTD_RIP | MTD_GPR0_7) &&
       handles(EVT_GLOBAL, 0x21, OP_RECALL, MTD_GPR0_7) &&
       handles(EVT_GLOBAL, 6, OP_EVENT, MTD_RIP) &&
-      hostStartup(EVT_GLOBAL) === EVT_GLOBAL + 0x20 &&
-      hostRecall(EVT_GLOBAL) === EVT_GLOBAL + 0x21 &&
-      hostException(EVT_GLOBAL, 6) === EVT_GLOBAL + 6,
+      isValue(hostStartup(EVT_GLOBAL), EVT_GLOBAL + 0x20) &&
+      isValue(hostRecall(EVT_GLOBAL), EVT_GLOBAL + 0x21) &&
+      isValue(hostException(EVT_GLOBAL, 6), EVT_GLOBAL + 6),
   );
   gop[G_FIRST] = G_LOG;
   check(
     "create_sc-success-no-preemption-of-root",
-    createSc(S + 0x40, ROOT_PD, ecs.sel(G_FIRST), scd(10, 1, 0)) === Status.SUCCESS &&
-      seen.startups === 0 &&
-      orderLen === 0,
+    isStatus(createSc(S + 0x40, ROOT_PD, ecs.sel(G_FIRST), scd(10, 1, 0)), Status.SUCCESS) &&
+      isValue(seen.startups, 0) &&
+      isValue(orderLen, 0),
   );
   check(
     "startup-runs-when-root-blocks",
-    smDown(SEM, false, msFromNow(200)) === Status.SUCCESS && orderLen === 1 && order[0] === G_FIRST,
+    isStatus(smDown(SEM, false, msFromNow(200)), Status.SUCCESS) &&
+      isValue(orderLen, 1) &&
+      isValue(order[0], G_FIRST),
   );
   check(
     "startup-event-rip-0-rsp-sp",
-    seen.startups === 1 && seen.startRip === 0 && seen.startRsp === ecs.stackTop(G_FIRST),
+    isValue(seen.startups, 1) &&
+      isValue(seen.startRip, 0) &&
+      isValue(seen.startRsp, ecs.stackTop(G_FIRST)),
   );
-  check(
+  expectStatus(
     "create_sc-bad_cap-sel-occupied",
-    createSc(S + 0x40, ROOT_PD, ecs.sel(G_FIRST), scd(1, 1, 0)) === Status.BAD_CAP,
+    createSc(S + 0x40, ROOT_PD, ecs.sel(G_FIRST), scd(1, 1, 0)),
+    Status.BAD_CAP,
   );
 
   // Strict priority: 10 and 20 created while root runs; 20 runs first.
@@ -853,14 +888,14 @@ function scCases(): void {
     "sched-strict-priority-order",
     global_(g2) &&
       global_(g3) &&
-      createSc(S + 0x41, ROOT_PD, ecs.sel(g2), scd(10, 10, 0)) === Status.SUCCESS &&
-      createSc(S + 0x42, ROOT_PD, ecs.sel(g3), scd(10, 20, 0)) === Status.SUCCESS &&
-      orderLen === 1 &&
-      smDown(SEM, false, msFromNow(200)) === Status.SUCCESS &&
-      smDown(SEM, false, msFromNow(200)) === Status.SUCCESS &&
-      orderLen === 3 &&
-      order[1] === g3 &&
-      order[2] === g2,
+      isStatus(createSc(S + 0x41, ROOT_PD, ecs.sel(g2), scd(10, 10, 0)), Status.SUCCESS) &&
+      isStatus(createSc(S + 0x42, ROOT_PD, ecs.sel(g3), scd(10, 20, 0)), Status.SUCCESS) &&
+      isValue(orderLen, 1) &&
+      isStatus(smDown(SEM, false, msFromNow(200)), Status.SUCCESS) &&
+      isStatus(smDown(SEM, false, msFromNow(200)), Status.SUCCESS) &&
+      isValue(orderLen, 3) &&
+      isValue(order[1], g3) &&
+      isValue(order[2], g2),
   );
 
   // A spinner at 10 starves a logger at 5 until it stops.
@@ -873,19 +908,19 @@ function scCases(): void {
     "sched-higher-prio-spinner-starves-lower",
     global_(spin) &&
       global_(low) &&
-      createSc(S + 0x43, ROOT_PD, ecs.sel(spin), scd(5, 10, 0)) === Status.SUCCESS &&
-      createSc(S + 0x44, ROOT_PD, ecs.sel(low), scd(5, 5, 0)) === Status.SUCCESS &&
-      smDown(SEM, false, msFromNow(30)) === Status.TIMEOUT &&
-      gcount[spin] !== 0 &&
-      orderLen === 3,
+      isStatus(createSc(S + 0x43, ROOT_PD, ecs.sel(spin), scd(5, 10, 0)), Status.SUCCESS) &&
+      isStatus(createSc(S + 0x44, ROOT_PD, ecs.sel(low), scd(5, 5, 0)), Status.SUCCESS) &&
+      isStatus(smDown(SEM, false, msFromNow(30)), Status.TIMEOUT) &&
+      isNot(gcount[spin], 0) &&
+      isValue(orderLen, 3),
   );
   seen.stop = true;
   check(
     "sched-lower-runs-after-spinner-ends",
-    smDown(DONE, false, msFromNow(200)) === Status.SUCCESS &&
-      smDown(SEM, false, msFromNow(200)) === Status.SUCCESS &&
-      orderLen === 4 &&
-      order[3] === low,
+    isStatus(smDown(DONE, false, msFromNow(200)), Status.SUCCESS) &&
+      isStatus(smDown(SEM, false, msFromNow(200)), Status.SUCCESS) &&
+      isValue(orderLen, 4) &&
+      isValue(order[3], low),
   );
 
   // Round robin: two spinners at 3 with 1 ms budgets alternate while root waits.
@@ -898,58 +933,85 @@ function scCases(): void {
   const started =
     global_(r1) &&
     global_(r2) &&
-    createSc(S + 0x45, ROOT_PD, ecs.sel(r1), scd(1, 3, 0)) === Status.SUCCESS &&
-    createSc(S + 0x46, ROOT_PD, ecs.sel(r2), scd(1, 3, 0)) === Status.SUCCESS;
+    isStatus(createSc(S + 0x45, ROOT_PD, ecs.sel(r1), scd(1, 3, 0)), Status.SUCCESS) &&
+    isStatus(createSc(S + 0x46, ROOT_PD, ecs.sel(r2), scd(1, 3, 0)), Status.SUCCESS);
   // Root waits in 40 ms steps (up to 10): on a loaded host the emulated CPU may get little of
-  // the first 40 ms of TSC time, and the spinners only run while it runs.
+  // the first 40 ms of TSC time, and the spinners only run while it runs. The case compares
+  // what the last step saw.
   let alternated = false;
+  let counts1: u64 = 0;
+  let counts2: u64 = 0;
+  let switches: u64 = 0;
   for (let i: u32 = 0; i < 10 && started && !alternated; i++) {
     smDown(SEM, false, msFromNow(40));
-    alternated = gcount[r1] !== 0 && gcount[r2] !== 0 && seen.switches >= 4;
+    counts1 = gcount[r1];
+    counts2 = gcount[r2];
+    switches = seen.switches;
+    alternated = counts1 !== 0 && counts2 !== 0 && switches >= 4;
   }
-  check("sched-round-robin-budget", started && alternated);
+  check(
+    "sched-round-robin-budget",
+    started && isNot(counts1, 0) && isNot(counts2, 0) && atLeast(switches, 4),
+  );
   // ctrl_sc (§4.10): consumed time of the spinners' SCs.
-  const t1 = ctrlSc(S + 0x45, time) === Status.SUCCESS ? time.ticks : 0;
-  check("ctrl_sc-consumed-time", t1 > 0 && t1 < freq);
+  const read1 = ctrlSc(S + 0x45, time);
+  const t1 = read1 === Status.SUCCESS ? time.ticks : 0;
+  check(
+    "ctrl_sc-consumed-time",
+    isStatus(read1, Status.SUCCESS) && above(t1, 0) && below(t1, freq),
+  );
+  // Up to 10 tries; the case compares the last.
   let grew = false;
-  for (let i: u32 = 0; i < 10 && !grew; i++)
-    grew =
-      smDown(SEM, false, msFromNow(20)) === Status.TIMEOUT &&
-      ctrlSc(S + 0x45, time) === Status.SUCCESS &&
-      time.ticks > t1;
-  check("ctrl_sc-time-grows", grew);
+  let slept: u32 = Status.SUCCESS;
+  let read: u32 = Status.SUCCESS;
+  let ticks: u64 = 0;
+  for (let i: u32 = 0; i < 10 && !grew; i++) {
+    slept = smDown(SEM, false, msFromNow(20));
+    read = ctrlSc(S + 0x45, time);
+    ticks = time.ticks;
+    grew = slept === Status.TIMEOUT && read === Status.SUCCESS && ticks > t1;
+  }
+  check(
+    "ctrl_sc-time-grows",
+    isStatus(slept, Status.TIMEOUT) && isStatus(read, Status.SUCCESS) && above(ticks, t1),
+  );
   seen.stop = true;
   check(
     "sched-spinners-end",
-    smDown(DONE, false, msFromNow(200)) === Status.SUCCESS &&
-      smDown(DONE, false, msFromNow(200)) === Status.SUCCESS,
+    isStatus(smDown(DONE, false, msFromNow(200)), Status.SUCCESS) &&
+      isStatus(smDown(DONE, false, msFromNow(200)), Status.SUCCESS),
   );
-  const r0 = ctrlSc(ROOT_SC, time) === Status.SUCCESS ? time.ticks : 0;
+  const read0 = ctrlSc(ROOT_SC, time);
+  const r0 = read0 === Status.SUCCESS ? time.ticks : 0;
   let x: u64 = 0;
   for (let i: u64 = 0; i < 100000; i++) x += i;
   check(
     "ctrl_sc-root-sc-grows",
-    r0 > 0 && x > 0 && ctrlSc(ROOT_SC, time) === Status.SUCCESS && time.ticks > r0,
+    isStatus(read0, Status.SUCCESS) &&
+      above(r0, 0) &&
+      above(x, 0) &&
+      isStatus(ctrlSc(ROOT_SC, time), Status.SUCCESS) &&
+      above(time.ticks, r0),
   );
   check(
     "ctrl_sc-idle-sc",
-    pd(ROOT_NOVA_OBJ, ROOT_OBJ, 0, 0, S + 0x6d, PMM_ALL) === Status.SUCCESS &&
-      ctrlSc(S + 0x6d, time) === Status.SUCCESS,
+    isStatus(pd(ROOT_NOVA_OBJ, ROOT_OBJ, 0, 0, S + 0x6d, PMM_ALL), Status.SUCCESS) &&
+      isStatus(ctrlSc(S + 0x6d, time), Status.SUCCESS),
   );
   const idle0 = time.ticks;
   check(
     "ctrl_sc-idle-time-grows",
-    smDown(SEM, false, msFromNow(10)) === Status.TIMEOUT &&
-      ctrlSc(S + 0x6d, time) === Status.SUCCESS &&
-      time.ticks > idle0,
+    isStatus(smDown(SEM, false, msFromNow(10)), Status.TIMEOUT) &&
+      isStatus(ctrlSc(S + 0x6d, time), Status.SUCCESS) &&
+      above(time.ticks, idle0),
   );
   check(
     "ctrl_sc-bad_cap",
-    copy(S + 0x45, S + 0x6e, 0x1e) === Status.SUCCESS &&
-      ctrlSc(S + 0x6e, time) === Status.BAD_CAP &&
-      ctrlSc(ecs.sel(G_FIRST), time) === Status.BAD_CAP &&
-      ctrlSc(EMPTY, time) === Status.BAD_CAP &&
-      ctrlSc(ROOT_PD, time) === Status.BAD_CAP,
+    isStatus(copy(S + 0x45, S + 0x6e, 0x1e), Status.SUCCESS) &&
+      isStatus(ctrlSc(S + 0x6e, time), Status.BAD_CAP) &&
+      isStatus(ctrlSc(ecs.sel(G_FIRST), time), Status.BAD_CAP) &&
+      isStatus(ctrlSc(EMPTY, time), Status.BAD_CAP) &&
+      isStatus(ctrlSc(ROOT_PD, time), Status.BAD_CAP),
   );
 
   // ctrl_ec (§4.9): a recalled global EC raises RECALL before it returns to ring 3.
@@ -957,22 +1019,22 @@ function scCases(): void {
   gop[rc] = G_WAIT_RECALL;
   check(
     "ctrl_ec-bad_cap",
-    ctrlEc(EMPTY, false) === Status.BAD_CAP &&
-      ctrlEc(ROOT_PD, true) === Status.BAD_CAP &&
-      copy(ecs.sel(G_FIRST), S + 0x6f, EC_BINDPT | EC_BINDSC) === Status.SUCCESS &&
-      ctrlEc(S + 0x6f, false) === Status.BAD_CAP,
+    isStatus(ctrlEc(EMPTY, false), Status.BAD_CAP) &&
+      isStatus(ctrlEc(ROOT_PD, true), Status.BAD_CAP) &&
+      isStatus(copy(ecs.sel(G_FIRST), S + 0x6f, EC_BINDPT | EC_BINDSC), Status.SUCCESS) &&
+      isStatus(ctrlEc(S + 0x6f, false), Status.BAD_CAP),
   );
   check(
     "ctrl_ec-recall-event",
     global_(rc) &&
-      createSc(S + 0x47, ROOT_PD, ecs.sel(rc), scd(2, 2, 0)) === Status.SUCCESS &&
-      smDown(DONE, false, msFromNow(10)) === Status.TIMEOUT &&
-      gcount[rc] !== 0 &&
-      seen.recalls === 0 &&
-      ctrlEc(ecs.sel(rc), false) === Status.SUCCESS &&
-      smDown(DONE, false, msFromNow(200)) === Status.SUCCESS &&
-      seen.recalls === 1 &&
-      grecalled[rc],
+      isStatus(createSc(S + 0x47, ROOT_PD, ecs.sel(rc), scd(2, 2, 0)), Status.SUCCESS) &&
+      isStatus(smDown(DONE, false, msFromNow(10)), Status.TIMEOUT) &&
+      isNot(gcount[rc], 0) &&
+      isValue(seen.recalls, 0) &&
+      isStatus(ctrlEc(ecs.sel(rc), false), Status.SUCCESS) &&
+      isStatus(smDown(DONE, false, msFromNow(200)), Status.SUCCESS) &&
+      isValue(seen.recalls, 1) &&
+      isValue(grecalled[rc] ? 1 : 0, 1),
   );
 
   // A global EC's #UD goes to its portal; it continues after the handler skips it.
@@ -985,12 +1047,12 @@ function scCases(): void {
   check(
     "event-ud-global-continues",
     global_(gu) &&
-      createSc(S + 0x48, ROOT_PD, ecs.sel(gu), scd(2, 2, 0)) === Status.SUCCESS &&
-      smDown(SEM, false, msFromNow(200)) === Status.SUCCESS &&
-      seen.events === events + 1 &&
-      seen.vector === 6 &&
-      seen.rip === u64(linkerSymbol("ec_global_ud2")) &&
-      order[orderLen - 1] === gu,
+      isStatus(createSc(S + 0x48, ROOT_PD, ecs.sel(gu), scd(2, 2, 0)), Status.SUCCESS) &&
+      isStatus(smDown(SEM, false, msFromNow(200)), Status.SUCCESS) &&
+      isValue(seen.events, events + 1) &&
+      isValue(seen.vector, 6) &&
+      isValue(seen.rip, u64(linkerSymbol("ec_global_ud2"))) &&
+      isValue(order[orderLen - 1], gu),
   );
   // Strong recall (S) of another spinning global EC.
   const rs = G_FIRST + 9;
@@ -998,30 +1060,32 @@ function scCases(): void {
   check(
     "ctrl_ec-strong-recall-event",
     global_(rs) &&
-      createSc(S + 0x49, ROOT_PD, ecs.sel(rs), scd(2, 2, 0)) === Status.SUCCESS &&
-      smDown(DONE, false, msFromNow(10)) === Status.TIMEOUT &&
-      gcount[rs] !== 0 &&
-      ctrlEc(ecs.sel(rs), true) === Status.SUCCESS &&
-      smDown(DONE, false, msFromNow(200)) === Status.SUCCESS &&
-      seen.recalls === 2 &&
-      grecalled[rs],
+      isStatus(createSc(S + 0x49, ROOT_PD, ecs.sel(rs), scd(2, 2, 0)), Status.SUCCESS) &&
+      isStatus(smDown(DONE, false, msFromNow(10)), Status.TIMEOUT) &&
+      isNot(gcount[rs], 0) &&
+      isStatus(ctrlEc(ecs.sel(rs), true), Status.SUCCESS) &&
+      isStatus(smDown(DONE, false, msFromNow(200)), Status.SUCCESS) &&
+      isValue(seen.recalls, 2) &&
+      isValue(grecalled[rs] ? 1 : 0, 1),
   );
   // No STARTUP portal: the new global EC dies at its first dispatch, the rest goes on.
   const dead = G_FIRST + 10;
   const startups = seen.startups;
   check(
     "startup-without-portal-kills",
-    createEc(ecs.sel(dead), EC_T, ROOT_PD, ecs.utcb(dead), 0, ecs.stackTop(dead), EVT_NONE) ===
-      Status.SUCCESS &&
-      createSc(S + 0x4a, ROOT_PD, ecs.sel(dead), scd(2, 2, 0)) === Status.SUCCESS &&
-      smDown(SEM, false, msFromNow(10)) === Status.TIMEOUT &&
-      seen.startups === startups &&
-      ctrlSc(S + 0x4a, time) === Status.SUCCESS,
+    isStatus(
+      createEc(ecs.sel(dead), EC_T, ROOT_PD, ecs.utcb(dead), 0, ecs.stackTop(dead), EVT_NONE),
+      Status.SUCCESS,
+    ) &&
+      isStatus(createSc(S + 0x4a, ROOT_PD, ecs.sel(dead), scd(2, 2, 0)), Status.SUCCESS) &&
+      isStatus(smDown(SEM, false, msFromNow(10)), Status.TIMEOUT) &&
+      isValue(seen.startups, startups) &&
+      isStatus(ctrlSc(S + 0x4a, time), Status.SUCCESS),
   );
   check(
     "ipc_reply-global-blocks-forever",
-    smDown(SEM, false, msFromNow(20)) === Status.TIMEOUT &&
-      ptrFromVirt<u64>(linkerSymbol("ec_reply_returned")).load() === 0,
+    isStatus(smDown(SEM, false, msFromNow(20)), Status.TIMEOUT) &&
+      isValue(ptrFromVirt<u64>(linkerSymbol("ec_reply_returned")).load(), 0),
   );
 }
 
@@ -1038,9 +1102,9 @@ function helpingCases(): void {
   const upper = G_FIRST + 13;
   check(
     "helping-setup",
-    local(blk, 0, EVT_LOCAL) === Status.SUCCESS &&
+    isStatus(local(blk, 0, EVT_LOCAL), Status.SUCCESS) &&
       ecs.portalOf(PT_BLOCK, blk, entry(), pid(OP_BLOCK, blk, 0), 0) &&
-      createSm(SEM_B, ROOT_PD, 0) === Status.SUCCESS &&
+      isStatus(createSm(SEM_B, ROOT_PD, 0), Status.SUCCESS) &&
       global_(helper) &&
       global_(upper),
   );
@@ -1054,16 +1118,16 @@ function helpingCases(): void {
   words(UTCB_ADDRESS).set(0, ROOT_ID);
   check(
     "helping-busy-callee-then-retry",
-    createSc(S + 0x4b, ROOT_PD, ecs.sel(helper), scd(10, 100, 0)) === Status.SUCCESS &&
-      createSc(S + 0x4c, ROOT_PD, ecs.sel(upper), scd(10, 50, 0)) === Status.SUCCESS &&
-      ipcCall(PT_BLOCK, false, 0, out) === Status.SUCCESS &&
-      seen.status === Status.SUCCESS &&
-      smDown(DONE, false, msFromNow(300)) === Status.SUCCESS &&
-      gstatus[helper] === Status.SUCCESS,
+    isStatus(createSc(S + 0x4b, ROOT_PD, ecs.sel(helper), scd(10, 100, 0)), Status.SUCCESS) &&
+      isStatus(createSc(S + 0x4c, ROOT_PD, ecs.sel(upper), scd(10, 50, 0)), Status.SUCCESS) &&
+      isStatus(ipcCall(PT_BLOCK, false, 0, out), Status.SUCCESS) &&
+      isStatus(seen.status, Status.SUCCESS) &&
+      isStatus(smDown(DONE, false, msFromNow(300)), Status.SUCCESS) &&
+      isStatus(gstatus[helper], Status.SUCCESS),
   );
   check(
     "helping-served-in-order",
-    servedLen === 2 && served[0] === ROOT_ID && served[1] === helper,
+    isValue(servedLen, 2) && isValue(served[0], ROOT_ID) && isValue(served[1], helper),
   );
   helperRevokedCase(blk);
   handlerChainCase();
@@ -1085,14 +1149,14 @@ function selfRevokeCase(): void {
   smDown(DONE, true, 1);
   check(
     "running-ec-revokes-itself",
-    revoke(ecs.sel(g), 0) === Status.SUCCESS &&
+    isStatus(revoke(ecs.sel(g), 0), Status.SUCCESS) &&
       global_(g) &&
-      createSc(SELF_SC, ROOT_PD, ecs.sel(g), scd(10, 50, 0)) === Status.SUCCESS &&
-      smDown(DONE, false, msFromNow(300)) === Status.SUCCESS &&
-      gstatus[g] === Status.SUCCESS &&
-      smDown(DONE, false, msFromNow(20)) === Status.TIMEOUT &&
-      ctrlSc(SELF_SC, time) === Status.BAD_CAP &&
-      gcount[g] === 0,
+      isStatus(createSc(SELF_SC, ROOT_PD, ecs.sel(g), scd(10, 50, 0)), Status.SUCCESS) &&
+      isStatus(smDown(DONE, false, msFromNow(300)), Status.SUCCESS) &&
+      isStatus(gstatus[g], Status.SUCCESS) &&
+      isStatus(smDown(DONE, false, msFromNow(20)), Status.TIMEOUT) &&
+      isStatus(ctrlSc(SELF_SC, time), Status.BAD_CAP) &&
+      isValue(gcount[g], 0),
   );
 }
 
@@ -1107,10 +1171,10 @@ function helperRevokedCase(blk: u64): void {
   const b = G_FIRST + 13;
   check(
     "helper-revoked-setup",
-    revoke(S + 0x4b, 0) === Status.SUCCESS &&
-      revoke(S + 0x4c, 0) === Status.SUCCESS &&
-      revoke(ecs.sel(a), 0) === Status.SUCCESS &&
-      revoke(ecs.sel(b), 0) === Status.SUCCESS &&
+    isStatus(revoke(S + 0x4b, 0), Status.SUCCESS) &&
+      isStatus(revoke(S + 0x4c, 0), Status.SUCCESS) &&
+      isStatus(revoke(ecs.sel(a), 0), Status.SUCCESS) &&
+      isStatus(revoke(ecs.sel(b), 0), Status.SUCCESS) &&
       global_(a) &&
       global_(b),
   );
@@ -1122,20 +1186,20 @@ function helperRevokedCase(blk: u64): void {
   smDown(DONE, true, 1);
   check(
     "helper-revoked-while-helping",
-    createSc(S + 0x4d, ROOT_PD, ecs.sel(a), scd(10, 100, 0)) === Status.SUCCESS &&
-      createSc(S + 0x4e, ROOT_PD, ecs.sel(b), scd(10, 90, 0)) === Status.SUCCESS &&
-      smDown(DONE, false, msFromNow(20)) === Status.TIMEOUT &&
-      revoke(S + 0x4e, 0) === Status.SUCCESS &&
-      revoke(ecs.sel(b), 0) === Status.SUCCESS,
+    isStatus(createSc(S + 0x4d, ROOT_PD, ecs.sel(a), scd(10, 100, 0)), Status.SUCCESS) &&
+      isStatus(createSc(S + 0x4e, ROOT_PD, ecs.sel(b), scd(10, 90, 0)), Status.SUCCESS) &&
+      isStatus(smDown(DONE, false, msFromNow(20)), Status.TIMEOUT) &&
+      isStatus(revoke(S + 0x4e, 0), Status.SUCCESS) &&
+      isStatus(revoke(ecs.sel(b), 0), Status.SUCCESS),
   );
   // BLOCK's EC times out on SEM_B (300 ms), replies to `a`, which signals DONE.
   check(
     "helper-revoked-first-caller-served",
-    smDown(DONE, false, msFromNow(1000)) === Status.SUCCESS &&
-      gstatus[a] === Status.SUCCESS &&
-      servedLen === 1 &&
-      served[0] === a &&
-      blk !== 0,
+    isStatus(smDown(DONE, false, msFromNow(1000)), Status.SUCCESS) &&
+      isStatus(gstatus[a], Status.SUCCESS) &&
+      isValue(servedLen, 1) &&
+      isValue(served[0], a) &&
+      isNot(blk, 0),
   );
 }
 
@@ -1157,24 +1221,33 @@ function handlerChainCase(): void {
   for (let i: u64 = 0; i <= CHAIN_LENGTH && ok; i++) {
     const evt = i === CHAIN_LENGTH ? EVT_NONE : CHAIN_PTS + i + 1 - 6;
     ok =
-      createEc(CHAIN_ECS + i, 0, ROOT_PD, CHAIN_UTCB + i * 0x1000, 0, 0, evt) === Status.SUCCESS &&
-      createPt(CHAIN_PTS + i, ROOT_PD, CHAIN_ECS + i, u64(linkerSymbol("ec_ud2_fault"))) ===
-        Status.SUCCESS &&
-      ctrlPt(CHAIN_PTS + i, 0, u32(MTD_RIP)) === Status.SUCCESS;
+      isStatus(
+        createEc(CHAIN_ECS + i, 0, ROOT_PD, CHAIN_UTCB + i * 0x1000, 0, 0, evt),
+        Status.SUCCESS,
+      ) &&
+      isStatus(
+        createPt(CHAIN_PTS + i, ROOT_PD, CHAIN_ECS + i, u64(linkerSymbol("ec_ud2_fault"))),
+        Status.SUCCESS,
+      ) &&
+      isStatus(ctrlPt(CHAIN_PTS + i, 0, u32(MTD_RIP)), Status.SUCCESS);
   }
   check("event-handler-chain-built", ok);
-  check("event-handler-chain-dies-aborted", ipcCall(CHAIN_PTS, false, 0, out) === Status.ABORTED);
+  expectStatus(
+    "event-handler-chain-dies-aborted",
+    ipcCall(CHAIN_PTS, false, 0, out),
+    Status.ABORTED,
+  );
   check(
     "event-handler-chain-revoked",
-    revoke(CHAIN_PTS, CHAIN_ORDER) === Status.SUCCESS &&
-      revoke(CHAIN_ECS, CHAIN_ORDER) === Status.SUCCESS,
+    isStatus(revoke(CHAIN_PTS, CHAIN_ORDER), Status.SUCCESS) &&
+      isStatus(revoke(CHAIN_ECS, CHAIN_ORDER), Status.SUCCESS),
   );
 }
 
 /** Global EC k in the root PD (event base EVT_GLOBAL, sp = its stack top). */
 function global_(k: u64): bool {
-  return (
-    createEc(ecs.sel(k), EC_T, ROOT_PD, ecs.utcb(k), 0, ecs.stackTop(k), EVT_GLOBAL) ===
-    Status.SUCCESS
+  return isStatus(
+    createEc(ecs.sel(k), EC_T, ROOT_PD, ecs.utcb(k), 0, ecs.stackTop(k), EVT_GLOBAL),
+    Status.SUCCESS,
   );
 }

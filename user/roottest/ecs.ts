@@ -8,6 +8,7 @@
 import { ROOT_PD, Status } from "../nova/abi.ts";
 import { hip } from "../nova/hip.ts";
 import { createPt, ctrlPt } from "../nova/hypercall.ts";
+import { isStatus } from "./test.ts";
 
 export class EcSet {
   sels: u64;
@@ -41,11 +42,11 @@ export class EcSet {
     return (rsp - 1 - this.stacks) / this.stackSize;
   }
 
-  /** A portal at `sel` to EC k with IP `ip`, then its PID and MTD. */
+  /** A portal at `sel` to EC k with IP `ip`, then its PID and MTD (part of a case: root EC only). */
   portalOf(sel: u64, k: u64, ip: Virt, pid: u64, mtd: u32): bool {
     return (
-      createPt(sel, ROOT_PD, this.sel(k), u64(ip)) === Status.SUCCESS &&
-      ctrlPt(sel, pid, mtd) === Status.SUCCESS
+      isStatus(createPt(sel, ROOT_PD, this.sel(k), u64(ip)), Status.SUCCESS) &&
+      isStatus(ctrlPt(sel, pid, mtd), Status.SUCCESS)
     );
   }
 }

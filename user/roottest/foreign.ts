@@ -26,7 +26,17 @@ import * as elf from "../nova/elf.ts";
 import { Window } from "../nova/elf.ts";
 import { hip } from "../nova/hip.ts";
 import { FOREIGN_SELS, NOVA_HST, ROOT_HST, revoke } from "./sel.ts";
-import { block, check } from "./test.ts";
+import {
+  atLeast,
+  atMost,
+  block,
+  check,
+  expect,
+  expectStatus,
+  isNot,
+  isStatus,
+  isValue,
+} from "./test.ts";
 
 const F = FOREIGN_SELS;
 const PD2 = F + 0;
@@ -77,9 +87,9 @@ export function probe(): u64 {
   return 0;
 }
 
-/** Maps physical page `page` read-only (or RW) at `va` of the root host space. */
-function mapPhys(page: u64, va: u64, perms: u64): bool {
-  return ctrlPd(NOVA_HST, ROOT_HST, page, 0, va >> 12, perms, 0) === Status.SUCCESS;
+/** Maps physical page `page` read-only (or RW) at `va` of the root host space; the status. */
+function mapPhys(page: u64, va: u64, perms: u64): u32 {
+  return ctrlPd(NOVA_HST, ROOT_HST, page, 0, va >> 12, perms, 0);
 }
 
 /** The boot information's byte at physical `pa` (mapped at INFO_VA from `first` on). */
@@ -105,15 +115,20 @@ function memoryMap(magic: u64, info: u64): bool {
   const first = info >> 12;
   // The information may cross pages: map what exists (pages beyond it may be the kernel's).
   let mapped: u64 = 0;
-  while (mapped < INFO_PAGES && mapPhys(first + mapped, INFO_VA + (mapped << 12), MEM_R)) mapped++;
-  if (mapped === 0) return false;
+  while (
+    mapped < INFO_PAGES &&
+    mapPhys(first + mapped, INFO_VA + (mapped << 12), MEM_R) === Status.SUCCESS
+  )
+    mapped++;
+  // Each way this can go wrong is a comparison, so the case's FAIL line says which.
+  if (!isNot(mapped, 0)) return false;
   const limit = (first + mapped) << 12;
   if (magic === MULTIBOOT1_MAGIC) {
     const flags = ptrFromVirt<u32>(virt(infoAt(first, info))).load();
-    if ((flags & MB1_FLAG_MMAP) === 0) return false;
+    if (!isValue(flags & MB1_FLAG_MMAP, MB1_FLAG_MMAP)) return false;
     const length = u64(ptrFromVirt<u32>(virt(infoAt(first, info + 44))).load());
     const addr = u64(ptrFromVirt<u32>(virt(infoAt(first, info + 48))).load());
-    if (addr < first << 12 || addr + length > limit) return false;
+    if (!atLeast(addr, first << 12) || !atMost(addr + length, limit)) return false;
     let at = addr;
     while (at + 24 <= addr + length) {
       const size = u64(ptrFromVirt<u32>(virt(infoAt(first, at))).load());
@@ -122,11 +137,11 @@ function memoryMap(magic: u64, info: u64): bool {
       noteRange(base, len, ptrFromVirt<u32>(virt(infoAt(first, at + 20))).load());
       at += size + 4;
     }
-    return ram.ranges !== 0;
+    return isNot(ram.ranges, 0);
   }
-  if (magic !== MULTIBOOT2_MAGIC) return false;
+  if (!isValue(magic, MULTIBOOT2_MAGIC)) return false;
   const total = u64(ptrFromVirt<u32>(virt(infoAt(first, info))).load());
-  if (info + total > limit) return false;
+  if (!atMost(info + total, limit)) return false;
   let tag = info + 8;
   while (tag + 8 <= info + total) {
     const type = ptrFromVirt<u32>(virt(infoAt(first, tag))).load();
@@ -142,7 +157,7 @@ function memoryMap(magic: u64, info: u64): bool {
     }
     tag += (size + 7) & ~u64(7);
   }
-  return ram.ranges !== 0;
+  return isNot(ram.ranges, 0);
 }
 
 function stackTop(): u64 {
@@ -162,10 +177,11 @@ function loadImage(): bool {
   window.va = ELF_VA;
   window.pages = ELF_PAGES;
   const h = hip();
+  // open() says no more than null: that FAIL line has no value.
   const image = elf.open(window, h.rootStart, h.rootEnd);
   if (image === null) return false;
   const entry = elf.load(window, image, h.rootStart, h.rootEnd, PD2_HST);
-  return entry === u64(linkerSymbol("_start"));
+  return isValue(entry, u64(linkerSymbol("_start")));
 }
 
 export function run(magic: u64, info: u64): void {
@@ -173,48 +189,55 @@ export function run(magic: u64, info: u64): void {
   check("boot-memory-map-read", memoryMap(magic, info));
   // The last page of the highest RAM range is user memory: delegable, and it holds data.
   const page = (ram.top >> 12) - 1;
-  check("ram-page-delegated", mapPhys(page, RAM_VA, MEM_RW));
+  expectStatus("ram-page-delegated", mapPhys(page, RAM_VA, MEM_RW), Status.SUCCESS);
   const w = ptrFromVirt<u64>(virt(RAM_VA));
   for (let i: usize = 0; i < 512; i++) w.set(i, 0xa5a5_0000_0000 + u64(i));
-  let same = true;
-  for (let i: usize = 0; i < 512; i++) if (w.get(i) !== 0xa5a5_0000_0000 + u64(i)) same = false;
-  check("ram-page-written-and-read", same);
+  let differ: u64 = 0;
+  for (let i: usize = 0; i < 512; i++) if (w.get(i) !== 0xa5a5_0000_0000 + u64(i)) differ++;
+  // The words that read back otherwise.
+  expect("ram-page-written-and-read", differ, 0);
   check(
     "ram-page-revoked",
-    ctrlPd(ROOT_HST, ROOT_HST, 0, 0, RAM_VA >> 12, 0, 0) === Status.SUCCESS &&
-      ctrlPd(ROOT_HST, ROOT_HST, 0, INFO_ORDER, INFO_VA >> 12, 0, 0) === Status.SUCCESS,
+    isStatus(ctrlPd(ROOT_HST, ROOT_HST, 0, 0, RAM_VA >> 12, 0, 0), Status.SUCCESS) &&
+      isStatus(ctrlPd(ROOT_HST, ROOT_HST, 0, INFO_ORDER, INFO_VA >> 12, 0, 0), Status.SUCCESS),
   );
 
   check(
     "pd2-with-spaces",
-    createPd(PD2, PdOp.PD, ROOT_PD) === Status.SUCCESS &&
-      createPd(PD2_OBJ, PdOp.OBJ, PD2) === Status.SUCCESS &&
-      createPd(PD2_HST, PdOp.HST, PD2) === Status.SUCCESS &&
-      createPd(PD2_PIO, PdOp.PIO, PD2) === Status.SUCCESS,
+    isStatus(createPd(PD2, PdOp.PD, ROOT_PD), Status.SUCCESS) &&
+      isStatus(createPd(PD2_OBJ, PdOp.OBJ, PD2), Status.SUCCESS) &&
+      isStatus(createPd(PD2_HST, PdOp.HST, PD2), Status.SUCCESS) &&
+      isStatus(createPd(PD2_PIO, PdOp.PIO, PD2), Status.SUCCESS),
   );
   check("pd2-elf-loaded", loadImage());
   check(
     "pd2-local-ec-and-portal",
-    createEc(PD2_EC, 0, PD2, PD2_UTCB, 0, stackTop(), 0) === Status.SUCCESS &&
-      createPt(PD2_PT, PD2, PD2_EC, u64(linkerSymbol("ec_portal_entry"))) === Status.SUCCESS &&
-      ctrlPt(PD2_PT, OP_FOREIGN, 0) === Status.SUCCESS,
+    isStatus(createEc(PD2_EC, 0, PD2, PD2_UTCB, 0, stackTop(), 0), Status.SUCCESS) &&
+      isStatus(
+        createPt(PD2_PT, PD2, PD2_EC, u64(linkerSymbol("ec_portal_entry"))),
+        Status.SUCCESS,
+      ) &&
+      isStatus(ctrlPt(PD2_PT, OP_FOREIGN, 0), Status.SUCCESS),
   );
   check(
     "pd2-call-runs-in-its-space",
-    ipcCall(PD2_PT, false, 0, out) === Status.SUCCESS &&
-      probed.calls === 1 &&
-      probed.utcbWord === 0x5eed,
+    isStatus(ipcCall(PD2_PT, false, 0, out), Status.SUCCESS) &&
+      isValue(probed.calls, 1) &&
+      isValue(probed.utcbWord, 0x5eed),
   );
-  check("ctrl_hw-bad_hyp-not-root", probed.ctrlHw === Status.BAD_HYP);
-  check("assign_dev-bad_hyp-not-root", probed.assignDev === Status.BAD_HYP);
-  check("pd2-second-call", ipcCall(PD2_PT, false, 0, out) === Status.SUCCESS && probed.calls === 2);
+  expectStatus("ctrl_hw-bad_hyp-not-root", probed.ctrlHw, Status.BAD_HYP);
+  expectStatus("assign_dev-bad_hyp-not-root", probed.assignDev, Status.BAD_HYP);
+  check(
+    "pd2-second-call",
+    isStatus(ipcCall(PD2_PT, false, 0, out), Status.SUCCESS) && isValue(probed.calls, 2),
+  );
   check(
     "pd2-revoked",
-    revoke(F, 4) === Status.SUCCESS &&
-      ctrlPd(ROOT_HST, ROOT_HST, 0, ELF_ORDER, ELF_VA >> 12, 0, 0) === Status.SUCCESS,
+    isStatus(revoke(F, 4), Status.SUCCESS) &&
+      isStatus(ctrlPd(ROOT_HST, ROOT_HST, 0, ELF_ORDER, ELF_VA >> 12, 0, 0), Status.SUCCESS),
   );
   check(
     "pd2-gone-call-bad_cap",
-    ipcCall(PD2_PT, false, 0, out) === Status.BAD_CAP && probed.calls === 2,
+    isStatus(ipcCall(PD2_PT, false, 0, out), Status.BAD_CAP) && isValue(probed.calls, 2),
   );
 }

@@ -27,7 +27,7 @@ import {
   pd,
   revoke,
 } from "./sel.ts";
-import { block, check } from "./test.ts";
+import { block, check, expect, expectStatus, isStatus, isValue } from "./test.ts";
 
 const LOW_PAGE: u64 = 0x6;
 /** Host-space selectors (pages) of the test mappings. */
@@ -77,7 +77,7 @@ function word(sel: u64): Ptr<u64> {
 /** Stores `v` through page `a`'s mapping and reads it through page `b`'s. */
 function storeThenLoad(a: u64, b: u64, v: u64): bool {
   word(a).storeVolatile(v);
-  return word(b).loadVolatile() === v;
+  return isValue(word(b).loadVolatile(), v);
 }
 
 const OK = Status.SUCCESS;
@@ -85,65 +85,65 @@ const OK = Status.SUCCESS;
 export function run(): void {
   block(500);
   // HST: NOVA host space → root host space, write and read, onward inside root's space.
-  check("hst-nova-to-root", fromNova(LOW_PAGE, 0, VA1, MEM_RW, 0) === OK);
+  expectStatus("hst-nova-to-root", fromNova(LOW_PAGE, 0, VA1, MEM_RW, 0), OK);
   const saved = word(VA1).loadVolatile();
   word(VA1).storeVolatile(PATTERN);
-  check("hst-write-read", word(VA1).loadVolatile() === PATTERN);
+  expect("hst-write-read", word(VA1).loadVolatile(), PATTERN);
   check(
     "hst-to-hst-same-frame",
-    hst(VA1, 0, VA2, MEM_RW) === OK &&
-      word(VA2).loadVolatile() === PATTERN &&
+    isStatus(hst(VA1, 0, VA2, MEM_RW), OK) &&
+      isValue(word(VA2).loadVolatile(), PATTERN) &&
       storeThenLoad(VA2, VA1, ~PATTERN),
   );
   check(
     "hst-read-only-copy",
-    hst(VA2, 0, VA3, MEM_R) === OK && word(VA3).loadVolatile() === ~PATTERN,
+    isStatus(hst(VA2, 0, VA3, MEM_R), OK) && isValue(word(VA3).loadVolatile(), ~PATTERN),
   );
   word(VA1).storeVolatile(saved);
   // A second, independent root from the NOVA host space survives the revocation below.
   check(
     "hst-second-root-and-copy",
-    fromNova(LOW_PAGE, 0, KEEP1, MEM_RW, 0) === OK &&
-      hst(KEEP1, 0, KEEP2, MEM_R) === OK &&
-      word(KEEP2).loadVolatile() === saved,
+    isStatus(fromNova(LOW_PAGE, 0, KEEP1, MEM_RW, 0), OK) &&
+      isStatus(hst(KEEP1, 0, KEEP2, MEM_R), OK) &&
+      isValue(word(KEEP2).loadVolatile(), saved),
   );
   // Revoking VA1 (pmm 0) takes VA2 and VA3 along (counted by the kernel at the end).
-  check("hst-revoke-pmm0", hst(VA1, 0, VA1, 0) === OK);
+  expectStatus("hst-revoke-pmm0", hst(VA1, 0, VA1, 0), OK);
   check(
     "hst-revoked-source-is-cap0",
-    hst(VA2, 0, VA4, MEM_RW) === OK && hst(HIP_PAGE, 0, VA5, MEM_RW) === OK,
+    isStatus(hst(VA2, 0, VA4, MEM_RW), OK) && isStatus(hst(HIP_PAGE, 0, VA5, MEM_RW), OK),
   );
 
   // MAD (§10.4): CA 5…7 and KI > KIMAX (0) are BAD_PAR from the NOVA host space; bits 31:18
   // are ignored; other sources ignore the MAD.
   check(
     "hst-bad_par-mad",
-    fromNova(LOW_PAGE, 0, VA6, MEM_RW, 5) === Status.BAD_PAR &&
-      fromNova(LOW_PAGE, 0, VA6, MEM_RW, 7) === Status.BAD_PAR &&
-      fromNova(LOW_PAGE, 0, VA6, MEM_RW, 1 << 3) === Status.BAD_PAR,
+    isStatus(fromNova(LOW_PAGE, 0, VA6, MEM_RW, 5), Status.BAD_PAR) &&
+      isStatus(fromNova(LOW_PAGE, 0, VA6, MEM_RW, 7), Status.BAD_PAR) &&
+      isStatus(fromNova(LOW_PAGE, 0, VA6, MEM_RW, 1 << 3), Status.BAD_PAR),
   );
   check(
     "hst-mad-uc-and-ignored-bits",
-    fromNova(LOW_PAGE, 0, VA6, MEM_RW, 0xfffc_0003) === OK &&
-      word(VA6).loadVolatile() === saved &&
-      ctrlPd(ROOT_HST, ROOT_HST, VA6, 0, VA6, 0, 7) === OK,
+    isStatus(fromNova(LOW_PAGE, 0, VA6, MEM_RW, 0xfffc_0003), OK) &&
+      isValue(word(VA6).loadVolatile(), saved) &&
+      isStatus(ctrlPd(ROOT_HST, ROOT_HST, VA6, 0, VA6, 0, 7), OK),
   );
   check(
     "hst-bad_par-misaligned",
-    fromNova(1, 1, VA1, MEM_RW, 0) === Status.BAD_PAR &&
-      hst(VA1, 1, VA1 + 1, MEM_RW) === Status.BAD_PAR,
+    isStatus(fromNova(1, 1, VA1, MEM_RW, 0), Status.BAD_PAR) &&
+      isStatus(hst(VA1, 1, VA1 + 1, MEM_RW), Status.BAD_PAR),
   );
   check(
     "hst-bad_par-range-end",
-    fromNova(HST_END, 0, VA1, MEM_RW, 0) === Status.BAD_PAR &&
-      hst(VA1, 0, HST_END, MEM_RW) === Status.BAD_PAR &&
-      hst(HST_END, 31, 0, MEM_RW) === Status.BAD_PAR,
+    isStatus(fromNova(HST_END, 0, VA1, MEM_RW, 0), Status.BAD_PAR) &&
+      isStatus(hst(VA1, 0, HST_END, MEM_RW), Status.BAD_PAR) &&
+      isStatus(hst(HST_END, 31, 0, MEM_RW), Status.BAD_PAR),
   );
   check(
     "hst-bad_cap-pairs",
-    pd(NOVA_HST, ROOT_OBJ, LOW_PAGE, 0, VA1, MEM_RW) === Status.BAD_CAP &&
-      pd(ROOT_OBJ, ROOT_HST, 0x1000, 0, VA1, MEM_RW) === Status.BAD_CAP &&
-      pd(ROOT_HST, NOVA_HST, VA1, 0, VA1, MEM_RW) === Status.BAD_CAP,
+    isStatus(pd(NOVA_HST, ROOT_OBJ, LOW_PAGE, 0, VA1, MEM_RW), Status.BAD_CAP) &&
+      isStatus(pd(ROOT_OBJ, ROOT_HST, 0x1000, 0, VA1, MEM_RW), Status.BAD_CAP) &&
+      isStatus(pd(ROOT_HST, NOVA_HST, VA1, 0, VA1, MEM_RW), Status.BAD_CAP),
   );
   // 2^20 pages from the NOVA host space and back (protected pages stay CAP0).
   const t0 = rdtsc();
@@ -156,62 +156,70 @@ export function run(): void {
   puts(" TSC ticks, its revocation ");
   putDec(t2 - t1);
   puts("\n");
-  check("hst-order-20-and-revoke", big === OK && gone === OK);
+  check("hst-order-20-and-revoke", isStatus(big, OK) && isStatus(gone, OK));
 
   // create_pd: OP 2 (one host space per PD), the first PIO space needs it; GST/DMA BAD_FTR.
-  check("create_pd-op2-root-aborted", createPd(HST_SELS, 2, ROOT_PD) === Status.ABORTED);
+  expectStatus("create_pd-op2-root-aborted", createPd(HST_SELS, 2, ROOT_PD), Status.ABORTED);
   check(
     "create_pd-op2-hst-space",
-    createPd(PD_A, 0, ROOT_PD) === OK &&
-      createPd(HST_A, 2, PD_A) === OK &&
-      createPd(HST_SELS + 0x12, 2, PD_A) === Status.ABORTED &&
-      createPd(HST_SELS + 0x12, 5, PD_A) === OK,
+    isStatus(createPd(PD_A, 0, ROOT_PD), OK) &&
+      isStatus(createPd(HST_A, 2, PD_A), OK) &&
+      isStatus(createPd(HST_SELS + 0x12, 2, PD_A), Status.ABORTED) &&
+      isStatus(createPd(HST_SELS + 0x12, 5, PD_A), OK),
   );
   check(
     "create_pd-op3-op4-bad_ftr",
-    createPd(HST_SELS + 0x13, 3, PD_A) === Status.BAD_FTR &&
-      createPd(HST_SELS + 0x13, 4, PD_A) === Status.BAD_FTR,
+    isStatus(createPd(HST_SELS + 0x13, 3, PD_A), Status.BAD_FTR) &&
+      isStatus(createPd(HST_SELS + 0x13, 4, PD_A), Status.BAD_FTR),
   );
   // Recursive revocation over three host spaces: root → PD A → PD B → root.
   check(
     "hst-chain-three-spaces",
-    createPd(PD_B, 0, ROOT_PD) === OK &&
-      createPd(HST_B, 2, PD_B) === OK &&
-      fromNova(LOW_PAGE, 0, VA1, MEM_RW, 0) === OK &&
-      pd(ROOT_HST, HST_A, VA1, 0, 0x100, MEM_RW) === OK &&
-      pd(HST_A, HST_B, 0x100, 0, 0x200, MEM_RW) === OK &&
-      pd(HST_B, ROOT_HST, 0x200, 0, VA2, MEM_R) === OK &&
-      word(VA2).loadVolatile() === saved,
+    isStatus(createPd(PD_B, 0, ROOT_PD), OK) &&
+      isStatus(createPd(HST_B, 2, PD_B), OK) &&
+      isStatus(fromNova(LOW_PAGE, 0, VA1, MEM_RW, 0), OK) &&
+      isStatus(pd(ROOT_HST, HST_A, VA1, 0, 0x100, MEM_RW), OK) &&
+      isStatus(pd(HST_A, HST_B, 0x100, 0, 0x200, MEM_RW), OK) &&
+      isStatus(pd(HST_B, ROOT_HST, 0x200, 0, VA2, MEM_R), OK) &&
+      isValue(word(VA2).loadVolatile(), saved),
   );
-  check("hst-chain-revoke", hst(VA1, 0, VA1, 0) === OK);
+  expectStatus("hst-chain-revoke", hst(VA1, 0, VA1, 0), OK);
 
   // MSR spaces: created empty, filled from the NOVA MSR space (§9.8), ssb = dsb, inside a window.
-  check("create_pd-op6-msr-space", createPd(MSR_A, 6, ROOT_PD) === OK);
+  expectStatus("create_pd-op6-msr-space", createPd(MSR_A, 6, ROOT_PD), OK);
   check(
     "msr-delegate-from-nova",
-    pd(NOVA_MSR, MSR_A, 0x174, 0, 0x174, PMM_ALL) === OK &&
-      pd(NOVA_MSR, MSR_A, 0xc000_0000, 13, 0xc000_0000, PMM_ALL) === OK,
+    isStatus(pd(NOVA_MSR, MSR_A, 0x174, 0, 0x174, PMM_ALL), OK) &&
+      isStatus(pd(NOVA_MSR, MSR_A, 0xc000_0000, 13, 0xc000_0000, PMM_ALL), OK),
   );
-  check("msr-bad_par-ssb-ne-dsb", pd(NOVA_MSR, MSR_A, 0x174, 0, 0x175, PMM_ALL) === Status.BAD_PAR);
+  expectStatus(
+    "msr-bad_par-ssb-ne-dsb",
+    pd(NOVA_MSR, MSR_A, 0x174, 0, 0x175, PMM_ALL),
+    Status.BAD_PAR,
+  );
   check(
     "msr-bad_par-outside-windows",
-    pd(NOVA_MSR, MSR_A, 0x2000, 0, 0x2000, PMM_ALL) === Status.BAD_PAR &&
-      pd(NOVA_MSR, MSR_A, 0xc000_2000, 0, 0xc000_2000, PMM_ALL) === Status.BAD_PAR &&
-      pd(NOVA_MSR, MSR_A, 0, 14, 0, PMM_ALL) === Status.BAD_PAR &&
-      pd(NOVA_MSR, MSR_A, 0x1000_0000, 0, 0x1000_0000, PMM_ALL) === Status.BAD_PAR,
+    isStatus(pd(NOVA_MSR, MSR_A, 0x2000, 0, 0x2000, PMM_ALL), Status.BAD_PAR) &&
+      isStatus(pd(NOVA_MSR, MSR_A, 0xc000_2000, 0, 0xc000_2000, PMM_ALL), Status.BAD_PAR) &&
+      isStatus(pd(NOVA_MSR, MSR_A, 0, 14, 0, PMM_ALL), Status.BAD_PAR) &&
+      isStatus(pd(NOVA_MSR, MSR_A, 0x1000_0000, 0, 0x1000_0000, PMM_ALL), Status.BAD_PAR),
   );
-  check("msr-bad_par-misaligned", pd(NOVA_MSR, MSR_A, 0x174, 3, 0x174, PMM_ALL) === Status.BAD_PAR);
+  expectStatus(
+    "msr-bad_par-misaligned",
+    pd(NOVA_MSR, MSR_A, 0x174, 3, 0x174, PMM_ALL),
+    Status.BAD_PAR,
+  );
   check(
     "msr-chain-and-revoke",
-    createPd(MSR_B, 6, ROOT_PD) === OK &&
-      pd(MSR_A, MSR_B, 0x174, 2, 0x174, PMM_ALL) === OK &&
-      pd(MSR_A, MSR_A, 0x174, 0, 0x174, 0) === OK,
+    isStatus(createPd(MSR_B, 6, ROOT_PD), OK) &&
+      isStatus(pd(MSR_A, MSR_B, 0x174, 2, 0x174, PMM_ALL), OK) &&
+      isStatus(pd(MSR_A, MSR_A, 0x174, 0, 0x174, 0), OK),
   );
   check(
     "msr-bad_cap-pairs",
-    pd(NOVA_MSR, ROOT_PIO, 0x174, 0, 0x174, PMM_ALL) === Status.BAD_CAP &&
-      pd(NOVA_PIO, MSR_A, 0x80, 0, 0x80, PMM_ALL) === Status.BAD_CAP &&
-      pd(MSR_A, NOVA_MSR, 0x174, 0, 0x174, PMM_ALL) === Status.BAD_CAP,
+    isStatus(pd(NOVA_MSR, ROOT_PIO, 0x174, 0, 0x174, PMM_ALL), Status.BAD_CAP) &&
+      isStatus(pd(NOVA_PIO, MSR_A, 0x80, 0, 0x80, PMM_ALL), Status.BAD_CAP) &&
+      isStatus(pd(MSR_A, NOVA_MSR, 0x174, 0, 0x174, PMM_ALL), Status.BAD_CAP),
   );
   // The PDs and spaces go with their capabilities (the kernel's final counts stay as before);
   // KEEP1 and KEEP2 stay in the root host space for the kernel's check.

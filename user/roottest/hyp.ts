@@ -18,12 +18,13 @@ import {
   rdi,
 } from "../nova/hypercall.ts";
 import { EMPTY, ROOT_OBJ } from "./sel.ts";
-import { block, check } from "./test.ts";
+import { block, check, isStatus, isValue } from "./test.ts";
 
 /** The reserved number 0xf with `sel` and `flags`: whether it is BAD_HYP as the whole RDI. */
 function reserved(sel: u64, flags: u64): bool {
-  return (
-    raw(rdi(sel, flags, Hypercall.RESERVED), 0x1111, 0x2222, 0x3333, 0x4444) === u64(Status.BAD_HYP)
+  return isStatus(
+    raw(rdi(sel, flags, Hypercall.RESERVED), 0x1111, 0x2222, 0x3333, 0x4444),
+    Status.BAD_HYP,
   );
 }
 
@@ -32,23 +33,23 @@ export function run(): void {
   check("bad_hyp-0xf", reserved(0, 0));
   block(410);
   check("bad_hyp-0xf-flags-and-selector", reserved((u64(1) << 56) - 1, 0xf));
-  check("abi-rcx-is-return-address", reserved(0, 0) && after(REG_RCX) === after(REG_AFTER));
-  check("abi-r11-is-0x202", reserved(0, 0) && after(REG_R11) === USER_RFLAGS);
+  check("abi-rcx-is-return-address", reserved(0, 0) && isValue(after(REG_RCX), after(REG_AFTER)));
+  check("abi-r11-is-0x202", reserved(0, 0) && isValue(after(REG_R11), USER_RFLAGS));
   check(
     "abi-inputs-preserved",
     reserved(0, 0) &&
-      after(REG_RSI) === 0x1111 &&
-      after(REG_RDX) === 0x2222 &&
-      after(REG_RAX) === 0x3333 &&
-      after(REG_R8) === 0x4444,
+      isValue(after(REG_RSI), 0x1111) &&
+      isValue(after(REG_RDX), 0x2222) &&
+      isValue(after(REG_RAX), 0x3333) &&
+      isValue(after(REG_R8), 0x4444),
   );
-  check("abi-status-whole-rdi-bad_hyp", reserved(0x12345, 0) && after(REG_RDI) === 4);
+  check("abi-status-whole-rdi-bad_hyp", reserved(0x12345, 0) && isValue(after(REG_RDI), 4));
   // assign_dev (§10.5) from the root PD: no capability can name a DMA space (create_pd OP 4
   // is BAD_FTR without the IOMMU work), so every selector is BAD_CAP.
   check(
     "assign_dev-bad_cap-not-dma-space",
-    assignDev(ROOT_OBJ, 0, 0) === Status.BAD_CAP &&
-      assignDev(EMPTY, 0, 0) === Status.BAD_CAP &&
-      assignDev(ROOT_PD, 0xfed9_0000, 0) === Status.BAD_CAP,
+    isStatus(assignDev(ROOT_OBJ, 0, 0), Status.BAD_CAP) &&
+      isStatus(assignDev(EMPTY, 0, 0), Status.BAD_CAP) &&
+      isStatus(assignDev(ROOT_PD, 0xfed9_0000, 0), Status.BAD_CAP),
   );
 }

@@ -44,7 +44,7 @@ import {
   revoke,
 } from "./sel.ts";
 import { PAST } from "./sm.ts";
-import { block, check } from "./test.ts";
+import { atLeast, block, check, expectStatus, isNot, isStatus, isValue } from "./test.ts";
 
 /** QEMU and Bochs wire ISA IRQ 0 (the PIT) to GSI 2 (the kernel logs the MADT override). */
 const PIT_GSI: u64 = 2;
@@ -118,55 +118,68 @@ export function run(): void {
   const intPin = u64(h.intPin);
   const intMsi = u64(h.intMsi);
   // The kernel's choice: vectors 0x20…0xee, one per interrupt (docs/interrupts.md).
-  check("hip-intpin-intmsi", intPin >= 16 && intPin + intMsi === 207);
+  check("hip-intpin-intmsi", atLeast(intPin, 16) && isValue(intPin + intMsi, 207));
   const mbuf = h.mbufStart;
-  check("hip-mbuf-one-page", mbuf !== 0 && (mbuf & 0xfff) === 0 && h.mbufEnd === mbuf + 4096);
+  check(
+    "hip-mbuf-one-page",
+    isNot(mbuf, 0) && isValue(mbuf & 0xfff, 0) && isValue(h.mbufEnd, mbuf + 4096),
+  );
 
   // Interrupt semaphores: copies from the NOVA object space keep 0x12 (ASSIGN|CTRLDN).
   check(
     "int_sm-copy",
-    pd(ROOT_NOVA_OBJ, ROOT_ROOT_OBJ, NOVA_INT_SM + PIT_GSI, 0, GSI2, PMM_ALL) === Status.SUCCESS &&
-      pd(ROOT_NOVA_OBJ, ROOT_ROOT_OBJ, NOVA_INT_SM + intPin, 0, MSI0, PMM_ALL) === Status.SUCCESS,
+    isStatus(
+      pd(ROOT_NOVA_OBJ, ROOT_ROOT_OBJ, NOVA_INT_SM + PIT_GSI, 0, GSI2, PMM_ALL),
+      Status.SUCCESS,
+    ) &&
+      isStatus(
+        pd(ROOT_NOVA_OBJ, ROOT_ROOT_OBJ, NOVA_INT_SM + intPin, 0, MSI0, PMM_ALL),
+        Status.SUCCESS,
+      ),
   );
-  check("int_sm-up-bad_cap", smUp(GSI2) === Status.BAD_CAP);
-  check("int_sm-down-counter-0", smDown(GSI2, false, PAST) === Status.TIMEOUT);
+  expectStatus("int_sm-up-bad_cap", smUp(GSI2), Status.BAD_CAP);
+  expectStatus("int_sm-down-counter-0", smDown(GSI2, false, PAST), Status.TIMEOUT);
 
   // assign_int: the CPU first (BAD_CPU even for a CAP0 selector), then the capability. CPU
   // CPUNUM is the first one that does not exist (1 on one CPU; smp.ts has the others).
-  check("assign_int-bad_cpu", assign(GSI2, INT_M, u64(hip().cpuNum)) === Status.BAD_CPU);
-  check("assign_int-bad_cpu-before-cap", assign(EMPTY, 0, 0xffff) === Status.BAD_CPU);
+  expectStatus("assign_int-bad_cpu", assign(GSI2, INT_M, u64(hip().cpuNum)), Status.BAD_CPU);
+  expectStatus("assign_int-bad_cpu-before-cap", assign(EMPTY, 0, 0xffff), Status.BAD_CPU);
   check(
     "assign_int-bad_cap-regular-sm",
-    createSm(REGULAR_SM, ROOT_PD, 0) === Status.SUCCESS &&
-      assign(REGULAR_SM, 0, 0) === Status.BAD_CAP,
+    isStatus(createSm(REGULAR_SM, ROOT_PD, 0), Status.SUCCESS) &&
+      isStatus(assign(REGULAR_SM, 0, 0), Status.BAD_CAP),
   );
   check(
     "assign_int-bad_cap-not-sm",
-    assign(ROOT_OBJ, 0, 0) === Status.BAD_CAP && assign(EMPTY, 0, 0) === Status.BAD_CAP,
+    isStatus(assign(ROOT_OBJ, 0, 0), Status.BAD_CAP) &&
+      isStatus(assign(EMPTY, 0, 0), Status.BAD_CAP),
   );
   check(
     "assign_int-bad_cap-without-assign",
-    copy(GSI2, GSI2_CTRLDN, SM_CTRLDN) === Status.SUCCESS &&
-      assign(GSI2_CTRLDN, INT_M, 0) === Status.BAD_CAP &&
-      smDown(GSI2_CTRLDN, false, PAST) === Status.TIMEOUT,
+    isStatus(copy(GSI2, GSI2_CTRLDN, SM_CTRLDN), Status.SUCCESS) &&
+      isStatus(assign(GSI2_CTRLDN, INT_M, 0), Status.BAD_CAP) &&
+      isStatus(smDown(GSI2_CTRLDN, false, PAST), Status.TIMEOUT),
   );
   check(
     "assign_int-msi-address-data",
-    assign(MSI0, 0, 0) === Status.SUCCESS &&
-      after(REG_RSI) === (0xfee0_0000 | (apicId() << 12)) &&
-      after(REG_RDX) === 0x20 + intPin &&
-      u64(msi.address) === after(REG_RSI),
+    isStatus(assign(MSI0, 0, 0), Status.SUCCESS) &&
+      isValue(after(REG_RSI), 0xfee0_0000 | (apicId() << 12)) &&
+      isValue(after(REG_RDX), 0x20 + intPin) &&
+      isValue(u64(msi.address), after(REG_RSI)),
   );
   check(
     "assign_int-pin-rsi-rdx-0",
-    assign(GSI2, INT_M, 0) === Status.SUCCESS && after(REG_RSI) === 0 && after(REG_RDX) === 0,
+    isStatus(assign(GSI2, INT_M, 0), Status.SUCCESS) &&
+      isValue(after(REG_RSI), 0) &&
+      isValue(after(REG_RDX), 0),
   );
 
   // A real interrupt: the PIT's ports, GSI 2 edge-triggered and unmasked on CPU 0.
   const pit = u64(PIT_CHANNEL0);
-  check(
+  expectStatus(
     "pit-ports-delegated",
-    pd(NOVA_PIO, ROOT_PIO, pit, PIT_PORTS_ORDER, pit, PMM_ALL) === Status.SUCCESS,
+    pd(NOVA_PIO, ROOT_PIO, pit, PIT_PORTS_ORDER, pit, PMM_ALL),
+    Status.SUCCESS,
   );
   const ms = h.stcFrequency / 1000;
   pitStop();
@@ -178,24 +191,25 @@ export function run(): void {
   smDown(GSI2, true, rdtsc() + 20 * ms);
   check(
     "int-edge-quiet-pit-times-out",
-    unmasked === Status.SUCCESS && smDown(GSI2, false, rdtsc() + 5 * ms) === Status.TIMEOUT,
+    isStatus(unmasked, Status.SUCCESS) &&
+      isStatus(smDown(GSI2, false, rdtsc() + 5 * ms), Status.TIMEOUT),
   );
   pitOneShot(PIT_1MS);
-  check("int-edge-pit-one-shot", smDown(GSI2, false, rdtsc() + 1000 * ms) === Status.SUCCESS);
-  check("int-edge-exactly-one", smDown(GSI2, false, rdtsc() + 5 * ms) === Status.TIMEOUT);
+  expectStatus("int-edge-pit-one-shot", smDown(GSI2, false, rdtsc() + 1000 * ms), Status.SUCCESS);
+  expectStatus("int-edge-exactly-one", smDown(GSI2, false, rdtsc() + 5 * ms), Status.TIMEOUT);
 
   // Level-triggered: the handler masks the pin, each down unmasks it. The PIT's output stays
   // high after its count, so every down sees one more interrupt until the output goes low.
-  check("int-edge-masked-again", assign(GSI2, INT_M, 0) === Status.SUCCESS);
+  expectStatus("int-edge-masked-again", assign(GSI2, INT_M, 0), Status.SUCCESS);
   pitStop();
   smDown(GSI2, true, PAST);
-  check("int-level-assign", assign(GSI2, INT_T, 0) === Status.SUCCESS);
+  expectStatus("int-level-assign", assign(GSI2, INT_T, 0), Status.SUCCESS);
   pitOneShot(PIT_1MS);
   check(
     "int-level-down-unmasks",
-    smDown(GSI2, false, rdtsc() + 1000 * ms) === Status.SUCCESS &&
-      smDown(GSI2, false, rdtsc() + 1000 * ms) === Status.SUCCESS &&
-      smDown(GSI2, false, rdtsc() + 1000 * ms) === Status.SUCCESS,
+    isStatus(smDown(GSI2, false, rdtsc() + 1000 * ms), Status.SUCCESS) &&
+      isStatus(smDown(GSI2, false, rdtsc() + 1000 * ms), Status.SUCCESS) &&
+      isStatus(smDown(GSI2, false, rdtsc() + 1000 * ms), Status.SUCCESS),
   );
   // A new count pulls the line low for 65536 PIT ticks. After a down that drains what is
   // pending, a 1 ms down times out while the output is still low; should the PIT have expired
@@ -206,18 +220,18 @@ export function run(): void {
   const high = pitOutput();
   check(
     "int-level-line-low-quiet",
-    (drained === Status.SUCCESS || drained === Status.TIMEOUT) &&
-      ((low === Status.TIMEOUT && !high) || (low === Status.SUCCESS && high)),
+    (isStatus(drained, Status.SUCCESS) || isStatus(drained, Status.TIMEOUT)) &&
+      isStatus(low, high ? Status.SUCCESS : Status.TIMEOUT),
   );
-  check("int-masked-again", assign(GSI2, INT_M, 0) === Status.SUCCESS);
+  expectStatus("int-masked-again", assign(GSI2, INT_M, 0), Status.SUCCESS);
 
   platform();
 
   // The console semaphore (§9.9, perms 0x03): an up per kernel log line since boot, none since.
   check(
     "console_sm-counts-lines",
-    smDown(CONSOLE_SM, true, PAST) === Status.SUCCESS &&
-      smDown(CONSOLE_SM, false, PAST) === Status.TIMEOUT,
+    isStatus(smDown(CONSOLE_SM, true, PAST), Status.SUCCESS) &&
+      isStatus(smDown(CONSOLE_SM, false, PAST), Status.TIMEOUT),
   );
 
   // Leave the root spaces as the other blocks did (the boot test's final MDB counts).
@@ -229,43 +243,43 @@ export function run(): void {
 function platform(): void {
   check(
     "ctrl_hw-bad_par-op",
-    ctrlHw(1, 0) === Status.BAD_PAR &&
-      ctrlHw(2, 0) === Status.BAD_PAR &&
-      ctrlHw(3, 0) === Status.BAD_PAR &&
-      ctrlHw(8, 0) === Status.BAD_PAR &&
-      ctrlHw(15, 0) === Status.BAD_PAR,
+    isStatus(ctrlHw(1, 0), Status.BAD_PAR) &&
+      isStatus(ctrlHw(2, 0), Status.BAD_PAR) &&
+      isStatus(ctrlHw(3, 0), Status.BAD_PAR) &&
+      isStatus(ctrlHw(8, 0), Status.BAD_PAR) &&
+      isStatus(ctrlHw(15, 0), Status.BAD_PAR),
   );
-  check("ctrl_hw-s2-bad_ftr", ctrlHw(0, 2) === Status.BAD_FTR);
+  expectStatus("ctrl_hw-s2-bad_ftr", ctrlHw(0, 2), Status.BAD_FTR);
   check(
     "ctrl_hw-s0-s1-s3-s6-bad_ftr",
-    ctrlHw(0, 0) === Status.BAD_FTR &&
-      ctrlHw(0, 1 | (1 << 3) | (1 << 6)) === Status.BAD_FTR &&
-      ctrlHw(0, 3 | (1 << 3) | (1 << 6)) === Status.BAD_FTR &&
-      ctrlHw(0, 6) === Status.BAD_FTR,
+    isStatus(ctrlHw(0, 0), Status.BAD_FTR) &&
+      isStatus(ctrlHw(0, 1 | (1 << 3) | (1 << 6)), Status.BAD_FTR) &&
+      isStatus(ctrlHw(0, 3 | (1 << 3) | (1 << 6)), Status.BAD_FTR) &&
+      isStatus(ctrlHw(0, 6), Status.BAD_FTR),
   );
   // QOS (§10.2, §12.18): OP 5-7 before OP 4 ABORTED; OP 4 once; without RDT OP 5-7 BAD_PAR.
   check(
     "ctrl_hw-qos-before-op4-aborted",
-    ctrlHw(5, 1 << 16) === Status.ABORTED &&
-      ctrlHw(6, 1 << 16) === Status.ABORTED &&
-      ctrlHw(7, 0) === Status.ABORTED,
+    isStatus(ctrlHw(5, 1 << 16), Status.ABORTED) &&
+      isStatus(ctrlHw(6, 1 << 16), Status.ABORTED) &&
+      isStatus(ctrlHw(7, 0), Status.ABORTED),
   );
   const rdt = hasRdt();
   check(
     "ctrl_hw-qos-op4-bad-bits",
-    ctrlHw(4, 1) === Status.BAD_PAR &&
-      ctrlHw(4, 8) === Status.BAD_PAR &&
-      (rdt || ctrlHw(4, 2) === Status.BAD_PAR),
+    isStatus(ctrlHw(4, 1), Status.BAD_PAR) &&
+      isStatus(ctrlHw(4, 8), Status.BAD_PAR) &&
+      (rdt || isStatus(ctrlHw(4, 2), Status.BAD_PAR)),
   );
-  check("ctrl_hw-qos-op4", ctrlHw(4, 0) === Status.SUCCESS);
-  check("ctrl_hw-qos-op4-twice-aborted", ctrlHw(4, 0) === Status.ABORTED);
+  expectStatus("ctrl_hw-qos-op4", ctrlHw(4, 0), Status.SUCCESS);
+  expectStatus("ctrl_hw-qos-op4-twice-aborted", ctrlHw(4, 0), Status.ABORTED);
   check(
     "ctrl_hw-qos-masks",
-    ctrlHw(5, 0) === Status.BAD_PAR &&
-      ctrlHw(5, 0x5 << 16) === Status.BAD_PAR &&
+    isStatus(ctrlHw(5, 0), Status.BAD_PAR) &&
+      isStatus(ctrlHw(5, 0x5 << 16), Status.BAD_PAR) &&
       (rdt ||
-        (ctrlHw(5, 1 << 16) === Status.BAD_PAR &&
-          ctrlHw(6, 1 << 16) === Status.BAD_PAR &&
-          ctrlHw(7, 0) === Status.BAD_PAR)),
+        (isStatus(ctrlHw(5, 1 << 16), Status.BAD_PAR) &&
+          isStatus(ctrlHw(6, 1 << 16), Status.BAD_PAR) &&
+          isStatus(ctrlHw(7, 0), Status.BAD_PAR))),
   );
 }

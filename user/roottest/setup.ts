@@ -6,18 +6,19 @@
 import { PMM_ALL, ROOT_NOVA_OBJ, ROOT_OBJ as ROOT_OBJ_SPACE, SELNUM, Status } from "../nova/abi.ts";
 import { open, puts } from "../nova/console.ts";
 import { NOVA_PIO, ROOT_PIO, pd } from "./sel.ts";
-import { block, check, consoleReady } from "./test.ts";
+import { block, consoleReady, expectStatus } from "./test.ts";
 
 /** §9.3: the NOVA object space's space capabilities start here. */
 const NOVA_SPACES: u64 = SELNUM - 8;
 
 export function run(): void {
   block(1);
-  check(
+  expectStatus(
     "ctrl_pd-obj-nova-to-root",
-    pd(ROOT_NOVA_OBJ, ROOT_OBJ_SPACE, NOVA_SPACES, 3, ROOT_PIO, PMM_ALL) === Status.SUCCESS,
+    pd(ROOT_NOVA_OBJ, ROOT_OBJ_SPACE, NOVA_SPACES, 3, ROOT_PIO, PMM_ALL),
+    Status.SUCCESS,
   );
-  check("ctrl_pd-pio-com1", open(NOVA_PIO, ROOT_PIO) === Status.SUCCESS);
+  expectStatus("ctrl_pd-pio-com1", open(NOVA_PIO, ROOT_PIO), Status.SUCCESS);
   consoleReady();
   puts("roottest: COM1 delegated, writing from ring 3\n");
 }

@@ -65,7 +65,7 @@ import {
   revoke,
 } from "./sel.ts";
 import { PAST } from "./sm.ts";
-import { block, check } from "./test.ts";
+import { atLeast, below, block, check, expectStatus, isNot, isStatus, isValue } from "./test.ts";
 
 /** Per-CPU ECs on the first MAX_CPUS CPUs; idle SCs read on the first IDLE_MAX. */
 const MAX_CPUS: u64 = 8;
@@ -364,28 +364,31 @@ function read3(): void {
 /** Sets CPU c's command, wakes its global EC and waits (bounded) for it to finish. */
 function run1(c: u64, op: u64): bool {
   gop[c].store(op);
-  return smUp(cmd(c)) === Status.SUCCESS && smDown(ACK, false, msFromNow(2000)) === Status.SUCCESS;
+  return (
+    isStatus(smUp(cmd(c)), Status.SUCCESS) &&
+    isStatus(smDown(ACK, false, msFromNow(2000)), Status.SUCCESS)
+  );
 }
 
 /** Waits (at most 1 s) until CPU c's global EC is about to block on SEM_A. */
 function awaitWaiting(c: u64): bool {
   const until = msFromNow(1000);
   while (waiting[c].load() === 0 && rdtsc() < until) pause();
-  return waiting[c].load() !== 0;
+  return isNot(waiting[c].load(), 0);
 }
 
 /** Waits (at most 1 s) until CPU c's spinner counted to `min`. */
 function awaitCount(c: u64, min: u64): bool {
   const until = msFromNow(1000);
   while (gcount[c].load() < min && rdtsc() < until) pause();
-  return gcount[c].load() >= min;
+  return atLeast(gcount[c].load(), min);
 }
 
 /** Waits (at most 1 s) until the reader read `min` times. */
 function awaitReads(min: u64): bool {
   const until = msFromNow(1000);
   while (reads.load() < min && rdtsc() < until) pause();
-  return reads.load() >= min;
+  return atLeast(reads.load(), min);
 }
 
 function entry(): Virt {
@@ -397,14 +400,19 @@ function perCpu(c: u64): bool {
   const h = handler(c);
   const g = globalEc(c);
   return (
-    createEc(ecs.sel(h), 0, ROOT_PD, ecs.utcb(h), c, ecs.stackTop(h), EVT_NONE) ===
-      Status.SUCCESS &&
+    isStatus(
+      createEc(ecs.sel(h), 0, ROOT_PD, ecs.utcb(h), c, ecs.stackTop(h), EVT_NONE),
+      Status.SUCCESS,
+    ) &&
     ecs.portalOf(evt(c) + 0x20, h, entry(), pid(OP_STARTUP, h, c), MTD_RIP | MTD_GPR0_7) &&
     ecs.portalOf(evt(c) + 0x21, h, entry(), pid(OP_RECALL, h, c), 0) &&
     ecs.portalOf(evt(c) + 0xe, h, entry(), pid(OP_PF, h, c), MTD_RIP | MTD_GPR0_7 | MTD_QUAL) &&
     ecs.portalOf(echoPt(c), h, entry(), pid(OP_ECHO, h, c), 0) &&
-    createSm(cmd(c), ROOT_PD, 0) === Status.SUCCESS &&
-    createEc(ecs.sel(g), 2, ROOT_PD, ecs.utcb(g), c, ecs.stackTop(g), evt(c)) === Status.SUCCESS
+    isStatus(createSm(cmd(c), ROOT_PD, 0), Status.SUCCESS) &&
+    isStatus(
+      createEc(ecs.sel(g), 2, ROOT_PD, ecs.utcb(g), c, ecs.stackTop(g), evt(c)),
+      Status.SUCCESS,
+    )
   );
 }
 
@@ -420,7 +428,7 @@ export function run(): void {
   puts(", CPUBSP ");
   putDec(u64(h.cpuBsp));
   puts("\n");
-  check("hip-cpunum-cpubsp", n >= 1 && u64(h.cpuBsp) < n);
+  check("hip-cpunum-cpubsp", atLeast(n, 1) && below(u64(h.cpuBsp), n));
   // CPUNUM counts the CPUs online: every enabled CPU of the MADT (the boot test compares
   // with QEMU's -smp and the boot log too).
   const madt = acpi.enabledCpus(h.rsdp);
@@ -428,20 +436,26 @@ export function run(): void {
   puts("roottest: MADT: ");
   putDec(madt);
   puts(" enabled CPUs\n");
-  check("hip-cpunum-is-madt-enabled-cpus", madt === n && closed === Status.SUCCESS);
+  check("hip-cpunum-is-madt-enabled-cpus", isValue(madt, n) && isStatus(closed, Status.SUCCESS));
 
   // create_ec (§4.4): every CPU below CPUNUM is valid, CPUNUM is not.
   check(
     "create_ec-last-cpu-success",
-    createEc(SCRATCH_SEL, 0, ROOT_PD, ecs.utcb(SCRATCH), n - 1, ecs.stackTop(SCRATCH), 0) ===
-      Status.SUCCESS && revoke(SCRATCH_SEL, 0) === Status.SUCCESS,
+    isStatus(
+      createEc(SCRATCH_SEL, 0, ROOT_PD, ecs.utcb(SCRATCH), n - 1, ecs.stackTop(SCRATCH), 0),
+      Status.SUCCESS,
+    ) && isStatus(revoke(SCRATCH_SEL, 0), Status.SUCCESS),
   );
   check(
     "create_ec-bad_cpu-cpunum",
-    createEc(SCRATCH_SEL, 0, ROOT_PD, ecs.utcb(SCRATCH), n, ecs.stackTop(SCRATCH), 0) ===
-      Status.BAD_CPU &&
-      createEc(SCRATCH_SEL, 2, ROOT_PD, ecs.utcb(SCRATCH), n, ecs.stackTop(SCRATCH), 0) ===
+    isStatus(
+      createEc(SCRATCH_SEL, 0, ROOT_PD, ecs.utcb(SCRATCH), n, ecs.stackTop(SCRATCH), 0),
+      Status.BAD_CPU,
+    ) &&
+      isStatus(
+        createEc(SCRATCH_SEL, 2, ROOT_PD, ecs.utcb(SCRATCH), n, ecs.stackTop(SCRATCH), 0),
         Status.BAD_CPU,
+      ),
   );
 
   // §9.3: the NOVA object space's selectors 0…CPUNUM-1 are the idle SCs, CPUNUM is CAP0.
@@ -449,40 +463,43 @@ export function run(): void {
   for (let c: u64 = 0; c < idles; c++) {
     readable =
       readable &&
-      pd(ROOT_NOVA_OBJ, ROOT_OBJ, c, 0, idleSc(c), PMM_ALL) === Status.SUCCESS &&
-      ctrlSc(idleSc(c), time) === Status.SUCCESS;
+      isStatus(pd(ROOT_NOVA_OBJ, ROOT_OBJ, c, 0, idleSc(c), PMM_ALL), Status.SUCCESS) &&
+      isStatus(ctrlSc(idleSc(c), time), Status.SUCCESS);
     idle0[c] = time.ticks;
   }
   check("ctrl_sc-idle-sc-every-cpu", readable);
   check(
     "idle-sc-selector-cpunum-cap0",
-    pd(ROOT_NOVA_OBJ, ROOT_OBJ, n, 0, BEYOND_IDLE, PMM_ALL) === Status.SUCCESS &&
-      ctrlSc(BEYOND_IDLE, time) === Status.BAD_CAP,
+    isStatus(pd(ROOT_NOVA_OBJ, ROOT_OBJ, n, 0, BEYOND_IDLE, PMM_ALL), Status.SUCCESS) &&
+      isStatus(ctrlSc(BEYOND_IDLE, time), Status.BAD_CAP),
   );
 
   // A handler and a global EC with its SC on every CPU: each reports in from its CPU.
-  let made = createSm(ACK, ROOT_PD, 0) === Status.SUCCESS;
+  let made = isStatus(createSm(ACK, ROOT_PD, 0), Status.SUCCESS);
   for (let c: u64 = 0; c < used; c++) made = made && perCpu(c);
   check("per-cpu-ecs-created", made);
   let sc = true;
   for (let c: u64 = 0; c < used; c++)
-    sc = sc && createSc(scOf(c), ROOT_PD, ecs.sel(globalEc(c)), scd(5, 10, 0)) === Status.SUCCESS;
+    sc =
+      sc &&
+      isStatus(createSc(scOf(c), ROOT_PD, ecs.sel(globalEc(c)), scd(5, 10, 0)), Status.SUCCESS);
   let acks: u64 = 0;
   for (let c: u64 = 0; c < used; c++)
     if (smDown(ACK, false, msFromNow(2000)) === Status.SUCCESS) acks++;
-  let ran = sc && acks === used;
+  let ran = sc && isValue(acks, used);
   for (let c: u64 = 0; c < used; c++)
-    ran = ran && started[c].load() === 1 && shared().get(usize(RAN_SLOTS + c)) === (RAN | c);
+    ran =
+      ran && isValue(started[c].load(), 1) && isValue(shared().get(usize(RAN_SLOTS + c)), RAN | c);
   check("global-ec-ran-on-every-cpu", ran);
   // Each ran where it was created: as many APIC ids as CPUs, the root's on CPUBSP.
   let distinct = ran;
   for (let a: u64 = 0; a < used; a++)
     for (let b: u64 = a + 1; b < used; b++)
-      distinct = distinct && apicOf[a].load() !== apicOf[b].load();
+      distinct = distinct && isNot(apicOf[a].load(), apicOf[b].load());
   const bsp = u64(h.cpuBsp);
   check(
     "global-ecs-on-distinct-cpus",
-    distinct && (bsp >= used || apicOf[bsp].load() === apicId()),
+    distinct && (atLeast(bsp, used) || isValue(apicOf[bsp].load(), apicId())),
   );
   for (let c: u64 = 0; c < used; c++) {
     puts("roottest: CPU ");
@@ -495,15 +512,17 @@ export function run(): void {
   // then each global EC runs once (a CPU that kept idling is switched away from its idle SC):
   // every idle SC has at least 5 ms more.
   const slept =
-    createSm(NEVER, ROOT_PD, 0) === Status.SUCCESS &&
-    smDown(NEVER, false, msFromNow(20)) === Status.TIMEOUT;
+    isStatus(createSm(NEVER, ROOT_PD, 0), Status.SUCCESS) &&
+    isStatus(smDown(NEVER, false, msFromNow(20)), Status.TIMEOUT);
   let pinged = true;
   for (let c: u64 = 0; c < used; c++) pinged = pinged && run1(c, G_PING);
   if (!slept || !pinged) puts("roottest: the 20 ms sleep or a global EC's ping failed\n");
   let grows = slept && pinged;
   for (let c: u64 = 0; c < idles; c++) {
-    const read = ctrlSc(idleSc(c), time) === Status.SUCCESS;
-    grows = grows && read && time.ticks >= idle0[c] + ticksPerMs() * 5;
+    const st = ctrlSc(idleSc(c), time);
+    const read = st === Status.SUCCESS;
+    grows =
+      grows && isStatus(st, Status.SUCCESS) && atLeast(time.ticks, idle0[c] + ticksPerMs() * 5);
     puts("roottest: idle SC of CPU ");
     putDec(c);
     puts(": ");
@@ -516,8 +535,8 @@ export function run(): void {
   const intSel = NOVA_INT_SM + u64(h.intPin) + 1;
   check(
     "assign_int-bad_cpu-cpunum",
-    pd(ROOT_NOVA_OBJ, ROOT_OBJ, intSel, 0, INT_SM, PMM_ALL) === Status.SUCCESS &&
-      assignInt(INT_SM, 0, n, 0, msi) === Status.BAD_CPU,
+    isStatus(pd(ROOT_NOVA_OBJ, ROOT_OBJ, intSel, 0, INT_SM, PMM_ALL), Status.SUCCESS) &&
+      isStatus(assignInt(INT_SM, 0, n, 0, msi), Status.BAD_CPU),
   );
 
   if (n > REMOTE) {
@@ -526,7 +545,7 @@ export function run(): void {
     puts("roottest: 1 CPU: the cross-CPU cases (IPC, events, semaphores, recall, ");
     puts("TLB shootdown, interrupts on CPU 1) need a second CPU and were not run\n");
   }
-  check("smp-revoke-range", revoke(SMP_SELS, SMP_ORDER) === Status.SUCCESS);
+  expectStatus("smp-revoke-range", revoke(SMP_SELS, SMP_ORDER), Status.SUCCESS);
 }
 
 function crossCpu(): void {
@@ -534,77 +553,79 @@ function crossCpu(): void {
   // IPC (§4.1): a portal's EC must be on the caller's CPU.
   check(
     "ipc_call-portal-on-cpu1-from-cpu0-bad_cpu",
-    ipcCall(echoPt(r), false, 0, rootOut) === Status.BAD_CPU && echoes[r].load() === 0,
+    isStatus(ipcCall(echoPt(r), false, 0, rootOut), Status.BAD_CPU) && isValue(echoes[r].load(), 0),
   );
   check(
     "ipc_call-portal-on-cpu1-from-cpu1",
     run1(r, G_CALL_LOCAL) &&
-      gstatus[r].load() === u64(Status.SUCCESS) &&
-      echoes[r].load() === 1 &&
-      echoApic[r].load() === apicOf[r].load(),
+      isStatus(gstatus[r].load(), Status.SUCCESS) &&
+      isValue(echoes[r].load(), 1) &&
+      isValue(echoApic[r].load(), apicOf[r].load()),
   );
   check(
     "ipc_call-portal-on-cpu0-from-cpu1-bad_cpu",
-    ipcCall(echoPt(0), false, 0, rootOut) === Status.SUCCESS &&
-      echoes[0].load() === 1 &&
+    isStatus(ipcCall(echoPt(0), false, 0, rootOut), Status.SUCCESS) &&
+      isValue(echoes[0].load(), 1) &&
       run1(r, G_CALL_ROOT_CPU) &&
-      gstatus[r].load() === u64(Status.BAD_CPU) &&
-      echoes[0].load() === 1,
+      isStatus(gstatus[r].load(), Status.BAD_CPU) &&
+      isValue(echoes[0].load(), 1),
   );
   // §8.1: an event portal bound to an EC on another CPU is no usable portal: X dies.
   check(
     "event-portal-on-other-cpu-kills",
-    createEc(ecs.sel(X_EC), 0, ROOT_PD, ecs.utcb(X_EC), r, ecs.stackTop(X_EC), EVT_X) ===
-      Status.SUCCESS &&
+    isStatus(
+      createEc(ecs.sel(X_EC), 0, ROOT_PD, ecs.utcb(X_EC), r, ecs.stackTop(X_EC), EVT_X),
+      Status.SUCCESS,
+    ) &&
       ecs.portalOf(EVT_X + 6, handler(0), entry(), pid(OP_UD, handler(0), 0), MTD_RIP) &&
       ecs.portalOf(PT_X, X_EC, linkerSymbol("smp_ud2_entry"), 0, 0) &&
       run1(r, G_CALL_X) &&
-      gstatus[r].load() === u64(Status.ABORTED) &&
-      udCount.load() === 0,
+      isStatus(gstatus[r].load(), Status.ABORTED) &&
+      isValue(udCount.load(), 0),
   );
 
   // §4.12: an up on CPU 0 wakes an EC blocked on CPU 1, and the other way round.
   check(
     "sm-setup",
-    createSm(SEM_A, ROOT_PD, 0) === Status.SUCCESS &&
-      createSm(SEM_B, ROOT_PD, 0) === Status.SUCCESS &&
-      createSm(SEM_C, ROOT_PD, 0) === Status.SUCCESS &&
-      createSm(SEM_D, ROOT_PD, 0) === Status.SUCCESS,
+    isStatus(createSm(SEM_A, ROOT_PD, 0), Status.SUCCESS) &&
+      isStatus(createSm(SEM_B, ROOT_PD, 0), Status.SUCCESS) &&
+      isStatus(createSm(SEM_C, ROOT_PD, 0), Status.SUCCESS) &&
+      isStatus(createSm(SEM_D, ROOT_PD, 0), Status.SUCCESS),
   );
   gop[r].store(G_DOWN_A);
   gstatus[r].store(0xff);
   check(
     "sm-up-on-cpu0-wakes-down-on-cpu1",
-    smUp(cmd(r)) === Status.SUCCESS &&
+    isStatus(smUp(cmd(r)), Status.SUCCESS) &&
       awaitWaiting(r) &&
       // Still blocked 20 ms later: SEM_B has not come.
-      smDown(SEM_B, false, msFromNow(20)) === Status.TIMEOUT &&
-      smUp(SEM_A) === Status.SUCCESS &&
-      smDown(SEM_B, false, msFromNow(1000)) === Status.SUCCESS &&
-      gstatus[r].load() === u64(Status.SUCCESS) &&
-      smDown(ACK, false, msFromNow(1000)) === Status.SUCCESS,
+      isStatus(smDown(SEM_B, false, msFromNow(20)), Status.TIMEOUT) &&
+      isStatus(smUp(SEM_A), Status.SUCCESS) &&
+      isStatus(smDown(SEM_B, false, msFromNow(1000)), Status.SUCCESS) &&
+      isStatus(gstatus[r].load(), Status.SUCCESS) &&
+      isStatus(smDown(ACK, false, msFromNow(1000)), Status.SUCCESS),
   );
   gop[r].store(G_UP_C);
   gstatus[r].store(0xff);
   const t0 = rdtsc();
   const woke =
-    smUp(cmd(r)) === Status.SUCCESS &&
-    smDown(SEM_C, false, t0 + ticksPerMs() * 2000) === Status.SUCCESS;
+    isStatus(smUp(cmd(r)), Status.SUCCESS) &&
+    isStatus(smDown(SEM_C, false, t0 + ticksPerMs() * 2000), Status.SUCCESS);
   const waited = rdtsc() - t0;
   check(
     "sm-up-on-cpu1-wakes-down-on-cpu0",
     woke &&
-      waited >= ticksPerMs() * 10 &&
-      smDown(ACK, false, msFromNow(1000)) === Status.SUCCESS &&
-      gstatus[r].load() === u64(Status.SUCCESS),
+      atLeast(waited, ticksPerMs() * 10) &&
+      isStatus(smDown(ACK, false, msFromNow(1000)), Status.SUCCESS) &&
+      isStatus(gstatus[r].load(), Status.SUCCESS),
   );
   const t1 = rdtsc();
   check(
     "sm-timed-down-on-cpu1-times-out",
     run1(r, G_TIMED_D) &&
-      gstatus[r].load() === u64(Status.TIMEOUT) &&
-      timedOk[r].load() === 1 &&
-      rdtsc() - t1 < ticksPerMs() * 1000,
+      isStatus(gstatus[r].load(), Status.TIMEOUT) &&
+      isValue(timedOk[r].load(), 1) &&
+      below(rdtsc() - t1, ticksPerMs() * 1000),
   );
 
   recallCases(r);
@@ -616,19 +637,19 @@ function crossCpu(): void {
   // §10.3: an interrupt semaphore assigned to CPU 1 is waited on there, BAD_CPU elsewhere.
   check(
     "assign_int-cpu1-msi-address",
-    assignInt(INT_SM, 0, r, 0, msi) === Status.SUCCESS &&
-      u64(msi.address) === (0xfee0_0000 | (apicOf[r].load() << 12)),
+    isStatus(assignInt(INT_SM, 0, r, 0, msi), Status.SUCCESS) &&
+      isValue(u64(msi.address), 0xfee0_0000 | (apicOf[r].load() << 12)),
   );
   check(
     "sm-down-interrupt-sm-other-cpu-bad_cpu",
-    smDown(INT_SM, false, msFromNow(5)) === Status.BAD_CPU &&
+    isStatus(smDown(INT_SM, false, msFromNow(5)), Status.BAD_CPU) &&
       run1(r, G_INT_DOWN) &&
-      gstatus[r].load() === u64(Status.TIMEOUT),
+      isStatus(gstatus[r].load(), Status.TIMEOUT),
   );
   check(
     "assign_int-back-to-cpu0",
-    assignInt(INT_SM, 0, 0, 0, msi) === Status.SUCCESS &&
-      smDown(INT_SM, false, msFromNow(5)) === Status.TIMEOUT,
+    isStatus(assignInt(INT_SM, 0, 0, 0, msi), Status.SUCCESS) &&
+      isStatus(smDown(INT_SM, false, msFromNow(5)), Status.TIMEOUT),
   );
 }
 
@@ -642,17 +663,18 @@ function buildPd3(): bool {
   window.pages = u64(1) << ELF_ORDER;
   const h = hip();
   if (
-    createPd(PD3, PdOp.PD, ROOT_PD) !== Status.SUCCESS ||
-    createPd(PD3_OBJ, PdOp.OBJ, PD3) !== Status.SUCCESS ||
-    createPd(PD3_HST, PdOp.HST, PD3) !== Status.SUCCESS ||
-    createPd(PD3_PIO, PdOp.PIO, PD3) !== Status.SUCCESS
+    !isStatus(createPd(PD3, PdOp.PD, ROOT_PD), Status.SUCCESS) ||
+    !isStatus(createPd(PD3_OBJ, PdOp.OBJ, PD3), Status.SUCCESS) ||
+    !isStatus(createPd(PD3_HST, PdOp.HST, PD3), Status.SUCCESS) ||
+    !isStatus(createPd(PD3_PIO, PdOp.PIO, PD3), Status.SUCCESS)
   )
     return false;
+  // open() says no more than null: that failure has no value to report.
   const image = elf.open(window, h.rootStart, h.rootEnd);
   const loaded =
     image !== null &&
-    elf.load(window, image, h.rootStart, h.rootEnd, PD3_HST) === u64(linkerSymbol("_start"));
-  return pd(ROOT_HST, ROOT_HST, 0, ELF_ORDER, ELF_VA >> 12, 0) === Status.SUCCESS && loaded;
+    isValue(elf.load(window, image, h.rootStart, h.rootEnd, PD3_HST), u64(linkerSymbol("_start")));
+  return isStatus(pd(ROOT_HST, ROOT_HST, 0, ELF_ORDER, ELF_VA >> 12, 0), Status.SUCCESS) && loaded;
 }
 
 /**
@@ -668,13 +690,16 @@ function foreignShootdown(r: u64): void {
   phase3.store(1);
   const built =
     buildPd3() &&
-    pd(ROOT_HST, PD3_HST, own, 0, page, MEM_R | MEM_W) === Status.SUCCESS &&
+    isStatus(pd(ROOT_HST, PD3_HST, own, 0, page, MEM_R | MEM_W), Status.SUCCESS) &&
     ecs.portalOf(PT_STARTUP3, h, entry(), pid(OP_STARTUP3, h, r), MTD_RIP | MTD_GPR0_7) &&
     ecs.portalOf(PT_PF3, h, entry(), pid(OP_PF3, h, r), MTD_RIP | MTD_QUAL) &&
-    pd(ROOT_OBJ, PD3_OBJ, PT_STARTUP3, 0, EVT3 + 0x20, PMM_ALL) === Status.SUCCESS &&
-    pd(ROOT_OBJ, PD3_OBJ, PT_PF3, 0, EVT3 + 0xe, PMM_ALL) === Status.SUCCESS &&
-    createEc(PD3_EC, 2, PD3, PD3_UTCB, r, ecs.stackTop(READER_EC), EVT3) === Status.SUCCESS &&
-    createSc(PD3_SC, ROOT_PD, PD3_EC, scd(5, 10, 0)) === Status.SUCCESS;
+    isStatus(pd(ROOT_OBJ, PD3_OBJ, PT_STARTUP3, 0, EVT3 + 0x20, PMM_ALL), Status.SUCCESS) &&
+    isStatus(pd(ROOT_OBJ, PD3_OBJ, PT_PF3, 0, EVT3 + 0xe, PMM_ALL), Status.SUCCESS) &&
+    isStatus(
+      createEc(PD3_EC, 2, PD3, PD3_UTCB, r, ecs.stackTop(READER_EC), EVT3),
+      Status.SUCCESS,
+    ) &&
+    isStatus(createSc(PD3_SC, ROOT_PD, PD3_EC, scd(5, 10, 0)), Status.SUCCESS);
   check("shootdown-pd3-reader-on-cpu1", built && awaitReads3(10000));
   // The reader's death is logged by the kernel on CPU 1 after the handler's ACK: wait for that
   // line (the console semaphore's up follows it) so this CPU's console lines do not cut into it.
@@ -682,9 +707,9 @@ function foreignShootdown(r: u64): void {
   const st = pd(PD3_HST, PD3_HST, page, 0, page, 0);
   phase3.store(2);
   const before = reads3.load();
-  const ack = smDown(ACK, false, msFromNow(1000)) === Status.SUCCESS;
-  if (!ack) phase3.store(3);
-  const killed = smDown(CONSOLE_SM, false, msFromNow(1000)) === Status.SUCCESS;
+  const acked = smDown(ACK, false, msFromNow(1000));
+  if (acked !== Status.SUCCESS) phase3.store(3);
+  const killed = smDown(CONSOLE_SM, false, msFromNow(1000));
   puts("roottest: shootdown in PD3: ");
   putDec(before);
   puts(" reads before the revocation returned, ");
@@ -695,14 +720,14 @@ function foreignShootdown(r: u64): void {
   check(
     "shootdown-pd3-reader-faults-no-read-after-revoke",
     built &&
-      st === Status.SUCCESS &&
-      ack &&
-      killed &&
-      pf3Count.load() === 1 &&
-      pf3Addr.load() === VA_SHOOT &&
-      (pf3Err.load() & 0x5) === 0x4 &&
-      stale3.load() === 0 &&
-      wrong3.load() === 0,
+      isStatus(st, Status.SUCCESS) &&
+      isStatus(acked, Status.SUCCESS) &&
+      isStatus(killed, Status.SUCCESS) &&
+      isValue(pf3Count.load(), 1) &&
+      isValue(pf3Addr.load(), VA_SHOOT) &&
+      isValue(pf3Err.load() & 0x5, 0x4) &&
+      isValue(stale3.load(), 0) &&
+      isValue(wrong3.load(), 0),
   );
 }
 
@@ -710,18 +735,18 @@ function foreignShootdown(r: u64): void {
 function awaitReads3(min: u64): bool {
   const until = msFromNow(1000);
   while (reads3.load() < min && rdtsc() < until) pause();
-  return reads3.load() >= min;
+  return atLeast(reads3.load(), min);
 }
 
 function sleep(ms: u64): bool {
-  return smDown(NEVER, false, msFromNow(ms)) === Status.TIMEOUT;
+  return isStatus(smDown(NEVER, false, msFromNow(ms)), Status.TIMEOUT);
 }
 
 /** Waits (at most 1 s) until the spinner counted to `min`. */
 function awaitSpins(min: u64): bool {
   const until = msFromNow(1000);
   while (spins.load() < min && rdtsc() < until) pause();
-  return spins.load() >= min;
+  return atLeast(spins.load(), min);
 }
 
 /**
@@ -730,15 +755,10 @@ function awaitSpins(min: u64): bool {
  */
 function spinnerCase(r: u64): void {
   const started =
-    createEc(
-      ecs.sel(SPIN_EC),
-      2,
-      ROOT_PD,
-      ecs.utcb(SPIN_EC),
-      r,
-      ecs.stackTop(SPIN_EC),
-      EVT_SPIN,
-    ) === Status.SUCCESS &&
+    isStatus(
+      createEc(ecs.sel(SPIN_EC), 2, ROOT_PD, ecs.utcb(SPIN_EC), r, ecs.stackTop(SPIN_EC), EVT_SPIN),
+      Status.SUCCESS,
+    ) &&
     ecs.portalOf(
       EVT_SPIN + 0x20,
       handler(r),
@@ -746,16 +766,17 @@ function spinnerCase(r: u64): void {
       pid(OP_STARTUP_SPIN, handler(r), r),
       MTD_RIP | MTD_GPR0_7,
     ) &&
-    createSc(SPIN_SC, ROOT_PD, ecs.sel(SPIN_EC), scd(5, 10, 0)) === Status.SUCCESS &&
+    isStatus(createSc(SPIN_SC, ROOT_PD, ecs.sel(SPIN_EC), scd(5, 10, 0)), Status.SUCCESS) &&
     awaitSpins(1000);
   const gone =
-    revoke(ecs.sel(SPIN_EC), 0) === Status.SUCCESS && revoke(SPIN_SC, 0) === Status.SUCCESS;
+    isStatus(revoke(ecs.sel(SPIN_EC), 0), Status.SUCCESS) &&
+    isStatus(revoke(SPIN_SC, 0), Status.SUCCESS);
   // CPU 1's other global EC answering a ping after the revoke proves CPU 1 has switched away
   // from the spinner since (a wall-clock wait could not: the host may not run CPU 1's thread
   // for a while); from then on the spinner's count must stay put.
   const pinged = run1(r, G_PING);
   const a = spins.load();
-  const still = sleep(20) && spins.load() === a;
+  const still = sleep(20) && isValue(spins.load(), a);
   check("revoke-global-ec-running-on-cpu1", started && gone && pinged && still);
 }
 
@@ -764,23 +785,23 @@ function recallCases(r: u64): void {
   gop[r].store(G_SPIN);
   check(
     "ctrl_ec-recall-ec-spinning-on-cpu1",
-    smUp(cmd(r)) === Status.SUCCESS &&
+    isStatus(smUp(cmd(r)), Status.SUCCESS) &&
       awaitCount(r, 1000) &&
-      ctrlEc(ecs.sel(globalEc(r)), false) === Status.SUCCESS &&
-      smDown(ACK, false, msFromNow(1000)) === Status.SUCCESS &&
-      recalls[r].load() === 1 &&
-      recallApic[r].load() === apicOf[r].load(),
+      isStatus(ctrlEc(ecs.sel(globalEc(r)), false), Status.SUCCESS) &&
+      isStatus(smDown(ACK, false, msFromNow(1000)), Status.SUCCESS) &&
+      isValue(recalls[r].load(), 1) &&
+      isValue(recallApic[r].load(), apicOf[r].load()),
   );
   recalled[r].store(0);
   const base = gcount[r].load();
   gop[r].store(G_SPIN);
-  const spinning = smUp(cmd(r)) === Status.SUCCESS && awaitCount(r, base + 1000);
+  const spinning = isStatus(smUp(cmd(r)), Status.SUCCESS) && awaitCount(r, base + 1000);
   const st = ctrlEc(ecs.sel(globalEc(r)), true);
   // S=1: the EC was in the kernel when ctrl_ec returned and runs no ring-3 code before its
   // RECALL handler, so the count the handler saw is this one (or one less: an increment
   // the recall interrupted completes after the handler).
   const seen = gcount[r].load();
-  const done = smDown(ACK, false, msFromNow(1000)) === Status.SUCCESS;
+  const done = smDown(ACK, false, msFromNow(1000));
   const atRecall = recallCount[r].load();
   puts("roottest: strong recall: count after ctrl_ec ");
   putDec(seen - base);
@@ -790,11 +811,11 @@ function recallCases(r: u64): void {
   check(
     "ctrl_ec-strong-recall-ec-spinning-on-cpu1",
     spinning &&
-      st === Status.SUCCESS &&
-      done &&
-      recalls[r].load() === 2 &&
-      recallApic[r].load() === apicOf[r].load() &&
-      (seen === atRecall || seen === atRecall + 1),
+      isStatus(st, Status.SUCCESS) &&
+      isStatus(done, Status.SUCCESS) &&
+      isValue(recalls[r].load(), 2) &&
+      isValue(recallApic[r].load(), apicOf[r].load()) &&
+      (isValue(seen, atRecall) || isValue(seen, atRecall + 1)),
   );
   // S=1 on an EC blocked on CPU 1 (in ctrl_sm down): nothing runs there to wait for, so
   // ctrl_ec returns at once; the RECALL event comes when the EC next leaves the kernel.
@@ -804,11 +825,11 @@ function recallCases(r: u64): void {
   const before = recalls[r].load();
   check(
     "ctrl_ec-strong-recall-blocked-ec-on-cpu1",
-    blocked === Status.SUCCESS &&
-      took < ticksPerMs() * 500 &&
-      before === 2 &&
+    isStatus(blocked, Status.SUCCESS) &&
+      below(took, ticksPerMs() * 500) &&
+      isValue(before, 2) &&
       run1(r, G_PING) &&
-      recalls[r].load() === 3,
+      isValue(recalls[r].load(), 3),
   );
 }
 
@@ -824,17 +845,17 @@ function shootdown(r: u64): void {
   shared().set(0, PATTERN);
   check(
     "shootdown-second-mapping",
-    pd(ROOT_HST, ROOT_HST, own, 0, page, MEM_R | MEM_W) === Status.SUCCESS &&
-      ptrFromVirt<u64>(virt(VA_SHOOT)).loadVolatile() === PATTERN,
+    isStatus(pd(ROOT_HST, ROOT_HST, own, 0, page, MEM_R | MEM_W), Status.SUCCESS) &&
+      isValue(ptrFromVirt<u64>(virt(VA_SHOOT)).loadVolatile(), PATTERN),
   );
   phase.store(1);
   gop[r].store(G_READ);
-  const reading = smUp(cmd(r)) === Status.SUCCESS && awaitReads(10000);
+  const reading = isStatus(smUp(cmd(r)), Status.SUCCESS) && awaitReads(10000);
   const st = pd(ROOT_HST, ROOT_HST, page, 0, page, 0);
   phase.store(2);
   const before = reads.load();
-  let ack = smDown(ACK, false, msFromNow(1000)) === Status.SUCCESS;
-  if (!ack) {
+  const ack = smDown(ACK, false, msFromNow(1000));
+  if (ack !== Status.SUCCESS) {
     phase.store(3);
     smDown(ACK, false, msFromNow(1000));
   }
@@ -848,13 +869,16 @@ function shootdown(r: u64): void {
   check(
     "shootdown-reader-on-cpu1-faults",
     reading &&
-      st === Status.SUCCESS &&
-      ack &&
-      pfCount[r].load() === 1 &&
-      pfAddr[r].load() === VA_SHOOT &&
-      (pfErr[r].load() & 0x5) === 0x4 &&
-      pfApic[r].load() === apicOf[r].load() &&
-      started[r].load() === 2,
+      isStatus(st, Status.SUCCESS) &&
+      isStatus(ack, Status.SUCCESS) &&
+      isValue(pfCount[r].load(), 1) &&
+      isValue(pfAddr[r].load(), VA_SHOOT) &&
+      isValue(pfErr[r].load() & 0x5, 0x4) &&
+      isValue(pfApic[r].load(), apicOf[r].load()) &&
+      isValue(started[r].load(), 2),
   );
-  check("shootdown-no-read-after-revoke", reading && stale.load() === 0 && wrong.load() === 0);
+  check(
+    "shootdown-no-read-after-revoke",
+    reading && isValue(stale.load(), 0) && isValue(wrong.load(), 0),
+  );
 }
