@@ -1,5 +1,7 @@
 // Naming for the lowering of one module: module-prefixed C names for
-// module-level declarations, unique names for locals (no C shadowing).
+// module-level declarations; locals keep their TypeScript names unless that
+// would shadow a local of an enclosing C block (-Wshadow), so gdb finds them
+// by the names in the source.
 
 import * as path from "node:path";
 import { ts } from "ts-morph";
@@ -9,7 +11,8 @@ import { cident } from "./ctypes.ts";
 
 export class LowerContext {
   private readonly locals = new Map<ts.Node, string>();
-  private readonly used = new Set<string>();
+  /** The C names declared in each open block, outermost (the parameters) first. */
+  private scopes: Set<string>[] = [];
   /** Symbols named by linkerSymbol(): declared `extern char name[];` in the module's C. */
   readonly externs = new Set<string>();
 
@@ -49,9 +52,18 @@ export class LowerContext {
 
   beginFunction(): void {
     this.locals.clear();
-    this.used.clear();
-    this.used.add("self");
+    this.scopes = [new Set(["self"])];
     this.temps = 0;
+  }
+
+  /** Runs `lower` for a C block: names declared in it are free again after it. */
+  inScope<T>(lower: () => T): T {
+    this.scopes.push(new Set());
+    try {
+      return lower();
+    } finally {
+      this.scopes.pop();
+    }
   }
 
   /** A fresh temporary's name (kts_ names cannot clash with the program's: cident renames those). */
@@ -60,11 +72,16 @@ export class LowerContext {
     return `kts_t${this.temps}`;
   }
 
-  /** A fresh C name for a local or parameter, unique within the function. */
+  /**
+   * The C name for a local or parameter: its own, or `name_2`, `name_3`… when
+   * a block around it (TypeScript shadowing) already declared that name. A
+   * sibling block's `i` is out of C scope, so each loop keeps its `i`.
+   */
   declareLocal(decl: ts.Node, name: string): string {
+    const taken = (c: string) => this.scopes.some((s) => s.has(c));
     let c = cident(name);
-    for (let i = 2; this.used.has(c); i++) c = `${cident(name)}_${i}`;
-    this.used.add(c);
+    for (let i = 2; taken(c); i++) c = `${cident(name)}_${i}`;
+    this.scopes[this.scopes.length - 1].add(c);
     this.locals.set(decl, c);
     return c;
   }

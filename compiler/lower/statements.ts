@@ -21,10 +21,13 @@ import {
 
 const K = ts.SyntaxKind;
 
+/** Statements that become one C block's body (so their declarations are scoped to it). */
 export function lowerBlock(cx: LowerContext, sts: readonly ts.Statement[]): CStmt[] {
-  const out: CStmt[] = [];
-  for (const st of sts) lowerStatement(cx, st, out);
-  return out;
+  return cx.inScope(() => {
+    const out: CStmt[] = [];
+    for (const st of sts) lowerStatement(cx, st, out);
+    return out;
+  });
 }
 
 /** A condition without the outer parentheses its expression text carries. */
@@ -191,7 +194,12 @@ function body(cx: LowerContext, st: ts.Statement): CStmt[] {
   return ts.isBlock(st) ? lowerBlock(cx, st.statements) : lowerBlock(cx, [st]);
 }
 
+/** The for-loop's own declarations are in C scope from its head to the end of its body. */
 function lowerFor(cx: LowerContext, s: ts.ForStatement, out: CStmt[]): void {
+  cx.inScope(() => lowerForIn(cx, s, out));
+}
+
+function lowerForIn(cx: LowerContext, s: ts.ForStatement, out: CStmt[]): void {
   let init = "";
   const pre: CStmt[] = [];
   if (s.initializer) {
