@@ -52,7 +52,22 @@ const kernelCflags = [
   "-Wundef",
 ];
 
-export function toolchain(cc: "gcc" | "clang", outDir?: string): Toolchain {
+/**
+ * What replaces -O2 in the debug build (`npm run debug`, docs/debugging.md). At -Og gdb's
+ * `next` goes through a function's lines in source order (at -O2 it skips lines and comes
+ * back to others). gcc's statement frontiers, on by default when
+ * optimizing, give the instructions right after an inlined runtime-c/kts.h helper the
+ * helper's last line: a call through a checked index then counts as kts.h, and `step` does
+ * not enter the function called. Neither flag changes which checks the code makes.
+ */
+function debugFlags(cc: "gcc" | "clang"): string[] {
+  return cc === "gcc" ? ["-Og", "-gno-statement-frontiers"] : ["-Og"];
+}
+
+/** `debug`: the debug build, by default in its own directory so the tests' images stay as they are. */
+export function toolchain(cc: "gcc" | "clang", outDir?: string, debug = false): Toolchain {
+  const base = cc === "gcc" ? [...kernelCflags, "-fno-shrink-wrap", "-fasm"] : kernelCflags;
+  const defaultOut = (cc === "gcc" ? "out" : "out/clang") + (debug ? "/debug" : "");
   return Toolchain.parse({
     cc,
     ld: "ld",
@@ -63,8 +78,8 @@ export function toolchain(cc: "gcc" | "clang", outDir?: string): Toolchain {
     // -std=c11 also turns off gcc's GNU keywords, and with them the `__seg_gs` address space
     // that per-CPU variables use (runtime-c/kts.h KTS_PERCPU); -fasm brings them back (clang
     // has `__seg_gs` as a predefined attribute macro in every mode).
-    cflags: cc === "gcc" ? [...kernelCflags, "-fno-shrink-wrap", "-fasm"] : kernelCflags,
+    cflags: debug ? base.flatMap((f) => (f === "-O2" ? debugFlags(cc) : [f])) : base,
     ldflags: ["-nostdlib", "-static", "-z", "max-page-size=0x1000", "--orphan-handling=error"],
-    outDir: outDir ?? (cc === "gcc" ? "out" : "out/clang"),
+    outDir: outDir ?? defaultOut,
   });
 }

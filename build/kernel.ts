@@ -18,6 +18,8 @@ export class BuildError extends Error {}
 export interface BuildOptions {
   cc?: "gcc" | "clang";
   outDir?: string;
+  /** -Og for gdb instead of -O2, by default into out/debug (build/config.ts). */
+  debug?: boolean;
   /** Progress lines on stderr (default: when stderr is a terminal). */
   progress?: boolean;
 }
@@ -137,7 +139,7 @@ export async function compileObjects(
 }
 
 export async function buildKernel(opts: BuildOptions = {}): Promise<BuildResult> {
-  const tc: Toolchain = toolchain(opts.cc ?? "gcc", opts.outDir);
+  const tc: Toolchain = toolchain(opts.cc ?? "gcc", opts.outDir, opts.debug);
   return withBuildLock(path.resolve(root, tc.outDir, "hypervisor.elf"), () => build(tc, opts));
 }
 
