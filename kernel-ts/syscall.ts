@@ -55,12 +55,18 @@ const EFER_SCE: u64 = 1 << 0;
 
 // RFLAGS bits SYSCALL clears: IF (no interrupt before the stack switch), DF
 // (the SysV ABI's direction), TF (no single-step trap on the user stack), AC
-// (SMAP stays in force in the kernel).
+// (SMAP stays in force in the kernel), NT (in 64-bit mode an IRETQ with NT set
+// raises #GP: the kernel's next IRETQ, to ring 0 after an interrupt or to
+// another EC, would fault). Interrupts and exceptions clear TF, NT and RF
+// themselves (SDM Vol. 3A §6.12.1.3), so SYSCALL is the only way in with the
+// user's NT, and SYSRETQ and IRETQ load RFLAGS from the frame the kernel
+// built (USER_RFLAGS, or a handler's reply sanitized by event.ts).
 const RFLAGS_TF: u64 = 1 << 8;
 const RFLAGS_IF: u64 = 1 << 9;
 const RFLAGS_DF: u64 = 1 << 10;
+const RFLAGS_NT: u64 = 1 << 14;
 const RFLAGS_AC: u64 = 1 << 18;
-export const FMASK: u64 = RFLAGS_TF | RFLAGS_IF | RFLAGS_DF | RFLAGS_AC;
+export const FMASK: u64 = RFLAGS_TF | RFLAGS_IF | RFLAGS_DF | RFLAGS_NT | RFLAGS_AC;
 
 /** The vector field syscall.S writes into a hypercall's frame (no real vector has it). */
 export const SYSCALL_VECTOR: u64 = 256;

@@ -142,9 +142,17 @@ export function flushed(s: Space_hst, va: Virt): void {
   state.dirty = s;
 }
 
-/** A host space goes away: its pending shootdown is settled, its PCID given back. */
+/**
+ * A host space goes away: off the shootdown list, its PCID given back. It
+ * needs no shootdown of its own: a CPU keeps its loaded PD referenced (ec.ts),
+ * so no CPU has an unreferenced space in CR3, and what a CPU may still cache
+ * of it is tagged with its PCID, which comes back with every CPU stale. It may
+ * be on the list although it is being destroyed now: the teardown of another
+ * space destroyed in the same reap revoked pages derived into it while it was
+ * still alive (any order of destruction within one reap is fine).
+ */
 export function forget(s: Space_hst): void {
-  if (s.dirty) sync();
+  if (s.dirty) unlinkDirty(s);
   for (let c: u32 = 0; c < ipi.online(); c++)
     if (state.cpus[usize(c)].loaded === s) state.cpus[usize(c)].loaded = null;
   if (s.pcid !== 0) {
@@ -152,6 +160,18 @@ export function forget(s: Space_hst): void {
     state.freeCount++;
     s.pcid = 0;
   }
+}
+
+function unlinkDirty(s: Space_hst): void {
+  if (state.dirty === s) state.dirty = s.nextDirty;
+  else {
+    let p = state.dirty;
+    while (p !== null && p.nextDirty !== s) p = p.nextDirty;
+    if (p === null) panic("tlb: a dirty host space not on the shootdown list");
+    p.nextDirty = s.nextDirty;
+  }
+  s.nextDirty = null;
+  s.dirty = false;
 }
 
 /** Settles every dirty space (see the file comment); returns when no CPU can use an old entry. */

@@ -4,10 +4,12 @@
  * start RIP are assembly labels (found with linkerSymbol()); these macros make them
  * call a dialect function. Include as "nova/entry.h" (user/ is on the include path).
  *
- * PORTAL_ENTRY name, fn: a portal IP (nova-abi.md §4.2: RDI = PID, RSI = MTD, RSP = sp
- * of create_ec on the first call, then whatever the EC had at its ipc_reply). It calls
- * fn(pid, mtd, rsp), whose result is the reply MTD, and replies; as RSP is the same at
- * the reply, every call starts with the same RSP. UD2 if the kernel refused the reply.
+ * PORTAL_ENTRY name, fn[, rflags]: a portal IP (nova-abi.md §4.2: RDI = PID, RSI = MTD,
+ * RSP = sp of create_ec on the first call, then whatever the EC had at its ipc_reply). It
+ * calls fn(pid, mtd, rsp), whose result is the reply MTD, and replies; as RSP is the same
+ * at the reply, every call starts with the same RSP. UD2 if the kernel refused the reply.
+ * With `rflags`, those bits are set in RFLAGS for the reply's SYSCALL (a test of what the
+ * kernel lets through from a caller's RFLAGS).
  *
  * GLOBAL_ENTRY name, fn[, counter]: a global EC's RIP after its STARTUP reply (RDI as
  * the STARTUP handler set it). It calls fn(rdi), then replies, which blocks a global EC
@@ -16,7 +18,7 @@
 #ifndef NOVA_USER_ENTRY_H
 #define NOVA_USER_ENTRY_H
 
-.macro PORTAL_ENTRY name, fn
+.macro PORTAL_ENTRY name, fn, rflags
         .text
         .global \name
         .type   \name, @function
@@ -24,6 +26,11 @@
         movq    %rsp, %rdx
         call    \fn
         movq    %rax, %rsi
+.ifnb \rflags
+        pushfq
+        orq     $\rflags, (%rsp)
+        popfq
+.endif
         movl    $1, %edi                        /* ipc_reply */
         syscall
         ud2                                     /* the reply was refused */

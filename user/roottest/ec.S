@@ -30,6 +30,8 @@ ec_reply_returned: .quad 0
 ec_pf_address:  .quad 0x7ffe00000000            /* never mapped in the root PD */
 
         PORTAL_ENTRY ec_portal_entry, roottest_ec_portal
+        /* The same with RFLAGS.NT (0x4000) set at the reply: IRETQ in 64-bit mode raises #GP with NT set. */
+        PORTAL_ENTRY ec_nt_portal_entry, roottest_ec_portal, 0x4000
 
         .global ec_ud2_entry
 ec_ud2_entry:                                   /* #UD with known RBX and R15 */

@@ -341,6 +341,7 @@ export function run(): void {
   block(770);
   scCases();
   helpingCases();
+  ntCases();
   expectStatus("ec-revoke-range", revoke(EC_SELS, EC_ORDER), Status.SUCCESS);
 }
 
@@ -663,6 +664,25 @@ function fault(pt: u64, skip: u64, reply: u32): u32 {
   seen.eventReply = reply;
   seen.vector = 0xff;
   return ipcCall(pt, false, 0, out);
+}
+
+/**
+ * An event handler that replies with RFLAGS.NT set. The kernel resumes the
+ * faulting EC by IRETQ, which raises #GP in 64-bit mode while NT is set: had
+ * the kernel kept the handler's NT from its SYSCALL (FMASK clears it), its
+ * own IRETQ would fault and the worker would die for it (ABORTED), or the root
+ * EC, whichever the kernel resumed next.
+ */
+function ntCases(): void {
+  const ip = linkerSymbol("ec_nt_portal_entry");
+  check(
+    "event-handler-reply-with-nt",
+    isStatus(revoke(EVT_LOCAL + 6, 0), Status.SUCCESS) &&
+      ecs.portalOf(EVT_LOCAL + 6, HANDLER, ip, pid(OP_EVENT, HANDLER, 6), MTD_RIP) &&
+      isStatus(fault(PT_W_UD, 2, MTD_RIP), Status.SUCCESS) &&
+      isValue(seen.vector, 6),
+  );
+  expectStatus("event-after-nt-reply-again", fault(PT_W_UD, 2, MTD_RIP), Status.SUCCESS);
 }
 
 /** Event portal at EVT_LOCAL + vector bound to HANDLER with `mtd`. */

@@ -7,7 +7,8 @@
 // Id ranges: 1 setup, 10 boot state/HIP, 100 ctrl_pd, 200 create_sm/ctrl_sm,
 // 300 create_pd, 400 hypercall ABI, 500 host and MSR spaces, 600
 // interrupts/ctrl_hw/console semaphore, 700–799 ECs/SCs/portals/IPC/events
-// (ec.ts), 900 more than one CPU (smp.ts). A new module exports `run()` starting with `block(<base>)` and is
+// (ec.ts), 900 more than one CPU (smp.ts), 1000 what ring 3 must not do to the
+// kernel (harden.ts). A new module exports `run()` starting with `block(<base>)` and is
 // called below in id order.
 
 import { puts } from "../nova/console.ts";
@@ -16,6 +17,7 @@ import * as createPd from "./create_pd.ts";
 import * as ctrlPd from "./ctrl_pd.ts";
 import * as ec from "./ec.ts";
 import * as foreign from "./foreign.ts";
+import * as harden from "./harden.ts";
 import * as hst from "./hst.ts";
 import * as hyp from "./hyp.ts";
 import * as interrupt from "./interrupt.ts";
@@ -39,6 +41,7 @@ export function main(magic: u64, info: u64, hip: u64): u64 {
   interrupt.run();
   ec.run();
   smp.run();
+  harden.run();
   const result = summary();
   puts("roottest: OUT to revoked port 0x80 next: #GP expected\n");
   return result;

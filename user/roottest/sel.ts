@@ -41,6 +41,8 @@ export const BENCH_SELS: u64 = 0x5f00;
 /** smp.ts: per-CPU ECs, portals, SCs, semaphores, event bases (order SMP_ORDER). */
 export const SMP_SELS: u64 = 0x6000;
 export const SMP_ORDER: u64 = 10;
+/** harden.ts: PDs and host spaces destroyed together. */
+export const HARDEN_SELS: u64 = 0x6400;
 /** Order of those ranges. */
 export const RANGE_ORDER: u64 = 8;
 
