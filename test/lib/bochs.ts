@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { execa } from "execa";
 import type { Test } from "tap";
 import { requireTools, toolSets } from "../../build/tools.ts";
+import { expectKernelDone, tailOnFailure } from "./qemu.ts";
 
 export interface BochsBoot {
   /** Bochs' exit status; undefined when a signal ended it. */
@@ -96,21 +97,28 @@ export async function bochs(
 }
 
 /**
- * The kernel's success exit: Bochs ended by itself, its debugger stopped at
- * the magic breakpoint and Bochs did not panic (a kernel failure writes the
- * shutdown port, a triple fault panics). Once the debugger has stopped there,
- * the emulated CPUs never run again: the rc file's `quit` follows, so an
- * exit status other than 0 after that is Bochs' own teardown. It is reported
- * as a comment, not as the kernel's failure (a CI run saw one status != 0
- * with a complete boot log once; status and signal are now printed). Each
- * check names what Bochs reported, so the one-line summary tells the story.
+ * The kernel's success exit, called after the test's own checks of `b` (as qemu.ts
+ * expectBootOk): Bochs ended by itself, its debugger stopped at the magic breakpoint and
+ * Bochs did not panic (a kernel failure writes the shutdown port, a triple fault panics),
+ * then the kernel's side: no panic or exception report, `Boot complete`; if anything in the
+ * test failed, the tail once. Once the debugger has stopped at the breakpoint, the emulated
+ * CPUs never run again: the rc file's `quit` follows, so an exit status other than 0 after
+ * that is Bochs' own teardown. It is reported as a comment, not as the kernel's failure (a CI
+ * run saw one status != 0 with a complete boot log once). Each check says what Bochs
+ * reported, so the one-line summary tells the story. `what` names the boot when a test has
+ * several.
  */
-export function expectSuccess(t: Test, b: BochsBoot): void {
-  const exit = `status ${b.status}, signal ${b.signal ?? "none"}, message ${JSON.stringify(b.exitMessage ?? null)}`;
-  t.notOk(b.timedOut, "Bochs ends by itself");
-  t.ok(b.magicBreak, `the kernel's magic breakpoint (success) [${exit}]`);
-  t.equal(b.exitMessage, undefined, `no Bochs panic [${exit}]`);
-  if (!b.magicBreak) t.equal(b.status, 0, `Bochs exits with status 0 [${exit}]`);
+export function expectSuccess(t: Test, b: BochsBoot, what = ""): void {
+  const p = what ? `${what}: ` : "";
+  const exit =
+    `status ${b.status}, signal ${b.signal ?? "none"}, message ${JSON.stringify(b.exitMessage ?? null)}, ` +
+    `magic breakpoint: ${b.magicBreak ? "yes" : "no"}, timed out: ${b.timedOut ? "yes" : "no"}`;
+  t.notOk(b.timedOut, `${p}Bochs ends by itself [got ${exit}]`);
+  t.ok(b.magicBreak, `${p}the kernel's magic breakpoint (success) [got ${exit}]`);
+  t.equal(b.exitMessage, undefined, `${p}no Bochs panic [got ${exit}]`);
+  if (!b.magicBreak) t.equal(b.status, 0, `${p}Bochs exits with status 0 [got ${exit}]`);
   else if (b.status !== 0)
     t.comment(`Bochs' teardown after the magic breakpoint ended with ${exit}`);
+  expectKernelDone(t, b.console, p);
+  tailOnFailure(t, b.tail);
 }
