@@ -4,6 +4,7 @@
 
 import { execa } from "execa";
 import type { Test } from "tap";
+import { requireTools } from "../../build/tools.ts";
 import { EXIT_PANIC, EXIT_SUCCESS, qemuArgs, qemuStatus } from "../../scripts/qemu-args.ts";
 
 export interface Boot {
@@ -22,6 +23,8 @@ export async function boot(
   timeoutMs = 120_000,
   media: "kernel" | "cdrom" = "kernel",
 ): Promise<Boot> {
+  // A missing QEMU is named with its install line, not mistaken for a boot with no console.
+  requireTools(["qemu"]);
   const r = await execa("qemu-system-x86_64", qemuArgs(image, extra, media), {
     reject: false,
     timeout: timeoutMs,
