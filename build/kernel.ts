@@ -138,6 +138,20 @@ export async function compileObjects(
   return { objects, compiled: jobs.length };
 }
 
+/**
+ * Fails when two modules of one image got the same C name (`abi/x.ts` and a
+ * program's `abi_x.ts`): their C files, objects and symbols would collide.
+ */
+export function checkModuleNames(modules: { name: string; rel: string }[]): void {
+  const seen = new Map<string, string>();
+  for (const m of modules) {
+    const other = seen.get(m.name);
+    if (other !== undefined)
+      throw new BuildError(`${other} and ${m.rel} are both module ${m.name} in C: rename one`);
+    seen.set(m.name, m.rel);
+  }
+}
+
 export async function buildKernel(opts: BuildOptions = {}): Promise<BuildResult> {
   const tc: Toolchain = toolchain(opts.cc ?? "gcc", opts.outDir, opts.debug);
   return withBuildLock(path.resolve(root, tc.outDir, "hypervisor.elf"), () => build(tc, opts));
@@ -167,6 +181,7 @@ async function build(tc: Toolchain, opts: BuildOptions): Promise<BuildResult> {
     progress.done();
     throw new BuildError(result.diagnostics.map(formatDiagnostic).join("\n"));
   }
+  checkModuleNames(result.modules);
   writeModules(result.modules, cDir);
   // Drop C files of modules that no longer exist, so they are not linked.
   const live = new Set(result.modules.flatMap((m) => [`${m.name}.c`, `${m.name}.h`]));
@@ -239,8 +254,15 @@ async function build(tc: Toolchain, opts: BuildOptions): Promise<BuildResult> {
     progress.step(`symbols ${rel(pass1)}`);
     const first = await textSymbols(pass1);
     const sourcesByName = new Map<string, string>();
-    for (const src of [...result.modules.map((m) => path.join(root, m.rel)), ...sources])
+    for (const src of [...result.modules.map((m) => path.join(root, m.rel)), ...sources]) {
+      // objdump names a row's file by its last component only.
+      const other = sourcesByName.get(path.basename(src));
+      if (other !== undefined) {
+        progress.done();
+        throw new BuildError(`${other} and ${rel(src)}: the line table needs distinct file names`);
+      }
       sourcesByName.set(path.basename(src), rel(src));
+    }
     const { rows, files } = await lineRows(pass1, sourcesByName);
     const table = tableAsm({
       textStart: first.textStart,

@@ -3,12 +3,23 @@
 // are at least 32-byte aligned, so the word is `object address | perms` with
 // the permissions in bits 4:0; the word 0 is CAP0, the null capability.
 //
-// The permission table below mirrors nova-abi.md §2.2 exactly: one enum per
-// capability kind with its bits and its DEFINED mask ("all defined"
-// permissions, what create_* hands out). definedPerms() is the table by kind.
-//
-// Status codes (nova-abi.md §5) live here too: they are what the capability
-// layer returns to the hypercall layer.
+// The permission bits of nova-abi.md §2.2 are the interface's (abi/perms.ts);
+// definedPerms() is their table by kind.
+
+import {
+  PERM_MASK,
+  Perm_dma_sp,
+  Perm_ec,
+  Perm_gst_sp,
+  Perm_hst_sp,
+  Perm_msr_sp,
+  Perm_obj_sp,
+  Perm_pd,
+  Perm_pio_sp,
+  Perm_pt,
+  Perm_sc,
+  Perm_sm,
+} from "../abi/perms.ts";
 
 /** The kind of a kernel object (its header's `kind`): what a capability names. */
 export enum Kind {
@@ -30,114 +41,6 @@ export enum Kind {
   COUNT,
 }
 
-/** Status codes of nova-abi.md §5 (returned in RDI bits 7:0). */
-export enum Status {
-  SUCCESS = 0x0,
-  TIMEOUT = 0x1,
-  ABORTED = 0x2,
-  OVRFLOW = 0x3,
-  BAD_HYP = 0x4,
-  BAD_CAP = 0x5,
-  BAD_PAR = 0x6,
-  BAD_FTR = 0x7,
-  BAD_CPU = 0x8,
-  BAD_DEV = 0x9,
-  MEM_OBJ = 0xa,
-  MEM_CAP = 0xb,
-}
-
-// ---- permission bits (nova-abi.md §2.2, exact values) ----
-
-/** Object space and host space. GRANT: may be a ctrl_pd destination; TAKE: a source. */
-export enum Perm_obj_sp {
-  GRANT = 0x01,
-  TAKE = 0x02,
-  DEFINED = 0x03,
-}
-export enum Perm_hst_sp {
-  GRANT = 0x01,
-  TAKE = 0x02,
-  DEFINED = 0x03,
-}
-/** Guest and DMA spaces. ASSIGN: may be assigned to a vCPU (GST) / receive devices (DMA). */
-export enum Perm_gst_sp {
-  GRANT = 0x01,
-  ASSIGN = 0x04,
-  DEFINED = 0x05,
-}
-export enum Perm_dma_sp {
-  GRANT = 0x01,
-  ASSIGN = 0x04,
-  DEFINED = 0x05,
-}
-/** PIO and MSR spaces. */
-export enum Perm_pio_sp {
-  GRANT = 0x01,
-  TAKE = 0x02,
-  ASSIGN = 0x04,
-  DEFINED = 0x07,
-}
-export enum Perm_msr_sp {
-  GRANT = 0x01,
-  TAKE = 0x02,
-  ASSIGN = 0x04,
-  DEFINED = 0x07,
-}
-/** PD: which create_* calls it allows. */
-export enum Perm_pd {
-  PD = 0x01,
-  EC = 0x02,
-  SC = 0x04,
-  PT = 0x08,
-  SM = 0x10,
-  DEFINED = 0x1f,
-}
-export enum Perm_ec {
-  CTRL = 0x01,
-  BIND_PT = 0x04,
-  BIND_SC = 0x08,
-  DEFINED = 0x0d,
-}
-export enum Perm_sc {
-  CTRL = 0x01,
-  DEFINED = 0x01,
-}
-export enum Perm_pt {
-  CTRL = 0x01,
-  CALL = 0x02,
-  EVENT = 0x04,
-  DEFINED = 0x07,
-}
-/** Semaphores: regular ones get CTRL_UP|CTRL_DN, interrupt ones ASSIGN|CTRL_DN. */
-export enum Perm_sm {
-  CTRL_UP = 0x01,
-  CTRL_DN = 0x02,
-  ASSIGN = 0x10,
-  DEFINED = 0x03,
-  DEFINED_INT = 0x12,
-}
-/** Memory capabilities (host, guest, DMA spaces). */
-export enum Perm_mem {
-  R = 0x01,
-  W = 0x02,
-  XU = 0x04,
-  XS = 0x08,
-  DEFINED = 0x0f,
-}
-/** PIO capabilities: one port. */
-export enum Perm_pio {
-  A = 0x01,
-  DEFINED = 0x01,
-}
-/** MSR capabilities: one MSR. */
-export enum Perm_msr {
-  R = 0x01,
-  W = 0x02,
-  DEFINED = 0x03,
-}
-
-/** Permission fields are 5 bits wide (bits 4:0). */
-export const PERM_MASK: u64 = 0x1f;
 /** Objects a capability names are aligned to this (so the low 5 bits are free). */
 export const OBJ_ALIGN: usize = 32;
 /** The null capability. */

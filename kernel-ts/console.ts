@@ -5,7 +5,9 @@
 // each newline the console semaphore (NOVA object space SELNUM-1, 0x03)
 // gets an up, once root.ts has created it, so a consumer can block on it.
 
-import { Perm_sm, Status, make } from "./capability.ts";
+import { Perm_sm } from "../abi/perms.ts";
+import { Status } from "../abi/status.ts";
+import { make } from "./capability.ts";
 import { ref } from "./kobject.ts";
 import * as kmem from "./kmem.ts";
 import * as mbuf from "./mbuf.ts";

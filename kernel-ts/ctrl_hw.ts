@@ -20,7 +20,7 @@
 // for a class or value the CPU does not have. On a CPU without RDT (QEMU's
 // TCG CPUs) OP 4 with 0 succeeds and OP 5–7 are BAD_PAR (§12.18).
 
-import { Status } from "./capability.ts";
+import { Status } from "../abi/status.ts";
 import * as fadt from "./fadt.ts";
 import * as power from "./power.ts";
 import { Space_obj } from "./space_obj.ts";

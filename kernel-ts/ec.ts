@@ -30,7 +30,8 @@
 // other EC runs with CR0.TS set, and its first FPU instruction (#NM) moves
 // the state (an EC created without F gets the #NM as an event instead).
 
-import { Kind, Status } from "./capability.ts";
+import { Status } from "../abi/status.ts";
+import { Kind } from "./capability.ts";
 import * as event from "./event.ts";
 import { ExceptionFrame } from "./exceptions.ts";
 import * as fpu from "./fpu.ts";

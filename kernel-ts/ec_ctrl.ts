@@ -1,7 +1,10 @@
 // The EC hypercalls (nova-abi.md §4.4 create_ec, §4.9 ctrl_ec); the EC
 // object itself is ec.ts.
 
-import { Kind, Status, Perm_ec, Perm_pd } from "./capability.ts";
+import { EC_F, EC_G, EC_S, EC_T } from "../abi/hypercall.ts";
+import { Perm_ec, Perm_pd } from "../abi/perms.ts";
+import { Status } from "../abi/status.ts";
+import { Kind } from "./capability.ts";
 import { Ec, State } from "./ec.ts";
 import * as ec from "./ec.ts";
 import { ExceptionFrame } from "./exceptions.ts";
@@ -16,10 +19,6 @@ import * as tsc from "./tsc.ts";
 
 const PAGE: u64 = 0x1000;
 
-/** create_ec flags (RDI[7:4], §4.4): G vCPU, T global (host) / time offsetting (vCPU), F FPU. */
-const EC_VCPU: u32 = 0x1;
-const EC_GLOBAL: u32 = 0x2;
-const EC_FPU: u32 = 0x4;
 /** The top of user space (2^47, §9.7 with H = 47). */
 const USER_TOP: u64 = 0x8000_0000_0000;
 
@@ -37,18 +36,16 @@ export function createEc(f: ExceptionFrame, sel: u64, flags: u32): u32 {
   if (cpu >= smp.count()) return Status.BAD_CPU;
   const o = capObject(f.rsi, Kind.PD, Kind.PD, Perm_pd.EC);
   if (o === null) return Status.BAD_CAP;
-  if ((flags & EC_VCPU) !== 0) return Status.BAD_FTR;
+  if ((flags & EC_G) !== 0) return Status.BAD_FTR;
   const p = structAt<Pd>(structAddress(o));
   if (p.obj === null || p.pio === null || p.hst === null) return Status.ABORTED;
-  const e = ec.create(p, cpu, (flags & EC_GLOBAL) !== 0, (flags & EC_FPU) !== 0, hva, f.rax, f.r8);
+  const e = ec.create(p, cpu, (flags & EC_T) !== 0, (flags & EC_F) !== 0, hva, f.rax, f.r8);
   if (e === null) return Status.MEM_OBJ;
   const st = insertNew(sel, structAddress(e), Perm_ec.DEFINED);
   if (st !== Status.SUCCESS) destroyNow(e.hdr);
   return st;
 }
 
-/** ctrl_ec flag S (RDI[4]): return only once the EC has entered the kernel. */
-const RECALL_STRONG: u32 = 0x1;
 /** How long a strong recall waits for the other CPU (it answers an IPI within microseconds). */
 const RECALL_WAIT_NS: u64 = 1_000_000_000;
 
@@ -66,7 +63,7 @@ export function ctrlEc(sel: u64, flags: u32): u32 {
   const c = e.cpu;
   if (c === percpu.cpuIndex.get() || !e.running || !klock.inUser(c)) return Status.SUCCESS;
   ipi.send(c, ipi.VECTOR_RESCHEDULE);
-  if ((flags & RECALL_STRONG) === 0) return Status.SUCCESS;
+  if ((flags & EC_S) === 0) return Status.SUCCESS;
   // It enters without the kernel lock (klock.enterFromUser clears inUser first), so this
   // CPU can wait for it while it holds the lock.
   const end = rdtsc() + tsc.ticks(RECALL_WAIT_NS);

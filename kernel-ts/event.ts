@@ -11,7 +11,10 @@
 // back (RFLAGS sanitized as NOVA does, §6.3); POISON kills the affected EC,
 // which otherwise resumes by IRETQ with its (possibly changed) registers.
 
-import { Kind, CAP0, Perm_pt, object, perms } from "./capability.ts";
+import { ArchUtcb } from "../abi/arch_utcb.ts";
+import { MTD_GPR0_7, MTD_GPR8_15, MTD_POISON, MTD_QUAL, MTD_RFLAGS, MTD_RIP } from "../abi/mtd.ts";
+import { Perm_pt } from "../abi/perms.ts";
+import { Kind, CAP0, object, perms } from "./capability.ts";
 import { Ec, State } from "./ec.ts";
 import * as ec from "./ec.ts";
 import { ExceptionFrame } from "./exceptions.ts";
@@ -19,7 +22,6 @@ import * as exceptions from "./exceptions.ts";
 import { KObject } from "./kobject.ts";
 import { Pt } from "./pt.ts";
 import * as sc from "./sc.ts";
-import { Arch, Mtd } from "./utcb.ts";
 
 /** §8.1 with NOVA's values: 32 architectural host events, then STARTUP and RECALL. */
 export const SEL_HST_ARCH: u32 = 0x20;
@@ -75,7 +77,7 @@ function deliver(e: Ec, n: u32): never {
     sc.preempt();
   }
   const mtd = p.mtd;
-  save(e, n, structAt<Arch>(h.utcb), mtd);
+  save(e, n, structAt<ArchUtcb>(h.utcb), mtd);
   ec.link(e, h, true);
   ec.enterPortal(h, p.pid, mtd, p.ip);
 }
@@ -146,7 +148,7 @@ function frameOffsetOfGpr(i: usize): usize {
  * Copies the 8 GPRs of group `group` (0: GPR0-7, 1: GPR8-15) between a frame
  * and a UTCB: into the UTCB when `toUtcb`, else into the frame.
  */
-function copyGprs(r: ExceptionFrame, a: Arch, group: usize, toUtcb: bool): void {
+function copyGprs(r: ExceptionFrame, a: ArchUtcb, group: usize, toUtcb: bool): void {
   const frame = ptrFromVirt<u64>(structAddress(r));
   const utcb = ptrFromVirt<u64>(structAddress(a));
   for (let i = group * 8; i < group * 8 + 8; i++) {
@@ -157,17 +159,17 @@ function copyGprs(r: ExceptionFrame, a: Arch, group: usize, toUtcb: bool): void 
 }
 
 /** The state `mtd` selects, from e's registers into the handler's UTCB. */
-function save(e: Ec, n: u32, a: Arch, mtd: u32): void {
+function save(e: Ec, n: u32, a: ArchUtcb, mtd: u32): void {
   const r = e.regs;
-  if ((mtd & Mtd.GPR_0_7) !== 0) copyGprs(r, a, 0, true);
-  if ((mtd & Mtd.GPR_8_15) !== 0) copyGprs(r, a, 1, true);
-  if ((mtd & Mtd.RFLAGS) !== 0) a.rflags = r.rflags;
-  if ((mtd & Mtd.RIP) !== 0) a.rip = r.rip;
-  if ((mtd & Mtd.QUAL) !== 0) {
+  if ((mtd & MTD_GPR0_7) !== 0) copyGprs(r, a, 0, true);
+  if ((mtd & MTD_GPR8_15) !== 0) copyGprs(r, a, 1, true);
+  if ((mtd & MTD_RFLAGS) !== 0) a.rflags = r.rflags;
+  if ((mtd & MTD_RIP) !== 0) a.rip = r.rip;
+  if ((mtd & MTD_QUAL) !== 0) {
     const isException = n < SEL_HST_ARCH;
-    a.qual1 = isException ? r.error : 0;
-    a.qual2 = isException ? r.cr2 : 0;
-    a.qual3 = 0;
+    a.qual[0] = isException ? r.error : 0;
+    a.qual[1] = isException ? r.cr2 : 0;
+    a.qual[2] = 0;
   }
 }
 
@@ -182,16 +184,16 @@ const RFLAGS_FORCED: u64 = 0x2 | 0x200 | 0x4_0000;
  * released to resume by IRETQ.
  */
 export function writeBack(e: Ec, utcb: Virt, mtd: u32): void {
-  if ((mtd & Mtd.POISON) !== 0) {
+  if ((mtd & MTD_POISON) !== 0) {
     ec.kill(e, "POISON in its event handler's reply");
     return;
   }
-  const a = structAt<Arch>(utcb);
+  const a = structAt<ArchUtcb>(utcb);
   const r = e.regs;
-  if ((mtd & Mtd.GPR_0_7) !== 0) copyGprs(r, a, 0, false);
-  if ((mtd & Mtd.GPR_8_15) !== 0) copyGprs(r, a, 1, false);
-  if ((mtd & Mtd.RFLAGS) !== 0) r.rflags = (a.rflags & RFLAGS_WRITABLE) | RFLAGS_FORCED;
-  if ((mtd & Mtd.RIP) !== 0) r.rip = a.rip;
+  if ((mtd & MTD_GPR0_7) !== 0) copyGprs(r, a, 0, false);
+  if ((mtd & MTD_GPR8_15) !== 0) copyGprs(r, a, 1, false);
+  if ((mtd & MTD_RFLAGS) !== 0) r.rflags = (a.rflags & RFLAGS_WRITABLE) | RFLAGS_FORCED;
+  if ((mtd & MTD_RIP) !== 0) r.rip = a.rip;
   ec.release(e, ec.retUserIret);
 }
 

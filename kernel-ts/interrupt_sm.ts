@@ -16,7 +16,10 @@
 // interrupt). Without interrupt remapping an MSI is addressed straight to
 // the local APIC: 0xfee00000 | APIC id << 12, data = the vector.
 
-import { Kind, Perm_sm, Status, make } from "./capability.ts";
+import { INT_M, INT_P, INT_T } from "../abi/hypercall.ts";
+import { Perm_sm } from "../abi/perms.ts";
+import { Status } from "../abi/status.ts";
+import { Kind, make } from "./capability.ts";
 import { ExceptionFrame } from "./exceptions.ts";
 import * as interrupts from "./interrupts.ts";
 import * as ioapic from "./ioapic.ts";
@@ -35,11 +38,6 @@ export const SEL_BASE: u64 = 0x10000;
 export const FIRST_VECTOR: u32 = 0x20;
 /** Vectors FIRST_VECTOR…below the local APIC timer's: INTPIN + INTMSI. */
 export const MAX_INTERRUPTS: u32 = lapic.VECTOR_TIMER - FIRST_VECTOR;
-
-/** assign_int flags (RDI[7:4], §10.3). */
-const FLAG_MASKED: u32 = 0x1;
-const FLAG_LEVEL: u32 = 0x2;
-const FLAG_ACTIVE_LOW: u32 = 0x4;
 
 /** §10.3 without interrupt remapping: the local APIC's MSI window. */
 const MSI_ADDRESS: u64 = 0xfee0_0000;
@@ -143,9 +141,9 @@ export function assign(f: ExceptionFrame, flags: u32, o: KObject | null): u32 {
   if (n === MAX_INTERRUPTS) return Status.BAD_CAP;
   const e = table.list[n];
   e.cpu = u32(cpu);
-  e.masked = (flags & FLAG_MASKED) !== 0;
-  e.level = (flags & FLAG_LEVEL) !== 0;
-  e.activeLow = (flags & FLAG_ACTIVE_LOW) !== 0;
+  e.masked = (flags & INT_M) !== 0;
+  e.level = (flags & INT_T) !== 0;
+  e.activeLow = (flags & INT_P) !== 0;
   if (n < table.pins) {
     // A GSI between two I/O APICs' ranges has a semaphore but no input.
     if (!programPin(n, e.masked)) return Status.BAD_PAR;

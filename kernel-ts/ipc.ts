@@ -10,7 +10,10 @@
 // MTD selects into the affected EC), unlinks, and the callee waits for the
 // next call; a global EC with no caller blocks for good (NOVA's behaviour).
 
-import { Status, Perm_pt } from "./capability.ts";
+import { IPC_T } from "../abi/hypercall.ts";
+import { MTD_WORDS_MASK } from "../abi/mtd.ts";
+import { Perm_pt } from "../abi/perms.ts";
+import { Status } from "../abi/status.ts";
 import * as ec from "./ec.ts";
 import { Ec, State } from "./ec.ts";
 import { refs } from "./kobject.ts";
@@ -22,11 +25,8 @@ import * as sc from "./sc.ts";
 import * as syscall from "./syscall.ts";
 import * as utcb from "./utcb.ts";
 
-/** ipc_call flag T (RDI[4]): TIMEOUT instead of helping a busy callee. */
-const CALL_T: u32 = 0x1;
-
 function words(mtd: u32): u32 {
-  return (mtd & utcb.MTD_WORDS_MASK) + 1;
+  return (mtd & MTD_WORDS_MASK) + 1;
 }
 
 /** The call of `e` through `p` to its idle EC `h`: the words, the link, and `h` runs on e's SC. */
@@ -46,7 +46,7 @@ export function call(f: ExceptionFrame, sel: u64, flags: u32): u32 {
   if (h.cpu !== e.cpu) return Status.BAD_CPU;
   if (h.state === State.DEAD) return Status.ABORTED;
   if (ec.busy(h)) {
-    if ((flags & CALL_T) !== 0) return Status.TIMEOUT;
+    if ((flags & IPC_T) !== 0) return Status.TIMEOUT;
     // A call to the caller's own portal: it would help itself, a deadlock of its own
     // making; it waits for good without a link to itself (which would pin it forever).
     if (h === e) ec.block(e, ec.retUserSysret);

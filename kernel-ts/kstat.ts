@@ -6,41 +6,11 @@
 // stress run without any hypercall of its own. Without `kstat` nothing is
 // mapped and the hypercall path pays one test of a flag.
 
+import { KernelStats, KSTAT_SIGNATURE } from "../abi/kstat_page.ts";
 import * as kmem from "./kmem.ts";
 import * as kobject from "./kobject.ts";
 import * as mdb from "./mdb.ts";
 import * as memory from "./memory.ts";
-
-/** Where the root PD sees the page: 2^47 - 12 KiB, under the UTCB (§9.4 with H = 47). */
-export const KSTAT_ADDRESS: u64 = 0x7fff_ffff_d000;
-export const SIGNATURE: u64 = 0x5441_5453_4b; // "KSTAT"
-
-/** The page's layout (user/nova/kstat.ts declares the same). */
-export class KernelStats {
-  signature: u64;
-  /** Hypercalls completed since boot (the page is current as of the last one). */
-  hypercalls: u64;
-  /** Free 4 KiB pages in the buddy allocator. */
-  freePages: u64;
-  /** Kernel objects alive, and the allocations and bytes of objects, tables and nodes. */
-  liveObjects: u64;
-  liveAllocations: u64;
-  liveBytes: u64;
-  /** Mapping-database nodes. */
-  mdbNodes: u64;
-}
-layout(KernelStats, {
-  size: 56,
-  offsets: {
-    signature: 0,
-    hypercalls: 8,
-    freePages: 16,
-    liveObjects: 24,
-    liveAllocations: 32,
-    liveBytes: 40,
-    mdbNodes: 48,
-  },
-});
 
 class KstatState {
   page: Phys;
@@ -60,7 +30,7 @@ export function enable(): Phys {
 /** Rewrites the page (syscall.ts, after every hypercall while `enabled`). */
 export function update(): void {
   const s = structAt<KernelStats>(kmem.toVirt(state.page));
-  s.signature = SIGNATURE;
+  s.signature = KSTAT_SIGNATURE;
   s.hypercalls++;
   s.freePages = memory.freePageCount();
   s.liveObjects = kobject.liveObjects();

@@ -3,7 +3,8 @@
 // insertion of a new object's capability (nova-abi.md §4: "sel must hold
 // CAP0", checked last, after the object was built).
 
-import { Status, CAP0, make, object, perms } from "./capability.ts";
+import { Status } from "../abi/status.ts";
+import { CAP0, make, object, perms } from "./capability.ts";
 import { KObject } from "./kobject.ts";
 import * as mdb from "./mdb.ts";
 import * as pd from "./pd_ctrl.ts";

@@ -12,7 +12,8 @@
 // delegation chains are. Objects whose last capability goes are destroyed by
 // kobject.reap() at the end of each operation.
 
-import { Kind, Status, CAP0, definedPerms, object, perms, reduce } from "./capability.ts";
+import { Status } from "../abi/status.ts";
+import { Kind, CAP0, definedPerms, object, perms, reduce } from "./capability.ts";
 import { KObject, allocBytes, freeBytes, reap } from "./kobject.ts";
 import { CapTable, Space_obj, SELNUM } from "./space_obj.ts";
 import { Space_pio, PORTS } from "./space_pio.ts";

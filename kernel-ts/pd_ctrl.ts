@@ -25,7 +25,9 @@
 // CPU at once, the others on request (tlb.ts remote requests), before the
 // hypercall returns to ring 3.
 
-import { Kind, Status, CAP0, Perm_obj_sp, object, perms } from "./capability.ts";
+import { Perm_obj_sp } from "../abi/perms.ts";
+import { Status } from "../abi/status.ts";
+import { Kind, CAP0, object, perms } from "./capability.ts";
 import { ExceptionFrame } from "./exceptions.ts";
 import { KObject, ref, unref } from "./kobject.ts";
 import { Pd } from "./pd.ts";

@@ -2,7 +2,9 @@
 // for life to one local EC, with the entry IP, the portal id (PID) the
 // callee receives in RDI and the MTD used for event delivery (§8).
 
-import { Kind, Status, Perm_ec, Perm_pd, Perm_pt } from "./capability.ts";
+import { Perm_ec, Perm_pd, Perm_pt } from "../abi/perms.ts";
+import { Status } from "../abi/status.ts";
+import { Kind } from "./capability.ts";
 import { Ec, State } from "./ec.ts";
 import { ExceptionFrame } from "./exceptions.ts";
 import { KObject, allocObject, destroyNow, freeObject, initObject, ref, unref } from "./kobject.ts";

@@ -9,6 +9,20 @@
 // (docs/user-mode.md). When the root EC dies, rootGone() checks what its
 // delegations left and the kernel finishes its boot.
 
+import {
+  Perm_ec,
+  Perm_hst_sp,
+  Perm_mem,
+  Perm_msr_sp,
+  Perm_obj_sp,
+  Perm_pd,
+  Perm_pio,
+  Perm_pio_sp,
+  Perm_sc,
+} from "../abi/perms.ts";
+import { FEATURE_SVM, FEATURE_VMX, HIP_SIGNATURE, Hip } from "../abi/hip_page.ts";
+import { KSTAT_ADDRESS } from "../abi/kstat_page.ts";
+import { Status } from "../abi/status.ts";
 import * as acpi from "./acpi.ts";
 import * as capability from "./capability.ts";
 import * as boot from "./boot.ts";
@@ -184,7 +198,7 @@ function configureHostSpaces(): void {
 
 /** A root capability to `obj` with `perms` at `sel` of `space`. */
 function put(space: Space_obj, sel: u64, obj: Virt, perms: u32): void {
-  if (mdb.insertRoot(space, sel, capability.make(obj, perms)) !== capability.Status.SUCCESS)
+  if (mdb.insertRoot(space, sel, capability.make(obj, perms)) !== Status.SUCCESS)
     panic("root: no memory for a space capability");
 }
 
@@ -233,16 +247,16 @@ function buildSpaces(): void {
   s.rootObj = objSpace();
   s.rootPio = pioSpace();
   s.rootHst = hstSpace(false);
-  const TAKE = u32(capability.Perm_obj_sp.TAKE);
+  const TAKE = u32(Perm_obj_sp.TAKE);
   put(s.novaObj, NOVA_OBJ_NOVA_OBJ, structAddress(s.novaObj), TAKE);
-  put(s.novaObj, NOVA_OBJ_NOVA_HST, structAddress(s.novaHst), u32(capability.Perm_hst_sp.TAKE));
-  put(s.novaObj, NOVA_OBJ_NOVA_PIO, structAddress(s.novaPio), u32(capability.Perm_pio_sp.TAKE));
-  put(s.novaObj, NOVA_OBJ_NOVA_MSR, structAddress(s.novaMsr), u32(capability.Perm_msr_sp.TAKE));
-  put(s.novaObj, NOVA_OBJ_ROOT_OBJ, structAddress(s.rootObj), capability.Perm_obj_sp.DEFINED);
-  put(s.novaObj, NOVA_OBJ_ROOT_HST, structAddress(s.rootHst), capability.Perm_hst_sp.DEFINED);
-  put(s.novaObj, NOVA_OBJ_ROOT_PIO, structAddress(s.rootPio), capability.Perm_pio_sp.DEFINED);
+  put(s.novaObj, NOVA_OBJ_NOVA_HST, structAddress(s.novaHst), u32(Perm_hst_sp.TAKE));
+  put(s.novaObj, NOVA_OBJ_NOVA_PIO, structAddress(s.novaPio), u32(Perm_pio_sp.TAKE));
+  put(s.novaObj, NOVA_OBJ_NOVA_MSR, structAddress(s.novaMsr), u32(Perm_msr_sp.TAKE));
+  put(s.novaObj, NOVA_OBJ_ROOT_OBJ, structAddress(s.rootObj), Perm_obj_sp.DEFINED);
+  put(s.novaObj, NOVA_OBJ_ROOT_HST, structAddress(s.rootHst), Perm_hst_sp.DEFINED);
+  put(s.novaObj, NOVA_OBJ_ROOT_PIO, structAddress(s.rootPio), Perm_pio_sp.DEFINED);
   put(s.rootObj, ROOT_OBJ_NOVA_OBJ, structAddress(s.novaObj), TAKE);
-  put(s.rootObj, ROOT_OBJ_ROOT_OBJ, structAddress(s.rootObj), capability.Perm_obj_sp.DEFINED);
+  put(s.rootObj, ROOT_OBJ_ROOT_OBJ, structAddress(s.rootObj), Perm_obj_sp.DEFINED);
   // §9.3's console semaphore (SELNUM-1) and interrupt semaphores (0x10000…); ctrl_hw's root check.
   console.createSemaphore(s.novaObj);
   intsm.create(s.novaObj);
@@ -254,14 +268,14 @@ function buildSpaces(): void {
   rootPd.bindHst(s.rootHst);
   ref(rootPd.hdr);
   s.rootPd = rootPd;
-  put(s.rootObj, ROOT_OBJ_ROOT_PD, structAddress(rootPd), capability.Perm_pd.DEFINED);
-  put(s.novaObj, NOVA_OBJ_ROOT_PD, structAddress(rootPd), capability.Perm_pd.DEFINED);
+  put(s.rootObj, ROOT_OBJ_ROOT_PD, structAddress(rootPd), Perm_pd.DEFINED);
+  put(s.novaObj, NOVA_OBJ_ROOT_PD, structAddress(rootPd), Perm_pd.DEFINED);
   for (let c: u32 = 0; c < smp.count(); c++)
-    put(s.novaObj, NOVA_OBJ_IDLE_SC + u64(c), structAddress(sc.idleOf(c)), capability.Perm_sc.CTRL);
+    put(s.novaObj, NOVA_OBJ_IDLE_SC + u64(c), structAddress(sc.idleOf(c)), Perm_sc.CTRL);
   let ports: u64 = 0;
   for (let port: u64 = 0; port < PORTS; port++) {
     if (protectedPort(port)) continue;
-    if (mdb.insertRootPio(s.novaPio, port, capability.Perm_pio.A) !== capability.Status.SUCCESS)
+    if (mdb.insertRootPio(s.novaPio, port, Perm_pio.A) !== Status.SUCCESS)
       panic("root: no memory for the NOVA PIO space");
     ports++;
   }
@@ -290,13 +304,12 @@ function mapSegments(image: Virt, start: Phys): bool {
     const first = p.vaddr & ~(PAGE - 1);
     const last = (p.vaddr + p.memsz + PAGE - 1) & ~(PAGE - 1);
     const pa = u64(start) + (p.offset & ~(PAGE - 1));
-    let perms = u32(capability.Perm_mem.R);
-    if ((p.flags & elf.PF_W) !== 0) perms |= capability.Perm_mem.W;
-    if ((p.flags & elf.PF_X) !== 0) perms |= capability.Perm_mem.XU;
+    let perms = u32(Perm_mem.R);
+    if ((p.flags & elf.PF_W) !== 0) perms |= Perm_mem.W;
+    if ((p.flags & elf.PF_X) !== 0) perms |= Perm_mem.XU;
     for (let va = first; va < last; va += PAGE) {
       const cap = hst.memCap(phys(pa + (va - first)), hst.Ca.WB, perms);
-      if (mdb.insertRootHst(spaces.rootHst, va >> 12, cap) !== capability.Status.SUCCESS)
-        return false;
+      if (mdb.insertRootHst(spaces.rootHst, va >> 12, cap) !== Status.SUCCESS) return false;
     }
   }
   log(
@@ -307,8 +320,8 @@ function mapSegments(image: Virt, start: Phys): bool {
 
 /** Fills the HIP page at `pa` (§9.5): the fields the kernel knows, the rest 0 or all-ones. */
 function fillHip(pa: Phys, module: boot.BootModule): void {
-  const h = structAt<hip.Hip>(kmem.toVirt(pa));
-  h.signature = hip.SIGNATURE;
+  const h = structAt<Hip>(kmem.toVirt(pa));
+  h.signature = HIP_SIGNATURE;
   h.length = HIP_LENGTH;
   h.novaStart = u64(linkerSymbol("__image_start"));
   h.novaEnd = u64(linkerSymbol("__bss_end"));
@@ -330,13 +343,13 @@ function fillHip(pa: Phys, module: boot.BootModule): void {
   // part-way (§4.8), since pages are delegated one by one (docs/capabilities.md).
   h.mcoHst = 0;
   h.mcoMsr = 0;
-  h.kiMax = u16(hst.KIMAX);
+  h.kimax = u16(hst.KIMAX);
   h.cpuBsp = 0;
   h.intPin = u16(intsm.pins());
   h.intMsi = u16(intsm.msis());
   let features: u64 = 0;
-  if (cpu.has(cpu.Feature.VMX)) features |= hip.FEATURE_VMX;
-  if (cpu.has(cpu.Feature.SVM)) features |= hip.FEATURE_SVM;
+  if (cpu.has(cpu.Feature.VMX)) features |= FEATURE_VMX;
+  if (cpu.has(cpu.Feature.SVM)) features |= FEATURE_SVM;
   h.features = features;
   hip.seal(pa);
 }
@@ -373,9 +386,9 @@ export function start(magic: u32, info: Phys, then: Finish): void {
     panic("root: no memory for the HIP mapping");
   if (cmdline.has("kstat")) {
     const stats = kstat.enable();
-    if (u64(stats) === 0 || !rootHst.mapKernelPage(virt(kstat.KSTAT_ADDRESS), stats, false))
+    if (u64(stats) === 0 || !rootHst.mapKernelPage(virt(KSTAT_ADDRESS), stats, false))
       panic("root: no memory for the kernel statistics page");
-    log(`KSTAT: kernel statistics page at ${hex(kstat.KSTAT_ADDRESS)} in the root PD`);
+    log(`KSTAT: kernel statistics page at ${hex(KSTAT_ADDRESS)} in the root PD`);
   }
   const entry = elf.header(image).entry;
   // §9.4: the root EC (global, FPU, EVT 0) and SC (priority 127, 1000 ms) on the boot CPU.
@@ -383,8 +396,8 @@ export function start(magic: u32, info: Phys, then: Finish): void {
   if (e === null) panic("root: no memory for the root EC");
   const s = sc.create(e, sc.ROOT_PRIORITY, sc.budgetTicks(sc.ROOT_BUDGET_MS));
   if (s === null) panic("root: no memory for the root SC");
-  put(objects, ROOT_OBJ_ROOT_EC, structAddress(e), capability.Perm_ec.DEFINED);
-  put(objects, ROOT_OBJ_ROOT_SC, structAddress(s), capability.Perm_sc.DEFINED);
+  put(objects, ROOT_OBJ_ROOT_EC, structAddress(e), Perm_ec.DEFINED);
+  put(objects, ROOT_OBJ_ROOT_SC, structAddress(s), Perm_sc.DEFINED);
   log(
     `ROOT: image ${m.start}-${m.end} entry ${hex(entry)}, HIP ${hex(HIP_ADDRESS)} UTCB ${hex(UTCB_ADDRESS)}, tables ${rootSpace}`,
   );

@@ -21,7 +21,9 @@
 // number) accounts the time the CPU spends halted in idle(); it is never in
 // a ring.
 
-import { Kind, Status, Perm_ec, Perm_pd, Perm_sc } from "./capability.ts";
+import { Perm_ec, Perm_pd, Perm_sc } from "../abi/perms.ts";
+import { Status } from "../abi/status.ts";
+import { Kind } from "./capability.ts";
 import { Ec } from "./ec.ts";
 import * as ec from "./ec.ts";
 import { ExceptionFrame } from "./exceptions.ts";

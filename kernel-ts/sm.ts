@@ -9,7 +9,8 @@
 // parked and another runs; the up, the timeout or the semaphore's
 // destruction (ABORTED) releases it with the status in its RDI.
 
-import { Kind, Status } from "./capability.ts";
+import { Status } from "../abi/status.ts";
+import { Kind } from "./capability.ts";
 import * as ec from "./ec.ts";
 import { Ec } from "./ec.ts";
 import { KObject, allocObject, freeObject, initObject, ref, unref } from "./kobject.ts";

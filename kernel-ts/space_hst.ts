@@ -26,7 +26,9 @@
 // the kernel's half, NX, TLB invalidation, the mdb's teardown and revoke), so
 // this module builds on the host for tests as well.
 
-import { Kind, Status, CAP0, Perm_mem } from "./capability.ts";
+import { Perm_mem } from "../abi/perms.ts";
+import { Status } from "../abi/status.ts";
+import { Kind, CAP0 } from "./capability.ts";
 import { KObject, Destroy, allocObject, freeObject, initObject } from "./kobject.ts";
 import * as kmem from "./kmem.ts";
 import * as ptab from "./ptab.ts";

@@ -10,7 +10,9 @@
 // The NOVA MSR space (§9.8) is one object with `nova` set: its capabilities
 // are computed from the table below, never stored.
 
-import { Kind, Status, CAP0, Perm_msr } from "./capability.ts";
+import { Perm_msr } from "../abi/perms.ts";
+import { Status } from "../abi/status.ts";
+import { Kind, CAP0 } from "./capability.ts";
 import { KObject, Destroy, allocObject, freeObject, initObject } from "./kobject.ts";
 import { CapTable } from "./space_obj.ts";
 

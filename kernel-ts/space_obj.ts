@@ -16,7 +16,8 @@
 // insert() takes it, remove() drops it (kobject.ts destroys the object when
 // the last one goes).
 
-import { Kind, Status, CAP0, definedPerms, object, perms } from "./capability.ts";
+import { Status } from "../abi/status.ts";
+import { Kind, CAP0, definedPerms, object, perms } from "./capability.ts";
 import {
   KObject,
   Destroy,

@@ -7,7 +7,9 @@
 // a later step can map it behind a TSS for the host ECs bound to this space.
 // A PIO capability names no object: its word is just its permission bits.
 
-import { Kind, Status, CAP0, OBJ_ALIGN, Perm_pio } from "./capability.ts";
+import { Perm_pio } from "../abi/perms.ts";
+import { Status } from "../abi/status.ts";
+import { Kind, CAP0, OBJ_ALIGN } from "./capability.ts";
 import {
   KObject,
   Destroy,

@@ -15,17 +15,17 @@
 // (0xc), interrupt_sm.ts (0xd). 0xf is BAD_HYP by definition.
 
 import {
-  Kind,
-  Status,
   Perm_dma_sp,
-  Perm_obj_sp,
-  Perm_pd,
   Perm_hst_sp,
   Perm_msr_sp,
+  Perm_obj_sp,
+  Perm_pd,
   Perm_pio_sp,
   Perm_sm,
-  perms,
-} from "./capability.ts";
+} from "../abi/perms.ts";
+import { Hypercall, PdOp, SM_D, SM_Z } from "../abi/hypercall.ts";
+import { Status } from "../abi/status.ts";
+import { Kind, perms } from "./capability.ts";
 import * as hw from "./ctrl_hw.ts";
 import * as ec from "./ec.ts";
 import * as ecCtrl from "./ec_ctrl.ts";
@@ -71,26 +71,6 @@ export const FMASK: u64 = RFLAGS_TF | RFLAGS_IF | RFLAGS_DF | RFLAGS_NT | RFLAGS
 /** The vector field syscall.S writes into a hypercall's frame (no real vector has it). */
 export const SYSCALL_VECTOR: u64 = 256;
 
-/** The hypercall numbers of §3 / §4. */
-export enum Hypercall {
-  IPC_CALL = 0x0,
-  IPC_REPLY = 0x1,
-  CREATE_PD = 0x2,
-  CREATE_EC = 0x3,
-  CREATE_SC = 0x4,
-  CREATE_PT = 0x5,
-  CREATE_SM = 0x6,
-  CTRL_PD = 0x7,
-  CTRL_EC = 0x8,
-  CTRL_SC = 0x9,
-  CTRL_PT = 0xa,
-  CTRL_SM = 0xb,
-  CTRL_HW = 0xc,
-  ASSIGN_INT = 0xd,
-  ASSIGN_DEV = 0xe,
-  RESERVED = 0xf,
-}
-
 /** RDI as §3 splits it. */
 export class HypercallId {
   /** RDI[3:0] */
@@ -109,15 +89,15 @@ export function decode(rdi: u64, out: HypercallId): void {
 }
 
 /** A hypercall's implementation: reads its inputs from the frame, returns the status. */
-type Handler = (f: ExceptionFrame, id: HypercallId) => u32;
+type Handler = (f: ExceptionFrame, id: HypercallId) => Status;
 
 /** 0xf: BAD_HYP by definition (§3); every other entry has its hypercall. */
-function reservedHypercall(_f: ExceptionFrame, _id: HypercallId): u32 {
+function reservedHypercall(_f: ExceptionFrame, _id: HypercallId): Status {
   return Status.BAD_HYP;
 }
 
 /** 0x7: delegation (pd_ctrl.ts). */
-function ctrlPd(f: ExceptionFrame, id: HypercallId): u32 {
+function ctrlPd(f: ExceptionFrame, id: HypercallId): Status {
   return pd.ctrlPd(f, id.sel);
 }
 
@@ -126,7 +106,7 @@ function ctrlPd(f: ExceptionFrame, id: HypercallId): u32 {
  * semaphore is built before the slot is tried (NOVA's order, §4): an occupied
  * slot (or one ≥ SELNUM) is BAD_CAP and the new object is destroyed again.
  */
-function createSm(f: ExceptionFrame, id: HypercallId): u32 {
+function createSm(f: ExceptionFrame, id: HypercallId): Status {
   if (capObject(f.rsi, Kind.PD, Kind.PD, Perm_pd.SM) === null) return Status.BAD_CAP;
   const s = Sm.create(f.rdx);
   if (s === null) return Status.MEM_OBJ;
@@ -135,13 +115,8 @@ function createSm(f: ExceptionFrame, id: HypercallId): u32 {
   return st;
 }
 
-/** create_pd operations (RDI[7:4], §4.3). */
-const PD_NEW: u32 = 0;
-const PD_OBJ: u32 = 1;
-const PD_HST: u32 = 2;
-const PD_PIO: u32 = 5;
-const PD_MSR: u32 = 6;
-const PD_OPS: u32 = 7;
+/** create_pd OPs at or above this are BAD_PAR (§4.3). */
+const PD_OPS: u32 = PdOp.MSR + 1;
 
 /**
  * 0x2 (§4.3): RSI the PD capability (PD permission), RDI[7:4] the OP. Order:
@@ -153,7 +128,7 @@ const PD_OPS: u32 = 7;
  * gets 0x03, a PIO or MSR space 0x07. A PIO or MSR space beyond a PD's first
  * binds to nothing (as NOVA's spaces for vCPUs).
  */
-function createPd(f: ExceptionFrame, id: HypercallId): u32 {
+function createPd(f: ExceptionFrame, id: HypercallId): Status {
   const objects = pd.currentObjects();
   if (objects === null) return Status.BAD_CAP;
   const pdCap = objects.lookup(f.rsi);
@@ -162,14 +137,14 @@ function createPd(f: ExceptionFrame, id: HypercallId): u32 {
   const target = structAt<Pd>(structAddress(o));
   const op = id.flags;
   if (op >= PD_OPS) return Status.BAD_PAR;
-  if (op === PD_NEW) {
+  if (op === PdOp.PD) {
     const p = Pd.create();
     if (p === null) return Status.MEM_OBJ;
     const st = insertNew(id.sel, structAddress(p), perms(pdCap));
     if (st !== Status.SUCCESS) destroyNow(p.hdr);
     return st;
   }
-  if (op === PD_OBJ) {
+  if (op === PdOp.OBJ) {
     if (target.obj !== null) return Status.ABORTED;
     const s = mdb.newObjSpace();
     if (s === null) return Status.MEM_OBJ;
@@ -178,7 +153,7 @@ function createPd(f: ExceptionFrame, id: HypercallId): u32 {
     else target.bindObj(s);
     return st;
   }
-  if (op === PD_HST) {
+  if (op === PdOp.HST) {
     if (target.hst !== null) return Status.ABORTED;
     const s = Space_hst.create();
     if (s === null) return Status.MEM_OBJ;
@@ -187,7 +162,7 @@ function createPd(f: ExceptionFrame, id: HypercallId): u32 {
     else target.bindHst(s);
     return st;
   }
-  if (op === PD_MSR) {
+  if (op === PdOp.MSR) {
     const s = mdb.newMsrSpace(false);
     if (s === null) return Status.MEM_OBJ;
     const st = insertNew(id.sel, structAddress(s), Perm_msr_sp.DEFINED);
@@ -195,7 +170,7 @@ function createPd(f: ExceptionFrame, id: HypercallId): u32 {
     else if (target.msr === null) target.bindMsr(s);
     return st;
   }
-  if (op === PD_PIO) {
+  if (op === PdOp.PIO) {
     if (target.pio === null && target.hst === null) return Status.ABORTED;
     const s = mdb.newPioSpace();
     if (s === null) return Status.MEM_OBJ;
@@ -208,16 +183,12 @@ function createPd(f: ExceptionFrame, id: HypercallId): u32 {
   return Status.BAD_FTR;
 }
 
-/** ctrl_sm flags (RDI[7:4]): D = down, Z = down to zero. */
-const SM_DOWN: u32 = 0x1;
-const SM_ZERO: u32 = 0x2;
-
 /**
  * 0xb (§4.12): up (CTRLUP) or down (CTRLDN) with the absolute TSC timeout
  * in RSI (0: none). A down that waits idles the CPU (sm.ts).
  */
-function ctrlSm(f: ExceptionFrame, id: HypercallId): u32 {
-  const down = (id.flags & SM_DOWN) !== 0;
+function ctrlSm(f: ExceptionFrame, id: HypercallId): Status {
+  const down = (id.flags & SM_D) !== 0;
   const need = down ? u32(Perm_sm.CTRL_DN) : u32(Perm_sm.CTRL_UP);
   const o = capObject(id.sel, Kind.SM, Kind.SM_INT, need);
   if (o === null) return Status.BAD_CAP;
@@ -227,11 +198,11 @@ function ctrlSm(f: ExceptionFrame, id: HypercallId): u32 {
     const st = intsm.beforeDown(o);
     if (st !== Status.SUCCESS) return st;
   }
-  return s.down(ec.current(), (id.flags & SM_ZERO) !== 0, f.rsi);
+  return s.down(ec.current(), (id.flags & SM_Z) !== 0, f.rsi);
 }
 
 /** 0xc (§10.1, ctrl_hw.ts): root PD only. */
-function ctrlHw(_f: ExceptionFrame, id: HypercallId): u32 {
+function ctrlHw(_f: ExceptionFrame, id: HypercallId): Status {
   return hw.ctrl(id.flags, id.sel, pd.currentObjects());
 }
 
@@ -241,7 +212,7 @@ function ctrlHw(_f: ExceptionFrame, id: HypercallId): u32 {
  * spaces need the IOMMU work (create_pd OP 4 is BAD_FTR), so no capability
  * names one yet and the answer after the root check is BAD_CAP.
  */
-function assignDev(_f: ExceptionFrame, id: HypercallId): u32 {
+function assignDev(_f: ExceptionFrame, id: HypercallId): Status {
   if (!hw.isRoot(pd.currentObjects())) return Status.BAD_HYP;
   if (capObject(id.sel, Kind.DMA_SP, Kind.DMA_SP, Perm_dma_sp.ASSIGN) === null)
     return Status.BAD_CAP;
@@ -250,7 +221,7 @@ function assignDev(_f: ExceptionFrame, id: HypercallId): u32 {
 }
 
 /** 0xd (§10.3, interrupt_sm.ts): the CPU is checked before the capability. */
-function assignInt(f: ExceptionFrame, id: HypercallId): u32 {
+function assignInt(f: ExceptionFrame, id: HypercallId): Status {
   const o = capObject(id.sel, Kind.SM_INT, Kind.SM_INT, Perm_sm.ASSIGN);
   return intsm.assign(f, id.flags, o);
 }
@@ -330,28 +301,28 @@ export function redo(): never {
   ec.retUserSysret();
 }
 
-function ipcCall(f: ExceptionFrame, id: HypercallId): u32 {
+function ipcCall(f: ExceptionFrame, id: HypercallId): Status {
   return ipc.call(f, id.sel, id.flags);
 }
-function ipcReply(f: ExceptionFrame, id: HypercallId): u32 {
+function ipcReply(f: ExceptionFrame, id: HypercallId): Status {
   return ipc.reply(f, id.sel, id.flags);
 }
-function createEc(f: ExceptionFrame, id: HypercallId): u32 {
+function createEc(f: ExceptionFrame, id: HypercallId): Status {
   return ecCtrl.createEc(f, id.sel, id.flags);
 }
-function createSc(f: ExceptionFrame, id: HypercallId): u32 {
+function createSc(f: ExceptionFrame, id: HypercallId): Status {
   return sc.createSc(f, id.sel);
 }
-function createPt(f: ExceptionFrame, id: HypercallId): u32 {
+function createPt(f: ExceptionFrame, id: HypercallId): Status {
   return pt.createPt(f, id.sel);
 }
-function ctrlEc(_f: ExceptionFrame, id: HypercallId): u32 {
+function ctrlEc(_f: ExceptionFrame, id: HypercallId): Status {
   return ecCtrl.ctrlEc(id.sel, id.flags);
 }
-function ctrlSc(f: ExceptionFrame, id: HypercallId): u32 {
+function ctrlSc(f: ExceptionFrame, id: HypercallId): Status {
   return sc.ctrlSc(f, id.sel);
 }
-function ctrlPt(f: ExceptionFrame, id: HypercallId): u32 {
+function ctrlPt(f: ExceptionFrame, id: HypercallId): Status {
   return pt.ctrlPt(f, id.sel);
 }
 

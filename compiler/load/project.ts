@@ -83,6 +83,26 @@ export function loadProject(opts: LoadOptions): LoadedProject {
 }
 
 /**
+ * The C name of the module in `file`: its path from `srcRoot` with `_` for each
+ * separator (`kernel-ts/sm.ts` is `sm`, `user/roottest/main.ts` with the root
+ * `user/` is `roottest_main`). A project file outside the source root (one a
+ * tsconfig.json names, such as the interface in `abi/`) is named by its path
+ * from the folder it shares with the root, so `abi/status.ts` is `abi_status`
+ * in the kernel and in every user program alike, and no name starts with the
+ * `__` of a `..`.
+ */
+export function moduleName(srcRoot: string, file: string): string {
+  let base = srcRoot;
+  while (path.relative(base, file).split(path.sep)[0] === "..") base = path.dirname(base);
+  return path
+    .relative(base, file)
+    .replace(/\.ts$/, "")
+    .split(path.sep)
+    .join("_")
+    .replace(/[^A-Za-z0-9_]/g, "_");
+}
+
+/**
  * The modules of a program that is already built: ktsc's own (above) or an
  * editor's language service (compiler/editor/), which checks its current
  * program without parsing or binding anything again.
@@ -101,13 +121,7 @@ export function projectFromProgram(
   const modules: Module[] = [];
   for (const sf of program.getSourceFiles()) {
     if (isPrelude(sf) || sf.isDeclarationFile) continue;
-    const fromRoot = path.relative(srcRoot, path.resolve(sf.fileName));
-    const name = fromRoot
-      .replace(/\.ts$/, "")
-      .split(path.sep)
-      .join("_")
-      .replace(/[^A-Za-z0-9_]/g, "_");
-    modules.push({ sf, rel: relPath(sf), name });
+    modules.push({ sf, rel: relPath(sf), name: moduleName(srcRoot, path.resolve(sf.fileName)) });
   }
   modules.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
   return { program, checker, modules, srcRoot, displayRoot, relPath, isPrelude };

@@ -76,7 +76,7 @@ async function editCycle(t: Test, server: TsServer, rel: string): Promise<void> 
   await server.request("updateOpen", { closedFiles: [file] });
 }
 
-t.test("KTS diagnostics follow edits in kernel-ts/ and user/", async (t) => {
+t.test("KTS diagnostics follow edits in kernel-ts/, user/ and abi/", async (t) => {
   const logDir = fs.mkdtempSync(path.join(os.tmpdir(), "kts-tsserver-"));
   const server = new TsServer(root, logDir);
   t.teardown(async () => {
@@ -88,6 +88,8 @@ t.test("KTS diagnostics follow edits in kernel-ts/ and user/", async (t) => {
   // user/nova is no program of its own but has a project, so its files get
   // the prelude and the plugin even when opened first.
   await editCycle(t, server, "user/nova/hip.ts");
+  // So is abi/, which the kernel and the user programs share.
+  await editCycle(t, server, "abi/status.ts");
   const log = server.log();
   t.match(log, /ktsc-tsserver-plugin: compiler loaded in \d+ ms/, "the plugin loaded the compiler");
   const errors = log.split("\n").filter((l) => /^Err .*ktsc-tsserver-plugin/.test(l));

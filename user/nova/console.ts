@@ -2,7 +2,7 @@
 // reaches the ports only after it delegated 0x3f8…0x3ff to its own PIO space
 // (`open`: the TSS I/O bitmap follows the root PIO space; a #GP before that).
 
-import { PMM_ALL } from "./abi.ts";
+import { PERM_MASK } from "../../abi/perms.ts";
 import { ctrlPd } from "./hypercall.ts";
 
 export const COM1: u16 = 0x3f8;
@@ -16,7 +16,7 @@ const COM1_ORDER: u64 = 3;
  * NOVA_PIO in the caller's object space) to the PIO space at `pio`; returns the status.
  */
 export function open(novaPio: u64, pio: u64): u32 {
-  return ctrlPd(novaPio, pio, u64(COM1), COM1_ORDER, u64(COM1), PMM_ALL, 0);
+  return ctrlPd(novaPio, pio, u64(COM1), COM1_ORDER, u64(COM1), PERM_MASK, 0);
 }
 
 export function putc(c: u8): void {

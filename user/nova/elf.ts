@@ -6,8 +6,9 @@
 // are mapped in place, so each must have p_filesz == p_memsz and p_vaddr ≡
 // p_offset (mod 4096); nothing is copied.
 
+import { Perm_mem } from "../../abi/perms.ts";
+import { Status } from "../../abi/status.ts";
 import { ctrlPd } from "./hypercall.ts";
-import { Status } from "./abi.ts";
 
 /** The ELF64 file header (System V ABI, x86-64 supplement), as far as a loader reads it. */
 export class ElfHeader {
@@ -51,10 +52,6 @@ const EM_X86_64: u16 = 62;
 const PT_LOAD: u32 = 1;
 const PF_X: u32 = 1;
 const PF_W: u32 = 2;
-/** Memory capability permissions (§2.2). */
-const MEM_R: u64 = 0x1;
-const MEM_W: u64 = 0x2;
-const MEM_XU: u64 = 0x4;
 const PAGE: u64 = 0x1000;
 
 /** Where the loader reads the image: the caller's own host space, a window of `pages` pages. */
@@ -69,9 +66,9 @@ export class Window {
 
 /** The memory permissions a segment's p_flags give (present implies readable, §2.2). */
 function perms(flags: u32): u64 {
-  let p: u64 = MEM_R;
-  if ((flags & PF_W) !== 0) p |= MEM_W;
-  if ((flags & PF_X) !== 0) p |= MEM_XU;
+  let p: u64 = Perm_mem.R;
+  if ((flags & PF_W) !== 0) p |= Perm_mem.W;
+  if ((flags & PF_X) !== 0) p |= Perm_mem.XU;
   return p;
 }
 
@@ -85,7 +82,10 @@ export function open(w: Window, start: u64, end: u64): ElfHeader | null {
   const pages = (end - start + PAGE - 1) / PAGE;
   if (pages > w.pages) return null;
   for (let i: u64 = 0; i < pages; i++)
-    if (ctrlPd(w.nova, w.self, (start >> 12) + i, 0, (w.va >> 12) + i, MEM_R, 0) !== Status.SUCCESS)
+    if (
+      ctrlPd(w.nova, w.self, (start >> 12) + i, 0, (w.va >> 12) + i, Perm_mem.R, 0) !==
+      Status.SUCCESS
+    )
       return null;
   const h = structAt<ElfHeader>(virt(w.va));
   const size = end - start;

@@ -15,7 +15,8 @@
 // stack) and takes its outputs from there; only then are they copied to the
 // module's `regs` for `after()`, which is meant for single-EC ABI checks.
 
-import { Hypercall } from "./abi.ts";
+import { Hypercall } from "../../abi/hypercall.ts";
+import { Status } from "../../abi/status.ts";
 
 /** Indices into the registers of the last hypercall (the `syscall` intrinsic's order). */
 export const REG_RDI: usize = 0;
@@ -83,12 +84,12 @@ export function rdi(sel: u64, flags: u64, number: u32): u64 {
   return (sel << 8) | (flags << 4) | u64(number);
 }
 
-function call(rdi: u64, rsi: u64, rdx: u64, rax: u64, r8: u64): u32 {
+function call(rdi: u64, rsi: u64, rdx: u64, rax: u64, r8: u64): Status {
   return u32(raw(rdi, rsi, rdx, rax, r8) & 0xff);
 }
 
 /** 0x0 ipc_call(pt, T, mtd): out.mtd = the reply MTD. */
-export function ipcCall(pt: u64, timeoutFlag: bool, mtd: u32, out: IpcOut): u32 {
+export function ipcCall(pt: u64, timeoutFlag: bool, mtd: u32, out: IpcOut): Status {
   const r = array<u64, 8>();
   issue(r, rdi(pt, timeoutFlag ? 1 : 0, Hypercall.IPC_CALL), u64(mtd), 0, 0, 0);
   out.mtd = u32(r[REG_RSI]);
@@ -99,7 +100,7 @@ export function ipcCall(pt: u64, timeoutFlag: bool, mtd: u32, out: IpcOut): u32 
  * 0x1 ipc_reply(mtd): when the next message arrives the EC continues at the portal's IP, not
  * here; this returns only when the kernel refuses (the status), out.pid/out.mtd = RDI/RSI.
  */
-export function ipcReply(mtd: u32, out: IpcOut): u32 {
+export function ipcReply(mtd: u32, out: IpcOut): Status {
   const r = array<u64, 8>();
   issue(r, rdi(0, 0, Hypercall.IPC_REPLY), u64(mtd), 0, 0, 0);
   out.pid = r[REG_RDI];
@@ -108,7 +109,7 @@ export function ipcReply(mtd: u32, out: IpcOut): u32 {
 }
 
 /** 0x2 create_pd(sel, op, pd): a PD (PdOp.PD) or a space of `pd` into `sel`. */
-export function createPd(sel: u64, op: u32, pd: u64): u32 {
+export function createPd(sel: u64, op: u32, pd: u64): Status {
   return call(rdi(sel, u64(op), Hypercall.CREATE_PD), pd, 0, 0, 0);
 }
 
@@ -121,23 +122,23 @@ export function createEc(
   cpu: u64,
   sp: u64,
   evt: u64,
-): u32 {
+): Status {
   assert((utcb & 0xfff) === 0 && cpu < 0x1000, "create_ec: UTCB page aligned, cpu 12 bits");
   return call(rdi(sel, flags, Hypercall.CREATE_EC), pd, utcb | cpu, sp, evt);
 }
 
 /** 0x4 create_sc(sel, pd, ec, scd): `scd` from abi.ts `scd()`. */
-export function createSc(sel: u64, pd: u64, ec: u64, scd: u64): u32 {
+export function createSc(sel: u64, pd: u64, ec: u64, scd: u64): Status {
   return call(rdi(sel, 0, Hypercall.CREATE_SC), pd, ec, scd, 0);
 }
 
 /** 0x5 create_pt(sel, pd, ec, ip). */
-export function createPt(sel: u64, pd: u64, ec: u64, ip: u64): u32 {
+export function createPt(sel: u64, pd: u64, ec: u64, ip: u64): Status {
   return call(rdi(sel, 0, Hypercall.CREATE_PT), pd, ec, ip, 0);
 }
 
 /** 0x6 create_sm(sel, pd, counter). */
-export function createSm(sel: u64, pd: u64, counter: u64): u32 {
+export function createSm(sel: u64, pd: u64, counter: u64): Status {
   return call(rdi(sel, 0, Hypercall.CREATE_SM), pd, counter, 0, 0);
 }
 
@@ -145,7 +146,15 @@ export function createSm(sel: u64, pd: u64, counter: u64): u32 {
  * 0x7 ctrl_pd(src, dst, ssb, ord, dsb, pmm, mad): 2^ord capabilities src[ssb…] → dst[dsb…]
  * with their permissions ANDed with `pmm` (CAP0 or pmm 0 revokes the destination range).
  */
-export function ctrlPd(src: u64, dst: u64, ssb: u64, ord: u64, dsb: u64, pmm: u64, mad: u32): u32 {
+export function ctrlPd(
+  src: u64,
+  dst: u64,
+  ssb: u64,
+  ord: u64,
+  dsb: u64,
+  pmm: u64,
+  mad: u32,
+): Status {
   return call(
     rdi(src, 0, Hypercall.CTRL_PD),
     dst,
@@ -156,12 +165,12 @@ export function ctrlPd(src: u64, dst: u64, ssb: u64, ord: u64, dsb: u64, pmm: u6
 }
 
 /** 0x8 ctrl_ec(ec, strong). */
-export function ctrlEc(ec: u64, strong: bool): u32 {
+export function ctrlEc(ec: u64, strong: bool): Status {
   return call(rdi(ec, strong ? 1 : 0, Hypercall.CTRL_EC), 0, 0, 0, 0);
 }
 
 /** 0x9 ctrl_sc(sc): out.ticks = the SC's consumed time. */
-export function ctrlSc(sc: u64, out: ScTime): u32 {
+export function ctrlSc(sc: u64, out: ScTime): Status {
   const r = array<u64, 8>();
   issue(r, rdi(sc, 0, Hypercall.CTRL_SC), 0, 0, 0, 0);
   out.ticks = r[REG_RSI];
@@ -169,27 +178,27 @@ export function ctrlSc(sc: u64, out: ScTime): u32 {
 }
 
 /** 0xa ctrl_pt(pt, pid, mtd). */
-export function ctrlPt(pt: u64, pid: u64, mtd: u32): u32 {
+export function ctrlPt(pt: u64, pid: u64, mtd: u32): Status {
   return call(rdi(pt, 0, Hypercall.CTRL_PT), pid, u64(mtd), 0, 0);
 }
 
 /** 0xb ctrl_sm up. */
-export function smUp(sm: u64): u32 {
+export function smUp(sm: u64): Status {
   return call(rdi(sm, 0, Hypercall.CTRL_SM), 0, 0, 0, 0);
 }
 
 /** 0xb ctrl_sm down (to zero with `zero`); `timeout` = absolute STC, 0 = none. */
-export function smDown(sm: u64, zero: bool, timeout: u64): u32 {
+export function smDown(sm: u64, zero: bool, timeout: u64): Status {
   return call(rdi(sm, zero ? 0x3 : 0x1, Hypercall.CTRL_SM), timeout, 0, 0, 0);
 }
 
 /** 0xc ctrl_hw(op, desc): root PD only. */
-export function ctrlHw(op: u64, desc: u64): u32 {
+export function ctrlHw(op: u64, desc: u64): Status {
   return call(rdi(desc, op, Hypercall.CTRL_HW), 0, 0, 0, 0);
 }
 
 /** 0xd assign_int(sm, flags INT_M|INT_T|INT_P|INT_G, cpu, dev): out = the MSI address/data. */
-export function assignInt(sm: u64, flags: u64, cpu: u64, dev: u64, out: Msi): u32 {
+export function assignInt(sm: u64, flags: u64, cpu: u64, dev: u64, out: Msi): Status {
   const r = array<u64, 8>();
   issue(r, rdi(sm, flags, Hypercall.ASSIGN_INT), cpu, dev, 0, 0);
   out.address = u32(r[REG_RSI] & 0xffff_ffff);
@@ -198,6 +207,6 @@ export function assignInt(sm: u64, flags: u64, cpu: u64, dev: u64, out: Msi): u3
 }
 
 /** 0xe assign_dev(dma, smmu, dad): `smmu` the IOMMU's register page (physical). */
-export function assignDev(dma: u64, smmu: u64, dad: u64): u32 {
+export function assignDev(dma: u64, smmu: u64, dad: u64): Status {
   return call(rdi(dma, 0, Hypercall.ASSIGN_DEV), smmu, dad, 0, 0);
 }

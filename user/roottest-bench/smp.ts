@@ -35,20 +35,15 @@
 // after()): with them ipi_roundtrip measured 18 and remote_wakeup 9 ticks
 // fewer, so the figures would no longer compare with docs/testing.md's.
 
-import {
-  EC_T,
-  Hypercall,
-  MTD_GPR0_7,
-  MTD_RIP,
-  ROOT_PD,
-  Status,
-  hostStartup,
-  scd,
-} from "../nova/abi.ts";
+import { EC_T, Hypercall } from "../../abi/hypercall.ts";
+import { GPR_RDI } from "../../abi/arch_utcb.ts";
+import { MTD_GPR0_7, MTD_RIP } from "../../abi/mtd.ts";
+import { Status } from "../../abi/status.ts";
+import { ROOT_PD, hostStartup, scd } from "../nova/abi.ts";
 import { putDec, puts } from "../nova/console.ts";
 import { hip } from "../nova/hip.ts";
 import { createEc, createPt, createSc, createSm, ctrlPd, ctrlPt, rdi } from "../nova/hypercall.ts";
-import { GPR_RDI, arch } from "../nova/utcb.ts";
+import { arch } from "../nova/utcb.ts";
 import { NOVA_HST, ROOT_HST, revoke } from "../roottest/sel.ts";
 
 /** Measured rounds per bench, after WARMUP unmeasured ones. */

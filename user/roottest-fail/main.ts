@@ -5,7 +5,7 @@
 // root task cannot read its module's command line (docs/testing.md), so
 // roottest itself cannot be asked to fail.
 
-import { Status } from "../nova/abi.ts";
+import { Status } from "../../abi/status.ts";
 import { smUp } from "../nova/hypercall.ts";
 import { EMPTY } from "../roottest/sel.ts";
 import * as setup from "../roottest/setup.ts";

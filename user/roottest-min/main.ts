@@ -6,15 +6,11 @@
 //   RDI: one bit per check passed, CHECKS_ALL when all passed
 //   RSI: the status hypercall 0xf returned in RDI[7:0] (4, BAD_HYP)
 
-import {
-  HIP_ADDRESS,
-  Hypercall,
-  MULTIBOOT1_MAGIC,
-  MULTIBOOT2_MAGIC,
-  Status,
-  USER_RFLAGS,
-} from "../nova/abi.ts";
-import { HIP_SIGNATURE, hip, wordSum } from "../nova/hip.ts";
+import { HIP_SIGNATURE } from "../../abi/hip_page.ts";
+import { Hypercall } from "../../abi/hypercall.ts";
+import { Status } from "../../abi/status.ts";
+import { HIP_ADDRESS, MULTIBOOT1_MAGIC, MULTIBOOT2_MAGIC, USER_RFLAGS } from "../nova/abi.ts";
+import { hip, wordSum } from "../nova/hip.ts";
 import {
   REG_AFTER,
   REG_R11,

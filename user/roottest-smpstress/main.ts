@@ -15,17 +15,13 @@
 // A warm-up round with the same objects comes first (page tables of the UTCB
 // addresses stay once made, by design), as in user/roottest-stress.
 
-import {
-  MEM_R,
-  MEM_W,
-  MTD_GPR0_7,
-  MTD_RIP,
-  PdOp,
-  PMM_ALL,
-  ROOT_PD,
-  Status,
-  scd,
-} from "../nova/abi.ts";
+import { GPR_RDI, GPR_RSP } from "../../abi/arch_utcb.ts";
+import { KSTAT_SIGNATURE } from "../../abi/kstat_page.ts";
+import { MTD_GPR0_7, MTD_RIP } from "../../abi/mtd.ts";
+import { PERM_MASK, Perm_mem } from "../../abi/perms.ts";
+import { PdOp } from "../../abi/hypercall.ts";
+import { Status } from "../../abi/status.ts";
+import { ROOT_PD, scd } from "../nova/abi.ts";
 import { putDec, puts } from "../nova/console.ts";
 import { hip } from "../nova/hip.ts";
 import {
@@ -43,8 +39,8 @@ import {
   smDown,
   smUp,
 } from "../nova/hypercall.ts";
-import { KSTAT_ALL, KSTAT_SIGNATURE, KstatSnapshot, compare, kstat, take } from "../nova/kstat.ts";
-import { GPR_RDI, GPR_RSP, arch } from "../nova/utcb.ts";
+import { KSTAT_ALL, KstatSnapshot, compare, kstat, take } from "../nova/kstat.ts";
+import { arch } from "../nova/utcb.ts";
 import * as setup from "../roottest/setup.ts";
 import { ROOT_HST, ROOT_OBJ, pd, revoke } from "../roottest/sel.ts";
 import {
@@ -165,9 +161,9 @@ function round(c: u64, i: u64): u64 {
   if (!expect(c, 6, ipcCall(b + SERVER_PT, false, 0, out), Status.SUCCESS)) return 0;
   if (!expect(c, 7, createEc(b + SCR_EC, 0, ROOT_PD, utcb(c, 3), c, 0, 0), Status.SUCCESS))
     return 0;
-  const obj = ctrlPd(ROOT_OBJ, b + CHILD_OBJ, b + SCR_SM, 0, slot, PMM_ALL, 0);
+  const obj = ctrlPd(ROOT_OBJ, b + CHILD_OBJ, b + SCR_SM, 0, slot, PERM_MASK, 0);
   if (!expect(c, 8, obj, Status.SUCCESS)) return 0;
-  const hst = ctrlPd(ROOT_HST, b + CHILD_HST, page, 0, slot, MEM_R | MEM_W, 0);
+  const hst = ctrlPd(ROOT_HST, b + CHILD_HST, page, 0, slot, Perm_mem.R | Perm_mem.W, 0);
   if (!expect(c, 9, hst, Status.SUCCESS)) return 0;
   let made: u64 = 12;
   // Every other round the object capability's copy goes with the semaphore (the mapping

@@ -12,7 +12,11 @@
 // page tables once made, by design) and slab pages are in place before the
 // baseline is taken.
 
-import { PdOp, PMM_ALL, ROOT_PD, Status, scd } from "../nova/abi.ts";
+import { KSTAT_SIGNATURE } from "../../abi/kstat_page.ts";
+import { PERM_MASK } from "../../abi/perms.ts";
+import { PdOp } from "../../abi/hypercall.ts";
+import { Status } from "../../abi/status.ts";
+import { ROOT_PD, scd } from "../nova/abi.ts";
 import { putDec, puts } from "../nova/console.ts";
 import { createEc, createPd, createPt, createSc, createSm } from "../nova/hypercall.ts";
 import {
@@ -20,7 +24,6 @@ import {
   KSTAT_LIVE_BYTES,
   KSTAT_LIVE_OBJECTS,
   KSTAT_MDB_NODES,
-  KSTAT_SIGNATURE,
   KstatSnapshot,
   compare,
   kstat,
@@ -166,7 +169,10 @@ function delegations(): u64 {
     if (!isStatus(pd(ROOT_OBJ, ROOT_OBJ, OBJS + base, ord, COPIES + base, 0x1), Status.SUCCESS))
       return 0;
     if (
-      !isStatus(pd(ROOT_OBJ, ROOT_OBJ, COPIES + base, ord, HELPERS + base, PMM_ALL), Status.SUCCESS)
+      !isStatus(
+        pd(ROOT_OBJ, ROOT_OBJ, COPIES + base, ord, HELPERS + base, PERM_MASK),
+        Status.SUCCESS,
+      )
     )
       return 0;
     if (!isStatus(revoke(COPIES + base, ord), Status.SUCCESS)) return 0;
@@ -260,7 +266,7 @@ function exhaust(): void {
   );
   expectStatus(
     "exhausted-ctrl_pd-mem_cap",
-    pd(ROOT_OBJ, ROOT_OBJ, EXHAUST, BATCH_ORDER, FRESH, PMM_ALL),
+    pd(ROOT_OBJ, ROOT_OBJ, EXHAUST, BATCH_ORDER, FRESH, PERM_MASK),
     Status.MEM_CAP,
   );
   expectStatus("exhausted-fresh-range-revoked", revoke(FRESH, BATCH_ORDER), Status.SUCCESS);

@@ -4,7 +4,8 @@
 // memory is read one page at a time through a window page of the root host
 // space (from the NOVA host space, read-only); `close()` revokes it.
 
-import { MEM_R, Status } from "../nova/abi.ts";
+import { Perm_mem } from "../../abi/perms.ts";
+import { Status } from "../../abi/status.ts";
 import { ctrlPd } from "../nova/hypercall.ts";
 import { NOVA_HST, ROOT_HST, pd } from "./sel.ts";
 
@@ -23,7 +24,7 @@ function byte(phys: u64): u64 {
   const page = phys >> 12;
   if (win.page !== page + 1) {
     // Delegating over the window revokes what it showed before (§4.8).
-    if (ctrlPd(NOVA_HST, ROOT_HST, page, 0, WINDOW, MEM_R, 0) !== Status.SUCCESS) {
+    if (ctrlPd(NOVA_HST, ROOT_HST, page, 0, WINDOW, Perm_mem.R, 0) !== Status.SUCCESS) {
       win.failed = true;
       win.page = 0;
       return 0;

@@ -6,7 +6,10 @@
 // `BENCH <name> FAIL` when a call returned another status than expected.
 // Under QEMU `-icount shift=0,align=off,sleep=off` one tick is one instruction.
 
-import { Hypercall, PMM_ALL, ROOT_PD, Status } from "../nova/abi.ts";
+import { Hypercall } from "../../abi/hypercall.ts";
+import { PERM_MASK } from "../../abi/perms.ts";
+import { Status } from "../../abi/status.ts";
+import { ROOT_PD } from "../nova/abi.ts";
 import { putDec, puts } from "../nova/console.ts";
 import {
   IpcOut,
@@ -50,7 +53,7 @@ function smCreate(): bool {
   return createSm(SLOT, ROOT_PD, 0) === Status.SUCCESS;
 }
 function pdDelegate(): bool {
-  return copy(ROOT_PD, SLOT, PMM_ALL) === Status.SUCCESS;
+  return copy(ROOT_PD, SLOT, PERM_MASK) === Status.SUCCESS;
 }
 function ipc1(): bool {
   return ipcCall(CALLEE_PT, false, 0, ipcOut) === Status.SUCCESS;

@@ -1,9 +1,11 @@
 // The root PD's boot state (nova-abi.md §9.4, §9.5): the entry registers, the
 // HIP's signature, checksum and fields, and the UTCB.
 
+import { HIP_SIGNATURE } from "../../abi/hip_page.ts";
+import { UTCB_WORDS } from "../../abi/arch_utcb.ts";
 import { HIP_ADDRESS, MULTIBOOT1_MAGIC, MULTIBOOT2_MAGIC, SELNUM } from "../nova/abi.ts";
-import { HIP_SIGNATURE, hip, wordSum } from "../nova/hip.ts";
-import { UTCB_WORDS, rootWords } from "../nova/utcb.ts";
+import { hip, wordSum } from "../nova/hip.ts";
+import { rootWords } from "../nova/utcb.ts";
 import { atLeast, below, block, check, expect, isNot, isValue } from "./test.ts";
 
 export function run(magic: u64, info: u64, stack: u64): void {

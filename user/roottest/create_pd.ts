@@ -3,16 +3,9 @@
 // needs a host space); GST/DMA spaces BAD_FTR; the checks' order (OP 2 and
 // OP 6: hst.ts).
 
-import {
-  NOVA_ROOT_PD,
-  PD_PD,
-  PD_SM,
-  PMM_ALL,
-  ROOT_PD,
-  SELNUM,
-  SPACE_GRANT,
-  Status,
-} from "../nova/abi.ts";
+import { PERM_MASK, Perm_obj_sp, Perm_pd } from "../../abi/perms.ts";
+import { Status } from "../../abi/status.ts";
+import { NOVA_ROOT_PD, ROOT_PD, SELNUM } from "../nova/abi.ts";
 import { createPd, createSm } from "../nova/hypercall.ts";
 import {
   CREATE_PD_MORE,
@@ -42,20 +35,20 @@ export function run(): void {
       isStatus(createSm(0x3107, 0x3106, 0), Status.BAD_CAP) &&
       isStatus(createPd(0x3107, 0, 0x3106), Status.SUCCESS),
   );
-  // The new OBJ space's capability (0x03) is a destination (SPACE_GRANT) and a source (SPACE_TAKE).
+  // The new OBJ space's capability (0x03) is a destination (Perm_obj_sp.GRANT) and a source (Perm_obj_sp.TAKE).
   check(
     "create_pd-op1-obj-space",
     isStatus(createPd(0x3110, 1, 0x3100), Status.SUCCESS) &&
-      isStatus(pd(ROOT_OBJ, 0x3110, 0x1000, 0, 0x10, PMM_ALL), Status.SUCCESS) &&
-      isStatus(pd(0x3110, ROOT_OBJ, 0x10, 0, 0x3111, PMM_ALL), Status.SUCCESS),
+      isStatus(pd(ROOT_OBJ, 0x3110, 0x1000, 0, 0x10, PERM_MASK), Status.SUCCESS) &&
+      isStatus(pd(0x3110, ROOT_OBJ, 0x10, 0, 0x3111, PERM_MASK), Status.SUCCESS),
   );
   expectStatus("create_pd-op1-second-aborted", createPd(0x3112, 1, 0x3100), Status.ABORTED);
   expectStatus("create_pd-op1-root-aborted", createPd(0x3112, 1, ROOT_PD), Status.ABORTED);
   check(
     "create_pd-op5-pio-space",
     isStatus(createPd(0x3120, 5, ROOT_PD), Status.SUCCESS) &&
-      isStatus(pd(NOVA_PIO, 0x3120, 0x80, 0, 0x80, PMM_ALL), Status.SUCCESS) &&
-      isStatus(pd(0x3120, ROOT_PIO, 0x80, 0, 0x80, PMM_ALL), Status.SUCCESS) &&
+      isStatus(pd(NOVA_PIO, 0x3120, 0x80, 0, 0x80, PERM_MASK), Status.SUCCESS) &&
+      isStatus(pd(0x3120, ROOT_PIO, 0x80, 0, 0x80, PERM_MASK), Status.SUCCESS) &&
       isStatus(pd(0x3120, ROOT_PIO, 0x80, 0, 0x80, 0), Status.SUCCESS),
   );
   expectStatus("create_pd-op5-without-hst-aborted", createPd(0x3121, 5, 0x3100), Status.ABORTED);
@@ -84,9 +77,9 @@ export function run(): void {
   );
   check(
     "create_pd-revoked",
-    isStatus(pd(ROOT_OBJ, ROOT_OBJ, EMPTY, 0, 0x3100, PMM_ALL), Status.SUCCESS) &&
+    isStatus(pd(ROOT_OBJ, ROOT_OBJ, EMPTY, 0, 0x3100, PERM_MASK), Status.SUCCESS) &&
       isStatus(createPd(0x3122, 0, 0x3100), Status.BAD_CAP) &&
-      isStatus(pd(ROOT_OBJ, 0x3110, 0x1000, 0, 0x11, PMM_ALL), Status.SUCCESS),
+      isStatus(pd(ROOT_OBJ, 0x3110, 0x1000, 0, 0x11, PERM_MASK), Status.SUCCESS),
   );
   more();
 }
@@ -107,12 +100,12 @@ function op0Keeps(s: u64, perms: u64, pdOk: bool, smOk: bool): bool {
 /** Cases added after the first 68: selectors CREATE_PD_MORE…+0xff, revoked at the end. */
 function more(): void {
   const s = CREATE_PD_MORE;
-  check("create_pd-op0-perms-all", op0Keeps(s, PMM_ALL, true, true));
-  check("create_pd-op0-perms-without-sm", op0Keeps(s + 0x10, PMM_ALL & ~PD_SM, true, false));
-  check("create_pd-op0-perms-pd-sm", op0Keeps(s + 0x20, PD_PD | PD_SM, true, true));
+  check("create_pd-op0-perms-all", op0Keeps(s, PERM_MASK, true, true));
+  check("create_pd-op0-perms-without-sm", op0Keeps(s + 0x10, PERM_MASK & ~Perm_pd.SM, true, false));
+  check("create_pd-op0-perms-pd-sm", op0Keeps(s + 0x20, Perm_pd.PD | Perm_pd.SM, true, true));
   check(
     "create_pd-op0-copy-reduces",
-    isStatus(copy(s + 0x1, s + 0x14, PD_SM), Status.SUCCESS) &&
+    isStatus(copy(s + 0x1, s + 0x14, Perm_pd.SM), Status.SUCCESS) &&
       isStatus(createPd(s + 0x15, 0, s + 0x14), Status.BAD_CAP) &&
       isStatus(createSm(s + 0x15, s + 0x14, 0), Status.SUCCESS),
   );
@@ -131,7 +124,7 @@ function more(): void {
   );
   check(
     "create_pd-bad_cap-op1-pd-without-pd",
-    isStatus(copy(ROOT_PD, s + 0x31, PD_SM), Status.SUCCESS) &&
+    isStatus(copy(ROOT_PD, s + 0x31, Perm_pd.SM), Status.SUCCESS) &&
       isStatus(createPd(s + 0x30, 1, s + 0x31), Status.BAD_CAP),
   );
   expectStatus(
@@ -144,21 +137,21 @@ function more(): void {
     "create_pd-op1-space-range",
     isStatus(createPd(s + 0x32, 0, ROOT_PD), Status.SUCCESS) &&
       isStatus(createPd(s + 0x33, 1, s + 0x32), Status.SUCCESS) &&
-      isStatus(pd(ROOT_OBJ, s + 0x33, ROOT_OBJ, 0, SELNUM - 1, PMM_ALL), Status.SUCCESS) &&
-      isStatus(pd(ROOT_OBJ, s + 0x33, ROOT_OBJ, 0, SELNUM, PMM_ALL), Status.BAD_PAR) &&
-      isStatus(pd(s + 0x33, ROOT_OBJ, SELNUM - 1, 0, s + 0x34, PMM_ALL), Status.SUCCESS),
+      isStatus(pd(ROOT_OBJ, s + 0x33, ROOT_OBJ, 0, SELNUM - 1, PERM_MASK), Status.SUCCESS) &&
+      isStatus(pd(ROOT_OBJ, s + 0x33, ROOT_OBJ, 0, SELNUM, PERM_MASK), Status.BAD_PAR) &&
+      isStatus(pd(s + 0x33, ROOT_OBJ, SELNUM - 1, 0, s + 0x34, PERM_MASK), Status.SUCCESS),
   );
   check(
     "create_pd-op1-space-grant-only-not-src",
-    isStatus(copy(s + 0x33, s + 0x35, SPACE_GRANT), Status.SUCCESS) &&
-      isStatus(pd(s + 0x35, ROOT_OBJ, SELNUM - 1, 0, s + 0x36, PMM_ALL), Status.BAD_CAP) &&
-      isStatus(pd(ROOT_OBJ, s + 0x35, ROOT_OBJ, 0, 0, PMM_ALL), Status.SUCCESS),
+    isStatus(copy(s + 0x33, s + 0x35, Perm_obj_sp.GRANT), Status.SUCCESS) &&
+      isStatus(pd(s + 0x35, ROOT_OBJ, SELNUM - 1, 0, s + 0x36, PERM_MASK), Status.BAD_CAP) &&
+      isStatus(pd(ROOT_OBJ, s + 0x35, ROOT_OBJ, 0, 0, PERM_MASK), Status.SUCCESS),
   );
   check(
     "create_pd-op5-extra-pio-port-0xffff",
     isStatus(createPd(s + 0x40, 5, ROOT_PD), Status.SUCCESS) &&
-      isStatus(pd(NOVA_PIO, s + 0x40, 0xffff, 0, 0xffff, PMM_ALL), Status.SUCCESS) &&
-      isStatus(pd(s + 0x40, ROOT_PIO, 0xffff, 0, 0xffff, PMM_ALL), Status.SUCCESS) &&
+      isStatus(pd(NOVA_PIO, s + 0x40, 0xffff, 0, 0xffff, PERM_MASK), Status.SUCCESS) &&
+      isStatus(pd(s + 0x40, ROOT_PIO, 0xffff, 0, 0xffff, PERM_MASK), Status.SUCCESS) &&
       isStatus(pd(NOVA_PIO, ROOT_PIO, 0xffff, 0, 0xffff, 0), Status.SUCCESS),
   );
   expectStatus("create_pd-bad_par-op8-with-pd", createPd(s + 0x41, 8, ROOT_PD), Status.BAD_PAR);
@@ -166,7 +159,7 @@ function more(): void {
   // object space; a copy of it creates objects like ROOT_PD.
   check(
     "nova-object-space-root-pd",
-    isStatus(pd(NOVA_OBJ, ROOT_OBJ, NOVA_ROOT_PD, 0, s + 0x50, PMM_ALL), Status.SUCCESS) &&
+    isStatus(pd(NOVA_OBJ, ROOT_OBJ, NOVA_ROOT_PD, 0, s + 0x50, PERM_MASK), Status.SUCCESS) &&
       isStatus(createSm(s + 0x51, s + 0x50, 0), Status.SUCCESS) &&
       isStatus(createPd(s + 0x52, 0, s + 0x50), Status.SUCCESS) &&
       isStatus(createPd(s + 0x53, 0, s + 0x52), Status.SUCCESS),

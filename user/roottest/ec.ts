@@ -12,37 +12,20 @@
 // 770 create_sc/scheduling/ctrl_sc/ctrl_ec. Every wait has a timeout, so a
 // kernel bug shows as FAIL. Selectors EC_SELS…+0x3ff, revoked at the end.
 
+import { EC_F, EC_G, EC_T, PdOp } from "../../abi/hypercall.ts";
+import { GPR_RBX, GPR_RDI, GPR_RSP } from "../../abi/arch_utcb.ts";
+import { MTD_GPR0_7, MTD_GPR8_15, MTD_POISON, MTD_QUAL, MTD_RIP, mtdWords } from "../../abi/mtd.ts";
+import { PERM_MASK, Perm_ec, Perm_pd, Perm_pt } from "../../abi/perms.ts";
+import { Status } from "../../abi/status.ts";
 import {
-  EC_ALL,
-  EC_BINDPT,
-  EC_BINDSC,
-  EC_CTRL,
-  EC_F,
-  EC_G,
-  EC_T,
-  MTD_GPR0_7,
-  MTD_GPR8_15,
-  MTD_POISON,
-  MTD_QUAL,
-  MTD_RIP,
-  PD_EC,
-  PD_PT,
-  PD_SC,
-  PdOp,
-  PMM_ALL,
-  PT_CALL,
-  PT_CTRL,
-  PT_EVENT,
   ROOT_NOVA_OBJ,
   ROOT_PD,
   ROOT_SC,
   SELNUM,
-  Status,
   UTCB_ADDRESS,
   hostException,
   hostRecall,
   hostStartup,
-  mtdWords,
   scd,
 } from "../nova/abi.ts";
 import { hip } from "../nova/hip.ts";
@@ -61,7 +44,7 @@ import {
   smDown,
   smUp,
 } from "../nova/hypercall.ts";
-import { GPR_RBX, GPR_RDI, GPR_RSP, arch, words } from "../nova/utcb.ts";
+import { arch, words } from "../nova/utcb.ts";
 import { EcSet, msFromNow } from "./ecs.ts";
 import { EC_SELS, EC_ORDER, EMPTY, ROOT_OBJ, copy, pd, revoke } from "./sel.ts";
 import * as foreign from "./foreign.ts";
@@ -381,7 +364,7 @@ function createEcCases(): void {
   );
   check(
     "create_ec-bad_cap-pd-without-ec",
-    isStatus(copy(ROOT_PD, S + 0x60, PMM_ALL & ~PD_EC), Status.SUCCESS) &&
+    isStatus(copy(ROOT_PD, S + 0x60, PERM_MASK & ~Perm_pd.EC), Status.SUCCESS) &&
       isStatus(createEc(SCRATCH_SEL, 0, S + 0x60, hva, 0, sp, 0), Status.BAD_CAP),
   );
   check(
@@ -440,7 +423,7 @@ function createEcCases(): void {
   );
   check(
     "create_ec-via-pd-with-ec-only",
-    isStatus(copy(ROOT_PD, S + 0x62, PD_EC), Status.SUCCESS) &&
+    isStatus(copy(ROOT_PD, S + 0x62, Perm_pd.EC), Status.SUCCESS) &&
       isStatus(
         createEc(ecs.sel(SPARE), 0, S + 0x62, ecs.utcb(SPARE), 0, ecs.stackTop(SPARE), EVT_NONE),
         Status.SUCCESS,
@@ -455,12 +438,12 @@ function createEcCases(): void {
   );
   check(
     "create_pt-bad_cap-ec-without-bindpt",
-    isStatus(copy(ecs.sel(WORKER), S + 0x63, EC_ALL & ~EC_BINDPT), Status.SUCCESS) &&
+    isStatus(copy(ecs.sel(WORKER), S + 0x63, Perm_ec.DEFINED & ~Perm_ec.BIND_PT), Status.SUCCESS) &&
       isStatus(createPt(PT_SPARE, ROOT_PD, S + 0x63, u64(entry())), Status.BAD_CAP),
   );
   check(
     "create_pt-bad_cap-pd-without-pt",
-    isStatus(copy(ROOT_PD, S + 0x64, PMM_ALL & ~PD_PT), Status.SUCCESS) &&
+    isStatus(copy(ROOT_PD, S + 0x64, PERM_MASK & ~Perm_pd.PT), Status.SUCCESS) &&
       isStatus(createPt(PT_SPARE, S + 0x64, ecs.sel(WORKER), u64(entry())), Status.BAD_CAP),
   );
   check(
@@ -471,7 +454,7 @@ function createEcCases(): void {
   );
   check(
     "create_pt-success-ec-with-bindpt-only",
-    isStatus(copy(ecs.sel(WORKER), S + 0x65, EC_BINDPT), Status.SUCCESS) &&
+    isStatus(copy(ecs.sel(WORKER), S + 0x65, Perm_ec.BIND_PT), Status.SUCCESS) &&
       isStatus(createPt(PT_W_REC, ROOT_PD, S + 0x65, u64(entry())), Status.SUCCESS),
   );
   expectStatus(
@@ -491,13 +474,13 @@ function createEcCases(): void {
   // Perms 0x07: CTRL = ctrl_pt, CALL = ipc_call.
   check(
     "create_pt-perms-call-only",
-    isStatus(copy(PT_W_REC, S + 0x66, PT_CALL), Status.SUCCESS) &&
+    isStatus(copy(PT_W_REC, S + 0x66, Perm_pt.CALL), Status.SUCCESS) &&
       isStatus(ipcCall(S + 0x66, false, 0, out), Status.SUCCESS) &&
       isStatus(ctrlPt(S + 0x66, 0, 0), Status.BAD_CAP),
   );
   check(
     "create_pt-perms-ctrl-event-no-call",
-    isStatus(copy(PT_W_REC, S + 0x67, PT_CTRL | PT_EVENT), Status.SUCCESS) &&
+    isStatus(copy(PT_W_REC, S + 0x67, Perm_pt.CTRL | Perm_pt.EVENT), Status.SUCCESS) &&
       isStatus(ipcCall(S + 0x67, false, 0, out), Status.BAD_CAP) &&
       isStatus(ctrlPt(S + 0x67, 0, 0), Status.SUCCESS),
   );
@@ -522,7 +505,7 @@ function createEcCases(): void {
     isStatus(copy(ecs.sel(SPARE), S + 0x68, 0x12), Status.SUCCESS) &&
       isStatus(ctrlEc(S + 0x68, false), Status.BAD_CAP) &&
       isStatus(createPt(PT_SPARE, ROOT_PD, S + 0x68, u64(entry())), Status.BAD_CAP) &&
-      isStatus(copy(ecs.sel(SPARE), S + 0x69, EC_CTRL), Status.SUCCESS) &&
+      isStatus(copy(ecs.sel(SPARE), S + 0x69, Perm_ec.CTRL), Status.SUCCESS) &&
       isStatus(ctrlEc(S + 0x69, false), Status.SUCCESS),
   );
 }
@@ -615,7 +598,7 @@ function ipcCases(): void {
   expect("ipc_call-callee-rsp-preserved", seen.rsp, ecs.stackTop(WORKER));
   check(
     "ipc_call-bad_cap-without-call",
-    isStatus(copy(PT_W, S + 0x6a, PT_CTRL | PT_EVENT), Status.SUCCESS) &&
+    isStatus(copy(PT_W, S + 0x6a, Perm_pt.CTRL | Perm_pt.EVENT), Status.SUCCESS) &&
       isStatus(ipcCall(S + 0x6a, false, 0, out), Status.BAD_CAP),
   );
   check(
@@ -814,7 +797,7 @@ function eventCases(): void {
   );
   check(
     "event-portal-without-event-perm-kills",
-    isStatus(copy(EVT_LOCAL + 6, EVT_NONE + 6, PT_CALL | PT_CTRL), Status.SUCCESS) &&
+    isStatus(copy(EVT_LOCAL + 6, EVT_NONE + 6, Perm_pt.CALL | Perm_pt.CTRL), Status.SUCCESS) &&
       isStatus(
         createEc(
           ecs.sel(SCRATCH - 1),
@@ -848,12 +831,14 @@ function scCases(): void {
   );
   check(
     "create_sc-bad_cap-ec-without-bindsc",
-    isStatus(copy(ecs.sel(G_FIRST), S + 0x6b, EC_ALL & ~EC_BINDSC), Status.SUCCESS) &&
-      isStatus(createSc(SCRATCH_SEL, ROOT_PD, S + 0x6b, scd(1, 1, 0)), Status.BAD_CAP),
+    isStatus(
+      copy(ecs.sel(G_FIRST), S + 0x6b, Perm_ec.DEFINED & ~Perm_ec.BIND_SC),
+      Status.SUCCESS,
+    ) && isStatus(createSc(SCRATCH_SEL, ROOT_PD, S + 0x6b, scd(1, 1, 0)), Status.BAD_CAP),
   );
   check(
     "create_sc-bad_cap-pd-without-sc",
-    isStatus(copy(ROOT_PD, S + 0x6c, PMM_ALL & ~PD_SC), Status.SUCCESS) &&
+    isStatus(copy(ROOT_PD, S + 0x6c, PERM_MASK & ~Perm_pd.SC), Status.SUCCESS) &&
       isStatus(createSc(SCRATCH_SEL, S + 0x6c, ecs.sel(G_FIRST), scd(1, 1, 0)), Status.BAD_CAP),
   );
   check(
@@ -1015,7 +1000,7 @@ function scCases(): void {
   );
   check(
     "ctrl_sc-idle-sc",
-    isStatus(pd(ROOT_NOVA_OBJ, ROOT_OBJ, 0, 0, S + 0x6d, PMM_ALL), Status.SUCCESS) &&
+    isStatus(pd(ROOT_NOVA_OBJ, ROOT_OBJ, 0, 0, S + 0x6d, PERM_MASK), Status.SUCCESS) &&
       isStatus(ctrlSc(S + 0x6d, time), Status.SUCCESS),
   );
   const idle0 = time.ticks;
@@ -1041,7 +1026,10 @@ function scCases(): void {
     "ctrl_ec-bad_cap",
     isStatus(ctrlEc(EMPTY, false), Status.BAD_CAP) &&
       isStatus(ctrlEc(ROOT_PD, true), Status.BAD_CAP) &&
-      isStatus(copy(ecs.sel(G_FIRST), S + 0x6f, EC_BINDPT | EC_BINDSC), Status.SUCCESS) &&
+      isStatus(
+        copy(ecs.sel(G_FIRST), S + 0x6f, Perm_ec.BIND_PT | Perm_ec.BIND_SC),
+        Status.SUCCESS,
+      ) &&
       isStatus(ctrlEc(S + 0x6f, false), Status.BAD_CAP),
   );
   check(

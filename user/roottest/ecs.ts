@@ -5,7 +5,8 @@
 // .S labels too (user/nova/entry.h's stubs). Also the TSC deadlines their
 // waits use.
 
-import { ROOT_PD, Status } from "../nova/abi.ts";
+import { Status } from "../../abi/status.ts";
+import { ROOT_PD } from "../nova/abi.ts";
 import { hip } from "../nova/hip.ts";
 import { createPt, ctrlPt } from "../nova/hypercall.ts";
 import { isStatus } from "./test.ts";

@@ -10,7 +10,10 @@
 // the root-only hypercalls ctrl_hw and assign_dev are BAD_HYP, and it writes
 // what it saw into the shared data pages.
 
-import { MULTIBOOT1_MAGIC, MULTIBOOT2_MAGIC, PdOp, ROOT_PD, Status } from "../nova/abi.ts";
+import { PdOp } from "../../abi/hypercall.ts";
+import { Perm_mem } from "../../abi/perms.ts";
+import { Status } from "../../abi/status.ts";
+import { MULTIBOOT1_MAGIC, MULTIBOOT2_MAGIC, ROOT_PD } from "../nova/abi.ts";
 import {
   IpcOut,
   assignDev,
@@ -58,8 +61,7 @@ const STACK_SIZE: u64 = 4096;
 const ELF_VA: u64 = 0x6200_0000;
 const ELF_ORDER: u64 = 10;
 const ELF_PAGES: u64 = u64(1) << ELF_ORDER;
-const MEM_R: u64 = 0x1;
-const MEM_RW: u64 = 0x3;
+const MEM_RW: u64 = Perm_mem.R | Perm_mem.W;
 const E820_RAM: u32 = 1;
 const MB2_TAG_MMAP: u32 = 6;
 const MB1_FLAG_MMAP: u32 = 1 << 6;
@@ -117,7 +119,7 @@ function memoryMap(magic: u64, info: u64): bool {
   let mapped: u64 = 0;
   while (
     mapped < INFO_PAGES &&
-    mapPhys(first + mapped, INFO_VA + (mapped << 12), MEM_R) === Status.SUCCESS
+    mapPhys(first + mapped, INFO_VA + (mapped << 12), Perm_mem.R) === Status.SUCCESS
   )
     mapped++;
   // Each way this can go wrong is a comparison, so the case's FAIL line says which.

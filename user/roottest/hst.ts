@@ -12,7 +12,9 @@
 // ELF pages plus exactly the two capabilities this block leaves, KEEP1 and
 // KEEP2).
 
-import { HIP_ADDRESS, PMM_ALL, ROOT_PD, Status } from "../nova/abi.ts";
+import { PERM_MASK, Perm_mem } from "../../abi/perms.ts";
+import { Status } from "../../abi/status.ts";
+import { HIP_ADDRESS, ROOT_PD } from "../nova/abi.ts";
 import { putDec, puts } from "../nova/console.ts";
 import { createPd, ctrlPd } from "../nova/hypercall.ts";
 import {
@@ -41,9 +43,8 @@ const KEEP1: u64 = 0x40010;
 const KEEP2: u64 = 0x40011;
 /** The HIP's page (kernel-owned: delegates as CAP0). */
 const HIP_PAGE: u64 = HIP_ADDRESS >> 12;
-/** R, W; R only (memory capabilities, §2.2). */
-const MEM_RW: u64 = 0x3;
-const MEM_R: u64 = 0x1;
+/** R and W (memory capabilities, §2.2). */
+const MEM_RW: u64 = Perm_mem.R | Perm_mem.W;
 /** 2^35: the first selector beyond a host space. */
 const HST_END: u64 = u64(1) << 35;
 /** The order-20 delegation: physical 0…4 GiB to 4 GiB of the root host space. */
@@ -97,14 +98,14 @@ export function run(): void {
   );
   check(
     "hst-read-only-copy",
-    isStatus(hst(VA2, 0, VA3, MEM_R), OK) && isValue(word(VA3).loadVolatile(), ~PATTERN),
+    isStatus(hst(VA2, 0, VA3, Perm_mem.R), OK) && isValue(word(VA3).loadVolatile(), ~PATTERN),
   );
   word(VA1).storeVolatile(saved);
   // A second, independent root from the NOVA host space survives the revocation below.
   check(
     "hst-second-root-and-copy",
     isStatus(fromNova(LOW_PAGE, 0, KEEP1, MEM_RW, 0), OK) &&
-      isStatus(hst(KEEP1, 0, KEEP2, MEM_R), OK) &&
+      isStatus(hst(KEEP1, 0, KEEP2, Perm_mem.R), OK) &&
       isValue(word(KEEP2).loadVolatile(), saved),
   );
   // Revoking VA1 (pmm 0) takes VA2 and VA3 along (counted by the kernel at the end).
@@ -180,7 +181,7 @@ export function run(): void {
       isStatus(fromNova(LOW_PAGE, 0, VA1, MEM_RW, 0), OK) &&
       isStatus(pd(ROOT_HST, HST_A, VA1, 0, 0x100, MEM_RW), OK) &&
       isStatus(pd(HST_A, HST_B, 0x100, 0, 0x200, MEM_RW), OK) &&
-      isStatus(pd(HST_B, ROOT_HST, 0x200, 0, VA2, MEM_R), OK) &&
+      isStatus(pd(HST_B, ROOT_HST, 0x200, 0, VA2, Perm_mem.R), OK) &&
       isValue(word(VA2).loadVolatile(), saved),
   );
   expectStatus("hst-chain-revoke", hst(VA1, 0, VA1, 0), OK);
@@ -189,37 +190,37 @@ export function run(): void {
   expectStatus("create_pd-op6-msr-space", createPd(MSR_A, 6, ROOT_PD), OK);
   check(
     "msr-delegate-from-nova",
-    isStatus(pd(NOVA_MSR, MSR_A, 0x174, 0, 0x174, PMM_ALL), OK) &&
-      isStatus(pd(NOVA_MSR, MSR_A, 0xc000_0000, 13, 0xc000_0000, PMM_ALL), OK),
+    isStatus(pd(NOVA_MSR, MSR_A, 0x174, 0, 0x174, PERM_MASK), OK) &&
+      isStatus(pd(NOVA_MSR, MSR_A, 0xc000_0000, 13, 0xc000_0000, PERM_MASK), OK),
   );
   expectStatus(
     "msr-bad_par-ssb-ne-dsb",
-    pd(NOVA_MSR, MSR_A, 0x174, 0, 0x175, PMM_ALL),
+    pd(NOVA_MSR, MSR_A, 0x174, 0, 0x175, PERM_MASK),
     Status.BAD_PAR,
   );
   check(
     "msr-bad_par-outside-windows",
-    isStatus(pd(NOVA_MSR, MSR_A, 0x2000, 0, 0x2000, PMM_ALL), Status.BAD_PAR) &&
-      isStatus(pd(NOVA_MSR, MSR_A, 0xc000_2000, 0, 0xc000_2000, PMM_ALL), Status.BAD_PAR) &&
-      isStatus(pd(NOVA_MSR, MSR_A, 0, 14, 0, PMM_ALL), Status.BAD_PAR) &&
-      isStatus(pd(NOVA_MSR, MSR_A, 0x1000_0000, 0, 0x1000_0000, PMM_ALL), Status.BAD_PAR),
+    isStatus(pd(NOVA_MSR, MSR_A, 0x2000, 0, 0x2000, PERM_MASK), Status.BAD_PAR) &&
+      isStatus(pd(NOVA_MSR, MSR_A, 0xc000_2000, 0, 0xc000_2000, PERM_MASK), Status.BAD_PAR) &&
+      isStatus(pd(NOVA_MSR, MSR_A, 0, 14, 0, PERM_MASK), Status.BAD_PAR) &&
+      isStatus(pd(NOVA_MSR, MSR_A, 0x1000_0000, 0, 0x1000_0000, PERM_MASK), Status.BAD_PAR),
   );
   expectStatus(
     "msr-bad_par-misaligned",
-    pd(NOVA_MSR, MSR_A, 0x174, 3, 0x174, PMM_ALL),
+    pd(NOVA_MSR, MSR_A, 0x174, 3, 0x174, PERM_MASK),
     Status.BAD_PAR,
   );
   check(
     "msr-chain-and-revoke",
     isStatus(createPd(MSR_B, 6, ROOT_PD), OK) &&
-      isStatus(pd(MSR_A, MSR_B, 0x174, 2, 0x174, PMM_ALL), OK) &&
+      isStatus(pd(MSR_A, MSR_B, 0x174, 2, 0x174, PERM_MASK), OK) &&
       isStatus(pd(MSR_A, MSR_A, 0x174, 0, 0x174, 0), OK),
   );
   check(
     "msr-bad_cap-pairs",
-    isStatus(pd(NOVA_MSR, ROOT_PIO, 0x174, 0, 0x174, PMM_ALL), Status.BAD_CAP) &&
-      isStatus(pd(NOVA_PIO, MSR_A, 0x80, 0, 0x80, PMM_ALL), Status.BAD_CAP) &&
-      isStatus(pd(MSR_A, NOVA_MSR, 0x174, 0, 0x174, PMM_ALL), Status.BAD_CAP),
+    isStatus(pd(NOVA_MSR, ROOT_PIO, 0x174, 0, 0x174, PERM_MASK), Status.BAD_CAP) &&
+      isStatus(pd(NOVA_PIO, MSR_A, 0x80, 0, 0x80, PERM_MASK), Status.BAD_CAP) &&
+      isStatus(pd(MSR_A, NOVA_MSR, 0x174, 0, 0x174, PERM_MASK), Status.BAD_CAP),
   );
   // The PDs and spaces go with their capabilities (the kernel's final counts stay as before);
   // KEEP1 and KEEP2 stay in the root host space for the kernel's check.

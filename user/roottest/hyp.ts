@@ -2,7 +2,9 @@
 // RCX/R11 after SYSCALL, preserved inputs, the status as the whole RDI; and
 // assign_dev from the root PD.
 
-import { Hypercall, ROOT_PD, Status, USER_RFLAGS } from "../nova/abi.ts";
+import { Hypercall } from "../../abi/hypercall.ts";
+import { Status } from "../../abi/status.ts";
+import { ROOT_PD, USER_RFLAGS } from "../nova/abi.ts";
 import {
   REG_AFTER,
   REG_R11,

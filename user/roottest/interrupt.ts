@@ -8,17 +8,10 @@
 // since setup's delegation. The PIT's ports (delegated here) are revoked at
 // the end too.
 
-import {
-  NOVA_INT_SM,
-  INT_M,
-  INT_T,
-  PMM_ALL,
-  ROOT_NOVA_OBJ,
-  ROOT_OBJ as ROOT_ROOT_OBJ,
-  ROOT_PD,
-  SM_CTRLDN,
-  Status,
-} from "../nova/abi.ts";
+import { INT_M, INT_T } from "../../abi/hypercall.ts";
+import { PERM_MASK, Perm_sm } from "../../abi/perms.ts";
+import { Status } from "../../abi/status.ts";
+import { NOVA_INT_SM, ROOT_NOVA_OBJ, ROOT_OBJ as ROOT_ROOT_OBJ, ROOT_PD } from "../nova/abi.ts";
 import { hip } from "../nova/hip.ts";
 import {
   Msi,
@@ -129,11 +122,11 @@ export function run(): void {
   check(
     "int_sm-copy",
     isStatus(
-      pd(ROOT_NOVA_OBJ, ROOT_ROOT_OBJ, NOVA_INT_SM + PIT_GSI, 0, GSI2, PMM_ALL),
+      pd(ROOT_NOVA_OBJ, ROOT_ROOT_OBJ, NOVA_INT_SM + PIT_GSI, 0, GSI2, PERM_MASK),
       Status.SUCCESS,
     ) &&
       isStatus(
-        pd(ROOT_NOVA_OBJ, ROOT_ROOT_OBJ, NOVA_INT_SM + intPin, 0, MSI0, PMM_ALL),
+        pd(ROOT_NOVA_OBJ, ROOT_ROOT_OBJ, NOVA_INT_SM + intPin, 0, MSI0, PERM_MASK),
         Status.SUCCESS,
       ),
   );
@@ -156,7 +149,7 @@ export function run(): void {
   );
   check(
     "assign_int-bad_cap-without-assign",
-    isStatus(copy(GSI2, GSI2_CTRLDN, SM_CTRLDN), Status.SUCCESS) &&
+    isStatus(copy(GSI2, GSI2_CTRLDN, Perm_sm.CTRL_DN), Status.SUCCESS) &&
       isStatus(assign(GSI2_CTRLDN, INT_M, 0), Status.BAD_CAP) &&
       isStatus(smDown(GSI2_CTRLDN, false, PAST), Status.TIMEOUT),
   );
@@ -178,7 +171,7 @@ export function run(): void {
   const pit = u64(PIT_CHANNEL0);
   expectStatus(
     "pit-ports-delegated",
-    pd(NOVA_PIO, ROOT_PIO, pit, PIT_PORTS_ORDER, pit, PMM_ALL),
+    pd(NOVA_PIO, ROOT_PIO, pit, PIT_PORTS_ORDER, pit, PERM_MASK),
     Status.SUCCESS,
   );
   const ms = h.stcFrequency / 1000;

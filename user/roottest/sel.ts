@@ -10,7 +10,7 @@
 // added after the first 68 cases revoke their range at their end so the
 // kernel's final MDB check sees the same counts.
 
-import { PMM_ALL } from "../nova/abi.ts";
+import { PERM_MASK } from "../../abi/perms.ts";
 import { ctrlPd } from "../nova/hypercall.ts";
 
 export const ROOT_PIO: u64 = 0x1000;
@@ -58,5 +58,5 @@ export function copy(from: u64, to: u64, pmm: u64): u32 {
 
 /** Revokes 2^ord selectors from `base` of the root object space (the CAP0 range at EMPTY over them). */
 export function revoke(base: u64, ord: u64): u32 {
-  return pd(ROOT_OBJ, ROOT_OBJ, EMPTY, ord, base, PMM_ALL);
+  return pd(ROOT_OBJ, ROOT_OBJ, EMPTY, ord, base, PERM_MASK);
 }

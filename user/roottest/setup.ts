@@ -3,7 +3,9 @@
 // (sel.ts), then COM1's ports from the NOVA PIO space to the root PIO space:
 // from then on the TSS's I/O bitmap lets ring 3 reach COM1 (a #GP before).
 
-import { PMM_ALL, ROOT_NOVA_OBJ, ROOT_OBJ as ROOT_OBJ_SPACE, SELNUM, Status } from "../nova/abi.ts";
+import { PERM_MASK } from "../../abi/perms.ts";
+import { Status } from "../../abi/status.ts";
+import { ROOT_NOVA_OBJ, ROOT_OBJ as ROOT_OBJ_SPACE, SELNUM } from "../nova/abi.ts";
 import { open, puts } from "../nova/console.ts";
 import { NOVA_PIO, ROOT_PIO, pd } from "./sel.ts";
 import { block, consoleReady, expectStatus } from "./test.ts";
@@ -15,7 +17,7 @@ export function run(): void {
   block(1);
   expectStatus(
     "ctrl_pd-obj-nova-to-root",
-    pd(ROOT_NOVA_OBJ, ROOT_OBJ_SPACE, NOVA_SPACES, 3, ROOT_PIO, PMM_ALL),
+    pd(ROOT_NOVA_OBJ, ROOT_OBJ_SPACE, NOVA_SPACES, 3, ROOT_PIO, PERM_MASK),
     Status.SUCCESS,
   );
   expectStatus("ctrl_pd-pio-com1", open(NOVA_PIO, ROOT_PIO), Status.SUCCESS);

@@ -1,7 +1,9 @@
 // create_sm (nova-abi.md §4.7) and ctrl_sm (§4.12): counters, Z, OVRFLOW,
 // timeouts, permissions and revocation.
 
-import { PD_SM, PMM_ALL, ROOT_PD, SELNUM, SM_CTRLDN, SM_CTRLUP, Status } from "../nova/abi.ts";
+import { PERM_MASK, Perm_pd, Perm_sm } from "../../abi/perms.ts";
+import { Status } from "../../abi/status.ts";
+import { ROOT_PD, SELNUM } from "../nova/abi.ts";
 import { hip } from "../nova/hip.ts";
 import { REG_RDI, after, createPd, createSm, smDown, smUp } from "../nova/hypercall.ts";
 import { EMPTY, RANGE_ORDER, ROOT_OBJ, ROOT_PIO, SM_MORE, copy, pd, revoke } from "./sel.ts";
@@ -30,7 +32,7 @@ export function run(): void {
   check(
     "create_sm-bad_cap-sel-is-space",
     isStatus(createSm(ROOT_OBJ, ROOT_PD, 0), Status.BAD_CAP) &&
-      isStatus(copy(ROOT_OBJ, 0x3001, PMM_ALL), Status.SUCCESS),
+      isStatus(copy(ROOT_OBJ, 0x3001, PERM_MASK), Status.SUCCESS),
   );
   expectStatus("create_sm-bad_cap-sel-out-of-range", createSm(SELNUM, ROOT_PD, 0), Status.BAD_CAP);
   check(
@@ -41,9 +43,9 @@ export function run(): void {
   expectStatus("create_sm-bad_cap-pd-cap0", createSm(0x3002, EMPTY, 0), Status.BAD_CAP);
   check(
     "create_sm-bad_cap-pd-without-sm",
-    isStatus(copy(ROOT_PD, 0x3003, PMM_ALL & ~PD_SM), Status.SUCCESS) &&
+    isStatus(copy(ROOT_PD, 0x3003, PERM_MASK & ~Perm_pd.SM), Status.SUCCESS) &&
       isStatus(createSm(0x3002, 0x3003, 0), Status.BAD_CAP) &&
-      isStatus(copy(ROOT_PD, 0x3004, PD_SM), Status.SUCCESS) &&
+      isStatus(copy(ROOT_PD, 0x3004, Perm_pd.SM), Status.SUCCESS) &&
       isStatus(createSm(0x3002, 0x3004, 0), Status.SUCCESS),
   );
 
@@ -95,13 +97,13 @@ export function run(): void {
   );
   check(
     "ctrl_sm-bad_cap-up-without-ctrlup",
-    isStatus(copy(0x3010, 0x3020, SM_CTRLDN), Status.SUCCESS) &&
+    isStatus(copy(0x3010, 0x3020, Perm_sm.CTRL_DN), Status.SUCCESS) &&
       isStatus(smUp(0x3020), Status.BAD_CAP) &&
       drains(0x3020, 1),
   );
   check(
     "ctrl_sm-bad_cap-down-without-ctrldn",
-    isStatus(copy(0x3010, 0x3021, SM_CTRLUP), Status.SUCCESS) &&
+    isStatus(copy(0x3010, 0x3021, Perm_sm.CTRL_UP), Status.SUCCESS) &&
       isStatus(smDown(0x3021, false, PAST), Status.BAD_CAP) &&
       isStatus(smUp(0x3021), Status.SUCCESS) &&
       drains(0x3020, 1),
@@ -144,7 +146,7 @@ function more(): void {
   );
   check(
     "create_sm-pd-with-sm-only",
-    isStatus(copy(ROOT_PD, s + 2, PD_SM), Status.SUCCESS) &&
+    isStatus(copy(ROOT_PD, s + 2, Perm_pd.SM), Status.SUCCESS) &&
       isStatus(createSm(s + 3, s + 2, 1), Status.SUCCESS) &&
       drains(s + 3, 1),
   );
@@ -165,8 +167,8 @@ function more(): void {
   );
   check(
     "ctrl_sm-copy-shares-counter",
-    isStatus(copy(s, s + 7, SM_CTRLUP), Status.SUCCESS) &&
-      isStatus(copy(s, s + 8, SM_CTRLDN), Status.SUCCESS) &&
+    isStatus(copy(s, s + 7, Perm_sm.CTRL_UP), Status.SUCCESS) &&
+      isStatus(copy(s, s + 8, Perm_sm.CTRL_DN), Status.SUCCESS) &&
       isStatus(smUp(s + 7), Status.SUCCESS) &&
       isStatus(smUp(s + 7), Status.SUCCESS) &&
       drains(s + 8, 2),
@@ -191,7 +193,7 @@ function more(): void {
   );
   expectStatus(
     "ctrl_sm-copy-to-pio-space-bad_cap",
-    pd(ROOT_OBJ, ROOT_PIO, s, 0, s, PMM_ALL),
+    pd(ROOT_OBJ, ROOT_PIO, s, 0, s, PERM_MASK),
     Status.BAD_CAP,
   );
   check(

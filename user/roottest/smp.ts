@@ -17,21 +17,12 @@
 // (user/nova/hypercall.ts). Portal IPs and the global ECs' start RIP are
 // smp.S labels. Selectors SMP_SELS…+0x3ff (sel.ts), revoked at the end.
 
-import {
-  MEM_R,
-  MTD_POISON,
-  PdOp,
-  MEM_W,
-  MTD_GPR0_7,
-  MTD_QUAL,
-  MTD_RIP,
-  NOVA_INT_SM,
-  PMM_ALL,
-  ROOT_NOVA_OBJ,
-  ROOT_PD,
-  Status,
-  scd,
-} from "../nova/abi.ts";
+import { GPR_RDI, GPR_RSP } from "../../abi/arch_utcb.ts";
+import { MTD_GPR0_7, MTD_POISON, MTD_QUAL, MTD_RIP } from "../../abi/mtd.ts";
+import { PERM_MASK, Perm_mem } from "../../abi/perms.ts";
+import { PdOp } from "../../abi/hypercall.ts";
+import { Status } from "../../abi/status.ts";
+import { NOVA_INT_SM, ROOT_NOVA_OBJ, ROOT_PD, scd } from "../nova/abi.ts";
 import { putDec, putHex, puts } from "../nova/console.ts";
 import { hip } from "../nova/hip.ts";
 import {
@@ -49,7 +40,7 @@ import {
   smDown,
   smUp,
 } from "../nova/hypercall.ts";
-import { GPR_RDI, GPR_RSP, arch } from "../nova/utcb.ts";
+import { arch } from "../nova/utcb.ts";
 import * as elf from "../nova/elf.ts";
 import { Window } from "../nova/elf.ts";
 import * as acpi from "./acpi.ts";
@@ -463,14 +454,14 @@ export function run(): void {
   for (let c: u64 = 0; c < idles; c++) {
     readable =
       readable &&
-      isStatus(pd(ROOT_NOVA_OBJ, ROOT_OBJ, c, 0, idleSc(c), PMM_ALL), Status.SUCCESS) &&
+      isStatus(pd(ROOT_NOVA_OBJ, ROOT_OBJ, c, 0, idleSc(c), PERM_MASK), Status.SUCCESS) &&
       isStatus(ctrlSc(idleSc(c), time), Status.SUCCESS);
     idle0[c] = time.ticks;
   }
   check("ctrl_sc-idle-sc-every-cpu", readable);
   check(
     "idle-sc-selector-cpunum-cap0",
-    isStatus(pd(ROOT_NOVA_OBJ, ROOT_OBJ, n, 0, BEYOND_IDLE, PMM_ALL), Status.SUCCESS) &&
+    isStatus(pd(ROOT_NOVA_OBJ, ROOT_OBJ, n, 0, BEYOND_IDLE, PERM_MASK), Status.SUCCESS) &&
       isStatus(ctrlSc(BEYOND_IDLE, time), Status.BAD_CAP),
   );
 
@@ -535,7 +526,7 @@ export function run(): void {
   const intSel = NOVA_INT_SM + u64(h.intPin) + 1;
   check(
     "assign_int-bad_cpu-cpunum",
-    isStatus(pd(ROOT_NOVA_OBJ, ROOT_OBJ, intSel, 0, INT_SM, PMM_ALL), Status.SUCCESS) &&
+    isStatus(pd(ROOT_NOVA_OBJ, ROOT_OBJ, intSel, 0, INT_SM, PERM_MASK), Status.SUCCESS) &&
       isStatus(assignInt(INT_SM, 0, n, 0, msi), Status.BAD_CPU),
   );
 
@@ -690,11 +681,11 @@ function foreignShootdown(r: u64): void {
   phase3.store(1);
   const built =
     buildPd3() &&
-    isStatus(pd(ROOT_HST, PD3_HST, own, 0, page, MEM_R | MEM_W), Status.SUCCESS) &&
+    isStatus(pd(ROOT_HST, PD3_HST, own, 0, page, Perm_mem.R | Perm_mem.W), Status.SUCCESS) &&
     ecs.portalOf(PT_STARTUP3, h, entry(), pid(OP_STARTUP3, h, r), MTD_RIP | MTD_GPR0_7) &&
     ecs.portalOf(PT_PF3, h, entry(), pid(OP_PF3, h, r), MTD_RIP | MTD_QUAL) &&
-    isStatus(pd(ROOT_OBJ, PD3_OBJ, PT_STARTUP3, 0, EVT3 + 0x20, PMM_ALL), Status.SUCCESS) &&
-    isStatus(pd(ROOT_OBJ, PD3_OBJ, PT_PF3, 0, EVT3 + 0xe, PMM_ALL), Status.SUCCESS) &&
+    isStatus(pd(ROOT_OBJ, PD3_OBJ, PT_STARTUP3, 0, EVT3 + 0x20, PERM_MASK), Status.SUCCESS) &&
+    isStatus(pd(ROOT_OBJ, PD3_OBJ, PT_PF3, 0, EVT3 + 0xe, PERM_MASK), Status.SUCCESS) &&
     isStatus(
       createEc(PD3_EC, 2, PD3, PD3_UTCB, r, ecs.stackTop(READER_EC), EVT3),
       Status.SUCCESS,
@@ -845,7 +836,7 @@ function shootdown(r: u64): void {
   shared().set(0, PATTERN);
   check(
     "shootdown-second-mapping",
-    isStatus(pd(ROOT_HST, ROOT_HST, own, 0, page, MEM_R | MEM_W), Status.SUCCESS) &&
+    isStatus(pd(ROOT_HST, ROOT_HST, own, 0, page, Perm_mem.R | Perm_mem.W), Status.SUCCESS) &&
       isValue(ptrFromVirt<u64>(virt(VA_SHOOT)).loadVolatile(), PATTERN),
   );
   phase.store(1);

@@ -20,7 +20,7 @@
 // Until COM1 is ours (`consoleReady`), results are kept and printed then.
 // Only the root EC records cases (the comparisons share one record).
 
-import { statusName } from "../nova/abi.ts";
+import { statusName } from "../../abi/status.ts";
 import { putDec, putHex, puts } from "../nova/console.ts";
 
 /** How a comparison's `want` reads in a FAIL line. */
