@@ -72,13 +72,18 @@ async function scene(
     }
     const env = { ...process.env, PATH: bin, BIN: bin, STATE: state, ...opts.env };
     const node = [process.execPath, tsx, "test/before.ts"];
-    // Root when asked for, in a user namespace if this run is not root itself; nobody otherwise.
+    // Root when asked for, in a user namespace if this run is not root itself. Not root: as
+    // nobody, keeping only the right to read and search every directory, since the clone may
+    // lie where nobody could not read it (/root/...); user namespaces are not an option there,
+    // as a chroot cannot make them.
+    const nobody = ["--reuid=65534", "--regid=65534", "--clear-groups"];
+    const readAll = ["--inh-caps=+dac_read_search", "--ambient-caps=+dac_read_search"];
     const as = opts.asRoot
       ? isRoot
         ? []
         : ["unshare", "--map-root-user"]
       : isRoot
-        ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+        ? ["setpriv", ...nobody, ...readAll]
         : [];
     const cmd = [...as, ...node];
     const r = await run(cmd[0], cmd.slice(1), { cwd: root, env, timeoutMs: 60_000 });
