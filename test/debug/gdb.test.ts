@@ -43,12 +43,11 @@ const downEnd = blockEnd(sm, lineOf(sm, "down(e: Ec, zero: bool, timeout: u64): 
 const callSite = lineOf(syscall, "return s.down(");
 
 t.test("the command line", async (t) => {
-  t.same(parseDebugArgs(["-smp", "2", "--O2", "--gdb", "--batch", "-ex", "bt"]), {
-    help: false,
-    o2: true,
-    qemu: ["-smp", "2"],
-    gdb: ["--batch", "-ex", "bt"],
-  });
+  t.same(
+    parseDebugArgs(["-smp", "2", "--O2", "--gdb", "--batch", "-ex", "bt"]),
+    { help: false, o2: true, qemu: ["-smp", "2"], gdb: ["--batch", "-ex", "bt"] },
+    "QEMU's arguments before --gdb, gdb's after it, --O2 taken out",
+  );
   t.same(parseDebugArgs([]).gdb, [], "no --gdb: gdb gets only the session's setup");
   t.throws(() => parseDebugArgs(["--02"]), /unknown option --02/, "a mistyped option is refused");
 });
