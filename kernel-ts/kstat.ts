@@ -1,5 +1,5 @@
 // The kernel statistics page: the debug path through which the root task
-// sees the kernel's memory (issue 4's leak check, docs/testing.md). With the
+// sees the kernel's memory (the stress tasks' leak check, docs/testing.md). With the
 // command-line word `kstat` the kernel maps one read-only page into the root
 // PD at KSTAT_ADDRESS (below the UTCB) and rewrites it at the end of every
 // hypercall, so a root task can compare free memory before and after a

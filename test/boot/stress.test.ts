@@ -1,4 +1,4 @@
-// Issue 4 part 10: user/roottest-stress creates and destroys 10,240 objects of
+// The stress and leak check: user/roottest-stress creates and destroys 10,240 objects of
 // every kind (PD, object, PIO, host and MSR space, SM, local EC, global EC, PT, SC)
 // and delegates and revokes more than 10,000 ranges, then compares the
 // kernel statistics page (`kstat`, kernel-ts/kstat.ts) with its values before

@@ -1,4 +1,4 @@
-// The stress root task (issue 4 part 10, test/boot/stress.test.ts): creates
+// The stress root task (test/boot/stress.test.ts): creates
 // and destroys at least 10,000 objects of every kind the kernel has and
 // delegates and revokes at least 10,000 ranges, then checks through the
 // kernel statistics page (`kstat`, user/nova/kstat.ts) that the kernel's

@@ -1,4 +1,4 @@
-// Hypercall path lengths (issue 4's benchmark), run by user/roottest-bench
+// Hypercall path lengths (npm run bench), run by user/roottest-bench
 // (the root test task's second build: the root task cannot read the module
 // command line, so `bench` is a separate program, docs/testing.md). Each bench
 // times ITERATIONS calls with RDTSC around the measured part only and prints
