@@ -18,7 +18,8 @@
 // nothing else), and every PTE that changed or went must have been
 // invalidated in its space.
 
-import { Perm_mem, Perm_msr, Status } from "../../../kernel-ts/capability.ts";
+import { Perm_mem, Perm_msr } from "../../../abi/perms.ts";
+import { Status } from "../../../abi/status.ts";
 import * as capability from "../../../kernel-ts/capability.ts";
 import * as kobject from "../../../kernel-ts/kobject.ts";
 import { KObject } from "../../../kernel-ts/kobject.ts";

@@ -13,7 +13,9 @@
 // their last capability went, and the I/O bitmaps of the PIO spaces.
 
 import * as capability from "../../../kernel-ts/capability.ts";
-import { Kind, Status, Perm_pio } from "../../../kernel-ts/capability.ts";
+import { Perm_obj_sp, Perm_pio } from "../../../abi/perms.ts";
+import { Status } from "../../../abi/status.ts";
+import { Kind } from "../../../kernel-ts/capability.ts";
 import * as kobject from "../../../kernel-ts/kobject.ts";
 import { KObject } from "../../../kernel-ts/kobject.ts";
 import * as mdb from "../../../kernel-ts/mdb.ts";
@@ -510,7 +512,7 @@ function cascade(): void {
   assert(mdb.insertRoot(x, 7, ac) === Status.SUCCESS, "test: root");
   // x's capability 7 goes to space 2; a capability to x itself sits in space 0, copied to 1
   assert(mdb.delegate(x, 7, objSpace(2), 0x77, 0, 0x1f) === Status.SUCCESS, "test: d");
-  const xc = capability.make(structAddress(x.hdr), capability.Perm_obj_sp.DEFINED);
+  const xc = capability.make(structAddress(x.hdr), Perm_obj_sp.DEFINED);
   assert(mdb.insertRoot(objSpace(0), 0x500, xc) === Status.SUCCESS, "test: space cap");
   assert(mdb.delegate(objSpace(0), 0x500, objSpace(1), 0x501, 0, 2) === Status.SUCCESS, "test: d");
   assert(kobject.refs(x.hdr) === 2 && kobject.refs(a.hdr) === 2, "test: refs");

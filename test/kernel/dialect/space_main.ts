@@ -5,7 +5,9 @@
 // is the test; modes 1-4 each misuse a space once and must panic.
 
 import * as capability from "../../../kernel-ts/capability.ts";
-import { Kind, Status, Perm_pio } from "../../../kernel-ts/capability.ts";
+import { Perm_pio } from "../../../abi/perms.ts";
+import { Status } from "../../../abi/status.ts";
+import { Kind } from "../../../kernel-ts/capability.ts";
 import * as kobject from "../../../kernel-ts/kobject.ts";
 import { KObject } from "../../../kernel-ts/kobject.ts";
 import { Space_obj, SELNUM } from "../../../kernel-ts/space_obj.ts";
