@@ -168,7 +168,9 @@ function save(e: Ec, n: u32, a: ArchUtcb, mtd: u32): void {
   if ((mtd & MTD_QUAL) !== 0) {
     const isException = n < SEL_HST_ARCH;
     a.qual[0] = isException ? r.error : 0;
-    a.qual[1] = isException ? r.cr2 : 0;
+    // CR2 only for a page fault: the entry saves CR2 for every vector, and for any other
+    // exception it is the CPU's last page-fault address, which may be another PD's.
+    a.qual[1] = u64(n) === exceptions.VECTOR_PAGE_FAULT ? r.cr2 : 0;
     a.qual[2] = 0;
   }
 }

@@ -67,7 +67,7 @@ layout(ExceptionFrame, {
 
 const VECTOR_NMI: u64 = 2;
 const VECTOR_DOUBLE_FAULT: u64 = 8;
-const VECTOR_PAGE_FAULT: u64 = 14;
+export const VECTOR_PAGE_FAULT: u64 = 14;
 const FIRST_INTERRUPT: u64 = 32;
 const PAGE_SIZE: u64 = 4096;
 

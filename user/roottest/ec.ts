@@ -325,6 +325,7 @@ export function run(): void {
   scCases();
   helpingCases();
   ntCases();
+  cr2Cases();
   expectStatus("ec-revoke-range", revoke(EC_SELS, EC_ORDER), Status.SUCCESS);
 }
 
@@ -661,11 +662,28 @@ function ntCases(): void {
   check(
     "event-handler-reply-with-nt",
     isStatus(revoke(EVT_LOCAL + 6, 0), Status.SUCCESS) &&
-      ecs.portalOf(EVT_LOCAL + 6, HANDLER, ip, pid(OP_EVENT, HANDLER, 6), MTD_RIP) &&
+      ecs.portalOf(EVT_LOCAL + 6, HANDLER, ip, pid(OP_EVENT, HANDLER, 6), MTD_RIP | MTD_QUAL) &&
       isStatus(fault(PT_W_UD, 2, MTD_RIP), Status.SUCCESS) &&
       isValue(seen.vector, 6),
   );
   expectStatus("event-after-nt-reply-again", fault(PT_W_UD, 2, MTD_RIP), Status.SUCCESS);
+}
+
+/**
+ * CR2 reaches an event handler for #PF only (QUAL[1]): for a #UD right after
+ * a #PF it is 0, not the CPU's last page-fault address, which could have been
+ * another PD's.
+ */
+function cr2Cases(): void {
+  check(
+    "event-ud-after-pf-no-cr2",
+    isStatus(fault(PT_W_PF, 3, MTD_RIP), Status.SUCCESS) &&
+      isValue(seen.vector, 14) &&
+      isNot(seen.qual1, 0) &&
+      isStatus(fault(PT_W_UD, 2, MTD_RIP), Status.SUCCESS) &&
+      isValue(seen.vector, 6) &&
+      isValue(seen.qual1, 0),
+  );
 }
 
 /** Event portal at EVT_LOCAL + vector bound to HANDLER with `mtd`. */
