@@ -10,6 +10,7 @@
 import * as interrupts from "./interrupts.ts";
 import * as percpu from "./percpu.ts";
 import * as power from "./power.ts";
+import * as space from "./space_kernel.ts";
 import * as symbols from "./symbols.ts";
 import * as tss from "./tss.ts";
 import * as ipi from "./ipi.ts";
@@ -69,6 +70,7 @@ const VECTOR_NMI: u64 = 2;
 const VECTOR_DOUBLE_FAULT: u64 = 8;
 export const VECTOR_PAGE_FAULT: u64 = 14;
 const FIRST_INTERRUPT: u64 = 32;
+const RFLAGS_AC: u64 = 1 << 18;
 const PAGE_SIZE: u64 = 4096;
 
 /** Distinct frames a stack walk prints before it stops; repeated frames are folded into one line. */
@@ -421,6 +423,11 @@ function fromUser(f: ExceptionFrame): bool {
 
 /** Called by entry.S for every vector, on the interrupted stack or the vector's IST stack. */
 export function handle(f: ExceptionFrame): void {
+  // SMAP holds in the kernel: entry.S cleared an AC that ring 3 had set.
+  assert(
+    !space.protections.smap || (readRflags() & RFLAGS_AC) === 0,
+    "exceptions: entered with RFLAGS.AC set: SMAP would not apply",
+  );
   // Another CPU stops the machine for its report (stopOthers): this one halts for good.
   if (f.vector === VECTOR_NMI && stopping.on.load() && !watchdog.isTarget()) haltForGood();
   // A shootdown request is answered without the kernel lock: its sender holds it (tlb.ts).

@@ -233,6 +233,8 @@ export function activate(): void {
   if (protections.umip) cr4 |= CR4_UMIP;
   writeCr3(u64(root));
   writeCr4(cr4);
+  // Exception and interrupt entries clear AC from now on (arch/x86_64/entry.S entry_clac).
+  if (protections.smap) ptrFromVirt<u8>(linkerSymbol("entry_clac")).store(1);
   kmem.useDirectMap();
 }
 

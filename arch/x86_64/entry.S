@@ -77,9 +77,25 @@ exception_stubs:
         .size   exception_entries, . - exception_entries
         .popsection
 
+        /*
+         * 1 once SMAP is on (space_kernel.activate).  An interrupt or exception from ring 3
+         * keeps the user's RFLAGS.AC, and with AC set SMAP does not apply: entry_common clears
+         * it with CLAC, which raises #UD on a CPU without SMAP (where AC changes nothing in
+         * ring 0, so there is nothing to clear).
+         */
+        .pushsection .data
+        .global entry_clac
+entry_clac:
+        .byte   0
+        .popsection
+
         .type   entry_common, @function
 entry_common:
         cld
+        testb   $1, entry_clac(%rip)
+        jz      5f
+        clac
+5:
         PUSH_GPRS
         movq    %cr2, %rax
         pushq   %rax

@@ -43,6 +43,17 @@ ec_ud2_fault:
         movq    %rbx, ec_after_rbx(%rip)
         jmp     ec_portal_entry
 
+        .global ec_ac_ud2_entry
+ec_ac_ud2_entry:                                /* #UD with RFLAGS.AC set */
+        pushfq
+        orq     $0x40000, (%rsp)
+        popfq
+        ud2
+        pushfq                                  /* AC off again before the dialect's code */
+        andq    $~0x40000, (%rsp)
+        popfq
+        jmp     ec_portal_entry
+
         .global ec_div_entry
 ec_div_entry:                                   /* #DE: divide by zero */
         xorl    %ecx, %ecx

@@ -326,6 +326,7 @@ export function run(): void {
   helpingCases();
   ntCases();
   cr2Cases();
+  acCase();
   expectStatus("ec-revoke-range", revoke(EC_SELS, EC_ORDER), Status.SUCCESS);
 }
 
@@ -339,6 +340,7 @@ const PT_W_PF = S + 0x25;
 const PT_W_NM = S + 0x26;
 const PT_W_BP = S + 0x31;
 const PT_BLOCK = S + 0x32;
+const PT_W_AC = S + 0x33;
 const PT_A_SET = S + 0x27;
 const PT_A_GET = S + 0x28;
 const PT_B_SET = S + 0x29;
@@ -683,6 +685,21 @@ function cr2Cases(): void {
       isStatus(fault(PT_W_UD, 2, MTD_RIP), Status.SUCCESS) &&
       isValue(seen.vector, 6) &&
       isValue(seen.qual1, 0),
+  );
+}
+
+/**
+ * A #UD from ring 3 with RFLAGS.AC set: the entry clears AC, since with SMAP on
+ * an AC kept from ring 3 would switch SMAP off in the kernel (exceptions.ts
+ * asserts it is clear: without the CLAC the kernel stops here). It tells only
+ * where the CPU has SMAP (QEMU -cpu max, Bochs).
+ */
+function acCase(): void {
+  check(
+    "event-ud-with-ac-set",
+    ecs.portalOf(PT_W_AC, WORKER, linkerSymbol("ec_ac_ud2_entry"), 0, 0) &&
+      isStatus(fault(PT_W_AC, 2, MTD_RIP), Status.SUCCESS) &&
+      isValue(seen.vector, 6),
   );
 }
 
