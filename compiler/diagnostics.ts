@@ -55,6 +55,8 @@ export const codes = {
   KTS1317: "switch case label is not constant",
   KTS1318: "unsupported call",
   KTS1319: "unused declaration",
+  KTS1320: "invalid memory order argument",
+  KTS1321: "memory order not allowed for this operation",
 } as const;
 
 export type Code = keyof typeof codes;

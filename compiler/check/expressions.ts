@@ -336,6 +336,14 @@ function typeProperty(sema: Sema, e: ts.PropertyAccessExpression): DType | undef
       sema.refs.set(e, { k: "const", value, type: t });
       return t;
     }
+    if (target && ts.isEnumDeclaration(target) && sema.isPreludeNode(target)) {
+      d.at(
+        e,
+        "KTS1320",
+        `'${e.getText()}' is only the memory-order argument of an Atomic operation`,
+      );
+      return undefined;
+    }
     if (target && ts.isEnumDeclaration(target)) return typeEnumMember(sema, e, target);
     if (target && ts.isClassDeclaration(target)) {
       d.at(e, "KTS1307", "static members are only called: `Class.method(...)`");
@@ -845,31 +853,101 @@ function checkPreludeMethod(
         return { ...ot, nullable: false };
     }
   }
-  if (ot.k === "atomic" || ot.k === "percpu") {
+  if (ot.k === "percpu") {
     sema.calls.set(e, { k: ot.k, op });
+    if (op === "get") return ot.elem;
+    checkArgs(sema, e, [ot.elem]);
+    return { k: "void" };
+  }
+  if (ot.k === "atomic") {
     const el = ot.elem;
-    if (op === "load" || op === "get") return el;
-    if (op === "store" || op === "set") {
-      checkArgs(sema, e, [el]);
+    const values = op === "load" ? 0 : op === "compareExchange" ? 2 : 1;
+    const orders = atomicOrders(sema, op, e.arguments.slice(values));
+    sema.calls.set(e, { k: "atomic", op, orders });
+    const args = e.arguments.slice(0, values);
+    const check = (params: DType[]) =>
+      args.forEach((a, i) => coerce(sema, a, checkExpr(sema, a, params[i]), params[i]));
+    if (op === "load") return el;
+    if (op === "store") {
+      check([el]);
       return { k: "void" };
     }
     if (op === "exchange") {
-      checkArgs(sema, e, [el]);
+      check([el]);
       return el;
     }
     if (op === "compareExchange") {
-      checkArgs(sema, e, [el, el]);
+      check([el, el]);
       return BOOL;
     }
     if (el.k !== "int") {
       d.at(callee.name, "KTS1213", `'${op}' needs an integer Atomic`);
       return undefined;
     }
-    checkArgs(sema, e, [el]);
+    check([el]);
     return el;
   }
   d.at(callee.name, "KTS1318", `'${op}' cannot be called on '${show(ot)}'`);
   return undefined;
+}
+
+/** The members of the prelude's `Order`, by how much of an acquire each one has. */
+const acquireStrength: Record<string, number> = {
+  RELAXED: 0,
+  RELEASE: 0,
+  ACQUIRE: 1,
+  ACQ_REL: 1,
+  SEQ_CST: 2,
+};
+
+/** `Order.X` naming a member of the prelude's `Order`: the member's name. */
+function orderConstant(sema: Sema, a: ts.Expression): string | undefined {
+  if (!ts.isPropertyAccessExpression(a) || !ts.isIdentifier(a.expression)) return undefined;
+  const target = sema.resolve(a.expression);
+  if (!target || !ts.isEnumDeclaration(target) || !sema.isPreludeNode(target)) return undefined;
+  return a.name.text in acquireStrength ? a.name.text : undefined;
+}
+
+/**
+ * The memory orders of an atomic operation (its arguments after the values):
+ * each a constant `Order.X` that the operation allows, SEQ_CST where left out.
+ * compareExchange has two, for success and failure; a failure left out is
+ * the success's order without its release part, as in C11.
+ */
+function atomicOrders(sema: Sema, op: string, args: readonly ts.Expression[]): string[] {
+  const d = sema.diags;
+  const names = args.map((a) => {
+    const name = orderConstant(sema, a);
+    if (name === undefined) {
+      d.at(
+        a,
+        "KTS1320",
+        "a memory order is written as a constant: Order.RELAXED, Order.ACQUIRE, Order.RELEASE, Order.ACQ_REL or Order.SEQ_CST",
+      );
+      return "SEQ_CST";
+    }
+    // The C of the builtins' argument, so that lowering can spell it like any constant.
+    const u32 = intType("u32");
+    sema.refs.set(a, { k: "const", value: 0n, type: u32, name: `__ATOMIC_${name}` });
+    sema.exprTypes.set(a, u32);
+    return name;
+  });
+  const success = names[0] ?? "SEQ_CST";
+  const refuse = (i: number, why: string) => {
+    if (args[i]) d.at(args[i], "KTS1321", `Order.${names[i]} ${why}`);
+  };
+  if (op === "load" && (success === "RELEASE" || success === "ACQ_REL"))
+    refuse(0, "is not an order of a load: it has nothing to release");
+  if (op === "store" && (success === "ACQUIRE" || success === "ACQ_REL"))
+    refuse(0, "is not an order of a store: it has nothing to acquire");
+  if (op !== "compareExchange") return [success];
+  const failure =
+    names[1] ?? (success === "ACQ_REL" ? "ACQUIRE" : success === "RELEASE" ? "RELAXED" : success);
+  if (failure === "RELEASE" || failure === "ACQ_REL")
+    refuse(1, "is not a failure order: a failed compareExchange only loads");
+  else if (acquireStrength[failure] > acquireStrength[success])
+    refuse(1, `is stronger than the success order Order.${success}`);
+  return [success, failure];
 }
 
 /**

@@ -14,7 +14,7 @@ export type CallInfo =
   | { k: "method"; decl: ts.MethodDeclaration; isStatic: boolean }
   | { k: "indirect" }
   | { k: "ptr"; op: string }
-  | { k: "atomic"; op: string }
+  | { k: "atomic"; op: string; orders: string[] } // orders: Order members (compareExchange: success, failure)
   | { k: "percpu"; op: string };
 
 /** What a name or property access refers to. */

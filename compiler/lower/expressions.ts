@@ -409,7 +409,7 @@ function lowerCall(cx: LowerContext, e: ts.CallExpression): string {
     case "ptr":
       return lowerPtrOp(cx, e, info.op);
     case "atomic":
-      return lowerAtomicOp(cx, e, info.op);
+      return lowerAtomicOp(cx, e, info.op, info.orders);
     case "percpu": {
       const v = lowerExpr(cx, (e.expression as ts.PropertyAccessExpression).expression);
       return `KTS_PERCPU(${v})`;
@@ -441,12 +441,19 @@ function lowerPtrOp(cx: LowerContext, e: ts.CallExpression, op: string): string 
   ice(e, `pointer operation '${op}' has no value`);
 }
 
-function lowerAtomicOp(cx: LowerContext, e: ts.CallExpression, op: string): string {
+function lowerAtomicOp(
+  cx: LowerContext,
+  e: ts.CallExpression,
+  op: string,
+  orders: string[],
+): string {
   const v = `&${receiver(cx, e)}`;
   const at = typeOf(cx, (e.expression as ts.PropertyAccessExpression).expression);
   if (at.k !== "atomic") ice(e, "atomic operation on a non-atomic");
-  const args = e.arguments.map((a) => lowerAs(cx, a, at.elem));
-  const S = "__ATOMIC_SEQ_CST";
+  // The values; the memory orders after them are in `orders`.
+  const values = e.arguments.slice(0, op === "compareExchange" ? 2 : 1);
+  const args = values.map((a) => lowerAs(cx, a, at.elem));
+  const [S, F] = orders.map((o) => `__ATOMIC_${o}`);
   switch (op) {
     case "load":
       return `__atomic_load_n(${v}, ${S})`;
@@ -458,7 +465,11 @@ function lowerAtomicOp(cx: LowerContext, e: ts.CallExpression, op: string): stri
     case "exchange":
       return `__atomic_exchange_n(${v}, ${args[0]}, ${S})`;
     case "compareExchange":
-      return `__sync_bool_compare_and_swap(${v}, ${args[0]}, ${args[1]})`;
+      // Without orders, the full barrier it always was; with them, the builtin
+      // that takes them (and the expected value's address: a compound literal).
+      if (e.arguments.length === 2)
+        return `__sync_bool_compare_and_swap(${v}, ${args[0]}, ${args[1]})`;
+      return `__atomic_compare_exchange_n(${v}, &(${cdecl(at.elem, "")}){${args[0]}}, ${args[1]}, 0, ${S}, ${F})`;
   }
   ice(e, `atomic operation '${op}' has no value`);
 }

@@ -392,7 +392,7 @@ function lowerCallStatement(cx: LowerContext, e: ts.CallExpression): CStmt[] {
       simple(
         cx,
         e,
-        `__atomic_store_n(&${lowerExpr(cx, pa.expression)}, ${lowerAs(cx, e.arguments[0], elem)}, __ATOMIC_SEQ_CST);`,
+        `__atomic_store_n(&${lowerExpr(cx, pa.expression)}, ${lowerAs(cx, e.arguments[0], elem)}, __ATOMIC_${info.orders[0]});`,
       ),
     ];
   }

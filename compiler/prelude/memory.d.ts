@@ -81,19 +81,40 @@ declare function alignof<T>(): usize;
 declare function offsetof<T>(field: keyof T & string): usize;
 
 /**
- * A value that several CPUs read and write at once. Every operation is
- * sequentially consistent; `add`, `sub`, `and`, `or` and `exchange` return the
- * previous value.
+ * The memory order of an atomic operation: C11's, for the `__atomic`
+ * builtins of the same name. Written only as a constant argument of an
+ * `Atomic<T>` operation (`a.load(Order.ACQUIRE)`).
+ */
+declare enum Order {
+  /** Atomic, but orders nothing else. */
+  RELAXED,
+  /** Later accesses stay after it (a load, or the load of a read-modify-write). */
+  ACQUIRE,
+  /** Earlier accesses stay before it (a store, or the store of a read-modify-write). */
+  RELEASE,
+  /** Both (a read-modify-write only). */
+  ACQ_REL,
+  /** Acquire and release, in one total order with every other SEQ_CST operation. */
+  SEQ_CST,
+}
+
+/**
+ * A value that several CPUs read and write at once. Every operation takes
+ * an optional memory order, SEQ_CST if left out; `add`, `sub`, `and`, `or`
+ * and `exchange` return the previous value. A load is not RELEASE or
+ * ACQ_REL, a store not ACQUIRE or ACQ_REL. `compareExchange` takes the
+ * order of its success and that of its failure (a load's: no stronger than
+ * the success's); a failure left out is the success's without its release.
  */
 interface Atomic<T> {
-  load(): T;
-  store(v: T): void;
-  add(v: T): T;
-  sub(v: T): T;
-  and(v: T): T;
-  or(v: T): T;
-  exchange(v: T): T;
-  compareExchange(expected: T, desired: T): bool;
+  load(order?: Order): T;
+  store(v: T, order?: Order): void;
+  add(v: T, order?: Order): T;
+  sub(v: T, order?: Order): T;
+  and(v: T, order?: Order): T;
+  or(v: T, order?: Order): T;
+  exchange(v: T, order?: Order): T;
+  compareExchange(expected: T, desired: T, success?: Order, failure?: Order): bool;
 }
 /** Top-level declaration of an atomic variable with its initial value. */
 declare function atomic<T>(init: T): Atomic<T>;

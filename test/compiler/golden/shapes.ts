@@ -102,3 +102,10 @@ export function dispatch(d: Device, v: u32): u32 {
   if (d.irq === 0) return fallback(v);
   return d.handler(v) + 1;
 }
+
+export function publish(n: Node): bool {
+  n.refs.add(1, Order.RELAXED);
+  users.store(n.kind, Order.RELEASE);
+  const seen = users.load(Order.ACQUIRE);
+  return seen === n.kind && n.refs.compareExchange(1, 2, Order.ACQ_REL, Order.ACQUIRE);
+}

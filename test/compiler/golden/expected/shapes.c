@@ -104,3 +104,12 @@ uint32_t shapes_dispatch(Device *d, uint32_t v)
 #line 103 "test/compiler/golden/shapes.ts"
     return (d->handler(v) + 1u);
 }
+#line 106 "test/compiler/golden/shapes.ts"
+bool shapes_publish(Node *n)
+{
+#line 107 "test/compiler/golden/shapes.ts"
+    __atomic_fetch_add(&n->refs, 1u, __ATOMIC_RELAXED);
+    __atomic_store_n(&shapes_users, n->kind, __ATOMIC_RELEASE);
+    uint32_t seen = __atomic_load_n(&shapes_users, __ATOMIC_ACQUIRE);
+    return ((seen == n->kind) && __atomic_compare_exchange_n(&n->refs, &(uint32_t){1u}, 2u, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
+}

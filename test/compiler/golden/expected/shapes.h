@@ -54,4 +54,6 @@ uint32_t shapes_slot(Holder *h, uintptr_t i);
 void shapes_poke(uint32_t *p, uint32_t v);
 #line 101 "test/compiler/golden/shapes.ts"
 uint32_t shapes_dispatch(Device *d, uint32_t v);
+#line 106 "test/compiler/golden/shapes.ts"
+bool shapes_publish(Node *n);
 #endif
