@@ -3,6 +3,8 @@
 
 export const MAX_RANGES: usize = 128;
 export const MAX_MODULES: usize = 16;
+/** Pieces of multiboot v1 information outside its structure: strings, lists, tables. */
+export const MAX_INFO_SPANS: usize = 32;
 
 /** Memory-map types, as both multiboot versions (and E820) number them. */
 export enum MemoryType {
@@ -17,6 +19,12 @@ export class MemoryRange {
   base: u64;
   length: u64;
   type: u32;
+}
+
+/** [start, end) of boot information the root may read (nova-abi.md §9.4: RSI points at it). */
+export class InfoSpan {
+  start: Phys;
+  end: Phys;
 }
 
 export class BootModule {
@@ -43,6 +51,9 @@ export class BootInfo {
   /** The multiboot information structure itself: keep it out of the allocator. */
   infoStart: Phys;
   infoEnd: Phys;
+  /** What it points at elsewhere (multiboot v1), kept out of the allocator too. */
+  spanCount: usize;
+  spans: Arr<Inline<InfoSpan>, 32>;
 }
 
 export const info = new BootInfo();
@@ -81,6 +92,20 @@ export function addRange(base: u64, length: u64, type: u32): void {
   r.length = length;
   r.type = type;
   info.rangeCount++;
+}
+
+/**
+ * Boot information at [start, end) outside the structure: the kernel never
+ * allocates it, so the root can read it. A loader that scatters more pieces
+ * than the table holds stops the boot (no loader known does).
+ */
+export function addInfoSpan(start: u64, end: u64): void {
+  if (end <= start) return;
+  if (info.spanCount === MAX_INFO_SPANS) panic("boot: too many pieces of boot information");
+  const s = info.spans[info.spanCount];
+  s.start = phys(start);
+  s.end = phys(end);
+  info.spanCount++;
 }
 
 export function addModule(start: Phys, end: Phys, cmdline: str): void {

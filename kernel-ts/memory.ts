@@ -19,8 +19,8 @@ const MIB: u64 = 0x10_0000;
 /**
  * Never managed: the real-mode IVT and BIOS data (page 0 also makes address 0
  * mean "no memory"), the EBDA, the AP startup trampoline and its page tables
- * (smp.ts, 0x1000-0x5000), and where QEMU and GRUB put multiboot v1's command lines, module
- * list and memory map (outside infoStart..infoEnd).
+ * (smp.ts, 0x1000-0x5000), and where GRUB puts multiboot v1's command lines, module list and
+ * memory map (QEMU -kernel puts them after the image: boot.info.spans reserves them).
  */
 const LOW_LIMIT: u64 = 0x10_0000;
 /** The zone boundary: the boot page tables identity-map [0, 4 GiB). */
@@ -41,8 +41,13 @@ class Span {
   what: str;
 }
 
-/** Ranges kept out of the allocator, page-aligned outward, sorted by start; they may overlap. */
-const reserved = array<Inline<Span>, 176>();
+/**
+ * Ranges kept out of the allocator, page-aligned outward, sorted by start; they may overlap.
+ * Room for each kind: low memory, the image, the information and its pieces
+ * (boot.MAX_INFO_SPANS), the modules, firmware ranges (boot.MAX_RANGES), the frame tables and
+ * user memory.
+ */
+const reserved = array<Inline<Span>, 184>();
 let reservedCount: usize = 0;
 /** Available memory, page-aligned inward, sorted, merged, split at 4 GiB. */
 const available = array<Inline<Span>, 256>();
@@ -90,6 +95,10 @@ function reserve(start: u64, end: u64, what: str, show: bool): void {
   const s = alignDown(start);
   const e = end > u64.MAX - PAGE_SIZE ? alignDown(end) : alignUp(end);
   if (s >= e) return;
+  // The same pages again (pieces of the boot information often share one): nothing new to
+  // keep out or to log.
+  for (let i: usize = 0; i < reservedCount; i++)
+    if (reserved[i].start === s && reserved[i].end === e) return;
   assert(reservedCount < reserved.length, "memory: too many reserved ranges");
   reservedCount = insert(reserved, reservedCount, s, e, what);
   if (show) log(`MEM: reserved ${hex(s)}-${hex(e)} ${what}`);
@@ -252,6 +261,10 @@ export function init(): void {
   reserve(0, LOW_LIMIT, "low memory (BIOS, trampoline)", true);
   reserve(u64(linkerSymbol("__image_start")), u64(linkerSymbol("__bss_end")), "kernel image", true);
   reserve(u64(boot.info.infoStart), u64(boot.info.infoEnd), "multiboot information", true);
+  for (let i: usize = 0; i < boot.info.spanCount; i++) {
+    const s = boot.info.spans[i];
+    reserve(u64(s.start), u64(s.end), "multiboot information", true);
+  }
   for (let i: usize = 0; i < boot.info.moduleCount; i++) {
     const m = boot.info.modules[i];
     reserve(u64(m.start), u64(m.end), "module", true);

@@ -10,7 +10,18 @@ export const MB2_MAGIC: u32 = 0x36d76289;
 const MB1_FLAG_MEMORY: u32 = 1 << 0;
 const MB1_FLAG_CMDLINE: u32 = 1 << 2;
 const MB1_FLAG_MODS: u32 = 1 << 3;
+const MB1_FLAG_ELF_SHDR: u32 = 1 << 5;
 const MB1_FLAG_MMAP: u32 = 1 << 6;
+const MB1_FLAG_DRIVES: u32 = 1 << 7;
+const MB1_FLAG_LOADER_NAME: u32 = 1 << 9;
+const MB1_FLAG_APM: u32 = 1 << 10;
+const MB1_FLAG_VBE: u32 = 1 << 11;
+/** Sizes of what the APM and VBE fields point at (multiboot 0.6.96 §3.3). */
+const MB1_APM_TABLE_BYTES: u64 = 20;
+const VBE_CONTROL_INFO_BYTES: u64 = 512;
+const VBE_MODE_INFO_BYTES: u64 = 256;
+/** The longest string kept readable (a command line, the loader's name). */
+const MAX_STRING: u64 = 4096;
 
 const MB2_TAG_END: u32 = 0;
 const MB2_TAG_CMDLINE: u32 = 1;
@@ -28,13 +39,33 @@ class Mb1Info {
   cmdline: u32;
   modsCount: u32;
   modsAddr: u32;
+  /** With the ELF flag: number, size and address of the section headers, string table index. */
   syms: Arr<u32, 4>;
   mmapLength: u32;
   mmapAddr: u32;
+  drivesLength: u32;
+  drivesAddr: u32;
+  configTable: u32;
+  bootLoaderName: u32;
+  apmTable: u32;
+  vbeControlInfo: u32;
+  vbeModeInfo: u32;
 }
 layout(Mb1Info, {
-  size: 52,
-  offsets: { flags: 0, cmdline: 16, modsCount: 20, mmapLength: 44, mmapAddr: 48 },
+  size: 80,
+  offsets: {
+    flags: 0,
+    cmdline: 16,
+    modsCount: 20,
+    syms: 28,
+    mmapLength: 44,
+    mmapAddr: 48,
+    drivesLength: 52,
+    bootLoaderName: 64,
+    apmTable: 68,
+    vbeControlInfo: 72,
+    vbeModeInfo: 76,
+  },
 });
 
 /** Multiboot v1 memory-map entry; `size` does not count itself. */
@@ -97,22 +128,55 @@ function early(pa: u64): Virt {
   return virt(pa);
 }
 
+/** Keeps the NUL-terminated string at `pa` readable for the root (at most MAX_STRING bytes). */
+function stringSpan(pa: u64): void {
+  const s = ptrFromVirt<u8>(early(pa));
+  let n: u64 = 0;
+  while (n < MAX_STRING - 1 && s.get(usize(n)) !== 0) n++;
+  boot.addInfoSpan(pa, pa + n + 1);
+}
+
+/**
+ * Multiboot v1: the structure points at its command lines, module list,
+ * memory map and tables wherever the loader put them (QEMU -kernel: the page
+ * after the kernel image). Each piece is kept out of the allocator, so the
+ * root can read all of it through RSI as on NOVA (nova-abi.md §9.4).
+ */
 function parseMb1(pa: u64): void {
   const mbi = structAt<Mb1Info>(early(pa));
   boot.info.loader = 1;
   boot.info.infoStart = phys(pa);
   boot.info.infoEnd = phys(pa + sizeof<Mb1Info>());
-  if ((mbi.flags & MB1_FLAG_CMDLINE) !== 0)
+  if ((mbi.flags & MB1_FLAG_CMDLINE) !== 0) {
     boot.info.cmdline = boot.keepString(early(u64(mbi.cmdline)));
+    stringSpan(u64(mbi.cmdline));
+  }
   if ((mbi.flags & MB1_FLAG_MODS) !== 0) {
+    const list = u64(mbi.modsAddr);
+    boot.addInfoSpan(list, list + u64(mbi.modsCount) * sizeof<Mb1Module>());
     for (let i: u32 = 0; i < mbi.modsCount; i++) {
-      const m = structAt<Mb1Module>(early(u64(mbi.modsAddr) + u64(i) * sizeof<Mb1Module>()));
+      const m = structAt<Mb1Module>(early(list + u64(i) * sizeof<Mb1Module>()));
       boot.addModule(phys(u64(m.start)), phys(u64(m.end)), boot.keepString(early(u64(m.cmdline))));
+      if (u64(i) < u64(boot.MAX_MODULES)) stringSpan(u64(m.cmdline));
     }
+  }
+  if ((mbi.flags & MB1_FLAG_ELF_SHDR) !== 0)
+    boot.addInfoSpan(u64(mbi.syms[2]), u64(mbi.syms[2]) + u64(mbi.syms[0]) * u64(mbi.syms[1]));
+  if ((mbi.flags & MB1_FLAG_DRIVES) !== 0)
+    boot.addInfoSpan(u64(mbi.drivesAddr), u64(mbi.drivesAddr) + u64(mbi.drivesLength));
+  if ((mbi.flags & MB1_FLAG_LOADER_NAME) !== 0) stringSpan(u64(mbi.bootLoaderName));
+  if ((mbi.flags & MB1_FLAG_APM) !== 0)
+    boot.addInfoSpan(u64(mbi.apmTable), u64(mbi.apmTable) + MB1_APM_TABLE_BYTES);
+  if ((mbi.flags & MB1_FLAG_VBE) !== 0) {
+    const control = u64(mbi.vbeControlInfo);
+    const mode = u64(mbi.vbeModeInfo);
+    boot.addInfoSpan(control, control + VBE_CONTROL_INFO_BYTES);
+    boot.addInfoSpan(mode, mode + VBE_MODE_INFO_BYTES);
   }
   if ((mbi.flags & MB1_FLAG_MMAP) !== 0) {
     let at = u64(mbi.mmapAddr);
     const end = at + mbi.mmapLength;
+    boot.addInfoSpan(at, end);
     while (at < end) {
       const e = structAt<Mb1MmapEntry>(early(at));
       boot.addRange(e.base, e.length, e.type);

@@ -74,9 +74,10 @@ function checkRootHost(t: Test, console: string, extra: number): void {
 /**
  * roottest's console: every TEST line PASS, ids unique and ascending, the
  * summary n/n, and the #GP of its last OUT to port 0x80 (revoked) with
- * RDI = passed << 32 | total and RSI = the port.
+ * RDI = passed << 32 | total and RSI = the port. `cmdline` is the module command line the boot
+ * loader was given for roottest, which roottest reads through RSI (user/roottest/bootinfo.ts).
  */
-function checkRootTest(t: Test, console: string): void {
+function checkRootTest(t: Test, console: string, cmdline: string): void {
   t.match(console, novaObjects, "NOVA object space capabilities (§9.3)");
   t.match(console, novaHostMsr, "NOVA host and MSR space capabilities (§9.3)");
   // hst.ts leaves two host capabilities (KEEP1 and its copy KEEP2): every other
@@ -94,6 +95,8 @@ function checkRootTest(t: Test, console: string): void {
   );
   t.match(console, rootObjects, "root object space (§9.4)");
   t.match(console, /^roottest: COM1 delegated, writing from ring 3$/m, "ring 3 writes COM1");
+  const read = /^roottest: module command line '(.*)'$/m.exec(console)?.[1];
+  t.equal(read, cmdline, `roottest read its module command line [got ${JSON.stringify(read)}]`);
   // Ids are per-module blocks (user/roottest/test.ts): unique and ascending, not 1…n.
   checkCases(t, console, 110);
   const n = cases(console).length;
@@ -155,8 +158,9 @@ for (const [cc, elf, testElf] of [
     t.test(
       `${cc}, -cpu ${cpu}: roottest's ctrl_pd, create_pd, create_sm and ctrl_sm checks pass, COM1 from ring 3`,
       async (t) => {
-        const b = await boot(elf, ["-cpu", cpu, "-initrd", testElf], 60_000);
-        checkRootTest(t, b.console);
+        // QEMU -kernel: the module's command line is the whole -initrd entry.
+        const b = await boot(elf, ["-cpu", cpu, "-initrd", `${testElf} probe=1`], 60_000);
+        checkRootTest(t, b.console, `${testElf} probe=1`);
         expectBootOk(t, b);
       },
     );
@@ -243,10 +247,11 @@ t.test("Bochs (corei7_skylake_x, GRUB multiboot2): roottest's checks pass", asyn
     elf: gcc.elf,
     iso: path.join(clangOut, "roottest.iso"),
     cmdline: "",
-    modules: [{ file: gccTest }],
+    modules: [{ file: gccTest, args: "probe=1" }],
   });
   const b = await bochs(iso);
-  checkRootTest(t, b.console);
+  // GRUB's multiboot2 module string is the text after the file name.
+  checkRootTest(t, b.console, "probe=1");
   expectSuccess(t, b);
 });
 

@@ -8,11 +8,13 @@
 // 300 create_pd, 400 hypercall ABI, 500 host and MSR spaces, 600
 // interrupts/ctrl_hw/console semaphore, 700–799 ECs/SCs/portals/IPC/events
 // (ec.ts), 900 more than one CPU (smp.ts), 1000 what ring 3 must not do to the
-// kernel (harden.ts). A new module exports `run()` starting with `block(<base>)` and is
-// called below in id order.
+// kernel (harden.ts), 1100 the boot information read whole (bootinfo.ts). A new
+// module exports `run()` starting with `block(<base>)` and is called below in
+// id order.
 
 import { puts } from "../nova/console.ts";
 import * as boot from "./boot.ts";
+import * as bootinfo from "./bootinfo.ts";
 import * as createPd from "./create_pd.ts";
 import * as ctrlPd from "./ctrl_pd.ts";
 import * as ec from "./ec.ts";
@@ -42,6 +44,7 @@ export function main(magic: u64, info: u64, hip: u64): u64 {
   ec.run();
   smp.run();
   harden.run();
+  bootinfo.run(magic, info);
   const result = summary();
   puts("roottest: OUT to revoked port 0x80 next: #GP expected\n");
   return result;
