@@ -33,7 +33,7 @@
 import { Status } from "../abi/status.ts";
 import { Kind } from "./capability.ts";
 import * as event from "./event.ts";
-import { ExceptionFrame } from "./exceptions.ts";
+import { ExceptionFrame } from "./frame.ts";
 import * as fpu from "./fpu.ts";
 import * as gdt from "./gdt.ts";
 import * as kmem from "./kmem.ts";

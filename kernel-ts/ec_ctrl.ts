@@ -7,7 +7,7 @@ import { Status } from "../abi/status.ts";
 import { Kind } from "./capability.ts";
 import { Ec, State } from "./ec.ts";
 import * as ec from "./ec.ts";
-import { ExceptionFrame } from "./exceptions.ts";
+import { ExceptionFrame } from "./frame.ts";
 import * as ipi from "./ipi.ts";
 import * as klock from "./klock.ts";
 import { destroyNow } from "./kobject.ts";

@@ -17,7 +17,7 @@ import { Perm_pt } from "../abi/perms.ts";
 import { Kind, CAP0, object, perms } from "./capability.ts";
 import { Ec, State } from "./ec.ts";
 import * as ec from "./ec.ts";
-import { ExceptionFrame } from "./exceptions.ts";
+import { ExceptionFrame } from "./frame.ts";
 import * as exceptions from "./exceptions.ts";
 import { KObject } from "./kobject.ts";
 import { Pt } from "./pt.ts";

@@ -20,7 +20,7 @@ import { INT_M, INT_P, INT_T } from "../abi/hypercall.ts";
 import { Perm_sm } from "../abi/perms.ts";
 import { Status } from "../abi/status.ts";
 import { Kind, make } from "./capability.ts";
-import { ExceptionFrame } from "./exceptions.ts";
+import { ExceptionFrame } from "./frame.ts";
 import * as interrupts from "./interrupts.ts";
 import * as ioapic from "./ioapic.ts";
 import { KObject, ref } from "./kobject.ts";

@@ -18,7 +18,7 @@ import * as ec from "./ec.ts";
 import { Ec, State } from "./ec.ts";
 import { refs } from "./kobject.ts";
 import * as event from "./event.ts";
-import { ExceptionFrame } from "./exceptions.ts";
+import { ExceptionFrame } from "./frame.ts";
 import * as pt from "./pt.ts";
 import { Pt } from "./pt.ts";
 import * as sc from "./sc.ts";

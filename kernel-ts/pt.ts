@@ -6,7 +6,7 @@ import { Perm_ec, Perm_pd, Perm_pt } from "../abi/perms.ts";
 import { Status } from "../abi/status.ts";
 import { Kind } from "./capability.ts";
 import { Ec, State } from "./ec.ts";
-import { ExceptionFrame } from "./exceptions.ts";
+import { ExceptionFrame } from "./frame.ts";
 import { KObject, allocObject, destroyNow, freeObject, initObject, ref, unref } from "./kobject.ts";
 import { capObject, insertNew } from "./lookup.ts";
 

@@ -26,7 +26,7 @@ import { Status } from "../abi/status.ts";
 import { Kind } from "./capability.ts";
 import { Ec } from "./ec.ts";
 import * as ec from "./ec.ts";
-import { ExceptionFrame } from "./exceptions.ts";
+import { ExceptionFrame } from "./frame.ts";
 import {
   KObject,
   allocObject,

@@ -29,7 +29,7 @@ import { Kind, perms } from "./capability.ts";
 import * as hw from "./ctrl_hw.ts";
 import * as ec from "./ec.ts";
 import * as ecCtrl from "./ec_ctrl.ts";
-import { ExceptionFrame } from "./exceptions.ts";
+import { ExceptionFrame } from "./frame.ts";
 import * as gdt from "./gdt.ts";
 import * as intsm from "./interrupt_sm.ts";
 import * as ipc from "./ipc.ts";

@@ -31,7 +31,7 @@
  *   path swaps them (SWAPGS) when the interrupted code ran with the user's, and swaps back on
  *   its way out.
  *
- * The frame, lowest address first (struct ExceptionFrame in kernel-ts/exceptions.ts asserts
+ * The frame, lowest address first (struct ExceptionFrame in kernel-ts/frame.ts asserts
  * the same offsets):
  *
  *   0x00 cr2    0x08 r15    0x10 r14    0x18 r13    0x20 r12    0x28 r11    0x30 r10

@@ -1,6 +1,6 @@
 /*
  * arch/x86_64/frame.h - the general registers of the uniform frame
- * (kernel-ts/exceptions.ts ExceptionFrame: cr2, r15 ... rax, vector, error,
+ * (kernel-ts/frame.ts ExceptionFrame: cr2, r15 ... rax, vector, error,
  * then the CPU's rip, cs, rflags, rsp, ss). entry.S and syscall.S build and
  * unwind the same frame, so the order lives here once.
  */

@@ -28,7 +28,7 @@
 import { Perm_obj_sp } from "../abi/perms.ts";
 import { Status } from "../abi/status.ts";
 import { Kind, CAP0, object, perms } from "./capability.ts";
-import { ExceptionFrame } from "./exceptions.ts";
+import { ExceptionFrame } from "./frame.ts";
 import { KObject, ref, unref } from "./kobject.ts";
 import { Pd } from "./pd.ts";
 import * as mdb from "./mdb.ts";
