@@ -175,9 +175,7 @@ function running(): never {
 function finish(): never {
   console.reportMbuf();
   const elapsed = rdtsc() - bootTsc;
-  log(
-    `BOOT: ${(elapsed * 1000) / tsc.frequency()} ms, ${elapsed} TSC ticks from init.main to here`,
-  );
+  log(`BOOT: ${tsc.ms(elapsed)} ms, ${elapsed} TSC ticks from init.main to here`);
   log(`Boot complete`);
   power.exit(power.EXIT_SUCCESS);
 }

@@ -12,6 +12,7 @@
 import * as interrupts from "./interrupts.ts";
 import * as lapic from "./lapic.ts";
 import * as percpu from "./percpu.ts";
+import { scale } from "./scale.ts";
 import * as tsc from "./tsc.ts";
 
 /** What a timer does when it expires: gets the timer and the TSC when it ran. */
@@ -164,7 +165,7 @@ export function selfTest(): bool {
     if (testLog.lateness[i] > worst) worst = testLog.lateness[i];
   }
   log(
-    `TIMER: ${testLog.fired} of ${TEST_TIMERS} deadlines fired ${inOrder ? "in order" : "OUT OF ORDER"}, worst lateness ${(worst * 1000) / ms} us (${lapic.timerMode()} mode)`,
+    `TIMER: ${testLog.fired} of ${TEST_TIMERS} deadlines fired ${inOrder ? "in order" : "OUT OF ORDER"}, worst lateness ${scale(worst, 1000, ms)} us (${lapic.timerMode()} mode)`,
   );
   return inOrder;
 }

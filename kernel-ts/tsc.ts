@@ -3,6 +3,7 @@
 // the ACPI PM timer (3.579545 MHz, FADT), else against the PIT (1.193182 MHz).
 
 import * as fadt from "./fadt.ts";
+import { scale } from "./scale.ts";
 
 /** Ticks per second, once init() ran. */
 let hz: u64 = 0;
@@ -81,7 +82,12 @@ export function frequencySource(): str {
   return source;
 }
 
-/** TSC ticks in `ns` nanoseconds. */
+/** TSC ticks in `ns` nanoseconds (exact up to an 18 GHz TSC: scale.ts). */
 export function ticks(ns: u64): u64 {
-  return (ns * hz) / 1_000_000_000;
+  return scale(ns, hz, 1_000_000_000);
+}
+
+/** Milliseconds in `t` TSC ticks (for the boot log). */
+export function ms(t: u64): u64 {
+  return scale(t, 1000, hz);
 }
