@@ -19,7 +19,13 @@
 // Ordering: a fast path stores `reading`, then loads `writing`; a slow path
 // stores `writing`, then loads every `reading`. Both stores are sequentially
 // consistent (XCHG), so of two that race at least one sees the other: the
-// fast path backs off, or the slow path waits for it.
+// fast path backs off, or the slow path waits for it. A store then a load of
+// another location is the one reordering x86 does, so these two stores, and
+// the loads that follow them, are the lock's only SEQ_CST accesses. The
+// stores that let go (`reading` and `writing` lowered, the ticket served)
+// are RELEASE: what the fast or slow path wrote is visible to whoever sees
+// the store, through its acquire (or SEQ_CST) load. The rest (`inUser`,
+// `holder`, `waitsFor`) is ordered by the lock itself or only reported.
 //
 // Taken: on every entry from ring 3 (syscall.ts dispatch, exceptions.ts for
 // faults and interrupts taken in ring 3), by an interrupt that wakes the idle
@@ -75,8 +81,8 @@ class KernelLock {
 const k = new KernelLock();
 
 export function init(): void {
-  k.holder.store(NOBODY);
-  k.waitsFor.store(NOBODY);
+  k.holder.store(NOBODY, Order.RELAXED);
+  k.waitsFor.store(NOBODY, Order.RELAXED);
   k.online = 1;
   for (let c: u32 = 0; c < MAX_CPUS; c++) k.cpus[usize(c)].index = c;
 }
@@ -99,29 +105,40 @@ function whileWaiting(first: bool, cpu: u32): void {
   tlb.answer();
   if (!watchdog.overdue(waitingSince.get())) return;
   // A holder that waits for a fast path is not the one stuck: that fast path's CPU is.
-  const reader = cpu !== NOBODY ? cpu : k.waitsFor.load();
+  // Only reported: a value a moment old names the CPU just as well.
+  const reader = cpu !== NOBODY ? cpu : k.waitsFor.load(Order.RELAXED);
   if (reader !== NOBODY) watchdog.stuck(reader, "the end of a fast path");
-  watchdog.stuck(k.holder.load(), "a kernel lock");
+  watchdog.stuck(k.holder.load(Order.RELAXED), "a kernel lock");
 }
 
 /** Waits until CPU `c` has left its fast path. */
 function waitForReader(c: CpuEntry): void {
-  k.waitsFor.store(c.index);
+  // `waitsFor` is only for the watchdog's report.
+  k.waitsFor.store(c.index, Order.RELAXED);
   let first = true;
-  while (c.reading.load()) {
+  // `writing` is up and was seen before this reader (enter), so a fast path
+  // that starts again backs off: this waits only for the one in progress.
+  // Acquire: pairs with its release of `reading`, so what it did is visible.
+  while (c.reading.load(Order.ACQUIRE)) {
     whileWaiting(first, c.index);
     first = false;
     pause();
   }
-  k.waitsFor.store(NOBODY);
+  k.waitsFor.store(NOBODY, Order.RELAXED);
 }
 
 /** The slow path: the global lock, then every fast path out. */
 export function enter(): void {
   // The uncontended ticket is taken inline: every slow-path entry comes here.
+  // A LOCK XADD whatever its order. The acquire load of `serving` pairs with the release in leave().
   const ticket = k.global.next.add(1);
-  if (k.global.serving.load() !== ticket) k.global.waitFor(ticket, whileWaiting, NOBODY);
-  k.holder.store(percpu.cpuIndex.get());
+  if (k.global.serving.load(Order.ACQUIRE) !== ticket)
+    k.global.waitFor(ticket, whileWaiting, NOBODY);
+  // heldHere compares it with this CPU's own index, and a CPU always reads its
+  // own last store; other CPUs read it only for the watchdog's report.
+  k.holder.store(percpu.cpuIndex.get(), Order.RELAXED);
+  // Dekker's pattern with enterFast: this store must be visible before the
+  // loads of `reading` below; only a SEQ_CST store (XCHG) orders that on x86.
   k.writing.store(true);
   const n = k.online;
   for (let c: u32 = 0; c < n; c++) {
@@ -133,9 +150,13 @@ export function enter(): void {
 /** Lets the slow path's lock go; TLB changes are settled first. */
 export function leave(): void {
   tlb.sync();
-  k.writing.store(false);
-  k.holder.store(NOBODY);
-  k.global.serving.add(1);
+  // Release: a fast path that sees `writing` down (its load is SEQ_CST, an
+  // acquire) sees everything the slow path wrote. No later load of this CPU
+  // has to wait for it.
+  k.writing.store(false, Order.RELEASE);
+  k.holder.store(NOBODY, Order.RELAXED);
+  // Spinlock.release, inline as the ticket is taken inline in enter().
+  k.global.serving.store(k.global.serving.load(Order.RELAXED) + 1, Order.RELEASE);
 }
 
 /** Whether this CPU holds the global lock. */
@@ -150,7 +171,10 @@ function here(): CpuEntry {
 
 function recordEntry(): CpuEntry {
   const c = here();
-  c.inUser.store(false);
+  // ctrl_ec reads `inUser` holding the lock, which this CPU takes after this
+  // store (the release of the SEQ_CST `reading` store or ticket XADD that
+  // follows keeps it before them); read too early, it costs a few more polls.
+  c.inUser.store(false, Order.RELEASE);
   return c;
 }
 
@@ -169,12 +193,15 @@ export function enterFromUser(): void {
  */
 export function enterFast(): bool {
   const c = recordEntry();
+  // Dekker's pattern with enter: `reading` must be visible before `writing`
+  // is loaded, a store-load order that only a SEQ_CST store (XCHG) gives.
   c.reading.store(true);
   if (!k.writing.load()) {
     c.fast = true;
     return true;
   }
-  c.reading.store(false);
+  // Backing off changed nothing: the slow path need only see it eventually.
+  c.reading.store(false, Order.RELEASE);
   return false;
 }
 
@@ -187,24 +214,29 @@ export function fastToSlow(): void {
   const c = here();
   c.fast = false;
   c.slowEntries++;
-  c.reading.store(false);
+  // Release, as on the way out of a fast path (this one changed nothing yet).
+  c.reading.store(false, Order.RELEASE);
   enter();
 }
 
 /** The way back to ring 3: recorded, then whatever this CPU holds goes. */
 export function leaveToUser(): void {
   const c = here();
-  c.inUser.store(true);
+  // Before the lock goes (whose release orders it): ctrl_ec, holding the lock
+  // after this CPU, sees it and sends the IPI that a recall needs.
+  c.inUser.store(true, Order.RELEASE);
   if (c.fast) {
     c.fast = false;
     c.fastReturns++;
-    c.reading.store(false);
+    // Release: the slow path that sees the fast path out (acquire) sees all it wrote.
+    c.reading.store(false, Order.RELEASE);
   } else leave();
 }
 
 /** Whether CPU `cpu` runs in ring 3 (or is on its way there) now. */
 export function inUser(cpu: u32): bool {
-  return cpu < MAX_CPUS && k.cpus[usize(cpu)].inUser.load();
+  // Ordered by the kernel lock, as the stores are: an acquire is enough.
+  return cpu < MAX_CPUS && k.cpus[usize(cpu)].inUser.load(Order.ACQUIRE);
 }
 
 /** Logs how many entries took the fast path and the slow one, over all CPUs (root.ts, at the end). */

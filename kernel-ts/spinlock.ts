@@ -17,7 +17,8 @@ export class Spinlock {
 
   acquire(): void {
     const ticket = this.next.add(1);
-    while (this.serving.load() !== ticket) pause();
+    // Acquire: pairs with release(), so the previous holder's writes are visible.
+    while (this.serving.load(Order.ACQUIRE) !== ticket) pause();
   }
 
   /**
@@ -28,14 +29,19 @@ export class Spinlock {
    */
   waitFor(ticket: u32, waiting: Waiting, context: u32): void {
     let first = true;
-    while (this.serving.load() !== ticket) {
+    while (this.serving.load(Order.ACQUIRE) !== ticket) {
       waiting(first, context);
       first = false;
       pause();
     }
   }
 
+  /**
+   * Only the holder writes `serving`, so a load and a release store (two
+   * MOVs) serve the next ticket: no locked add, and the next holder's
+   * acquire load sees everything written under the lock.
+   */
   release(): void {
-    this.serving.add(1);
+    this.serving.store(this.serving.load(Order.RELAXED) + 1, Order.RELEASE);
   }
 }
