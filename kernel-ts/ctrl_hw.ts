@@ -21,7 +21,9 @@
 // TCG CPUs) OP 4 with 0 succeeds and OP 5–7 are BAD_PAR (§12.18).
 
 import { Status } from "../abi/status.ts";
+import * as currentPd from "./current_pd.ts";
 import * as fadt from "./fadt.ts";
+import { ExceptionFrame } from "./frame.ts";
 import * as power from "./power.ts";
 import { Space_obj } from "./space_obj.ts";
 
@@ -48,12 +50,9 @@ const OP_CAT_L3: u32 = 5;
 const OP_CAT_L2: u32 = 6;
 const OP_MBA: u32 = 7;
 
-/**
- * 0xc: `op` is RDI[7:4], `desc` RDI[63:8], `objects` the running PD's
- * object space (pd_ctrl.currentObjects()).
- */
-export function ctrl(op: u32, desc: u64, objects: Space_obj | null): u32 {
-  if (!isRoot(objects)) return Status.BAD_HYP;
+/** 0xc: `desc` is RDI[63:8], `op` RDI[7:4]; the running PD must be the root PD. */
+export function ctrlHw(_f: ExceptionFrame, desc: u64, op: u32): Status {
+  if (!isRoot(currentPd.currentObjects())) return Status.BAD_HYP;
   if (op === OP_SLEEP) return sleep(desc);
   if (op === OP_QOS) return configureQos(desc);
   if (op === OP_CAT_L3) return capacityMask(desc, L3);

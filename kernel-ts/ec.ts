@@ -50,7 +50,7 @@ import {
   unref,
 } from "./kobject.ts";
 import { Pd } from "./pd.ts";
-import * as pdCtrl from "./pd_ctrl.ts";
+import * as currentPd from "./current_pd.ts";
 import { Sc } from "./sc.ts";
 import * as sc from "./sc.ts";
 import { Timer } from "./timer.ts";
@@ -391,7 +391,7 @@ export function activate(e: Ec): never {
     const h = p.hst;
     if (h === null) panic("ec: an EC in a PD without a host space");
     tlb.load(h);
-    pdCtrl.setCurrent(p);
+    currentPd.setCurrent(p.obj, p.pio);
   }
   const end = u64(structAddress(e.regs)) + u64(sizeof<ExceptionFrame>());
   tss.current().rsp0 = end;

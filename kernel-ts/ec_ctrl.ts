@@ -14,7 +14,6 @@ import { destroyNow } from "./kobject.ts";
 import { capObject, insertNew } from "./lookup.ts";
 import { Pd } from "./pd.ts";
 import * as percpu from "./percpu.ts";
-import * as smp from "./smp.ts";
 import * as tsc from "./tsc.ts";
 
 const PAGE: u64 = 0x1000;
@@ -29,11 +28,12 @@ const USER_TOP: u64 = 0x8000_0000_0000;
  * (a vCPU: not yet, docs/user-mode.md), ABORTED (the PD lacks its object,
  * host or PIO space), MEM_OBJ, then the slot.
  */
-export function createEc(f: ExceptionFrame, sel: u64, flags: u32): u32 {
+export function createEc(f: ExceptionFrame, sel: u64, flags: u32): Status {
   const hva = f.rdx & ~(PAGE - 1);
   const cpu = u32(f.rdx & (PAGE - 1));
   if (hva >= USER_TOP) return Status.BAD_PAR;
-  if (cpu >= smp.count()) return Status.BAD_CPU;
+  // ipi.online(): smp.count() once the bring-up is over, without importing the bring-up.
+  if (cpu >= ipi.online()) return Status.BAD_CPU;
   const o = capObject(f.rsi, Kind.PD, Kind.PD, Perm_pd.EC);
   if (o === null) return Status.BAD_CAP;
   if ((flags & EC_G) !== 0) return Status.BAD_FTR;
@@ -54,7 +54,7 @@ const RECALL_WAIT_NS: u64 = 1_000_000_000;
  * returns to ring 3. An EC running in ring 3 on another CPU is sent there
  * into the kernel by IPI; with S, the call returns once that CPU entered.
  */
-export function ctrlEc(sel: u64, flags: u32): u32 {
+export function ctrlEc(_f: ExceptionFrame, sel: u64, flags: u32): Status {
   const o = capObject(sel, Kind.EC, Kind.EC, Perm_ec.CTRL);
   if (o === null) return Status.BAD_CAP;
   const e = structAt<Ec>(structAddress(o));

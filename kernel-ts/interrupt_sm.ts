@@ -25,10 +25,10 @@ import * as interrupts from "./interrupts.ts";
 import * as ioapic from "./ioapic.ts";
 import { KObject, ref } from "./kobject.ts";
 import * as lapic from "./lapic.ts";
+import { capObject } from "./lookup.ts";
 import * as mdb from "./mdb.ts";
 import * as ipi from "./ipi.ts";
 import * as percpu from "./percpu.ts";
-import * as smp from "./smp.ts";
 import { Sm } from "./sm.ts";
 import { Space_obj } from "./space_obj.ts";
 
@@ -127,15 +127,17 @@ function indexOf(o: KObject): u32 {
 }
 
 /**
- * 0xd (§10.3): RSI[15:0] the CPU (checked first: BAD_CPU), `o` the object
- * of the RDI selector when it is an interrupt semaphore with ASSIGN (else
- * null: BAD_CAP), flags M/T/P (G ignored, as NOVA on x86). A pin gets its
- * redirection entry and returns RSI = RDX = 0; an MSI returns the address
- * and data to program into the device.
+ * assign_int, 0xd (§10.3): RSI[15:0] the CPU (checked first: BAD_CPU), then
+ * `sel` must name an interrupt semaphore with ASSIGN (else BAD_CAP), flags
+ * M/T/P (G ignored, as NOVA on x86). A pin gets its redirection entry and
+ * returns RSI = RDX = 0; an MSI returns the address and data to program into
+ * the device.
  */
-export function assign(f: ExceptionFrame, flags: u32, o: KObject | null): u32 {
+export function assignInt(f: ExceptionFrame, sel: u64, flags: u32): Status {
+  const o = capObject(sel, Kind.SM_INT, Kind.SM_INT, Perm_sm.ASSIGN);
   const cpu = f.rsi & 0xffff;
-  if (cpu >= u64(smp.count())) return Status.BAD_CPU;
+  // ipi.online(): smp.count() once the bring-up is over, without importing the bring-up.
+  if (cpu >= u64(ipi.online())) return Status.BAD_CPU;
   if (o === null) return Status.BAD_CAP;
   const n = indexOf(o);
   if (n === MAX_INTERRUPTS) return Status.BAD_CAP;

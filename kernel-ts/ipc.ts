@@ -15,15 +15,29 @@ import { MTD_WORDS_MASK } from "../abi/mtd.ts";
 import { Perm_pt } from "../abi/perms.ts";
 import { Status } from "../abi/status.ts";
 import * as ec from "./ec.ts";
-import { Ec, State } from "./ec.ts";
+import { Cont, Ec, State } from "./ec.ts";
 import { refs } from "./kobject.ts";
 import * as event from "./event.ts";
 import { ExceptionFrame } from "./frame.ts";
 import * as pt from "./pt.ts";
 import { Pt } from "./pt.ts";
 import * as sc from "./sc.ts";
-import * as syscall from "./syscall.ts";
 import * as utcb from "./utcb.ts";
+
+/**
+ * What a caller that helps a busy callee continues with: syscall.ts redo,
+ * which runs its hypercall again. The dispatcher imports this file for its
+ * handlers, so it hands redo over at init instead of being imported here.
+ */
+class Retry {
+  cont: Cont;
+}
+const retry = new Retry();
+
+/** syscall.init: the continuation that runs a hypercall again. */
+export function setRetry(cont: Cont): void {
+  retry.cont = cont;
+}
 
 function words(mtd: u32): u32 {
   return (mtd & MTD_WORDS_MASK) + 1;
@@ -38,7 +52,7 @@ function enterIdle(e: Ec, h: Ec, p: Pt, mtd: u32): never {
 }
 
 /** ipc_call (0x0): RDI[63:8] the portal (CALL), RSI the MTD. */
-export function call(f: ExceptionFrame, sel: u64, flags: u32): u32 {
+export function ipcCall(f: ExceptionFrame, sel: u64, flags: u32): Status {
   const p = pt.lookup(sel, Perm_pt.CALL);
   if (p === null) return Status.BAD_CAP;
   const e = ec.current();
@@ -52,7 +66,7 @@ export function call(f: ExceptionFrame, sel: u64, flags: u32): u32 {
     if (h === e) ec.block(e, ec.retUserSysret);
     // Help: this SC runs the callee's chain; the call is retried when it is free.
     ec.setHelping(e, h);
-    e.cont = syscall.redo;
+    e.cont = retry.cont;
     sc.preempt();
   }
   enterIdle(e, h, p, u32(f.rsi & 0xffff_ffff));
@@ -104,7 +118,7 @@ export function fastReply(f: ExceptionFrame): void {
 }
 
 /** ipc_reply (0x1): RSI the MTD. Never returns to the replying EC's caller site. */
-export function reply(f: ExceptionFrame, _sel: u64, _flags: u32): u32 {
+export function ipcReply(f: ExceptionFrame, _sel: u64, _flags: u32): Status {
   const e = ec.current();
   const mtd = u32(f.rsi & 0xffff_ffff);
   const c = e.caller;

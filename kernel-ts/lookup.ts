@@ -7,14 +7,14 @@ import { Status } from "../abi/status.ts";
 import { CAP0, make, object, perms } from "./capability.ts";
 import { KObject } from "./kobject.ts";
 import * as mdb from "./mdb.ts";
-import * as pd from "./pd_ctrl.ts";
+import * as currentPd from "./current_pd.ts";
 
 /**
  * The object `sel` names in the running PD's object space if it is of `kind`
  * (or `kind2`) and the capability has every permission of `need`; else null.
  */
 export function capObject(sel: u64, kind: u32, kind2: u32, need: u32): KObject | null {
-  const objects = pd.currentObjects();
+  const objects = currentPd.currentObjects();
   if (objects === null) return null;
   const cap = objects.lookup(sel);
   if (cap === CAP0 || (perms(cap) & need) !== need) return null;
@@ -28,7 +28,7 @@ export function capObject(sel: u64, kind: u32, kind2: u32, need: u32): KObject |
  * ≥ SELNUM) / MEM_CAP; then the caller destroys the object.
  */
 export function insertNew(sel: u64, obj: Virt, p: u32): u32 {
-  const objects = pd.currentObjects();
+  const objects = currentPd.currentObjects();
   if (objects === null) return Status.BAD_CAP;
   const st = mdb.insertRoot(objects, sel, make(obj, p));
   if (st === Status.SUCCESS || st === Status.MEM_CAP) return st;

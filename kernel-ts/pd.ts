@@ -1,17 +1,45 @@
-// The protection domain object (nova-abi.md §1.1): a kernel object named by
-// PD capabilities, holding the PD's spaces. Minimal today: root.ts builds the
-// root PD with the root object, host and PIO spaces and puts a capability
-// with all PD permissions at §9.4's SELNUM-3; create_pd (syscall.ts) makes
-// new PDs and binds OBJ, HST, PIO and MSR spaces to them. create_* take a PD
-// capability to say whom a new object is charged to (§4); there is one
-// allocator, so the PD is only checked, not charged (docs/user-mode.md).
+// The protection domain object (nova-abi.md §1.1) and its hypercalls: a
+// kernel object named by PD capabilities, holding the PD's spaces. Minimal
+// today: root.ts builds the root PD with the root object, host and PIO spaces
+// and puts a capability with all PD permissions at §9.4's SELNUM-3; create_pd
+// (0x2) makes new PDs and binds OBJ, HST, PIO and MSR spaces to them. create_*
+// take a PD capability to say whom a new object is charged to (§4); there is
+// one allocator, so the PD is only checked, not charged (docs/user-mode.md).
+//
+// ctrl_pd (0x7, §4.8): delegation between the spaces the calling PD names by
+// space capabilities in its object space. Decoding: RDI[63:8] the source
+// space's selector, RSI the destination's, RDX = ssb << 12 | order (bits
+// 4:0), RAX = dsb << 12 | pmm (bits 4:0); R8 (the MAD, §10.4) matters only
+// for memory delegation from the NOVA host space. Checks, in NOVA's order
+// (§12.10): bases not multiples of 2^order → BAD_PAR before any capability
+// is looked at; then the source must be a space capability with TAKE and the
+// destination one with GRANT, and the pair one the interface allows
+// (OBJ→OBJ, HST→HST/GST/DMA, PIO→PIO, MSR→MSR), else BAD_CAP; then an
+// invalid MAD from the NOVA host space (BAD_PAR); then the range (end beyond
+// the space; for PIO and MSR ssb = dsb and, for MSR, inside one window:
+// BAD_PAR) in mdb.delegate*, which copy with rights reduction, revoke with
+// CAP0/pmm 0 (unmapping pages and invalidating the TLB for host spaces), and
+// report MEM_CAP partial success.
+//
+// Guest and DMA spaces do not exist yet, so no capability names one:
+// HST→GST/DMA cannot be formed and ends in BAD_CAP like any capability of a
+// wrong kind (docs/user-mode.md). The running PD of each CPU, whose object
+// space the lookups use, is current_pd.ts.
 
-import { Kind } from "./capability.ts";
-import { KObject, allocObject, freeObject, initObject, ref, unref } from "./kobject.ts";
+import { PdOp } from "../abi/hypercall.ts";
+import { Perm_hst_sp, Perm_msr_sp, Perm_obj_sp, Perm_pd, Perm_pio_sp } from "../abi/perms.ts";
+import { Status } from "../abi/status.ts";
+import { Kind, CAP0, object, perms } from "./capability.ts";
+import * as currentPd from "./current_pd.ts";
+import { ExceptionFrame } from "./frame.ts";
+import { KObject, allocObject, destroyNow, freeObject, initObject, ref, unref } from "./kobject.ts";
+import { capObject, insertNew } from "./lookup.ts";
+import * as mdb from "./mdb.ts";
 import { Space_obj } from "./space_obj.ts";
 import { Space_pio } from "./space_pio.ts";
-import { Space_hst } from "./space_hst.ts";
+import { Ca, KIMAX, Space_hst } from "./space_hst.ts";
 import { Space_msr } from "./space_msr.ts";
+import * as tlb from "./tlb.ts";
 
 export class Pd {
   hdr: Inline<KObject>;
@@ -80,4 +108,173 @@ function destroyPd(o: KObject): void {
   p.hst = null;
   p.msr = null;
   freeObject(p.hdr, sizeof<Pd>());
+}
+
+/** create_pd OPs at or above this are BAD_PAR (§4.3). */
+const PD_OPS: u32 = PdOp.MSR + 1;
+
+/**
+ * 0x2 (§4.3): RSI the PD capability (PD permission), RDI[7:4] the OP. Order:
+ * the PD capability (BAD_CAP), OP ≥ 7 (BAD_PAR), space kinds the kernel has
+ * no objects for (GST, DMA: BAD_FTR), whether the space can bind (a second
+ * OBJ or HST space, a first PIO space without a host space: ABORTED), the
+ * object (MEM_OBJ), then the slot (BAD_CAP/MEM_CAP, the object destroyed).
+ * OP 0's capability has the PD capability's permissions; an OBJ or HST space
+ * gets 0x03, a PIO or MSR space 0x07. A PIO or MSR space beyond a PD's first
+ * binds to nothing (as NOVA's spaces for vCPUs).
+ */
+export function createPd(f: ExceptionFrame, sel: u64, op: u32): Status {
+  const objects = currentPd.currentObjects();
+  if (objects === null) return Status.BAD_CAP;
+  const pdCap = objects.lookup(f.rsi);
+  const o = capObject(f.rsi, Kind.PD, Kind.PD, Perm_pd.PD);
+  if (o === null) return Status.BAD_CAP;
+  const target = structAt<Pd>(structAddress(o));
+  if (op >= PD_OPS) return Status.BAD_PAR;
+  if (op === PdOp.PD) {
+    const p = Pd.create();
+    if (p === null) return Status.MEM_OBJ;
+    const st = insertNew(sel, structAddress(p), perms(pdCap));
+    if (st !== Status.SUCCESS) destroyNow(p.hdr);
+    return st;
+  }
+  if (op === PdOp.OBJ) {
+    if (target.obj !== null) return Status.ABORTED;
+    const s = mdb.newObjSpace();
+    if (s === null) return Status.MEM_OBJ;
+    const st = insertNew(sel, structAddress(s), Perm_obj_sp.DEFINED);
+    if (st !== Status.SUCCESS) destroyNow(s.hdr);
+    else target.bindObj(s);
+    return st;
+  }
+  if (op === PdOp.HST) {
+    if (target.hst !== null) return Status.ABORTED;
+    const s = Space_hst.create();
+    if (s === null) return Status.MEM_OBJ;
+    const st = insertNew(sel, structAddress(s), Perm_hst_sp.DEFINED);
+    if (st !== Status.SUCCESS) destroyNow(s.hdr);
+    else target.bindHst(s);
+    return st;
+  }
+  if (op === PdOp.MSR) {
+    const s = mdb.newMsrSpace(false);
+    if (s === null) return Status.MEM_OBJ;
+    const st = insertNew(sel, structAddress(s), Perm_msr_sp.DEFINED);
+    if (st !== Status.SUCCESS) destroyNow(s.hdr);
+    else if (target.msr === null) target.bindMsr(s);
+    return st;
+  }
+  if (op === PdOp.PIO) {
+    if (target.pio === null && target.hst === null) return Status.ABORTED;
+    const s = mdb.newPioSpace();
+    if (s === null) return Status.MEM_OBJ;
+    const st = insertNew(sel, structAddress(s), Perm_pio_sp.DEFINED);
+    if (st !== Status.SUCCESS) destroyNow(s.hdr);
+    else if (target.pio === null) target.bindPio(s);
+    return st;
+  }
+  // GST (3) and DMA (4): no guest or DMA space objects until the virtualization and IOMMU work.
+  return Status.BAD_FTR;
+}
+
+/** GRANT (destination) and TAKE (source) have the same bits in every space kind that has them. */
+const GRANT: u32 = Perm_obj_sp.GRANT;
+const TAKE: u32 = Perm_obj_sp.TAKE;
+
+/** Whether `kind` is a space. */
+function isSpace(kind: u32): bool {
+  return kind >= Kind.OBJ_SP && kind <= Kind.MSR_SP;
+}
+
+/** Whether the interface allows delegation from a `src` space to a `dst` space (§4.8). */
+function pairAllowed(src: u32, dst: u32): bool {
+  if (src === Kind.OBJ_SP) return dst === Kind.OBJ_SP;
+  if (src === Kind.HST_SP) return dst === Kind.HST_SP || dst === Kind.GST_SP || dst === Kind.DMA_SP;
+  if (src === Kind.PIO_SP) return dst === Kind.PIO_SP;
+  if (src === Kind.MSR_SP) return dst === Kind.MSR_SP;
+  return false;
+}
+
+/** The space a capability names, or null for CAP0, an object that is no space, or missing `need`. */
+function space(cap: u64, need: u32): KObject | null {
+  if (cap === CAP0 || (perms(cap) & need) !== need) return null;
+  const o = structAt<KObject>(object(cap));
+  return isSpace(o.kind) ? o : null;
+}
+
+/** The MAD's cache attribute (bits 2:0) and key id (bits 17:3), §10.4. */
+const MAD_CA: u64 = 0x7;
+const MAD_KI_SHIFT: u64 = 3;
+const MAD_KI: u64 = 0x7fff;
+
+/** HST→HST: from the NOVA host space the MAD must be valid (CA < 5, KI ≤ KIMAX), else BAD_PAR. */
+function ctrlHst(
+  src: Space_hst,
+  ssb: u64,
+  dst: Space_hst,
+  dsb: u64,
+  order: u32,
+  pmm: u32,
+  mad: u64,
+): u32 {
+  const ca = u32(mad & MAD_CA);
+  const ki = u32((mad >> MAD_KI_SHIFT) & MAD_KI);
+  if (src.nova && (ca >= Ca.COUNT || ki > KIMAX)) return Status.BAD_PAR;
+  return mdb.delegateHst(src, ssb, dst, dsb, order, pmm, src.nova ? ca : 0);
+}
+
+/** 0x7 (§4.8), the ctrl_pd hypercall: `srcSel` is RDI[63:8]; the rest comes from the frame. */
+export function ctrlPd(f: ExceptionFrame, srcSel: u64, _flags: u32): Status {
+  const dstSel = f.rsi;
+  const ssb = f.rdx >> 12;
+  const order = u32(f.rdx & 0x1f);
+  const dsb = f.rax >> 12;
+  const pmm = u32(f.rax & 0x1f);
+  const mask = (u64(1) << order) - 1;
+  if ((ssb & mask) !== 0 || (dsb & mask) !== 0) return Status.BAD_PAR;
+  const objects = currentPd.currentObjects();
+  if (objects === null) return Status.BAD_CAP;
+  const src = space(objects.lookup(srcSel), TAKE);
+  const dst = space(objects.lookup(dstSel), GRANT);
+  if (src === null || dst === null || !pairAllowed(src.kind, dst.kind)) return Status.BAD_CAP;
+  let st: u32 = Status.BAD_CAP;
+  if (src.kind === Kind.OBJ_SP) {
+    st = mdb.delegate(
+      structAt<Space_obj>(structAddress(src)),
+      ssb,
+      structAt<Space_obj>(structAddress(dst)),
+      dsb,
+      order,
+      pmm,
+    );
+  } else if (src.kind === Kind.HST_SP && dst.kind === Kind.HST_SP) {
+    const s = structAt<Space_hst>(structAddress(src));
+    st = ctrlHst(s, ssb, structAt<Space_hst>(structAddress(dst)), dsb, order, pmm, f.r8);
+  } else if (src.kind === Kind.MSR_SP) {
+    st = mdb.delegateMsr(
+      structAt<Space_msr>(structAddress(src)),
+      ssb,
+      structAt<Space_msr>(structAddress(dst)),
+      dsb,
+      order,
+      pmm,
+    );
+  } else if (src.kind === Kind.PIO_SP) {
+    st = mdb.delegatePio(
+      structAt<Space_pio>(structAddress(src)),
+      ssb,
+      structAt<Space_pio>(structAddress(dst)),
+      dsb,
+      order,
+      pmm,
+    );
+  }
+  // HST→GST/DMA: no guest or DMA spaces exist yet, so no capability names one (BAD_CAP above).
+  // A PIO delegation may have revoked ports of any running PD (a revoked parent takes its
+  // children along in every space): every CPU reloads its bitmap before the return to ring 3.
+  if (src.kind === Kind.PIO_SP) {
+    currentPd.reloadIoBitmap();
+    tlb.requestAll(tlb.Request.IO_BITMAP);
+  }
+  return st;
 }

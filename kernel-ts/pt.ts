@@ -30,7 +30,7 @@ function destroyPt(o: KObject): void {
  * RAX the entry IP; PID and MTD start at 0. The EC checks come after the PD's
  * (NOVA's order); a dead EC is ABORTED; then the object (MEM_OBJ) and the slot.
  */
-export function createPt(f: ExceptionFrame, sel: u64): u32 {
+export function createPt(f: ExceptionFrame, sel: u64, _flags: u32): Status {
   if (capObject(f.rsi, Kind.PD, Kind.PD, Perm_pd.PT) === null) return Status.BAD_CAP;
   const eo = capObject(f.rdx, Kind.EC, Kind.EC, Perm_ec.BIND_PT);
   if (eo === null) return Status.BAD_CAP;
@@ -50,7 +50,7 @@ export function createPt(f: ExceptionFrame, sel: u64): u32 {
 }
 
 /** ctrl_pt (0xa, §4.11): RSI the new PID, RDX[31:0] the new MTD; needs CTRL. */
-export function ctrlPt(f: ExceptionFrame, sel: u64): u32 {
+export function ctrlPt(f: ExceptionFrame, sel: u64, _flags: u32): Status {
   const o = capObject(sel, Kind.PT, Kind.PT, Perm_pt.CTRL);
   if (o === null) return Status.BAD_CAP;
   const p = structAt<Pt>(structAddress(o));

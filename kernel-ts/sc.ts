@@ -389,7 +389,7 @@ const SCD_COS_MASK: u64 = 0xffff;
  * other than 0: QoS is not configured), BAD_CAP (PD, EC, a local EC),
  * ABORTED (a dead EC), MEM_OBJ, the slot. The new SC is ready at once.
  */
-export function createSc(f: ExceptionFrame, sel: u64): u32 {
+export function createSc(f: ExceptionFrame, sel: u64, _flags: u32): Status {
   const budget = f.rax & SCD_BUDGET_MASK;
   const prio = u32((f.rax >> SCD_PRIO_SHIFT) & SCD_PRIO_MASK);
   const cos = (f.rax >> SCD_COS_SHIFT) & SCD_COS_MASK;
@@ -412,7 +412,7 @@ export function createSc(f: ExceptionFrame, sel: u64): u32 {
 }
 
 /** ctrl_sc (0x9, §4.10): RSI = the SC's consumed time in TSC ticks; needs CTRL. */
-export function ctrlSc(f: ExceptionFrame, sel: u64): u32 {
+export function ctrlSc(f: ExceptionFrame, sel: u64, _flags: u32): Status {
   const o = capObject(sel, Kind.SC, Kind.SC, Perm_sc.CTRL);
   if (o === null) return Status.BAD_CAP;
   f.rsi = consumed(structAt<Sc>(structAddress(o)));

@@ -1,6 +1,6 @@
-// Semaphores (nova-abi.md §4.7 create_sm, §4.12 ctrl_sm): a kernel object
-// with a 64-bit counter and a FIFO queue of waiting ECs, in the style of
-// NOVA's Sm.
+// Semaphores and their hypercalls (nova-abi.md §4.7 create_sm, §4.12
+// ctrl_sm): a kernel object with a 64-bit counter and a FIFO queue of
+// waiting ECs, in the style of NOVA's Sm.
 //
 // up: wakes the first waiter, else increments (OVRFLOW at 2^64-1). down:
 // decrements a counter > 0 (or sets it to 0 with Z); else the EC waits until
@@ -8,12 +8,21 @@
 // through timer.ts; 0 = no timeout). A waiting EC blocks (ec.ts): its SC is
 // parked and another runs; the up, the timeout or the semaphore's
 // destruction (ABORTED) releases it with the status in its RDI.
+//
+// ctrl_sm serves interrupt semaphores too (interrupt_sm.ts, which builds
+// them as Sms): a down there first acknowledges the interrupt, so the two
+// files import each other.
 
+import { SM_D, SM_Z } from "../abi/hypercall.ts";
+import { Perm_pd, Perm_sm } from "../abi/perms.ts";
 import { Status } from "../abi/status.ts";
 import { Kind } from "./capability.ts";
 import * as ec from "./ec.ts";
 import { Ec } from "./ec.ts";
-import { KObject, allocObject, freeObject, initObject, ref, unref } from "./kobject.ts";
+import { ExceptionFrame } from "./frame.ts";
+import * as intsm from "./interrupt_sm.ts";
+import { KObject, allocObject, destroyNow, freeObject, initObject, ref, unref } from "./kobject.ts";
+import { capObject, insertNew } from "./lookup.ts";
 import * as timer from "./timer.ts";
 import { Timer } from "./timer.ts";
 
@@ -117,4 +126,36 @@ function destroySm(o: KObject): void {
     e = s.head;
   }
   freeObject(s.hdr, sizeof<Sm>());
+}
+
+/**
+ * 0x6 (§4.7): RSI the PD capability (SM permission), RDX the counter. The
+ * semaphore is built before the slot is tried (NOVA's order, §4): an occupied
+ * slot (or one ≥ SELNUM) is BAD_CAP and the new object is destroyed again.
+ */
+export function createSm(f: ExceptionFrame, sel: u64, _flags: u32): Status {
+  if (capObject(f.rsi, Kind.PD, Kind.PD, Perm_pd.SM) === null) return Status.BAD_CAP;
+  const s = Sm.create(f.rdx);
+  if (s === null) return Status.MEM_OBJ;
+  const st = insertNew(sel, structAddress(s), Perm_sm.DEFINED);
+  if (st !== Status.SUCCESS) destroyNow(s.hdr);
+  return st;
+}
+
+/**
+ * 0xb (§4.12): up (CTRLUP) or down (CTRLDN) with the absolute TSC timeout
+ * in RSI (0: none). A down that waits blocks its EC (Sm.down).
+ */
+export function ctrlSm(f: ExceptionFrame, sel: u64, flags: u32): Status {
+  const down = (flags & SM_D) !== 0;
+  const need = down ? u32(Perm_sm.CTRL_DN) : u32(Perm_sm.CTRL_UP);
+  const o = capObject(sel, Kind.SM, Kind.SM_INT, need);
+  if (o === null) return Status.BAD_CAP;
+  const s = structAt<Sm>(structAddress(o));
+  if (!down) return s.up();
+  if (o.kind === Kind.SM_INT) {
+    const st = intsm.beforeDown(o);
+    if (st !== Status.SUCCESS) return st;
+  }
+  return s.down(ec.current(), (flags & SM_Z) !== 0, f.rsi);
 }

@@ -15,7 +15,6 @@ import * as root from "./root.ts";
 import * as sc from "./sc.ts";
 import * as syscall from "./syscall.ts";
 import * as tlb from "./tlb.ts";
-import * as watchdog from "./watchdog.ts";
 import * as cmdline from "./cmdline.ts";
 import * as fpu from "./fpu.ts";
 import * as gdt from "./gdt.ts";
@@ -313,7 +312,7 @@ export function init(bootTsc: u64): void {
   log(`SMP: ${cpus.count} of ${enabled} CPUs online (${lapic.state.x2apic ? "x2APIC" : "xAPIC"})`);
   const now = rdtsc();
   log(
-    `SMP: bring-up ${tsc.ms(now - begin)} ms, ${now - begin} TSC ticks; all online ${now - bootTsc} TSC ticks after init.main`,
+    `SMP: bring-up ${((now - begin) * 1000) / tsc.frequency()} ms, ${now - begin} TSC ticks; all online ${now - bootTsc} TSC ticks after init.main`,
   );
   klock.setOnline(u32(cpus.count));
   ipi.setOnline(u32(cpus.count));
@@ -354,6 +353,33 @@ export function apMain(index: u32): never {
     hlt();
     cli();
   }
-  watchdog.wedgeIfAsked(index);
+  wedgeIfAsked(index);
   ec.idleFirst();
+}
+
+/**
+ * Test hooks (test/boot/smp.test.ts): `wedge=<cpu>` makes that AP keep the
+ * kernel lock forever once it first has it, `wedgefast=<cpu>` stay in a fast
+ * path forever (its reading flag up, klock.ts), so the watchdog must name it.
+ * Here, where the APs start, rather than in watchdog.ts, which the lock and
+ * the shootdowns call while they wait.
+ */
+function wedgeIfAsked(cpu: u32): void {
+  if (cmdline.number("wedge", u64.MAX) === u64(cpu)) {
+    klock.enter();
+    wedged();
+  }
+  if (cmdline.number("wedgefast", u64.MAX) === u64(cpu)) {
+    // Until it gets in, it answers shootdowns as a CPU waiting for the lock would: a slow path
+    // in the kernel meanwhile may be waiting for exactly that.
+    while (!klock.enterFast()) {
+      tlb.answer();
+      pause();
+    }
+    wedged();
+  }
+}
+
+function wedged(): void {
+  for (;;) pause();
 }

@@ -29,7 +29,7 @@
 import * as cmdline from "./cmdline.ts";
 import * as cpu from "./cpu.ts";
 import * as ipi from "./ipi.ts";
-import * as pdCtrl from "./pd_ctrl.ts";
+import * as currentPd from "./current_pd.ts";
 import * as percpu from "./percpu.ts";
 import { Space_hst } from "./space_hst.ts";
 import * as watchdog from "./watchdog.ts";
@@ -42,7 +42,7 @@ const PCIDS: u32 = 4096;
 export enum Request {
   /** Flush the TLB entries of the loaded space. */
   FLUSH = 1,
-  /** Copy the running PD's I/O bitmap into the TSS again (pd_ctrl.ts). */
+  /** Copy the running PD's I/O bitmap into the TSS again (current_pd.ts). */
   IO_BITMAP = 2,
 }
 
@@ -247,7 +247,7 @@ export function answer(): void {
     const r = t.request.load();
     if (r === 0) return;
     if ((r & u32(Request.FLUSH)) !== 0) writeCr3(readCr3());
-    if ((r & u32(Request.IO_BITMAP)) !== 0) pdCtrl.reloadIoBitmap();
+    if ((r & u32(Request.IO_BITMAP)) !== 0) currentPd.reloadIoBitmap();
     // Cleared only after the work: the sender waits for 0. A bit it added meanwhile stays.
     if (t.request.compareExchange(r, 0)) return;
   }

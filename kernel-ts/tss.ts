@@ -131,7 +131,7 @@ export function buildFor(t: Tss, doubleFault: Virt, nmi: Virt, machineCheck: Vir
  * Makes ring 3's port access that of the TSS-format bitmap at `bitmap`
  * (IO_BITMAP_BYTES, a PIO space's: space_pio.ts), or denies every port for
  * virt(0). The CPU reads the bitmap at each IN/OUT, so the copy takes effect
- * at the next one. pd_ctrl.setCurrent() calls it when the running PD's PIO
+ * at the next one. current_pd.setCurrent() calls it when the running PD's PIO
  * space differs from the one loaded (a switch between PDs, ec.ts activate),
  * and after a PIO delegation: 8 KiB copied each time (docs/user-mode.md).
  */

@@ -6,13 +6,10 @@
 // with the panic exit. A stuck CPU thus shows up as a report, never as a
 // silent hang of the whole machine.
 
-import * as cmdline from "./cmdline.ts";
 import * as ipi from "./ipi.ts";
-import * as klock from "./klock.ts";
 import * as lapic from "./lapic.ts";
 import * as percpu from "./percpu.ts";
 import * as power from "./power.ts";
-import * as tlb from "./tlb.ts";
 import * as tsc from "./tsc.ts";
 
 const STUCK_NS: u64 = 5_000_000_000;
@@ -81,29 +78,4 @@ export function isTarget(): bool {
 export function reported(): never {
   dog.reported.store(true);
   for (;;) hlt();
-}
-
-/**
- * Test hooks (test/boot/smp.test.ts): `wedge=<cpu>` makes that AP keep the
- * kernel lock forever once it first has it, `wedgefast=<cpu>` stay in a fast
- * path forever (its reading flag up, klock.ts), so the watchdog must name it.
- */
-export function wedgeIfAsked(cpu: u32): void {
-  if (cmdline.number("wedge", u64.MAX) === u64(cpu)) {
-    klock.enter();
-    wedged();
-  }
-  if (cmdline.number("wedgefast", u64.MAX) === u64(cpu)) {
-    // Until it gets in, it answers shootdowns as a CPU waiting for the lock would: a slow path
-    // in the kernel meanwhile may be waiting for exactly that.
-    while (!klock.enterFast()) {
-      tlb.answer();
-      pause();
-    }
-    wedged();
-  }
-}
-
-function wedged(): void {
-  for (;;) pause();
 }

@@ -10,7 +10,7 @@ kernel's symbols. QEMU ends when gdb ends.
 
   --O2         debug the -O2 image the tests boot (out/hypervisor.elf)
   --gdb ...    every argument after it goes to gdb, after the session's own
-               setup: e.g. --gdb -ex 'break kernel-ts/sm.ts:82' -ex continue,
+               setup: e.g. --gdb -ex 'break kernel-ts/sm.ts:92' -ex continue,
                --gdb -x commands.gdb, --gdb --batch -ex ... (no prompt)
   --help       this text
 

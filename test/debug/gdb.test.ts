@@ -18,7 +18,6 @@ const source = (rel: string) =>
     .split("\n")
     .map((text, i) => ({ text, line: i + 1 }));
 const sm = source("kernel-ts/sm.ts");
-const syscall = source("kernel-ts/syscall.ts");
 
 /** The line of the one statement containing `text` (the test stops if there are more or none). */
 function lineOf(lines: ReturnType<typeof source>, text: string): number {
@@ -40,7 +39,7 @@ function blockEnd(lines: ReturnType<typeof source>, start: number): number {
 const MARKER = "if (this.counter > 0) {";
 const marker = lineOf(sm, MARKER);
 const downEnd = blockEnd(sm, lineOf(sm, "down(e: Ec, zero: bool, timeout: u64): u32 {"));
-const callSite = lineOf(syscall, "return s.down(");
+const callSite = lineOf(sm, "return s.down(");
 
 t.test("the command line", async (t) => {
   t.same(
@@ -98,10 +97,8 @@ t.test("a batch session: TypeScript breakpoint, bt, next, locals, list", async (
     .filter((l) => l.startsWith("#"));
   t.match(frames[0] ?? "", new RegExp(` at kernel-ts/sm\\.ts:${marker}$`), "frame 0 is sm.ts");
   t.ok(
-    frames.some((f) =>
-      new RegExp(`syscall_ctrlSm .* at kernel-ts/syscall\\.ts:${callSite}$`).test(f),
-    ),
-    `a frame syscall_ctrlSm at kernel-ts/syscall.ts:${callSite} (the call of s.down)`,
+    frames.some((f) => new RegExp(`sm_ctrlSm .* at kernel-ts/sm\\.ts:${callSite}$`).test(f)),
+    `a frame sm_ctrlSm at kernel-ts/sm.ts:${callSite} (the call of s.down)`,
     { found: frames },
   );
   const places = frames.flatMap((f) => / at (\S+):\d+$/.exec(f)?.[1] ?? []);
@@ -121,7 +118,7 @@ t.test("a batch session: TypeScript breakpoint, bt, next, locals, list", async (
   t.match(section("print"), /^\$\d+ = (true|false)$/m, "print zero");
   t.match(
     section("up"),
-    new RegExp(`^#1 .*syscall_ctrlSm .* at kernel-ts/syscall\\.ts:${callSite}$`, "m"),
+    new RegExp(`^#1 .*sm_ctrlSm .* at kernel-ts/sm\\.ts:${callSite}$`, "m"),
     "up: the caller's TypeScript line",
   );
   t.match(
