@@ -312,7 +312,7 @@ export function init(bootTsc: u64): void {
   log(`SMP: ${cpus.count} of ${enabled} CPUs online (${lapic.state.x2apic ? "x2APIC" : "xAPIC"})`);
   const now = rdtsc();
   log(
-    `SMP: bring-up ${((now - begin) * 1000) / tsc.frequency()} ms, ${now - begin} TSC ticks; all online ${now - bootTsc} TSC ticks after init.main`,
+    `SMP: bring-up ${tsc.ms(now - begin)} ms, ${now - begin} TSC ticks; all online ${now - bootTsc} TSC ticks after init.main`,
   );
   klock.setOnline(u32(cpus.count));
   ipi.setOnline(u32(cpus.count));
