@@ -71,6 +71,10 @@ t.test("a panic on one CPU stops the others by NMI before its report", async (t)
 // The test hooks (smp.ts wedgeIfAsked): CPU 2 keeps the kernel lock forever once it has it
 // (wedge=2), or stays in a fast path forever (wedgefast=2, its reading flag up): the CPUs that
 // wait for it, for the lock or behind the holder that waits for the fast path, must name CPU 2.
+// Its RIP is in the hooks' endless loop, found by its text: gcc may inline the hooks into the
+// AP's main function, so the TypeScript line says where it is, not the C function.
+const smpSource = fs.readFileSync(path.join(import.meta.dirname, "../../kernel-ts/smp.ts"), "utf8");
+const wedgedLine = smpSource.split("\n").indexOf("  for (;;) pause();") + 1;
 for (const [hook, waitedFor, what] of [
   ["wedge", "a kernel lock", "keeps the kernel lock"],
   ["wedgefast", "the end of a fast path", "never leaves a fast path"],
@@ -90,7 +94,14 @@ for (const [hook, waitedFor, what] of [
       "a waiting CPU names CPU 2",
     );
     t.match(b.console, /^WATCHDOG: CPU 2 stuck:$/m, "CPU 2 answers the NMI");
-    t.match(b.console, /^STACK: #0 0x[0-9a-f]+ <smp_wedge\w*\+0x[0-9a-f]+>/m, "with its RIP");
+    t.match(
+      b.console,
+      new RegExp(
+        `^STACK: #0 0x[0-9a-f]+ <smp_\\w+\\+0x[0-9a-f]+> kernel-ts/smp\\.ts:${wedgedLine}$`,
+        "m",
+      ),
+      "with its RIP",
+    );
     t.match(b.console, /^EXC: on CPU 2 \(APIC id 2\)$/m, "and its CPU");
     expectPanicExit(t, b);
   });
