@@ -147,9 +147,10 @@ export function enter(): void {
   }
 }
 
-/** Lets the slow path's lock go; TLB changes are settled first. */
+/** Lets the slow path's lock go; TLB and I/O bitmap changes are settled first. */
 export function leave(): void {
   tlb.sync();
+  tlb.settleIoBitmaps();
   // Release: a fast path that sees `writing` down (its load is SEQ_CST, an
   // acquire) sees everything the slow path wrote. No later load of this CPU
   // has to wait for it.

@@ -39,7 +39,6 @@ import { Space_obj } from "./space_obj.ts";
 import { Space_pio } from "./space_pio.ts";
 import { Ca, KIMAX, Space_hst } from "./space_hst.ts";
 import { Space_msr } from "./space_msr.ts";
-import * as tlb from "./tlb.ts";
 
 export class Pd {
   hdr: Inline<KObject>;
@@ -270,11 +269,6 @@ export function ctrlPd(f: ExceptionFrame, srcSel: u64, _flags: u32): Status {
     );
   }
   // HST→GST/DMA: no guest or DMA spaces exist yet, so no capability names one (BAD_CAP above).
-  // A PIO delegation may have revoked ports of any running PD (a revoked parent takes its
-  // children along in every space): every CPU reloads its bitmap before the return to ring 3.
-  if (src.kind === Kind.PIO_SP) {
-    currentPd.reloadIoBitmap();
-    tlb.requestAll(tlb.Request.IO_BITMAP);
-  }
+  // Ports delegated or revoked reach every CPU's TSS on the way out (tlb.settleIoBitmaps).
   return st;
 }

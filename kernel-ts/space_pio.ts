@@ -23,6 +23,25 @@ import { CapTable } from "./space_obj.ts";
 
 /** Ports per PIO space. */
 export const PORTS: u64 = 0x10000;
+/**
+ * Whether any space's bitmap changed since the kernel last copied the running
+ * PDs' bitmaps into the TSSs (tlb.settleIoBitmaps, on the slow path's way out).
+ * A port goes with every way a capability does: ctrl_pd, a revocation that
+ * takes derived copies along, a PIO space or PD destroyed with its last
+ * capability. Changed under the kernel lock only.
+ */
+class BitmapChanges {
+  pending: bool;
+}
+const changes = new BitmapChanges();
+
+/** Whether a bitmap changed since the last call (which settles it). */
+export function takeBitmapChange(): bool {
+  const pending = changes.pending;
+  changes.pending = false;
+  return pending;
+}
+
 /** The I/O bitmap: one bit per port. */
 export const BITMAP_BYTES: usize = 8192;
 
@@ -95,6 +114,7 @@ export class Space_pio {
   }
 
   setBit(port: u64, deny: bool): void {
+    changes.pending = true;
     const p = ptrFromVirt<u8>(this.bitmap);
     const i = usize(port >> 3);
     const bit = u8(1) << u8(port & 7);

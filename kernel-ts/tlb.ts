@@ -32,6 +32,7 @@ import * as ipi from "./ipi.ts";
 import * as currentPd from "./current_pd.ts";
 import * as percpu from "./percpu.ts";
 import { Space_hst } from "./space_hst.ts";
+import * as spacePio from "./space_pio.ts";
 import * as watchdog from "./watchdog.ts";
 
 const CR3_NO_FLUSH: u64 = u64(1) << 63;
@@ -207,6 +208,18 @@ export function sync(): void {
     state.rounds++;
     waitForAnswers();
   }
+}
+
+/**
+ * After any PIO space's bitmap changed (space_pio.ts): every CPU copies its
+ * running PD's bitmap into its TSS again before the slow path lets its lock
+ * go, this one at once, the others on request. A port a PD lost with a PIO
+ * space or a PD destroyed is closed as surely as one revoked by ctrl_pd.
+ */
+export function settleIoBitmaps(): void {
+  if (!spacePio.takeBitmapChange()) return;
+  currentPd.reloadIoBitmap();
+  requestAll(Request.IO_BITMAP);
 }
 
 /** Sets `what` in CPU `c`'s requests; the IPI goes only if none was pending. */

@@ -43,6 +43,11 @@ ec_ud2_fault:
         movq    %rbx, ec_after_rbx(%rip)
         jmp     ec_portal_entry
 
+        .global ec_out_entry
+ec_out_entry:                                   /* OUT to port 0x84 (ec.ts IO_PORT) */
+        outb    %al, $0x84
+        jmp     ec_portal_entry
+
         .global ec_ac_ud2_entry
 ec_ac_ud2_entry:                                /* #UD with RFLAGS.AC set */
         pushfq

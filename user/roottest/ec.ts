@@ -46,7 +46,7 @@ import {
 } from "../nova/hypercall.ts";
 import { arch, words } from "../nova/utcb.ts";
 import { EcSet, msFromNow } from "./ecs.ts";
-import { EC_SELS, EC_ORDER, EMPTY, ROOT_OBJ, copy, pd, revoke } from "./sel.ts";
+import { EC_SELS, EC_ORDER, EMPTY, NOVA_PIO, ROOT_OBJ, ROOT_PIO, copy, pd, revoke } from "./sel.ts";
 import * as foreign from "./foreign.ts";
 import {
   above,
@@ -327,6 +327,7 @@ export function run(): void {
   ntCases();
   cr2Cases();
   acCase();
+  ioBitmapCases();
   expectStatus("ec-revoke-range", revoke(EC_SELS, EC_ORDER), Status.SUCCESS);
 }
 
@@ -341,6 +342,13 @@ const PT_W_NM = S + 0x26;
 const PT_W_BP = S + 0x31;
 const PT_BLOCK = S + 0x32;
 const PT_W_AC = S + 0x33;
+const PT_W_IO = S + 0x34;
+/** A PD and its PIO space (which needs its host space), whose destruction takes a port of the root's along. */
+const IO_PD = S + 0x70;
+const IO_PIO = S + 0x71;
+const IO_HST = S + 0x72;
+/** The port ec.S's `ec_out_entry` writes (a DMA page register: harmless on the PC). */
+const IO_PORT: u64 = 0x84;
 const PT_A_SET = S + 0x27;
 const PT_A_GET = S + 0x28;
 const PT_B_SET = S + 0x29;
@@ -700,6 +708,34 @@ function acCase(): void {
     ecs.portalOf(PT_W_AC, WORKER, linkerSymbol("ec_ac_ud2_entry"), 0, 0) &&
       isStatus(fault(PT_W_AC, 2, MTD_RIP), Status.SUCCESS) &&
       isValue(seen.vector, 6),
+  );
+}
+
+/**
+ * A port the root PD got through another PD's PIO space is closed in the CPU's
+ * I/O bitmap as soon as that space is destroyed (the revocation takes the
+ * root's copy along), not only after some later PIO ctrl_pd. The worker, an
+ * EC of the root PD, writes the port; a #GP goes to its event portal, whose
+ * handler skips the 2-byte OUT.
+ */
+function ioBitmapCases(): void {
+  check(
+    "pio-port-through-another-pds-space",
+    isStatus(createPd(IO_PD, PdOp.PD, ROOT_PD), Status.SUCCESS) &&
+      isStatus(createPd(IO_HST, PdOp.HST, IO_PD), Status.SUCCESS) &&
+      isStatus(createPd(IO_PIO, PdOp.PIO, IO_PD), Status.SUCCESS) &&
+      isStatus(pd(NOVA_PIO, IO_PIO, IO_PORT, 0, IO_PORT, PERM_MASK), Status.SUCCESS) &&
+      isStatus(pd(IO_PIO, ROOT_PIO, IO_PORT, 0, IO_PORT, PERM_MASK), Status.SUCCESS) &&
+      handles(EVT_LOCAL, 13, OP_EVENT, MTD_RIP | MTD_QUAL) &&
+      ecs.portalOf(PT_W_IO, WORKER, linkerSymbol("ec_out_entry"), 0, 0) &&
+      isStatus(fault(PT_W_IO, 2, MTD_RIP), Status.SUCCESS) &&
+      isValue(seen.vector, 0xff),
+  );
+  check(
+    "pio-port-closed-when-its-space-is-destroyed",
+    isStatus(revoke(IO_PD, 2), Status.SUCCESS) &&
+      isStatus(fault(PT_W_IO, 2, MTD_RIP), Status.SUCCESS) &&
+      isValue(seen.vector, 13),
   );
 }
 
