@@ -69,6 +69,14 @@ export function main(argv: string[]): number {
     process.stderr.write(`ktsc: not found: ${missing.join(", ")}\n`);
     return 64;
   }
+  // A directory among the files is a project given the wrong way (`ktsc check kernel-ts`).
+  const dirs = files.filter((f) => fs.statSync(f).isDirectory());
+  if (dirs.length) {
+    process.stderr.write(
+      `ktsc: ${dirs.join(", ")}: a directory, not a source file (a project is -p <dir>)\n${usage}\n`,
+    );
+    return 64;
+  }
   const result = compile({ project: files.length ? undefined : project, files, srcRoot, cacheDir });
   if (result.internalError) {
     const e = result.internalError;

@@ -181,6 +181,15 @@ t.test("CLI: a bad program exits 1 with tsc-style diagnostics on stderr", async 
   t.match(r.stderr, /\nFound 1 error\.\n$/);
 });
 
+t.test("CLI: a directory where a file belongs is a usage error (64), not a crash", async (t) => {
+  const r = ktsc("check", "kernel-ts");
+  t.equal(r.status, 64, `exit status 64 [got ${r.status}]`, { stderr: r.stderr });
+  const said = /^ktsc: kernel-ts: a directory, not a source file \(a project is -p <dir>\)$/m;
+  t.match(r.stderr, said, "it says what is wrong and how to name a project");
+  const crash = /^ktsc: internal compiler error|^\s+at \S+ \(/m;
+  t.notMatch(r.stderr, crash, "no internal error, no stack trace");
+});
+
 t.test("CLI: --help exits 0", async (t) => {
   const r = ktsc("--help");
   t.equal(r.status, 0, r.stderr);
