@@ -105,7 +105,6 @@ const build: ToolName[] = ["gcc", "cpp", "ld", "nm", "objdump", "addr2line"];
 /** What each command needs. */
 export const toolSets = {
   build,
-  clang: ["clang"],
   qemu: [...build, "qemu"],
   iso: [...build, "grub-mkrescue", "grub-pc", "xorriso", "mformat"],
   bochs: ["bochs", "bochs-bios", "vgabios"],

@@ -3,8 +3,6 @@
 
 export const MAX_RANGES: usize = 128;
 export const MAX_MODULES: usize = 16;
-/** Pieces of multiboot v1 information outside its structure: strings, lists, tables. */
-export const MAX_INFO_SPANS: usize = 32;
 
 /** Memory-map types, as both multiboot versions (and E820) number them. */
 export enum MemoryType {
@@ -51,7 +49,7 @@ export class BootInfo {
   /** The multiboot information structure itself: keep it out of the allocator. */
   infoStart: Phys;
   infoEnd: Phys;
-  /** What it points at elsewhere (multiboot v1), kept out of the allocator too. */
+  /** What it points at elsewhere (multiboot v1), kept out of the allocator too: whole pages. */
   spanCount: usize;
   spans: Arr<Inline<InfoSpan>, 32>;
 }
@@ -96,16 +94,35 @@ export function addRange(base: u64, length: u64, type: u32): void {
 
 /**
  * Boot information at [start, end) outside the structure: the kernel never
- * allocates it, so the root can read it. A loader that scatters more pieces
- * than the table holds stops the boot (no loader known does).
+ * allocates it, so the root can read it. Kept as whole pages, the unit the
+ * allocator works in; pages already kept (the structure's, or another piece's:
+ * loaders put several strings in one page) are not kept twice. A loader that
+ * scatters more pieces than the table holds stops the boot (no loader known
+ * does).
  */
 export function addInfoSpan(start: u64, end: u64): void {
   if (end <= start) return;
-  if (info.spanCount === MAX_INFO_SPANS) panic("boot: too many pieces of boot information");
+  const first = pageDown(start);
+  const last = pageUp(end);
+  const info0 = pageDown(u64(info.infoStart));
+  if (first >= info0 && last <= pageUp(u64(info.infoEnd))) return;
+  for (let i: usize = 0; i < info.spanCount; i++) {
+    const s = info.spans[i];
+    if (first >= u64(s.start) && last <= u64(s.end)) return;
+  }
+  if (info.spanCount === info.spans.length) panic("boot: too many pieces of boot information");
   const s = info.spans[info.spanCount];
-  s.start = phys(start);
-  s.end = phys(end);
+  s.start = phys(first);
+  s.end = phys(last);
   info.spanCount++;
+}
+
+function pageDown(a: u64): u64 {
+  return a & ~u64(0xfff);
+}
+
+function pageUp(a: u64): u64 {
+  return (a + 0xfff) & ~u64(0xfff);
 }
 
 export function addModule(start: Phys, end: Phys, cmdline: str): void {

@@ -3,13 +3,11 @@
 // in the CPU's TSS (tss.loadIoBitmap).
 //
 // `setCurrent` names the running PD's spaces (ec.ts on every switch to
-// another PD). A PIO delegation or revocation can change the ports of any
-// PD (revoking takes derived copies along), so after one every CPU copies
-// its running PD's I/O bitmap into its TSS again (reloadIoBitmap): the
-// delegating CPU at once, the others on request (tlb.ts remote requests),
-// before the hypercall returns to ring 3. The spaces come without their PD
-// so that tlb.ts, which reloads the bitmap, need not import pd.ts, whose
-// ctrl_pd asks for those reloads.
+// another PD). Any change of any PIO space's bitmap can change the ports of
+// a running PD, so after one every CPU copies its running PD's I/O bitmap
+// into its TSS again (reloadIoBitmap): before the slow path lets its lock go,
+// this CPU at once and the others on request (tlb.settleIoBitmaps). The
+// spaces come without their PD so that tlb.ts need not import pd.ts.
 
 import { ref, unref } from "./kobject.ts";
 import { Space_obj } from "./space_obj.ts";

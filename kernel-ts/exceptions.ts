@@ -377,11 +377,6 @@ function fromUser(f: ExceptionFrame): bool {
 
 /** Called by entry.S for every vector, on the interrupted stack or the vector's IST stack. */
 export function handle(f: ExceptionFrame): void {
-  // SMAP holds in the kernel: entry.S cleared an AC that ring 3 had set.
-  assert(
-    !space.protections.smap || (readRflags() & RFLAGS_AC) === 0,
-    "exceptions: entered with RFLAGS.AC set: SMAP would not apply",
-  );
   // Another CPU stops the machine for its report (stopOthers): this one halts for good.
   if (f.vector === VECTOR_NMI && stopping.on.load() && !watchdog.isTarget()) haltForGood();
   // A shootdown request is answered without the kernel lock: its sender holds it (tlb.ts).
@@ -392,6 +387,15 @@ export function handle(f: ExceptionFrame): void {
   }
   if (f.vector === VECTOR_NMI && watchdog.isTarget()) reportStuck(f);
   const user = (f.cs & CS_RPL) === CS_RPL;
+  // SMAP holds in the kernel: entry.S cleared an AC that ring 3 had set. Checked for
+  // exceptions from ring 3 only (interrupts, the frequent entries, pass the same CLAC).
+  assert(
+    !user ||
+      f.vector >= FIRST_INTERRUPT ||
+      !space.protections.smap ||
+      (readRflags() & RFLAGS_AC) === 0,
+    "exceptions: entered with RFLAGS.AC set: SMAP would not apply",
+  );
   // A RESCHEDULE IPI in ring 0 (the idle loop's halt) only had to end the halt.
   if (f.vector === u64(ipi.VECTOR_RESCHEDULE) && !user && depth.get() === 0) {
     lapic.eoi();

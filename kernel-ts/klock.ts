@@ -156,8 +156,7 @@ export function leave(): void {
   // has to wait for it.
   k.writing.store(false, Order.RELEASE);
   k.holder.store(NOBODY, Order.RELAXED);
-  // Spinlock.release, inline as the ticket is taken inline in enter().
-  k.global.serving.store(k.global.serving.load(Order.RELAXED) + 1, Order.RELEASE);
+  k.global.release();
 }
 
 /** Whether this CPU holds the global lock. */

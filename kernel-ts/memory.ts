@@ -44,7 +44,7 @@ class Span {
 /**
  * Ranges kept out of the allocator, page-aligned outward, sorted by start; they may overlap.
  * Room for each kind: low memory, the image, the information and its pieces
- * (boot.MAX_INFO_SPANS), the modules, firmware ranges (boot.MAX_RANGES), the frame tables and
+ * (boot.info.spans), the modules, firmware ranges (boot.MAX_RANGES), the frame tables and
  * user memory.
  */
 const reserved = array<Inline<Span>, 184>();
@@ -95,10 +95,6 @@ function reserve(start: u64, end: u64, what: str, show: bool): void {
   const s = alignDown(start);
   const e = end > u64.MAX - PAGE_SIZE ? alignDown(end) : alignUp(end);
   if (s >= e) return;
-  // The same pages again (pieces of the boot information often share one): nothing new to
-  // keep out or to log.
-  for (let i: usize = 0; i < reservedCount; i++)
-    if (reserved[i].start === s && reserved[i].end === e) return;
   assert(reservedCount < reserved.length, "memory: too many reserved ranges");
   reservedCount = insert(reserved, reservedCount, s, e, what);
   if (show) log(`MEM: reserved ${hex(s)}-${hex(e)} ${what}`);
@@ -258,6 +254,11 @@ function release(start: u64, end: u64): void {
  * and the free memory. Runs on the boot page tables (before the switch).
  */
 export function init(): void {
+  // One entry per kind but the counted ones; the table must hold them all.
+  assert(
+    reserved.length >= 6 + boot.info.spans.length + boot.MAX_MODULES + boot.MAX_RANGES,
+    "memory: the reserved table is smaller than what the boot description can name",
+  );
   reserve(0, LOW_LIMIT, "low memory (BIOS, trampoline)", true);
   reserve(u64(linkerSymbol("__image_start")), u64(linkerSymbol("__bss_end")), "kernel image", true);
   reserve(u64(boot.info.infoStart), u64(boot.info.infoEnd), "multiboot information", true);

@@ -50,21 +50,31 @@ class Mb1Info {
   apmTable: u32;
   vbeControlInfo: u32;
   vbeModeInfo: u32;
+  vbeMode: u16;
+  vbeInterfaceSeg: u16;
+  vbeInterfaceOff: u16;
+  vbeInterfaceLen: u16;
 }
+// Multiboot 0.6.96 §3.3, up to the VBE fields (the framebuffer fields that follow are not read).
 layout(Mb1Info, {
-  size: 80,
+  size: 88,
   offsets: {
     flags: 0,
     cmdline: 16,
     modsCount: 20,
+    modsAddr: 24,
     syms: 28,
     mmapLength: 44,
     mmapAddr: 48,
     drivesLength: 52,
+    drivesAddr: 56,
+    configTable: 60,
     bootLoaderName: 64,
     apmTable: 68,
     vbeControlInfo: 72,
     vbeModeInfo: 76,
+    vbeMode: 80,
+    vbeInterfaceLen: 86,
   },
 });
 

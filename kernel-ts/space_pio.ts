@@ -30,16 +30,13 @@ export const PORTS: u64 = 0x10000;
  * takes derived copies along, a PIO space or PD destroyed with its last
  * capability. Changed under the kernel lock only.
  */
-class BitmapChanges {
-  pending: bool;
-}
-const changes = new BitmapChanges();
+let bitmapChanged = false;
 
 /** Whether a bitmap changed since the last call (which settles it). */
 export function takeBitmapChange(): bool {
-  const pending = changes.pending;
-  changes.pending = false;
-  return pending;
+  const changed = bitmapChanged;
+  bitmapChanged = false;
+  return changed;
 }
 
 /** The I/O bitmap: one bit per port. */
@@ -114,10 +111,12 @@ export class Space_pio {
   }
 
   setBit(port: u64, deny: bool): void {
-    changes.pending = true;
     const p = ptrFromVirt<u8>(this.bitmap);
     const i = usize(port >> 3);
     const bit = u8(1) << u8(port & 7);
-    p.set(i, deny ? p.get(i) | bit : p.get(i) & ~bit);
+    const now = deny ? p.get(i) | bit : p.get(i) & ~bit;
+    if (now === p.get(i)) return;
+    p.set(i, now);
+    bitmapChanged = true;
   }
 }

@@ -43,7 +43,7 @@ const PCIDS: u32 = 4096;
 export enum Request {
   /** Flush the TLB entries of the loaded space. */
   FLUSH = 1,
-  /** Copy the running PD's I/O bitmap into the TSS again (current_pd.ts). */
+  /** Copy the running PD's I/O bitmap into the TSS again (settleIoBitmaps). */
   IO_BITMAP = 2,
 }
 

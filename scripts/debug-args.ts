@@ -5,7 +5,7 @@ export const DEBUG_USAGE = `usage: npm run debug [-- [--O2] [qemu args...] [--gd
 
 Builds the hypervisor (-Og, out/debug/hypervisor.elf) and its root task
 (user/roottest; -initrd replaces it), starts QEMU stopped at the reset vector
-with its gdb stub on a private socket, and runs gdb attached to it with the
+with its gdb server on a private socket, and runs gdb attached to it with the
 kernel's symbols. QEMU ends when gdb ends.
 
   --O2         debug the -O2 image the tests boot (out/hypervisor.elf)
@@ -45,7 +45,7 @@ export function parseDebugArgs(argv: readonly string[]): DebugArgs {
 export function gdbSetup(elf: string, socket: string): string {
   return [
     "# Written by scripts/debug-session.ts for one `npm run debug` session.",
-    "# QEMU's x86-64 stub sends 64-bit registers from the reset vector on, while the CPU",
+    "# QEMU's x86-64 gdb server sends 64-bit registers from the reset vector on, while the CPU",
     "# is still in real or 32-bit mode; gdb must read them as x86-64 before it connects.",
     "set architecture i386:x86-64",
     `file ${elf}`,

@@ -1,5 +1,5 @@
 // One `npm run debug` session (docs/debugging.md): QEMU stopped at the reset
-// vector with its gdb stub on a Unix socket in a directory of its own (two
+// vector with its gdb server on a Unix socket in a directory of its own (two
 // sessions never compete for a TCP port), and gdb attached to it with the
 // kernel's symbols. QEMU never outlives gdb.
 
@@ -93,7 +93,7 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
         // Interactively QEMU's message is already on the terminal; captured, it goes here.
         const said = q.stderr ? `\n${String(q.stderr)}` : "";
         throw new DebugError(
-          `QEMU ended (status ${q.exitCode}) before its gdb stub listened${said}`,
+          `QEMU ended (status ${q.exitCode}) before its gdb server listened${said}`,
         );
       }
       if (waited > LISTEN_MS)

@@ -656,16 +656,7 @@ function typeShift(sema: Sema, e: ts.BinaryExpression, expected?: DType): DType 
       return undefined;
     }
     resolveLit(sema, e.right, intType("u32"));
-    const c = sema.constValues.get(e.right);
-    if (c !== undefined) {
-      if (c >= BigInt(lt.bits))
-        d.at(
-          e.right,
-          "KTS1204",
-          `shift count ${c} is out of range for ${lt.name} (0..${lt.bits - 1})`,
-        );
-      else sema.safeRhs.add(e);
-    }
+    checkConstantCount(sema, e, lt);
     return lt;
   }
   if (rt.k !== "int") {

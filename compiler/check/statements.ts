@@ -499,14 +499,7 @@ function checkCompound(sema: Sema, e: ts.BinaryExpression, base: ts.SyntaxKind):
   if (isShift) {
     if (rt.k === "lit") {
       resolveLit(sema, e.right, { k: "int", name: "u32", bits: 32, signed: false });
-      const c = sema.constValues.get(e.right);
-      if (c !== undefined && c >= BigInt(lt.bits))
-        d.at(
-          e.right,
-          "KTS1204",
-          `shift count ${c} is out of range for ${lt.name} (0..${lt.bits - 1})`,
-        );
-      else if (c !== undefined) sema.safeRhs.add(e);
+      checkConstantCount(sema, e, lt);
     } else if (rt.k !== "int") d.at(e.right, "KTS1213", "a shift count must be an integer");
     else checkConstantCount(sema, e, lt);
     return;

@@ -91,7 +91,7 @@ export function loadProject(opts: LoadOptions): LoadedProject {
  * in the kernel and in every user program alike, and no name starts with the
  * `__` of a `..`.
  */
-export function moduleName(srcRoot: string, file: string): string {
+function moduleName(srcRoot: string, file: string): string {
   let base = srcRoot;
   while (path.relative(base, file).split(path.sep)[0] === "..") base = path.dirname(base);
   return path

@@ -12,7 +12,8 @@ import { Status } from "../../abi/status.ts";
 import { MULTIBOOT1_MAGIC, MULTIBOOT2_MAGIC } from "../nova/abi.ts";
 import { putc, puts } from "../nova/console.ts";
 import { ctrlPd } from "../nova/hypercall.ts";
-import { NOVA_HST, ROOT_HST } from "./sel.ts";
+import { mapPhys } from "./foreign.ts";
+import { ROOT_HST } from "./sel.ts";
 import { block, check, isNot, isValue } from "./test.ts";
 
 /** Two pages of the root host space through which boot information is read. */
@@ -41,28 +42,27 @@ function reach(pa: u64): bool {
   const page = pa >> 12;
   if (reader.pages !== 0 && page >= reader.page && page < reader.page + reader.pages) return true;
   unmap();
-  for (let i: u64 = 0; i < 2; i++) {
-    const st = ctrlPd(NOVA_HST, ROOT_HST, page + i, 0, (WINDOW_VA >> 12) + i, Perm_mem.R, 0);
-    if (st !== Status.SUCCESS) break;
+  while (
+    reader.pages < 2 &&
+    mapPhys(page + reader.pages, WINDOW_VA + (reader.pages << 12), Perm_mem.R) === Status.SUCCESS
+  )
     reader.pages++;
-  }
   reader.page = page;
   return reader.pages !== 0;
 }
 
+/** Where physical `pa` is seen through the window (after `reach(pa)`). */
+function seen(pa: u64): Virt {
+  return virt(WINDOW_VA + pa - (reader.page << 12));
+}
+
 /** The u32 at physical `pa` (0 if it cannot be mapped: `reach` tells). */
 function u32At(pa: u64): u32 {
-  if (!reach(pa)) return 0;
-  return ptrFromVirt<u32>(
-    virt(WINDOW_VA + ((pa >> 12) - reader.page) * 0x1000 + (pa & 0xfff)),
-  ).load();
+  return reach(pa) ? ptrFromVirt<u32>(seen(pa)).load() : 0;
 }
 
 function byteAt(pa: u64): u8 {
-  if (!reach(pa)) return 0;
-  return ptrFromVirt<u8>(
-    virt(WINDOW_VA + ((pa >> 12) - reader.page) * 0x1000 + (pa & 0xfff)),
-  ).load();
+  return reach(pa) ? ptrFromVirt<u8>(seen(pa)).load() : 0;
 }
 
 /** Physical address of the first module's command line, 0 if the information has none. */

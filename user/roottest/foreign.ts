@@ -28,6 +28,7 @@ import {
 import * as elf from "../nova/elf.ts";
 import { Window } from "../nova/elf.ts";
 import { hip } from "../nova/hip.ts";
+import { MEM_RW } from "./hst.ts";
 import { FOREIGN_SELS, NOVA_HST, ROOT_HST, revoke } from "./sel.ts";
 import {
   atLeast,
@@ -61,7 +62,6 @@ const STACK_SIZE: u64 = 4096;
 const ELF_VA: u64 = 0x6200_0000;
 const ELF_ORDER: u64 = 10;
 const ELF_PAGES: u64 = u64(1) << ELF_ORDER;
-const MEM_RW: u64 = Perm_mem.R | Perm_mem.W;
 const E820_RAM: u32 = 1;
 const MB2_TAG_MMAP: u32 = 6;
 const MB1_FLAG_MMAP: u32 = 1 << 6;
@@ -90,7 +90,7 @@ export function probe(): u64 {
 }
 
 /** Maps physical page `page` read-only (or RW) at `va` of the root host space; the status. */
-function mapPhys(page: u64, va: u64, perms: u64): u32 {
+export function mapPhys(page: u64, va: u64, perms: u64): u32 {
   return ctrlPd(NOVA_HST, ROOT_HST, page, 0, va >> 12, perms, 0);
 }
 

@@ -11,16 +11,13 @@
 // Selectors HARDEN_SELS…+0xff, revoked at the end; the page is the root's
 // host-space page VA, revoked at the end too.
 
-import { Perm_mem } from "../../abi/perms.ts";
 import { Status } from "../../abi/status.ts";
 import { ROOT_PD } from "../nova/abi.ts";
 import { createPd, ctrlPd } from "../nova/hypercall.ts";
+import { LOW_PAGE, MEM_RW } from "./hst.ts";
 import { HARDEN_SELS, NOVA_HST, RANGE_ORDER, ROOT_HST, pd, revoke } from "./sel.ts";
 import { block, check, expectStatus, isStatus, isValue } from "./test.ts";
 
-/** Physical page 0x6: below 1 MiB, never the kernel's (hst.ts uses it too). */
-const LOW_PAGE: u64 = 0x6;
-const MEM_RW: u64 = Perm_mem.R | Perm_mem.W;
 /** The page in the root host space (hst.ts's pages are 0x40000…0x40011). */
 const VA: u64 = 0x40020;
 /** Where the page goes in X and in Y. */

@@ -31,7 +31,8 @@ import {
 } from "./sel.ts";
 import { block, check, expect, expectStatus, isStatus, isValue } from "./test.ts";
 
-const LOW_PAGE: u64 = 0x6;
+/** Physical page 0x6: below 1 MiB, never the kernel's, so delegable (harden.ts uses it too). */
+export const LOW_PAGE: u64 = 0x6;
 /** Host-space selectors (pages) of the test mappings. */
 const VA1: u64 = 0x40000;
 const VA2: u64 = 0x40001;
@@ -44,7 +45,7 @@ const KEEP2: u64 = 0x40011;
 /** The HIP's page (kernel-owned: delegates as CAP0). */
 const HIP_PAGE: u64 = HIP_ADDRESS >> 12;
 /** R and W (memory capabilities, §2.2). */
-const MEM_RW: u64 = Perm_mem.R | Perm_mem.W;
+export const MEM_RW: u64 = Perm_mem.R | Perm_mem.W;
 /** 2^35: the first selector beyond a host space. */
 const HST_END: u64 = u64(1) << 35;
 /** The order-20 delegation: physical 0…4 GiB to 4 GiB of the root host space. */
