@@ -36,12 +36,10 @@ const kernelCflags = [
   "-fno-pie",
   "-mgeneral-regs-only",
   "-fno-stack-protector",
+  // No .eh_frame (nothing unwinds for exceptions); with -g, gcc and clang describe every
+  // frame in .debug_frame instead, from which the build makes the fault report's unwind table
+  // (build/unwind.ts), so no register is given up to frame pointers.
   "-fno-asynchronous-unwind-tables",
-  // Frame pointers in every function, leaves too, and no tail calls: the fault report's
-  // stack walk (kernel-ts/exceptions.ts) follows RBP and shows every caller.
-  "-fno-omit-frame-pointer",
-  "-mno-omit-leaf-frame-pointer",
-  "-fno-optimize-sibling-calls",
   "-O2",
   "-g",
   ...requiredWarnings,
@@ -66,15 +64,12 @@ function debugFlags(cc: "gcc" | "clang"): string[] {
 
 /** `debug`: the debug build, by default in its own directory so the tests' images stay as they are. */
 export function toolchain(cc: "gcc" | "clang", outDir?: string, debug = false): Toolchain {
-  const base = cc === "gcc" ? [...kernelCflags, "-fno-shrink-wrap", "-fasm"] : kernelCflags;
+  const base = cc === "gcc" ? [...kernelCflags, "-fasm"] : kernelCflags;
   const defaultOut = (cc === "gcc" ? "out" : "out/clang") + (debug ? "/debug" : "");
   return Toolchain.parse({
     cc,
     ld: "ld",
     cpp: "cpp",
-    // gcc's shrink-wrapping moves the frame setup past early returns, so a fault there would
-    // show no frame of its own and lose its caller from the stack walk (clang keeps the
-    // frame setup first when frame pointers are on).
     // -std=c11 also turns off gcc's GNU keywords, and with them the `__seg_gs` address space
     // that per-CPU variables use (runtime-c/kts.h KTS_PERCPU); -fasm brings them back (clang
     // has `__seg_gs` as a predefined attribute macro in every mode).

@@ -84,6 +84,7 @@ export const tools = {
   nm: command("nm", "binutils"),
   objdump: command("objdump", "binutils"),
   addr2line: command("addr2line", "binutils"),
+  readelf: command("readelf", "binutils"),
   "gcc-sanitizers": sanitizers("gcc"),
   "clang-sanitizers": sanitizers("clang", "libclang-rt-dev|libclang-common-dev"),
   qemu: command("qemu-system-x86_64", "qemu-system-x86"),
@@ -100,7 +101,7 @@ export const tools = {
 
 export type ToolName = keyof typeof tools;
 
-const build: ToolName[] = ["gcc", "cpp", "ld", "nm", "objdump", "addr2line"];
+const build: ToolName[] = ["gcc", "cpp", "ld", "nm", "objdump", "addr2line", "readelf"];
 
 /** What each command needs. */
 export const toolSets = {

@@ -47,6 +47,7 @@ import {
   initObject,
   reap,
   ref,
+  refs,
   unref,
 } from "./kobject.ts";
 import { Pd } from "./pd.ts";
@@ -419,6 +420,15 @@ export function dropIfDestroyed(): void {
   reap();
   const e = here().ec;
   if (e !== null && e.hdr.dead !== 0) sc.preempt();
+}
+
+/**
+ * Whether the running EC `e` may go on from a fast path (klock.ts) without the slow path's way
+ * out: still referenced (not revoked by another CPU, waiting to be reaped) and with its SC,
+ * and no reschedule or recall pending.
+ */
+export function continuesFast(e: Ec): bool {
+  return refs(e.hdr) !== 0 && !e.recall && sc.current() !== null && !sc.mustReschedule();
 }
 
 /**

@@ -2,7 +2,7 @@
 // the frame and calls handle). Interrupts with a handler (interrupts.ts) are
 // dispatched and return; everything else is unexpected, so each one is a
 // panic: a report of the vector, error code, RIP with its function and
-// TypeScript line, CR2, all registers and a frame-pointer stack walk, then
+// TypeScript line, CR2, all registers and a stack walk (unwind.ts), then
 // the panic exit (power.ts: QEMU's debug-exit status 35), so a test sees the
 // report and QEMU's exit instead of a timeout or a silent reboot.
 // docs/panic.md shows the reports and explains each line.
@@ -13,6 +13,7 @@ import * as power from "./power.ts";
 import * as space from "./space_kernel.ts";
 import * as symbols from "./symbols.ts";
 import * as tss from "./tss.ts";
+import * as unwind from "./unwind.ts";
 import * as ipi from "./ipi.ts";
 import * as klock from "./klock.ts";
 import * as lapic from "./lapic.ts";
@@ -281,32 +282,36 @@ function findStack(va: u64): bool {
 }
 
 /**
- * Walks the frame-pointer chain from `fp` (the kernel is built with frame pointers: [fp] is
- * the caller's fp, [fp + 8] the return address), numbering frames from `first` on. Every
- * frame must lie inside the stack the walk started on and above the previous one, so a
- * corrupt chain ends the walk instead of faulting. start64_high's fp of 0 and switchStack's
- * zero return address end it cleanly.
+ * Walks the stack from `f` (kernel-ts/unwind.ts: one caller per step, from the compiler's
+ * call-frame information), printing each caller's return address and numbering them from
+ * `first` on. Each step reads only inside the stack the walk started on and only above the
+ * previous frame, so a corrupt stack ends the walk instead of faulting. The walk ends at
+ * switchStack's zero return address (the bottom of every kernel stack) or at code without
+ * unwind information (the assembly entry paths).
  */
-function walk(fp: u64, first: u32): void {
+function walk(f: unwind.CallFrame, first: u32): void {
   let n = first;
   let shown: u32 = 0;
   let last: u64 = 0;
   let repeats: u32 = 0;
-  if (fp !== 0 && !findStack(fp)) {
-    log(`STACK: frame pointer ${hex(fp)} is not on a known stack, no walk`);
+  // An overflow's RSP is in the guard page; its frames are in the stack above.
+  if (!findStack(f.sp) && !(inGuardPage(f.sp) && findStack(f.sp + PAGE_SIZE))) {
+    log(`STACK: stack pointer ${hex(f.sp)} is not on a known stack, no walk`);
     return;
   }
-  while (fp !== 0) {
-    if ((fp & 7) !== 0 || fp < bounds.low || fp + 16 > bounds.high) {
-      log(`STACK: stops at frame pointer ${hex(fp)} (outside the stack)`);
+  for (;;) {
+    const from = f.pc;
+    const r = unwind.step(f, bounds.low, bounds.high);
+    if (r !== unwind.UnwindStep.CALLER || f.pc === 0) {
+      if (repeats !== 0) log(`STACK: the frame above repeats ${repeats} more times`);
+      if (r === unwind.UnwindStep.OFF_STACK)
+        log(`STACK: stops at ${hex(from)}: its caller's frame is not on the stack above it`);
+      else if (r === unwind.UnwindStep.NO_ENTRY)
+        log(`STACK: end (no unwind information at ${hex(from)})`);
+      else log(`STACK: end`);
       return;
     }
-    const frame = ptrFromVirt<u64>(virt(fp));
-    const ret = frame.get(1);
-    const next = frame.get(0);
-    // switchStack's end marker: a zero return address.
-    if (ret === 0) break;
-    if (ret === last) repeats++;
+    if (f.pc === last) repeats++;
     else {
       if (repeats !== 0) log(`STACK: the frame above repeats ${repeats} more times`);
       repeats = 0;
@@ -315,22 +320,24 @@ function walk(fp: u64, first: u32): void {
         return;
       }
       // The call instruction is the byte before the return address (a noreturn call may end a function).
-      logFrame(n, virt(ret), virt(ret - 1));
+      logFrame(n, virt(f.pc), virt(f.pc - 1));
       shown++;
-      last = ret;
+      last = f.pc;
     }
     n++;
-    if (next !== 0 && next <= fp) {
-      if (repeats !== 0) log(`STACK: the frame above repeats ${repeats} more times`);
-      log(`STACK: stops at frame pointer ${hex(next)} (not above ${hex(fp)})`);
-      return;
-    }
-    fp = next;
+    // A return address is in its caller, after the call: look up the call's own unwind entry.
+    f.pc = f.pc - 1;
   }
-  if (repeats !== 0) log(`STACK: the frame above repeats ${repeats} more times`);
-  // The chain's end: start64_high's frame pointer 0, or switchStack's zero return address.
-  log(`STACK: end`);
 }
+
+/** The walk's start at an exception: the interrupted code's RIP, RSP and RBP. */
+function frameOf(e: ExceptionFrame): unwind.CallFrame {
+  start.pc = e.rip;
+  start.sp = e.rsp;
+  start.bp = e.rbp;
+  return start;
+}
+const start = new unwind.CallFrame();
 
 /**
  * What runs for an exception from ring 3 (event.ts: the EC's event; it
@@ -441,7 +448,7 @@ export function handle(f: ExceptionFrame): void {
   logDetails(f);
   logStopped(stopped);
   logFrame(0, virt(f.rip), virt(f.rip));
-  walk(f.rbp, 1);
+  walk(frameOf(f), 1);
   power.exit(power.EXIT_PANIC);
 }
 
@@ -486,7 +493,7 @@ function reportStuck(f: ExceptionFrame): never {
   log(`WATCHDOG: CPU ${percpu.cpuIndex.get()} stuck:`);
   logFrame(0, virt(f.rip), virt(f.rip));
   logDetails(f);
-  walk(f.rbp, 1);
+  walk(frameOf(f), 1);
   watchdog.reported();
 }
 
@@ -500,7 +507,12 @@ export function stopAfterPanic(): never {
     const stopped = stopOthers();
     logCpu();
     logStopped(stopped);
-    walk(u64(readRbp()), 0);
+    const here = array<u64, 3>();
+    currentFrame(here);
+    start.pc = here[0];
+    start.sp = here[1];
+    start.bp = here[2];
+    walk(start, 0);
   }
   power.exit(power.EXIT_PANIC);
 }

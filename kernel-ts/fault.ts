@@ -24,11 +24,15 @@ import * as syscall from "./syscall.ts";
 /** Canonical, lower half, beyond the boot identity map (4 GiB): never mapped. */
 const UNMAPPED: u64 = 0x0bad_0bad_0000;
 
-/** Recurses until the stack runs into the guard page; `previous` keeps every frame alive. */
+/**
+ * Recurses until the stack runs into the guard page; `previous` keeps every frame alive. The
+ * volatile load keeps the pointer a pointer: with a plain load, gcc passes the value instead
+ * and then turns the recursion into a loop that never overflows.
+ */
 function overflow(previous: Ptr<u64>, n: u64): u64 {
   const frame = array<u64, 32>();
   frame[0] = n;
-  frame[1] = previous.load();
+  frame[1] = previous.loadVolatile();
   if (n === u64.MAX) return frame[1];
   return overflow(arrayPtr(frame), n + 1) + frame[1];
 }

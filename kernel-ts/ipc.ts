@@ -15,6 +15,7 @@ import { MTD_WORDS_MASK } from "../abi/mtd.ts";
 import { Perm_pt } from "../abi/perms.ts";
 import { Status } from "../abi/status.ts";
 import * as ec from "./ec.ts";
+import { SLOW } from "./klock.ts";
 import { Cont, Ec, State } from "./ec.ts";
 import { refs } from "./kobject.ts";
 import * as event from "./event.ts";
@@ -83,29 +84,27 @@ export function ipcCall(f: ExceptionFrame, sel: u64, flags: u32): Status {
 // before it changes anything; for every other case it returns, and the slow
 // path runs the hypercall from the start, with its statuses.
 
-/** ipc_call to an idle local EC on this CPU; returns (having changed nothing) for any other case. */
-export function fastCall(f: ExceptionFrame, sel: u64): void {
+/** ipc_call to an idle local EC on this CPU; returns SLOW (having changed nothing) for any other case. */
+export function fastCall(f: ExceptionFrame, sel: u64, _flags: u32): u32 {
   const p = pt.lookup(sel, Perm_pt.CALL);
-  if (p === null) return;
+  if (p === null) return SLOW;
   const e = ec.current();
-  // e unreferenced (its last capability and SC revoked by another CPU, not yet reaped) or
-  // without its SC: the slow path reaps and drops it.
-  if (refs(e.hdr) === 0 || sc.current() === null || sc.mustReschedule()) return;
+  if (!ec.continuesFast(e)) return SLOW;
   const h = p.ec;
-  if (h === e || h.cpu !== e.cpu || h.global || h.state !== State.BLOCKED) return;
-  if (ec.busy(h) || h.callee !== null || h.helping !== null || h.parked !== null) return;
-  if (u64(h.waitingOn) !== 0 || !ec.activatesFast(h)) return;
+  if (h === e || h.cpu !== e.cpu || h.global || h.state !== State.BLOCKED) return SLOW;
+  if (ec.busy(h) || h.callee !== null || h.helping !== null || h.parked !== null) return SLOW;
+  if (u64(h.waitingOn) !== 0 || !ec.activatesFast(h)) return SLOW;
   enterIdle(e, h, p, u32(f.rsi & 0xffff_ffff));
 }
 
-/** ipc_reply to a caller whose own SC runs the call; returns (having changed nothing) for any other case. */
-export function fastReply(f: ExceptionFrame): void {
+/** ipc_reply to a caller whose own SC runs the call; returns SLOW (having changed nothing) for any other case. */
+export function fastReply(f: ExceptionFrame, _sel: u64, _flags: u32): u32 {
   const e = ec.current();
   const c = e.caller;
-  if (c === null || e.eventCaller || refs(e.hdr) === 0) return;
+  if (c === null || e.eventCaller || refs(e.hdr) === 0) return SLOW;
   const s = sc.current();
-  if (s === null || s.ec !== c || sc.mustReschedule()) return;
-  if (c.state !== State.READY || c.parked !== null || !ec.activatesFast(c)) return;
+  if (s === null || s.ec !== c || sc.mustReschedule()) return SLOW;
+  if (c.state !== State.READY || c.parked !== null || !ec.activatesFast(c)) return SLOW;
   const mtd = u32(f.rsi & 0xffff_ffff);
   e.state = State.BLOCKED;
   e.cont = ec.waitForCalls;

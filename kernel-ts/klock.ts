@@ -1,14 +1,15 @@
 // The kernel's locks (docs/smp.md "The kernel lock"): one global ticket lock
-// for the slow path and one reader flag per CPU for the IPC fast path, a
+// for the slow path and one reader flag per CPU for the hypercalls' fast paths, a
 // reader-writer scheme in which the fast paths are the readers.
 //
-// - The IPC fast path (ipc.ts fastCall/fastReply) only raises its own CPU's
-//   `reading` flag and looks whether a slow path is `writing`; if one is, it
-//   lowers the flag and takes the slow path instead (it never waits). It
-//   touches the calling CPU's scheduler and ECs, reads capability tables and
-//   portals, and changes shared state only through atomics (reference
-//   counts, the dead list, host spaces' CPU sets). Fast paths on different
-//   CPUs run in parallel and share no lock.
+// - The fast paths (FastHandler: ipc.ts fastCall/fastReply, sm.ts ctrlSmFast,
+//   pt.ts ctrlPt) only raise their own CPU's `reading` flag and look whether
+//   a slow path is `writing`; if one is, they lower the flag and take the
+//   slow path instead (they never wait). They touch the calling CPU's
+//   scheduler and ECs, read capability tables, portals and semaphores, and
+//   change shared state only through atomics (reference counts, the dead
+//   list, host spaces' CPU sets, semaphore counters, portal IDs and MTDs).
+//   Fast paths on different CPUs run in parallel and share no lock.
 // - Everything else (the slow path: every other hypercall, faults,
 //   interrupts, the idle loop, boot) takes the global lock, raises
 //   `writing`, and waits until no online CPU is `reading`. Then it excludes
@@ -41,6 +42,7 @@
 // the recall was sent.
 
 import { MAX_CPUS } from "./cpuset.ts";
+import { ExceptionFrame } from "./frame.ts";
 import * as percpu from "./percpu.ts";
 import { Spinlock } from "./spinlock.ts";
 import * as tlb from "./tlb.ts";
@@ -48,8 +50,18 @@ import * as watchdog from "./watchdog.ts";
 
 const NOBODY: u32 = u32.MAX;
 
+/** What a fast handler returns for a case it leaves to the slow path, having changed nothing. */
+export const SLOW: u32 = u32.MAX;
+
+/**
+ * A hypercall's fast path (syscall.ts dispatch): it runs as a reader, with only this CPU's
+ * `reading` flag up, and answers the common cases of its hypercall (the status, which the
+ * hypercall returns) or returns SLOW for the rest. Rules: docs/smp.md "The kernel lock".
+ */
+export type FastHandler = (f: ExceptionFrame, sel: u64, flags: u32) => u32;
+
 class CpuEntry {
-  /** In the IPC fast path (a reader): a slow path waits until this is false. */
+  /** In a fast path (a reader): a slow path waits until this is false. */
   reading: Atomic<bool>;
   /** Between leaving the kernel for ring 3 and entering it again. */
   inUser: Atomic<bool>;

@@ -389,6 +389,8 @@ export function start(magic: u32, info: Phys, then: Finish): void {
     if (u64(stats) === 0 || !rootHst.mapKernelPage(virt(KSTAT_ADDRESS), stats, false))
       panic("root: no memory for the kernel statistics page");
     log(`KSTAT: kernel statistics page at ${hex(KSTAT_ADDRESS)} in the root PD`);
+    // The page counts every hypercall: none may be answered before the dispatcher.
+    syscall.dispatchEveryHypercall();
   }
   const entry = elf.header(image).entry;
   // §9.4: the root EC (global, FPU, EVT 0) and SC (priority 127, 1000 ms) on the boot CPU.

@@ -22,13 +22,18 @@ import { Ec } from "./ec.ts";
 import { ExceptionFrame } from "./frame.ts";
 import * as intsm from "./interrupt_sm.ts";
 import { KObject, allocObject, destroyNow, freeObject, initObject, ref, unref } from "./kobject.ts";
+import { SLOW } from "./klock.ts";
 import { capObject, insertNew } from "./lookup.ts";
 import * as timer from "./timer.ts";
 import { Timer } from "./timer.ts";
 
 export class Sm {
   hdr: Inline<KObject>;
-  counter: u64;
+  /**
+   * Changed by fast paths on several CPUs at once (ctrlSmFast), so only by atomic operations.
+   * The slow path excludes them: its accesses need no order (RELAXED).
+   */
+  counter: Atomic<u64>;
   /** FIFO of waiting ECs (linked through Ec.nextWaiter; each holds a reference): the head is woken first. */
   head: Ec | null;
   tail: Ec | null;
@@ -39,7 +44,7 @@ export class Sm {
     if (u64(va) === 0) return null;
     const s = structAt<Sm>(va);
     initObject(s.hdr, Kind.SM, destroySm);
-    s.counter = counter;
+    s.counter.store(counter, Order.RELAXED);
     return s;
   }
 
@@ -77,8 +82,9 @@ export class Sm {
       wake(e, Status.SUCCESS);
       return Status.SUCCESS;
     }
-    if (this.counter === u64.MAX) return Status.OVRFLOW;
-    this.counter++;
+    const c = this.counter.load(Order.RELAXED);
+    if (c === u64.MAX) return Status.OVRFLOW;
+    this.counter.store(c + 1, Order.RELAXED);
     return Status.SUCCESS;
   }
 
@@ -89,8 +95,9 @@ export class Sm {
    * a deadline already passed is TIMEOUT at once). Interrupts off.
    */
   down(e: Ec, zero: bool, timeout: u64): u32 {
-    if (this.counter > 0) {
-      this.counter = zero ? 0 : this.counter - 1;
+    const n = this.counter.load(Order.RELAXED);
+    if (n > 0) {
+      this.counter.store(zero ? 0 : n - 1, Order.RELAXED);
       return Status.SUCCESS;
     }
     if (timeout !== 0 && timeout <= rdtsc()) return Status.TIMEOUT;
@@ -158,4 +165,39 @@ export function ctrlSm(f: ExceptionFrame, sel: u64, flags: u32): Status {
     if (st !== Status.SUCCESS) return st;
   }
   return s.down(ec.current(), (flags & SM_Z) !== 0, f.rsi);
+}
+
+/**
+ * ctrl_sm as a fast path (klock.ts FastHandler): an up with no EC waiting and a down of a
+ * counter above 0, each one atomic operation on the counter; BAD_CAP for a selector without
+ * the right capability. SLOW for the rest (a wake-up, a wait, an interrupt semaphore, or an EC
+ * that must take the slow path's way out). Waiters are queued and dequeued only by the slow
+ * path, which excludes every fast path, so `head` does not change meanwhile; fast paths on
+ * other CPUs may change the counter between the load and the exchange, which then retries.
+ */
+export function ctrlSmFast(_f: ExceptionFrame, sel: u64, flags: u32): u32 {
+  if (!ec.continuesFast(ec.current())) return SLOW;
+  const down = (flags & SM_D) !== 0;
+  const need = down ? u32(Perm_sm.CTRL_DN) : u32(Perm_sm.CTRL_UP);
+  const o = capObject(sel, Kind.SM, Kind.SM_INT, need);
+  if (o === null) return Status.BAD_CAP;
+  if (o.kind !== Kind.SM) return SLOW;
+  const s = structAt<Sm>(structAddress(o));
+  if (!down) {
+    if (s.head !== null) return SLOW;
+    for (;;) {
+      const c = s.counter.load(Order.RELAXED);
+      if (c === u64.MAX) return Status.OVRFLOW;
+      // Release: what the EC wrote before its up is visible to the EC whose down takes it.
+      if (s.counter.compareExchange(c, c + 1, Order.RELEASE, Order.RELAXED)) return Status.SUCCESS;
+    }
+  }
+  const zero = (flags & SM_Z) !== 0;
+  for (;;) {
+    const c = s.counter.load(Order.RELAXED);
+    if (c === 0) return SLOW;
+    // Acquire: pairs with the up's release.
+    if (s.counter.compareExchange(c, zero ? 0 : c - 1, Order.ACQUIRE, Order.RELAXED))
+      return Status.SUCCESS;
+  }
 }

@@ -9,24 +9,36 @@
 //   header   SymbolTable
 //   symbols  SymbolEntry[symbolCount], sorted by address
 //   lines    LineEntry[lineCount], sorted by offset; each covers [offset, next offset)
+//   unwind   UnwindEntry[unwindCount] (kernel-ts/unwind.ts), sorted by offset
 //   files    u32[fileCount], name offsets of the source files lines refer to
 //   names    NUL-terminated strings
 
-class SymbolTable {
+export class SymbolTable {
   symbolCount: u32;
   lineCount: u32;
   fileCount: u32;
-  reserved: u32;
-  /** Line offsets count from here (the start of .text). */
+  unwindCount: u32;
+  /** Line and unwind offsets count from here (the start of .text). */
   textStart: u64;
   symbols: u32;
   lines: u32;
   files: u32;
   names: u32;
+  unwind: u32;
+  reserved: u32;
 }
 layout(SymbolTable, {
-  size: 40,
-  offsets: { symbolCount: 0, lineCount: 4, fileCount: 8, textStart: 16, symbols: 24, names: 36 },
+  size: 48,
+  offsets: {
+    symbolCount: 0,
+    lineCount: 4,
+    fileCount: 8,
+    unwindCount: 12,
+    textStart: 16,
+    symbols: 24,
+    names: 36,
+    unwind: 40,
+  },
 });
 
 export class SymbolEntry {
@@ -47,11 +59,12 @@ layout(LineEntry, { size: 8, offsets: { offset: 0, file: 4, line: 6 } });
 
 const NO_FILE: u16 = 0xffff;
 
-function table(): SymbolTable {
+export function table(): SymbolTable {
   return structAt<SymbolTable>(linkerSymbol("kts_symbol_table"));
 }
 
-function at(offset: u32): Virt {
+/** The address of `offset` in the table. */
+export function at(offset: u32): Virt {
   return linkerSymbol("kts_symbol_table") + u64(offset);
 }
 
@@ -63,19 +76,34 @@ function lineAt(i: u32): LineEntry {
   return structAt<LineEntry>(at(table().lines) + u64(i) * sizeof<LineEntry>());
 }
 
-/** The function `va` is in, or null (not kernel code, or the first link's empty table). */
-export function find(va: Virt): SymbolEntry | null {
-  const t = table();
-  // The last symbol at or below va (binary search over [lo, hi)).
+/**
+ * The index of the last of `count` sorted entries whose key (`keyOf`) is at or below `key`,
+ * or u32.MAX when there is none (binary search over [lo, hi)).
+ */
+export function lastAtOrBelow(count: u32, keyOf: (i: u32) => u64, key: u64): u32 {
   let lo: u32 = 0;
-  let hi: u32 = t.symbolCount;
+  let hi: u32 = count;
   while (lo < hi) {
     const mid = lo + (hi - lo) / 2;
-    if (symbolAt(mid).address <= u64(va)) lo = mid + 1;
+    if (keyOf(mid) <= key) lo = mid + 1;
     else hi = mid;
   }
-  if (lo === 0) return null;
-  const s = symbolAt(lo - 1);
+  return lo === 0 ? u32.MAX : lo - 1;
+}
+
+function symbolAddress(i: u32): u64 {
+  return symbolAt(i).address;
+}
+
+function lineOffset(i: u32): u64 {
+  return u64(lineAt(i).offset);
+}
+
+/** The function `va` is in, or null (not kernel code, or the first link's empty table). */
+export function find(va: Virt): SymbolEntry | null {
+  const i = lastAtOrBelow(table().symbolCount, symbolAddress, u64(va));
+  if (i === u32.MAX) return null;
+  const s = symbolAt(i);
   if (u64(va) - s.address >= u64(s.size)) return null;
   return s;
 }
@@ -87,17 +115,10 @@ export function name(s: SymbolEntry): str {
 /** The line entry covering `va`, or null when no source line is known. */
 function lineEntry(va: Virt): LineEntry | null {
   const t = table();
-  if (u64(va) < t.textStart || u64(va) - t.textStart > u64(u32.MAX)) return null;
-  const offset = u32(u64(va) - t.textStart);
-  let lo: u32 = 0;
-  let hi: u32 = t.lineCount;
-  while (lo < hi) {
-    const mid = lo + (hi - lo) / 2;
-    if (lineAt(mid).offset <= offset) lo = mid + 1;
-    else hi = mid;
-  }
-  if (lo === 0) return null;
-  const l = lineAt(lo - 1);
+  if (u64(va) < t.textStart) return null;
+  const i = lastAtOrBelow(t.lineCount, lineOffset, u64(va) - t.textStart);
+  if (i === u32.MAX) return null;
+  const l = lineAt(i);
   return l.file === NO_FILE ? null : l;
 }
 

@@ -74,6 +74,19 @@ function reservedHypercall(_f: ExceptionFrame, _sel: u64, _flags: u32): Status {
 
 const table = array<Handler, 16>();
 
+/** A hypercall without a fast path (never called: FAST_NUMBERS leaves it out). */
+function slowOnly(_f: ExceptionFrame, _sel: u64, _flags: u32): u32 {
+  return klock.SLOW;
+}
+
+/** The hypercalls with a fast path (FAST_NUMBERS) and their handlers. */
+const FAST_NUMBERS: u32 =
+  (1 << Hypercall.IPC_CALL) |
+  (1 << Hypercall.IPC_REPLY) |
+  (1 << Hypercall.CTRL_PT) |
+  (1 << Hypercall.CTRL_SM);
+const fastTable = array<klock.FastHandler, 16>();
+
 /** The lowest non-canonical address above the user half (2^47). */
 const NON_CANONICAL: u64 = 0x8000_0000_0000;
 /** fault=sysret: the next hypercall returns to NON_CANONICAL (tests the IRETQ guard). */
@@ -87,6 +100,16 @@ export function iretReturns(): u64 {
 /** Makes the next hypercall return to a non-canonical RIP (fault.ts, `fault=sysret`). */
 export function returnNonCanonicalOnce(): void {
   nonCanonicalNext = true;
+  dispatchEveryHypercall();
+}
+
+/**
+ * From now on every hypercall goes through dispatch: syscall.S answers the reserved number
+ * itself unless this was called (the kstat page counts hypercalls; the fault=sysret hook
+ * changes the next one's return).
+ */
+export function dispatchEveryHypercall(): void {
+  ptrFromVirt<u8>(linkerSymbol("syscall_dispatch_all")).store(1);
 }
 
 /**
@@ -98,16 +121,21 @@ export function returnNonCanonicalOnce(): void {
  */
 export function dispatch(f: ExceptionFrame): void {
   percpu.checkGs();
-  // ipc_call and ipc_reply try the fast path first, without the global lock (klock.ts), unless
-  // a slow path is in the kernel; a case it does not handle goes on as any other hypercall,
-  // from the start.
-  const number = u32(f.rdi & 0xf);
-  if ((number === Hypercall.IPC_CALL || number === Hypercall.IPC_REPLY) && klock.enterFast()) {
+  // A hypercall with a fast path tries it first, as a reader (klock.ts), unless a slow path is
+  // in the kernel; a case it leaves to the slow path goes on as any other hypercall, from
+  // the start.
+  const rdi = f.rdi;
+  const number = u32(rdi & 0xf);
+  if (((FAST_NUMBERS >> number) & 1) !== 0 && klock.enterFast()) {
     f.rcx = f.rip;
     f.r11 = ec.USER_RFLAGS;
     f.rflags = ec.USER_RFLAGS;
-    if (number === Hypercall.IPC_CALL) ipc.fastCall(f, f.rdi >> 8);
-    else ipc.fastReply(f);
+    const status = fastTable[number](f, rdi >> 8, u32((rdi >> 4) & 0xf));
+    if (status !== klock.SLOW) {
+      f.rdi = u64(status);
+      klock.leaveToUser();
+      return;
+    }
     klock.fastToSlow();
   } else klock.enterFromUser();
   ec.dropIfDestroyed();
@@ -165,6 +193,11 @@ export function init(): void {
   table[Hypercall.CTRL_HW] = hw.ctrlHw;
   table[Hypercall.ASSIGN_INT] = intsm.assignInt;
   table[Hypercall.ASSIGN_DEV] = assignDev.assignDev;
+  for (let i: usize = 0; i < fastTable.length; i++) fastTable[i] = slowOnly;
+  fastTable[Hypercall.IPC_CALL] = ipc.fastCall;
+  fastTable[Hypercall.IPC_REPLY] = ipc.fastReply;
+  fastTable[Hypercall.CTRL_PT] = pt.ctrlPt;
+  fastTable[Hypercall.CTRL_SM] = sm.ctrlSmFast;
   ipc.setRetry(redo);
   enable();
 }

@@ -299,30 +299,27 @@ KTS_XSTATE_OP(xrstors, "xrstors64")
 #undef KTS_XSTATE_OP
 
 /*
- * syscall(): one hypercall from ring 3; the kernel may change any of RDI, RSI, RDX, RAX, R8.
- * r[7] is the address right after the SYSCALL instruction, what RCX must hold afterwards.
+ * syscall(): one hypercall from ring 3 (runtime-c/user.c).  A function of its own that the
+ * optimizer may not look into, not an inline asm statement: a hypercall may run other code of
+ * the program before it returns (a portal's handler in another EC of the same PD, writing the
+ * program's variables), and gcc assumes that an asm statement calls no function, so across one
+ * it keeps a static variable that only such code writes in a register.  A call to an opaque
+ * function may reach every externally visible function, and so every variable they write.
  */
-static inline void kts_syscall(uint64_t r[8])
-{
-    register uint64_t r8 __asm__("r8") = r[4];
-    register uint64_t r11 __asm__("r11");
-    uint64_t rcx, after;
-    __asm__ volatile("leaq 1f(%%rip), %[after]\n\tsyscall\n1:"
-                     : "+D"(r[0]), "+S"(r[1]), "+d"(r[2]), "+a"(r[3]), "+r"(r8), "=c"(rcx), "=r"(r11),
-                       [after] "=&r"(after)
-                     :
-                     : "memory");
-    r[4] = r8;
-    r[5] = rcx;
-    r[6] = r11;
-    r[7] = after;
-}
+void kts_syscall(uint64_t r[8]);
 
-static inline virt_t kts_read_rbp(void)
+/*
+ * currentFrame(): one asm statement, so the three values describe the same instruction (the
+ * one after the LEA): the unwind entry of that address applies to this RSP and RBP.
+ */
+static inline void kts_current_frame(uint64_t out[3])
 {
-    virt_t v;
-    __asm__ volatile("movq %%rbp, %0" : "=r"(v));
-    return v;
+    uint64_t pc, sp, bp;
+    __asm__ volatile("leaq 0(%%rip), %0\n\tmovq %%rsp, %1\n\tmovq %%rbp, %2"
+                     : "=&r"(pc), "=&r"(sp), "=&r"(bp));
+    out[0] = pc;
+    out[1] = sp;
+    out[2] = bp;
 }
 /* The architecturally undefined instruction: raises #UD (deliberate faults only). */
 static inline void kts_ud2(void) { __asm__ volatile("ud2" ::: "memory"); }

@@ -32,11 +32,9 @@
  *   entry.S knows these three instructions by address).
  */
 
+#include "abi_asm.h"
 #include "frame.h"
 
-#define USER_CODE 0x23
-#define USER_DATA 0x1b
-#define SYSCALL_VECTOR 256
 #define FRAME_RIP 0x90
 #define FRAME_RFLAGS 0xa0
 #define FRAME_RSP 0xa8
@@ -53,6 +51,10 @@ syscall_user_rsp:
         .quad   0
 
         .data
+        /* Nonzero: every hypercall goes to syscall_dispatch, reserved ones too (kernel-ts/syscall.ts). */
+        .global syscall_dispatch_all
+syscall_dispatch_all:
+        .byte   0
         .balign 8
         /* Returns that took IRETQ for a non-canonical RIP (kernel-ts/syscall.ts reads it). */
         .global syscall_iret_returns
@@ -70,15 +72,39 @@ syscall_entry:
          * instruction: entry.S recognizes an NMI or #MC taken here, before it, by this address.
          */
         swapgs
+        /*
+         * The reserved number 0xf is answered BAD_HYP here, with no frame, no lock and no
+         * kernel stack: it reads and changes no kernel object, so nothing the slow path's way
+         * out settles can be pending because of it, and what another CPU asks of this one
+         * (a recall, a reschedule, a shootdown) comes as an interrupt, taken once SYSRETQ sets
+         * IF again.  Only R11 (RFLAGS, replaced anyway) is used as scratch.  Not while
+         * `syscall_dispatch_all` is set (kernel-ts/syscall.ts: kstat counts every hypercall,
+         * the fault=sysret hook), and not for a non-canonical return RIP (user_sysret's check).
+         */
+        movl    %edi, %r11d
+        andl    $0xf, %r11d
+        cmpl    $ASM_HYPERCALL_RESERVED, %r11d
+        jne     1f
+        cmpb    $0, syscall_dispatch_all(%rip)
+        jne     1f
+        movq    %rcx, %r11
+        shlq    $16, %r11
+        sarq    $16, %r11
+        cmpq    %rcx, %r11
+        jne     1f
+        movl    $ASM_STATUS_BAD_HYP, %edi           /* the whole register: upper bits 0 */
+        movl    $ASM_USER_RFLAGS, %r11d
+        jmp     user_swapgs_sysretq
+1:
         movq    %rsp, %gs:syscall_user_rsp
         movq    %gs:ec_syscallKernelRsp, %rsp
-        pushq   $USER_DATA                      /* ss */
+        pushq   $ASM_USER_DATA                      /* ss */
         pushq   %gs:syscall_user_rsp            /* rsp */
         pushq   %r11                            /* rflags */
-        pushq   $USER_CODE                      /* cs */
+        pushq   $ASM_USER_CODE                      /* cs */
         pushq   %rcx                            /* rip: after the syscall instruction */
         pushq   $0                              /* error */
-        pushq   $SYSCALL_VECTOR                 /* vector */
+        pushq   $ASM_SYSCALL_VECTOR                 /* vector */
         PUSH_GPRS
         pushq   $0                              /* cr2 */
         cld
@@ -113,6 +139,7 @@ user_sysret:
          * The user's GS back, as the last step before SYSRETQ: nothing after it uses per-CPU
          * data, and an NMI or #MC taken on the SYSRETQ is recognized by entry.S by its address.
          */
+user_swapgs_sysretq:
         swapgs
 user_sysretq:
         sysretq

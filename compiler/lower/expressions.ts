@@ -7,6 +7,7 @@ import { foldTyped } from "../check/expressions.ts";
 import { type DType, type IntType, sameType } from "../check/types.ts";
 import { InternalError } from "../diagnostics.ts";
 import type { LowerContext } from "./context.ts";
+import { indexBound } from "./bounds.ts";
 import { cdecl, cint, cliteral, cstring, ctype, cwork, snake } from "./ctypes.ts";
 import { hasEffects, isStable } from "./order.ts";
 
@@ -165,11 +166,17 @@ function lowerElementPlace(cx: LowerContext, e: ts.ElementAccessExpression): str
   return `${arr}[${lowerIndex(cx, e.argumentExpression, at.len)}]`;
 }
 
-/** An index; a constant is known to be in range, anything else is checked at run time. */
+/**
+ * An index; a constant is known to be in range (the checker rejects one that is not), and so
+ * is an index whose largest value bounds.ts proves below the length; anything else is
+ * checked at run time.
+ */
 export function lowerIndex(cx: LowerContext, ix: ts.Expression, len: number): string {
   const v = cx.sema.constValues.get(ix);
   const i = lowerAs(cx, ix, { k: "int", name: "usize", bits: 64, signed: false });
   if (v !== undefined || len < 0) return i;
+  const bound = indexBound(cx, ix);
+  if (bound !== undefined && bound < BigInt(len)) return i;
   return `kts_index(${i}, ${len}u, ${where(cx, ix)})`;
 }
 

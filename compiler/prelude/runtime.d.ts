@@ -76,7 +76,11 @@ declare function xgetbv(xcr: u32): u64;
 declare function xsetbv(xcr: u32, v: u64): void;
 declare function readRflags(): u64;
 declare function readRsp(): Virt;
-declare function readRbp(): Virt;
+/**
+ * Where a stack walk of the calling function starts: out[0] an instruction address in it,
+ * out[1] and out[2] RSP and RBP at that instruction (kernel-ts/unwind.ts).
+ */
+declare function currentFrame(out: Arr<u64, 3>): void;
 /**
  * Enters ring 3 by IRETQ with every register from the ExceptionFrame at `frame`
  * (arch/x86_64/syscall.S `user_enter`). Kernel only.
