@@ -110,7 +110,7 @@ export const toolSets = {
   iso: [...build, "grub-mkrescue", "grub-pc", "xorriso", "mformat"],
   bochs: ["bochs", "bochs-bios", "vgabios"],
   debug: [...build, "qemu", "gdb"],
-  bench: [...build, "qemu"],
+  bench: [...build, "qemu", "gdb"],
   /** `npm test`: everything. */
   test: Object.keys(tools) as ToolName[],
 } satisfies Record<string, ToolName[]>;

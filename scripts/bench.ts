@@ -8,7 +8,11 @@
 //   to compare with NOVA's own C++ build (2.5 s) and the goal (under 5 s).
 // - hypercall path lengths: user/roottest-bench (user/roottest/bench.ts) on QEMU
 //   with `-icount shift=0,align=off,sleep=off` (one TSC tick per instruction,
-//   test-platforms.md §7), its `BENCH <name> n= min= med= max=` lines as printed.
+//   test-platforms.md §7), its `BENCH <name> n= min= med= max=` lines as printed;
+//   then `BENCH <name>_serializing <k> instructions`, the serializing and locked
+//   instructions of one measured call (scripts/bench-trace.ts), and one
+//   `BENCH_VS_NOVA` line per operation NOVA 24.08 has a figure for: our median,
+//   NOVA's, the ratio and whether it is at or below GOAL_RATIO.
 // - SMP costs: the same task at -smp 2, 4 and 8 (user/roottest-bench/smp.ts):
 //   ipi_roundtrip, remote_wakeup, shootdown_1cpus (-smp 2), shootdown_<k>cpus,
 //   hypercall_bad_hyp_<k>cpus (a slow-path entry with k CPUs online);
@@ -28,6 +32,7 @@ import { ensureToolsOrExit, toolSets } from "../build/tools.ts";
 import { buildUser } from "../build/user.ts";
 import { boot } from "../test/lib/qemu.ts";
 import { compile, writeModules } from "../compiler/index.ts";
+import { describe, TraceError, type Traced, traceBenches } from "./bench-trace.ts";
 import { writeSynthetic } from "./synth.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -96,8 +101,19 @@ bench("synthetic_build_cold", buildS, "s");
 const ICOUNT = ["-icount", "shift=0,align=off,sleep=off"];
 const benchTask = await buildUser("roottest-bench", { outDir: kernelOut, progress: false });
 
-/** Boots the bench task with `cpus` CPUs, prints its BENCH lines; they must include `expect`. */
-async function taskBenches(cpus: number, expect: string[]): Promise<void> {
+/** One bench's `n= min= med= max=` figures, in instructions under icount. */
+interface Figures {
+  n: number;
+  min: number;
+  med: number;
+  max: number;
+}
+
+/**
+ * Boots the bench task with `cpus` CPUs, prints its BENCH lines; they must include `expect`.
+ * Returns each bench's figures by name.
+ */
+async function taskBenches(cpus: number, expect: string[]): Promise<Map<string, Figures>> {
   const run = await boot(
     cold.elf,
     ["-initrd", benchTask, ...ICOUNT, ...(cpus > 1 ? ["-smp", String(cpus)] : [])],
@@ -105,16 +121,93 @@ async function taskBenches(cpus: number, expect: string[]): Promise<void> {
   );
   const lines = run.console.split("\n").filter((l) => /^BENCH \S+ (n=|FAIL)/.test(l));
   for (const l of lines) process.stdout.write(`${l.trim()}\n`);
-  const missing = expect.filter((n) => !lines.some((l) => l.startsWith(`BENCH ${n} n=`)));
+  const figures = new Map<string, Figures>();
+  for (const l of lines) {
+    const m = /^BENCH (\S+) n=(\d+) min=(\d+) med=(\d+) max=(\d+)/.exec(l);
+    if (m) figures.set(m[1], { n: +m[2], min: +m[3], med: +m[4], max: +m[5] });
+  }
+  const missing = expect.filter((n) => !figures.has(n));
   if (!lines.length || lines.some((l) => l.includes(" FAIL")) || missing.length) {
     process.stderr.write(
       `benches at -smp ${cpus} failed${missing.length ? ` (missing ${missing.join(", ")})` : ""}:\n${run.tail}\n`,
     );
     process.exit(1);
   }
+  return figures;
 }
 
-await taskBenches(1, ["hypercall_bad_hyp"]);
+// NOVA 24.08's instructions per operation (the user stub included), from the same root task
+// under QEMU -icount shift=0, and, where known, its serializing and locked instructions.
+const NOVA: Record<string, { instructions: number; serializing?: number }> = {
+  hypercall_bad_hyp: { instructions: 62, serializing: 0 },
+  ctrl_sm_empty_selector: { instructions: 102 },
+  ctrl_pt: { instructions: 111 },
+  ipc_call_reply_1_word: { instructions: 268, serializing: 0 },
+  ipc_call_reply_64_words: { instructions: 898 },
+  sm_up: { instructions: 145 },
+  sm_down: { instructions: 149 },
+  create_sm: { instructions: 263, serializing: 3 },
+  ctrl_pd_delegate_1: { instructions: 345 },
+};
+/** The project's goal: every operation at most this fraction of NOVA's instructions. */
+const GOAL_RATIO = 0.8;
+
+/**
+ * The serializing instructions of the last measured call of each bench in `figures`, traced
+ * in one more boot under gdb. A traced call's instruction count is its tick count, so it must
+ * lie within its bench's range, or the trace followed another path than the measured one.
+ */
+async function traceSerializing(figures: Map<string, Figures>): Promise<Map<string, Traced>> {
+  const fail = (why: string): never => {
+    process.stderr.write(`serializing-instruction trace failed: ${why}\n`);
+    process.exit(1);
+  };
+  const ns = new Set([...figures.values()].map((f) => f.n));
+  if (ns.size !== 1) fail(`the benches ran different numbers of calls (${[...ns].join(", ")})`);
+  let traces = new Map<string, Traced>();
+  try {
+    traces = await traceBenches({
+      kernel: cold.elf,
+      task: benchTask,
+      qemu: ICOUNT,
+      skip: [...ns][0] - 1,
+    });
+  } catch (e) {
+    if (!(e instanceof TraceError)) throw e;
+    fail(e.message);
+  }
+  for (const [name, f] of figures) {
+    const t = traces.get(name);
+    if (!t || t.instructions < f.min || t.instructions > f.max)
+      fail(
+        `${name}: ${t ? `${t.instructions} instructions` : "no trace"}, but the bench measured ` +
+          `min=${f.min} max=${f.max}: the trace did not cover the measured call`,
+      );
+  }
+  return traces;
+}
+
+const single = await taskBenches(1, [...Object.keys(NOVA), "sm_up_down"]);
+const traces = await traceSerializing(single);
+for (const [name, t] of traces) {
+  bench(`${name}_serializing`, t.serializing.length, "instructions");
+  process.stdout.write(`# ${name}: ${describe(t)}\n`);
+}
+process.stdout.write(
+  `# ours/NOVA 24.08 in instructions per operation (median), goal: ratio <= ${GOAL_RATIO.toFixed(2)}\n`,
+);
+for (const [name, nova] of Object.entries(NOVA)) {
+  const ours = single.get(name)!.med;
+  const ratio = ours / nova.instructions;
+  const serializing = traces.get(name)!.serializing.length;
+  process.stdout.write(
+    `BENCH_VS_NOVA ${name} ours=${ours} nova=${nova.instructions} ratio=${ratio.toFixed(2)} ` +
+      `serializing=${serializing}` +
+      (nova.serializing === undefined ? "" : ` nova_serializing=${nova.serializing}`) +
+      ` goal=${ratio <= GOAL_RATIO ? "met" : "missed"}\n`,
+  );
+}
+
 // SMP (user/roottest-bench/smp.ts): one boot per CPU count, each shootdown with k - 1 spinners.
 process.stdout.write(
   "# SMP benches: TSC ticks under -icount are one virtual clock for all vCPUs (instructions executed by every CPU)\n",

@@ -16,6 +16,7 @@ import {
   createEc,
   createPt,
   createSm,
+  ctrlPt,
   ipcCall,
   raw,
   rdi,
@@ -49,11 +50,20 @@ function smEmptySelector(): bool {
 function smUpDown(): bool {
   return smUp(SM) === Status.SUCCESS && smDown(SM, false, 0) === Status.SUCCESS;
 }
+function smUpOnly(): bool {
+  return smUp(SM) === Status.SUCCESS;
+}
+function smDownOnly(): bool {
+  return smDown(SM, false, 0) === Status.SUCCESS;
+}
 function smCreate(): bool {
   return createSm(SLOT, ROOT_PD, 0) === Status.SUCCESS;
 }
 function pdDelegate(): bool {
   return copy(ROOT_PD, SLOT, PERM_MASK) === Status.SUCCESS;
+}
+function ptCtrl(): bool {
+  return ctrlPt(CALLEE_PT, CALLEE_PT, 0) === Status.SUCCESS;
 }
 function ipc1(): bool {
   return ipcCall(CALLEE_PT, false, 0, ipcOut) === Status.SUCCESS;
@@ -111,6 +121,10 @@ export function run(): void {
   bench("ctrl_sm_empty_selector", smEmptySelector, nothing);
   createSm(SM, ROOT_PD, 0);
   bench("sm_up_down", smUpDown, nothing);
+  // The ups leave SM's counter at ITERATIONS, so every measured down finds it positive and
+  // returns at once (a down that blocked would never be woken: the bench would hang).
+  bench("sm_up", smUpOnly, nothing);
+  bench("sm_down", smDownOnly, nothing);
   // SM stays until the end: it keeps the capability table's leaf for BENCH_SELS alive, so
   // create_sm and ctrl_pd are measured without the allocation of a table page (the kernel
   // frees a leaf when its last capability goes).
@@ -119,6 +133,9 @@ export function run(): void {
   // ipc_call + ipc_reply round trips to a local EC in the root PD (user/nova/portal.S).
   createEc(CALLEE_EC, 0, ROOT_PD, CALLEE_UTCB, 0, 0, 0);
   createPt(CALLEE_PT, ROOT_PD, CALLEE_EC, u64(linkerSymbol("nova_reply_at_once")));
+  // Its id becomes its own selector and its MTD stays 0; the callee reads neither, so the IPC
+  // benches below are not affected.
+  bench("ctrl_pt", ptCtrl, nothing);
   bench("ipc_call_reply_1_word", ipc1, nothing);
   bench("ipc_call_reply_64_words", ipc64, nothing);
   revoke(CALLEE_PT, 0);
