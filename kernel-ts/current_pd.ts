@@ -24,9 +24,9 @@ class Current {
 
 const currents = array<Inline<Current>, 256>();
 
-/** This CPU's entry (the index is one GS-relative load). */
+/** This CPU's entry (the index is one GS-relative load, in range by its type). */
 function here(): Current {
-  return currents[usize(percpu.cpuIndex.get())];
+  return currents[percpu.slot.get()];
 }
 
 /** The spaces of the PD whose EC runs next (ec.ts): its PIO space's bitmap goes into the TSS if another is there. */

@@ -142,9 +142,9 @@ class EcCpu {
 }
 const cpus = array<Inline<EcCpu>, 256>();
 
-/** This CPU's entry (the index is one GS-relative load). */
+/** This CPU's entry (the index is one GS-relative load, in range by its type). */
 function here(): EcCpu {
-  return cpus[usize(percpu.cpuIndex.get())];
+  return cpus[percpu.slot.get()];
 }
 
 /**

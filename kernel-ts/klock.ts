@@ -176,9 +176,9 @@ export function heldHere(): bool {
   return k.holder.load() === percpu.cpuIndex.get();
 }
 
-/** This CPU's entry (the index is one GS-relative load). */
+/** This CPU's entry (the index is one GS-relative load, in range by its type). */
 function here(): CpuEntry {
-  return k.cpus[usize(percpu.cpuIndex.get())];
+  return k.cpus[percpu.slot.get()];
 }
 
 function recordEntry(): CpuEntry {
@@ -259,5 +259,5 @@ export function logCounts(): void {
     fast += k.cpus[usize(c)].fastReturns;
     slow += k.cpus[usize(c)].slowEntries;
   }
-  log(`KLOCK: ${fast} IPC fast paths, ${slow} slow-path entries from ring 3 on ${k.online} CPUs`);
+  log(`KLOCK: ${fast} fast paths, ${slow} slow-path entries from ring 3 on ${k.online} CPUs`);
 }

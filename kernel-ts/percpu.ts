@@ -21,6 +21,12 @@ const PAGE: u64 = 0x1000;
  * one GS-relative load in every module (a function would be a call).
  */
 export const cpuIndex = perCpu<u32>(u32.MAX);
+/**
+ * cpuIndex as a u8, for indexing the arrays of per-CPU entries (256 = MAX_CPUS of them): its
+ * type proves the index in range, so no access needs a bounds check. 0 in the template, so
+ * it is only read after checkGs() on the way into the kernel has caught a wrong GS.
+ */
+export const slot = perCpu<u8>(0);
 /** The APIC id this CPU read from its own local APIC. */
 const apicId = perCpu<u32>(0);
 
@@ -77,6 +83,8 @@ export function install(area: Virt, index: u32): bool {
   wrmsr(MSR_GS_BASE, base);
   wrmsr(MSR_KERNEL_GS_BASE, 0);
   const fresh = cpuIndex.get() === u32.MAX;
+  assert(index < 256, "per-CPU index beyond the per-CPU arrays");
   cpuIndex.set(index);
+  slot.set(u8(index));
   return fresh;
 }

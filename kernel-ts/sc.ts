@@ -84,9 +84,9 @@ class Scheduler {
 /** One scheduler per CPU, by CPU number. */
 const scheds = array<Inline<Scheduler>, 256>();
 
-/** This CPU's entry (the index is one GS-relative load). */
+/** This CPU's entry (the index is one GS-relative load, in range by its type). */
 function here(): Scheduler {
-  return scheds[usize(percpu.cpuIndex.get())];
+  return scheds[percpu.slot.get()];
 }
 
 /** The scheduler of CPU `cpu`. */

@@ -57,6 +57,8 @@ layout(Slab, { size: 552, offsets: { freeList: 16, used: 40 } });
 export class SlabCache {
   lock: Inline<Spinlock>;
   size: u32;
+  /** log2(size): object indexes are offsets shifted, not divided. */
+  shift: u32;
   /** Offset of object 0 in a slab (after the header, aligned to the size). */
   first: u32;
   capacity: u32;
@@ -87,6 +89,7 @@ export class SlabAllocator {
       const cache = this.caches[c];
       const size = u32(1) << (MIN_SHIFT + c);
       cache.size = size;
+      cache.shift = MIN_SHIFT + c;
       cache.first = u32(alignUp(u64(sizeof<Slab>()), u64(size)));
       cache.capacity = (u32(SLAB_BYTES) - cache.first) / size;
       assert(cache.capacity <= MAX_OBJECTS, "slab: class holds more objects than the bitmap");
@@ -119,7 +122,7 @@ export class SlabAllocator {
       assert(
         va >= base + u64(cache.first) &&
           va - base < SLAB_BYTES &&
-          (va - base - u64(cache.first)) % u64(cache.size) === 0,
+          ((va - base - u64(cache.first)) & u64(cache.size - 1)) === 0,
         "slab: free list corrupted (a write after free?)",
       );
       s.freeList = ptrFromVirt<u64>(va).load();
@@ -127,7 +130,7 @@ export class SlabAllocator {
       va = base + u64(cache.first) + u64(s.fresh) * cache.size;
       s.fresh++;
     }
-    const i = u32((va - base - u64(cache.first)) / u64(cache.size));
+    const i = u32((va - base - u64(cache.first)) >> u64(cache.shift));
     const bit = u64(1) << (i & 63);
     assert((s.used[i >> 6] & bit) === 0, "slab: free list holds an object in use");
     s.used[i >> 6] |= bit;
@@ -158,10 +161,10 @@ export class SlabAllocator {
     assert(s.magic === MAGIC && s.sizeClass === c, "slab: free of an object not from this class");
     const off = va - base;
     assert(
-      off >= u64(cache.first) && (off - u64(cache.first)) % u64(cache.size) === 0,
+      off >= u64(cache.first) && ((off - u64(cache.first)) & u64(cache.size - 1)) === 0,
       "slab: free of a pointer that is not an object's start",
     );
-    const i = u32((off - u64(cache.first)) / u64(cache.size));
+    const i = u32((off - u64(cache.first)) >> u64(cache.shift));
     const bit = u64(1) << (i & 63);
     assert(i < s.fresh && (s.used[i >> 6] & bit) !== 0, "slab: double free");
     s.used[i >> 6] &= ~bit;
@@ -239,10 +242,10 @@ export class SlabAllocator {
           while (at !== 0) {
             const off = virt(at) - base;
             assert(
-              off >= u64(cache.first) && (off - u64(cache.first)) % u64(cache.size) === 0,
+              off >= u64(cache.first) && ((off - u64(cache.first)) & u64(cache.size - 1)) === 0,
               "slab check: free list entry is not an object",
             );
-            const i = u32((off - u64(cache.first)) / u64(cache.size));
+            const i = u32((off - u64(cache.first)) >> u64(cache.shift));
             assert(i < s.fresh, "slab check: free list entry never handed out");
             assert((s.used[i >> 6] & (u64(1) << (i & 63))) === 0, "slab check: free object in use");
             free++;
@@ -334,9 +337,7 @@ function popcount(w: u64): u32 {
 
 /** Zeroes `bytes` (a multiple of 8) at `va`. */
 function zero(va: Virt, bytes: u64): void {
-  const p = ptrFromVirt<u64>(va);
-  const n = usize(bytes >> 3);
-  for (let i: usize = 0; i < n; i++) p.set(i, 0);
+  zeroQuads(va, usize(bytes >> 3));
 }
 
 function pushFront(cache: SlabCache, s: Slab, full: bool): void {

@@ -337,12 +337,21 @@ export class Space_obj {
     const s = structAt<Space_obj>(va);
     initObject(s.hdr, Kind.OBJ_SP, destroy);
     s.table.init(SELNUM);
+    assert(s.table.levels === 1, "space_obj: lookup assumes a one-level table");
     return s;
   }
 
-  /** The capability at `sel`: CAP0 for an empty slot or a selector ≥ SELNUM. */
+  /**
+   * The capability at `sel`: CAP0 for an empty slot or a selector ≥ SELNUM. Every hypercall's
+   * lookup, so written for the one geometry an object space's table has: its root indexes the
+   * leaves directly (SELNUM / LEAF_SLOTS = 1024 entries, one level: create asserts it).
+   */
   lookup(sel: u64): u64 {
-    return this.table.cap(sel);
+    const root = this.table.root;
+    if (sel >= SELNUM || u64(root) === 0) return CAP0;
+    const leaf = ptrFromVirt<u64>(root).get(usize(sel >> u64(LEAF_SHIFT))) & ~COUNT_MASK;
+    if (leaf === 0) return CAP0;
+    return ptrFromVirt<u64>(virt(leaf)).get(usize(sel & (LEAF_SLOTS - 1)) * 2);
   }
 
   /**

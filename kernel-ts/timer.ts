@@ -40,7 +40,7 @@ class Queue {
 const queues = array<Inline<Queue>, 256>();
 
 function local(): Queue {
-  return queues[usize(percpu.cpuIndex.get())];
+  return queues[percpu.slot.get()];
 }
 
 function arm(q: Queue): void {

@@ -68,9 +68,9 @@ class TlbState {
 }
 const state = new TlbState();
 
-/** This CPU's entry (the index is one GS-relative load). */
+/** This CPU's entry (the index is one GS-relative load, in range by its type). */
 function here(): CpuTlb {
-  return state.cpus[usize(percpu.cpuIndex.get())];
+  return state.cpus[percpu.slot.get()];
 }
 
 /** Decides on PCIDs (boot CPU, before the first host space is loaded). */

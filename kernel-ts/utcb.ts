@@ -3,7 +3,5 @@
 
 /** Copies the first `words` message words of one UTCB page to another (§6.1). */
 export function copyWords(from: Virt, to: Virt, words: u32): void {
-  const src = ptrFromVirt<u64>(from);
-  const dst = ptrFromVirt<u64>(to);
-  for (let i: usize = 0; i < usize(words); i++) dst.set(i, src.get(i));
+  copyQuads(to, from, usize(words));
 }

@@ -28,6 +28,10 @@ export interface Traced {
   instructions: number;
   /** Its serializing and locked instructions, in execution order, with the function of each. */
   serializing: (Serializing & { where: string })[];
+  /** How many of the instructions ran in the kernel (the rest: the bench task's stub). */
+  kernel: number;
+  /** Instructions per function, in the order the functions were first entered. */
+  byFunction: Map<string, number>;
 }
 
 export class TraceError extends Error {}
@@ -53,7 +57,9 @@ async function benchAddresses(task: string): Promise<{ entry: bigint; rdtsc: big
 }
 
 /** An `x/i` line: `=> 0xffffffff8040cf2c <klock_enter+12>:\tlock xadd …`. */
-const LISTING = /^(?:=> )?0x[0-9a-f]+(?: <([^>+]+)(?:\+\d+)?>)?:\s+(.*)$/;
+const LISTING = /^(?:=> )?0x([0-9a-f]+)(?: <([^>+]+)(?:\+\d+)?>)?:\s+(.*)$/;
+/** Kernel code is in the upper half of the address space. */
+const KERNEL_HALF = 0xffff_8000_0000_0000n;
 
 /**
  * Boots `kernel` with `task` (QEMU arguments `qemu`, which must make the run deterministic
@@ -116,21 +122,30 @@ function parse(text: string, session: SessionResult): Map<string, Traced> {
 
   const traces = new Map<string, Traced>();
   let name: string | undefined;
-  let current: Traced = { instructions: 0, serializing: [] };
+  const fresh = (): Traced => ({
+    instructions: 0,
+    serializing: [],
+    kernel: 0,
+    byFunction: new Map(),
+  });
+  let current = fresh();
   for (const line of lines) {
     const m = /^@@(\S+) ?(.*)$/.exec(line);
     if (!m) continue;
     const [, what, rest] = m;
     if (what === "bench") {
       name = rest;
-      current = { instructions: 0, serializing: [] };
+      current = fresh();
     } else if (what === "step") {
       const [, rcx, listing] = /^([0-9a-f]+) (.*)$/.exec(rest) ?? [];
       const insn = LISTING.exec(listing ?? "");
       if (!insn) throw fail(`unexpected x/i output: ${JSON.stringify(rest)}`);
+      const [, pc, where = "?", text] = insn;
       current.instructions++;
-      const s = classify(insn[2], Number(BigInt(`0x${rcx}`) & 0xffffffffn));
-      if (s) current.serializing.push({ ...s, where: insn[1] ?? "?" });
+      if (BigInt(`0x${pc}`) >= KERNEL_HALF) current.kernel++;
+      current.byFunction.set(where, (current.byFunction.get(where) ?? 0) + 1);
+      const s = classify(text, Number(BigInt(`0x${rcx}`) & 0xffffffffn));
+      if (s) current.serializing.push({ ...s, where });
     } else if (what === "traced") {
       if (name === undefined || Number(rest) !== current.instructions)
         throw fail(

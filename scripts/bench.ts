@@ -10,7 +10,9 @@
 //   with `-icount shift=0,align=off,sleep=off` (one TSC tick per instruction,
 //   test-platforms.md §7), its `BENCH <name> n= min= med= max=` lines as printed;
 //   then `BENCH <name>_serializing <k> instructions`, the serializing and locked
-//   instructions of one measured call (scripts/bench-trace.ts), and one
+//   instructions of one measured call (scripts/bench-trace.ts), `BENCH
+//   <name>_kernel`, how many of its instructions ran in the kernel (the rest are
+//   the task's hypercall stub; with `-- --profile` also per function), and one
 //   `BENCH_VS_NOVA` line per operation NOVA 24.08 has a figure for: our median,
 //   NOVA's, the ratio and whether it is at or below GOAL_RATIO.
 // - SMP costs: the same task at -smp 2, 4 and 8 (user/roottest-bench/smp.ts):
@@ -189,9 +191,14 @@ async function traceSerializing(figures: Map<string, Figures>): Promise<Map<stri
 
 const single = await taskBenches(1, [...Object.keys(NOVA), "sm_up_down"]);
 const traces = await traceSerializing(single);
+/** `npm run bench -- --profile`: each traced call's instructions per function as well. */
+const profile = process.argv.includes("--profile");
 for (const [name, t] of traces) {
   bench(`${name}_serializing`, t.serializing.length, "instructions");
   process.stdout.write(`# ${name}: ${describe(t)}\n`);
+  bench(`${name}_kernel`, t.kernel, "instructions");
+  if (profile)
+    for (const [where, n] of t.byFunction) process.stdout.write(`#   ${name} ${n} ${where}\n`);
 }
 process.stdout.write(
   `# ours/NOVA 24.08 in instructions per operation (median), goal: ratio <= ${GOAL_RATIO.toFixed(2)}\n`,

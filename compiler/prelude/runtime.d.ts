@@ -54,6 +54,12 @@ declare function invlpg(va: Virt): void;
 /** `xchg %bx, %bx`: a no-op on hardware and QEMU; Bochs' magic breakpoint (its debugger stops there). */
 declare function magicBreakpoint(): void;
 
+// Memory
+/** Copies `n` quads from `from` to `to` (REP MOVSQ; the areas must not overlap). */
+declare function copyQuads(to: Virt, from: Virt, n: usize): void;
+/** Zeroes `n` quads at `to` (REP STOSQ). */
+declare function zeroQuads(to: Virt, n: usize): void;
+
 // Ordering
 /** Compiler barrier: no memory access moves across it. */
 declare function barrier(): void;
