@@ -17,7 +17,8 @@
 //   NOVA's, the ratio and whether it is at or below GOAL_RATIO.
 // - SMP costs: the same task at -smp 2, 4 and 8 (user/roottest-bench/smp.ts):
 //   ipi_roundtrip, remote_wakeup, shootdown_1cpus (-smp 2), shootdown_<k>cpus,
-//   hypercall_bad_hyp_<k>cpus (a slow-path entry with k CPUs online);
+//   hypercall_bad_hyp_<k>cpus (answered in syscall.S), slow_path_<k>cpus (a
+//   failing create_sm: the kernel lock's entry and exit with k CPUs online);
 //   under -icount the TSC is one virtual clock for all vCPUs (the instructions
 //   all of them executed), so the ticks include the other CPUs' work.
 // - boot_smp64_online_ms: three kernel-only boots at -smp 64, the boot log's
@@ -221,13 +222,14 @@ process.stdout.write(
 );
 await taskBenches(2, [
   "hypercall_bad_hyp_2cpus",
+  "slow_path_2cpus",
   "shootdown_1cpus",
   "ipi_roundtrip",
   "remote_wakeup",
   "shootdown_2cpus",
 ]);
-await taskBenches(4, ["hypercall_bad_hyp_4cpus", "shootdown_4cpus"]);
-await taskBenches(8, ["hypercall_bad_hyp_8cpus", "shootdown_8cpus"]);
+await taskBenches(4, ["hypercall_bad_hyp_4cpus", "slow_path_4cpus", "shootdown_4cpus"]);
+await taskBenches(8, ["hypercall_bad_hyp_8cpus", "slow_path_8cpus", "shootdown_8cpus"]);
 
 // Bring-up of 64 CPUs, kernel only (no module: the kernel ends after `Boot complete`).
 const SMP_LINE =

@@ -21,10 +21,11 @@
 //   slice. The page is delegated again (untimed) after each revoke.
 //
 // - hypercall_bad_hyp_<k>cpus (k = CPUNUM, before any EC runs elsewhere): a
-//   hypercall with a reserved number, answered BAD_HYP, on CPU 0 while the
-//   other CPUs halt (a halted vCPU executes nothing): the cost of a slow-path
-//   entry and exit (klock.ts) with k CPUs online, to compare with the
-//   single-CPU hypercall_bad_hyp.
+//   hypercall with a reserved number, answered BAD_HYP by syscall.S, on CPU 0
+//   while the other CPUs halt (a halted vCPU executes nothing).
+// - slow_path_<k>cpus (the same conditions): a create_sm naming an empty PD
+//   selector, BAD_CAP from the slow path: the kernel lock's entry and exit
+//   (klock.ts) with k CPUs online.
 //
 // Every wait is bounded (timed downs, TSC deadlines): a kernel bug prints
 // `BENCH <name> FAIL <why>`. ECs, SCs, portals and semaphores use the
@@ -44,7 +45,7 @@ import { putDec, puts } from "../nova/console.ts";
 import { hip } from "../nova/hip.ts";
 import { createEc, createPt, createSc, createSm, ctrlPd, ctrlPt, rdi } from "../nova/hypercall.ts";
 import { arch } from "../nova/utcb.ts";
-import { NOVA_HST, ROOT_HST, revoke } from "../roottest/sel.ts";
+import { EMPTY, NOVA_HST, ROOT_HST, revoke } from "../roottest/sel.ts";
 
 /** Measured rounds per bench, after WARMUP unmeasured ones. */
 const N: usize = 1000;
@@ -324,27 +325,32 @@ function shootdown(spinners: u64): void {
   report(name, k, rt, N);
 }
 
-/** hypercall_bad_hyp_<k>cpus: BAD_HYP round trips from CPU 0, the other CPUs idle. */
-function badHyp(k: u64): void {
+/**
+ * `name`_<k>cpus: round trips of one hypercall (RDI `id`, RSI `rsi`) from CPU 0, the other
+ * CPUs idle; each must answer `want`.
+ */
+function rounds(name: str, k: u64, id: u64, rsi: u64, want: Status): void {
   const r = array<u64, 8>();
   for (let i: usize = 0; i < N + WARMUP; i++) {
-    r[0] = rdi(0, 0, Hypercall.RESERVED);
+    r[0] = id;
+    r[1] = rsi;
     const t0 = rdtsc();
     syscall(r);
     const t = rdtsc() - t0;
-    if ((r[0] & 0xff) !== u64(Status.BAD_HYP)) {
-      fail("hypercall_bad_hyp", k, "status", r[0] & 0xff);
+    if ((r[0] & 0xff) !== u64(want)) {
+      fail(name, k, "status", r[0] & 0xff);
       return;
     }
     if (i >= WARMUP) rt[i - WARMUP] = t;
   }
-  report("hypercall_bad_hyp", k, rt, N);
+  report(name, k, rt, N);
 }
 
 export function run(): void {
   const cpus = u64(hip().cpuNum);
   const k = cpus < MAX_CPUS ? cpus : MAX_CPUS;
-  badHyp(cpus);
+  rounds("hypercall_bad_hyp", cpus, rdi(0, 0, Hypercall.RESERVED), 0, Status.BAD_HYP);
+  rounds("slow_path", cpus, rdi(S1, 0, Hypercall.CREATE_SM), EMPTY, Status.BAD_CAP);
   if (k === 2) {
     // The baseline first: no EC of the root PD has run on another CPU yet.
     shootdown(0);
