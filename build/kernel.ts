@@ -102,13 +102,14 @@ export async function compileObjects(
   includeDirs: string[],
   objDir: string,
   progress: Progress,
+  prefixOf: (src: string) => string = () => "",
 ): Promise<{ objects: string[]; compiled: number }> {
   const includes = includeDirs.flatMap((d) => ["-I", d]);
   const objects: string[] = [];
   const jobs: { src: string; obj: string; args: string[]; hash: string }[] = [];
   for (const src of sources) {
     const base = path.basename(src).replace(/\.(c|S)$/, "");
-    const obj = path.join(objDir, `${base}.o`);
+    const obj = path.join(objDir, `${prefixOf(src)}${base}.o`);
     const flags = src.endsWith(".S") ? ["-D__ASSEMBLY__", "-Wa,--fatal-warnings"] : tc.cflags;
     const args = [
       ...flags,
@@ -140,10 +141,15 @@ export async function compileObjects(
 
 /**
  * Writes `unit`, one C translation unit that includes every file of `cFiles`, and returns its
- * path. The image's C is compiled as this one unit, so gcc and clang inline small functions
+ * path. The kernel's C is compiled as this one unit, so gcc and clang inline small functions
  * across modules (ktsc emits one C file per TypeScript module, each with its module's prefix on
  * every global name, so the files never collide). Lowering stays incremental per module (ktsc's
  * cache); the unit is compiled again whenever any file in it changed (its .d file lists them).
+ *
+ * User programs stay one object per module (build/user.ts): a hypercall may run a portal
+ * handler of the same program before it returns, and gcc assumes an asm statement calls no
+ * function; only a call into another translation unit makes it assume that the program's
+ * variables may have changed (runtime-c/kts.h kts_syscall).
  */
 export function oneUnit(cFiles: string[], unit: string): string {
   const dir = path.dirname(unit);

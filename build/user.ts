@@ -9,7 +9,7 @@ import { execa } from "execa";
 import { compile, writeModules } from "../compiler/index.ts";
 import { formatDiagnostic } from "../compiler/diagnostics.ts";
 import { type Toolchain, toolchain } from "./config.ts";
-import { BuildError, checkModuleNames, compileObjects, oneUnit, Progress } from "./kernel.ts";
+import { BuildError, checkModuleNames, compileObjects, Progress } from "./kernel.ts";
 import { withBuildLock } from "./lock.ts";
 import { buildTools, requireTools } from "./tools.ts";
 
@@ -79,14 +79,11 @@ async function build(
   writeModules(result.modules, cDir);
   const live = new Set(result.modules.flatMap((m) => [`${m.name}.c`, `${m.name}.h`]));
   for (const f of fs.readdirSync(cDir)) if (!live.has(f)) fs.rmSync(path.join(cDir, f));
+  // One object per module, not the kernel's one unit (build/kernel.ts oneUnit): a hypercall
+  // wrapper of user/nova must stay a call into another translation unit (runtime-c/kts.h).
   const sources = [
-    oneUnit(
-      [
-        ...result.modules.map((m) => path.join(cDir, `${m.name}.c`)),
-        path.join(root, "runtime-c", "user.c"),
-      ],
-      path.join(out, "gen", "program.c"),
-    ),
+    ...result.modules.map((m) => path.join(cDir, `${m.name}.c`)),
+    path.join(root, "runtime-c", "user.c"),
     // The program's assembly and the library's (user/nova/*.S: entry stubs any program may use).
     ...[src, path.join(root, "user", "nova")].flatMap((dir) =>
       fs
@@ -102,6 +99,7 @@ async function build(
     [path.join(root, "runtime-c"), cDir, path.join(root, "user")],
     objDir,
     progress,
+    (s) => (s.startsWith(cDir) ? "kts_" : ""),
   );
   progress.step(`ld ${path.relative(root, elf)}`);
   const r = await execa(

@@ -378,6 +378,24 @@ export function block(e: Ec, cont: Cont): never {
  * continuation on a fresh kernel stack.
  */
 export function activate(e: Ec): never {
+  const cur = install(e);
+  switchStack(cur.stackTop, e.cont);
+}
+
+/**
+ * The IPC fast path's activation (ipc.ts): `e`, released with retUserSysret as its
+ * continuation and activatesFast(e) true (no recall, no zombie), becomes the running EC and
+ * goes back to ring 3 by SYSRET at once, from this kernel stack: activate() and retUserSysret()
+ * fused, without the switch to a fresh stack that a continuation needs.
+ */
+export function activateFast(e: Ec): never {
+  install(e);
+  klock.leaveToUser();
+  returnBySysret(structAddress(e.regs));
+}
+
+/** What activate() does before the continuation: `e` runs on this CPU; returns its entry. */
+function install(e: Ec): EcCpu {
   const cur = here();
   setRunning(cur, e);
   const p = e.pd;
@@ -405,7 +423,7 @@ export function activate(e: Ec): never {
     fpu.trapNext();
     cur.tsSet = true;
   }
-  switchStack(cur.stackTop, e.cont);
+  return cur;
 }
 
 /**
@@ -468,6 +486,17 @@ function setRunning(cur: EcCpu, e: Ec | null): void {
  * the way). The caller linked `h` to its caller.
  */
 export function enterPortal(h: Ec, pid: u64, mtd: u32, ip: u64): never {
+  setPortalEntry(h, pid, mtd, ip);
+  activate(h);
+}
+
+/** enterPortal() from the IPC fast path (activateFast: activatesFast(h) holds). */
+export function enterPortalFast(h: Ec, pid: u64, mtd: u32, ip: u64): never {
+  setPortalEntry(h, pid, mtd, ip);
+  activateFast(h);
+}
+
+function setPortalEntry(h: Ec, pid: u64, mtd: u32, ip: u64): void {
   const r = h.regs;
   r.rdi = pid;
   r.rsi = u64(mtd);
@@ -476,7 +505,6 @@ export function enterPortal(h: Ec, pid: u64, mtd: u32, ip: u64): never {
   r.r11 = USER_RFLAGS;
   r.rflags = USER_RFLAGS;
   release(h, retUserSysret);
-  activate(h);
 }
 
 /** Continuation: back to ring 3 after a hypercall (the status is in RDI already). */

@@ -46,10 +46,21 @@ function words(mtd: u32): u32 {
 
 /** The call of `e` through `p` to its idle EC `h`: the words, the link, and `h` runs on e's SC. */
 function enterIdle(e: Ec, h: Ec, p: Pt, mtd: u32): never {
+  transfer(e, h, mtd);
+  ec.enterPortal(h, p.pid, mtd, p.ip);
+}
+
+/** enterIdle() from the fast path, which checked ec.activatesFast(h). */
+function enterIdleFast(e: Ec, h: Ec, p: Pt, mtd: u32): never {
+  transfer(e, h, mtd);
+  ec.enterPortalFast(h, p.pid, mtd, p.ip);
+}
+
+/** The call's words to the callee, and the link; the caller resumes by SYSRET after the reply. */
+function transfer(e: Ec, h: Ec, mtd: u32): void {
   utcb.copyWords(e.utcb, h.utcb, words(mtd));
   ec.link(e, h, false);
   e.cont = ec.retUserSysret;
-  ec.enterPortal(h, p.pid, mtd, p.ip);
 }
 
 /** ipc_call (0x0): RDI[63:8] the portal (CALL), RSI the MTD. */
@@ -94,7 +105,7 @@ export function fastCall(f: ExceptionFrame, sel: u64, _flags: u32): u32 {
   if (h === e || h.cpu !== e.cpu || h.global || h.state !== State.BLOCKED) return SLOW;
   if (ec.busy(h) || h.callee !== null || h.helping !== null || h.parked !== null) return SLOW;
   if (u64(h.waitingOn) !== 0 || !ec.activatesFast(h)) return SLOW;
-  enterIdle(e, h, p, u32(f.rsi & 0xffff_ffff));
+  enterIdleFast(e, h, p, u32(f.rsi & 0xffff_ffff));
 }
 
 /** ipc_reply to a caller whose own SC runs the call; returns SLOW (having changed nothing) for any other case. */
@@ -113,7 +124,7 @@ export function fastReply(f: ExceptionFrame, _sel: u64, _flags: u32): u32 {
   c.regs.rsi = u64(mtd);
   c.regs.rdi = u64(Status.SUCCESS);
   ec.release(c, ec.retUserSysret);
-  ec.activate(c);
+  ec.activateFast(c);
 }
 
 /** ipc_reply (0x1): RSI the MTD. Never returns to the replying EC's caller site. */

@@ -156,6 +156,12 @@ export function refs(o: KObject): u64 {
  * each operation; whoever else drops references calls it when done.
  */
 export function reap(): void {
+  // The common case, nothing to destroy, is this one load where the caller is (a small
+  // function, inlined); the loop stays out of line.
+  if (allocator.deadList.load(Order.ACQUIRE) !== null) reapAll();
+}
+
+function reapAll(): void {
   while (allocator.deadList.load() !== null) {
     let o = allocator.deadList.exchange(null);
     if (o === null) return;

@@ -177,8 +177,12 @@ function unlinkDirty(s: Space_hst): void {
 
 /** Settles every dirty space (see the file comment); returns when no CPU can use an old entry. */
 export function sync(): void {
+  // Inlined where the slow path lets its lock go: nothing unmapped is one load.
+  if (state.dirty !== null) shootDirty();
+}
+
+function shootDirty(): void {
   let s = state.dirty;
-  if (s === null) return;
   state.dirty = null;
   const self = percpu.cpuIndex.get();
   const online = ipi.online();

@@ -299,14 +299,29 @@ KTS_XSTATE_OP(xrstors, "xrstors64")
 #undef KTS_XSTATE_OP
 
 /*
- * syscall(): one hypercall from ring 3 (runtime-c/user.c).  A function of its own that the
- * optimizer may not look into, not an inline asm statement: a hypercall may run other code of
- * the program before it returns (a portal's handler in another EC of the same PD, writing the
- * program's variables), and gcc assumes that an asm statement calls no function, so across one
- * it keeps a static variable that only such code writes in a register.  A call to an opaque
- * function may reach every externally visible function, and so every variable they write.
+ * syscall(): one hypercall from ring 3; the kernel may change any of RDI, RSI, RDX, RAX, R8.
+ * r[7] is the address right after the SYSCALL instruction, what RCX must hold afterwards.
+ * A hypercall may run other code of the program before it returns (a portal's handler in
+ * another EC of the same PD), but gcc assumes an asm statement calls no function: a static
+ * variable that only such code writes may stay in a register across it.  User programs are
+ * built one object per module (build/user.ts), so the hypercall wrappers of user/nova are real
+ * calls into another translation unit, after which the caller's variables are read again.
  */
-void kts_syscall(uint64_t r[8]);
+static inline void kts_syscall(uint64_t r[8])
+{
+    register uint64_t r8 __asm__("r8") = r[4];
+    register uint64_t r11 __asm__("r11");
+    uint64_t rcx, after;
+    __asm__ volatile("leaq 1f(%%rip), %[after]\n\tsyscall\n1:"
+                     : "+D"(r[0]), "+S"(r[1]), "+d"(r[2]), "+a"(r[3]), "+r"(r8), "=c"(rcx), "=r"(r11),
+                       [after] "=&r"(after)
+                     :
+                     : "memory");
+    r[4] = r8;
+    r[5] = rcx;
+    r[6] = r11;
+    r[7] = after;
+}
 
 /*
  * currentFrame(): one asm statement, so the three values describe the same instruction (the
