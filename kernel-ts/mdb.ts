@@ -25,10 +25,12 @@ import { Space_msr } from "./space_msr.ts";
 export const MAX_ORDER: u32 = 18;
 
 /**
- * The node word of a root capability delegated from a computed NOVA space
- * (host or MSR, whose capabilities are not stored): no node is allocated
- * until the capability gets a child (ensureNode), so that a large range
- * from the NOVA host space costs 16 bytes of slot per page and no node.
+ * The node word of a root capability: one an object's creation put into an
+ * object space (insertRoot), or one delegated from a computed NOVA space
+ * (host or MSR, whose capabilities are not stored). No node is allocated
+ * until the capability gets a child (ensureNode): creating an object costs
+ * no node, and a large range from the NOVA host space costs 16 bytes of slot
+ * per page and no node.
  */
 const NODELESS: u64 = 1;
 
@@ -283,9 +285,15 @@ function revokeSubtree(n: MdbNode, self: bool): void {
 
 /** revoke() of the capability at `sel` in an object space; false if the slot is CAP0. */
 export function revokeObj(space: Space_obj, sel: u64, self: bool): bool {
-  const n = nodeAt(space.hdr, sel);
-  if (n === null) return false;
-  revoke(n, self);
+  const w = slotNode(space.hdr, sel);
+  if (w === 0) return false;
+  // A root never delegated has nothing derived from it.
+  if (w === NODELESS) {
+    if (self) removeSlot(space.hdr, sel);
+    reap();
+    return true;
+  }
+  revoke(node(w), self);
   return true;
 }
 
@@ -301,17 +309,12 @@ export function revokePio(space: Space_pio, port: u64, self: bool): bool {
 
 /**
  * A root capability (what create_* or the boot code puts into a space):
- * `cap` into the empty slot `sel`, with no parent. BAD_PAR, BAD_CAP or
- * MEM_CAP as Space_obj.insert(); the slot is unchanged then.
+ * `cap` into the empty slot `sel`, with no parent and, until it is first
+ * delegated, no node (NODELESS). BAD_PAR, BAD_CAP or MEM_CAP as
+ * Space_obj.insert(); the slot is unchanged then.
  */
 export function insertRoot(space: Space_obj, sel: u64, cap: u64): u32 {
-  if (sel >= SELNUM) return Status.BAD_PAR;
-  if (space.lookup(sel) !== CAP0) return Status.BAD_CAP;
-  const n = newNode(space.hdr, sel);
-  if (n === null) return Status.MEM_CAP;
-  const st = space.insert(sel, cap, u64(structAddress(n)));
-  if (st !== Status.SUCCESS) freeNode(n);
-  return st;
+  return space.insert(sel, cap, NODELESS);
 }
 
 /** A root PIO capability: `perms` for `port` (BAD_PAR, BAD_CAP, MEM_CAP as Space_pio.insert()). */
