@@ -14,9 +14,13 @@
 // memory.allocKernel / freePages) and are reached at `phys + offset` (the
 // direct map in the kernel, the identity on the host). docs/memory.md has the
 // design.
+//
+// No lock of its own: its users serialize. In the kernel only the slow path
+// allocates and frees, holding the kernel lock (klock.ts; the fast paths
+// never do, and boot holds the lock from before the heap starts); the host
+// tests run one thread.
 
 import { NONE, PAGE_SIZE } from "./buddy.ts";
-import { Spinlock } from "./spinlock.ts";
 
 /** A slab is 2^SLAB_ORDER pages. */
 export const SLAB_ORDER: u32 = 4;
@@ -55,7 +59,6 @@ layout(Slab, { size: 552, offsets: { freeList: 16, used: 40 } });
 
 /** One size class. */
 export class SlabCache {
-  lock: Inline<Spinlock>;
   size: u32;
   /** log2(size): object indexes are offsets shifted, not divided. */
   shift: u32;
@@ -106,12 +109,10 @@ export class SlabAllocator {
     const c = classOf(size, align);
     if (c === CLASSES) return this.allocLarge(size, align);
     const cache = this.caches[c];
-    cache.lock.acquire();
     let s = cache.partial;
     if (s === null) {
       s = this.grow(cache, c);
       if (s === null) {
-        cache.lock.release();
         return virt(0);
       }
     }
@@ -141,7 +142,6 @@ export class SlabAllocator {
       unlink(cache, s);
       pushFront(cache, s, true);
     }
-    cache.lock.release();
     zero(va, u64(cache.size));
     return va;
   }
@@ -157,7 +157,6 @@ export class SlabAllocator {
     const cache = this.caches[c];
     const s = structAt<Slab>(virt(u64(va) & ~(SLAB_BYTES - 1)));
     const base = structAddress(s);
-    cache.lock.acquire();
     assert(s.magic === MAGIC && s.sizeClass === c, "slab: free of an object not from this class");
     const off = va - base;
     assert(
@@ -180,14 +179,12 @@ export class SlabAllocator {
       if (cache.empty === 0) cache.empty++;
       else this.release(cache, s);
     }
-    cache.lock.release();
   }
 
   /** Returns every empty slab to the buddy allocator. */
   shrink(): void {
     for (let c: u32 = 0; c < CLASSES; c++) {
       const cache = this.caches[c];
-      cache.lock.acquire();
       let s = cache.partial;
       while (s !== null) {
         const next = s.next;
@@ -197,7 +194,6 @@ export class SlabAllocator {
         }
         s = next;
       }
-      cache.lock.release();
     }
   }
 
@@ -222,7 +218,6 @@ export class SlabAllocator {
   check(): void {
     for (let c: u32 = 0; c < CLASSES; c++) {
       const cache = this.caches[c];
-      cache.lock.acquire();
       let slabs: u64 = 0;
       let objects: u64 = 0;
       let empty: u32 = 0;
@@ -262,13 +257,12 @@ export class SlabAllocator {
       }
       assert(slabs === cache.slabs && objects === cache.objects, "slab check: class counts");
       assert(empty === cache.empty && empty <= 1, "slab check: empty slabs");
-      cache.lock.release();
     }
   }
 
   // ---- internals ----
 
-  /** A new empty slab on `partial`, or null; the caller holds the class lock. */
+  /** A new empty slab on `partial`, or null. */
   grow(cache: SlabCache, c: u32): Slab | null {
     const pa = this.allocPages(SLAB_ORDER);
     if (pa === NONE) return null;
@@ -282,7 +276,7 @@ export class SlabAllocator {
     return s;
   }
 
-  /** Gives an empty slab back to the buddy allocator; the caller holds the class lock. */
+  /** Gives an empty slab back to the buddy allocator. */
   release(cache: SlabCache, s: Slab): void {
     unlink(cache, s);
     s.magic = 0;
@@ -308,9 +302,23 @@ export class SlabAllocator {
 export function classOf(size: usize, align: usize): u32 {
   const need = size > align ? size : align;
   if (need > MAX_OBJECT) return CLASSES;
+  // The class is the bit length of (need - 1) >> MIN_SHIFT (0..255): 16 bytes and less are
+  // class 0, 17..32 class 1, 33..64 class 2, and so on. Three steps of a binary search.
+  let q = u32((need - 1) >> usize(MIN_SHIFT));
   let c: u32 = 0;
-  while (usize(1) << (MIN_SHIFT + c) < need) c++;
-  return c;
+  if (q >= 16) {
+    c += 4;
+    q >>= 4;
+  }
+  if (q >= 4) {
+    c += 2;
+    q >>= 2;
+  }
+  if (q >= 2) {
+    c += 1;
+    q >>= 1;
+  }
+  return c + q;
 }
 
 /** The buddy order of a large allocation. */

@@ -347,11 +347,26 @@ export class Space_obj {
    * leaves directly (SELNUM / LEAF_SLOTS = 1024 entries, one level: create asserts it).
    */
   lookup(sel: u64): u64 {
+    if (sel >= SELNUM) return CAP0;
+    const s = this.slotIfLeaf(sel);
+    return s === null ? CAP0 : s.load();
+  }
+
+  /**
+   * The slot of `sel` < SELNUM (two words: capability, node) in the one-level table, or null
+   * when its leaf does not exist yet. The root entry naming the leaf (its address | the leaf's
+   * used slots) is rootEntry(sel).
+   */
+  slotIfLeaf(sel: u64): Ptr<u64> | null {
     const root = this.table.root;
-    if (sel >= SELNUM || u64(root) === 0) return CAP0;
-    const leaf = ptrFromVirt<u64>(root).get(usize(sel >> u64(LEAF_SHIFT))) & ~COUNT_MASK;
-    if (leaf === 0) return CAP0;
-    return ptrFromVirt<u64>(virt(leaf)).get(usize(sel & (LEAF_SLOTS - 1)) * 2);
+    if (u64(root) === 0) return null;
+    const leaf = this.rootEntry(sel).load() & ~COUNT_MASK;
+    if (leaf === 0) return null;
+    return ptrFromVirt<u64>(virt(leaf)).add(usize(sel & (LEAF_SLOTS - 1)) * 2);
+  }
+
+  rootEntry(sel: u64): Ptr<u64> {
+    return ptrFromVirt<u64>(this.table.root).add(usize(sel >> u64(LEAF_SHIFT)));
   }
 
   /**
@@ -362,12 +377,24 @@ export class Space_obj {
    */
   insert(sel: u64, cap: u64, node: u64): u32 {
     if (sel >= SELNUM) return Status.BAD_PAR;
-    if (this.table.cap(sel) !== CAP0) return Status.BAD_CAP;
     const o = structAt<KObject>(object(cap));
     assert(
       (perms(cap) & ~definedPerms(o.kind)) === 0,
       "capability: permissions not defined for the object's kind",
     );
+    const s = this.slotIfLeaf(sel);
+    if (s !== null) {
+      // The common case, the leaf there already: CapTable.fill's work without its walks.
+      if (s.load() !== CAP0) return Status.BAD_CAP;
+      assert(s.get(1) === 0 && cap !== CAP0, "space_obj: fill of an occupied slot or with CAP0");
+      ref(o);
+      s.store(cap);
+      s.set(1, node);
+      const e = this.rootEntry(sel);
+      e.store(e.load() + 1);
+      this.table.used++;
+      return Status.SUCCESS;
+    }
     if (!this.table.prepare(sel)) return Status.MEM_CAP;
     ref(o);
     this.table.fill(sel, cap, node);
