@@ -114,9 +114,16 @@ export class CapTable {
 
   /** The slot of `sel` (two words: capability, node), or null if its leaf does not exist. */
   slot(sel: u64): Ptr<u64> | null {
-    const p = this.entry(sel, 0);
-    if (p === null) return null;
-    const e = p.load();
+    let e: u64 = 0;
+    if (this.levels === 1) {
+      // Object, PIO and MSR spaces: the root names the leaves (the walk of entry() unrolled).
+      if (sel >= this.nsel || u64(this.root) === 0) return null;
+      e = ptrFromVirt<u64>(this.root).get(usize(sel >> u64(LEAF_SHIFT)));
+    } else {
+      const p = this.entry(sel, 0);
+      if (p === null) return null;
+      e = p.load();
+    }
     if (e === 0) return null;
     return ptrFromVirt<u64>(virt(e & ~COUNT_MASK)).add(usize((sel & (LEAF_SLOTS - 1)) * 2));
   }
