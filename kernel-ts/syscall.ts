@@ -83,6 +83,7 @@ function slowOnly(_f: ExceptionFrame, _sel: u64, _flags: u32): u32 {
 const FAST_NUMBERS: u32 =
   (1 << Hypercall.IPC_CALL) |
   (1 << Hypercall.IPC_REPLY) |
+  (1 << Hypercall.CTRL_SC) |
   (1 << Hypercall.CTRL_PT) |
   (1 << Hypercall.CTRL_SM);
 const fastTable = array<klock.FastHandler, 16>();
@@ -196,6 +197,7 @@ export function init(): void {
   for (let i: usize = 0; i < fastTable.length; i++) fastTable[i] = slowOnly;
   fastTable[Hypercall.IPC_CALL] = ipc.fastCall;
   fastTable[Hypercall.IPC_REPLY] = ipc.fastReply;
+  fastTable[Hypercall.CTRL_SC] = sc.ctrlSc;
   fastTable[Hypercall.CTRL_PT] = pt.ctrlPt;
   fastTable[Hypercall.CTRL_SM] = sm.ctrlSmFast;
   ipc.setRetry(redo);

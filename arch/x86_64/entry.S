@@ -129,7 +129,6 @@ entry_common:
         testb   $3, 0x98(%rsp)                  /* from ring 3: the frame is in the EC object */
         jz      1f
         movq    %gs:ec_kernelStackTop, %rsp
-        xorl    %ebp, %ebp
 1:
         andq    $-16, %rsp
         call    exceptions_handle

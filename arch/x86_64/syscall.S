@@ -92,26 +92,26 @@ syscall_entry:
         sarq    $16, %r11
         cmpq    %rcx, %r11
         jne     1f
-        movl    $ASM_STATUS_BAD_HYP, %edi           /* the whole register: upper bits 0 */
+        movl    $ASM_STATUS_BAD_HYP, %edi       /* the whole register: upper bits 0 */
         movl    $ASM_USER_RFLAGS, %r11d
         jmp     user_swapgs_sysretq
 1:
         movq    %rsp, %gs:syscall_user_rsp
         movq    %gs:ec_syscallKernelRsp, %rsp
-        pushq   $ASM_USER_DATA                      /* ss */
+        pushq   $ASM_USER_DATA                  /* ss */
         pushq   %gs:syscall_user_rsp            /* rsp */
         pushq   %r11                            /* rflags */
-        pushq   $ASM_USER_CODE                      /* cs */
+        pushq   $ASM_USER_CODE                  /* cs */
         pushq   %rcx                            /* rip: after the syscall instruction */
         pushq   $0                              /* error */
-        pushq   $ASM_SYSCALL_VECTOR                 /* vector */
+        pushq   $ASM_SYSCALL_VECTOR             /* vector */
         PUSH_GPRS
         pushq   $0                              /* cr2 */
-        cld
+        /* No CLD: FMASK cleared DF (kernel-ts/syscall.ts). */
         movq    %rsp, %rdi                      /* arg 0: ExceptionFrame * (the EC's registers) */
         movq    %rsp, %rbx                      /* callee-saved; the frame restores RBX later */
         movq    %gs:ec_kernelStackTop, %rsp
-        xorl    %ebp, %ebp                      /* the kernel stack walk ends here */
+        /* The fault report's stack walk ends here: this code has no unwind entry. */
         call    syscall_dispatch
         movq    %rbx, %rdi
         jmp     user_sysret
