@@ -102,7 +102,10 @@ export async function traceBenches(o: {
       capture: true,
       timeoutMs: TIMEOUT_MS,
     });
-    return parse(fs.existsSync(out) ? fs.readFileSync(out, "utf8") : "", session);
+    const text = fs.existsSync(out) ? fs.readFileSync(out, "utf8") : "";
+    // BENCH_TRACE_OUT=<file>: the whole listing, every executed instruction, kept for reading.
+    if (process.env.BENCH_TRACE_OUT) fs.writeFileSync(process.env.BENCH_TRACE_OUT, text);
+    return parse(text, session);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
