@@ -1,7 +1,11 @@
 // Hypercall numbers and flags (nova-abi.md §3, §4): RDI[3:0] selects the
 // hypercall, RDI[7:4] carries its flags, as the kernel's dispatcher decodes
 // them and the user bindings encode them. Flags are the values of the 4-bit
-// field, so both sides shift them by 4 themselves.
+// field, so both sides shift them by 4 themselves. USER_RFLAGS is what every
+// hypercall leaves in RFLAGS and R11, which user programs may check.
+
+/** RFLAGS and R11 after every hypercall (§3), RFLAGS of a new EC (§9.4): IF and bit 1. */
+export const USER_RFLAGS: u64 = 0x202;
 
 /** Hypercall numbers: RDI[3:0] (§3). 0xf is reserved and always BAD_HYP. */
 export enum Hypercall {

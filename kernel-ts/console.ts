@@ -6,6 +6,7 @@
 // gets an up, once root.ts has created it, so a consumer can block on it.
 
 import { Perm_sm } from "../abi/perms.ts";
+import { NOVA_OBJ_CONSOLE_SM } from "../abi/selectors.ts";
 import { Status } from "../abi/status.ts";
 import { make } from "./capability.ts";
 import { ref } from "./kobject.ts";
@@ -14,12 +15,9 @@ import * as mbuf from "./mbuf.ts";
 import * as mdb from "./mdb.ts";
 import * as serial from "./serial.ts";
 import { Sm } from "./sm.ts";
-import { SELNUM, Space_obj } from "./space_obj.ts";
+import { Space_obj } from "./space_obj.ts";
 
 const DEBUG_PORT: u16 = 0xe9;
-
-/** §9.3: the console semaphore's selector in the NOVA object space. */
-export const NOVA_OBJ_CONSOLE_SM: u64 = SELNUM - 1;
 
 const page = new mbuf.Mbuf();
 

@@ -30,6 +30,7 @@
 // other EC runs with CR0.TS set, and its first FPU instruction (#NM) moves
 // the state (an EC created without F gets the #NM as an event instead).
 
+import { USER_RFLAGS } from "../abi/hypercall.ts";
 import { Status } from "../abi/status.ts";
 import { Kind } from "./capability.ts";
 import * as event from "./event.ts";
@@ -60,8 +61,6 @@ import * as klock from "./klock.ts";
 import * as percpu from "./percpu.ts";
 import * as tlb from "./tlb.ts";
 
-/** RFLAGS of a new EC and after every hypercall (§3): IF and the always-one bit 1. */
-export const USER_RFLAGS: u64 = 0x202;
 const PAGE: u64 = 0x1000;
 /** The XSAVE area's alignment (64; FXSAVE needs 16). */
 const FPU_ALIGN: usize = 64;

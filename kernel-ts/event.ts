@@ -12,6 +12,7 @@
 // which otherwise resumes by IRETQ with its (possibly changed) registers.
 
 import { ArchUtcb } from "../abi/arch_utcb.ts";
+import { HST_RECALL, HST_STARTUP, SEL_HST_ARCH } from "../abi/events.ts";
 import { MTD_GPR0_7, MTD_GPR8_15, MTD_POISON, MTD_QUAL, MTD_RFLAGS, MTD_RIP } from "../abi/mtd.ts";
 import { Perm_pt } from "../abi/perms.ts";
 import { Kind, CAP0, object, perms } from "./capability.ts";
@@ -23,11 +24,6 @@ import { KObject } from "./kobject.ts";
 import { Pt } from "./pt.ts";
 import * as sc from "./sc.ts";
 
-/** §8.1 with NOVA's values: 32 architectural host events, then STARTUP and RECALL. */
-export const SEL_HST_ARCH: u32 = 0x20;
-export const SEL_HST_NOVA: u32 = 2;
-export const STARTUP: u32 = SEL_HST_ARCH + 0;
-export const RECALL: u32 = SEL_HST_ARCH + 1;
 /** #NM: the lazy FPU switch's trap (ec.ts claimFpu). */
 const VECTOR_NM: u64 = 7;
 
@@ -44,8 +40,8 @@ function portal(e: Ec, n: u32): Pt | null {
 }
 
 function name(n: u32): str {
-  if (n === STARTUP) return "STARTUP";
-  if (n === RECALL) return "RECALL";
+  if (n === HST_STARTUP) return "STARTUP";
+  if (n === HST_RECALL) return "RECALL";
   return exceptions.mnemonic(u64(n));
 }
 
@@ -96,13 +92,13 @@ function retry(): never {
 
 /** Continuation of a new global EC: its first dispatch is its STARTUP event (§8.4). */
 export function startup(): never {
-  deliver(ec.current(), STARTUP);
+  deliver(ec.current(), HST_STARTUP);
 }
 
 /** A recalled EC on its way back to ring 3 (§4.9): the RECALL event instead. */
 export function recall(e: Ec, _afterHypercall: bool): never {
   e.recall = false;
-  deliver(e, RECALL);
+  deliver(e, HST_RECALL);
 }
 
 /** An exception from ring 3 in the running EC (exceptions.ts): its event. */

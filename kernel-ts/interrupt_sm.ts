@@ -18,6 +18,7 @@
 
 import { INT_M, INT_P, INT_T } from "../abi/hypercall.ts";
 import { Perm_sm } from "../abi/perms.ts";
+import { NOVA_OBJ_INT_SM } from "../abi/selectors.ts";
 import { Status } from "../abi/status.ts";
 import { Kind, make } from "./capability.ts";
 import { ExceptionFrame } from "./frame.ts";
@@ -32,8 +33,6 @@ import * as percpu from "./percpu.ts";
 import { Sm } from "./sm.ts";
 import { Space_obj } from "./space_obj.ts";
 
-/** §9.3: interrupt semaphore n is at this selector + n of the NOVA object space. */
-export const SEL_BASE: u64 = 0x10000;
 /** Interrupt n arrives on FIRST_VECTOR + n. */
 export const FIRST_VECTOR: u32 = 0x20;
 /** Vectors FIRST_VECTOR…below the local APIC timer's: INTPIN + INTMSI. */
@@ -93,7 +92,7 @@ function arrived(vector: u32): void {
 
 /**
  * Creates the interrupt semaphores (counter 0, masked, edge, active high,
- * CPU 0), puts their capabilities (0x12) into `nova` at SEL_BASE + n and
+ * CPU 0), puts their capabilities (0x12) into `nova` at NOVA_OBJ_INT_SM + n and
  * registers the vectors. One per I/O APIC input, capped at MAX_INTERRUPTS;
  * the MSI slots take the vectors that are left.
  */
@@ -108,12 +107,12 @@ export function create(nova: Space_obj): void {
     ref(s.hdr);
     table.list[n].sm = s;
     const cap = make(structAddress(s), Perm_sm.DEFINED_INT);
-    const st = mdb.insertRoot(nova, SEL_BASE + u64(n), cap);
+    const st = mdb.insertRoot(nova, NOVA_OBJ_INT_SM + u64(n), cap);
     if (st !== Status.SUCCESS) panic("interrupts: no memory for the NOVA object space");
     interrupts.register(FIRST_VECTOR + n, arrived);
   }
   log(
-    `INT: ${table.pins} pin and ${table.msis} MSI semaphores at NOVA object space ${hex(SEL_BASE)}-${hex(SEL_BASE + u64(MAX_INTERRUPTS) - 1)}, vectors ${hex(FIRST_VECTOR)}-${hex(FIRST_VECTOR + MAX_INTERRUPTS - 1)}`,
+    `INT: ${table.pins} pin and ${table.msis} MSI semaphores at NOVA object space ${hex(NOVA_OBJ_INT_SM)}-${hex(NOVA_OBJ_INT_SM + u64(MAX_INTERRUPTS) - 1)}, vectors ${hex(FIRST_VECTOR)}-${hex(FIRST_VECTOR + MAX_INTERRUPTS - 1)}`,
   );
 }
 

@@ -12,17 +12,15 @@
 // delegation chains are. Objects whose last capability goes are destroyed by
 // kobject.reap() at the end of each operation.
 
+import { PIO_PORTS, SELNUM } from "../abi/selectors.ts";
 import { Status } from "../abi/status.ts";
 import { Kind, CAP0, definedPerms, object, perms, reduce } from "./capability.ts";
 import { KObject, allocBytes, freeBytes, reap } from "./kobject.ts";
-import { CapTable, Space_obj, SELNUM } from "./space_obj.ts";
-import { Space_pio, PORTS } from "./space_pio.ts";
+import { CapTable, Space_obj } from "./space_obj.ts";
+import { Space_pio } from "./space_pio.ts";
 import { HST_SELECTORS, Space_hst, memCap, memFrame, novaPages } from "./space_hst.ts";
 import * as msr from "./space_msr.ts";
 import { Space_msr } from "./space_msr.ts";
-
-/** The largest delegation order of an object space (2^18 selectors: all of it). */
-export const MAX_ORDER: u32 = 18;
 
 /**
  * The node word of a root capability: one an object's creation put into an
@@ -319,7 +317,7 @@ export function insertRoot(space: Space_obj, sel: u64, cap: u64): u32 {
 
 /** A root PIO capability: `perms` for `port` (BAD_PAR, BAD_CAP, MEM_CAP as Space_pio.insert()). */
 export function insertRootPio(space: Space_pio, port: u64, perms: u32): u32 {
-  if (port >= PORTS) return Status.BAD_PAR;
+  if (port >= PIO_PORTS) return Status.BAD_PAR;
   if (space.lookup(port) !== 0) return Status.BAD_CAP;
   const n = newNode(space.hdr, port);
   if (n === null) return Status.MEM_CAP;
@@ -446,7 +444,7 @@ export function delegatePio(
   pmm: u32,
 ): u32 {
   if (ssb !== dsb) return Status.BAD_PAR;
-  const st = checkRange(ssb, dsb, order, PORTS);
+  const st = checkRange(ssb, dsb, order, PIO_PORTS);
   if (st !== Status.SUCCESS) return st;
   return delegateRange(src.hdr, ssb, dst.hdr, dsb, order, pmm, 0);
 }

@@ -2,10 +2,8 @@
 // loader left in low memory (identity-mapped at boot) into the boot
 // description (boot.ts): memory map, modules, command lines, ACPI RSDP.
 
+import { MULTIBOOT1_BOOTLOADER_MAGIC, MULTIBOOT2_BOOTLOADER_MAGIC } from "../abi/root_pd.ts";
 import * as boot from "./boot.ts";
-
-export const MB1_MAGIC: u32 = 0x2badb002;
-export const MB2_MAGIC: u32 = 0x36d76289;
 
 const MB1_FLAG_MEMORY: u32 = 1 << 0;
 const MB1_FLAG_CMDLINE: u32 = 1 << 2;
@@ -234,8 +232,8 @@ function parseMb2(pa: u64): void {
 
 /** Fills the boot description; false for an unknown boot loader. */
 export function parse(magic: u32, info: Phys): bool {
-  if (magic === MB1_MAGIC) parseMb1(u64(info));
-  else if (magic === MB2_MAGIC) parseMb2(u64(info));
+  if (magic === MULTIBOOT1_BOOTLOADER_MAGIC) parseMb1(u64(info));
+  else if (magic === MULTIBOOT2_BOOTLOADER_MAGIC) parseMb2(u64(info));
   else return false;
   return true;
 }

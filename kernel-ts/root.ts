@@ -20,8 +20,30 @@ import {
   Perm_pio_sp,
   Perm_sc,
 } from "../abi/perms.ts";
+import { PF_W, PF_X, PT_LOAD } from "../abi/elf64.ts";
+import { SEL_GST_ARCH, SEL_GST_NOVA, SEL_HST_ARCH, SEL_HST_NOVA } from "../abi/events.ts";
 import { FEATURE_SVM, FEATURE_VMX, HIP_SIGNATURE, Hip } from "../abi/hip_page.ts";
+import { USER_RFLAGS } from "../abi/hypercall.ts";
 import { KSTAT_ADDRESS } from "../abi/kstat_page.ts";
+import { HIP_ADDRESS, UTCB_ADDRESS } from "../abi/root_pd.ts";
+import {
+  NOVA_OBJ_IDLE_SC,
+  NOVA_OBJ_NOVA_HST,
+  NOVA_OBJ_NOVA_MSR,
+  NOVA_OBJ_NOVA_OBJ,
+  NOVA_OBJ_NOVA_PIO,
+  NOVA_OBJ_ROOT_HST,
+  NOVA_OBJ_ROOT_OBJ,
+  NOVA_OBJ_ROOT_PD,
+  NOVA_OBJ_ROOT_PIO,
+  PIO_PORTS,
+  ROOT_OBJ_NOVA_OBJ,
+  ROOT_OBJ_ROOT_EC,
+  ROOT_OBJ_ROOT_OBJ,
+  ROOT_OBJ_ROOT_PD,
+  ROOT_OBJ_ROOT_SC,
+  SELNUM,
+} from "../abi/selectors.ts";
 import { Status } from "../abi/status.ts";
 import * as acpi from "./acpi.ts";
 import * as capability from "./capability.ts";
@@ -32,7 +54,6 @@ import * as cpu from "./cpu.ts";
 import * as hw from "./ctrl_hw.ts";
 import * as ec from "./ec.ts";
 import * as elf from "./elf.ts";
-import * as event from "./event.ts";
 import * as fadt from "./fadt.ts";
 import * as hip from "./hip.ts";
 import * as intsm from "./interrupt_sm.ts";
@@ -52,17 +73,14 @@ import * as hst from "./space_hst.ts";
 import { Space_hst } from "./space_hst.ts";
 import { Space_msr } from "./space_msr.ts";
 import * as space from "./space_kernel.ts";
-import { SELNUM, Space_obj } from "./space_obj.ts";
-import { PORTS, Space_pio } from "./space_pio.ts";
+import { Space_obj } from "./space_obj.ts";
+import { Space_pio } from "./space_pio.ts";
 import * as smp from "./smp.ts";
 import * as syscall from "./syscall.ts";
 import * as tlb from "./tlb.ts";
 import * as tsc from "./tsc.ts";
 import * as tss from "./tss.ts";
 
-/** §9.4 with H = 47: the HIP in the last user page, the UTCB below it. */
-export const HIP_ADDRESS: u64 = 0x7fff_ffff_f000;
-export const UTCB_ADDRESS: u64 = 0x7fff_ffff_e000;
 const HIP_LENGTH: u16 = 0x90;
 const PAGE: u64 = 0x1000;
 
@@ -75,24 +93,6 @@ let rootSpace: Phys = phys(0);
 function stop(): never {
   panic("root: no finish continuation");
 }
-
-/** The selectors of nova-abi.md §9.3 (NOVA object space) and §9.4 (root object space). */
-export const NOVA_OBJ_NOVA_OBJ: u64 = SELNUM - 2;
-export const NOVA_OBJ_NOVA_HST: u64 = SELNUM - 3;
-export const NOVA_OBJ_NOVA_PIO: u64 = SELNUM - 4;
-export const NOVA_OBJ_NOVA_MSR: u64 = SELNUM - 5;
-export const NOVA_OBJ_ROOT_OBJ: u64 = SELNUM - 6;
-export const NOVA_OBJ_ROOT_HST: u64 = SELNUM - 7;
-export const NOVA_OBJ_ROOT_PIO: u64 = SELNUM - 8;
-/** §9.3 [SRC] / §12.6: NOVA's source also puts the root PD (all permissions) here. */
-export const NOVA_OBJ_ROOT_PD: u64 = SELNUM - 9;
-export const ROOT_OBJ_NOVA_OBJ: u64 = SELNUM - 1;
-export const ROOT_OBJ_ROOT_OBJ: u64 = SELNUM - 2;
-export const ROOT_OBJ_ROOT_PD: u64 = SELNUM - 3;
-export const ROOT_OBJ_ROOT_EC: u64 = SELNUM - 4;
-export const ROOT_OBJ_ROOT_SC: u64 = SELNUM - 5;
-/** §9.3: the idle SC of CPU n at selector NOVA_OBJ_IDLE_SC + n of the NOVA object space. */
-export const NOVA_OBJ_IDLE_SC: u64 = 0;
 
 /** The kernel's and the root PD's spaces (each holds a kernel reference: they never go). */
 class Spaces {
@@ -273,7 +273,7 @@ function buildSpaces(): void {
   for (let c: u32 = 0; c < smp.count(); c++)
     put(s.novaObj, NOVA_OBJ_IDLE_SC + u64(c), structAddress(sc.idleOf(c)), Perm_sc.CTRL);
   let ports: u64 = 0;
-  for (let port: u64 = 0; port < PORTS; port++) {
+  for (let port: u64 = 0; port < PIO_PORTS; port++) {
     if (protectedPort(port)) continue;
     if (mdb.insertRootPio(s.novaPio, port, Perm_pio.A) !== Status.SUCCESS)
       panic("root: no memory for the NOVA PIO space");
@@ -300,13 +300,13 @@ function mapSegments(image: Virt, start: Phys): bool {
   const h = elf.header(image);
   for (let i: u16 = 0; i < h.phnum; i++) {
     const p = elf.phdr(image, i);
-    if (p.type !== elf.PT_LOAD || p.filesz === 0 || p.flags === 0) continue;
+    if (p.type !== PT_LOAD || p.filesz === 0 || p.flags === 0) continue;
     const first = p.vaddr & ~(PAGE - 1);
     const last = (p.vaddr + p.memsz + PAGE - 1) & ~(PAGE - 1);
     const pa = u64(start) + (p.offset & ~(PAGE - 1));
     let perms = u32(Perm_mem.R);
-    if ((p.flags & elf.PF_W) !== 0) perms |= Perm_mem.W;
-    if ((p.flags & elf.PF_X) !== 0) perms |= Perm_mem.XU;
+    if ((p.flags & PF_W) !== 0) perms |= Perm_mem.W;
+    if ((p.flags & PF_X) !== 0) perms |= Perm_mem.XU;
     for (let va = first; va < last; va += PAGE) {
       const cap = hst.memCap(phys(pa + (va - first)), hst.Ca.WB, perms);
       if (mdb.insertRootHst(spaces.rootHst, va >> 12, cap) !== Status.SUCCESS) return false;
@@ -332,12 +332,12 @@ function fillHip(pa: Phys, module: boot.BootModule): void {
   h.rsdp = acpi.info.rsdpSource === acpi.RsdpSource.NONE ? u64.MAX : acpi.info.rsdp;
   h.uefiMap = u64.MAX;
   h.stcFrequency = tsc.frequency();
-  h.selnum = 0x40000;
+  h.selnum = SELNUM;
   // §8.1: host and guest event ranges (the vCPU numbers are NOVA's, for the vCPU work).
-  h.selHstArch = u16(event.SEL_HST_ARCH);
-  h.selHstNova = u16(event.SEL_HST_NOVA);
-  h.selGstArch = 0x100;
-  h.selGstNova = 2;
+  h.selHstArch = u16(SEL_HST_ARCH);
+  h.selHstNova = u16(SEL_HST_NOVA);
+  h.selGstArch = u16(SEL_GST_ARCH);
+  h.selGstNova = u16(SEL_GST_NOVA);
   h.cpuNum = u16(smp.count());
   // Only single delegations are all-or-nothing: a larger order can run out of table memory
   // part-way (§4.8), since pages are delegated one by one (docs/capabilities.md).
@@ -414,7 +414,7 @@ export function start(magic: u32, info: Phys, then: Finish): void {
   f.rdi = u64(magic);
   f.rsi = u64(info);
   f.rcx = entry;
-  f.r11 = ec.USER_RFLAGS;
+  f.r11 = USER_RFLAGS;
   e.cont = ec.retUserIret;
   sc.makeReady(s, false);
   sc.schedule();

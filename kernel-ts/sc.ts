@@ -22,6 +22,13 @@
 // a ring.
 
 import { Perm_ec, Perm_pd, Perm_sc } from "../abi/perms.ts";
+import {
+  SCD_BUDGET_MASK,
+  SCD_COS_MASK,
+  SCD_COS_SHIFT,
+  SCD_PRIO_MASK,
+  SCD_PRIO_SHIFT,
+} from "../abi/scd.ts";
 import { Status } from "../abi/status.ts";
 import { Kind } from "./capability.ts";
 import { Ec } from "./ec.ts";
@@ -375,13 +382,6 @@ function destroySc(o: KObject): void {
 }
 
 // ---- hypercalls ----
-
-/** SCD (§7.2): budget 15:0 (ms), priority 22:16, COS 38:23. */
-const SCD_BUDGET_MASK: u64 = 0xffff;
-const SCD_PRIO_SHIFT: u64 = 16;
-const SCD_PRIO_MASK: u64 = 0x7f;
-const SCD_COS_SHIFT: u64 = 23;
-const SCD_COS_MASK: u64 = 0xffff;
 
 /**
  * create_sc (0x4, §4.5): RSI the PD (SC permission), RDX a global EC

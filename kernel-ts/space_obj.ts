@@ -16,6 +16,7 @@
 // insert() takes it, remove() drops it (kobject.ts destroys the object when
 // the last one goes).
 
+import { SELNUM } from "../abi/selectors.ts";
 import { Status } from "../abi/status.ts";
 import { Kind, CAP0, definedPerms, object, perms } from "./capability.ts";
 import {
@@ -30,8 +31,6 @@ import {
   unref,
 } from "./kobject.ts";
 
-/** Object selectors per object space (the HIP's SELNUM). */
-export const SELNUM: u64 = 0x40000;
 /** Slots per leaf (one 4 KiB page of 16-byte slots). */
 export const LEAF_SHIFT: u32 = 8;
 export const LEAF_SLOTS: u64 = 256;

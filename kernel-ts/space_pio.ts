@@ -8,6 +8,7 @@
 // A PIO capability names no object: its word is just its permission bits.
 
 import { Perm_pio } from "../abi/perms.ts";
+import { PIO_PORTS } from "../abi/selectors.ts";
 import { Status } from "../abi/status.ts";
 import { Kind, CAP0, OBJ_ALIGN } from "./capability.ts";
 import {
@@ -21,8 +22,6 @@ import {
 } from "./kobject.ts";
 import { CapTable } from "./space_obj.ts";
 
-/** Ports per PIO space. */
-export const PORTS: u64 = 0x10000;
 /**
  * Whether any space's bitmap changed since the kernel last copied the running
  * PDs' bitmaps into the TSSs (tlb.settleIoBitmaps, on the slow path's way out).
@@ -59,7 +58,7 @@ export class Space_pio {
     }
     const s = structAt<Space_pio>(va);
     initObject(s.hdr, Kind.PIO_SP, destroy);
-    s.table.init(PORTS);
+    s.table.init(PIO_PORTS);
     s.bitmap = bm;
     const words = ptrFromVirt<u64>(bm);
     for (let i: usize = 0; i < BITMAP_BYTES / 8; i++) words.set(i, u64.MAX);
@@ -73,7 +72,7 @@ export class Space_pio {
 
   /** Whether the I/O bitmap lets `port` through (what the CPU will see). */
   allowed(port: u64): bool {
-    if (port >= PORTS) return false;
+    if (port >= PIO_PORTS) return false;
     const b = ptrFromVirt<u8>(this.bitmap).get(usize(port >> 3));
     return (b & (u8(1) << u8(port & 7))) === 0;
   }
@@ -84,7 +83,7 @@ export class Space_pio {
    * has a capability; MEM_CAP: no memory for the table.
    */
   insert(port: u64, perms: u32, node: u64): u32 {
-    if (port >= PORTS) return Status.BAD_PAR;
+    if (port >= PIO_PORTS) return Status.BAD_PAR;
     assert(
       perms !== 0 && (perms & ~u32(Perm_pio.DEFINED)) === 0,
       "capability: permissions not defined for a PIO capability",

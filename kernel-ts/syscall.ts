@@ -15,7 +15,7 @@
 // 0xb), ctrl_hw.ts (0xc), interrupt_sm.ts (0xd), assign_dev.ts (0xe). 0xf is
 // BAD_HYP by definition.
 
-import { Hypercall } from "../abi/hypercall.ts";
+import { Hypercall, USER_RFLAGS } from "../abi/hypercall.ts";
 import { Status } from "../abi/status.ts";
 import * as assignDev from "./assign_dev.ts";
 import * as hw from "./ctrl_hw.ts";
@@ -129,8 +129,8 @@ export function dispatch(f: ExceptionFrame): void {
   const number = u32(rdi & 0xf);
   if (((FAST_NUMBERS >> number) & 1) !== 0 && klock.enterFast()) {
     f.rcx = f.rip;
-    f.r11 = ec.USER_RFLAGS;
-    f.rflags = ec.USER_RFLAGS;
+    f.r11 = USER_RFLAGS;
+    f.rflags = USER_RFLAGS;
     const status = fastTable[number](f, rdi >> 8, u32((rdi >> 4) & 0xf));
     if (status !== klock.SLOW) {
       f.rdi = u64(status);
@@ -149,8 +149,8 @@ export function dispatch(f: ExceptionFrame): void {
 function run(f: ExceptionFrame): void {
   // SYSRET takes RIP from RCX and RFLAGS from R11: both are the §3 outputs.
   f.rcx = f.rip;
-  f.r11 = ec.USER_RFLAGS;
-  f.rflags = ec.USER_RFLAGS;
+  f.r11 = USER_RFLAGS;
+  f.rflags = USER_RFLAGS;
   // RDI[3:0] the number, RDI[7:4] the flags, RDI[63:8] the selector (§3).
   const rdi = f.rdi;
   const status = table[u32(rdi & 0xf)](f, rdi >> 8, u32((rdi >> 4) & 0xf));

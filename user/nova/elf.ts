@@ -6,52 +6,21 @@
 // are mapped in place, so each must have p_filesz == p_memsz and p_vaddr ≡
 // p_offset (mod 4096); nothing is copied.
 
+import {
+  ELF_MAGIC,
+  ELFCLASS64,
+  EM_X86_64,
+  ET_EXEC,
+  ElfHeader,
+  ElfPhdr,
+  PF_W,
+  PF_X,
+  PT_LOAD,
+} from "../../abi/elf64.ts";
 import { Perm_mem } from "../../abi/perms.ts";
 import { Status } from "../../abi/status.ts";
 import { ctrlPd } from "./hypercall.ts";
 
-/** The ELF64 file header (System V ABI, x86-64 supplement), as far as a loader reads it. */
-export class ElfHeader {
-  ident: Arr<u8, 16>;
-  type: u16;
-  machine: u16;
-  version: u32;
-  entry: u64;
-  phoff: u64;
-  shoff: u64;
-  flags: u32;
-  ehsize: u16;
-  phentsize: u16;
-  phnum: u16;
-  shentsize: u16;
-  shnum: u16;
-  shstrndx: u16;
-}
-layout(ElfHeader, {
-  size: 0x40,
-  offsets: { type: 0x10, machine: 0x12, entry: 0x18, phoff: 0x20, phentsize: 0x36, phnum: 0x38 },
-});
-
-/** One program header. */
-export class ProgramHeader {
-  type: u32;
-  flags: u32;
-  offset: u64;
-  vaddr: u64;
-  paddr: u64;
-  filesz: u64;
-  memsz: u64;
-  align: u64;
-}
-layout(ProgramHeader, { size: 56, offsets: { flags: 4, offset: 8, vaddr: 16, filesz: 32 } });
-
-const ELF_MAGIC: u32 = 0x464c_457f; // "\x7fELF"
-const ELFCLASS64: u8 = 2;
-const ET_EXEC: u16 = 2;
-const EM_X86_64: u16 = 62;
-const PT_LOAD: u32 = 1;
-const PF_X: u32 = 1;
-const PF_W: u32 = 2;
 const PAGE: u64 = 0x1000;
 
 /** Where the loader reads the image: the caller's own host space, a window of `pages` pages. */
@@ -89,15 +58,16 @@ export function open(w: Window, start: u64, end: u64): ElfHeader | null {
       return null;
   const h = structAt<ElfHeader>(virt(w.va));
   const size = end - start;
-  if (ptrFromVirt<u32>(virt(w.va)).load() !== ELF_MAGIC || h.ident[4] !== ELFCLASS64) return null;
+  if (h.magic !== ELF_MAGIC || h.class !== ELFCLASS64) return null;
   if (h.type !== ET_EXEC || h.machine !== EM_X86_64) return null;
-  if (u64(h.phentsize) !== 56 || h.phoff + u64(h.phnum) * 56 > size) return null;
+  if (u64(h.phentsize) !== sizeof<ElfPhdr>() || h.phoff + u64(h.phnum) * sizeof<ElfPhdr>() > size)
+    return null;
   return h;
 }
 
 /** Program header `i` of an image open() accepted. */
-export function phdr(w: Window, h: ElfHeader, i: u16): ProgramHeader {
-  return structAt<ProgramHeader>(virt(w.va + h.phoff + u64(i) * 56));
+export function phdr(w: Window, h: ElfHeader, i: u16): ElfPhdr {
+  return structAt<ElfPhdr>(virt(w.va + h.phoff + u64(i) * sizeof<ElfPhdr>()));
 }
 
 /**

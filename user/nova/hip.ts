@@ -3,7 +3,7 @@
 // offsets asserted; `checksumOk` checks the 16-bit word sum over Length bytes.
 
 import { HIP_SIGNATURE, Hip } from "../../abi/hip_page.ts";
-import { HIP_ADDRESS } from "./abi.ts";
+import { HIP_ADDRESS } from "../../abi/root_pd.ts";
 
 /** The root PD's HIP. */
 export function hip(): Hip {

@@ -127,7 +127,7 @@ export function createEc(
   return call(rdi(sel, flags, Hypercall.CREATE_EC), pd, utcb | cpu, sp, evt);
 }
 
-/** 0x4 create_sc(sel, pd, ec, scd): `scd` from abi.ts `scd()`. */
+/** 0x4 create_sc(sel, pd, ec, scd): `scd` from abi/scd.ts `scd()`. */
 export function createSc(sel: u64, pd: u64, ec: u64, scd: u64): Status {
   return call(rdi(sel, 0, Hypercall.CREATE_SC), pd, ec, scd, 0);
 }

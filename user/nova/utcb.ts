@@ -4,7 +4,7 @@
 // UTCB is at UTCB_ADDRESS (§9.4).
 
 import { ArchUtcb } from "../../abi/arch_utcb.ts";
-import { UTCB_ADDRESS } from "./abi.ts";
+import { UTCB_ADDRESS } from "../../abi/root_pd.ts";
 
 /** The UTCB at `va` as 512 words. */
 export function words(va: u64): Ptr<u64> {

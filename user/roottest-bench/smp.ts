@@ -40,7 +40,9 @@ import { EC_T, Hypercall } from "../../abi/hypercall.ts";
 import { GPR_RDI } from "../../abi/arch_utcb.ts";
 import { MTD_GPR0_7, MTD_RIP } from "../../abi/mtd.ts";
 import { Status } from "../../abi/status.ts";
-import { ROOT_PD, hostStartup, scd } from "../nova/abi.ts";
+import { hostStartup } from "../../abi/events.ts";
+import { scd } from "../../abi/scd.ts";
+import { ROOT_OBJ_ROOT_PD } from "../../abi/selectors.ts";
 import { putDec, puts } from "../nova/console.ts";
 import { hip } from "../nova/hip.ts";
 import { createEc, createPt, createSc, createSm, ctrlPd, ctrlPt, rdi } from "../nova/hypercall.ts";
@@ -168,18 +170,21 @@ function waker(): void {
 /** Creates global EC g on `cpu` (with its CPU's STARTUP handler and an SC): it starts at once. */
 function startGlobal(g: u64, cpu: u64): bool {
   if (!handlerMade[cpu]) {
-    if (createEc(ecSel(cpu), 0, ROOT_PD, utcb(cpu), cpu, stackTop(cpu), 0) !== Status.SUCCESS)
+    if (
+      createEc(ecSel(cpu), 0, ROOT_OBJ_ROOT_PD, utcb(cpu), cpu, stackTop(cpu), 0) !== Status.SUCCESS
+    )
       return false;
     handlerMade[cpu] = true;
   }
   const pt = hostStartup(evt(g));
   const ec = ecSel(GLOBAL0 + g);
   return (
-    createPt(pt, ROOT_PD, ecSel(cpu), u64(linkerSymbol("smp_startup_entry"))) === Status.SUCCESS &&
-    ctrlPt(pt, (cpu << 8) | g, MTD_RIP | MTD_GPR0_7) === Status.SUCCESS &&
-    createEc(ec, EC_T, ROOT_PD, utcb(GLOBAL0 + g), cpu, stackTop(GLOBAL0 + g), evt(g)) ===
+    createPt(pt, ROOT_OBJ_ROOT_PD, ecSel(cpu), u64(linkerSymbol("smp_startup_entry"))) ===
       Status.SUCCESS &&
-    createSc(scSel(g), ROOT_PD, ec, scd(BUDGET_MS, PRIORITY, 0)) === Status.SUCCESS
+    ctrlPt(pt, (cpu << 8) | g, MTD_RIP | MTD_GPR0_7) === Status.SUCCESS &&
+    createEc(ec, EC_T, ROOT_OBJ_ROOT_PD, utcb(GLOBAL0 + g), cpu, stackTop(GLOBAL0 + g), evt(g)) ===
+      Status.SUCCESS &&
+    createSc(scSel(g), ROOT_OBJ_ROOT_PD, ec, scd(BUDGET_MS, PRIORITY, 0)) === Status.SUCCESS
   );
 }
 
@@ -235,8 +240,8 @@ function report(name: str, k: u64, a: Arr<u64, 1000>, n: usize): void {
 /** ipi_roundtrip and remote_wakeup from the same rounds (A = this, the root EC on CPU 0). */
 function roundTrips(): void {
   if (
-    createSm(S1, ROOT_PD, 0) !== Status.SUCCESS ||
-    createSm(S2, ROOT_PD, 0) !== Status.SUCCESS ||
+    createSm(S1, ROOT_OBJ_ROOT_PD, 0) !== Status.SUCCESS ||
+    createSm(S2, ROOT_OBJ_ROOT_PD, 0) !== Status.SUCCESS ||
     !startGlobal(B, 1)
   ) {
     fail("ipi_roundtrip", 0, "setup", 0);

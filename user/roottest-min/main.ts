@@ -7,9 +7,13 @@
 //   RSI: the status hypercall 0xf returned in RDI[7:0] (4, BAD_HYP)
 
 import { HIP_SIGNATURE } from "../../abi/hip_page.ts";
-import { Hypercall } from "../../abi/hypercall.ts";
+import { Hypercall, USER_RFLAGS } from "../../abi/hypercall.ts";
 import { Status } from "../../abi/status.ts";
-import { HIP_ADDRESS, MULTIBOOT1_MAGIC, MULTIBOOT2_MAGIC, USER_RFLAGS } from "../nova/abi.ts";
+import {
+  HIP_ADDRESS,
+  MULTIBOOT1_BOOTLOADER_MAGIC,
+  MULTIBOOT2_BOOTLOADER_MAGIC,
+} from "../../abi/root_pd.ts";
 import { hip, wordSum } from "../nova/hip.ts";
 import {
   REG_AFTER,
@@ -37,7 +41,7 @@ function bit(ok: bool, n: u32): u64 {
 export function main(magic: u64, info: u64, stack: u64): u64 {
   let passed: u64 = 0;
   // §9.4: RDI = the boot loader's magic, RSI = its info address, RSP = the HIP.
-  passed |= bit(magic === MULTIBOOT1_MAGIC || magic === MULTIBOOT2_MAGIC, 0);
+  passed |= bit(magic === MULTIBOOT1_BOOTLOADER_MAGIC || magic === MULTIBOOT2_BOOTLOADER_MAGIC, 0);
   passed |= bit(info !== 0, 1);
   passed |= bit(stack === HIP_ADDRESS, 2);
   // §3: 0xf is BAD_HYP; RCX = the address after SYSCALL, R11 = 0x202; inputs preserved.

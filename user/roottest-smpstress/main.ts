@@ -21,7 +21,8 @@ import { MTD_GPR0_7, MTD_RIP } from "../../abi/mtd.ts";
 import { PERM_MASK, Perm_mem } from "../../abi/perms.ts";
 import { PdOp } from "../../abi/hypercall.ts";
 import { Status } from "../../abi/status.ts";
-import { ROOT_PD, scd } from "../nova/abi.ts";
+import { scd } from "../../abi/scd.ts";
+import { ROOT_OBJ_ROOT_PD } from "../../abi/selectors.ts";
 import { putDec, puts } from "../nova/console.ts";
 import { hip } from "../nova/hip.ts";
 import {
@@ -153,13 +154,14 @@ function round(c: u64, i: u64): u64 {
   const page = (u64(linkerSymbol("stress_pages")) >> 12) + c;
   const slot = DST + (i & 0x3f);
   const ip = u64(linkerSymbol("nova_reply_at_once"));
-  if (!expect(c, 1, createSm(b + SCR_SM, ROOT_PD, 1), Status.SUCCESS)) return 0;
+  if (!expect(c, 1, createSm(b + SCR_SM, ROOT_OBJ_ROOT_PD, 1), Status.SUCCESS)) return 0;
   if (!expect(c, 2, smDown(b + SCR_SM, false, 0), Status.SUCCESS)) return 0;
   if (!expect(c, 3, smUp(b + SCR_SM), Status.SUCCESS)) return 0;
-  if (!expect(c, 4, createPt(b + SCR_PT, ROOT_PD, b + SERVER, ip), Status.SUCCESS)) return 0;
+  if (!expect(c, 4, createPt(b + SCR_PT, ROOT_OBJ_ROOT_PD, b + SERVER, ip), Status.SUCCESS))
+    return 0;
   if (!expect(c, 5, ipcCall(b + SCR_PT, false, 0, out), Status.SUCCESS)) return 0;
   if (!expect(c, 6, ipcCall(b + SERVER_PT, false, 0, out), Status.SUCCESS)) return 0;
-  if (!expect(c, 7, createEc(b + SCR_EC, 0, ROOT_PD, utcb(c, 3), c, 0, 0), Status.SUCCESS))
+  if (!expect(c, 7, createEc(b + SCR_EC, 0, ROOT_OBJ_ROOT_PD, utcb(c, 3), c, 0, 0), Status.SUCCESS))
     return 0;
   const obj = ctrlPd(ROOT_OBJ, b + CHILD_OBJ, b + SCR_SM, 0, slot, PERM_MASK, 0);
   if (!expect(c, 8, obj, Status.SUCCESS)) return 0;
@@ -192,7 +194,7 @@ export function worker(c: u64): void {
   const b = base(c);
   let count: u64 = 0;
   if (
-    expect(c, 20, createPd(b + CHILD_PD, PdOp.PD, ROOT_PD), Status.SUCCESS) &&
+    expect(c, 20, createPd(b + CHILD_PD, PdOp.PD, ROOT_OBJ_ROOT_PD), Status.SUCCESS) &&
     expect(c, 21, createPd(b + CHILD_OBJ, PdOp.OBJ, b + CHILD_PD), Status.SUCCESS) &&
     expect(c, 22, createPd(b + CHILD_HST, PdOp.HST, b + CHILD_PD), Status.SUCCESS)
   ) {
@@ -217,15 +219,18 @@ function prepare(c: u64): bool {
   const ip = u64(linkerSymbol("nova_reply_at_once"));
   return (
     isStatus(
-      createEc(b + HANDLER, 0, ROOT_PD, utcb(c, 0), c, stackTop(c, 0), b + EVT_NONE),
+      createEc(b + HANDLER, 0, ROOT_OBJ_ROOT_PD, utcb(c, 0), c, stackTop(c, 0), b + EVT_NONE),
       Status.SUCCESS,
     ) &&
-    isStatus(createPt(b + EVT + 0x20, ROOT_PD, b + HANDLER, entry), Status.SUCCESS) &&
+    isStatus(createPt(b + EVT + 0x20, ROOT_OBJ_ROOT_PD, b + HANDLER, entry), Status.SUCCESS) &&
     isStatus(ctrlPt(b + EVT + 0x20, c, MTD_RIP | MTD_GPR0_7), Status.SUCCESS) &&
-    isStatus(createEc(b + SERVER, 0, ROOT_PD, utcb(c, 2), c, 0, b + EVT_NONE), Status.SUCCESS) &&
-    isStatus(createPt(b + SERVER_PT, ROOT_PD, b + SERVER, ip), Status.SUCCESS) &&
     isStatus(
-      createEc(b + WORKER, 2, ROOT_PD, utcb(c, 1), c, stackTop(c, 1), b + EVT),
+      createEc(b + SERVER, 0, ROOT_OBJ_ROOT_PD, utcb(c, 2), c, 0, b + EVT_NONE),
+      Status.SUCCESS,
+    ) &&
+    isStatus(createPt(b + SERVER_PT, ROOT_OBJ_ROOT_PD, b + SERVER, ip), Status.SUCCESS) &&
+    isStatus(
+      createEc(b + WORKER, 2, ROOT_OBJ_ROOT_PD, utcb(c, 1), c, stackTop(c, 1), b + EVT),
       Status.SUCCESS,
     )
   );
@@ -248,15 +253,18 @@ function stress(n: u64, total: u64): bool {
     sofar[c].store(0);
   }
   // The root EC's own hypercalls are parts of the case that runs this (test.ts).
-  let ok = isStatus(createSm(DONE, ROOT_PD, 0), Status.SUCCESS);
+  let ok = isStatus(createSm(DONE, ROOT_OBJ_ROOT_PD, 0), Status.SUCCESS);
   for (let c: u64 = 0; c < n; c++)
-    ok = ok && isStatus(createSm(base(c) + POKE, ROOT_PD, 0), Status.SUCCESS);
+    ok = ok && isStatus(createSm(base(c) + POKE, ROOT_OBJ_ROOT_PD, 0), Status.SUCCESS);
   for (let c: u64 = 0; c < n; c++) ok = ok && prepare(c);
   const t0 = rdtsc();
   for (let c: u64 = 0; c < n; c++)
     ok =
       ok &&
-      isStatus(createSc(base(c) + SC, ROOT_PD, base(c) + WORKER, scd(10, 1, 0)), Status.SUCCESS);
+      isStatus(
+        createSc(base(c) + SC, ROOT_OBJ_ROOT_PD, base(c) + WORKER, scd(10, 1, 0)),
+        Status.SUCCESS,
+      );
   const deadline = t0 + (hip().stcFrequency / 1000) * DEADLINE_MS;
   run.done = 0;
   while (ok && run.done < n && smDown(DONE, false, deadline) === Status.SUCCESS) run.done++;

@@ -16,7 +16,8 @@ import { KSTAT_SIGNATURE } from "../../abi/kstat_page.ts";
 import { PERM_MASK } from "../../abi/perms.ts";
 import { PdOp } from "../../abi/hypercall.ts";
 import { Status } from "../../abi/status.ts";
-import { ROOT_PD, scd } from "../nova/abi.ts";
+import { scd } from "../../abi/scd.ts";
+import { ROOT_OBJ_ROOT_PD } from "../../abi/selectors.ts";
 import { putDec, puts } from "../nova/console.ts";
 import { createEc, createPd, createPt, createSc, createSm } from "../nova/hypercall.ts";
 import {
@@ -107,9 +108,11 @@ function makeHelpers(k: u32): bool {
   for (let i: u64 = 0; i < BATCH; i++) {
     let st: u32 = Status.SUCCESS;
     // PIO spaces go to the root PD: beyond its first, they bind to nothing.
-    if (needsPd(k)) st = createPd(HELPERS + i, PdOp.PD, ROOT_PD);
-    else if (k === StressKind.PT) st = createEc(HELPERS + i, 0, ROOT_PD, utcb(BATCH + i), 0, 0, 0);
-    else if (k === StressKind.SC) st = createEc(HELPERS + i, 2, ROOT_PD, utcb(BATCH + i), 0, 0, 0);
+    if (needsPd(k)) st = createPd(HELPERS + i, PdOp.PD, ROOT_OBJ_ROOT_PD);
+    else if (k === StressKind.PT)
+      st = createEc(HELPERS + i, 0, ROOT_OBJ_ROOT_PD, utcb(BATCH + i), 0, 0, 0);
+    else if (k === StressKind.SC)
+      st = createEc(HELPERS + i, 2, ROOT_OBJ_ROOT_PD, utcb(BATCH + i), 0, 0, 0);
     if (!isStatus(st, Status.SUCCESS)) return false;
   }
   return true;
@@ -119,26 +122,26 @@ function makeOne(k: u32, i: u64): u32 {
   const sel = OBJS + i;
   switch (k) {
     case StressKind.PD:
-      return createPd(sel, PdOp.PD, ROOT_PD);
+      return createPd(sel, PdOp.PD, ROOT_OBJ_ROOT_PD);
     case StressKind.OBJ_SPACE:
       return createPd(sel, PdOp.OBJ, HELPERS + i);
     case StressKind.PIO_SPACE:
-      return createPd(sel, PdOp.PIO, ROOT_PD);
+      return createPd(sel, PdOp.PIO, ROOT_OBJ_ROOT_PD);
     case StressKind.HST_SPACE:
       return createPd(sel, PdOp.HST, HELPERS + i);
     case StressKind.MSR_SPACE:
       return createPd(sel, PdOp.MSR, HELPERS + i);
     case StressKind.SM:
-      return createSm(sel, ROOT_PD, i);
+      return createSm(sel, ROOT_OBJ_ROOT_PD, i);
     case StressKind.LOCAL_EC:
-      return createEc(sel, 0, ROOT_PD, utcb(i), 0, 0, 0);
+      return createEc(sel, 0, ROOT_OBJ_ROOT_PD, utcb(i), 0, 0, 0);
     case StressKind.GLOBAL_EC:
-      return createEc(sel, 2, ROOT_PD, utcb(i), 0, 0, 0);
+      return createEc(sel, 2, ROOT_OBJ_ROOT_PD, utcb(i), 0, 0, 0);
     case StressKind.PT:
-      return createPt(sel, ROOT_PD, HELPERS + i, 0x1000);
+      return createPt(sel, ROOT_OBJ_ROOT_PD, HELPERS + i, 0x1000);
     default:
       // Priority 1 < the root SC's 127: never runs while the root task is busy.
-      return createSc(sel, ROOT_PD, HELPERS + i, scd(1, 1, 0));
+      return createSc(sel, ROOT_OBJ_ROOT_PD, HELPERS + i, scd(1, 1, 0));
   }
 }
 
@@ -159,7 +162,7 @@ function round(k: u32): bool {
 function delegations(): u64 {
   let ranges: u64 = 0;
   for (let i: u64 = 0; i < BATCH; i++)
-    if (!isStatus(createSm(OBJS + i, ROOT_PD, 0), Status.SUCCESS)) return 0;
+    if (!isStatus(createSm(OBJS + i, ROOT_OBJ_ROOT_PD, 0), Status.SUCCESS)) return 0;
   for (let r: u64 = 0; r < 1300; r++) {
     const ord = r % (BATCH_ORDER + 1);
     const n = u64(1) << ord;
@@ -238,7 +241,7 @@ function exhaust(): void {
   let made: u64 = 0;
   let st: u32 = Status.SUCCESS;
   while (made < EXHAUST_MAX) {
-    st = createEc(EXHAUST + made, 0, ROOT_PD, EXHAUST_UTCB + made * 0x1000, 0, 0, 0);
+    st = createEc(EXHAUST + made, 0, ROOT_OBJ_ROOT_PD, EXHAUST_UTCB + made * 0x1000, 0, 0, 0);
     if (st !== Status.SUCCESS) break;
     made++;
   }
@@ -256,7 +259,7 @@ function exhaust(): void {
   let sms: u64 = 0;
   let smSt: u32 = Status.SUCCESS;
   while (made + sms < EXHAUST_MAX) {
-    smSt = createSm(EXHAUST + made + sms, ROOT_PD, 0);
+    smSt = createSm(EXHAUST + made + sms, ROOT_OBJ_ROOT_PD, 0);
     if (smSt !== Status.SUCCESS) break;
     sms++;
   }

@@ -9,7 +9,7 @@
 import { Hypercall } from "../../abi/hypercall.ts";
 import { PERM_MASK } from "../../abi/perms.ts";
 import { Status } from "../../abi/status.ts";
-import { ROOT_PD } from "../nova/abi.ts";
+import { ROOT_OBJ_ROOT_PD } from "../../abi/selectors.ts";
 import { putDec, puts } from "../nova/console.ts";
 import {
   IpcOut,
@@ -57,10 +57,10 @@ function smDownOnly(): bool {
   return smDown(SM, false, 0) === Status.SUCCESS;
 }
 function smCreate(): bool {
-  return createSm(SLOT, ROOT_PD, 0) === Status.SUCCESS;
+  return createSm(SLOT, ROOT_OBJ_ROOT_PD, 0) === Status.SUCCESS;
 }
 function pdDelegate(): bool {
-  return copy(ROOT_PD, SLOT, PERM_MASK) === Status.SUCCESS;
+  return copy(ROOT_OBJ_ROOT_PD, SLOT, PERM_MASK) === Status.SUCCESS;
 }
 function ptCtrl(): bool {
   return ctrlPt(CALLEE_PT, CALLEE_PT, 0) === Status.SUCCESS;
@@ -119,7 +119,7 @@ function bench(name: str, body: Body, after: After): void {
 export function run(): void {
   bench("hypercall_bad_hyp", badHyp, nothing);
   bench("ctrl_sm_empty_selector", smEmptySelector, nothing);
-  createSm(SM, ROOT_PD, 0);
+  createSm(SM, ROOT_OBJ_ROOT_PD, 0);
   bench("sm_up_down", smUpDown, nothing);
   // The ups leave SM's counter at ITERATIONS, so every measured down finds it positive and
   // returns at once (a down that blocked would never be woken: the bench would hang).
@@ -131,8 +131,8 @@ export function run(): void {
   bench("create_sm", smCreate, freeSlot);
   bench("ctrl_pd_delegate_1", pdDelegate, freeSlot);
   // ipc_call + ipc_reply round trips to a local EC in the root PD (user/nova/portal.S).
-  createEc(CALLEE_EC, 0, ROOT_PD, CALLEE_UTCB, 0, 0, 0);
-  createPt(CALLEE_PT, ROOT_PD, CALLEE_EC, u64(linkerSymbol("nova_reply_at_once")));
+  createEc(CALLEE_EC, 0, ROOT_OBJ_ROOT_PD, CALLEE_UTCB, 0, 0, 0);
+  createPt(CALLEE_PT, ROOT_OBJ_ROOT_PD, CALLEE_EC, u64(linkerSymbol("nova_reply_at_once")));
   // Its id becomes its own selector and its MTD stays 0; the callee reads neither, so the IPC
   // benches below are not affected.
   bench("ctrl_pt", ptCtrl, nothing);

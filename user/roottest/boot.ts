@@ -3,7 +3,12 @@
 
 import { HIP_SIGNATURE } from "../../abi/hip_page.ts";
 import { UTCB_WORDS } from "../../abi/arch_utcb.ts";
-import { HIP_ADDRESS, MULTIBOOT1_MAGIC, MULTIBOOT2_MAGIC, SELNUM } from "../nova/abi.ts";
+import {
+  HIP_ADDRESS,
+  MULTIBOOT1_BOOTLOADER_MAGIC,
+  MULTIBOOT2_BOOTLOADER_MAGIC,
+} from "../../abi/root_pd.ts";
+import { SELNUM } from "../../abi/selectors.ts";
 import { hip, wordSum } from "../nova/hip.ts";
 import { rootWords } from "../nova/utcb.ts";
 import { atLeast, below, block, check, expect, isNot, isValue } from "./test.ts";
@@ -12,7 +17,7 @@ export function run(magic: u64, info: u64, stack: u64): void {
   block(10);
   check(
     "entry-rdi-multiboot-magic",
-    isValue(magic, MULTIBOOT1_MAGIC) || isValue(magic, MULTIBOOT2_MAGIC),
+    isValue(magic, MULTIBOOT1_BOOTLOADER_MAGIC) || isValue(magic, MULTIBOOT2_BOOTLOADER_MAGIC),
   );
   check("entry-rsi-boot-info", isNot(info, 0));
   expect("entry-rsp-hip", stack, HIP_ADDRESS);

@@ -9,7 +9,7 @@
 
 import { Perm_mem } from "../../abi/perms.ts";
 import { Status } from "../../abi/status.ts";
-import { MULTIBOOT1_MAGIC, MULTIBOOT2_MAGIC } from "../nova/abi.ts";
+import { MULTIBOOT1_BOOTLOADER_MAGIC, MULTIBOOT2_BOOTLOADER_MAGIC } from "../../abi/root_pd.ts";
 import { putc, puts } from "../nova/console.ts";
 import { ctrlPd } from "../nova/hypercall.ts";
 import { mapPhys } from "./foreign.ts";
@@ -67,11 +67,11 @@ function byteAt(pa: u64): u8 {
 
 /** Physical address of the first module's command line, 0 if the information has none. */
 function moduleCmdline(magic: u64, info: u64): u64 {
-  if (magic === MULTIBOOT1_MAGIC) {
+  if (magic === MULTIBOOT1_BOOTLOADER_MAGIC) {
     if ((u32At(info) & MB1_FLAG_MODS) === 0 || u32At(info + 20) === 0) return 0;
     return u64(u32At(u64(u32At(info + 24)) + 8));
   }
-  if (magic !== MULTIBOOT2_MAGIC) return 0;
+  if (magic !== MULTIBOOT2_BOOTLOADER_MAGIC) return 0;
   const end = info + u64(u32At(info));
   let tag = info + 8;
   while (tag + 8 <= end) {

@@ -3,7 +3,7 @@
 
 import { PERM_MASK, Perm_obj_sp, Perm_pio_sp } from "../../abi/perms.ts";
 import { Status } from "../../abi/status.ts";
-import { PIO_PORTS, ROOT_NOVA_OBJ, SELNUM, ROOT_PD } from "../nova/abi.ts";
+import { PIO_PORTS, ROOT_OBJ_NOVA_OBJ, SELNUM, ROOT_OBJ_ROOT_PD } from "../../abi/selectors.ts";
 import { COM1 } from "../nova/console.ts";
 import { REG_RDI, after } from "../nova/hypercall.ts";
 import {
@@ -86,7 +86,7 @@ export function run(): void {
   );
   expectStatus(
     "bad_cap-root-dst-nova-obj",
-    pd(ROOT_OBJ, ROOT_NOVA_OBJ, 0, 0, 0, PERM_MASK),
+    pd(ROOT_OBJ, ROOT_OBJ_NOVA_OBJ, 0, 0, 0, PERM_MASK),
     Status.BAD_CAP,
   );
   check(
@@ -221,17 +221,17 @@ function more(): void {
   );
   expectStatus(
     "bad_cap-src-is-pd",
-    pd(ROOT_PD, ROOT_OBJ, ROOT_OBJ, 0, s, PERM_MASK),
+    pd(ROOT_OBJ_ROOT_PD, ROOT_OBJ, ROOT_OBJ, 0, s, PERM_MASK),
     Status.BAD_CAP,
   );
   expectStatus(
     "bad_cap-dst-is-pd",
-    pd(ROOT_OBJ, ROOT_PD, ROOT_OBJ, 0, s, PERM_MASK),
+    pd(ROOT_OBJ, ROOT_OBJ_ROOT_PD, ROOT_OBJ, 0, s, PERM_MASK),
     Status.BAD_CAP,
   );
   check(
     "bad_cap-nova-obj-not-dst",
-    isStatus(pd(ROOT_OBJ, ROOT_NOVA_OBJ, ROOT_OBJ, 0, s, PERM_MASK), Status.BAD_CAP) &&
+    isStatus(pd(ROOT_OBJ, ROOT_OBJ_NOVA_OBJ, ROOT_OBJ, 0, s, PERM_MASK), Status.BAD_CAP) &&
       isStatus(pd(NOVA_OBJ, ROOT_OBJ, SELNUM - 2, 0, s, PERM_MASK), Status.SUCCESS),
   );
   // Orders and ranges: order 31 (the field's maximum), an aligned range starting at SELNUM

@@ -17,17 +17,15 @@ import { GPR_RBX, GPR_RDI, GPR_RSP } from "../../abi/arch_utcb.ts";
 import { MTD_GPR0_7, MTD_GPR8_15, MTD_POISON, MTD_QUAL, MTD_RIP, mtdWords } from "../../abi/mtd.ts";
 import { PERM_MASK, Perm_ec, Perm_pd, Perm_pt } from "../../abi/perms.ts";
 import { Status } from "../../abi/status.ts";
+import { hostException, hostRecall, hostStartup } from "../../abi/events.ts";
+import { UTCB_ADDRESS } from "../../abi/root_pd.ts";
+import { scd } from "../../abi/scd.ts";
 import {
-  ROOT_NOVA_OBJ,
-  ROOT_PD,
-  ROOT_SC,
+  ROOT_OBJ_NOVA_OBJ,
+  ROOT_OBJ_ROOT_PD,
+  ROOT_OBJ_ROOT_SC,
   SELNUM,
-  UTCB_ADDRESS,
-  hostException,
-  hostRecall,
-  hostStartup,
-  scd,
-} from "../nova/abi.ts";
+} from "../../abi/selectors.ts";
 import { hip } from "../nova/hip.ts";
 import {
   IpcOut,
@@ -306,7 +304,7 @@ export function global(k: u64): void {
 
 /** A local EC k (flags F or 0) in the root PD with event base `evt`. */
 function local(k: u64, flags: u64, evt: u64): u32 {
-  return createEc(ecs.sel(k), flags, ROOT_PD, ecs.utcb(k), 0, ecs.stackTop(k), evt);
+  return createEc(ecs.sel(k), flags, ROOT_OBJ_ROOT_PD, ecs.utcb(k), 0, ecs.stackTop(k), evt);
 }
 
 function entry(): Virt {
@@ -365,17 +363,21 @@ function createEcCases(): void {
   const sp = ecs.stackTop(SCRATCH);
   check(
     "create_ec-bad_par-utcb-above-user",
-    isStatus(createEc(SCRATCH_SEL, 0, ROOT_PD, 0x8000_0000_0000, 0, sp, 0), Status.BAD_PAR) &&
-      isStatus(createEc(SCRATCH_SEL, 0, EMPTY, 0xffff_ffff_ffff_f000, 0, sp, 0), Status.BAD_PAR),
+    isStatus(
+      createEc(SCRATCH_SEL, 0, ROOT_OBJ_ROOT_PD, 0x8000_0000_0000, 0, sp, 0),
+      Status.BAD_PAR,
+    ) && isStatus(createEc(SCRATCH_SEL, 0, EMPTY, 0xffff_ffff_ffff_f000, 0, sp, 0), Status.BAD_PAR),
   );
   check(
     "create_ec-bad_cpu",
-    isStatus(createEc(SCRATCH_SEL, 0, ROOT_PD, hva, u64(hip().cpuNum), sp, 0), Status.BAD_CPU) &&
-      isStatus(createEc(SCRATCH_SEL, EC_T, EMPTY, hva, 0xfff, sp, 0), Status.BAD_CPU),
+    isStatus(
+      createEc(SCRATCH_SEL, 0, ROOT_OBJ_ROOT_PD, hva, u64(hip().cpuNum), sp, 0),
+      Status.BAD_CPU,
+    ) && isStatus(createEc(SCRATCH_SEL, EC_T, EMPTY, hva, 0xfff, sp, 0), Status.BAD_CPU),
   );
   check(
     "create_ec-bad_cap-pd-without-ec",
-    isStatus(copy(ROOT_PD, S + 0x60, PERM_MASK & ~Perm_pd.EC), Status.SUCCESS) &&
+    isStatus(copy(ROOT_OBJ_ROOT_PD, S + 0x60, PERM_MASK & ~Perm_pd.EC), Status.SUCCESS) &&
       isStatus(createEc(SCRATCH_SEL, 0, S + 0x60, hva, 0, sp, 0), Status.BAD_CAP),
   );
   check(
@@ -386,12 +388,12 @@ function createEcCases(): void {
   );
   expectStatus(
     "create_ec-bad_ftr-vcpu",
-    createEc(SCRATCH_SEL, EC_G, ROOT_PD, hva, 0, sp, 0),
+    createEc(SCRATCH_SEL, EC_G, ROOT_OBJ_ROOT_PD, hva, 0, sp, 0),
     Status.BAD_FTR,
   );
   check(
     "create_ec-aborted-pd-without-spaces",
-    isStatus(createPd(S + 0x61, PdOp.PD, ROOT_PD), Status.SUCCESS) &&
+    isStatus(createPd(S + 0x61, PdOp.PD, ROOT_OBJ_ROOT_PD), Status.SUCCESS) &&
       isStatus(createEc(SCRATCH_SEL, 0, S + 0x61, hva, 0, sp, 0), Status.ABORTED) &&
       isStatus(createEc(SCRATCH_SEL, EC_T, S + 0x61, hva, 0, sp, 0), Status.ABORTED),
   );
@@ -403,8 +405,8 @@ function createEcCases(): void {
   );
   check(
     "create_ec-bad_cap-sel-occupied",
-    isStatus(createEc(ecs.sel(WORKER), 0, ROOT_PD, hva, 0, sp, 0), Status.BAD_CAP) &&
-      isStatus(createEc(ROOT_PD, EC_T, ROOT_PD, hva, 0, sp, 0), Status.BAD_CAP),
+    isStatus(createEc(ecs.sel(WORKER), 0, ROOT_OBJ_ROOT_PD, hva, 0, sp, 0), Status.BAD_CAP) &&
+      isStatus(createEc(ROOT_OBJ_ROOT_PD, EC_T, ROOT_OBJ_ROOT_PD, hva, 0, sp, 0), Status.BAD_CAP),
   );
   check(
     "create_ec-local-fpu-success",
@@ -418,7 +420,7 @@ function createEcCases(): void {
     createEc(
       ecs.sel(G_FIRST),
       EC_T,
-      ROOT_PD,
+      ROOT_OBJ_ROOT_PD,
       ecs.utcb(G_FIRST),
       0,
       ecs.stackTop(G_FIRST),
@@ -434,7 +436,7 @@ function createEcCases(): void {
   );
   check(
     "create_ec-via-pd-with-ec-only",
-    isStatus(copy(ROOT_PD, S + 0x62, Perm_pd.EC), Status.SUCCESS) &&
+    isStatus(copy(ROOT_OBJ_ROOT_PD, S + 0x62, Perm_pd.EC), Status.SUCCESS) &&
       isStatus(
         createEc(ecs.sel(SPARE), 0, S + 0x62, ecs.utcb(SPARE), 0, ecs.stackTop(SPARE), EVT_NONE),
         Status.SUCCESS,
@@ -444,33 +446,36 @@ function createEcCases(): void {
   // create_pt (§4.6).
   expectStatus(
     "create_pt-bad_cap-global-ec",
-    createPt(PT_SPARE, ROOT_PD, ecs.sel(G_FIRST), u64(entry())),
+    createPt(PT_SPARE, ROOT_OBJ_ROOT_PD, ecs.sel(G_FIRST), u64(entry())),
     Status.BAD_CAP,
   );
   check(
     "create_pt-bad_cap-ec-without-bindpt",
     isStatus(copy(ecs.sel(WORKER), S + 0x63, Perm_ec.DEFINED & ~Perm_ec.BIND_PT), Status.SUCCESS) &&
-      isStatus(createPt(PT_SPARE, ROOT_PD, S + 0x63, u64(entry())), Status.BAD_CAP),
+      isStatus(createPt(PT_SPARE, ROOT_OBJ_ROOT_PD, S + 0x63, u64(entry())), Status.BAD_CAP),
   );
   check(
     "create_pt-bad_cap-pd-without-pt",
-    isStatus(copy(ROOT_PD, S + 0x64, PERM_MASK & ~Perm_pd.PT), Status.SUCCESS) &&
+    isStatus(copy(ROOT_OBJ_ROOT_PD, S + 0x64, PERM_MASK & ~Perm_pd.PT), Status.SUCCESS) &&
       isStatus(createPt(PT_SPARE, S + 0x64, ecs.sel(WORKER), u64(entry())), Status.BAD_CAP),
   );
   check(
     "create_pt-bad_cap-not-ec-not-pd",
-    isStatus(createPt(PT_SPARE, ROOT_PD, ROOT_PD, u64(entry())), Status.BAD_CAP) &&
-      isStatus(createPt(PT_SPARE, ROOT_PD, EMPTY, u64(entry())), Status.BAD_CAP) &&
+    isStatus(
+      createPt(PT_SPARE, ROOT_OBJ_ROOT_PD, ROOT_OBJ_ROOT_PD, u64(entry())),
+      Status.BAD_CAP,
+    ) &&
+      isStatus(createPt(PT_SPARE, ROOT_OBJ_ROOT_PD, EMPTY, u64(entry())), Status.BAD_CAP) &&
       isStatus(createPt(PT_SPARE, ecs.sel(WORKER), ecs.sel(WORKER), u64(entry())), Status.BAD_CAP),
   );
   check(
     "create_pt-success-ec-with-bindpt-only",
     isStatus(copy(ecs.sel(WORKER), S + 0x65, Perm_ec.BIND_PT), Status.SUCCESS) &&
-      isStatus(createPt(PT_W_REC, ROOT_PD, S + 0x65, u64(entry())), Status.SUCCESS),
+      isStatus(createPt(PT_W_REC, ROOT_OBJ_ROOT_PD, S + 0x65, u64(entry())), Status.SUCCESS),
   );
   expectStatus(
     "create_pt-bad_cap-sel-occupied",
-    createPt(PT_W_REC, ROOT_PD, ecs.sel(WORKER), u64(entry())),
+    createPt(PT_W_REC, ROOT_OBJ_ROOT_PD, ecs.sel(WORKER), u64(entry())),
     Status.BAD_CAP,
   );
   // A new portal has PID 0 (OP_RECORD) and its callee starts at sp.
@@ -506,7 +511,7 @@ function createEcCases(): void {
   );
   check(
     "ctrl_pt-bad_cap",
-    isStatus(ctrlPt(ROOT_PD, 0, 0), Status.BAD_CAP) &&
+    isStatus(ctrlPt(ROOT_OBJ_ROOT_PD, 0, 0), Status.BAD_CAP) &&
       isStatus(ctrlPt(EMPTY, 0, 0), Status.BAD_CAP) &&
       isStatus(ctrlPt(ecs.sel(WORKER), 0, 0), Status.BAD_CAP),
   );
@@ -515,7 +520,7 @@ function createEcCases(): void {
     "create_ec-perms-0x0d",
     isStatus(copy(ecs.sel(SPARE), S + 0x68, 0x12), Status.SUCCESS) &&
       isStatus(ctrlEc(S + 0x68, false), Status.BAD_CAP) &&
-      isStatus(createPt(PT_SPARE, ROOT_PD, S + 0x68, u64(entry())), Status.BAD_CAP) &&
+      isStatus(createPt(PT_SPARE, ROOT_OBJ_ROOT_PD, S + 0x68, u64(entry())), Status.BAD_CAP) &&
       isStatus(copy(ecs.sel(SPARE), S + 0x69, Perm_ec.CTRL), Status.SUCCESS) &&
       isStatus(ctrlEc(S + 0x69, false), Status.SUCCESS),
   );
@@ -614,7 +619,7 @@ function ipcCases(): void {
   );
   check(
     "ipc_call-bad_cap-not-pt",
-    isStatus(ipcCall(ROOT_PD, false, 0, out), Status.BAD_CAP) &&
+    isStatus(ipcCall(ROOT_OBJ_ROOT_PD, false, 0, out), Status.BAD_CAP) &&
       isStatus(ipcCall(ecs.sel(WORKER), false, 0, out), Status.BAD_CAP) &&
       isStatus(ipcCall(ROOT_OBJ, false, 0, out), Status.BAD_CAP),
   );
@@ -721,7 +726,7 @@ function acCase(): void {
 function ioBitmapCases(): void {
   check(
     "pio-port-through-another-pds-space",
-    isStatus(createPd(IO_PD, PdOp.PD, ROOT_PD), Status.SUCCESS) &&
+    isStatus(createPd(IO_PD, PdOp.PD, ROOT_OBJ_ROOT_PD), Status.SUCCESS) &&
       isStatus(createPd(IO_HST, PdOp.HST, IO_PD), Status.SUCCESS) &&
       isStatus(createPd(IO_PIO, PdOp.PIO, IO_PD), Status.SUCCESS) &&
       isStatus(pd(NOVA_PIO, IO_PIO, IO_PORT, 0, IO_PORT, PERM_MASK), Status.SUCCESS) &&
@@ -873,7 +878,7 @@ function eventCases(): void {
         createEc(
           ecs.sel(SCRATCH - 1),
           0,
-          ROOT_PD,
+          ROOT_OBJ_ROOT_PD,
           ecs.utcb(SCRATCH - 1),
           0,
           ecs.stackTop(SCRATCH - 1),
@@ -897,7 +902,7 @@ function scCases(): void {
   );
   expectStatus(
     "create_sc-bad_cap-local-ec",
-    createSc(SCRATCH_SEL, ROOT_PD, ecs.sel(WORKER), scd(1, 1, 0)),
+    createSc(SCRATCH_SEL, ROOT_OBJ_ROOT_PD, ecs.sel(WORKER), scd(1, 1, 0)),
     Status.BAD_CAP,
   );
   check(
@@ -905,24 +910,26 @@ function scCases(): void {
     isStatus(
       copy(ecs.sel(G_FIRST), S + 0x6b, Perm_ec.DEFINED & ~Perm_ec.BIND_SC),
       Status.SUCCESS,
-    ) && isStatus(createSc(SCRATCH_SEL, ROOT_PD, S + 0x6b, scd(1, 1, 0)), Status.BAD_CAP),
+    ) && isStatus(createSc(SCRATCH_SEL, ROOT_OBJ_ROOT_PD, S + 0x6b, scd(1, 1, 0)), Status.BAD_CAP),
   );
   check(
     "create_sc-bad_cap-pd-without-sc",
-    isStatus(copy(ROOT_PD, S + 0x6c, PERM_MASK & ~Perm_pd.SC), Status.SUCCESS) &&
+    isStatus(copy(ROOT_OBJ_ROOT_PD, S + 0x6c, PERM_MASK & ~Perm_pd.SC), Status.SUCCESS) &&
       isStatus(createSc(SCRATCH_SEL, S + 0x6c, ecs.sel(G_FIRST), scd(1, 1, 0)), Status.BAD_CAP),
   );
   check(
     "create_sc-bad_cap-not-ec",
-    isStatus(createSc(SCRATCH_SEL, ROOT_PD, ROOT_PD, scd(1, 1, 0)), Status.BAD_CAP) &&
-      isStatus(createSc(SCRATCH_SEL, ROOT_PD, EMPTY, scd(1, 1, 0)), Status.BAD_CAP),
+    isStatus(
+      createSc(SCRATCH_SEL, ROOT_OBJ_ROOT_PD, ROOT_OBJ_ROOT_PD, scd(1, 1, 0)),
+      Status.BAD_CAP,
+    ) && isStatus(createSc(SCRATCH_SEL, ROOT_OBJ_ROOT_PD, EMPTY, scd(1, 1, 0)), Status.BAD_CAP),
   );
 
   // STARTUP: the global EC's SC (prio 1 < root's 127) runs once root blocks.
   check(
     "startup-portals",
-    isStatus(createSm(SEM, ROOT_PD, 0), Status.SUCCESS) &&
-      isStatus(createSm(DONE, ROOT_PD, 0), Status.SUCCESS) &&
+    isStatus(createSm(SEM, ROOT_OBJ_ROOT_PD, 0), Status.SUCCESS) &&
+      isStatus(createSm(DONE, ROOT_OBJ_ROOT_PD, 0), Status.SUCCESS) &&
       handles(EVT_GLOBAL, 0x20, OP_STARTUP, MTD_RIP | MTD_GPR0_7) &&
       handles(EVT_GLOBAL, 0x21, OP_RECALL, MTD_GPR0_7) &&
       handles(EVT_GLOBAL, 6, OP_EVENT, MTD_RIP) &&
@@ -933,7 +940,10 @@ function scCases(): void {
   gop[G_FIRST] = G_LOG;
   check(
     "create_sc-success-no-preemption-of-root",
-    isStatus(createSc(S + 0x40, ROOT_PD, ecs.sel(G_FIRST), scd(10, 1, 0)), Status.SUCCESS) &&
+    isStatus(
+      createSc(S + 0x40, ROOT_OBJ_ROOT_PD, ecs.sel(G_FIRST), scd(10, 1, 0)),
+      Status.SUCCESS,
+    ) &&
       isValue(seen.startups, 0) &&
       isValue(orderLen, 0),
   );
@@ -951,7 +961,7 @@ function scCases(): void {
   );
   expectStatus(
     "create_sc-bad_cap-sel-occupied",
-    createSc(S + 0x40, ROOT_PD, ecs.sel(G_FIRST), scd(1, 1, 0)),
+    createSc(S + 0x40, ROOT_OBJ_ROOT_PD, ecs.sel(G_FIRST), scd(1, 1, 0)),
     Status.BAD_CAP,
   );
 
@@ -964,8 +974,8 @@ function scCases(): void {
     "sched-strict-priority-order",
     global_(g2) &&
       global_(g3) &&
-      isStatus(createSc(S + 0x41, ROOT_PD, ecs.sel(g2), scd(10, 10, 0)), Status.SUCCESS) &&
-      isStatus(createSc(S + 0x42, ROOT_PD, ecs.sel(g3), scd(10, 20, 0)), Status.SUCCESS) &&
+      isStatus(createSc(S + 0x41, ROOT_OBJ_ROOT_PD, ecs.sel(g2), scd(10, 10, 0)), Status.SUCCESS) &&
+      isStatus(createSc(S + 0x42, ROOT_OBJ_ROOT_PD, ecs.sel(g3), scd(10, 20, 0)), Status.SUCCESS) &&
       isValue(orderLen, 1) &&
       isStatus(smDown(SEM, false, msFromNow(200)), Status.SUCCESS) &&
       isStatus(smDown(SEM, false, msFromNow(200)), Status.SUCCESS) &&
@@ -984,8 +994,11 @@ function scCases(): void {
     "sched-higher-prio-spinner-starves-lower",
     global_(spin) &&
       global_(low) &&
-      isStatus(createSc(S + 0x43, ROOT_PD, ecs.sel(spin), scd(5, 10, 0)), Status.SUCCESS) &&
-      isStatus(createSc(S + 0x44, ROOT_PD, ecs.sel(low), scd(5, 5, 0)), Status.SUCCESS) &&
+      isStatus(
+        createSc(S + 0x43, ROOT_OBJ_ROOT_PD, ecs.sel(spin), scd(5, 10, 0)),
+        Status.SUCCESS,
+      ) &&
+      isStatus(createSc(S + 0x44, ROOT_OBJ_ROOT_PD, ecs.sel(low), scd(5, 5, 0)), Status.SUCCESS) &&
       isStatus(smDown(SEM, false, msFromNow(30)), Status.TIMEOUT) &&
       isNot(gcount[spin], 0) &&
       isValue(orderLen, 3),
@@ -1009,8 +1022,8 @@ function scCases(): void {
   const started =
     global_(r1) &&
     global_(r2) &&
-    isStatus(createSc(S + 0x45, ROOT_PD, ecs.sel(r1), scd(1, 3, 0)), Status.SUCCESS) &&
-    isStatus(createSc(S + 0x46, ROOT_PD, ecs.sel(r2), scd(1, 3, 0)), Status.SUCCESS);
+    isStatus(createSc(S + 0x45, ROOT_OBJ_ROOT_PD, ecs.sel(r1), scd(1, 3, 0)), Status.SUCCESS) &&
+    isStatus(createSc(S + 0x46, ROOT_OBJ_ROOT_PD, ecs.sel(r2), scd(1, 3, 0)), Status.SUCCESS);
   // Root waits in 40 ms steps (up to 10): on a loaded host the emulated CPU may get little of
   // the first 40 ms of TSC time, and the spinners only run while it runs. The case compares
   // what the last step saw.
@@ -1057,7 +1070,7 @@ function scCases(): void {
     isStatus(smDown(DONE, false, msFromNow(200)), Status.SUCCESS) &&
       isStatus(smDown(DONE, false, msFromNow(200)), Status.SUCCESS),
   );
-  const read0 = ctrlSc(ROOT_SC, time);
+  const read0 = ctrlSc(ROOT_OBJ_ROOT_SC, time);
   const r0 = read0 === Status.SUCCESS ? time.ticks : 0;
   let x: u64 = 0;
   for (let i: u64 = 0; i < 100000; i++) x += i;
@@ -1066,12 +1079,12 @@ function scCases(): void {
     isStatus(read0, Status.SUCCESS) &&
       above(r0, 0) &&
       above(x, 0) &&
-      isStatus(ctrlSc(ROOT_SC, time), Status.SUCCESS) &&
+      isStatus(ctrlSc(ROOT_OBJ_ROOT_SC, time), Status.SUCCESS) &&
       above(time.ticks, r0),
   );
   check(
     "ctrl_sc-idle-sc",
-    isStatus(pd(ROOT_NOVA_OBJ, ROOT_OBJ, 0, 0, S + 0x6d, PERM_MASK), Status.SUCCESS) &&
+    isStatus(pd(ROOT_OBJ_NOVA_OBJ, ROOT_OBJ, 0, 0, S + 0x6d, PERM_MASK), Status.SUCCESS) &&
       isStatus(ctrlSc(S + 0x6d, time), Status.SUCCESS),
   );
   const idle0 = time.ticks;
@@ -1087,7 +1100,7 @@ function scCases(): void {
       isStatus(ctrlSc(S + 0x6e, time), Status.BAD_CAP) &&
       isStatus(ctrlSc(ecs.sel(G_FIRST), time), Status.BAD_CAP) &&
       isStatus(ctrlSc(EMPTY, time), Status.BAD_CAP) &&
-      isStatus(ctrlSc(ROOT_PD, time), Status.BAD_CAP),
+      isStatus(ctrlSc(ROOT_OBJ_ROOT_PD, time), Status.BAD_CAP),
   );
 
   // ctrl_ec (§4.9): a recalled global EC raises RECALL before it returns to ring 3.
@@ -1096,7 +1109,7 @@ function scCases(): void {
   check(
     "ctrl_ec-bad_cap",
     isStatus(ctrlEc(EMPTY, false), Status.BAD_CAP) &&
-      isStatus(ctrlEc(ROOT_PD, true), Status.BAD_CAP) &&
+      isStatus(ctrlEc(ROOT_OBJ_ROOT_PD, true), Status.BAD_CAP) &&
       isStatus(
         copy(ecs.sel(G_FIRST), S + 0x6f, Perm_ec.BIND_PT | Perm_ec.BIND_SC),
         Status.SUCCESS,
@@ -1106,7 +1119,7 @@ function scCases(): void {
   check(
     "ctrl_ec-recall-event",
     global_(rc) &&
-      isStatus(createSc(S + 0x47, ROOT_PD, ecs.sel(rc), scd(2, 2, 0)), Status.SUCCESS) &&
+      isStatus(createSc(S + 0x47, ROOT_OBJ_ROOT_PD, ecs.sel(rc), scd(2, 2, 0)), Status.SUCCESS) &&
       isStatus(smDown(DONE, false, msFromNow(10)), Status.TIMEOUT) &&
       isNot(gcount[rc], 0) &&
       isValue(seen.recalls, 0) &&
@@ -1126,7 +1139,7 @@ function scCases(): void {
   check(
     "event-ud-global-continues",
     global_(gu) &&
-      isStatus(createSc(S + 0x48, ROOT_PD, ecs.sel(gu), scd(2, 2, 0)), Status.SUCCESS) &&
+      isStatus(createSc(S + 0x48, ROOT_OBJ_ROOT_PD, ecs.sel(gu), scd(2, 2, 0)), Status.SUCCESS) &&
       isStatus(smDown(SEM, false, msFromNow(200)), Status.SUCCESS) &&
       isValue(seen.events, events + 1) &&
       isValue(seen.vector, 6) &&
@@ -1139,7 +1152,7 @@ function scCases(): void {
   check(
     "ctrl_ec-strong-recall-event",
     global_(rs) &&
-      isStatus(createSc(S + 0x49, ROOT_PD, ecs.sel(rs), scd(2, 2, 0)), Status.SUCCESS) &&
+      isStatus(createSc(S + 0x49, ROOT_OBJ_ROOT_PD, ecs.sel(rs), scd(2, 2, 0)), Status.SUCCESS) &&
       isStatus(smDown(DONE, false, msFromNow(10)), Status.TIMEOUT) &&
       isNot(gcount[rs], 0) &&
       isStatus(ctrlEc(ecs.sel(rs), true), Status.SUCCESS) &&
@@ -1153,10 +1166,18 @@ function scCases(): void {
   check(
     "startup-without-portal-kills",
     isStatus(
-      createEc(ecs.sel(dead), EC_T, ROOT_PD, ecs.utcb(dead), 0, ecs.stackTop(dead), EVT_NONE),
+      createEc(
+        ecs.sel(dead),
+        EC_T,
+        ROOT_OBJ_ROOT_PD,
+        ecs.utcb(dead),
+        0,
+        ecs.stackTop(dead),
+        EVT_NONE,
+      ),
       Status.SUCCESS,
     ) &&
-      isStatus(createSc(S + 0x4a, ROOT_PD, ecs.sel(dead), scd(2, 2, 0)), Status.SUCCESS) &&
+      isStatus(createSc(S + 0x4a, ROOT_OBJ_ROOT_PD, ecs.sel(dead), scd(2, 2, 0)), Status.SUCCESS) &&
       isStatus(smDown(SEM, false, msFromNow(10)), Status.TIMEOUT) &&
       isValue(seen.startups, startups) &&
       isStatus(ctrlSc(S + 0x4a, time), Status.SUCCESS),
@@ -1183,7 +1204,7 @@ function helpingCases(): void {
     "helping-setup",
     isStatus(local(blk, 0, EVT_LOCAL), Status.SUCCESS) &&
       ecs.portalOf(PT_BLOCK, blk, entry(), pid(OP_BLOCK, blk, 0), 0) &&
-      isStatus(createSm(SEM_B, ROOT_PD, 0), Status.SUCCESS) &&
+      isStatus(createSm(SEM_B, ROOT_OBJ_ROOT_PD, 0), Status.SUCCESS) &&
       global_(helper) &&
       global_(upper),
   );
@@ -1197,8 +1218,14 @@ function helpingCases(): void {
   words(UTCB_ADDRESS).set(0, ROOT_ID);
   check(
     "helping-busy-callee-then-retry",
-    isStatus(createSc(S + 0x4b, ROOT_PD, ecs.sel(helper), scd(10, 100, 0)), Status.SUCCESS) &&
-      isStatus(createSc(S + 0x4c, ROOT_PD, ecs.sel(upper), scd(10, 50, 0)), Status.SUCCESS) &&
+    isStatus(
+      createSc(S + 0x4b, ROOT_OBJ_ROOT_PD, ecs.sel(helper), scd(10, 100, 0)),
+      Status.SUCCESS,
+    ) &&
+      isStatus(
+        createSc(S + 0x4c, ROOT_OBJ_ROOT_PD, ecs.sel(upper), scd(10, 50, 0)),
+        Status.SUCCESS,
+      ) &&
       isStatus(ipcCall(PT_BLOCK, false, 0, out), Status.SUCCESS) &&
       isStatus(seen.status, Status.SUCCESS) &&
       isStatus(smDown(DONE, false, msFromNow(300)), Status.SUCCESS) &&
@@ -1230,7 +1257,7 @@ function selfRevokeCase(): void {
     "running-ec-revokes-itself",
     isStatus(revoke(ecs.sel(g), 0), Status.SUCCESS) &&
       global_(g) &&
-      isStatus(createSc(SELF_SC, ROOT_PD, ecs.sel(g), scd(10, 50, 0)), Status.SUCCESS) &&
+      isStatus(createSc(SELF_SC, ROOT_OBJ_ROOT_PD, ecs.sel(g), scd(10, 50, 0)), Status.SUCCESS) &&
       isStatus(smDown(DONE, false, msFromNow(300)), Status.SUCCESS) &&
       isStatus(gstatus[g], Status.SUCCESS) &&
       isStatus(smDown(DONE, false, msFromNow(20)), Status.TIMEOUT) &&
@@ -1265,8 +1292,8 @@ function helperRevokedCase(blk: u64): void {
   smDown(DONE, true, 1);
   check(
     "helper-revoked-while-helping",
-    isStatus(createSc(S + 0x4d, ROOT_PD, ecs.sel(a), scd(10, 100, 0)), Status.SUCCESS) &&
-      isStatus(createSc(S + 0x4e, ROOT_PD, ecs.sel(b), scd(10, 90, 0)), Status.SUCCESS) &&
+    isStatus(createSc(S + 0x4d, ROOT_OBJ_ROOT_PD, ecs.sel(a), scd(10, 100, 0)), Status.SUCCESS) &&
+      isStatus(createSc(S + 0x4e, ROOT_OBJ_ROOT_PD, ecs.sel(b), scd(10, 90, 0)), Status.SUCCESS) &&
       isStatus(smDown(DONE, false, msFromNow(20)), Status.TIMEOUT) &&
       isStatus(revoke(S + 0x4e, 0), Status.SUCCESS) &&
       isStatus(revoke(ecs.sel(b), 0), Status.SUCCESS),
@@ -1301,11 +1328,11 @@ function handlerChainCase(): void {
     const evt = i === CHAIN_LENGTH ? EVT_NONE : CHAIN_PTS + i + 1 - 6;
     ok =
       isStatus(
-        createEc(CHAIN_ECS + i, 0, ROOT_PD, CHAIN_UTCB + i * 0x1000, 0, 0, evt),
+        createEc(CHAIN_ECS + i, 0, ROOT_OBJ_ROOT_PD, CHAIN_UTCB + i * 0x1000, 0, 0, evt),
         Status.SUCCESS,
       ) &&
       isStatus(
-        createPt(CHAIN_PTS + i, ROOT_PD, CHAIN_ECS + i, u64(linkerSymbol("ec_ud2_fault"))),
+        createPt(CHAIN_PTS + i, ROOT_OBJ_ROOT_PD, CHAIN_ECS + i, u64(linkerSymbol("ec_ud2_fault"))),
         Status.SUCCESS,
       ) &&
       isStatus(ctrlPt(CHAIN_PTS + i, 0, u32(MTD_RIP)), Status.SUCCESS);
@@ -1326,7 +1353,7 @@ function handlerChainCase(): void {
 /** Global EC k in the root PD (event base EVT_GLOBAL, sp = its stack top). */
 function global_(k: u64): bool {
   return isStatus(
-    createEc(ecs.sel(k), EC_T, ROOT_PD, ecs.utcb(k), 0, ecs.stackTop(k), EVT_GLOBAL),
+    createEc(ecs.sel(k), EC_T, ROOT_OBJ_ROOT_PD, ecs.utcb(k), 0, ecs.stackTop(k), EVT_GLOBAL),
     Status.SUCCESS,
   );
 }

@@ -6,7 +6,7 @@
 // waits use.
 
 import { Status } from "../../abi/status.ts";
-import { ROOT_PD } from "../nova/abi.ts";
+import { ROOT_OBJ_ROOT_PD } from "../../abi/selectors.ts";
 import { hip } from "../nova/hip.ts";
 import { createPt, ctrlPt } from "../nova/hypercall.ts";
 import { isStatus } from "./test.ts";
@@ -46,7 +46,7 @@ export class EcSet {
   /** A portal at `sel` to EC k with IP `ip`, then its PID and MTD (part of a case: root EC only). */
   portalOf(sel: u64, k: u64, ip: Virt, pid: u64, mtd: u32): bool {
     return (
-      isStatus(createPt(sel, ROOT_PD, this.sel(k), u64(ip)), Status.SUCCESS) &&
+      isStatus(createPt(sel, ROOT_OBJ_ROOT_PD, this.sel(k), u64(ip)), Status.SUCCESS) &&
       isStatus(ctrlPt(sel, pid, mtd), Status.SUCCESS)
     );
   }

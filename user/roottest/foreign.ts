@@ -13,7 +13,8 @@
 import { PdOp } from "../../abi/hypercall.ts";
 import { Perm_mem } from "../../abi/perms.ts";
 import { Status } from "../../abi/status.ts";
-import { MULTIBOOT1_MAGIC, MULTIBOOT2_MAGIC, ROOT_PD } from "../nova/abi.ts";
+import { MULTIBOOT1_BOOTLOADER_MAGIC, MULTIBOOT2_BOOTLOADER_MAGIC } from "../../abi/root_pd.ts";
+import { ROOT_OBJ_ROOT_PD } from "../../abi/selectors.ts";
 import {
   IpcOut,
   assignDev,
@@ -125,7 +126,7 @@ function memoryMap(magic: u64, info: u64): bool {
   // Each way this can go wrong is a comparison, so the case's FAIL line says which.
   if (!isNot(mapped, 0)) return false;
   const limit = (first + mapped) << 12;
-  if (magic === MULTIBOOT1_MAGIC) {
+  if (magic === MULTIBOOT1_BOOTLOADER_MAGIC) {
     const flags = ptrFromVirt<u32>(virt(infoAt(first, info))).load();
     if (!isValue(flags & MB1_FLAG_MMAP, MB1_FLAG_MMAP)) return false;
     const length = u64(ptrFromVirt<u32>(virt(infoAt(first, info + 44))).load());
@@ -141,7 +142,7 @@ function memoryMap(magic: u64, info: u64): bool {
     }
     return isNot(ram.ranges, 0);
   }
-  if (!isValue(magic, MULTIBOOT2_MAGIC)) return false;
+  if (!isValue(magic, MULTIBOOT2_BOOTLOADER_MAGIC)) return false;
   const total = u64(ptrFromVirt<u32>(virt(infoAt(first, info))).load());
   if (!atMost(info + total, limit)) return false;
   let tag = info + 8;
@@ -206,7 +207,7 @@ export function run(magic: u64, info: u64): void {
 
   check(
     "pd2-with-spaces",
-    isStatus(createPd(PD2, PdOp.PD, ROOT_PD), Status.SUCCESS) &&
+    isStatus(createPd(PD2, PdOp.PD, ROOT_OBJ_ROOT_PD), Status.SUCCESS) &&
       isStatus(createPd(PD2_OBJ, PdOp.OBJ, PD2), Status.SUCCESS) &&
       isStatus(createPd(PD2_HST, PdOp.HST, PD2), Status.SUCCESS) &&
       isStatus(createPd(PD2_PIO, PdOp.PIO, PD2), Status.SUCCESS),

@@ -12,7 +12,7 @@
 // host-space page VA, revoked at the end too.
 
 import { Status } from "../../abi/status.ts";
-import { ROOT_PD } from "../nova/abi.ts";
+import { ROOT_OBJ_ROOT_PD } from "../../abi/selectors.ts";
 import { createPd, ctrlPd } from "../nova/hypercall.ts";
 import { LOW_PAGE, MEM_RW } from "./hst.ts";
 import { HARDEN_SELS, NOVA_HST, RANGE_ORDER, ROOT_HST, pd, revoke } from "./sel.ts";
@@ -27,7 +27,7 @@ const IN_Y: u64 = 0x200;
 /** A PD at `sel` with its host space at `sel + 1`. */
 function pdWithHst(sel: u64): bool {
   return (
-    isStatus(createPd(sel, 0, ROOT_PD), Status.SUCCESS) &&
+    isStatus(createPd(sel, 0, ROOT_OBJ_ROOT_PD), Status.SUCCESS) &&
     isStatus(createPd(sel + 1, 2, sel), Status.SUCCESS)
   );
 }
@@ -65,7 +65,7 @@ export function run(): void {
   check("harden-hst-spaces-destroyed-together-reversed", destroyTogether(s + 6, s + 4, s + 4));
   check(
     "harden-kernel-lives-root-page-kept",
-    isStatus(createPd(s + 8, 0, ROOT_PD), Status.SUCCESS) && isValue(word(), before),
+    isStatus(createPd(s + 8, 0, ROOT_OBJ_ROOT_PD), Status.SUCCESS) && isValue(word(), before),
   );
   expectStatus("harden-revoke-root-page", pd(ROOT_HST, ROOT_HST, VA, 0, VA, 0), Status.SUCCESS);
   expectStatus("harden-revoke-range", revoke(HARDEN_SELS, RANGE_ORDER), Status.SUCCESS);

@@ -14,7 +14,8 @@
 
 import { PERM_MASK, Perm_mem } from "../../abi/perms.ts";
 import { Status } from "../../abi/status.ts";
-import { HIP_ADDRESS, ROOT_PD } from "../nova/abi.ts";
+import { HIP_ADDRESS } from "../../abi/root_pd.ts";
+import { ROOT_OBJ_ROOT_PD } from "../../abi/selectors.ts";
 import { putDec, puts } from "../nova/console.ts";
 import { createPd, ctrlPd } from "../nova/hypercall.ts";
 import {
@@ -161,10 +162,14 @@ export function run(): void {
   check("hst-order-20-and-revoke", isStatus(big, OK) && isStatus(gone, OK));
 
   // create_pd: OP 2 (one host space per PD), the first PIO space needs it; GST/DMA BAD_FTR.
-  expectStatus("create_pd-op2-root-aborted", createPd(HST_SELS, 2, ROOT_PD), Status.ABORTED);
+  expectStatus(
+    "create_pd-op2-root-aborted",
+    createPd(HST_SELS, 2, ROOT_OBJ_ROOT_PD),
+    Status.ABORTED,
+  );
   check(
     "create_pd-op2-hst-space",
-    isStatus(createPd(PD_A, 0, ROOT_PD), OK) &&
+    isStatus(createPd(PD_A, 0, ROOT_OBJ_ROOT_PD), OK) &&
       isStatus(createPd(HST_A, 2, PD_A), OK) &&
       isStatus(createPd(HST_SELS + 0x12, 2, PD_A), Status.ABORTED) &&
       isStatus(createPd(HST_SELS + 0x12, 5, PD_A), OK),
@@ -177,7 +182,7 @@ export function run(): void {
   // Recursive revocation over three host spaces: root → PD A → PD B → root.
   check(
     "hst-chain-three-spaces",
-    isStatus(createPd(PD_B, 0, ROOT_PD), OK) &&
+    isStatus(createPd(PD_B, 0, ROOT_OBJ_ROOT_PD), OK) &&
       isStatus(createPd(HST_B, 2, PD_B), OK) &&
       isStatus(fromNova(LOW_PAGE, 0, VA1, MEM_RW, 0), OK) &&
       isStatus(pd(ROOT_HST, HST_A, VA1, 0, 0x100, MEM_RW), OK) &&
@@ -188,7 +193,7 @@ export function run(): void {
   expectStatus("hst-chain-revoke", hst(VA1, 0, VA1, 0), OK);
 
   // MSR spaces: created empty, filled from the NOVA MSR space (§9.8), ssb = dsb, inside a window.
-  expectStatus("create_pd-op6-msr-space", createPd(MSR_A, 6, ROOT_PD), OK);
+  expectStatus("create_pd-op6-msr-space", createPd(MSR_A, 6, ROOT_OBJ_ROOT_PD), OK);
   check(
     "msr-delegate-from-nova",
     isStatus(pd(NOVA_MSR, MSR_A, 0x174, 0, 0x174, PERM_MASK), OK) &&
@@ -213,7 +218,7 @@ export function run(): void {
   );
   check(
     "msr-chain-and-revoke",
-    isStatus(createPd(MSR_B, 6, ROOT_PD), OK) &&
+    isStatus(createPd(MSR_B, 6, ROOT_OBJ_ROOT_PD), OK) &&
       isStatus(pd(MSR_A, MSR_B, 0x174, 2, 0x174, PERM_MASK), OK) &&
       isStatus(pd(MSR_A, MSR_A, 0x174, 0, 0x174, 0), OK),
   );

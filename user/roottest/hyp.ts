@@ -2,9 +2,9 @@
 // RCX/R11 after SYSCALL, preserved inputs, the status as the whole RDI; and
 // assign_dev from the root PD.
 
-import { Hypercall } from "../../abi/hypercall.ts";
+import { Hypercall, USER_RFLAGS } from "../../abi/hypercall.ts";
 import { Status } from "../../abi/status.ts";
-import { ROOT_PD, USER_RFLAGS } from "../nova/abi.ts";
+import { ROOT_OBJ_ROOT_PD } from "../../abi/selectors.ts";
 import {
   REG_AFTER,
   REG_R11,
@@ -52,6 +52,6 @@ export function run(): void {
     "assign_dev-bad_cap-not-dma-space",
     isStatus(assignDev(ROOT_OBJ, 0, 0), Status.BAD_CAP) &&
       isStatus(assignDev(EMPTY, 0, 0), Status.BAD_CAP) &&
-      isStatus(assignDev(ROOT_PD, 0xfed9_0000, 0), Status.BAD_CAP),
+      isStatus(assignDev(ROOT_OBJ_ROOT_PD, 0xfed9_0000, 0), Status.BAD_CAP),
   );
 }

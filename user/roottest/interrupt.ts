@@ -11,7 +11,12 @@
 import { INT_M, INT_T } from "../../abi/hypercall.ts";
 import { PERM_MASK, Perm_sm } from "../../abi/perms.ts";
 import { Status } from "../../abi/status.ts";
-import { NOVA_INT_SM, ROOT_NOVA_OBJ, ROOT_OBJ as ROOT_ROOT_OBJ, ROOT_PD } from "../nova/abi.ts";
+import {
+  NOVA_OBJ_INT_SM,
+  ROOT_OBJ_NOVA_OBJ,
+  ROOT_OBJ_ROOT_OBJ,
+  ROOT_OBJ_ROOT_PD,
+} from "../../abi/selectors.ts";
 import { hip } from "../nova/hip.ts";
 import {
   Msi,
@@ -122,11 +127,11 @@ export function run(): void {
   check(
     "int_sm-copy",
     isStatus(
-      pd(ROOT_NOVA_OBJ, ROOT_ROOT_OBJ, NOVA_INT_SM + PIT_GSI, 0, GSI2, PERM_MASK),
+      pd(ROOT_OBJ_NOVA_OBJ, ROOT_OBJ_ROOT_OBJ, NOVA_OBJ_INT_SM + PIT_GSI, 0, GSI2, PERM_MASK),
       Status.SUCCESS,
     ) &&
       isStatus(
-        pd(ROOT_NOVA_OBJ, ROOT_ROOT_OBJ, NOVA_INT_SM + intPin, 0, MSI0, PERM_MASK),
+        pd(ROOT_OBJ_NOVA_OBJ, ROOT_OBJ_ROOT_OBJ, NOVA_OBJ_INT_SM + intPin, 0, MSI0, PERM_MASK),
         Status.SUCCESS,
       ),
   );
@@ -139,7 +144,7 @@ export function run(): void {
   expectStatus("assign_int-bad_cpu-before-cap", assign(EMPTY, 0, 0xffff), Status.BAD_CPU);
   check(
     "assign_int-bad_cap-regular-sm",
-    isStatus(createSm(REGULAR_SM, ROOT_PD, 0), Status.SUCCESS) &&
+    isStatus(createSm(REGULAR_SM, ROOT_OBJ_ROOT_PD, 0), Status.SUCCESS) &&
       isStatus(assign(REGULAR_SM, 0, 0), Status.BAD_CAP),
   );
   check(

@@ -5,7 +5,7 @@
 
 import { PERM_MASK } from "../../abi/perms.ts";
 import { Status } from "../../abi/status.ts";
-import { ROOT_NOVA_OBJ, ROOT_OBJ as ROOT_OBJ_SPACE, SELNUM } from "../nova/abi.ts";
+import { ROOT_OBJ_NOVA_OBJ, ROOT_OBJ_ROOT_OBJ, SELNUM } from "../../abi/selectors.ts";
 import { open, puts } from "../nova/console.ts";
 import { NOVA_PIO, ROOT_PIO, pd } from "./sel.ts";
 import { block, consoleReady, expectStatus } from "./test.ts";
@@ -17,7 +17,7 @@ export function run(): void {
   block(1);
   expectStatus(
     "ctrl_pd-obj-nova-to-root",
-    pd(ROOT_NOVA_OBJ, ROOT_OBJ_SPACE, NOVA_SPACES, 3, ROOT_PIO, PERM_MASK),
+    pd(ROOT_OBJ_NOVA_OBJ, ROOT_OBJ_ROOT_OBJ, NOVA_SPACES, 3, ROOT_PIO, PERM_MASK),
     Status.SUCCESS,
   );
   expectStatus("ctrl_pd-pio-com1", open(NOVA_PIO, ROOT_PIO), Status.SUCCESS);

@@ -3,7 +3,7 @@
 
 import { PERM_MASK, Perm_pd, Perm_sm } from "../../abi/perms.ts";
 import { Status } from "../../abi/status.ts";
-import { ROOT_PD, SELNUM } from "../nova/abi.ts";
+import { ROOT_OBJ_ROOT_PD, SELNUM } from "../../abi/selectors.ts";
 import { hip } from "../nova/hip.ts";
 import { REG_RDI, after, createPd, createSm, smDown, smUp } from "../nova/hypercall.ts";
 import { EMPTY, RANGE_ORDER, ROOT_OBJ, ROOT_PIO, SM_MORE, copy, pd, revoke } from "./sel.ts";
@@ -22,19 +22,23 @@ export function drains(sm: u64, n: u64): bool {
 export function run(): void {
   block(200);
   // create_sm (§4.7): the root PD's capability with SM, a CAP0 slot; new capabilities get 0x03.
-  expectStatus("create_sm-success", createSm(0x3000, ROOT_PD, 0), Status.SUCCESS);
+  expectStatus("create_sm-success", createSm(0x3000, ROOT_OBJ_ROOT_PD, 0), Status.SUCCESS);
   check(
     "create_sm-bad_cap-sel-occupied",
-    isStatus(createSm(0x3000, ROOT_PD, 7), Status.BAD_CAP) &&
+    isStatus(createSm(0x3000, ROOT_OBJ_ROOT_PD, 7), Status.BAD_CAP) &&
       isStatus(smUp(0x3000), Status.SUCCESS) &&
       drains(0x3000, 1),
   );
   check(
     "create_sm-bad_cap-sel-is-space",
-    isStatus(createSm(ROOT_OBJ, ROOT_PD, 0), Status.BAD_CAP) &&
+    isStatus(createSm(ROOT_OBJ, ROOT_OBJ_ROOT_PD, 0), Status.BAD_CAP) &&
       isStatus(copy(ROOT_OBJ, 0x3001, PERM_MASK), Status.SUCCESS),
   );
-  expectStatus("create_sm-bad_cap-sel-out-of-range", createSm(SELNUM, ROOT_PD, 0), Status.BAD_CAP);
+  expectStatus(
+    "create_sm-bad_cap-sel-out-of-range",
+    createSm(SELNUM, ROOT_OBJ_ROOT_PD, 0),
+    Status.BAD_CAP,
+  );
   check(
     "create_sm-bad_cap-pd-not-pd",
     isStatus(createSm(0x3002, ROOT_OBJ, 0), Status.BAD_CAP) &&
@@ -43,16 +47,16 @@ export function run(): void {
   expectStatus("create_sm-bad_cap-pd-cap0", createSm(0x3002, EMPTY, 0), Status.BAD_CAP);
   check(
     "create_sm-bad_cap-pd-without-sm",
-    isStatus(copy(ROOT_PD, 0x3003, PERM_MASK & ~Perm_pd.SM), Status.SUCCESS) &&
+    isStatus(copy(ROOT_OBJ_ROOT_PD, 0x3003, PERM_MASK & ~Perm_pd.SM), Status.SUCCESS) &&
       isStatus(createSm(0x3002, 0x3003, 0), Status.BAD_CAP) &&
-      isStatus(copy(ROOT_PD, 0x3004, Perm_pd.SM), Status.SUCCESS) &&
+      isStatus(copy(ROOT_OBJ_ROOT_PD, 0x3004, Perm_pd.SM), Status.SUCCESS) &&
       isStatus(createSm(0x3002, 0x3004, 0), Status.SUCCESS),
   );
 
   // ctrl_sm (§4.12): counts, Z, OVRFLOW, timeouts, permissions, revocation.
   check(
     "ctrl_sm-up-3-down-3",
-    isStatus(createSm(0x3010, ROOT_PD, 0), Status.SUCCESS) &&
+    isStatus(createSm(0x3010, ROOT_OBJ_ROOT_PD, 0), Status.SUCCESS) &&
       isStatus(smUp(0x3010), Status.SUCCESS) &&
       isStatus(smUp(0x3010), Status.SUCCESS) &&
       isStatus(smUp(0x3010), Status.SUCCESS) &&
@@ -60,11 +64,11 @@ export function run(): void {
   );
   check(
     "ctrl_sm-initial-counter",
-    isStatus(createSm(0x3011, ROOT_PD, 2), Status.SUCCESS) && drains(0x3011, 2),
+    isStatus(createSm(0x3011, ROOT_OBJ_ROOT_PD, 2), Status.SUCCESS) && drains(0x3011, 2),
   );
   check(
     "ctrl_sm-down-zero",
-    isStatus(createSm(0x3012, ROOT_PD, 5), Status.SUCCESS) &&
+    isStatus(createSm(0x3012, ROOT_OBJ_ROOT_PD, 5), Status.SUCCESS) &&
       isStatus(smDown(0x3012, true, 0), Status.SUCCESS) &&
       isStatus(smDown(0x3012, false, PAST), Status.TIMEOUT) &&
       isStatus(smUp(0x3012), Status.SUCCESS) &&
@@ -72,7 +76,7 @@ export function run(): void {
   );
   check(
     "ctrl_sm-overflow",
-    isStatus(createSm(0x3013, ROOT_PD, u64.MAX), Status.SUCCESS) &&
+    isStatus(createSm(0x3013, ROOT_OBJ_ROOT_PD, u64.MAX), Status.SUCCESS) &&
       isStatus(smUp(0x3013), Status.OVRFLOW) &&
       isStatus(smDown(0x3013, false, 0), Status.SUCCESS) &&
       isStatus(smUp(0x3013), Status.SUCCESS) &&
@@ -111,7 +115,7 @@ export function run(): void {
   check(
     "ctrl_sm-bad_cap-not-sm",
     isStatus(smUp(ROOT_OBJ), Status.BAD_CAP) &&
-      isStatus(smDown(ROOT_PD, false, PAST), Status.BAD_CAP) &&
+      isStatus(smDown(ROOT_OBJ_ROOT_PD, false, PAST), Status.BAD_CAP) &&
       isStatus(smUp(ROOT_PIO), Status.BAD_CAP) &&
       isStatus(smUp(EMPTY), Status.BAD_CAP),
   );
@@ -124,7 +128,7 @@ export function run(): void {
   );
   check(
     "create_sm-after-revoke",
-    isStatus(createSm(0x3010, ROOT_PD, 1), Status.SUCCESS) && drains(0x3010, 1),
+    isStatus(createSm(0x3010, ROOT_OBJ_ROOT_PD, 1), Status.SUCCESS) && drains(0x3010, 1),
   );
   more();
 }
@@ -134,25 +138,25 @@ function more(): void {
   const s = SM_MORE;
   expectStatus(
     "create_sm-bad_cap-sel-all-ones",
-    createSm((u64(1) << 56) - 1, ROOT_PD, 0),
+    createSm((u64(1) << 56) - 1, ROOT_OBJ_ROOT_PD, 0),
     Status.BAD_CAP,
   );
   expectStatus("create_sm-bad_cap-pd-sel-selnum", createSm(s, SELNUM, 0), Status.BAD_CAP);
   expectStatus("create_sm-bad_cap-pd-is-pio-space", createSm(s, ROOT_PIO, 0), Status.BAD_CAP);
   check(
     "create_sm-bad_cap-pd-is-sm",
-    isStatus(createSm(s, ROOT_PD, 0), Status.SUCCESS) &&
+    isStatus(createSm(s, ROOT_OBJ_ROOT_PD, 0), Status.SUCCESS) &&
       isStatus(createSm(s + 1, s, 0), Status.BAD_CAP),
   );
   check(
     "create_sm-pd-with-sm-only",
-    isStatus(copy(ROOT_PD, s + 2, Perm_pd.SM), Status.SUCCESS) &&
+    isStatus(copy(ROOT_OBJ_ROOT_PD, s + 2, Perm_pd.SM), Status.SUCCESS) &&
       isStatus(createSm(s + 3, s + 2, 1), Status.SUCCESS) &&
       drains(s + 3, 1),
   );
   check(
     "create_sm-via-created-pd",
-    isStatus(createPd(s + 4, 0, ROOT_PD), Status.SUCCESS) &&
+    isStatus(createPd(s + 4, 0, ROOT_OBJ_ROOT_PD), Status.SUCCESS) &&
       isStatus(createSm(s + 5, s + 4, 2), Status.SUCCESS) &&
       drains(s + 5, 2),
   );

@@ -22,7 +22,8 @@ import { MTD_GPR0_7, MTD_POISON, MTD_QUAL, MTD_RIP } from "../../abi/mtd.ts";
 import { PERM_MASK, Perm_mem } from "../../abi/perms.ts";
 import { PdOp } from "../../abi/hypercall.ts";
 import { Status } from "../../abi/status.ts";
-import { NOVA_INT_SM, ROOT_NOVA_OBJ, ROOT_PD, scd } from "../nova/abi.ts";
+import { scd } from "../../abi/scd.ts";
+import { NOVA_OBJ_INT_SM, ROOT_OBJ_NOVA_OBJ, ROOT_OBJ_ROOT_PD } from "../../abi/selectors.ts";
 import { putDec, putHex, puts } from "../nova/console.ts";
 import { hip } from "../nova/hip.ts";
 import {
@@ -392,16 +393,16 @@ function perCpu(c: u64): bool {
   const g = globalEc(c);
   return (
     isStatus(
-      createEc(ecs.sel(h), 0, ROOT_PD, ecs.utcb(h), c, ecs.stackTop(h), EVT_NONE),
+      createEc(ecs.sel(h), 0, ROOT_OBJ_ROOT_PD, ecs.utcb(h), c, ecs.stackTop(h), EVT_NONE),
       Status.SUCCESS,
     ) &&
     ecs.portalOf(evt(c) + 0x20, h, entry(), pid(OP_STARTUP, h, c), MTD_RIP | MTD_GPR0_7) &&
     ecs.portalOf(evt(c) + 0x21, h, entry(), pid(OP_RECALL, h, c), 0) &&
     ecs.portalOf(evt(c) + 0xe, h, entry(), pid(OP_PF, h, c), MTD_RIP | MTD_GPR0_7 | MTD_QUAL) &&
     ecs.portalOf(echoPt(c), h, entry(), pid(OP_ECHO, h, c), 0) &&
-    isStatus(createSm(cmd(c), ROOT_PD, 0), Status.SUCCESS) &&
+    isStatus(createSm(cmd(c), ROOT_OBJ_ROOT_PD, 0), Status.SUCCESS) &&
     isStatus(
-      createEc(ecs.sel(g), 2, ROOT_PD, ecs.utcb(g), c, ecs.stackTop(g), evt(c)),
+      createEc(ecs.sel(g), 2, ROOT_OBJ_ROOT_PD, ecs.utcb(g), c, ecs.stackTop(g), evt(c)),
       Status.SUCCESS,
     )
   );
@@ -433,18 +434,26 @@ export function run(): void {
   check(
     "create_ec-last-cpu-success",
     isStatus(
-      createEc(SCRATCH_SEL, 0, ROOT_PD, ecs.utcb(SCRATCH), n - 1, ecs.stackTop(SCRATCH), 0),
+      createEc(
+        SCRATCH_SEL,
+        0,
+        ROOT_OBJ_ROOT_PD,
+        ecs.utcb(SCRATCH),
+        n - 1,
+        ecs.stackTop(SCRATCH),
+        0,
+      ),
       Status.SUCCESS,
     ) && isStatus(revoke(SCRATCH_SEL, 0), Status.SUCCESS),
   );
   check(
     "create_ec-bad_cpu-cpunum",
     isStatus(
-      createEc(SCRATCH_SEL, 0, ROOT_PD, ecs.utcb(SCRATCH), n, ecs.stackTop(SCRATCH), 0),
+      createEc(SCRATCH_SEL, 0, ROOT_OBJ_ROOT_PD, ecs.utcb(SCRATCH), n, ecs.stackTop(SCRATCH), 0),
       Status.BAD_CPU,
     ) &&
       isStatus(
-        createEc(SCRATCH_SEL, 2, ROOT_PD, ecs.utcb(SCRATCH), n, ecs.stackTop(SCRATCH), 0),
+        createEc(SCRATCH_SEL, 2, ROOT_OBJ_ROOT_PD, ecs.utcb(SCRATCH), n, ecs.stackTop(SCRATCH), 0),
         Status.BAD_CPU,
       ),
   );
@@ -454,26 +463,29 @@ export function run(): void {
   for (let c: u64 = 0; c < idles; c++) {
     readable =
       readable &&
-      isStatus(pd(ROOT_NOVA_OBJ, ROOT_OBJ, c, 0, idleSc(c), PERM_MASK), Status.SUCCESS) &&
+      isStatus(pd(ROOT_OBJ_NOVA_OBJ, ROOT_OBJ, c, 0, idleSc(c), PERM_MASK), Status.SUCCESS) &&
       isStatus(ctrlSc(idleSc(c), time), Status.SUCCESS);
     idle0[c] = time.ticks;
   }
   check("ctrl_sc-idle-sc-every-cpu", readable);
   check(
     "idle-sc-selector-cpunum-cap0",
-    isStatus(pd(ROOT_NOVA_OBJ, ROOT_OBJ, n, 0, BEYOND_IDLE, PERM_MASK), Status.SUCCESS) &&
+    isStatus(pd(ROOT_OBJ_NOVA_OBJ, ROOT_OBJ, n, 0, BEYOND_IDLE, PERM_MASK), Status.SUCCESS) &&
       isStatus(ctrlSc(BEYOND_IDLE, time), Status.BAD_CAP),
   );
 
   // A handler and a global EC with its SC on every CPU: each reports in from its CPU.
-  let made = isStatus(createSm(ACK, ROOT_PD, 0), Status.SUCCESS);
+  let made = isStatus(createSm(ACK, ROOT_OBJ_ROOT_PD, 0), Status.SUCCESS);
   for (let c: u64 = 0; c < used; c++) made = made && perCpu(c);
   check("per-cpu-ecs-created", made);
   let sc = true;
   for (let c: u64 = 0; c < used; c++)
     sc =
       sc &&
-      isStatus(createSc(scOf(c), ROOT_PD, ecs.sel(globalEc(c)), scd(5, 10, 0)), Status.SUCCESS);
+      isStatus(
+        createSc(scOf(c), ROOT_OBJ_ROOT_PD, ecs.sel(globalEc(c)), scd(5, 10, 0)),
+        Status.SUCCESS,
+      );
   let acks: u64 = 0;
   for (let c: u64 = 0; c < used; c++)
     if (smDown(ACK, false, msFromNow(2000)) === Status.SUCCESS) acks++;
@@ -503,7 +515,7 @@ export function run(): void {
   // then each global EC runs once (a CPU that kept idling is switched away from its idle SC):
   // every idle SC has at least 5 ms more.
   const slept =
-    isStatus(createSm(NEVER, ROOT_PD, 0), Status.SUCCESS) &&
+    isStatus(createSm(NEVER, ROOT_OBJ_ROOT_PD, 0), Status.SUCCESS) &&
     isStatus(smDown(NEVER, false, msFromNow(20)), Status.TIMEOUT);
   let pinged = true;
   for (let c: u64 = 0; c < used; c++) pinged = pinged && run1(c, G_PING);
@@ -523,10 +535,10 @@ export function run(): void {
   check("idle-sc-time-grows-every-cpu", grows);
 
   // assign_int (§10.3): CPU CPUNUM does not exist.
-  const intSel = NOVA_INT_SM + u64(h.intPin) + 1;
+  const intSel = NOVA_OBJ_INT_SM + u64(h.intPin) + 1;
   check(
     "assign_int-bad_cpu-cpunum",
-    isStatus(pd(ROOT_NOVA_OBJ, ROOT_OBJ, intSel, 0, INT_SM, PERM_MASK), Status.SUCCESS) &&
+    isStatus(pd(ROOT_OBJ_NOVA_OBJ, ROOT_OBJ, intSel, 0, INT_SM, PERM_MASK), Status.SUCCESS) &&
       isStatus(assignInt(INT_SM, 0, n, 0, msi), Status.BAD_CPU),
   );
 
@@ -565,7 +577,7 @@ function crossCpu(): void {
   check(
     "event-portal-on-other-cpu-kills",
     isStatus(
-      createEc(ecs.sel(X_EC), 0, ROOT_PD, ecs.utcb(X_EC), r, ecs.stackTop(X_EC), EVT_X),
+      createEc(ecs.sel(X_EC), 0, ROOT_OBJ_ROOT_PD, ecs.utcb(X_EC), r, ecs.stackTop(X_EC), EVT_X),
       Status.SUCCESS,
     ) &&
       ecs.portalOf(EVT_X + 6, handler(0), entry(), pid(OP_UD, handler(0), 0), MTD_RIP) &&
@@ -578,10 +590,10 @@ function crossCpu(): void {
   // §4.12: an up on CPU 0 wakes an EC blocked on CPU 1, and the other way round.
   check(
     "sm-setup",
-    isStatus(createSm(SEM_A, ROOT_PD, 0), Status.SUCCESS) &&
-      isStatus(createSm(SEM_B, ROOT_PD, 0), Status.SUCCESS) &&
-      isStatus(createSm(SEM_C, ROOT_PD, 0), Status.SUCCESS) &&
-      isStatus(createSm(SEM_D, ROOT_PD, 0), Status.SUCCESS),
+    isStatus(createSm(SEM_A, ROOT_OBJ_ROOT_PD, 0), Status.SUCCESS) &&
+      isStatus(createSm(SEM_B, ROOT_OBJ_ROOT_PD, 0), Status.SUCCESS) &&
+      isStatus(createSm(SEM_C, ROOT_OBJ_ROOT_PD, 0), Status.SUCCESS) &&
+      isStatus(createSm(SEM_D, ROOT_OBJ_ROOT_PD, 0), Status.SUCCESS),
   );
   gop[r].store(G_DOWN_A);
   gstatus[r].store(0xff);
@@ -654,7 +666,7 @@ function buildPd3(): bool {
   window.pages = u64(1) << ELF_ORDER;
   const h = hip();
   if (
-    !isStatus(createPd(PD3, PdOp.PD, ROOT_PD), Status.SUCCESS) ||
+    !isStatus(createPd(PD3, PdOp.PD, ROOT_OBJ_ROOT_PD), Status.SUCCESS) ||
     !isStatus(createPd(PD3_OBJ, PdOp.OBJ, PD3), Status.SUCCESS) ||
     !isStatus(createPd(PD3_HST, PdOp.HST, PD3), Status.SUCCESS) ||
     !isStatus(createPd(PD3_PIO, PdOp.PIO, PD3), Status.SUCCESS)
@@ -690,7 +702,7 @@ function foreignShootdown(r: u64): void {
       createEc(PD3_EC, 2, PD3, PD3_UTCB, r, ecs.stackTop(READER_EC), EVT3),
       Status.SUCCESS,
     ) &&
-    isStatus(createSc(PD3_SC, ROOT_PD, PD3_EC, scd(5, 10, 0)), Status.SUCCESS);
+    isStatus(createSc(PD3_SC, ROOT_OBJ_ROOT_PD, PD3_EC, scd(5, 10, 0)), Status.SUCCESS);
   check("shootdown-pd3-reader-on-cpu1", built && awaitReads3(10000));
   // The reader's death is logged by the kernel on CPU 1 after the handler's ACK: wait for that
   // line (the console semaphore's up follows it) so this CPU's console lines do not cut into it.
@@ -747,7 +759,15 @@ function awaitSpins(min: u64): bool {
 function spinnerCase(r: u64): void {
   const started =
     isStatus(
-      createEc(ecs.sel(SPIN_EC), 2, ROOT_PD, ecs.utcb(SPIN_EC), r, ecs.stackTop(SPIN_EC), EVT_SPIN),
+      createEc(
+        ecs.sel(SPIN_EC),
+        2,
+        ROOT_OBJ_ROOT_PD,
+        ecs.utcb(SPIN_EC),
+        r,
+        ecs.stackTop(SPIN_EC),
+        EVT_SPIN,
+      ),
       Status.SUCCESS,
     ) &&
     ecs.portalOf(
@@ -757,7 +777,10 @@ function spinnerCase(r: u64): void {
       pid(OP_STARTUP_SPIN, handler(r), r),
       MTD_RIP | MTD_GPR0_7,
     ) &&
-    isStatus(createSc(SPIN_SC, ROOT_PD, ecs.sel(SPIN_EC), scd(5, 10, 0)), Status.SUCCESS) &&
+    isStatus(
+      createSc(SPIN_SC, ROOT_OBJ_ROOT_PD, ecs.sel(SPIN_EC), scd(5, 10, 0)),
+      Status.SUCCESS,
+    ) &&
     awaitSpins(1000);
   const gone =
     isStatus(revoke(ecs.sel(SPIN_EC), 0), Status.SUCCESS) &&

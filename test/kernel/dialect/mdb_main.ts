@@ -14,12 +14,13 @@
 
 import * as capability from "../../../kernel-ts/capability.ts";
 import { Perm_obj_sp, Perm_pio } from "../../../abi/perms.ts";
+import { SELNUM } from "../../../abi/selectors.ts";
 import { Status } from "../../../abi/status.ts";
 import { Kind } from "../../../kernel-ts/capability.ts";
 import * as kobject from "../../../kernel-ts/kobject.ts";
 import { KObject } from "../../../kernel-ts/kobject.ts";
 import * as mdb from "../../../kernel-ts/mdb.ts";
-import { Space_obj, SELNUM } from "../../../kernel-ts/space_obj.ts";
+import { Space_obj } from "../../../kernel-ts/space_obj.ts";
 import { Space_pio } from "../../../kernel-ts/space_pio.ts";
 import * as capheap from "./capheap.ts";
 import * as random from "./random.ts";

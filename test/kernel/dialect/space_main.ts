@@ -6,12 +6,13 @@
 
 import * as capability from "../../../kernel-ts/capability.ts";
 import { Perm_pio } from "../../../abi/perms.ts";
+import { PIO_PORTS, SELNUM } from "../../../abi/selectors.ts";
 import { Status } from "../../../abi/status.ts";
 import { Kind } from "../../../kernel-ts/capability.ts";
 import * as kobject from "../../../kernel-ts/kobject.ts";
 import { KObject } from "../../../kernel-ts/kobject.ts";
-import { Space_obj, SELNUM } from "../../../kernel-ts/space_obj.ts";
-import { Space_pio, PORTS } from "../../../kernel-ts/space_pio.ts";
+import { Space_obj } from "../../../kernel-ts/space_obj.ts";
+import { Space_pio } from "../../../kernel-ts/space_pio.ts";
 import * as capheap from "./capheap.ts";
 import * as random from "./random.ts";
 
@@ -179,7 +180,7 @@ function pioSpaceTest(): void {
   assert(sp !== null, "test: pio space");
   if (sp === null) return;
   kobject.ref(sp.hdr);
-  for (let p: u64 = 0; p < PORTS; p++)
+  for (let p: u64 = 0; p < PIO_PORTS; p++)
     assert(!sp.allowed(p) && sp.lookup(p) === 0, "test: fresh PIO space allows a port");
   assert((u64(sp.bitmap) & 0xfff) === 0, "test: bitmap not page aligned");
   const ports = array<u64, 6>();
@@ -192,9 +193,9 @@ function pioSpaceTest(): void {
   for (let i: usize = 0; i < 6; i++)
     assert(sp.insert(ports[i], Perm_pio.A, 1) === Status.SUCCESS, "test: pio insert");
   assert(sp.insert(0x3f8, Perm_pio.A, 1) === Status.BAD_CAP, "test: pio BAD_CAP");
-  assert(sp.insert(PORTS, Perm_pio.A, 1) === Status.BAD_PAR, "test: pio BAD_PAR");
+  assert(sp.insert(PIO_PORTS, Perm_pio.A, 1) === Status.BAD_PAR, "test: pio BAD_PAR");
   let allowed: u32 = 0;
-  for (let p: u64 = 0; p < PORTS; p++) if (sp.allowed(p)) allowed++;
+  for (let p: u64 = 0; p < PIO_PORTS; p++) if (sp.allowed(p)) allowed++;
   assert(allowed === 6, "test: exactly the inserted ports allowed");
   const bm = ptrFromVirt<u8>(sp.bitmap);
   assert(
@@ -204,7 +205,8 @@ function pioSpaceTest(): void {
   assert(bm.get(0x80) === 0xfe && bm.get(0x19f) === 0xfe, "test: bitmap bits 0x400/0xcf8");
   assert(sp.table.leaves === 5, "test: pio leaves");
   for (let i: usize = 0; i < 6; i++) sp.remove(ports[i]);
-  for (let p: u64 = 0; p < PORTS; p++) assert(!sp.allowed(p), "test: a removed port stays allowed");
+  for (let p: u64 = 0; p < PIO_PORTS; p++)
+    assert(!sp.allowed(p), "test: a removed port stays allowed");
   assert(sp.table.leaves === 0, "test: pio leaves freed");
   log(
     "space: PIO ports: 8 KiB I/O bitmap, all denied, exactly the ports with A allowed, BAD_CAP and BAD_PAR",
