@@ -176,12 +176,11 @@ export function ctrlSm(f: ExceptionFrame, sel: u64, flags: u32): Status {
  * other CPUs may change the counter between the load and the exchange, which then retries.
  */
 export function ctrlSmFast(_f: ExceptionFrame, sel: u64, flags: u32): u32 {
-  if (!ec.continuesFast(ec.current())) return SLOW;
   const down = (flags & SM_D) !== 0;
   const need = down ? u32(Perm_sm.CTRL_DN) : u32(Perm_sm.CTRL_UP);
   const o = capObject(sel, Kind.SM, Kind.SM_INT, need);
   if (o === null) return Status.BAD_CAP;
-  if (o.kind !== Kind.SM) return SLOW;
+  if (o.kind !== Kind.SM || !ec.continuesFast(ec.current())) return SLOW;
   const s = structAt<Sm>(structAddress(o));
   if (!down) {
     if (s.head !== null) return SLOW;
