@@ -119,7 +119,9 @@ export function freeObject(o: KObject, size: usize): void {
 export function initObject(o: KObject, kind: u32, destroy: Destroy): void {
   o.kind = kind;
   o.destroy = destroy;
-  o.refs.store(0);
+  // RELAXED: no other CPU knows the object before a capability to it is published (under the
+  // kernel lock, whose release orders this store before it).
+  o.refs.store(0, Order.RELAXED);
   allocator.created++;
 }
 
