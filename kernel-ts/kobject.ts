@@ -19,6 +19,8 @@
 // everything is given back.
 
 import { OBJ_ALIGN } from "./capability.ts";
+import * as hazard from "./hazard.ts";
+import { Hazard } from "./hazard.ts";
 
 /** Destroys an object whose last reference went: releases what it holds and frees it. */
 export type Destroy = (o: KObject) => void;
@@ -142,7 +144,10 @@ export function unref(o: KObject): void {
     for (;;) {
       const head = allocator.deadList.load();
       o.nextDead = head;
-      if (allocator.deadList.compareExchange(head, o)) return;
+      if (allocator.deadList.compareExchange(head, o)) {
+        hazard.raise(Hazard.REAP);
+        return;
+      }
     }
   }
 }
@@ -158,9 +163,12 @@ export function refs(o: KObject): u64 {
  * each operation; whoever else drops references calls it when done.
  */
 export function reap(): void {
-  // The common case, nothing to destroy, is this one load where the caller is (a small
-  // function, inlined); the loop stays out of line.
-  if (allocator.deadList.load(Order.ACQUIRE) !== null) reapAll();
+  // The common case, nothing to destroy, is one load of the hazard word where the caller is
+  // (a small function, inlined); the loop stays out of line. Cleared first: an object that
+  // goes on the list after the loop's last look raises it again.
+  if (!hazard.has(Hazard.REAP)) return;
+  hazard.clear(Hazard.REAP);
+  reapAll();
 }
 
 function reapAll(): void {

@@ -7,6 +7,8 @@
 // mapped and the hypercall path pays one test of a flag.
 
 import { KernelStats, KSTAT_SIGNATURE } from "../abi/kstat_page.ts";
+import * as hazard from "./hazard.ts";
+import { Hazard } from "./hazard.ts";
 import * as kmem from "./kmem.ts";
 import * as kobject from "./kobject.ts";
 import * as mdb from "./mdb.ts";
@@ -23,7 +25,10 @@ export let enabled = false;
 export function enable(): Phys {
   state.page = memory.tablePage();
   enabled = u64(state.page) !== 0;
-  if (enabled) update();
+  if (enabled) {
+    hazard.raise(Hazard.KSTAT);
+    update();
+  }
   return state.page;
 }
 

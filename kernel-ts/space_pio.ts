@@ -20,23 +20,9 @@ import {
   freeObject,
   initObject,
 } from "./kobject.ts";
+import * as hazard from "./hazard.ts";
+import { Hazard } from "./hazard.ts";
 import { CapTable } from "./space_obj.ts";
-
-/**
- * Whether any space's bitmap changed since the kernel last copied the running
- * PDs' bitmaps into the TSSs (tlb.settleIoBitmaps, on the slow path's way out).
- * A port goes with every way a capability does: ctrl_pd, a revocation that
- * takes derived copies along, a PIO space or PD destroyed with its last
- * capability. Changed under the kernel lock only.
- */
-let bitmapChanged = false;
-
-/** Whether a bitmap changed since the last call (which settles it). */
-export function takeBitmapChange(): bool {
-  const changed = bitmapChanged;
-  bitmapChanged = false;
-  return changed;
-}
 
 /** The I/O bitmap: one bit per port. */
 export const BITMAP_BYTES: usize = 8192;
@@ -116,6 +102,10 @@ export class Space_pio {
     const now = deny ? p.get(i) | bit : p.get(i) & ~bit;
     if (now === p.get(i)) return;
     p.set(i, now);
-    bitmapChanged = true;
+    // Any change can change a running PD's ports: every CPU reloads its running PD's bitmap
+    // before the slow path lets the lock go (tlb.settleIoBitmaps). A port goes with every way
+    // a capability does: ctrl_pd, a revocation that takes derived copies along, a PIO space
+    // or PD destroyed with its last capability.
+    hazard.raise(Hazard.IO_BITMAP);
   }
 }

@@ -25,6 +25,8 @@ import { ExceptionFrame } from "./frame.ts";
 import * as gdt from "./gdt.ts";
 import * as intsm from "./interrupt_sm.ts";
 import * as ipc from "./ipc.ts";
+import * as hazard from "./hazard.ts";
+import { Hazard } from "./hazard.ts";
 import * as kstat from "./kstat.ts";
 import { reap } from "./kobject.ts";
 import * as klock from "./klock.ts";
@@ -90,8 +92,6 @@ const fastTable = array<klock.FastHandler, 16>();
 
 /** The lowest non-canonical address above the user half (2^47). */
 const NON_CANONICAL: u64 = 0x8000_0000_0000;
-/** fault=sysret: the next hypercall returns to NON_CANONICAL (tests the IRETQ guard). */
-let nonCanonicalNext = false;
 
 /** Hypercall returns that took IRETQ because the return RIP was not canonical (syscall.S). */
 export function iretReturns(): u64 {
@@ -100,7 +100,7 @@ export function iretReturns(): u64 {
 
 /** Makes the next hypercall return to a non-canonical RIP (fault.ts, `fault=sysret`). */
 export function returnNonCanonicalOnce(): void {
-  nonCanonicalNext = true;
+  hazard.raise(Hazard.HOOK);
   dispatchEveryHypercall();
 }
 
@@ -155,19 +155,27 @@ function run(f: ExceptionFrame): void {
   const rdi = f.rdi;
   const status = table[u32(rdi & 0xf)](f, rdi >> 8, u32((rdi >> 4) & 0xf));
   f.rdi = u64(status);
-  if (nonCanonicalNext) {
-    nonCanonicalNext = false;
-    f.rip = NON_CANONICAL;
-    f.rcx = NON_CANONICAL;
-  }
-  // Objects whose last reference went during the hypercall (not only through the mapping
-  // database: a reply's unlink, a waiter's release) are destroyed before the statistics.
-  // (Unmapped pages are shot down on the other CPUs when the lock goes: klock.leave.)
-  reap();
-  if (kstat.enabled) kstat.update();
+  // What the way out owes (hazard.ts), one load when nothing is.
+  if (hazard.pending() !== 0) settle(f);
   const e = ec.current();
   ec.maybePreempt(e, ec.retUserSysret);
   if (e.recall) ec.retUserSysret();
+}
+
+/**
+ * The hazards of a hypercall's way out: the test hook's non-canonical return, then the objects
+ * whose last reference went during the hypercall (not only through the mapping database: a
+ * reply's unlink, a waiter's release), destroyed before the statistics are written. Unmapped
+ * pages and changed I/O bitmaps are settled when the lock goes (klock.leave).
+ */
+function settle(f: ExceptionFrame): void {
+  if (hazard.has(Hazard.HOOK)) {
+    hazard.clear(Hazard.HOOK);
+    f.rip = NON_CANONICAL;
+    f.rcx = NON_CANONICAL;
+  }
+  reap();
+  if (hazard.has(Hazard.KSTAT)) kstat.update();
 }
 
 /** Continuation of an EC that helped a busy callee: its hypercall runs again (RDI and RSI are intact). */

@@ -28,11 +28,12 @@
 
 import * as cmdline from "./cmdline.ts";
 import * as cpu from "./cpu.ts";
+import * as hazard from "./hazard.ts";
+import { Hazard } from "./hazard.ts";
 import * as ipi from "./ipi.ts";
 import * as currentPd from "./current_pd.ts";
 import * as percpu from "./percpu.ts";
 import { Space_hst } from "./space_hst.ts";
-import * as spacePio from "./space_pio.ts";
 import * as watchdog from "./watchdog.ts";
 
 const CR3_NO_FLUSH: u64 = u64(1) << 63;
@@ -141,6 +142,7 @@ export function flushed(s: Space_hst, va: Virt): void {
   s.dirty = true;
   s.nextDirty = state.dirty;
   state.dirty = s;
+  hazard.raise(Hazard.TLB);
 }
 
 /**
@@ -178,7 +180,9 @@ function unlinkDirty(s: Space_hst): void {
 /** Settles every dirty space (see the file comment); returns when no CPU can use an old entry. */
 export function sync(): void {
   // Inlined where the slow path lets its lock go: nothing unmapped is one load.
-  if (state.dirty !== null) shootDirty();
+  if (!hazard.has(Hazard.TLB)) return;
+  hazard.clear(Hazard.TLB);
+  shootDirty();
 }
 
 function shootDirty(): void {
@@ -221,7 +225,8 @@ function shootDirty(): void {
  * space or a PD destroyed is closed as surely as one revoked by ctrl_pd.
  */
 export function settleIoBitmaps(): void {
-  if (!spacePio.takeBitmapChange()) return;
+  if (!hazard.has(Hazard.IO_BITMAP)) return;
+  hazard.clear(Hazard.IO_BITMAP);
   currentPd.reloadIoBitmap();
   requestAll(Request.IO_BITMAP);
 }
