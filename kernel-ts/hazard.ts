@@ -14,10 +14,11 @@
 // - HOOK: a test hook waits for the next hypercall (fault=sysret, syscall.ts).
 //
 // The per-CPU and per-EC conditions (a reschedule, a recall) stay with their
-// scheduler and EC. Only the slow path clears bits, holding the kernel lock,
-// which also excludes every fast path; fast paths only raise REAP, by an
-// atomic OR, which another CPU's fast path may do at the same time. A bit
-// already set is not raised again, so the common raise is a load.
+// scheduler and EC. Only the slow path clears bits and raises all but REAP
+// (raiseLocked), holding the kernel lock, which also excludes every fast path:
+// plain loads and stores. REAP may also be raised by fast paths, by an atomic
+// OR, which another CPU's fast path may do at the same time. A bit already
+// set is not raised again, so the common raise is a load.
 
 export enum Hazard {
   REAP = 0x1,
@@ -32,10 +33,19 @@ class Word {
 }
 const word = new Word();
 
-/** Work is owed: `h` is raised. */
+/** Work is owed: `h` is raised, from any path (a fast path too: an atomic OR). */
 export function raise(h: Hazard): void {
   // RELAXED: the work itself is published by the lock or by its own atomic (the dead list).
   if ((word.bits.load(Order.RELAXED) & u32(h)) === 0) word.bits.or(u32(h), Order.RELAXED);
+}
+
+/**
+ * raise() from the slow path, holding the kernel lock: no fast path runs meanwhile (klock.ts),
+ * so nobody else changes the word and a plain load and store do.
+ */
+export function raiseLocked(h: Hazard): void {
+  const bits = word.bits.load(Order.RELAXED);
+  if ((bits & u32(h)) === 0) word.bits.store(bits | u32(h), Order.RELAXED);
 }
 
 /** The bits raised (0: nothing owed). */
@@ -48,7 +58,10 @@ export function has(h: Hazard): bool {
   return (pending() & u32(h)) !== 0;
 }
 
-/** `h` is done (the slow path, before it does the work, so that a raise meanwhile stays). */
+/**
+ * `h` is done: the slow path, holding the kernel lock (a plain store, as raiseLocked), before
+ * it does the work, so that a raise while it works stays.
+ */
 export function clear(h: Hazard): void {
-  word.bits.and(~u32(h), Order.RELAXED);
+  word.bits.store(word.bits.load(Order.RELAXED) & ~u32(h), Order.RELAXED);
 }

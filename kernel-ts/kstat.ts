@@ -26,7 +26,7 @@ export function enable(): Phys {
   state.page = memory.tablePage();
   enabled = u64(state.page) !== 0;
   if (enabled) {
-    hazard.raise(Hazard.KSTAT);
+    hazard.raiseLocked(Hazard.KSTAT);
     update();
   }
   return state.page;

@@ -106,6 +106,6 @@ export class Space_pio {
     // before the slow path lets the lock go (tlb.settleIoBitmaps). A port goes with every way
     // a capability does: ctrl_pd, a revocation that takes derived copies along, a PIO space
     // or PD destroyed with its last capability.
-    hazard.raise(Hazard.IO_BITMAP);
+    hazard.raiseLocked(Hazard.IO_BITMAP);
   }
 }

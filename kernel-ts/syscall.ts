@@ -100,7 +100,7 @@ export function iretReturns(): u64 {
 
 /** Makes the next hypercall return to a non-canonical RIP (fault.ts, `fault=sysret`). */
 export function returnNonCanonicalOnce(): void {
-  hazard.raise(Hazard.HOOK);
+  hazard.raiseLocked(Hazard.HOOK);
   dispatchEveryHypercall();
 }
 

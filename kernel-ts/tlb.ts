@@ -142,7 +142,7 @@ export function flushed(s: Space_hst, va: Virt): void {
   s.dirty = true;
   s.nextDirty = state.dirty;
   state.dirty = s;
-  hazard.raise(Hazard.TLB);
+  hazard.raiseLocked(Hazard.TLB);
 }
 
 /**
