@@ -3,7 +3,8 @@
 // in its report and the panic exit status, never in a silent reboot or a
 // hang: QEMU runs with -no-reboot, so a triple fault would end QEMU with
 // status 0 and no report. The reported TypeScript lines are checked against
-// the source of kernel-ts/fault.ts, for gcc and for clang builds.
+// the source of kernel-ts/fault.ts, for gcc and for clang builds, and the walk
+// once more in the -Og debug build.
 
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -21,6 +22,9 @@ const gcc = await buildKernel({ progress: false });
 const clangOut = fs.mkdtempSync(path.join(os.tmpdir(), "kts-faults-clang-"));
 const clang = await buildKernel({ cc: "clang", outDir: clangOut, progress: false });
 t.teardown(() => fs.rmSync(clangOut, { recursive: true, force: true }));
+// The -Og build of `npm run debug` lays frames out differently (more of them keep RBP as a
+// frame pointer, fewer calls are inlined): the walk follows its unwind table as well.
+const debug = await buildKernel({ debug: true, progress: false });
 
 const hex = "0x[0-9a-f]+";
 const frame = (sym: string, file: string) =>
@@ -198,4 +202,36 @@ t.test("an unknown fault= value is ignored and the kernel boots", async (t) => {
   const b = await faultBoot(gcc.elf, "nonsense");
   t.match(b.console, /^FAULT: fault= takes ud, pf, df, wp, low, nmi, assert or sysret; ignored$/m);
   expectBootOk(t, b);
+});
+
+t.test("the -Og debug build: fault=df and fault=assert walk down to init.running", async (t) => {
+  const df = await faultBoot(debug.elf, "df");
+  common(
+    t,
+    df,
+    "df",
+    new RegExp(
+      `^PANIC: unexpected exception #DF \\(double fault\\) at ${hex} <fault_overflow[\\w.]*\\+${hex}> kernel-ts/fault.ts:\\d+$`,
+      "m",
+    ),
+  );
+  t.match(df.console, /^STACK: the frame above repeats \d+ more times$/m, "the recursion folded");
+  expectPanicExit(t, df);
+  const line = lineOf("assert(value === 0");
+  const as = await faultBoot(debug.elf, "assert");
+  common(
+    t,
+    as,
+    "assert",
+    new RegExp(
+      `^PANIC: assertion failed: value === 0: deliberate failure \\(fault=assert\\), value 1 at kernel-ts/fault.ts:${line}$`,
+      "m",
+    ),
+  );
+  t.match(
+    as.console,
+    new RegExp(`^STACK: #\\d+ ${hex} <fault_\\w+\\+${hex}> kernel-ts/fault.ts:${line}$`, "m"),
+    "the walk shows the assert's line",
+  );
+  expectPanicExit(t, as);
 });
