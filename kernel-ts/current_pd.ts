@@ -26,7 +26,7 @@ const currents = array<Inline<Current>, 256>();
 
 /** This CPU's entry (the index is one GS-relative load, in range by its type). */
 function here(): Current {
-  return currents[percpu.slot.get()];
+  return currents[percpu.slot()];
 }
 
 /** The spaces of the PD whose EC runs next (ec.ts): its PIO space's bitmap goes into the TSS if another is there. */

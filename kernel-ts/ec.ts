@@ -143,7 +143,7 @@ const cpus = array<Inline<EcCpu>, 256>();
 
 /** This CPU's entry (the index is one GS-relative load, in range by its type). */
 function here(): EcCpu {
-  return cpus[percpu.slot.get()];
+  return cpus[percpu.slot()];
 }
 
 /**

@@ -43,8 +43,6 @@
 
 import { MAX_CPUS } from "./cpuset.ts";
 import { ExceptionFrame } from "./frame.ts";
-import * as hazard from "./hazard.ts";
-import { Hazard } from "./hazard.ts";
 import * as percpu from "./percpu.ts";
 import { Spinlock } from "./spinlock.ts";
 import * as tlb from "./tlb.ts";
@@ -163,10 +161,9 @@ export function enter(): void {
 
 /** Lets the slow path's lock go; TLB and I/O bitmap changes are settled first. */
 export function leave(): void {
-  if ((hazard.pending() & (u32(Hazard.TLB) | u32(Hazard.IO_BITMAP))) !== 0) {
-    tlb.sync();
-    tlb.settleIoBitmaps();
-  }
+  // Each tests its own hazard bit first (hazard.ts).
+  tlb.sync();
+  tlb.settleIoBitmaps();
   // Release: a fast path that sees `writing` down (its load is SEQ_CST, an
   // acquire) sees everything the slow path wrote. No later load of this CPU
   // has to wait for it.
@@ -182,7 +179,7 @@ export function heldHere(): bool {
 
 /** This CPU's entry (the index is one GS-relative load, in range by its type). */
 function here(): CpuEntry {
-  return k.cpus[percpu.slot.get()];
+  return k.cpus[percpu.slot()];
 }
 
 function recordEntry(): CpuEntry {

@@ -23,10 +23,14 @@ const PAGE: u64 = 0x1000;
 export const cpuIndex = perCpu<u32>(u32.MAX);
 /**
  * cpuIndex as a u8, for indexing the arrays of per-CPU entries (256 = MAX_CPUS of them): its
- * type proves the index in range, so no access needs a bounds check. 0 in the template, so
- * it is only read after checkGs() on the way into the kernel has caught a wrong GS.
+ * type proves the index in range, so no access needs a bounds check (install() asserts the
+ * index fits). Only after checkGs() on the way into the kernel: the template's u32.MAX would
+ * become 255.
  */
-export const slot = perCpu<u8>(0);
+export function slot(): u8 {
+  return u8(cpuIndex.get());
+}
+
 /** The APIC id this CPU read from its own local APIC. */
 const apicId = perCpu<u32>(0);
 
@@ -85,6 +89,5 @@ export function install(area: Virt, index: u32): bool {
   const fresh = cpuIndex.get() === u32.MAX;
   assert(index < 256, "per-CPU index beyond the per-CPU arrays");
   cpuIndex.set(index);
-  slot.set(u8(index));
   return fresh;
 }

@@ -93,7 +93,7 @@ const scheds = array<Inline<Scheduler>, 256>();
 
 /** This CPU's entry (the index is one GS-relative load, in range by its type). */
 function here(): Scheduler {
-  return scheds[percpu.slot.get()];
+  return scheds[percpu.slot()];
 }
 
 /** The scheduler of CPU `cpu`. */

@@ -107,24 +107,35 @@ export class CapTable {
 
   /** Adds `delta` to the used-slot count kept in the entry that names `sel`'s leaf. */
   leafCount(sel: u64, delta: i32): void {
-    const p = this.entry(sel, 0);
+    const p = this.levels === 1 ? this.rootEntry(sel) : this.entry(sel, 0);
     if (p !== null) p.store(delta > 0 ? p.load() + 1 : p.load() - 1);
   }
 
   /** The slot of `sel` (two words: capability, node), or null if its leaf does not exist. */
   slot(sel: u64): Ptr<u64> | null {
-    let e: u64 = 0;
-    if (this.levels === 1) {
-      // Object, PIO and MSR spaces: the root names the leaves (the walk of entry() unrolled).
-      if (sel >= this.nsel || u64(this.root) === 0) return null;
-      e = ptrFromVirt<u64>(this.root).get(usize(sel >> u64(LEAF_SHIFT)));
-    } else {
-      const p = this.entry(sel, 0);
-      if (p === null) return null;
-      e = p.load();
-    }
+    if (this.levels === 1) return sel < this.nsel ? this.leafSlot(sel) : null;
+    const p = this.entry(sel, 0);
+    if (p === null) return null;
+    const e = p.load();
     if (e === 0) return null;
     return ptrFromVirt<u64>(virt(e & ~COUNT_MASK)).add(usize((sel & (LEAF_SLOTS - 1)) * 2));
+  }
+
+  /**
+   * One-level tables (object, PIO and MSR spaces: the root names the leaves): the root entry
+   * of `sel`'s leaf (its address | its used slots), null without a root. `sel` < nsel.
+   */
+  rootEntry(sel: u64): Ptr<u64> | null {
+    if (u64(this.root) === 0) return null;
+    return ptrFromVirt<u64>(this.root).add(usize(sel >> u64(LEAF_SHIFT)));
+  }
+
+  /** One-level tables: the slot of `sel` < nsel, or null if its leaf does not exist. */
+  leafSlot(sel: u64): Ptr<u64> | null {
+    if (u64(this.root) === 0) return null;
+    const leaf = ptrFromVirt<u64>(this.root).get(usize(sel >> u64(LEAF_SHIFT))) & ~COUNT_MASK;
+    if (leaf === 0) return null;
+    return ptrFromVirt<u64>(virt(leaf)).add(usize((sel & (LEAF_SLOTS - 1)) * 2));
   }
 
   /** The capability word at `sel` (CAP0 for an empty slot or one out of range). */
@@ -201,7 +212,11 @@ export class CapTable {
   fill(sel: u64, cap: u64, node: u64): void {
     const s = this.slot(sel);
     assert(s !== null, "captable: fill of a slot that was not prepared");
-    if (s === null) return;
+    if (s !== null) this.fillSlot(s, sel, cap, node);
+  }
+
+  /** fill() of `s`, the slot of `sel` its caller has looked up already. */
+  fillSlot(s: Ptr<u64>, sel: u64, cap: u64, node: u64): void {
     assert(s.load() === CAP0 && s.get(1) === 0, "captable: fill of an occupied slot");
     assert(cap !== CAP0, "captable: fill with CAP0");
     s.store(cap);
@@ -343,36 +358,19 @@ export class Space_obj {
     const s = structAt<Space_obj>(va);
     initObject(s.hdr, Kind.OBJ_SP, destroy);
     s.table.init(SELNUM);
-    assert(s.table.levels === 1, "space_obj: lookup assumes a one-level table");
+    assert(s.table.levels === 1, "space_obj: lookup and insert assume a one-level table");
     return s;
   }
 
   /**
    * The capability at `sel`: CAP0 for an empty slot or a selector ≥ SELNUM. Every hypercall's
-   * lookup, so written for the one geometry an object space's table has: its root indexes the
-   * leaves directly (SELNUM / LEAF_SLOTS = 1024 entries, one level: create asserts it).
+   * lookup, so it goes straight to the one-level geometry (create asserts it) instead of
+   * CapTable.slot's test for it.
    */
   lookup(sel: u64): u64 {
     if (sel >= SELNUM) return CAP0;
-    const s = this.slotIfLeaf(sel);
+    const s = this.table.leafSlot(sel);
     return s === null ? CAP0 : s.load();
-  }
-
-  /**
-   * The slot of `sel` < SELNUM (two words: capability, node) in the one-level table, or null
-   * when its leaf does not exist yet. The root entry naming the leaf (its address | the leaf's
-   * used slots) is rootEntry(sel).
-   */
-  slotIfLeaf(sel: u64): Ptr<u64> | null {
-    const root = this.table.root;
-    if (u64(root) === 0) return null;
-    const leaf = this.rootEntry(sel).load() & ~COUNT_MASK;
-    if (leaf === 0) return null;
-    return ptrFromVirt<u64>(virt(leaf)).add(usize(sel & (LEAF_SLOTS - 1)) * 2);
-  }
-
-  rootEntry(sel: u64): Ptr<u64> {
-    return ptrFromVirt<u64>(this.table.root).add(usize(sel >> u64(LEAF_SHIFT)));
   }
 
   /**
@@ -388,22 +386,17 @@ export class Space_obj {
       (perms(cap) & ~definedPerms(o.kind)) === 0,
       "capability: permissions not defined for the object's kind",
     );
-    const s = this.slotIfLeaf(sel);
-    if (s !== null) {
-      // The common case, the leaf there already: CapTable.fill's work without its walks.
-      if (s.load() !== CAP0) return Status.BAD_CAP;
-      assert(s.get(1) === 0 && cap !== CAP0, "space_obj: fill of an occupied slot or with CAP0");
-      ref(o);
-      s.store(cap);
-      s.set(1, node);
-      const e = this.rootEntry(sel);
-      e.store(e.load() + 1);
-      this.table.used++;
-      return Status.SUCCESS;
+    // The common case, the leaf there already: one walk to the slot, which fillSlot fills.
+    let s = this.table.leafSlot(sel);
+    if (s !== null && s.load() !== CAP0) return Status.BAD_CAP;
+    if (s === null) {
+      if (!this.table.prepare(sel)) return Status.MEM_CAP;
+      s = this.table.leafSlot(sel);
+      assert(s !== null, "space_obj: slot missing after prepare");
+      if (s === null) return Status.MEM_CAP;
     }
-    if (!this.table.prepare(sel)) return Status.MEM_CAP;
     ref(o);
-    this.table.fill(sel, cap, node);
+    this.table.fillSlot(s, sel, cap, node);
     return Status.SUCCESS;
   }
 

@@ -76,19 +76,19 @@ function reservedHypercall(_f: ExceptionFrame, _sel: u64, _flags: u32): Status {
 
 const table = array<Handler, 16>();
 
-/** A hypercall without a fast path (never called: FAST_NUMBERS leaves it out). */
+/** A hypercall without a fast path (never called: fastNumbers leaves it out). */
 function slowOnly(_f: ExceptionFrame, _sel: u64, _flags: u32): u32 {
   return klock.SLOW;
 }
 
-/** The hypercalls with a fast path (FAST_NUMBERS) and their handlers. */
-const FAST_NUMBERS: u32 =
-  (1 << Hypercall.IPC_CALL) |
-  (1 << Hypercall.IPC_REPLY) |
-  (1 << Hypercall.CTRL_SC) |
-  (1 << Hypercall.CTRL_PT) |
-  (1 << Hypercall.CTRL_SM);
+/** The hypercalls with a fast path: bit n for hypercall n (setFast), and their handlers. */
+let fastNumbers: u32 = 0;
 const fastTable = array<klock.FastHandler, 16>();
+
+function setFast(n: Hypercall, h: klock.FastHandler): void {
+  fastTable[n] = h;
+  fastNumbers |= u32(1) << u32(n);
+}
 
 /** The lowest non-canonical address above the user half (2^47). */
 const NON_CANONICAL: u64 = 0x8000_0000_0000;
@@ -127,7 +127,7 @@ export function dispatch(f: ExceptionFrame): void {
   // the start.
   const rdi = f.rdi;
   const number = u32(rdi & 0xf);
-  if (((FAST_NUMBERS >> number) & 1) !== 0 && klock.enterFast()) {
+  if (((fastNumbers >> number) & 1) !== 0 && klock.enterFast()) {
     f.rcx = f.rip;
     f.r11 = USER_RFLAGS;
     f.rflags = USER_RFLAGS;
@@ -203,11 +203,11 @@ export function init(): void {
   table[Hypercall.ASSIGN_INT] = intsm.assignInt;
   table[Hypercall.ASSIGN_DEV] = assignDev.assignDev;
   for (let i: usize = 0; i < fastTable.length; i++) fastTable[i] = slowOnly;
-  fastTable[Hypercall.IPC_CALL] = ipc.fastCall;
-  fastTable[Hypercall.IPC_REPLY] = ipc.fastReply;
-  fastTable[Hypercall.CTRL_SC] = sc.ctrlSc;
-  fastTable[Hypercall.CTRL_PT] = pt.ctrlPt;
-  fastTable[Hypercall.CTRL_SM] = sm.ctrlSmFast;
+  setFast(Hypercall.IPC_CALL, ipc.fastCall);
+  setFast(Hypercall.IPC_REPLY, ipc.fastReply);
+  setFast(Hypercall.CTRL_SC, sc.ctrlSc);
+  setFast(Hypercall.CTRL_PT, pt.ctrlPt);
+  setFast(Hypercall.CTRL_SM, sm.ctrlSmFast);
   ipc.setRetry(redo);
   enable();
 }

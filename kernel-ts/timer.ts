@@ -40,7 +40,7 @@ class Queue {
 const queues = array<Inline<Queue>, 256>();
 
 function local(): Queue {
-  return queues[percpu.slot.get()];
+  return queues[percpu.slot()];
 }
 
 function arm(q: Queue): void {

@@ -71,7 +71,7 @@ const state = new TlbState();
 
 /** This CPU's entry (the index is one GS-relative load, in range by its type). */
 function here(): CpuTlb {
-  return state.cpus[percpu.slot.get()];
+  return state.cpus[percpu.slot()];
 }
 
 /** Decides on PCIDs (boot CPU, before the first host space is loaded). */

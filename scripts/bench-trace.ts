@@ -28,7 +28,7 @@ export interface Traced {
   instructions: number;
   /** Its serializing and locked instructions, in execution order, with the function of each. */
   serializing: (Serializing & { where: string })[];
-  /** How many of the instructions ran in the kernel (the rest: the bench task's stub). */
+  /** How many of the instructions ran in the kernel (the rest: the bench task's hypercall wrapper). */
   kernel: number;
   /** Instructions per function, in the order the functions were first entered. */
   byFunction: Map<string, number>;

@@ -12,7 +12,7 @@
 //   then `BENCH <name>_serializing <k> instructions`, the serializing and locked
 //   instructions of one measured call (scripts/bench-trace.ts), `BENCH
 //   <name>_kernel`, how many of its instructions ran in the kernel (the rest are
-//   the task's hypercall stub; with `-- --profile` also per function), and one
+//   the task's hypercall wrapper; with `-- --profile` also per function), and one
 //   `BENCH_VS_NOVA` line per operation NOVA 24.08 has a figure for: our median,
 //   NOVA's, the ratio and whether it is at or below GOAL_RATIO.
 // - SMP costs: the same task at -smp 2, 4 and 8 (user/roottest-bench/smp.ts):
@@ -139,7 +139,7 @@ async function taskBenches(cpus: number, expect: string[]): Promise<Map<string, 
   return figures;
 }
 
-// NOVA 24.08's instructions per operation (the user stub included), from the same root task
+// NOVA 24.08's instructions per operation (the user-side hypercall wrapper included), from the same root task
 // under QEMU -icount shift=0, and, where known, its serializing and locked instructions.
 const NOVA: Record<string, { instructions: number; serializing?: number }> = {
   hypercall_bad_hyp: { instructions: 62, serializing: 0 },
