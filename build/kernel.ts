@@ -140,6 +140,15 @@ export async function compileObjects(
 }
 
 /**
+ * The kernel's C is compiled with every function in a section of its own and linked with
+ * these flags, so the linker drops the functions nothing calls: the out-of-line copies of
+ * exported `@inline` functions (docs/dialect.md), and exported functions only host tests use.
+ * Both links of the image (build() below) drop the same ones: the symbol table's object holds
+ * numbers, not references. The assembly's sections are kept by the linker script or by a reference.
+ */
+const GC = ["--gc-sections"];
+
+/**
  * Writes `unit`, one C translation unit that includes every file of `cFiles`, and returns its
  * path. The kernel's C is compiled as this one unit, so gcc and clang inline small functions
  * across modules (ktsc emits one C file per TypeScript module, each with its module's prefix on
@@ -228,7 +237,8 @@ async function build(tc: Toolchain, opts: BuildOptions): Promise<BuildResult> {
   const sources = [...cSources, ...asmSources];
   const includes = [path.join(root, "runtime-c"), cDir, path.join(root, "arch", "x86_64")];
   const { objects, compiled } = await compileObjects(
-    tc,
+    // GC's other half.
+    { ...tc, cflags: [...tc.cflags, "-ffunction-sections"] },
     [oneUnit(cSources, path.join(out, "gen", "image.c")), ...asmSources],
     includes,
     objDir,
@@ -257,10 +267,14 @@ async function build(tc: Toolchain, opts: BuildOptions): Promise<BuildResult> {
       script,
     ]);
     const link = async (extra: string, output: string) => {
-      const r = await execa(tc.ld, [...tc.ldflags, "-T", script, "-o", output, ...objects, extra], {
-        reject: false,
-        all: true,
-      });
+      const r = await execa(
+        tc.ld,
+        [...tc.ldflags, ...GC, "-T", script, "-o", output, ...objects, extra],
+        {
+          reject: false,
+          all: true,
+        },
+      );
       if (r.exitCode !== 0) {
         progress.done();
         throw new BuildError(`ld failed:\n${r.all}`);

@@ -57,6 +57,7 @@ export const codes = {
   KTS1319: "unused declaration",
   KTS1320: "invalid memory order argument",
   KTS1321: "memory order not allowed for this operation",
+  KTS1322: "@inline function that cannot be inlined",
 } as const;
 
 export type Code = keyof typeof codes;

@@ -18,7 +18,6 @@ import * as interrupts from "./interrupts.ts";
 import * as ipi from "./ipi.ts";
 import * as klock from "./klock.ts";
 import * as ioapic from "./ioapic.ts";
-import * as kobject from "./kobject.ts";
 import * as lapic from "./lapic.ts";
 import * as memory from "./memory.ts";
 import * as multiboot from "./multiboot.ts";
@@ -147,7 +146,6 @@ function running(): never {
   tlb.init();
   tlb.initCpu();
   memory.startHeap();
-  kobject.setAllocator(memory.objectAlloc, memory.objectFree);
   interruptsAndTime();
   log(`TLB: PCIDs ${onOff(tlb.pcids())}`);
   ipi.init();

@@ -14,20 +14,18 @@
 // stack stays flat however long the chain of dying objects is.
 //
 // Memory for objects, capability tables and mapping-database nodes comes
-// from one allocator set with setAllocator() (the kernel's slab heap; the
-// host tests pass their own) and is counted here, so a test can check that
-// everything is given back.
+// from the kernel's slab heap (slab.ts `heap`), called directly so that a
+// creation's size class is a constant, and is counted here, so a test can
+// check that everything is given back. failAfter() makes one future
+// allocation fail, for the tests of the out-of-memory paths.
 
 import { OBJ_ALIGN } from "./capability.ts";
 import * as hazard from "./hazard.ts";
 import { Hazard } from "./hazard.ts";
+import { heap } from "./slab.ts";
 
 /** Destroys an object whose last reference went: releases what it holds and frees it. */
 export type Destroy = (o: KObject) => void;
-/** size bytes aligned to align, zeroed, or virt(0) when memory is out. */
-export type AllocFn = (size: usize, align: usize) => Virt;
-/** Gives back what AllocFn returned (same size and alignment). */
-export type FreeFn = (va: Virt, size: usize, align: usize) => void;
 
 export class KObject {
   kind: u32;
@@ -40,9 +38,8 @@ export class KObject {
 }
 
 class Allocator {
-  alloc: AllocFn;
-  free: FreeFn;
-  ready: bool;
+  /** 0: nothing planned; n: the n-th allocation from now fails (failAfter). */
+  failIn: u64;
   /** Allocations and bytes outstanding. */
   live: u64;
   bytes: u64;
@@ -59,17 +56,21 @@ class Allocator {
 
 const allocator = new Allocator();
 
-/** Where objects, tables and nodes come from (the kernel passes its slab heap). */
-export function setAllocator(alloc: AllocFn, free: FreeFn): void {
-  allocator.alloc = alloc;
-  allocator.free = free;
-  allocator.ready = true;
+/** The n-th allocation from now (n ≥ 1) returns virt(0), as if memory were out. */
+export function failAfter(n: u64): void {
+  allocator.failIn = n;
 }
 
-/** `size` zeroed bytes at `align`, counted, or virt(0) when memory is out. */
+/**
+ * `size` zeroed bytes at `align`, counted, or virt(0) when memory is out.
+ * @inline
+ */
 export function allocBytes(size: usize, align: usize): Virt {
-  assert(allocator.ready, "kobject: allocation before setAllocator");
-  const va = allocator.alloc(size, align);
+  if (allocator.failIn !== 0) {
+    allocator.failIn--;
+    if (allocator.failIn === 0) return virt(0);
+  }
+  const va = heap.allocFolded(size, align);
   if (u64(va) === 0) return va;
   allocator.live++;
   allocator.bytes += u64(size);
@@ -84,7 +85,7 @@ export function freeBytes(va: Virt, size: usize, align: usize): void {
   );
   allocator.live--;
   allocator.bytes -= u64(size);
-  allocator.free(va, size, align);
+  heap.free(va, size, align);
 }
 
 /** Allocations outstanding (objects, table pages, nodes). */
@@ -105,7 +106,8 @@ export function liveObjects(): u64 {
 /**
  * Storage for an object of `size` bytes (header first), 32-byte aligned so a
  * capability word can carry permissions in its low bits; virt(0) when memory
- * is out (the hypercall layer answers MEM_OBJ).
+ * is out (the hypercall layer answers MEM_OBJ). Inlined, so the slab class folds.
+ * @inline
  */
 export function allocObject(size: usize): Virt {
   return allocBytes(size, OBJ_ALIGN);

@@ -13,7 +13,7 @@ import * as boot from "./boot.ts";
 import * as cmdline from "./cmdline.ts";
 import { Buddy, MAX_REGIONS, NONE, PAGE_SHIFT, PAGE_SIZE } from "./buddy.ts";
 import * as kmem from "./kmem.ts";
-import { CLASSES, MAX_OBJECT, SLAB_BYTES, SlabAllocator } from "./slab.ts";
+import { CLASSES, heap, MAX_OBJECT, SLAB_BYTES } from "./slab.ts";
 
 const MIB: u64 = 0x10_0000;
 /**
@@ -32,8 +32,6 @@ const PHYS_LIMIT: u64 = 0x10_0000_0000_0000;
 export const low = new Buddy();
 /** Memory at and above 4 GiB. */
 export const high = new Buddy();
-/** Kernel objects: `new` once startHeap() ran. */
-export const heap = new SlabAllocator();
 
 class Span {
   start: u64;
@@ -410,14 +408,4 @@ export function newObject(size: usize, align: usize): Virt {
   const va = heap.alloc(size, align);
   if (u64(va) === 0) panic("new: out of memory");
   return va;
-}
-
-/** kobject.ts's allocator (capability tables, mdb nodes, objects): zeroed slab storage, or 0. */
-export function objectAlloc(size: usize, align: usize): Virt {
-  return heap.alloc(size, align);
-}
-
-/** Gives back what objectAlloc() returned. */
-export function objectFree(va: Virt, size: usize, align: usize): void {
-  heap.free(va, size, align);
 }

@@ -93,7 +93,7 @@ export class SlabAllocator {
       const size = u32(1) << (MIN_SHIFT + c);
       cache.size = size;
       cache.shift = MIN_SHIFT + c;
-      cache.first = u32(alignUp(u64(sizeof<Slab>()), u64(size)));
+      cache.first = u32(firstObject(cache.shift));
       cache.capacity = (u32(SLAB_BYTES) - cache.first) / size;
       assert(cache.capacity <= MAX_OBJECTS, "slab: class holds more objects than the bitmap");
     }
@@ -101,13 +101,44 @@ export class SlabAllocator {
 
   /**
    * `size` zeroed bytes aligned to `align` (a power of two), or 0 when memory is
-   * out. free() takes the same size and alignment back.
+   * out. free() takes the same size and alignment back. Out of line, for sizes known
+   * only at run time (`new`).
    */
   alloc(size: usize, align: usize): Virt {
-    assert(this.ready, "slab: alloc before init");
+    return this.allocFolded(size, align);
+  }
+
+  /**
+   * alloc(), inlined with classOf and allocIn where it is called: where size and alignment
+   * are constants (every kernel object, `sizeof<T>()` at OBJ_ALIGN, through kobject.ts)
+   * the class and its geometry fold to constants at compile time.
+   * @inline
+   */
+  allocFolded(size: usize, align: usize): Virt {
     assert(align !== 0 && (align & (align - 1)) === 0, "slab: alignment is not a power of two");
     const c = classOf(size, align);
     if (c === CLASSES) return this.allocLarge(size, align);
+    return this.allocIn(c);
+  }
+
+  /**
+   * A zeroed object of class `c` (< CLASSES), or 0 when memory is out.
+   * @inline
+   */
+  allocIn(c: u32): Virt {
+    const cache = this.caches[c];
+    const s = cache.partial;
+    // The common case, inlined: a free object in a slab in use that stays partial, so no list
+    // and no other count changes. Everything else is allocSlow's, out of line.
+    if (s === null || s.freeList === 0 || s.inUse === 0 || s.inUse + 1 === cache.capacity)
+      return this.allocSlow(c);
+    s.inUse++;
+    cache.objects++;
+    return pop(s, c);
+  }
+
+  /** allocIn() for the rest: a new slab, an empty one, one that fills up, a never-used object. */
+  allocSlow(c: u32): Virt {
     const cache = this.caches[c];
     let s = cache.partial;
     if (s === null) {
@@ -116,25 +147,6 @@ export class SlabAllocator {
         return virt(0);
       }
     }
-    const base = structAddress(s);
-    let va: Virt;
-    if (s.freeList !== 0) {
-      va = virt(s.freeList);
-      assert(
-        va >= base + u64(cache.first) &&
-          va - base < SLAB_BYTES &&
-          ((va - base - u64(cache.first)) & u64(cache.size - 1)) === 0,
-        "slab: free list corrupted (a write after free?)",
-      );
-      s.freeList = ptrFromVirt<u64>(va).load();
-    } else {
-      va = base + u64(cache.first) + u64(s.fresh) * cache.size;
-      s.fresh++;
-    }
-    const i = u32((va - base - u64(cache.first)) >> u64(cache.shift));
-    const bit = u64(1) << (i & 63);
-    assert((s.used[i >> 6] & bit) === 0, "slab: free list holds an object in use");
-    s.used[i >> 6] |= bit;
     if (s.inUse === 0) cache.empty--;
     s.inUse++;
     cache.objects++;
@@ -142,28 +154,44 @@ export class SlabAllocator {
       unlink(cache, s);
       pushFront(cache, s, true);
     }
-    zero(va, u64(cache.size));
+    if (s.freeList !== 0) return pop(s, c);
+    // Objects never handed out are taken in order; they need no free-list check.
+    const i = s.fresh;
+    s.fresh = i + 1;
+    const shift = MIN_SHIFT + c;
+    const va = structAddress(s) + firstObject(shift) + (u64(i) << u64(shift));
+    s.used[(i >> 6) & 63] |= u64(1) << (i & 63);
+    zero(va, u64(1) << u64(shift));
     return va;
   }
 
-  /** Returns what alloc(size, align) gave. */
+  /**
+   * Returns what alloc(size, align) gave.
+   */
   free(va: Virt, size: usize, align: usize): void {
-    assert(this.ready, "slab: free before init");
     const c = classOf(size, align);
     if (c === CLASSES) {
       this.freeLarge(va, size, align);
       return;
     }
+    this.freeIn(va, c);
+  }
+
+  /** Returns an object of class `c` (< CLASSES). */
+  freeIn(va: Virt, c: u32): void {
     const cache = this.caches[c];
     const s = structAt<Slab>(virt(u64(va) & ~(SLAB_BYTES - 1)));
-    const base = structAddress(s);
+    // A slab's header is checked before anything in it is believed; an allocator never
+    // initialized has no slab to find here.
     assert(s.magic === MAGIC && s.sizeClass === c, "slab: free of an object not from this class");
-    const off = va - base;
+    const shift = MIN_SHIFT + c;
+    const first = firstObject(shift);
+    const off = va - (structAddress(s) + first);
     assert(
-      off >= u64(cache.first) && ((off - u64(cache.first)) & u64(cache.size - 1)) === 0,
+      off < SLAB_BYTES - first && (off & ((u64(1) << u64(shift)) - 1)) === 0,
       "slab: free of a pointer that is not an object's start",
     );
-    const i = u32((off - u64(cache.first)) >> u64(cache.shift));
+    const i = u32(off >> u64(shift));
     const bit = u64(1) << (i & 63);
     assert(i < s.fresh && (s.used[i >> 6] & bit) !== 0, "slab: double free");
     s.used[i >> 6] &= ~bit;
@@ -264,6 +292,9 @@ export class SlabAllocator {
 
   /** A new empty slab on `partial`, or null. */
   grow(cache: SlabCache, c: u32): Slab | null {
+    // Checked here, not on every allocation: before init() every class is empty, so the
+    // first allocation of each comes here.
+    assert(this.ready, "slab: alloc before init");
     const pa = this.allocPages(SLAB_ORDER);
     if (pa === NONE) return null;
     const s = structAt<Slab>(virt(u64(pa) + this.offset));
@@ -298,7 +329,38 @@ export class SlabAllocator {
   }
 }
 
-/** The size class for `size` bytes at `align`, or CLASSES when too large for a slab. */
+/**
+ * Hands out the first free object of slab `s` (class `c`, counted in use already): checked
+ * against the slab's geometry and bitmap, marked, zeroed.
+ * @inline
+ */
+function pop(s: Slab, c: u32): Virt {
+  // The class's geometry from `c` itself, not from the cache: constants where `c` is.
+  const shift = MIN_SHIFT + c;
+  const first = firstObject(shift);
+  const va = virt(s.freeList);
+  // One unsigned compare covers both ends (below the first object wraps around), and one
+  // check covers all a stray write could have done to the list.
+  const off = va - (structAddress(s) + first);
+  const i = u32(off >> u64(shift)) & (MAX_OBJECTS - 1);
+  const word = (i >> 6) & 63;
+  const bit = u64(1) << (i & 63);
+  assert(
+    off < SLAB_BYTES - first &&
+      (off & ((u64(1) << u64(shift)) - 1)) === 0 &&
+      (s.used[word] & bit) === 0,
+    "slab: free list corrupted (a write after free?)",
+  );
+  s.freeList = ptrFromVirt<u64>(va).load();
+  s.used[word] |= bit;
+  zero(va, u64(1) << u64(shift));
+  return va;
+}
+
+/**
+ * The size class for `size` bytes at `align`, or CLASSES when too large for a slab.
+ * @inline
+ */
 export function classOf(size: usize, align: usize): u32 {
   const need = size > align ? size : align;
   if (need > MAX_OBJECT) return CLASSES;
@@ -329,8 +391,10 @@ function largeOrder(size: usize, align: usize): u32 {
   return order;
 }
 
-function alignUp(v: u64, a: u64): u64 {
-  return (v + a - 1) & ~(a - 1);
+/** Offset of object 0 in a slab of objects of 2^shift bytes: the header, rounded up to the size. */
+function firstObject(shift: u32): u64 {
+  const size = u64(1) << u64(shift);
+  return (u64(sizeof<Slab>()) + size - 1) & ~(size - 1);
 }
 
 function popcount(w: u64): u32 {
@@ -367,3 +431,10 @@ function unlink(cache: SlabCache, s: Slab): void {
   s.next = null;
   s.prev = null;
 }
+
+/**
+ * The kernel's heap: `new` (memory.ts newObject) and every kernel object, table and
+ * mapping-database node (kobject.ts) come from it, called directly, so a creation's size
+ * class folds to a constant. memory.startHeap() gives it its pages; a host test gives it its own.
+ */
+export const heap = new SlabAllocator();

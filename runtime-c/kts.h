@@ -44,6 +44,18 @@ typedef uint64_t virt_t;
 #define KTS_PERCPU(v) (*(__typeof__(v) __seg_gs *)(uintptr_t)&(v))
 #endif
 
+/*
+ * `@inline` functions (docs/dialect.md): inlined into every direct call. gcc wants the
+ * `inline` keyword beside always_inline (else -Wattributes). clang inlines without it, and
+ * with it warns (-Wstatic-in-inline) when an exported one uses a static: C11 6.7.4p3 limits
+ * only inline definitions, and these are external ones (their header prototype is plain).
+ */
+#ifdef __clang__
+#define KTS_INLINE __attribute__((always_inline))
+#else
+#define KTS_INLINE __attribute__((always_inline)) inline
+#endif
+
 /* ---- panics and logging (runtime-c/log.c) ---- */
 _Noreturn void kts_panic(const char *file, uint32_t line, const char *msg);
 void kts_panic_begin(void);

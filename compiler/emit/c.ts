@@ -46,8 +46,12 @@ function emitStatements(w: Writer, sts: CStmt[], depth: number): void {
   }
 }
 
-function prototype(f: CFunction): string {
-  return `${f.noreturn ? "_Noreturn " : ""}${f.exported ? "" : "static "}${f.proto}`;
+function prototype(f: CFunction, definition = false): string {
+  // Only on the definition: a header prototype without `inline` keeps an exported function's
+  // definition external (C11 6.7.4p7), so other units still link against it. KTS_INLINE is
+  // spelled per compiler (runtime-c/kts.h).
+  const inline = definition && f.inline ? "KTS_INLINE " : "";
+  return `${f.noreturn ? "_Noreturn " : ""}${f.exported ? "" : "static "}${inline}${f.proto}`;
 }
 
 export function emitHeader(m: CModule): string {
@@ -105,7 +109,7 @@ export function emitSource(m: CModule): string {
     w.at(g.line, `${storage}${q}${g.decl}${suffix}${init};`);
   }
   for (const f of m.functions) {
-    w.at(f.line, `${prototype(f)}`);
+    w.at(f.line, prototype(f, true));
     w.raw("{");
     emitStatements(w, f.body, 1);
     w.raw("}");

@@ -36,6 +36,8 @@ export interface CFunction {
   /** `uint32_t serial_read(uint16_t port)` */
   proto: string;
   noreturn: boolean;
+  /** `@inline` in its doc comment: inlined into every direct call (docs/dialect.md). */
+  inline: boolean;
   body: CStmt[];
 }
 

@@ -1,6 +1,7 @@
 // Phase 3, lower: one checked TypeScript module to one C module description.
 
 import { ts } from "ts-morph";
+import { isInline } from "../check/inline.ts";
 import type { Sema } from "../check/sema.ts";
 import type { DType } from "../check/types.ts";
 import type { Module } from "../load/project.ts";
@@ -117,6 +118,7 @@ function lowerFunction(
     exported: isExported,
     proto,
     noreturn: ft.ret.k === "never",
+    inline: isInline(f),
     body: [...unused, ...lowerBlock(cx, f.body!.statements)],
   };
 }

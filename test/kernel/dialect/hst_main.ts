@@ -517,7 +517,7 @@ function kernelPages(): void {
     mdb.delegateHst(nova, 0x1000, a, 0x1000, 3, 0x3, 0) === Status.SUCCESS,
     "test: source range",
   );
-  capheap.failNth(3);
+  kobject.failAfter(3);
   const st = mdb.delegateHst(a, 0x1000, b, 0x40, 3, 0x1, 0);
   assert(st === Status.MEM_CAP, "test: MEM_CAP expected");
   let delegated: u32 = 0;

@@ -479,16 +479,16 @@ function statuses(): void {
   for (let i: u64 = 0; i < 16; i++)
     if (i !== 5) assert(mdb.insertRoot(sp, i, cap) === Status.SUCCESS, "test: roots");
   assert(mdb.nodes() === 0, "test: roots have no node until delegated");
-  capheap.failNth(7);
+  kobject.failAfter(7);
   assert(mdb.delegate(sp, 0, objSpace(1), 0x1000, 4, 0x1f) === Status.MEM_CAP, "test: MEM_CAP");
   assert(objSpace(1).lookup(0x1000) === cap && objSpace(1).lookup(0x1001) === cap, "partial");
   for (let i: u64 = 2; i < 16; i++) assert(objSpace(1).lookup(0x1000 + i) === 0, "test: partial");
   assert(kobject.refs(a.hdr) === 18 && mdb.nodes() === 4, "test: partial MEM_CAP refs");
   assert(mdb.delegate(sp, 0, objSpace(1), 0x1000, 4, 0x1f) === Status.SUCCESS, "test: retry");
   assert(mdb.nodes() === 32, "test: retry replaced the partial copies");
-  capheap.failNth(1);
+  kobject.failAfter(1);
   assert(mdb.delegate(sp, 5, objSpace(2), 0x2005, 0, 0x1f) === Status.MEM_CAP, "MEM_CAP node");
-  capheap.failNth(2);
+  kobject.failAfter(2);
   assert(mdb.delegate(sp, 5, objSpace(2), 0x2005, 0, 0x1f) === Status.MEM_CAP, "MEM_CAP table");
   assert(objSpace(2).lookup(0x2005) === 0 && mdb.nodes() === 32, "test: MEM_CAP left nothing");
   // rights: a child never has more than its parent whatever the mask

@@ -83,7 +83,7 @@ function objSpaceTest(): void {
   assert(sp.insert(SELNUM, cap, 1) === Status.BAD_PAR, "test: BAD_PAR");
   assert(sp.insert(u64(1) << 63, cap, 1) === Status.BAD_PAR, "test: BAD_PAR high");
   assert(kobject.refs(a.hdr) === 2, "test: refs after statuses");
-  capheap.failNth(1);
+  kobject.failAfter(1);
   assert(sp.insert(0x1234, cap, 1) === Status.MEM_CAP, "test: MEM_CAP");
   assert(sp.lookup(0x1234) === 0 && kobject.refs(a.hdr) === 2, "test: MEM_CAP changed nothing");
   assert(sp.insert(0x1234, cap, 1) === Status.SUCCESS, "test: insert after MEM_CAP");
