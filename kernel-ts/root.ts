@@ -140,20 +140,9 @@ function freeTable(pa: Phys): void {
   memory.freePages(pa, 0);
 }
 
-// The PAT MSR (SDM Vol. 3A §13.12.2): entries 0-3 keep their power-on types
-// (WB, WT, UC-, UC), so PCD/PWT alone mean what they did; 5 becomes WP and
-// 6 WC, for the MAD's cache attributes (space_hst.patBits).
-const MSR_PAT: u32 = 0x277;
-const PAT_VALUE: u64 = 0x0001_0506_0007_0406;
-
-/** This CPU's PAT as the host spaces' cache attributes need it (every CPU, smp.ts). */
-export function loadPat(): void {
-  wrmsr(MSR_PAT, PAT_VALUE);
-}
-
 /** Memory types of §10.4, the protected memory of §9.6 and host spaces' kernel hooks. */
 function configureHostSpaces(): void {
-  loadPat();
+  space.loadPat();
   hst.configure(
     space.rootTable(),
     space.protections.nx,
