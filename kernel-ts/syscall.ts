@@ -11,9 +11,9 @@
 // Every hypercall of §4 has its entry, a Handler in the file of the object it
 // creates or controls, or in the file named after it when it has no object
 // of its own (docs/user-mode.md): ipc.ts (0x0, 0x1), pd.ts (0x2, 0x7),
-// ec_ctrl.ts (0x3, 0x8), sc.ts (0x4, 0x9), pt.ts (0x5, 0xa), sm.ts (0x6,
-// 0xb), ctrl_hw.ts (0xc), interrupt_sm.ts (0xd), assign_dev.ts (0xe). 0xf is
-// BAD_HYP by definition.
+// ec_ctrl.ts (0x3, 0x8), sc.ts (0x4, 0x9), pt.ts (0x5, 0xa), sm_ctrl.ts
+// (0x6, 0xb), ctrl_hw.ts (0xc), interrupt_sm.ts (0xd), assign_dev.ts (0xe).
+// 0xf is BAD_HYP by definition.
 
 import { Hypercall, USER_RFLAGS } from "../abi/hypercall.ts";
 import { Status } from "../abi/status.ts";
@@ -34,7 +34,7 @@ import * as pd from "./pd.ts";
 import * as percpu from "./percpu.ts";
 import * as pt from "./pt.ts";
 import * as sc from "./sc.ts";
-import * as sm from "./sm.ts";
+import * as smCtrl from "./sm_ctrl.ts";
 
 // MSRs (Intel SDM Vol. 4 Table 2-2; AMD APM Vol. 2 §6.1.1).
 const MSR_EFER: u32 = 0xc000_0080;
@@ -193,12 +193,12 @@ export function init(): void {
   table[Hypercall.CREATE_EC] = ecCtrl.createEc;
   table[Hypercall.CREATE_SC] = sc.createSc;
   table[Hypercall.CREATE_PT] = pt.createPt;
-  table[Hypercall.CREATE_SM] = sm.createSm;
+  table[Hypercall.CREATE_SM] = smCtrl.createSm;
   table[Hypercall.CTRL_PD] = pd.ctrlPd;
   table[Hypercall.CTRL_EC] = ecCtrl.ctrlEc;
   table[Hypercall.CTRL_SC] = sc.ctrlSc;
   table[Hypercall.CTRL_PT] = pt.ctrlPt;
-  table[Hypercall.CTRL_SM] = sm.ctrlSm;
+  table[Hypercall.CTRL_SM] = smCtrl.ctrlSm;
   table[Hypercall.CTRL_HW] = hw.ctrlHw;
   table[Hypercall.ASSIGN_INT] = intsm.assignInt;
   table[Hypercall.ASSIGN_DEV] = assignDev.assignDev;
@@ -207,7 +207,7 @@ export function init(): void {
   setFast(Hypercall.IPC_REPLY, ipc.fastReply);
   setFast(Hypercall.CTRL_SC, sc.ctrlSc);
   setFast(Hypercall.CTRL_PT, pt.ctrlPt);
-  setFast(Hypercall.CTRL_SM, sm.ctrlSmFast);
+  setFast(Hypercall.CTRL_SM, smCtrl.ctrlSmFast);
   ipc.setRetry(redo);
   enable();
 }
