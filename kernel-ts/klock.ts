@@ -31,7 +31,7 @@
 // Taken: on every entry from ring 3 (syscall.ts dispatch, exceptions.ts for
 // faults and interrupts taken in ring 3), by an interrupt that wakes the idle
 // loop, by the idle loop itself, and by the boot CPU for all of boot. Let go:
-// on every way back to ring 3 (leaveToUser: ec.ts retUserSysret/retUserIret,
+// on every way back to ring 3 (leaveToUser: event.ts retUserSysret/retUserIret,
 // the returns of dispatch and exceptions.ts), and across the idle loop's HLT.
 // The kernel runs with interrupts off, so a CPU never takes a lock twice.
 //

@@ -54,6 +54,7 @@ import * as cpu from "./cpu.ts";
 import * as hw from "./ctrl_hw.ts";
 import * as ec from "./ec.ts";
 import * as elf from "./elf.ts";
+import * as event from "./event.ts";
 import * as fadt from "./fadt.ts";
 import * as hip from "./hip.ts";
 import * as intsm from "./interrupt_sm.ts";
@@ -382,8 +383,10 @@ export function start(magic: u32, info: Phys, then: Finish): void {
     syscall.dispatchEveryHypercall();
   }
   const entry = elf.header(image).entry;
-  // §9.4: the root EC (global, FPU, EVT 0) and SC (priority 127, 1000 ms) on the boot CPU.
-  const e = ec.create(spaces.rootPd, 0, true, true, UTCB_ADDRESS, HIP_ADDRESS, 0);
+  // §9.4: the root EC (global, FPU, EVT 0) and SC (priority 127, 1000 ms) on the boot CPU. The
+  // EC starts at the ELF entry (its registers below) by IRETQ, not with a STARTUP event.
+  const cont = event.retUserIret;
+  const e = ec.create(spaces.rootPd, 0, true, true, UTCB_ADDRESS, HIP_ADDRESS, 0, cont);
   if (e === null) panic("root: no memory for the root EC");
   const s = sc.create(e, sc.ROOT_PRIORITY, sc.budgetTicks(sc.ROOT_BUDGET_MS));
   if (s === null) panic("root: no memory for the root SC");
@@ -395,8 +398,7 @@ export function start(magic: u32, info: Phys, then: Finish): void {
   log(
     `ROOT: object space: ${hex(ROOT_OBJ_NOVA_OBJ)} NOVA object space perms ${hex(capability.perms(objects.lookup(ROOT_OBJ_NOVA_OBJ)))}, ${hex(ROOT_OBJ_ROOT_OBJ)} root object space perms ${hex(capability.perms(objects.lookup(ROOT_OBJ_ROOT_OBJ)))}, ${hex(ROOT_OBJ_ROOT_PD)} root PD perms ${hex(capability.perms(objects.lookup(ROOT_OBJ_ROOT_PD)))}, ${hex(ROOT_OBJ_ROOT_EC)} root EC perms ${hex(capability.perms(objects.lookup(ROOT_OBJ_ROOT_EC)))}, ${hex(ROOT_OBJ_ROOT_SC)} root SC perms ${hex(capability.perms(objects.lookup(ROOT_OBJ_ROOT_SC)))}; PIO space empty`,
   );
-  // §9.4 and NOVA's values for the registers the spec leaves open. The root
-  // EC starts at the ELF entry, not with a STARTUP event.
+  // §9.4 and NOVA's values for the registers the spec leaves open.
   e.isRoot = true;
   const f = e.regs;
   f.rip = entry;
@@ -404,12 +406,11 @@ export function start(magic: u32, info: Phys, then: Finish): void {
   f.rsi = u64(info);
   f.rcx = entry;
   f.r11 = USER_RFLAGS;
-  e.cont = ec.retUserIret;
   sc.makeReady(s, false);
   sc.schedule();
 }
 
-/** ec.ts's end of the root EC: what its delegations left, then the end of the boot log. */
+/** event.ts's end of the root EC: what its delegations left, then the end of the boot log. */
 function rootGone(): void {
   klock.logCounts();
   log(
@@ -434,7 +435,7 @@ function rootGone(): void {
   finish();
 }
 
-/** What ec.ts runs when the root EC dies. */
+/** What event.ts runs when the root EC dies (kill). */
 export function whenRootGone(): never {
   rootGone();
   panic("root: the end of the boot log returned");

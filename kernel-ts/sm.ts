@@ -18,6 +18,7 @@ import { Status } from "../abi/status.ts";
 import { Kind } from "./capability.ts";
 import * as ec from "./ec.ts";
 import { Ec } from "./ec.ts";
+import * as event from "./event.ts";
 import { KObject, allocObject, freeObject, initObject, ref, unref } from "./kobject.ts";
 import * as timer from "./timer.ts";
 import { Timer } from "./timer.ts";
@@ -98,7 +99,7 @@ export class Sm {
     if (timeout !== 0 && timeout <= rdtsc()) return Status.TIMEOUT;
     this.enqueue(e);
     if (timeout !== 0) timer.add(e.timeout, timeout, timedOut, structAddress(e));
-    ec.block(e, ec.retUserSysret);
+    ec.block(e, event.retUserSysret);
   }
 }
 
@@ -106,7 +107,7 @@ export class Sm {
 function wake(e: Ec, status: u32): void {
   timer.cancel(e.timeout);
   e.regs.rdi = u64(status);
-  ec.release(e, ec.retUserSysret);
+  ec.release(e, event.retUserSysret);
   unref(e.hdr);
 }
 

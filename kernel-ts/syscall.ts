@@ -21,6 +21,7 @@ import * as assignDev from "./assign_dev.ts";
 import * as hw from "./ctrl_hw.ts";
 import * as ec from "./ec.ts";
 import * as ecCtrl from "./ec_ctrl.ts";
+import * as event from "./event.ts";
 import { ExceptionFrame } from "./frame.ts";
 import * as gdt from "./gdt.ts";
 import * as intsm from "./interrupt_sm.ts";
@@ -158,8 +159,8 @@ function run(f: ExceptionFrame): void {
   // What the way out owes (hazard.ts), one load when nothing is.
   if (hazard.pending() !== 0) settle(f);
   const e = ec.current();
-  ec.maybePreempt(e, ec.retUserSysret);
-  if (e.recall) ec.retUserSysret();
+  ec.maybePreempt(e, event.retUserSysret);
+  if (e.recall) event.retUserSysret();
 }
 
 /**
@@ -181,7 +182,7 @@ function settle(f: ExceptionFrame): void {
 /** Continuation of an EC that helped a busy callee: its hypercall runs again (RDI and RSI are intact). */
 export function redo(): never {
   run(ec.current().regs);
-  ec.retUserSysret();
+  event.retUserSysret();
 }
 
 /** Fills the hypercall table and enables SYSCALL on the boot CPU. */
