@@ -54,6 +54,12 @@ import {
 } from "./kobject.ts";
 import { Pd } from "./pd.ts";
 import * as currentPd from "./current_pd.ts";
+// ec.ts and sc.ts import each other, and must: the two objects name each other (an SC is
+// bound to an EC, Sc.ec; SCs park on the EC their chain ends in, Ec.parked), the scheduler
+// activates ECs (sc.schedule → resolve, activate, idle) and an EC that blocks, is released or
+// dies hands its SCs back to it (block → sc.block, release → sc.unparkAll). So do NOVA's Ec
+// and Sc. Apart, one of the types would be an untyped address, and the switch between ECs
+// would go through function pointers.
 import { Sc } from "./sc.ts";
 import * as sc from "./sc.ts";
 import { Timer } from "./timer.ts";
