@@ -4,6 +4,9 @@
 // next activated. The kernel has one stack per CPU and keeps nothing on it
 // between entries: a blocked EC is its registers plus a continuation, never
 // a kernel stack, and activate() starts the continuation on a fresh stack.
+// The continuations back to ring 3 (retUserSysret, retUserIret), a portal's
+// entry and kill() are event.ts's: the way back delivers a pending RECALL
+// event, so they build on this file, as events do.
 //
 // While an EC runs, its CPU's TSS.RSP0 and `syscallKernelRsp` point at the
 // end of its `regs`, so the CPU and the entry code push the user state
@@ -31,9 +34,7 @@
 // the state (an EC created without F gets the #NM as an event instead).
 
 import { USER_RFLAGS } from "../abi/hypercall.ts";
-import { Status } from "../abi/status.ts";
 import { Kind } from "./capability.ts";
-import * as event from "./event.ts";
 import { ExceptionFrame } from "./frame.ts";
 import * as fpu from "./fpu.ts";
 import * as gdt from "./gdt.ts";
@@ -53,6 +54,12 @@ import {
 } from "./kobject.ts";
 import { Pd } from "./pd.ts";
 import * as currentPd from "./current_pd.ts";
+// ec.ts and sc.ts import each other, and must: the two objects name each other (an SC is
+// bound to an EC, Sc.ec; SCs park on the EC their chain ends in, Ec.parked), the scheduler
+// activates ECs (sc.schedule → resolve, activate, idle) and an EC that blocks, is released or
+// dies hands its SCs back to it (block → sc.block, release → sc.unparkAll). So do NOVA's Ec
+// and Sc. Apart, one of the types would be an untyped address, and the switch between ECs
+// would go through function pointers.
 import { Sc } from "./sc.ts";
 import * as sc from "./sc.ts";
 import { Timer } from "./timer.ts";
@@ -155,22 +162,11 @@ function here(): EcCpu {
 export const syscallKernelRsp = perCpu<u64>(0);
 export const kernelStackTop = perCpu<u64>(0);
 
-class Global {
-  /** What runs when the root EC dies (init.ts: the end of the boot log). */
-  rootGone: Cont;
-}
-const global = new Global();
-
 /** The EC running now on this CPU (the hypercall's or the interrupted one). */
 export function current(): Ec {
   const e = here().ec;
   if (e === null) panic("ec: no current EC");
   return e;
-}
-
-/** What runs when the root EC dies (init.ts). */
-export function init(rootGone: Cont): void {
-  global.rootGone = rootGone;
 }
 
 /** Sets this CPU's kernel stack (every entry from ring 3 starts at its top). */
@@ -184,7 +180,10 @@ export function initCpu(stackTop: Virt): void {
 /**
  * A new EC in `p` on `cpu` with its UTCB at user address `utcbUser`, or
  * null when memory is out. The caller checked
- * the parameters; the EC has no references yet. `sp` is its first RSP.
+ * the parameters; the EC has no references yet. `sp` is its first RSP,
+ * `start` its first continuation: a global EC's STARTUP event (event.ts
+ * startup) or the root EC's return to its entry; waitForCalls for a local
+ * EC, whose first call replaces it.
  */
 export function create(
   p: Pd,
@@ -194,6 +193,7 @@ export function create(
   utcbUser: u64,
   sp: u64,
   evt: u64,
+  start: Cont,
 ): Ec | null {
   const va = allocObject(sizeof<Ec>());
   if (u64(va) === 0) return null;
@@ -210,8 +210,8 @@ export function create(
   r.ss = u64(gdt.USER_DATA);
   r.rflags = USER_RFLAGS;
   r.rsp = sp;
-  // A global EC starts with its STARTUP event (RIP 0, §8.4); a local one waits for a call.
-  e.cont = global ? event.startup : waitForCalls;
+  // A global EC runs once an SC is bound to it; a local one waits for a call.
+  e.cont = start;
   e.state = global ? State.READY : State.BLOCKED;
   const page = allocBytes(usize(PAGE), usize(PAGE));
   if (u64(page) === 0) {
@@ -369,7 +369,7 @@ export function block(e: Ec, cont: Cont): never {
   sc.block(e);
 }
 
-// ---- activation and the ways back to ring 3 ----
+// ---- activation (the continuations that go back to ring 3 are event.ts's) ----
 
 /**
  * Makes `e` the running EC: its PD's tables and I/O bitmap, the entry stack
@@ -382,7 +382,7 @@ export function activate(e: Ec): never {
 }
 
 /**
- * The IPC fast path's activation (ipc.ts): `e`, released with retUserSysret as its
+ * The IPC fast path's activation (ipc.ts): `e`, released with event.ts retUserSysret as its
  * continuation and activatesFast(e) true (no recall, no zombie), becomes the running EC and
  * goes back to ring 3 by SYSRET at once, from this kernel stack: activate() and retUserSysret()
  * fused, without the switch to a fresh stack that a continuation needs.
@@ -479,98 +479,12 @@ function setRunning(cur: EcCpu, e: Ec | null): void {
 }
 
 /**
- * Runs `h` at a portal's entry (§4.2): RDI = the portal's PID, RSI = `mtd`,
- * RIP = the portal IP, and RCX and R11 as after any hypercall (RCX = RIP,
- * R11 = RFLAGS = 0x202), also when it leaves by IRETQ (a recall raised on
- * the way). The caller linked `h` to its caller.
- */
-export function enterPortal(h: Ec, pid: u64, mtd: u32, ip: u64): never {
-  setPortalEntry(h, pid, mtd, ip);
-  activate(h);
-}
-
-/** enterPortal() from the IPC fast path (activateFast: activatesFast(h) holds). */
-export function enterPortalFast(h: Ec, pid: u64, mtd: u32, ip: u64): never {
-  setPortalEntry(h, pid, mtd, ip);
-  activateFast(h);
-}
-
-function setPortalEntry(h: Ec, pid: u64, mtd: u32, ip: u64): void {
-  const r = h.regs;
-  r.rdi = pid;
-  r.rsi = u64(mtd);
-  r.rip = ip;
-  r.rcx = ip;
-  r.r11 = USER_RFLAGS;
-  r.rflags = USER_RFLAGS;
-  release(h, retUserSysret);
-}
-
-/** Continuation: back to ring 3 after a hypercall (the status is in RDI already). */
-export function retUserSysret(): never {
-  const e = current();
-  if (e.recall) event.recall(e, true);
-  klock.leaveToUser();
-  returnBySysret(structAddress(e.regs));
-}
-
-/** Continuation: back to ring 3 with every register from the frame (after an exception, interrupt, event reply). */
-export function retUserIret(): never {
-  const e = current();
-  if (e.recall) event.recall(e, false);
-  klock.leaveToUser();
-  enterUser(structAddress(e.regs));
-}
-
-/**
  * Continuation of an idle local EC: it waits for the next call. (A call
  * replaces the continuation before the EC runs; reaching this means it ran
  * without one, a kernel bug.)
  */
 export function waitForCalls(): never {
   panic("ec: local EC activated without a call");
-}
-
-/**
- * Kills `e` (an exception without a usable handler, a POISON reply, §8.1):
- * it never runs again. A caller it served gets ABORTED; if that caller was
- * an EC whose event it handled, that EC dies too (§8.1: dead handler). The
- * root EC's death ends the boot (init.ts).
- */
-export function kill(first: Ec, what: str): void {
-  // Iterative: a chain of event handlers, each the handler of the one before, can be as long
-  // as the user makes it, and every dead handler kills the EC whose event it handled.
-  let e = first;
-  let why = what;
-  let rootDied = false;
-  while (e.state !== State.DEAD) {
-    e.state = State.DEAD;
-    const r = e.regs;
-    if (e.isRoot) {
-      rootDied = true;
-      log(`EC: root EC killed: ${why} at ${hex(r.rip)} rdi ${hex(r.rdi)} rsi ${hex(r.rsi)}`);
-    } else
-      log(
-        `EC: EC ${structAddress(e)} killed: ${why} at ${hex(r.rip)} rdi ${hex(r.rdi)} rsi ${hex(r.rsi)}`,
-      );
-    setHelping(e, null);
-    const c = e.caller;
-    if (c === null) {
-      sc.unparkAll(e);
-      break;
-    }
-    const wasEvent = e.eventCaller;
-    unlink(e);
-    sc.unparkAll(e);
-    if (!wasEvent) {
-      c.regs.rdi = u64(Status.ABORTED);
-      release(c, retUserSysret);
-      break;
-    }
-    e = c;
-    why = "its event handler died";
-  }
-  if (rootDied) global.rootGone();
 }
 
 /** Runs the next SC if one should run before `e` returns to ring 3 with `cont`. */

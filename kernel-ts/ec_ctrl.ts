@@ -7,6 +7,7 @@ import { Status } from "../abi/status.ts";
 import { Kind } from "./capability.ts";
 import { Ec, State } from "./ec.ts";
 import * as ec from "./ec.ts";
+import * as event from "./event.ts";
 import { ExceptionFrame } from "./frame.ts";
 import * as ipi from "./ipi.ts";
 import * as klock from "./klock.ts";
@@ -39,7 +40,10 @@ export function createEc(f: ExceptionFrame, sel: u64, flags: u32): Status {
   if ((flags & EC_G) !== 0) return Status.BAD_FTR;
   const p = structAt<Pd>(structAddress(o));
   if (p.obj === null || p.pio === null || p.hst === null) return Status.ABORTED;
-  const e = ec.create(p, cpu, (flags & EC_T) !== 0, (flags & EC_F) !== 0, hva, f.rax, f.r8);
+  const global = (flags & EC_T) !== 0;
+  // A global EC starts with its STARTUP event (RIP 0, §8.4); a local one waits for a call.
+  const start = global ? event.startup : ec.waitForCalls;
+  const e = ec.create(p, cpu, global, (flags & EC_F) !== 0, hva, f.rax, f.r8, start);
   if (e === null) return Status.MEM_OBJ;
   const st = insertNew(sel, structAddress(e), Perm_ec.DEFINED);
   if (st !== Status.SUCCESS) destroyNow(e.hdr);

@@ -10,16 +10,27 @@
 // RIP, QUAL = error code and CR2). Its ipc_reply MTD selects what is written
 // back (RFLAGS sanitized as NOVA does, §6.3); POISON kills the affected EC,
 // which otherwise resumes by IRETQ with its (possibly changed) registers.
+//
+// Also here, as delivery and they reach each other: the continuations back
+// to ring 3 (retUserSysret, retUserIret), which deliver a pending RECALL
+// (ctrl_ec, §4.9) before they return; a portal's entry (enterPortal, for IPC
+// calls as for events), where the handler starts by retUserSysret; and
+// kill() (§8.1: a dead EC's caller gets ABORTED by retUserSysret), with the
+// root EC's end. In ec.ts they would make ec.ts and this file import each
+// other.
 
 import { ArchUtcb } from "../abi/arch_utcb.ts";
 import { HST_RECALL, HST_STARTUP, SEL_HST_ARCH } from "../abi/events.ts";
 import { MTD_GPR0_7, MTD_GPR8_15, MTD_POISON, MTD_QUAL, MTD_RFLAGS, MTD_RIP } from "../abi/mtd.ts";
+import { USER_RFLAGS } from "../abi/hypercall.ts";
 import { Perm_pt } from "../abi/perms.ts";
+import { Status } from "../abi/status.ts";
 import { Kind, CAP0, object, perms } from "./capability.ts";
-import { Ec, State } from "./ec.ts";
+import { Cont, Ec, State } from "./ec.ts";
 import * as ec from "./ec.ts";
 import { ExceptionFrame } from "./frame.ts";
 import * as exceptions from "./exceptions.ts";
+import * as klock from "./klock.ts";
 import { KObject } from "./kobject.ts";
 import { Pt } from "./pt.ts";
 import * as sc from "./sc.ts";
@@ -75,12 +86,12 @@ function deliver(e: Ec, n: u32): never {
   const mtd = p.mtd;
   save(e, n, structAt<ArchUtcb>(h.utcb), mtd);
   ec.link(e, h, true);
-  ec.enterPortal(h, p.pid, mtd, p.ip);
+  enterPortal(h, p.pid, mtd, p.ip);
 }
 
 /** Kills `e` for event `n` (§8.1) and lets its SC find what runs next. */
 function die(e: Ec, n: u32): never {
-  ec.kill(e, name(n));
+  kill(e, name(n));
   sc.preempt();
 }
 
@@ -183,7 +194,7 @@ const RFLAGS_FORCED: u64 = 0x2 | 0x200 | 0x4_0000;
  */
 export function writeBack(e: Ec, utcb: Virt, mtd: u32): void {
   if ((mtd & MTD_POISON) !== 0) {
-    ec.kill(e, "POISON in its event handler's reply");
+    kill(e, "POISON in its event handler's reply");
     return;
   }
   const a = structAt<ArchUtcb>(utcb);
@@ -192,7 +203,7 @@ export function writeBack(e: Ec, utcb: Virt, mtd: u32): void {
   if ((mtd & MTD_GPR8_15) !== 0) copyGprs(r, a, 1, false);
   if ((mtd & MTD_RFLAGS) !== 0) r.rflags = (a.rflags & RFLAGS_WRITABLE) | RFLAGS_FORCED;
   if ((mtd & MTD_RIP) !== 0) r.rip = a.rip;
-  ec.release(e, ec.retUserIret);
+  ec.release(e, retUserIret);
 }
 
 /** exceptions.ts's hook for an exception from ring 3: a lazy FPU switch, or the EC's event. */
@@ -209,6 +220,109 @@ export function userFault(f: ExceptionFrame): void {
  */
 export function userInterrupted(_f: ExceptionFrame): void {
   const e = ec.current();
-  ec.maybePreempt(e, ec.retUserIret);
-  if (e.recall) ec.retUserIret();
+  ec.maybePreempt(e, retUserIret);
+  if (e.recall) retUserIret();
+}
+
+// ---- portal entry (for IPC calls as for events) ----
+
+/**
+ * Runs `h` at a portal's entry (§4.2): RDI = the portal's PID, RSI = `mtd`,
+ * RIP = the portal IP, and RCX and R11 as after any hypercall (RCX = RIP,
+ * R11 = RFLAGS = 0x202), also when it leaves by IRETQ (a recall raised on
+ * the way). The caller linked `h` to its caller.
+ */
+export function enterPortal(h: Ec, pid: u64, mtd: u32, ip: u64): never {
+  setPortalEntry(h, pid, mtd, ip);
+  ec.activate(h);
+}
+
+/** enterPortal() from the IPC fast path (activateFast: activatesFast(h) holds). */
+export function enterPortalFast(h: Ec, pid: u64, mtd: u32, ip: u64): never {
+  setPortalEntry(h, pid, mtd, ip);
+  ec.activateFast(h);
+}
+
+function setPortalEntry(h: Ec, pid: u64, mtd: u32, ip: u64): void {
+  const r = h.regs;
+  r.rdi = pid;
+  r.rsi = u64(mtd);
+  r.rip = ip;
+  r.rcx = ip;
+  r.r11 = USER_RFLAGS;
+  r.rflags = USER_RFLAGS;
+  ec.release(h, retUserSysret);
+}
+
+// ---- the ways back to ring 3 ----
+
+/** Continuation: back to ring 3 after a hypercall (the status is in RDI already). */
+export function retUserSysret(): never {
+  const e = ec.current();
+  if (e.recall) recall(e, true);
+  klock.leaveToUser();
+  returnBySysret(structAddress(e.regs));
+}
+
+/** Continuation: back to ring 3 with every register from the frame (after an exception, interrupt, event reply). */
+export function retUserIret(): never {
+  const e = ec.current();
+  if (e.recall) recall(e, false);
+  klock.leaveToUser();
+  enterUser(structAddress(e.regs));
+}
+
+// ---- death (§8.1) ----
+
+class Global {
+  /** What runs when the root EC dies (init.ts: the end of the boot log). */
+  rootGone: Cont;
+}
+const global = new Global();
+
+/** What runs when the root EC dies (init.ts). */
+export function init(rootGone: Cont): void {
+  global.rootGone = rootGone;
+}
+
+/**
+ * Kills `e` (an exception without a usable handler, a POISON reply, §8.1):
+ * it never runs again. A caller it served gets ABORTED; if that caller was
+ * an EC whose event it handled, that EC dies too (§8.1: dead handler). The
+ * root EC's death ends the boot (init.ts).
+ */
+export function kill(first: Ec, what: str): void {
+  // Iterative: a chain of event handlers, each the handler of the one before, can be as long
+  // as the user makes it, and every dead handler kills the EC whose event it handled.
+  let e = first;
+  let why = what;
+  let rootDied = false;
+  while (e.state !== State.DEAD) {
+    e.state = State.DEAD;
+    const r = e.regs;
+    if (e.isRoot) {
+      rootDied = true;
+      log(`EC: root EC killed: ${why} at ${hex(r.rip)} rdi ${hex(r.rdi)} rsi ${hex(r.rsi)}`);
+    } else
+      log(
+        `EC: EC ${structAddress(e)} killed: ${why} at ${hex(r.rip)} rdi ${hex(r.rdi)} rsi ${hex(r.rsi)}`,
+      );
+    ec.setHelping(e, null);
+    const c = e.caller;
+    if (c === null) {
+      sc.unparkAll(e);
+      break;
+    }
+    const wasEvent = e.eventCaller;
+    ec.unlink(e);
+    sc.unparkAll(e);
+    if (!wasEvent) {
+      c.regs.rdi = u64(Status.ABORTED);
+      ec.release(c, retUserSysret);
+      break;
+    }
+    e = c;
+    why = "its event handler died";
+  }
+  if (rootDied) global.rootGone();
 }

@@ -151,7 +151,7 @@ function running(): never {
   ipi.init();
   watchdog.init();
   syscall.init();
-  ec.init(root.whenRootGone);
+  event.init(root.whenRootGone);
   ec.initCpu(kernelStackTop);
   smp.init(bootTsc);
   sc.createIdles(smp.count());

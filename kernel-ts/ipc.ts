@@ -47,20 +47,20 @@ function words(mtd: u32): u32 {
 /** The call of `e` through `p` to its idle EC `h`: the words, the link, and `h` runs on e's SC. */
 function enterIdle(e: Ec, h: Ec, p: Pt, mtd: u32): never {
   transfer(e, h, mtd);
-  ec.enterPortal(h, p.pid, mtd, p.ip);
+  event.enterPortal(h, p.pid, mtd, p.ip);
 }
 
 /** enterIdle() from the fast path, which checked ec.activatesFast(h). */
 function enterIdleFast(e: Ec, h: Ec, p: Pt, mtd: u32): never {
   transfer(e, h, mtd);
-  ec.enterPortalFast(h, p.pid, mtd, p.ip);
+  event.enterPortalFast(h, p.pid, mtd, p.ip);
 }
 
 /** The call's words to the callee, and the link; the caller resumes by SYSRET after the reply. */
 function transfer(e: Ec, h: Ec, mtd: u32): void {
   utcb.copyWords(e.utcb, h.utcb, words(mtd));
   ec.link(e, h, false);
-  e.cont = ec.retUserSysret;
+  e.cont = event.retUserSysret;
 }
 
 /** ipc_call (0x0): RDI[63:8] the portal (CALL), RSI the MTD. */
@@ -75,7 +75,7 @@ export function ipcCall(f: ExceptionFrame, sel: u64, flags: u32): Status {
     if ((flags & IPC_T) !== 0) return Status.TIMEOUT;
     // A call to the caller's own portal: it would help itself, a deadlock of its own
     // making; it waits for good without a link to itself (which would pin it forever).
-    if (h === e) ec.block(e, ec.retUserSysret);
+    if (h === e) ec.block(e, event.retUserSysret);
     // Help: this SC runs the callee's chain; the call is retried when it is free.
     ec.setHelping(e, h);
     e.cont = retry.cont;
@@ -123,7 +123,7 @@ export function fastReply(f: ExceptionFrame, _sel: u64, _flags: u32): u32 {
   utcb.copyWords(e.utcb, c.utcb, words(mtd));
   c.regs.rsi = u64(mtd);
   c.regs.rdi = u64(Status.SUCCESS);
-  ec.release(c, ec.retUserSysret);
+  ec.release(c, event.retUserSysret);
   ec.activateFast(c);
 }
 
@@ -142,7 +142,7 @@ export function ipcReply(f: ExceptionFrame, _sel: u64, _flags: u32): Status {
     utcb.copyWords(e.utcb, c.utcb, words(mtd));
     c.regs.rsi = u64(mtd);
     c.regs.rdi = u64(Status.SUCCESS);
-    ec.release(c, ec.retUserSysret);
+    ec.release(c, event.retUserSysret);
   }
   resume(c);
 }

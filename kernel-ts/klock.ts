@@ -2,7 +2,7 @@
 // for the slow path and one reader flag per CPU for the hypercalls' fast paths, a
 // reader-writer scheme in which the fast paths are the readers.
 //
-// - The fast paths (FastHandler: ipc.ts fastCall/fastReply, sm.ts ctrlSmFast,
+// - The fast paths (FastHandler: ipc.ts fastCall/fastReply, sm_ctrl.ts ctrlSmFast,
 //   pt.ts ctrlPt, sc.ts ctrlSc) only raise their own CPU's `reading` flag and look whether
 //   a slow path is `writing`; if one is, they lower the flag and take the
 //   slow path instead (they never wait). They touch the calling CPU's
@@ -31,7 +31,7 @@
 // Taken: on every entry from ring 3 (syscall.ts dispatch, exceptions.ts for
 // faults and interrupts taken in ring 3), by an interrupt that wakes the idle
 // loop, by the idle loop itself, and by the boot CPU for all of boot. Let go:
-// on every way back to ring 3 (leaveToUser: ec.ts retUserSysret/retUserIret,
+// on every way back to ring 3 (leaveToUser: event.ts retUserSysret/retUserIret,
 // the returns of dispatch and exceptions.ts), and across the idle loop's HLT.
 // The kernel runs with interrupts off, so a CPU never takes a lock twice.
 //

@@ -54,6 +54,7 @@ import * as cpu from "./cpu.ts";
 import * as hw from "./ctrl_hw.ts";
 import * as ec from "./ec.ts";
 import * as elf from "./elf.ts";
+import * as event from "./event.ts";
 import * as fadt from "./fadt.ts";
 import * as hip from "./hip.ts";
 import * as intsm from "./interrupt_sm.ts";
@@ -140,20 +141,9 @@ function freeTable(pa: Phys): void {
   memory.freePages(pa, 0);
 }
 
-// The PAT MSR (SDM Vol. 3A §13.12.2): entries 0-3 keep their power-on types
-// (WB, WT, UC-, UC), so PCD/PWT alone mean what they did; 5 becomes WP and
-// 6 WC, for the MAD's cache attributes (space_hst.patBits).
-const MSR_PAT: u32 = 0x277;
-const PAT_VALUE: u64 = 0x0001_0506_0007_0406;
-
-/** This CPU's PAT as the host spaces' cache attributes need it (every CPU, smp.ts). */
-export function loadPat(): void {
-  wrmsr(MSR_PAT, PAT_VALUE);
-}
-
 /** Memory types of §10.4, the protected memory of §9.6 and host spaces' kernel hooks. */
 function configureHostSpaces(): void {
-  loadPat();
+  space.loadPat();
   hst.configure(
     space.rootTable(),
     space.protections.nx,
@@ -393,8 +383,10 @@ export function start(magic: u32, info: Phys, then: Finish): void {
     syscall.dispatchEveryHypercall();
   }
   const entry = elf.header(image).entry;
-  // §9.4: the root EC (global, FPU, EVT 0) and SC (priority 127, 1000 ms) on the boot CPU.
-  const e = ec.create(spaces.rootPd, 0, true, true, UTCB_ADDRESS, HIP_ADDRESS, 0);
+  // §9.4: the root EC (global, FPU, EVT 0) and SC (priority 127, 1000 ms) on the boot CPU. The
+  // EC starts at the ELF entry (its registers below) by IRETQ, not with a STARTUP event.
+  const cont = event.retUserIret;
+  const e = ec.create(spaces.rootPd, 0, true, true, UTCB_ADDRESS, HIP_ADDRESS, 0, cont);
   if (e === null) panic("root: no memory for the root EC");
   const s = sc.create(e, sc.ROOT_PRIORITY, sc.budgetTicks(sc.ROOT_BUDGET_MS));
   if (s === null) panic("root: no memory for the root SC");
@@ -406,8 +398,7 @@ export function start(magic: u32, info: Phys, then: Finish): void {
   log(
     `ROOT: object space: ${hex(ROOT_OBJ_NOVA_OBJ)} NOVA object space perms ${hex(capability.perms(objects.lookup(ROOT_OBJ_NOVA_OBJ)))}, ${hex(ROOT_OBJ_ROOT_OBJ)} root object space perms ${hex(capability.perms(objects.lookup(ROOT_OBJ_ROOT_OBJ)))}, ${hex(ROOT_OBJ_ROOT_PD)} root PD perms ${hex(capability.perms(objects.lookup(ROOT_OBJ_ROOT_PD)))}, ${hex(ROOT_OBJ_ROOT_EC)} root EC perms ${hex(capability.perms(objects.lookup(ROOT_OBJ_ROOT_EC)))}, ${hex(ROOT_OBJ_ROOT_SC)} root SC perms ${hex(capability.perms(objects.lookup(ROOT_OBJ_ROOT_SC)))}; PIO space empty`,
   );
-  // §9.4 and NOVA's values for the registers the spec leaves open. The root
-  // EC starts at the ELF entry, not with a STARTUP event.
+  // §9.4 and NOVA's values for the registers the spec leaves open.
   e.isRoot = true;
   const f = e.regs;
   f.rip = entry;
@@ -415,12 +406,11 @@ export function start(magic: u32, info: Phys, then: Finish): void {
   f.rsi = u64(info);
   f.rcx = entry;
   f.r11 = USER_RFLAGS;
-  e.cont = ec.retUserIret;
   sc.makeReady(s, false);
   sc.schedule();
 }
 
-/** ec.ts's end of the root EC: what its delegations left, then the end of the boot log. */
+/** event.ts's end of the root EC: what its delegations left, then the end of the boot log. */
 function rootGone(): void {
   klock.logCounts();
   log(
@@ -445,7 +435,7 @@ function rootGone(): void {
   finish();
 }
 
-/** What ec.ts runs when the root EC dies. */
+/** What event.ts runs when the root EC dies (kill). */
 export function whenRootGone(): never {
   rootGone();
   panic("root: the end of the boot log returned");

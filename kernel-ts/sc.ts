@@ -31,6 +31,8 @@ import {
 } from "../abi/scd.ts";
 import { Status } from "../abi/status.ts";
 import { Kind } from "./capability.ts";
+// ec.ts imports this file as well: an SC runs ECs, and ECs park and wake SCs. The cycle is
+// the design's (ec.ts says why, at its import of this file).
 import { Ec } from "./ec.ts";
 import * as ec from "./ec.ts";
 import { ExceptionFrame } from "./frame.ts";

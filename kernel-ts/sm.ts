@@ -1,6 +1,6 @@
-// Semaphores and their hypercalls (nova-abi.md §4.7 create_sm, §4.12
-// ctrl_sm): a kernel object with a 64-bit counter and a FIFO queue of
-// waiting ECs, in the style of NOVA's Sm.
+// Semaphores (nova-abi.md §4.7, §4.12): a kernel object with a 64-bit
+// counter and a FIFO queue of waiting ECs, in the style of NOVA's Sm. Its
+// hypercalls, create_sm and ctrl_sm, are in sm_ctrl.ts.
 //
 // up: wakes the first waiter, else increments (OVRFLOW at 2^64-1). down:
 // decrements a counter > 0 (or sets it to 0 with Z); else the EC waits until
@@ -9,28 +9,24 @@
 // parked and another runs; the up, the timeout or the semaphore's
 // destruction (ABORTED) releases it with the status in its RDI.
 //
-// ctrl_sm serves interrupt semaphores too (interrupt_sm.ts, which builds
-// them as Sms): a down there first acknowledges the interrupt, so the two
-// files import each other.
+// Interrupt semaphores (interrupt_sm.ts) are Sms too, built on this file;
+// ctrl_sm's down acknowledges their interrupt first, which is why the
+// hypercalls are not here: this file would import interrupt_sm.ts, which
+// imports it.
 
-import { SM_D, SM_Z } from "../abi/hypercall.ts";
-import { Perm_pd, Perm_sm } from "../abi/perms.ts";
 import { Status } from "../abi/status.ts";
 import { Kind } from "./capability.ts";
 import * as ec from "./ec.ts";
 import { Ec } from "./ec.ts";
-import { ExceptionFrame } from "./frame.ts";
-import * as intsm from "./interrupt_sm.ts";
-import { KObject, allocObject, destroyNow, freeObject, initObject, ref, unref } from "./kobject.ts";
-import { SLOW } from "./klock.ts";
-import { capObject, insertNew } from "./lookup.ts";
+import * as event from "./event.ts";
+import { KObject, allocObject, freeObject, initObject, ref, unref } from "./kobject.ts";
 import * as timer from "./timer.ts";
 import { Timer } from "./timer.ts";
 
 export class Sm {
   hdr: Inline<KObject>;
   /**
-   * Changed by fast paths on several CPUs at once (ctrlSmFast), so only by atomic operations.
+   * Changed by fast paths on several CPUs at once (sm_ctrl.ts ctrlSmFast), so only by atomic operations.
    * The slow path excludes them: its accesses need no order (RELAXED).
    */
   counter: Atomic<u64>;
@@ -103,7 +99,7 @@ export class Sm {
     if (timeout !== 0 && timeout <= rdtsc()) return Status.TIMEOUT;
     this.enqueue(e);
     if (timeout !== 0) timer.add(e.timeout, timeout, timedOut, structAddress(e));
-    ec.block(e, ec.retUserSysret);
+    ec.block(e, event.retUserSysret);
   }
 }
 
@@ -111,7 +107,7 @@ export class Sm {
 function wake(e: Ec, status: u32): void {
   timer.cancel(e.timeout);
   e.regs.rdi = u64(status);
-  ec.release(e, ec.retUserSysret);
+  ec.release(e, event.retUserSysret);
   unref(e.hdr);
 }
 
@@ -133,70 +129,4 @@ function destroySm(o: KObject): void {
     e = s.head;
   }
   freeObject(s.hdr, sizeof<Sm>());
-}
-
-/**
- * 0x6 (§4.7): RSI the PD capability (SM permission), RDX the counter. The
- * semaphore is built before the slot is tried (NOVA's order, §4): an occupied
- * slot (or one ≥ SELNUM) is BAD_CAP and the new object is destroyed again.
- */
-export function createSm(f: ExceptionFrame, sel: u64, _flags: u32): Status {
-  if (capObject(f.rsi, Kind.PD, Kind.PD, Perm_pd.SM) === null) return Status.BAD_CAP;
-  const s = Sm.create(f.rdx);
-  if (s === null) return Status.MEM_OBJ;
-  const st = insertNew(sel, structAddress(s), Perm_sm.DEFINED);
-  if (st !== Status.SUCCESS) destroyNow(s.hdr);
-  return st;
-}
-
-/**
- * 0xb (§4.12): up (CTRLUP) or down (CTRLDN) with the absolute TSC timeout
- * in RSI (0: none). A down that waits blocks its EC (Sm.down).
- */
-export function ctrlSm(f: ExceptionFrame, sel: u64, flags: u32): Status {
-  const down = (flags & SM_D) !== 0;
-  const need = down ? u32(Perm_sm.CTRL_DN) : u32(Perm_sm.CTRL_UP);
-  const o = capObject(sel, Kind.SM, Kind.SM_INT, need);
-  if (o === null) return Status.BAD_CAP;
-  const s = structAt<Sm>(structAddress(o));
-  if (!down) return s.up();
-  if (o.kind === Kind.SM_INT) {
-    const st = intsm.beforeDown(o);
-    if (st !== Status.SUCCESS) return st;
-  }
-  return s.down(ec.current(), (flags & SM_Z) !== 0, f.rsi);
-}
-
-/**
- * ctrl_sm as a fast path (klock.ts FastHandler): an up with no EC waiting and a down of a
- * counter above 0, each one atomic operation on the counter; BAD_CAP for a selector without
- * the right capability. SLOW for the rest (a wake-up, a wait, an interrupt semaphore, or an EC
- * that must take the slow path's way out). Waiters are queued and dequeued only by the slow
- * path, which excludes every fast path, so `head` does not change meanwhile; fast paths on
- * other CPUs may change the counter between the load and the exchange, which then retries.
- */
-export function ctrlSmFast(_f: ExceptionFrame, sel: u64, flags: u32): u32 {
-  const down = (flags & SM_D) !== 0;
-  const need = down ? u32(Perm_sm.CTRL_DN) : u32(Perm_sm.CTRL_UP);
-  const o = capObject(sel, Kind.SM, Kind.SM_INT, need);
-  if (o === null) return Status.BAD_CAP;
-  if (o.kind !== Kind.SM || !ec.continuesFast(ec.current())) return SLOW;
-  const s = structAt<Sm>(structAddress(o));
-  if (!down) {
-    if (s.head !== null) return SLOW;
-    for (;;) {
-      const c = s.counter.load(Order.RELAXED);
-      if (c === u64.MAX) return Status.OVRFLOW;
-      // Release: what the EC wrote before its up is visible to the EC whose down takes it.
-      if (s.counter.compareExchange(c, c + 1, Order.RELEASE, Order.RELAXED)) return Status.SUCCESS;
-    }
-  }
-  const zero = (flags & SM_Z) !== 0;
-  for (;;) {
-    const c = s.counter.load(Order.RELAXED);
-    if (c === 0) return SLOW;
-    // Acquire: pairs with the up's release.
-    if (s.counter.compareExchange(c, zero ? 0 : c - 1, Order.ACQUIRE, Order.RELAXED))
-      return Status.SUCCESS;
-  }
 }

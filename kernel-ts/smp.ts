@@ -11,7 +11,6 @@ import * as ec from "./ec.ts";
 import * as exceptions from "./exceptions.ts";
 import * as ipi from "./ipi.ts";
 import * as klock from "./klock.ts";
-import * as root from "./root.ts";
 import * as sc from "./sc.ts";
 import * as syscall from "./syscall.ts";
 import * as tlb from "./tlb.ts";
@@ -338,7 +337,7 @@ export function apMain(index: u32): never {
   fpu.initAp();
   lapic.enableLocal();
   syscall.enable();
-  root.loadPat();
+  space.loadPat();
   ec.initCpu(c.stackTop);
   sc.initCpu();
   percpu.setLocalApicId(lapic.id());

@@ -11,7 +11,7 @@
 // readable (x86 cannot express write-only or execute-only); W sets WRITABLE;
 // XU or XS clears NO_EXECUTE (one execute bit in host tables, §2.2); the
 // cache attribute selects a PAT entry (patBits below, the PAT MSR the kernel
-// programs in root.ts).
+// programs in space_kernel.ts).
 //
 // Kernel-owned pages (UTCB, HIP) are mapped in the page tables only, with no
 // capability in the slot, so they delegate as CAP0 (§4.8) and revoking the
@@ -79,8 +79,9 @@ export function memCa(cap: u64): u32 {
 
 /**
  * PAT/PCD/PWT bits of a 4 KiB PTE for a cache attribute, with the PAT the
- * kernel programs (root.ts): entries 0-3 are the power-on WB, WT, UC-, UC
- * (so PCD/PWT alone mean what they always did), 5 is WP and 6 is WC.
+ * kernel programs (space_kernel.ts loadPat): entries 0-3 are the power-on
+ * WB, WT, UC-, UC (so PCD/PWT alone mean what they always did), 5 is WP and
+ * 6 is WC.
  */
 export function patBits(ca: u32): u64 {
   switch (ca) {

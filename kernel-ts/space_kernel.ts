@@ -10,6 +10,9 @@
 //   stacks in .bss get the same (tss.guardPage()).
 // - No identity map: once CR3 holds these tables, low memory is reached only
 //   through the direct map, and a stray low address faults.
+// - The paging controls every CPU sets: NX, WP, SMEP, SMAP, UMIP, global
+//   pages (activate) and the PAT (loadPat), whose entries 5 and 6 only host
+//   spaces' cache attributes use (space_hst.patBits).
 
 import * as boot from "./boot.ts";
 import * as kmem from "./kmem.ts";
@@ -236,6 +239,23 @@ export function activate(): void {
   // Exception and interrupt entries clear AC from now on (arch/x86_64/entry.S entry_clac).
   if (protections.smap) ptrFromVirt<u8>(linkerSymbol("entry_clac")).store(1);
   kmem.useDirectMap();
+}
+
+// The PAT MSR (SDM Vol. 3A §13.12.2): entries 0-3 keep their power-on types
+// (WB, WT, UC-, UC), so PCD/PWT alone mean what they did for the kernel's
+// mappings; 5 becomes WP and 6 WC, for the MAD's cache attributes in host
+// spaces (space_hst.patBits).
+const MSR_PAT: u32 = 0x277;
+const PAT_VALUE: u64 = 0x0001_0506_0007_0406;
+
+/**
+ * This CPU's PAT as the host spaces' cache attributes need it: the boot CPU's
+ * when root.ts configures host spaces, each AP's in smp.apMain. Here, with the
+ * other paging controls every CPU sets, so the bring-up need not import the
+ * root PD's module (which imports the bring-up for its CPU count).
+ */
+export function loadPat(): void {
+  wrmsr(MSR_PAT, PAT_VALUE);
 }
 
 /**

@@ -11,9 +11,9 @@
 // Every hypercall of §4 has its entry, a Handler in the file of the object it
 // creates or controls, or in the file named after it when it has no object
 // of its own (docs/user-mode.md): ipc.ts (0x0, 0x1), pd.ts (0x2, 0x7),
-// ec_ctrl.ts (0x3, 0x8), sc.ts (0x4, 0x9), pt.ts (0x5, 0xa), sm.ts (0x6,
-// 0xb), ctrl_hw.ts (0xc), interrupt_sm.ts (0xd), assign_dev.ts (0xe). 0xf is
-// BAD_HYP by definition.
+// ec_ctrl.ts (0x3, 0x8), sc.ts (0x4, 0x9), pt.ts (0x5, 0xa), sm_ctrl.ts
+// (0x6, 0xb), ctrl_hw.ts (0xc), interrupt_sm.ts (0xd), assign_dev.ts (0xe).
+// 0xf is BAD_HYP by definition.
 
 import { Hypercall, USER_RFLAGS } from "../abi/hypercall.ts";
 import { Status } from "../abi/status.ts";
@@ -21,6 +21,7 @@ import * as assignDev from "./assign_dev.ts";
 import * as hw from "./ctrl_hw.ts";
 import * as ec from "./ec.ts";
 import * as ecCtrl from "./ec_ctrl.ts";
+import * as event from "./event.ts";
 import { ExceptionFrame } from "./frame.ts";
 import * as gdt from "./gdt.ts";
 import * as intsm from "./interrupt_sm.ts";
@@ -34,7 +35,7 @@ import * as pd from "./pd.ts";
 import * as percpu from "./percpu.ts";
 import * as pt from "./pt.ts";
 import * as sc from "./sc.ts";
-import * as sm from "./sm.ts";
+import * as smCtrl from "./sm_ctrl.ts";
 
 // MSRs (Intel SDM Vol. 4 Table 2-2; AMD APM Vol. 2 §6.1.1).
 const MSR_EFER: u32 = 0xc000_0080;
@@ -158,8 +159,8 @@ function run(f: ExceptionFrame): void {
   // What the way out owes (hazard.ts), one load when nothing is.
   if (hazard.pending() !== 0) settle(f);
   const e = ec.current();
-  ec.maybePreempt(e, ec.retUserSysret);
-  if (e.recall) ec.retUserSysret();
+  ec.maybePreempt(e, event.retUserSysret);
+  if (e.recall) event.retUserSysret();
 }
 
 /**
@@ -181,7 +182,7 @@ function settle(f: ExceptionFrame): void {
 /** Continuation of an EC that helped a busy callee: its hypercall runs again (RDI and RSI are intact). */
 export function redo(): never {
   run(ec.current().regs);
-  ec.retUserSysret();
+  event.retUserSysret();
 }
 
 /** Fills the hypercall table and enables SYSCALL on the boot CPU. */
@@ -193,12 +194,12 @@ export function init(): void {
   table[Hypercall.CREATE_EC] = ecCtrl.createEc;
   table[Hypercall.CREATE_SC] = sc.createSc;
   table[Hypercall.CREATE_PT] = pt.createPt;
-  table[Hypercall.CREATE_SM] = sm.createSm;
+  table[Hypercall.CREATE_SM] = smCtrl.createSm;
   table[Hypercall.CTRL_PD] = pd.ctrlPd;
   table[Hypercall.CTRL_EC] = ecCtrl.ctrlEc;
   table[Hypercall.CTRL_SC] = sc.ctrlSc;
   table[Hypercall.CTRL_PT] = pt.ctrlPt;
-  table[Hypercall.CTRL_SM] = sm.ctrlSm;
+  table[Hypercall.CTRL_SM] = smCtrl.ctrlSm;
   table[Hypercall.CTRL_HW] = hw.ctrlHw;
   table[Hypercall.ASSIGN_INT] = intsm.assignInt;
   table[Hypercall.ASSIGN_DEV] = assignDev.assignDev;
@@ -207,7 +208,7 @@ export function init(): void {
   setFast(Hypercall.IPC_REPLY, ipc.fastReply);
   setFast(Hypercall.CTRL_SC, sc.ctrlSc);
   setFast(Hypercall.CTRL_PT, pt.ctrlPt);
-  setFast(Hypercall.CTRL_SM, sm.ctrlSmFast);
+  setFast(Hypercall.CTRL_SM, smCtrl.ctrlSmFast);
   ipc.setRetry(redo);
   enable();
 }
