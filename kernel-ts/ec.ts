@@ -443,6 +443,7 @@ export function dropIfDestroyed(): void {
  * Whether the running EC `e` may go on from a fast path (klock.ts) without the slow path's way
  * out: still referenced (not revoked by another CPU, waiting to be reaped) and with its SC,
  * and no reschedule or recall pending.
+ * @inline
  */
 export function continuesFast(e: Ec): bool {
   return refs(e.hdr) !== 0 && !e.recall && sc.current() !== null && !sc.mustReschedule();
@@ -452,6 +453,7 @@ export function continuesFast(e: Ec): bool {
  * Whether activate(e) needs nothing the IPC fast path may not do (klock.ts):
  * no zombie to free, no PCID to allocate, no recall to deliver on the way
  * out. True is the common case.
+ * @inline
  */
 export function activatesFast(e: Ec): bool {
   const cur = here();

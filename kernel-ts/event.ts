@@ -251,7 +251,17 @@ function setPortalEntry(h: Ec, pid: u64, mtd: u32, ip: u64): void {
   r.rcx = ip;
   r.r11 = USER_RFLAGS;
   r.rflags = USER_RFLAGS;
-  ec.release(h, retUserSysret);
+  // create_pt takes any IP; SYSRETQ must never see a non-canonical one (syscall.S).
+  ec.release(h, canonical(ip) ? retUserSysret : retUserNonCanonical);
+}
+
+/**
+ * Whether `ip` is canonical (bits 63:47 all equal), so that SYSRETQ may return to it: it does
+ * not test it (syscall.S), so every writer of a RIP that leaves by SYSRETQ asks this first.
+ */
+export function canonical(ip: u64): bool {
+  const top = ip >> 47;
+  return top === 0 || top === 0x1_ffff;
 }
 
 // ---- the ways back to ring 3 ----
@@ -272,11 +282,27 @@ export function retUserIret(): never {
   enterUser(structAddress(e.regs));
 }
 
+/**
+ * Continuation: back to ring 3 at a non-canonical RIP, by IRETQ, whose #GP the kernel takes on
+ * its own stack and turns into a fault of the EC (exceptions.ts); counted.
+ */
+export function retUserNonCanonical(): never {
+  global.iretReturns.add(1, Order.RELAXED);
+  retUserIret();
+}
+
+/** Returns to ring 3 that took IRETQ because the RIP was not canonical. */
+export function iretReturns(): u64 {
+  return global.iretReturns.load(Order.RELAXED);
+}
+
 // ---- death (§8.1) ----
 
 class Global {
   /** What runs when the root EC dies (init.ts: the end of the boot log). */
   rootGone: Cont;
+  /** Returns to ring 3 that took IRETQ because their RIP was not canonical (retUserNonCanonical). */
+  iretReturns: Atomic<u64>;
 }
 const global = new Global();
 

@@ -28,11 +28,11 @@
 // the store, through its acquire (or SEQ_CST) load. The rest (`inUser`,
 // `holder`, `waitsFor`) is ordered by the lock itself or only reported.
 //
-// Taken: on every entry from ring 3 (syscall.ts dispatch, exceptions.ts for
+// Taken: on every entry from ring 3 (syscall.ts entries, exceptions.ts for
 // faults and interrupts taken in ring 3), by an interrupt that wakes the idle
 // loop, by the idle loop itself, and by the boot CPU for all of boot. Let go:
 // on every way back to ring 3 (leaveToUser: event.ts retUserSysret/retUserIret,
-// the returns of dispatch and exceptions.ts), and across the idle loop's HLT.
+// the returns of the hypercall entries and exceptions.ts), and across the idle loop's HLT.
 // The kernel runs with interrupts off, so a CPU never takes a lock twice.
 //
 // A CPU waiting for the global lock or for a reader answers TLB shootdowns:
@@ -54,7 +54,7 @@ const NOBODY: u32 = u32.MAX;
 export const SLOW: u32 = u32.MAX;
 
 /**
- * A hypercall's fast path (syscall.ts dispatch): it runs as a reader, with only this CPU's
+ * A hypercall's fast path (syscall.ts withFast): it runs as a reader, with only this CPU's
  * `reading` flag up, and answers the common cases of its hypercall (the status, which the
  * hypercall returns) or returns SLOW for the rest. Rules: docs/smp.md "The kernel lock".
  */
@@ -177,11 +177,15 @@ export function heldHere(): bool {
   return k.holder.load() === percpu.cpuIndex.get();
 }
 
-/** This CPU's entry (the index is one GS-relative load, in range by its type). */
+/**
+ * This CPU's entry (the index is one GS-relative load, in range by its type).
+ * @inline
+ */
 function here(): CpuEntry {
   return k.cpus[percpu.slot()];
 }
 
+/** @inline */
 function recordEntry(): CpuEntry {
   const c = here();
   // ctrl_ec reads `inUser` holding the lock, which this CPU takes after this
@@ -203,6 +207,7 @@ export function enterFromUser(): void {
  * A hypercall's entry into the fast path: true if it may go on there; false
  * if a slow path is in the kernel (then the caller takes the slow path,
  * enterFromUser, and queues for the global lock in ticket order).
+ * @inline
  */
 export function enterFast(): bool {
   const c = recordEntry();
@@ -232,7 +237,10 @@ export function fastToSlow(): void {
   enter();
 }
 
-/** The way back to ring 3: recorded, then whatever this CPU holds goes. */
+/**
+ * The way back to ring 3: recorded, then whatever this CPU holds goes.
+ * @inline
+ */
 export function leaveToUser(): void {
   const c = here();
   // Before the lock goes (whose release orders it): ctrl_ec, holding the lock

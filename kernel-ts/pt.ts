@@ -49,7 +49,10 @@ export function createPt(f: ExceptionFrame, sel: u64, _flags: u32): Status {
   return st;
 }
 
-/** ctrl_pt (0xa, §4.11): RSI the new PID, RDX[31:0] the new MTD; needs CTRL. */
+/**
+ * ctrl_pt (0xa, §4.11): RSI the new PID, RDX[31:0] the new MTD; needs CTRL.
+ * @inline
+ */
 export function ctrlPt(f: ExceptionFrame, sel: u64, _flags: u32): Status {
   const o = capObject(sel, Kind.PT, Kind.PT, Perm_pt.CTRL);
   if (o === null) return Status.BAD_CAP;

@@ -416,7 +416,7 @@ function rootGone(): void {
   log(
     `IPI: ${ipi.sentCount(ipi.VECTOR_RESCHEDULE)} RESCHEDULE and ${ipi.sentCount(ipi.VECTOR_SHOOTDOWN)} SHOOTDOWN sent, ${tlb.rounds()} rounds of requests answered`,
   );
-  const irets = syscall.iretReturns();
+  const irets = event.iretReturns();
   if (irets !== 0) log(`SYSCALL: ${irets} returns by IRETQ (non-canonical RIP)`);
   // What the EC's delegations left, checked against the mapping database.
   const s = spaces;

@@ -413,7 +413,10 @@ export function createSc(f: ExceptionFrame, sel: u64, _flags: u32): Status {
   return st;
 }
 
-/** ctrl_sc (0x9, §4.10): RSI = the SC's consumed time in TSC ticks; needs CTRL. */
+/**
+ * ctrl_sc (0x9, §4.10): RSI = the SC's consumed time in TSC ticks; needs CTRL.
+ * @inline
+ */
 export function ctrlSc(f: ExceptionFrame, sel: u64, _flags: u32): Status {
   const o = capObject(sel, Kind.SC, Kind.SC, Perm_sc.CTRL);
   if (o === null) return Status.BAD_CAP;

@@ -55,6 +55,7 @@ export function ctrlSm(f: ExceptionFrame, sel: u64, flags: u32): Status {
  * that must take the slow path's way out). Waiters are queued and dequeued only by the slow
  * path, which excludes every fast path, so `head` does not change meanwhile; fast paths on
  * other CPUs may change the counter between the load and the exchange, which then retries.
+ * @inline
  */
 export function ctrlSmFast(_f: ExceptionFrame, sel: u64, flags: u32): u32 {
   const down = (flags & SM_D) !== 0;

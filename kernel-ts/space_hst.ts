@@ -13,6 +13,11 @@
 // cache attribute selects a PAT entry (patBits below, the PAT MSR the kernel
 // programs in space_kernel.ts).
 //
+// The last page of the user half is never executable, whatever the capability
+// says: a SYSCALL in its last two bytes would return to 2^47, which is not
+// canonical, and syscall.S returns by SYSRETQ without testing (the kernel
+// needs NX, space_kernel.ts).
+//
 // Kernel-owned pages (UTCB, HIP) are mapped in the page tables only, with no
 // capability in the slot, so they delegate as CAP0 (§4.8) and revoking the
 // slot's capability never unmaps them; mapKernelPage() replaces (revokes)
@@ -38,6 +43,8 @@ import { CpuSet } from "./cpuset.ts";
 /** Host space selectors: pages of the 2^47-byte user half (§9.7, H = 47). */
 export const HST_SELECTORS: u64 = u64(1) << 35;
 const PAGE_SHIFT: u64 = 12;
+/** The last page of the user half: never executable (file comment). */
+const LAST_USER_PAGE: u64 = HST_SELECTORS - 1;
 
 /** MAD cache attributes (§10.4, bits 2:0); 5…7 are invalid. */
 export enum Ca {
@@ -183,11 +190,11 @@ export function isProtected(page: u64): bool {
   return p.owned(pa);
 }
 
-/** The PTE attributes of a memory capability (present, user; see the file comment). */
-function attributes(cap: u64): u64 {
+/** The PTE attributes of memory capability `cap` at `sel` (present, user; see the file comment). */
+function attributes(cap: u64, sel: u64): u64 {
   let a = ptab.USER | patBits(memCa(cap));
   if ((cap & u64(Perm_mem.W)) !== 0) a |= ptab.WRITABLE;
-  const x = (cap & u64(Perm_mem.XU | Perm_mem.XS)) !== 0;
+  const x = (cap & u64(Perm_mem.XU | Perm_mem.XS)) !== 0 && sel !== LAST_USER_PAGE;
   if (!x && platform.nx) a |= ptab.NO_EXECUTE;
   return a;
 }
@@ -263,7 +270,14 @@ export class Space_hst {
     // was not present needs no invalidation (no TLB entry is made for a faulting walk).
     const before = ptab.leafEntry(this.root, va(sel));
     if (
-      !ptab.map(this.root, va(sel), memFrame(cap), ptab.ORDER_4K, attributes(cap), platform.alloc)
+      !ptab.map(
+        this.root,
+        va(sel),
+        memFrame(cap),
+        ptab.ORDER_4K,
+        attributes(cap, sel),
+        platform.alloc,
+      )
     ) {
       this.table.trim(sel);
       return Status.MEM_CAP;
@@ -278,7 +292,14 @@ export class Space_hst {
     assert(memFrame(cap) === memFrame(this.table.cap(sel)), "space_hst: reduce to another frame");
     this.table.update(sel, cap);
     // The walk exists (the page is mapped), so no table is allocated and map cannot fail.
-    const ok = ptab.map(this.root, va(sel), memFrame(cap), ptab.ORDER_4K, attributes(cap), noTable);
+    const ok = ptab.map(
+      this.root,
+      va(sel),
+      memFrame(cap),
+      ptab.ORDER_4K,
+      attributes(cap, sel),
+      noTable,
+    );
     assert(ok, "space_hst: remap of a mapped page failed");
     platform.flush(this, va(sel));
   }
@@ -330,7 +351,7 @@ export class Space_hst {
   mapped(sel: u64, cap: u64): bool {
     if (this.nova) return true;
     const e = ptab.leafEntry(this.root, va(sel));
-    const want = u64(memFrame(cap)) | ptab.PRESENT | attributes(cap);
+    const want = u64(memFrame(cap)) | ptab.PRESENT | attributes(cap, sel);
     return (e & ~(ptab.ACCESSED | ptab.DIRTY)) === want;
   }
 

@@ -152,6 +152,9 @@ function mapImage(start: u64, end: u64, attributes: u64): bool {
  */
 export function build(allocate: ptab.TableAllocator): bool {
   probe();
+  // Every x86-64 CPU since the first has it; without it the last user page could execute a
+  // SYSCALL whose return RIP is not canonical (space_hst.ts, syscall.S).
+  if (!protections.nx) panic("paging: the CPU has no NX (execute disable), which the kernel needs");
   allocateTable = allocate;
   root = allocate();
   if (u64(root) === 0) return false;

@@ -5,8 +5,10 @@
 // The ABI (../shared/docs/nova-abi.md §3): RDI[3:0] is the hypercall number,
 // RDI[7:4] its flags, RDI[63:8] the first selector; the status goes back in
 // RDI (the whole register, upper bits 0, as NOVA's sys_finish); RCX is the
-// return RIP and R11 is 0x202 after every hypercall, and RFLAGS becomes 0x202.
-// Dispatch is through a 16-entry table on RDI & 0xf, as NOVA's.
+// return RIP and R11 is 0x202 after every hypercall, and RFLAGS becomes 0x202
+// (syscall.S writes both into the frame on entry). syscall.S dispatches through
+// `entries`, 16 entries on RDI & 0xf, as NOVA's: a hypercall with a fast path has
+// an entry of its own (withFast), every other one shares slowEntry.
 //
 // Every hypercall of §4 has its entry, a Handler in the file of the object it
 // creates or controls, or in the file named after it when it has no object
@@ -15,7 +17,7 @@
 // (0x6, 0xb), ctrl_hw.ts (0xc), interrupt_sm.ts (0xd), assign_dev.ts (0xe).
 // 0xf is BAD_HYP by definition.
 
-import { Hypercall, USER_RFLAGS } from "../abi/hypercall.ts";
+import { Hypercall } from "../abi/hypercall.ts";
 import { Status } from "../abi/status.ts";
 import * as assignDev from "./assign_dev.ts";
 import * as hw from "./ctrl_hw.ts";
@@ -59,9 +61,6 @@ const RFLAGS_NT: u64 = 1 << 14;
 const RFLAGS_AC: u64 = 1 << 18;
 export const FMASK: u64 = RFLAGS_TF | RFLAGS_IF | RFLAGS_DF | RFLAGS_NT | RFLAGS_AC;
 
-/** The vector field syscall.S writes into a hypercall's frame (no real vector has it). */
-export const SYSCALL_VECTOR: u64 = 256;
-
 /**
  * A hypercall's implementation, in the file of its object or named after it
  * (docs/user-mode.md): RDI as §3 splits it, `sel` RDI[63:8] (the first
@@ -75,29 +74,15 @@ function reservedHypercall(_f: ExceptionFrame, _sel: u64, _flags: u32): Status {
   return Status.BAD_HYP;
 }
 
+/** The slow path's handlers, by number. */
 const table = array<Handler, 16>();
 
-/** A hypercall without a fast path (never called: fastNumbers leaves it out). */
-function slowOnly(_f: ExceptionFrame, _sel: u64, _flags: u32): u32 {
-  return klock.SLOW;
-}
+/** What syscall.S calls for hypercall n with the running EC's registers, on the kernel stack. */
+type Entry = (f: ExceptionFrame) => void;
+export const entries = array<Entry, 16>();
 
-/** The hypercalls with a fast path: bit n for hypercall n (setFast), and their handlers. */
-let fastNumbers: u32 = 0;
-const fastTable = array<klock.FastHandler, 16>();
-
-function setFast(n: Hypercall, h: klock.FastHandler): void {
-  fastTable[n] = h;
-  fastNumbers |= u32(1) << u32(n);
-}
-
-/** The lowest non-canonical address above the user half (2^47). */
+/** The lowest non-canonical address above the user half (2^47): the fault=sysret hook's RIP. */
 const NON_CANONICAL: u64 = 0x8000_0000_0000;
-
-/** Hypercall returns that took IRETQ because the return RIP was not canonical (syscall.S). */
-export function iretReturns(): u64 {
-  return ptrFromVirt<u64>(linkerSymbol("syscall_iret_returns")).load();
-}
 
 /** Makes the next hypercall return to a non-canonical RIP (fault.ts, `fault=sysret`). */
 export function returnNonCanonicalOnce(): void {
@@ -106,7 +91,7 @@ export function returnNonCanonicalOnce(): void {
 }
 
 /**
- * From now on every hypercall goes through dispatch: syscall.S answers the reserved number
+ * From now on every hypercall goes through the table: syscall.S answers the reserved number
  * itself unless this was called (the kstat page counts hypercalls; the fault=sysret hook
  * changes the next one's return).
  */
@@ -115,24 +100,18 @@ export function dispatchEveryHypercall(): void {
 }
 
 /**
- * Called by syscall.S on the kernel stack with interrupts off; `f` is the
- * running EC's registers. Runs the hypercall and writes the §3 outputs into
- * the frame for SYSRET. A hypercall that blocks or switches ECs does not
- * come back here: its EC resumes through its continuation (ec.ts) with
- * RCX and R11 already set below.
+ * The entry of a hypercall with a fast path: `fast` runs first, as a reader (klock.ts), unless
+ * a slow path is in the kernel; a case it leaves to the slow path goes on there as any other
+ * hypercall, from the start, with `slow`. Inlined into each entry, so that both are direct calls.
+ * A hypercall that blocks or switches ECs does not come back here: its EC resumes through its
+ * continuation (ec.ts).
+ * @inline
  */
-export function dispatch(f: ExceptionFrame): void {
+function withFast(f: ExceptionFrame, fast: klock.FastHandler, slow: Handler): void {
   percpu.checkGs();
-  // A hypercall with a fast path tries it first, as a reader (klock.ts), unless a slow path is
-  // in the kernel; a case it leaves to the slow path goes on as any other hypercall, from
-  // the start.
-  const rdi = f.rdi;
-  const number = u32(rdi & 0xf);
-  if (((fastNumbers >> number) & 1) !== 0 && klock.enterFast()) {
-    f.rcx = f.rip;
-    f.r11 = USER_RFLAGS;
-    f.rflags = USER_RFLAGS;
-    const status = fastTable[number](f, rdi >> 8, u32((rdi >> 4) & 0xf));
+  if (klock.enterFast()) {
+    const rdi = f.rdi;
+    const status = fast(f, rdi >> 8, u32((rdi >> 4) & 0xf));
     if (status !== klock.SLOW) {
       f.rdi = u64(status);
       klock.leaveToUser();
@@ -140,22 +119,49 @@ export function dispatch(f: ExceptionFrame): void {
     }
     klock.fastToSlow();
   } else klock.enterFromUser();
+  slowPath(f, slow);
+}
+
+/** The entry of every hypercall without a fast path: the slow path's lock, then its handler. */
+function slowEntry(f: ExceptionFrame): void {
+  percpu.checkGs();
+  klock.enterFromUser();
+  slowPath(f, table[u32(f.rdi & 0xf)]);
+}
+
+/** The slow path of hypercall `h` in `f`: the kernel lock is held; straight back by SYSRET after. */
+function slowPath(f: ExceptionFrame, h: Handler): void {
   ec.dropIfDestroyed();
-  run(f);
-  // Straight back by SYSRET (syscall.S); every other way to ring 3 lets the lock go in ec.ts.
+  run(f, h);
+  // Every other way to ring 3 lets the lock go in ec.ts.
   klock.leaveToUser();
 }
 
-/** The hypercall in `f`, holding the kernel lock (dispatch, redo). */
-function run(f: ExceptionFrame): void {
-  // SYSRET takes RIP from RCX and RFLAGS from R11: both are the §3 outputs.
-  f.rcx = f.rip;
-  f.r11 = USER_RFLAGS;
-  f.rflags = USER_RFLAGS;
-  // RDI[3:0] the number, RDI[7:4] the flags, RDI[63:8] the selector (§3).
+function ipcCallEntry(f: ExceptionFrame): void {
+  withFast(f, ipc.fastCall, ipc.ipcCall);
+}
+
+function ipcReplyEntry(f: ExceptionFrame): void {
+  withFast(f, ipc.fastReply, ipc.ipcReply);
+}
+
+function ctrlScEntry(f: ExceptionFrame): void {
+  withFast(f, sc.ctrlSc, sc.ctrlSc);
+}
+
+function ctrlPtEntry(f: ExceptionFrame): void {
+  withFast(f, pt.ctrlPt, pt.ctrlPt);
+}
+
+function ctrlSmEntry(f: ExceptionFrame): void {
+  withFast(f, smCtrl.ctrlSmFast, smCtrl.ctrlSm);
+}
+
+/** Hypercall `h` in `f`, holding the kernel lock (slowPath, redo). */
+function run(f: ExceptionFrame, h: Handler): void {
   const rdi = f.rdi;
-  const status = table[u32(rdi & 0xf)](f, rdi >> 8, u32((rdi >> 4) & 0xf));
-  f.rdi = u64(status);
+  // RDI[7:4] the flags, RDI[63:8] the selector (§3).
+  f.rdi = u64(h(f, rdi >> 8, u32((rdi >> 4) & 0xf)));
   // What the way out owes (hazard.ts), one load when nothing is.
   if (hazard.pending() !== 0) settle(f);
   const e = ec.current();
@@ -164,24 +170,27 @@ function run(f: ExceptionFrame): void {
 }
 
 /**
- * The hazards of a hypercall's way out: the test hook's non-canonical return, then the objects
- * whose last reference went during the hypercall (not only through the mapping database: a
- * reply's unlink, a waiter's release), destroyed before the statistics are written. Unmapped
- * pages and changed I/O bitmaps are settled when the lock goes (klock.leave).
+ * The hazards of a hypercall's way out: the objects whose last reference went during the
+ * hypercall (not only through the mapping database: a reply's unlink, a waiter's release),
+ * destroyed before the statistics are written, then the test hook's non-canonical return,
+ * which leaves by IRETQ. Unmapped pages and changed I/O bitmaps are settled when the lock
+ * goes (klock.leave).
  */
 function settle(f: ExceptionFrame): void {
+  reap();
+  if (hazard.has(Hazard.KSTAT)) kstat.update();
   if (hazard.has(Hazard.HOOK)) {
     hazard.clear(Hazard.HOOK);
     f.rip = NON_CANONICAL;
     f.rcx = NON_CANONICAL;
+    event.retUserNonCanonical();
   }
-  reap();
-  if (hazard.has(Hazard.KSTAT)) kstat.update();
 }
 
 /** Continuation of an EC that helped a busy callee: its hypercall runs again (RDI and RSI are intact). */
 export function redo(): never {
-  run(ec.current().regs);
+  const f = ec.current().regs;
+  run(f, table[u32(f.rdi & 0xf)]);
   event.retUserSysret();
 }
 
@@ -203,12 +212,12 @@ export function init(): void {
   table[Hypercall.CTRL_HW] = hw.ctrlHw;
   table[Hypercall.ASSIGN_INT] = intsm.assignInt;
   table[Hypercall.ASSIGN_DEV] = assignDev.assignDev;
-  for (let i: usize = 0; i < fastTable.length; i++) fastTable[i] = slowOnly;
-  setFast(Hypercall.IPC_CALL, ipc.fastCall);
-  setFast(Hypercall.IPC_REPLY, ipc.fastReply);
-  setFast(Hypercall.CTRL_SC, sc.ctrlSc);
-  setFast(Hypercall.CTRL_PT, pt.ctrlPt);
-  setFast(Hypercall.CTRL_SM, smCtrl.ctrlSmFast);
+  for (let i: usize = 0; i < entries.length; i++) entries[i] = slowEntry;
+  entries[Hypercall.IPC_CALL] = ipcCallEntry;
+  entries[Hypercall.IPC_REPLY] = ipcReplyEntry;
+  entries[Hypercall.CTRL_SC] = ctrlScEntry;
+  entries[Hypercall.CTRL_PT] = ctrlPtEntry;
+  entries[Hypercall.CTRL_SM] = ctrlSmEntry;
   ipc.setRetry(redo);
   enable();
 }

@@ -10,8 +10,11 @@
 #define ASM_HYPERCALL_RESERVED 0xf      /* abi/hypercall.ts Hypercall.RESERVED */
 #define ASM_STATUS_BAD_HYP 0x4          /* abi/status.ts Status.BAD_HYP */
 #define ASM_USER_RFLAGS 0x202           /* abi/hypercall.ts USER_RFLAGS */
-#define ASM_USER_CODE 0x23              /* kernel-ts/gdt.ts USER_CODE */
-#define ASM_USER_DATA 0x1b              /* kernel-ts/gdt.ts USER_DATA */
-#define ASM_SYSCALL_VECTOR 256          /* kernel-ts/syscall.ts SYSCALL_VECTOR */
+
+/* kernel-ts/frame.ts ExceptionFrame: the slots syscall.S writes and reads by offset. */
+#define ASM_FRAME_RIP 0x90
+#define ASM_FRAME_RFLAGS 0xa0
+#define ASM_FRAME_RSP 0xa8
+#define ASM_FRAME_SIZE 0xb8
 
 #endif

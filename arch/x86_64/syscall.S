@@ -1,27 +1,36 @@
 /*
- * arch/x86_64/syscall.S - the hypercall entry (SYSCALL) and the two ways back to ring 3.
+ * arch/x86_64/syscall.S - the hypercall entry (SYSCALL), its dispatch, and the two ways back
+ * to ring 3.
  *
  * Why it is written this way:
  *
  * - SYSCALL switches neither the stack nor anything else: RSP is still the user's.  The entry
- *   saves it in a per-CPU scratch quad and loads `ec_syscallKernelRsp`, the end of the running
- *   EC's register frame (kernel-ts/ec.ts sets it on every switch, equal to TSS.RSP0): the frame is
- *   pushed straight into the EC object, as NOVA does, so switching ECs copies no registers.
- *   Then the kernel runs on `ec_kernelStackTop`, this CPU's kernel stack, which holds nothing
- *   between entries (the kernel is continuation-based: a blocked EC keeps a continuation,
- *   never a kernel stack).  FMASK has cleared IF, so nothing can interrupt the moves.
+ *   keeps it in R11 (SYSCALL put the user's RFLAGS there, which the ABI discards: RFLAGS and
+ *   R11 are 0x202 after every hypercall) and loads `ec_syscallKernelRsp`, the end of the
+ *   running EC's register frame (kernel-ts/ec.ts sets it on every switch, equal to TSS.RSP0):
+ *   the frame is written straight into the EC object, as NOVA does, so switching ECs copies no
+ *   registers.  Then the kernel runs on `ec_kernelStackTop`, this CPU's kernel stack, which
+ *   holds nothing between entries (the kernel is continuation-based: a blocked EC keeps a
+ *   continuation, never a kernel stack).  FMASK has cleared IF, so nothing can interrupt this.
  *
- * - The frame is the exception frame of entry.S (struct ExceptionFrame, 0xb8 bytes), built by
- *   hand: ss, rsp, rflags (from R11), cs, rip (from RCX), error 0, vector SYSCALL_VECTOR (256,
- *   no real vector), the GPRs, cr2 0.  One frame type serves hypercalls, user faults and the
- *   first entry into user mode, so the dialect code reads and writes registers one way.
+ * - The frame is the exception frame of entry.S (struct ExceptionFrame, 0xb8 bytes), so the
+ *   dialect code reads and writes an EC's registers one way, but the entry writes only what a
+ *   hypercall gives: the GPRs (RCX is the return RIP, R11 the output 0x202), RIP, RFLAGS
+ *   (0x202) and RSP.  CS and SS hold the user selectors from the EC's creation on (ec.ts; every
+ *   exception from ring 3 writes the same values), and vector, error code and CR2 mean
+ *   something only in frames entry.S built.
  *
- * - The way back restores the GPRs from the frame (the dispatcher wrote the outputs there:
- *   RDI status, RCX = return RIP, R11 = 0x202) and leaves by SYSRETQ, except when the return
- *   RIP is not canonical: Intel CPUs raise that SYSRET #GP in ring 0 with the user's RSP
- *   already loaded, which lets user code choose the kernel's stack.  IRETQ is used instead: its
- *   #GP (if any) is taken on the kernel stack at `user_iret`, which exceptions.ts recognizes
- *   and turns into a fault of the user EC.
+ * - Dispatch is by table: `syscall_entries[RDI & 0xf]` (kernel-ts/syscall.ts), called with the
+ *   frame on the kernel stack; each entry tries its fast path or takes the slow path's lock.
+ *   The reserved number 0xf is answered here, before any of that.
+ *
+ * - The way back restores the GPRs from the frame (the handlers wrote the outputs there) and
+ *   leaves by SYSRETQ without testing the return RIP.  SYSRETQ to a non-canonical RIP raises
+ *   #GP in ring 0 on Intel CPUs with the user's RSP already loaded; no such RIP reaches it:
+ *   SYSCALL's own RCX is canonical because the last page of the user half is never executable
+ *   (kernel-ts/space_hst.ts), and every other writer of a RIP that returns here (a portal's
+ *   entry, kernel-ts/ec.ts) sends a non-canonical one to IRETQ instead, whose #GP is taken on
+ *   the kernel stack at `user_iret` and becomes a fault of the user EC (exceptions.ts).
  *
  * - `user_sysret(frame)` and `user_enter(frame)` are the two ways into ring 3 for any EC: after
  *   a hypercall (SYSRETQ) and after an exception, interrupt or event reply (IRETQ, all
@@ -35,31 +44,16 @@
 #include "abi_asm.h"
 #include "frame.h"
 
-#define FRAME_RIP 0x90
-#define FRAME_RFLAGS 0xa0
-#define FRAME_RSP 0xa8
-
-        /*
-         * Per CPU (%gs-relative, kernel-ts/percpu.ts): the user's RSP while the entry builds the
-         * frame.  Where SYSCALL puts the frame (ec_syscallKernelRsp: the end of the running EC's
-         * registers, = TSS.RSP0) and the top of this CPU's kernel stack (ec_kernelStackTop) are
-         * kernel-ts/ec.ts's per-CPU variables.
-         */
-        .section .percpu, "aw", @progbits
-        .balign 8
-syscall_user_rsp:
-        .quad   0
+#define FRAME_RIP ASM_FRAME_RIP
+#define FRAME_RFLAGS ASM_FRAME_RFLAGS
+#define FRAME_RSP ASM_FRAME_RSP
+#define FRAME_END ASM_FRAME_SIZE
 
         .data
-        /* Nonzero: every hypercall goes to syscall_dispatch, reserved ones too (kernel-ts/syscall.ts). */
+        /* Nonzero: the reserved number goes to the dispatch table too (kernel-ts/syscall.ts). */
         .global syscall_dispatch_all
 syscall_dispatch_all:
         .byte   0
-        .balign 8
-        /* Returns that took IRETQ for a non-canonical RIP (kernel-ts/syscall.ts reads it). */
-        .global syscall_iret_returns
-syscall_iret_returns:
-        .quad   0
 
         .text
         .code64
@@ -79,7 +73,7 @@ syscall_entry:
          * (a recall, a reschedule, a shootdown) comes as an interrupt, taken once SYSRETQ sets
          * IF again.  Only R11 (RFLAGS, replaced anyway) is used as scratch.  Not while
          * `syscall_dispatch_all` is set (kernel-ts/syscall.ts: kstat counts every hypercall,
-         * the fault=sysret hook), and not for a non-canonical return RIP (user_sysret's check).
+         * the fault=sysret hook).
          */
         movl    %edi, %r11d
         andl    $0xf, %r11d
@@ -87,32 +81,27 @@ syscall_entry:
         jne     1f
         cmpb    $0, syscall_dispatch_all(%rip)
         jne     1f
-        movq    %rcx, %r11
-        shlq    $16, %r11
-        sarq    $16, %r11
-        cmpq    %rcx, %r11
-        jne     1f
         movl    $ASM_STATUS_BAD_HYP, %edi       /* the whole register: upper bits 0 */
         movl    $ASM_USER_RFLAGS, %r11d
         jmp     user_swapgs_sysretq
 1:
-        movq    %rsp, %gs:syscall_user_rsp
-        movq    %gs:ec_syscallKernelRsp, %rsp
-        pushq   $ASM_USER_DATA                  /* ss */
-        pushq   %gs:syscall_user_rsp            /* rsp */
-        pushq   %r11                            /* rflags */
-        pushq   $ASM_USER_CODE                  /* cs */
-        pushq   %rcx                            /* rip: after the syscall instruction */
-        pushq   $0                              /* error */
-        pushq   $ASM_SYSCALL_VECTOR             /* vector */
+        movq    %rsp, %r11                      /* the user's RSP */
+        movq    %gs:ec_syscallKernelRsp, %rsp   /* the end of the EC's frame */
+        movq    %r11, FRAME_RSP-FRAME_END(%rsp)
+        movq    $ASM_USER_RFLAGS, FRAME_RFLAGS-FRAME_END(%rsp)
+        movq    %rcx, FRAME_RIP-FRAME_END(%rsp) /* after the syscall instruction */
+        subq    $FRAME_END-FRAME_RIP+16, %rsp   /* to the vector slot: RAX goes below it */
+        movl    $ASM_USER_RFLAGS, %r11d         /* R11's output */
         PUSH_GPRS
-        pushq   $0                              /* cr2 */
+        subq    $8, %rsp                        /* cr2 */
         /* No CLD: FMASK cleared DF (kernel-ts/syscall.ts). */
+        movl    %edi, %eax
+        andl    $0xf, %eax
         movq    %rsp, %rdi                      /* arg 0: ExceptionFrame * (the EC's registers) */
         movq    %rsp, %rbx                      /* callee-saved; the frame restores RBX later */
         movq    %gs:ec_kernelStackTop, %rsp
         /* The fault report's stack walk ends here: this code has no unwind entry. */
-        call    syscall_dispatch
+        call    *syscall_entries(, %rax, 8)
         movq    %rbx, %rdi
         jmp     user_sysret
         .size   syscall_entry, . - syscall_entry
@@ -122,15 +111,7 @@ syscall_entry:
         .global user_sysret
         .type   user_sysret, @function
 user_sysret:
-        movq    %rdi, %rsp
-        /* Canonical iff bits 63:47 are all equal: sign-extend from bit 47 and compare. */
-        movq    FRAME_RIP(%rdi), %rax
-        movq    %rax, %rcx
-        shlq    $16, %rcx
-        sarq    $16, %rcx
-        cmpq    %rax, %rcx
-        jne     noncanonical
-        addq    $8, %rsp                        /* cr2 */
+        leaq    8(%rdi), %rsp                   /* past cr2 */
         POP_GPRS
         movq    0x10(%rsp), %rcx                /* rip (after vector, error) */
         movq    0x20(%rsp), %r11                /* rflags */
@@ -145,10 +126,6 @@ user_sysretq:
         sysretq
         .size   user_sysret, . - user_sysret
 
-noncanonical:
-        lock incq syscall_iret_returns(%rip)
-        jmp     user_return_iret
-
 /*
  * user_enter(frame): loads every register from an ExceptionFrame and enters ring 3 by IRETQ.
  * The five-quad IRETQ frame is copied to the top of the kernel stack first, so that a #GP of
@@ -159,7 +136,6 @@ noncanonical:
         .type   user_enter, @function
 user_enter:
         movq    %rdi, %rsp
-user_return_iret:
         movq    %gs:ec_kernelStackTop, %rax
         movq    FRAME_RIP(%rsp), %rcx
         movq    %rcx, -40(%rax)

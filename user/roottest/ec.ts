@@ -72,6 +72,8 @@ const VICTIM: u64 = 5;
 const POISONED: u64 = 6;
 const SPARE: u64 = 7;
 const G_FIRST: u64 = 8;
+/** The local EC of the portal with a non-canonical IP (nonCanonicalPortalCase). */
+const WILD: u64 = 21;
 /** Index of failed creates (their UTCB page is never used). */
 const SCRATCH: u64 = 23;
 
@@ -326,6 +328,7 @@ export function run(): void {
   cr2Cases();
   acCase();
   ioBitmapCases();
+  nonCanonicalPortalCase();
   expectStatus("ec-revoke-range", revoke(EC_SELS, EC_ORDER), Status.SUCCESS);
 }
 
@@ -741,6 +744,24 @@ function ioBitmapCases(): void {
     isStatus(revoke(IO_PD, 2), Status.SUCCESS) &&
       isStatus(fault(PT_W_IO, 2, MTD_RIP), Status.SUCCESS) &&
       isValue(seen.vector, 13),
+  );
+}
+
+/**
+ * A portal whose IP is not canonical (create_pt takes any IP). The kernel enters its EC by
+ * IRETQ, not SYSRETQ (which would raise #GP in ring 0 with the user's stack on Intel CPUs), and
+ * that IRETQ's #GP becomes the EC's #GP event at the portal's IP. The handler's POISON reply
+ * kills it: the call is ABORTED. Runs after ioBitmapCases, which binds EVT_LOCAL + 13.
+ */
+function nonCanonicalPortalCase(): void {
+  const wild: u64 = 0x8000_0000_0000;
+  check(
+    "portal-non-canonical-ip-gp-event",
+    isStatus(local(WILD, 0, EVT_LOCAL), Status.SUCCESS) &&
+      ecs.portalOf(S + 0x35, WILD, virt(wild), 0, 0) &&
+      isStatus(fault(S + 0x35, 0, MTD_POISON), Status.ABORTED) &&
+      isValue(seen.vector, 13) &&
+      isValue(seen.rip, wild),
   );
 }
 

@@ -248,7 +248,9 @@ function expectedPte(k: u32): u64 {
   }
   let e = u64(hst.memFrame(w)) | ptab.PRESENT | ptab.USER | hst.patBits(hst.memCa(w));
   if ((w & u64(Perm_mem.W)) !== 0) e |= ptab.WRITABLE;
-  if ((w & u64(Perm_mem.XU | Perm_mem.XS)) === 0) e |= ptab.NO_EXECUTE;
+  // The last user page is never executable (space_hst.ts: the SYSRET guard).
+  if ((w & u64(Perm_mem.XU | Perm_mem.XS)) === 0 || selOf(k) === HST_SELECTORS - 1)
+    e |= ptab.NO_EXECUTE;
   return e;
 }
 
@@ -476,8 +478,22 @@ function fresh(): void {
         "test: cap",
       );
     }
+  // The last page of the user half takes every permission but never executes: a SYSCALL in its
+  // last two bytes would return to a non-canonical RIP.
+  const last = HST_SELECTORS - 1;
+  assert(
+    mdb.delegateHst(nova, 0x1234, s, last, 0, 0xf, hst.Ca.WB) === Status.SUCCESS,
+    "test: last",
+  );
+  const e = ptab.leafEntry(s.root, virt(last << 12));
+  assert(
+    (e & ptab.NO_EXECUTE) !== 0 &&
+      (e & ptab.WRITABLE) !== 0 &&
+      s.lookup(last) === memCap(phys(0x123_4000), hst.Ca.WB, 0xf),
+    "test: the last user page is mapped with all of its capability's permissions but execute",
+  );
   log(
-    `hst: a fresh host space is CAP0 at all 2^35 selectors; NOVA host space computed; PTEs for 5 cache attributes x 15 permission sets`,
+    `hst: a fresh host space is CAP0 at all 2^35 selectors; NOVA host space computed; PTEs for 5 cache attributes x 15 permission sets; the last user page never executable`,
   );
   kobject.unref(s.hdr);
   kobject.reap();
