@@ -113,8 +113,8 @@ export class Ec {
   eventCaller: bool;
   /** The event the EC waits to have delivered (its vector), while it helps a busy handler. */
   pendingEvent: u32;
-  /** ctrl_ec: a RECALL event is due before the EC next returns to ring 3. */
-  recall: bool;
+  /** The EC's own hazards (hazard.ts): RECALL, a RECALL event is due before it next returns to ring 3 (ctrl_ec). */
+  hazard: u32;
   /** SCs parked on this EC until it can run again (sc.ts). */
   parked: Sc | null;
   /** Semaphore wait: the semaphore (sm.ts; virt(0) for none), the queue link and the timeout. */
@@ -446,7 +446,7 @@ export function dropIfDestroyed(): void {
  * @inline
  */
 export function continuesFast(e: Ec): bool {
-  return refs(e.hdr) !== 0 && !e.recall && sc.current() !== null && !sc.mustReschedule();
+  return refs(e.hdr) !== 0 && (e.hazard | sc.hazards()) === 0 && sc.current() !== null;
 }
 
 /**
@@ -457,7 +457,7 @@ export function continuesFast(e: Ec): bool {
  */
 export function activatesFast(e: Ec): bool {
   const cur = here();
-  if (cur.zombie !== null || e.recall) return false;
+  if (cur.zombie !== null || e.hazard !== 0) return false;
   const h = e.pd.hst;
   return cur.pd === e.pd || (h !== null && tlb.loadsFast(h));
 }

@@ -16,6 +16,7 @@ import { capObject, insertNew } from "./lookup.ts";
 import { Pd } from "./pd.ts";
 import * as percpu from "./percpu.ts";
 import * as tsc from "./tsc.ts";
+import { Hazard } from "./hazard.ts";
 
 const PAGE: u64 = 0x1000;
 
@@ -63,7 +64,7 @@ export function ctrlEc(_f: ExceptionFrame, sel: u64, flags: u32): Status {
   if (o === null) return Status.BAD_CAP;
   const e = structAt<Ec>(structAddress(o));
   if (e.state === State.DEAD) return Status.SUCCESS;
-  e.recall = true;
+  e.hazard |= u32(Hazard.RECALL);
   const c = e.cpu;
   if (c === percpu.cpuIndex.get() || !e.running || !klock.inUser(c)) return Status.SUCCESS;
   ipi.send(c, ipi.VECTOR_RESCHEDULE);

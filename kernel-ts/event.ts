@@ -34,6 +34,7 @@ import * as klock from "./klock.ts";
 import { KObject } from "./kobject.ts";
 import { Pt } from "./pt.ts";
 import * as sc from "./sc.ts";
+import { Hazard } from "./hazard.ts";
 
 /** #NM: the lazy FPU switch's trap (ec.ts claimFpu). */
 const VECTOR_NM: u64 = 7;
@@ -108,7 +109,7 @@ export function startup(): never {
 
 /** A recalled EC on its way back to ring 3 (§4.9): the RECALL event instead. */
 export function recall(e: Ec, _afterHypercall: bool): never {
-  e.recall = false;
+  e.hazard &= ~u32(Hazard.RECALL);
   deliver(e, HST_RECALL);
 }
 
@@ -221,7 +222,7 @@ export function userFault(f: ExceptionFrame): void {
 export function userInterrupted(_f: ExceptionFrame): void {
   const e = ec.current();
   ec.maybePreempt(e, retUserIret);
-  if (e.recall) retUserIret();
+  if ((e.hazard & u32(Hazard.RECALL)) !== 0) retUserIret();
 }
 
 // ---- portal entry (for IPC calls as for events) ----
@@ -269,7 +270,7 @@ export function canonical(ip: u64): bool {
 /** Continuation: back to ring 3 after a hypercall (the status is in RDI already). */
 export function retUserSysret(): never {
   const e = ec.current();
-  if (e.recall) recall(e, true);
+  if ((e.hazard & u32(Hazard.RECALL)) !== 0) recall(e, true);
   klock.leaveToUser();
   returnBySysret(structAddress(e.regs));
 }
@@ -277,7 +278,7 @@ export function retUserSysret(): never {
 /** Continuation: back to ring 3 with every register from the frame (after an exception, interrupt, event reply). */
 export function retUserIret(): never {
   const e = ec.current();
-  if (e.recall) recall(e, false);
+  if ((e.hazard & u32(Hazard.RECALL)) !== 0) recall(e, false);
   klock.leaveToUser();
   enterUser(structAddress(e.regs));
 }

@@ -1,8 +1,11 @@
-// The work the slow path's way out may owe, as one word (docs/smp.md): each
-// bit is raised where the work arises and cleared where it is done, so the
-// way out tests one word instead of asking every module, and the common case,
-// nothing owed, costs one load.
+// The work the way back to ring 3 may owe, as bits (docs/smp.md): each is
+// raised where the work arises and cleared where it is done, so the way out
+// tests the bits once, `pending() | sc.hazards() | e.hazard` (as NOVA tests
+// its CPU's and its EC's hazards), instead of asking every module; nothing
+// owed costs three loads and one test. The bits live in three words, by whose
+// they are:
 //
+// The kernel's (pending()), done by whichever CPU's slow path comes next:
 // - REAP: an object's last reference went (kobject.ts unref, on any path and
 //   any CPU); kobject.reap destroys it.
 // - TLB: a host space lost entries (tlb.ts flushed); tlb.sync shoots them
@@ -13,12 +16,19 @@
 //   hypercall. Raised once, never cleared.
 // - HOOK: a test hook waits for the next hypercall (fault=sysret, syscall.ts).
 //
-// The per-CPU and per-EC conditions (a reschedule, a recall) stay with their
-// scheduler and EC. Only the slow path clears bits and raises all but REAP
-// (raiseLocked), holding the kernel lock, which also excludes every fast path:
-// plain loads and stores. REAP may also be raised by fast paths, by an atomic
-// OR, which another CPU's fast path may do at the same time. A bit already
-// set is not raised again, so the common raise is a load.
+// This CPU's (sc.hazards(), in its scheduler):
+// - SCHED: the CPU schedules again before it returns to ring 3 (a
+//   higher-priority SC became ready, here or by another CPU that then sends
+//   an IPI, or the budget ran out).
+//
+// The running EC's (Ec.hazard, ec.ts; it moves with the EC):
+// - RECALL: ctrl_ec recalled it; its RECALL event comes first (event.ts).
+//
+// Only the slow path clears bits and raises all but REAP, holding the kernel
+// lock, which also excludes every fast path: plain loads and stores (a fast
+// path only reads SCHED and RECALL). REAP may also be raised by fast paths,
+// by an atomic OR, which another CPU's fast path may do at the same time. A
+// bit already set is not raised again, so the common raise is a load.
 
 export enum Hazard {
   REAP = 0x1,
@@ -26,6 +36,8 @@ export enum Hazard {
   IO_BITMAP = 0x4,
   KSTAT = 0x8,
   HOOK = 0x10,
+  SCHED = 0x20,
+  RECALL = 0x40,
 }
 
 class Word {

@@ -51,6 +51,7 @@ import * as ipi from "./ipi.ts";
 import * as percpu from "./percpu.ts";
 import * as timer from "./timer.ts";
 import { Timer } from "./timer.ts";
+import { Hazard } from "./hazard.ts";
 
 /** The root SC (§9.4, NOVA's values): the highest priority, 1000 ms budget. */
 export const ROOT_PRIORITY: u32 = 127;
@@ -84,8 +85,8 @@ class Scheduler {
   /** Heads of the rings per priority (§7.1: 128; 0 is the idle SC's, user SCs have 1..127), and which are non-empty. */
   rings: Arr<Sc | null, 128>;
   nonEmpty: Arr<u64, 2>;
-  /** Set when a higher-priority SC became ready or the budget ran out. */
-  reschedule: bool;
+  /** This CPU's hazards (hazard.ts: SCHED), changed holding the kernel lock. */
+  hazard: u32;
   budgetTimer: Inline<Timer>;
   idle: Sc | null;
 }
@@ -191,7 +192,7 @@ export function makeReady(s: Sc, front: bool): void {
 
 /** CPU `cpu` should schedule again before it returns to ring 3 (or leaves its idle loop). */
 function kick(cpu: u32): void {
-  of(cpu).reschedule = true;
+  of(cpu).hazard |= u32(Hazard.SCHED);
   if (cpu !== percpu.cpuIndex.get()) ipi.send(cpu, ipi.VECTOR_RESCHEDULE);
 }
 
@@ -281,12 +282,23 @@ function account(sched: Scheduler, now: u64): void {
 }
 
 function budgetExpired(_t: Timer, _now: u64): void {
-  here().reschedule = true;
+  here().hazard |= u32(Hazard.SCHED);
 }
 
-/** Whether a hypercall or interrupt should give the CPU to another SC before returning. */
+/**
+ * Whether a hypercall or interrupt should give the CPU to another SC before returning.
+ * @inline
+ */
 export function mustReschedule(): bool {
-  return here().reschedule;
+  return (here().hazard & u32(Hazard.SCHED)) !== 0;
+}
+
+/**
+ * This CPU's hazards (hazard.ts), for the way back to ring 3.
+ * @inline
+ */
+export function hazards(): u32 {
+  return here().hazard;
 }
 
 /**
@@ -328,7 +340,7 @@ export function schedule(): never {
   // Objects whose last reference went in what ran before (a reply's unlink, a released
   // waiter, the previous running EC) are destroyed here, where nothing uses them any more.
   reap();
-  here().reschedule = false;
+  here().hazard &= ~u32(Hazard.SCHED);
   for (;;) {
     const s = pickNext();
     if (s === null) ec.idle();

@@ -22,6 +22,7 @@ import { Status } from "../abi/status.ts";
 import * as assignDev from "./assign_dev.ts";
 import * as hw from "./ctrl_hw.ts";
 import * as ec from "./ec.ts";
+import { Ec } from "./ec.ts";
 import * as ecCtrl from "./ec_ctrl.ts";
 import * as event from "./event.ts";
 import { ExceptionFrame } from "./frame.ts";
@@ -162,29 +163,31 @@ function run(f: ExceptionFrame, h: Handler): void {
   const rdi = f.rdi;
   // RDI[7:4] the flags, RDI[63:8] the selector (§3).
   f.rdi = u64(h(f, rdi >> 8, u32((rdi >> 4) & 0xf)));
-  // What the way out owes (hazard.ts), one load when nothing is.
-  if (hazard.pending() !== 0) settle(f);
+  // What the way out owes (hazard.ts): one test when nothing is.
   const e = ec.current();
-  ec.maybePreempt(e, event.retUserSysret);
-  if (e.recall) event.retUserSysret();
+  if ((hazard.pending() | sc.hazards() | e.hazard) !== 0) settle(f, e);
 }
 
 /**
- * The hazards of a hypercall's way out: the objects whose last reference went during the
- * hypercall (not only through the mapping database: a reply's unlink, a waiter's release),
- * destroyed before the statistics are written, then the test hook's non-canonical return,
- * which leaves by IRETQ. Unmapped pages and changed I/O bitmaps are settled when the lock
- * goes (klock.leave).
+ * The hazards of a hypercall's way out (hazard.ts), in order: the objects whose last reference
+ * went during the hypercall (not only through the mapping database: a reply's unlink, a
+ * waiter's release), destroyed before the statistics are written; the test hook's
+ * non-canonical return, which leaves by IRETQ; a reschedule; a recall. Unmapped pages and
+ * changed I/O bitmaps are settled when the lock goes (klock.leave).
  */
-function settle(f: ExceptionFrame): void {
-  reap();
-  if (hazard.has(Hazard.KSTAT)) kstat.update();
-  if (hazard.has(Hazard.HOOK)) {
-    hazard.clear(Hazard.HOOK);
-    f.rip = NON_CANONICAL;
-    f.rcx = NON_CANONICAL;
-    event.retUserNonCanonical();
+function settle(f: ExceptionFrame, e: Ec): void {
+  if (hazard.pending() !== 0) {
+    reap();
+    if (hazard.has(Hazard.KSTAT)) kstat.update();
+    if (hazard.has(Hazard.HOOK)) {
+      hazard.clear(Hazard.HOOK);
+      f.rip = NON_CANONICAL;
+      f.rcx = NON_CANONICAL;
+      event.retUserNonCanonical();
+    }
   }
+  ec.maybePreempt(e, event.retUserSysret);
+  if ((e.hazard & u32(Hazard.RECALL)) !== 0) event.retUserSysret();
 }
 
 /** Continuation of an EC that helped a busy callee: its hypercall runs again (RDI and RSI are intact). */
