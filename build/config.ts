@@ -59,7 +59,10 @@ const kernelCflags = [
  * not enter the function called. Neither flag changes which checks the code makes.
  */
 function debugFlags(cc: "gcc" | "clang"): string[] {
-  return cc === "gcc" ? ["-Og", "-gno-statement-frontiers"] : ["-Og"];
+  // KTS_NO_FORCED_INLINE: `@inline` is a plain function here (runtime-c/kts.h).
+  return cc === "gcc"
+    ? ["-Og", "-gno-statement-frontiers", "-DKTS_NO_FORCED_INLINE"]
+    : ["-Og", "-DKTS_NO_FORCED_INLINE"];
 }
 
 /** `debug`: the debug build, by default in its own directory so the tests' images stay as they are. */

@@ -15,9 +15,11 @@ import { Space_pio } from "./space_pio.ts";
 import * as percpu from "./percpu.ts";
 import * as tss from "./tss.ts";
 
-/** The running PD's spaces, and the PIO space whose bitmap is in the TSS. */
+/** The running PD's object space: one GS-relative load, for every capability lookup. */
+const objects = perCpu<Space_obj | null>(null);
+
+/** The running PD's PIO space, and the one whose bitmap is in the TSS. */
 class Current {
-  obj: Space_obj | null;
   pio: Space_pio | null;
   loaded: Space_pio | null;
 }
@@ -32,7 +34,7 @@ function here(): Current {
 /** The spaces of the PD whose EC runs next (ec.ts): its PIO space's bitmap goes into the TSS if another is there. */
 export function setCurrent(obj: Space_obj | null, pio: Space_pio | null): void {
   const current = here();
-  current.obj = obj;
+  objects.set(obj);
   current.pio = pio;
   const old = current.loaded;
   if (pio === old) return;
@@ -44,9 +46,12 @@ export function setCurrent(obj: Space_obj | null, pio: Space_pio | null): void {
   tss.loadIoBitmap(pio === null ? virt(0) : pio.bitmap);
 }
 
-/** The running PD's object space (null before the root PD is built). */
+/**
+ * The running PD's object space (null before the root PD is built).
+ * @inline
+ */
 export function currentObjects(): Space_obj | null {
-  return here().obj;
+  return objects.get();
 }
 
 /** Copies this CPU's running PD's I/O bitmap into its TSS again (after a PIO ctrl_pd anywhere). */

@@ -134,7 +134,6 @@ layout(Ec, { offsets: { hdr: 0, cont: 0x20, regs: 0x28 } });
 
 /** What each CPU keeps about the ECs it runs. */
 class EcCpu {
-  ec: Ec | null;
   /** The running EC when it was destroyed: its memory goes at the next switch. */
   zombie: Ec | null;
   /** resolve()'s walk counter. */
@@ -162,9 +161,15 @@ function here(): EcCpu {
 export const syscallKernelRsp = perCpu<u64>(0);
 export const kernelStackTop = perCpu<u64>(0);
 
-/** The EC running now on this CPU (the hypercall's or the interrupted one). */
+/** The EC running on this CPU: one GS-relative load, the hottest per-CPU state. */
+const running = perCpu<Ec | null>(null);
+
+/**
+ * The EC running now on this CPU (the hypercall's or the interrupted one).
+ * @inline
+ */
 export function current(): Ec {
-  const e = here().ec;
+  const e = running.get();
   if (e === null) panic("ec: no current EC");
   return e;
 }
@@ -435,7 +440,7 @@ export function dropIfDestroyed(): void {
   // An EC whose count reached zero is destroyed here at the latest (a slow path that dropped
   // it need not have reaped), so that nothing takes a reference to it again.
   reap();
-  const e = here().ec;
+  const e = running.get();
   if (e !== null && e.hdr.dead !== 0) sc.preempt();
 }
 
@@ -468,9 +473,9 @@ export function activatesFast(e: Ec): bool {
  * released here, when the CPU switches away from it.
  */
 function setRunning(cur: EcCpu, e: Ec | null): void {
-  const old = cur.ec;
+  const old = running.get();
   if (old !== null) old.running = false;
-  cur.ec = e;
+  running.set(e);
   if (e !== null) e.running = true;
   const z = cur.zombie;
   if (z !== null && z !== e) {

@@ -65,12 +65,6 @@ class CpuEntry {
   reading: Atomic<bool>;
   /** Between leaving the kernel for ring 3 and entering it again. */
   inUser: Atomic<bool>;
-  /**
-   * What this CPU is in: the fast path (reading), or the slow path (holding
-   * the global lock). `reading` tells the same; this plain copy is for this
-   * CPU's own way out, where it measured a few instructions cheaper.
-   */
-  fast: bool;
   index: u32;
   /** Returns to ring 3 from the fast path and entries into the slow path (the boot log's KLOCK line). */
   fastReturns: u64;
@@ -103,6 +97,13 @@ export function init(): void {
 export function setOnline(n: u32): void {
   k.online = n;
 }
+
+/**
+ * What this CPU is in: the fast path (reading), or the slow path (holding the global lock).
+ * `reading` tells the same; this per-CPU copy is for this CPU's own way out, one GS-relative
+ * load.
+ */
+const fast = perCpu<bool>(false);
 
 /** When this CPU began its current wait (the watchdog's measure). */
 const waitingSince = perCpu<u64>(0);
@@ -198,7 +199,7 @@ function recordEntry(): CpuEntry {
 /** An entry from ring 3 into the slow path: counted and recorded, then the lock. */
 export function enterFromUser(): void {
   const c = recordEntry();
-  c.fast = false;
+  fast.set(false);
   c.slowEntries++;
   enter();
 }
@@ -215,7 +216,7 @@ export function enterFast(): bool {
   // is loaded, a store-load order that only a SEQ_CST store (XCHG) gives.
   c.reading.store(true);
   if (!k.writing.load()) {
-    c.fast = true;
+    fast.set(true);
     return true;
   }
   // Backing off changed nothing: the slow path need only see it eventually.
@@ -230,7 +231,7 @@ export function enterFast(): bool {
  */
 export function fastToSlow(): void {
   const c = here();
-  c.fast = false;
+  fast.set(false);
   c.slowEntries++;
   // Release, as on the way out of a fast path (this one changed nothing yet).
   c.reading.store(false, Order.RELEASE);
@@ -246,8 +247,8 @@ export function leaveToUser(): void {
   // Before the lock goes (whose release orders it): ctrl_ec, holding the lock
   // after this CPU, sees it and sends the IPI that a recall needs.
   c.inUser.store(true, Order.RELEASE);
-  if (c.fast) {
-    c.fast = false;
+  if (fast.get()) {
+    fast.set(false);
     c.fastReturns++;
     // Release: the slow path that sees the fast path out (acquire) sees all it wrote.
     c.reading.store(false, Order.RELEASE);

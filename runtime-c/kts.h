@@ -49,8 +49,13 @@ typedef uint64_t virt_t;
  * `inline` keyword beside always_inline (else -Wattributes). clang inlines without it, and
  * with it warns (-Wstatic-in-inline) when an exported one uses a static: C11 6.7.4p3 limits
  * only inline definitions, and these are external ones (their header prototype is plain).
+ * The debug build (-Og, build/config.ts) defines KTS_NO_FORCED_INLINE: there gcc does not
+ * inline a call it sees only after inlining its caller (a function pointer argument become
+ * constant) and stops on always_inline, and gdb is better off with every frame anyway.
  */
-#ifdef __clang__
+#if defined(KTS_NO_FORCED_INLINE)
+#define KTS_INLINE
+#elif defined(__clang__)
 #define KTS_INLINE __attribute__((always_inline))
 #else
 #define KTS_INLINE __attribute__((always_inline)) inline
