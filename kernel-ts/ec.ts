@@ -33,7 +33,9 @@
 // other EC runs with CR0.TS set, and its first FPU instruction (#NM) moves
 // the state (an EC created without F gets the #NM as an event instead).
 
-import { USER_RFLAGS } from "../abi/hypercall.ts";
+import { EC_S, USER_RFLAGS } from "../abi/hypercall.ts";
+import { Perm_ec } from "../abi/perms.ts";
+import { Status } from "../abi/status.ts";
 import { Kind } from "./capability.ts";
 import { ExceptionFrame } from "./frame.ts";
 import * as fpu from "./fpu.ts";
@@ -67,6 +69,10 @@ import * as tss from "./tss.ts";
 import * as klock from "./klock.ts";
 import * as percpu from "./percpu.ts";
 import * as tlb from "./tlb.ts";
+import * as ipi from "./ipi.ts";
+import { capObject } from "./lookup.ts";
+import * as tsc from "./tsc.ts";
+import { Hazard } from "./hazard.ts";
 
 const PAGE: u64 = 0x1000;
 /** The XSAVE area's alignment (64; FXSAVE needs 16). */
@@ -575,4 +581,32 @@ function waitForWork(): void {
     hlt();
     cli();
   } while (!sc.anyReady());
+}
+
+// ---- ctrl_ec (0x8, §4.9) ----
+
+/** How long a strong recall waits for the other CPU (it answers an IPI within microseconds). */
+const RECALL_WAIT_NS: u64 = 1_000_000_000;
+
+/**
+ * ctrl_ec (0x8, §4.9): the EC (CTRL) raises a RECALL event before it next
+ * returns to ring 3. An EC running in ring 3 on another CPU is sent there
+ * into the kernel by IPI; with S, the call returns once that CPU entered.
+ */
+export function ctrlEc(_f: ExceptionFrame, sel: u64, flags: u32): Status {
+  const o = capObject(sel, Kind.EC, Kind.EC, Perm_ec.CTRL);
+  if (o === null) return Status.BAD_CAP;
+  const e = structAt<Ec>(structAddress(o));
+  if (e.state === State.DEAD) return Status.SUCCESS;
+  e.hazard |= u32(Hazard.RECALL);
+  const c = e.cpu;
+  if (c === percpu.cpuIndex.get() || !e.running || !klock.inUser(c)) return Status.SUCCESS;
+  ipi.send(c, ipi.VECTOR_RESCHEDULE);
+  if ((flags & EC_S) === 0) return Status.SUCCESS;
+  // It enters without the kernel lock (klock.enterFromUser clears inUser first), so this
+  // CPU can wait for it while it holds the lock.
+  const end = rdtsc() + tsc.ticks(RECALL_WAIT_NS);
+  while (klock.inUser(c) && rdtsc() < end) pause();
+  if (klock.inUser(c)) log(`EC: strong recall: CPU ${c} did not enter the kernel in time`);
+  return Status.SUCCESS;
 }

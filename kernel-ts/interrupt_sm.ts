@@ -158,7 +158,7 @@ export function assignInt(f: ExceptionFrame, sel: u64, flags: u32): Status {
 }
 
 /**
- * ctrl_sm down on an interrupt semaphore (sm_ctrl.ts ctrlSm), before the
+ * ctrl_sm down on an interrupt semaphore (ctrl_sm.ts ctrlSm), before the
  * down itself (§4.12): BAD_CPU on a CPU other than the interrupt's; a
  * level-triggered pin that is not masked by assign_int is unmasked (the
  * handler masked it). SUCCESS: go on with the down.

@@ -2,7 +2,7 @@
 // for the slow path and one reader flag per CPU for the hypercalls' fast paths, a
 // reader-writer scheme in which the fast paths are the readers.
 //
-// - The fast paths (FastHandler: ipc.ts fastCall/fastReply, sm_ctrl.ts ctrlSmFast,
+// - The fast paths (FastHandler: ipc.ts fastCall/fastReply, ctrl_sm.ts ctrlSmFast,
 //   pt.ts ctrlPt, sc.ts ctrlSc) only raise their own CPU's `reading` flag and look whether
 //   a slow path is `writing`; if one is, they lower the flag and take the
 //   slow path instead (they never wait). They touch the calling CPU's

@@ -1,6 +1,5 @@
 // Semaphores (nova-abi.md §4.7, §4.12): a kernel object with a 64-bit
-// counter and a FIFO queue of waiting ECs, in the style of NOVA's Sm. Its
-// hypercalls, create_sm and ctrl_sm, are in sm_ctrl.ts.
+// counter and a FIFO queue of waiting ECs, in the style of NOVA's Sm.
 //
 // up: wakes the first waiter, else increments (OVRFLOW at 2^64-1). down:
 // decrements a counter > 0 (or sets it to 0 with Z); else the EC waits until
@@ -9,24 +8,27 @@
 // parked and another runs; the up, the timeout or the semaphore's
 // destruction (ABORTED) releases it with the status in its RDI.
 //
-// Interrupt semaphores (interrupt_sm.ts) are Sms too, built on this file;
-// ctrl_sm's down acknowledges their interrupt first, which is why the
-// hypercalls are not here: this file would import interrupt_sm.ts, which
-// imports it.
+// create_sm is here; ctrl_sm is in ctrl_sm.ts: interrupt semaphores
+// (interrupt_sm.ts) are Sms too, built on this file, and ctrl_sm's down
+// acknowledges their interrupt first, so here it would import
+// interrupt_sm.ts, which imports this file.
 
+import { Perm_pd, Perm_sm } from "../abi/perms.ts";
 import { Status } from "../abi/status.ts";
 import { Kind } from "./capability.ts";
 import * as ec from "./ec.ts";
 import { Ec } from "./ec.ts";
 import * as event from "./event.ts";
-import { KObject, allocObject, freeObject, initObject, ref, unref } from "./kobject.ts";
+import { KObject, allocObject, destroyNow, freeObject, initObject, ref, unref } from "./kobject.ts";
+import { ExceptionFrame } from "./frame.ts";
+import { capObject, insertNew } from "./lookup.ts";
 import * as timer from "./timer.ts";
 import { Timer } from "./timer.ts";
 
 export class Sm {
   hdr: Inline<KObject>;
   /**
-   * Changed by fast paths on several CPUs at once (sm_ctrl.ts ctrlSmFast), so only by atomic operations.
+   * Changed by fast paths on several CPUs at once (ctrl_sm.ts ctrlSmFast), so only by atomic operations.
    * The slow path excludes them: its accesses need no order (RELAXED).
    */
   counter: Atomic<u64>;
@@ -129,4 +131,18 @@ function destroySm(o: KObject): void {
     e = s.head;
   }
   freeObject(s.hdr, sizeof<Sm>());
+}
+
+/**
+ * create_sm (0x6, §4.7): RSI the PD capability (SM permission), RDX the counter. The
+ * semaphore is built before the slot is tried (NOVA's order, §4): an occupied
+ * slot (or one ≥ SELNUM) is BAD_CAP and the new object is destroyed again.
+ */
+export function createSm(f: ExceptionFrame, sel: u64, _flags: u32): Status {
+  if (capObject(f.rsi, Kind.PD, Kind.PD, Perm_pd.SM) === null) return Status.BAD_CAP;
+  const s = Sm.create(f.rdx);
+  if (s === null) return Status.MEM_OBJ;
+  const st = insertNew(sel, structAddress(s), Perm_sm.DEFINED);
+  if (st !== Status.SUCCESS) destroyNow(s.hdr);
+  return st;
 }

@@ -11,11 +11,11 @@
 // an entry of its own (withFast), every other one shares slowEntry.
 //
 // Every hypercall of §4 has its entry, a Handler in the file of the object it
-// creates or controls, or in the file named after it when it has no object
-// of its own (docs/user-mode.md): ipc.ts (0x0, 0x1), pd.ts (0x2, 0x7),
-// ec_ctrl.ts (0x3, 0x8), sc.ts (0x4, 0x9), pt.ts (0x5, 0xa), sm_ctrl.ts
-// (0x6, 0xb), ctrl_hw.ts (0xc), interrupt_sm.ts (0xd), assign_dev.ts (0xe).
-// 0xf is BAD_HYP by definition.
+// creates or controls, or in the file named after the hypercall where the
+// object's file cannot hold it (docs/user-mode.md): ipc.ts (0x0, 0x1), pd.ts
+// (0x2, 0x7), create_ec.ts (0x3), ec.ts (0x8), sc.ts (0x4, 0x9), pt.ts (0x5,
+// 0xa), sm.ts (0x6), ctrl_sm.ts (0xb), ctrl_hw.ts (0xc), interrupt_sm.ts
+// (0xd), assign_dev.ts (0xe). 0xf is BAD_HYP by definition.
 
 import { Hypercall } from "../abi/hypercall.ts";
 import { Status } from "../abi/status.ts";
@@ -23,7 +23,7 @@ import * as assignDev from "./assign_dev.ts";
 import * as hw from "./ctrl_hw.ts";
 import * as ec from "./ec.ts";
 import { Ec } from "./ec.ts";
-import * as ecCtrl from "./ec_ctrl.ts";
+import * as createEc from "./create_ec.ts";
 import * as event from "./event.ts";
 import { ExceptionFrame } from "./frame.ts";
 import * as gdt from "./gdt.ts";
@@ -38,7 +38,8 @@ import * as pd from "./pd.ts";
 import * as percpu from "./percpu.ts";
 import * as pt from "./pt.ts";
 import * as sc from "./sc.ts";
-import * as smCtrl from "./sm_ctrl.ts";
+import * as sm from "./sm.ts";
+import * as ctrlSm from "./ctrl_sm.ts";
 
 // MSRs (Intel SDM Vol. 4 Table 2-2; AMD APM Vol. 2 §6.1.1).
 const MSR_EFER: u32 = 0xc000_0080;
@@ -155,7 +156,7 @@ function ctrlPtEntry(f: ExceptionFrame): void {
 }
 
 function ctrlSmEntry(f: ExceptionFrame): void {
-  withFast(f, smCtrl.ctrlSmFast, smCtrl.ctrlSm);
+  withFast(f, ctrlSm.ctrlSmFast, ctrlSm.ctrlSm);
 }
 
 /** Hypercall `h` in `f`, holding the kernel lock (slowPath, redo). */
@@ -203,15 +204,15 @@ export function init(): void {
   table[Hypercall.IPC_CALL] = ipc.ipcCall;
   table[Hypercall.IPC_REPLY] = ipc.ipcReply;
   table[Hypercall.CREATE_PD] = pd.createPd;
-  table[Hypercall.CREATE_EC] = ecCtrl.createEc;
+  table[Hypercall.CREATE_EC] = createEc.createEc;
   table[Hypercall.CREATE_SC] = sc.createSc;
   table[Hypercall.CREATE_PT] = pt.createPt;
-  table[Hypercall.CREATE_SM] = smCtrl.createSm;
+  table[Hypercall.CREATE_SM] = sm.createSm;
   table[Hypercall.CTRL_PD] = pd.ctrlPd;
-  table[Hypercall.CTRL_EC] = ecCtrl.ctrlEc;
+  table[Hypercall.CTRL_EC] = ec.ctrlEc;
   table[Hypercall.CTRL_SC] = sc.ctrlSc;
   table[Hypercall.CTRL_PT] = pt.ctrlPt;
-  table[Hypercall.CTRL_SM] = smCtrl.ctrlSm;
+  table[Hypercall.CTRL_SM] = ctrlSm.ctrlSm;
   table[Hypercall.CTRL_HW] = hw.ctrlHw;
   table[Hypercall.ASSIGN_INT] = intsm.assignInt;
   table[Hypercall.ASSIGN_DEV] = assignDev.assignDev;

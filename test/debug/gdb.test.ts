@@ -1,6 +1,6 @@
 // `npm run debug` (docs/debugging.md): its own session code in batch mode.
 // gdb breaks on the first statement of Sm.down in kernel-ts/sm.ts, which
-// only the ctrl_sm hypercall (kernel-ts/sm_ctrl.ts) reaches, so the root task
+// only the ctrl_sm hypercall (kernel-ts/ctrl_sm.ts) reaches, so the root task
 // has to run to it; then bt, next, the TypeScript names of arguments and
 // locals, and list must all speak of TypeScript files and lines. The line
 // numbers come from the sources, so edits elsewhere in them do not break the
@@ -19,7 +19,7 @@ const source = (rel: string) =>
     .split("\n")
     .map((text, i) => ({ text, line: i + 1 }));
 const sm = source("kernel-ts/sm.ts");
-const smCtrl = source("kernel-ts/sm_ctrl.ts");
+const ctrlSmSrc = source("kernel-ts/ctrl_sm.ts");
 
 /** The line of the one statement containing `text` (the test stops if there are more or none). */
 function lineOf(lines: ReturnType<typeof source>, text: string): number {
@@ -41,7 +41,7 @@ function blockEnd(lines: ReturnType<typeof source>, start: number): number {
 const MARKER = "const n = this.counter.load(Order.RELAXED);";
 const marker = lineOf(sm, MARKER);
 const downEnd = blockEnd(sm, lineOf(sm, "down(e: Ec, zero: bool, timeout: u64): u32 {"));
-const callSite = lineOf(smCtrl, "return s.down(");
+const callSite = lineOf(ctrlSmSrc, "return s.down(");
 
 t.test("the command line", async (t) => {
   t.same(
@@ -100,9 +100,9 @@ t.test("a batch session: TypeScript breakpoint, bt, next, locals, list", async (
   t.match(frames[0] ?? "", new RegExp(` at kernel-ts/sm\\.ts:${marker}$`), "frame 0 is sm.ts");
   t.ok(
     frames.some((f) =>
-      new RegExp(`sm_ctrl_ctrlSm .* at kernel-ts/sm_ctrl\\.ts:${callSite}$`).test(f),
+      new RegExp(`ctrl_sm_ctrlSm .* at kernel-ts/ctrl_sm\\.ts:${callSite}$`).test(f),
     ),
-    `a frame sm_ctrl_ctrlSm at kernel-ts/sm_ctrl.ts:${callSite} (the call of s.down)`,
+    `a frame ctrl_sm_ctrlSm at kernel-ts/ctrl_sm.ts:${callSite} (the call of s.down)`,
     { found: frames },
   );
   const places = frames.flatMap((f) => / at (\S+):\d+$/.exec(f)?.[1] ?? []);
@@ -122,7 +122,7 @@ t.test("a batch session: TypeScript breakpoint, bt, next, locals, list", async (
   t.match(section("print"), /^\$\d+ = (true|false)$/m, "print zero");
   t.match(
     section("up"),
-    new RegExp(`^#1 .*sm_ctrl_ctrlSm .* at kernel-ts/sm_ctrl\\.ts:${callSite}$`, "m"),
+    new RegExp(`^#1 .*ctrl_sm_ctrlSm .* at kernel-ts/ctrl_sm\\.ts:${callSite}$`, "m"),
     "up: the caller's TypeScript line",
   );
   t.match(

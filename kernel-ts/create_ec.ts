@@ -1,22 +1,19 @@
-// The EC hypercalls (nova-abi.md §4.4 create_ec, §4.9 ctrl_ec); the EC
-// object itself is ec.ts.
+// create_ec (nova-abi.md §4.4): the hypercall that makes an EC object
+// (ec.ts). In a file of its own because a new global EC starts with its
+// STARTUP event (event.ts), and ec.ts does not import event.ts, which builds
+// on it.
 
-import { EC_F, EC_G, EC_S, EC_T } from "../abi/hypercall.ts";
+import { EC_F, EC_G, EC_T } from "../abi/hypercall.ts";
 import { Perm_ec, Perm_pd } from "../abi/perms.ts";
 import { Status } from "../abi/status.ts";
 import { Kind } from "./capability.ts";
-import { Ec, State } from "./ec.ts";
 import * as ec from "./ec.ts";
 import * as event from "./event.ts";
 import { ExceptionFrame } from "./frame.ts";
 import * as ipi from "./ipi.ts";
-import * as klock from "./klock.ts";
 import { destroyNow } from "./kobject.ts";
 import { capObject, insertNew } from "./lookup.ts";
 import { Pd } from "./pd.ts";
-import * as percpu from "./percpu.ts";
-import * as tsc from "./tsc.ts";
-import { Hazard } from "./hazard.ts";
 
 const PAGE: u64 = 0x1000;
 
@@ -49,30 +46,4 @@ export function createEc(f: ExceptionFrame, sel: u64, flags: u32): Status {
   const st = insertNew(sel, structAddress(e), Perm_ec.DEFINED);
   if (st !== Status.SUCCESS) destroyNow(e.hdr);
   return st;
-}
-
-/** How long a strong recall waits for the other CPU (it answers an IPI within microseconds). */
-const RECALL_WAIT_NS: u64 = 1_000_000_000;
-
-/**
- * ctrl_ec (0x8, §4.9): the EC (CTRL) raises a RECALL event before it next
- * returns to ring 3. An EC running in ring 3 on another CPU is sent there
- * into the kernel by IPI; with S, the call returns once that CPU entered.
- */
-export function ctrlEc(_f: ExceptionFrame, sel: u64, flags: u32): Status {
-  const o = capObject(sel, Kind.EC, Kind.EC, Perm_ec.CTRL);
-  if (o === null) return Status.BAD_CAP;
-  const e = structAt<Ec>(structAddress(o));
-  if (e.state === State.DEAD) return Status.SUCCESS;
-  e.hazard |= u32(Hazard.RECALL);
-  const c = e.cpu;
-  if (c === percpu.cpuIndex.get() || !e.running || !klock.inUser(c)) return Status.SUCCESS;
-  ipi.send(c, ipi.VECTOR_RESCHEDULE);
-  if ((flags & EC_S) === 0) return Status.SUCCESS;
-  // It enters without the kernel lock (klock.enterFromUser clears inUser first), so this
-  // CPU can wait for it while it holds the lock.
-  const end = rdtsc() + tsc.ticks(RECALL_WAIT_NS);
-  while (klock.inUser(c) && rdtsc() < end) pause();
-  if (klock.inUser(c)) log(`EC: strong recall: CPU ${c} did not enter the kernel in time`);
-  return Status.SUCCESS;
 }

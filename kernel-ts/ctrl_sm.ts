@@ -1,34 +1,19 @@
-// The semaphore hypercalls (nova-abi.md §4.7 create_sm, §4.12 ctrl_sm, and
-// ctrl_sm's fast path); the Sm object itself is sm.ts. ctrl_sm serves
-// interrupt semaphores too (interrupt_sm.ts, which builds them as Sms): a
-// down there first acknowledges the interrupt. Beside sm.ts rather than in
-// it, so that sm.ts need not import interrupt_sm.ts, which imports sm.ts.
+// ctrl_sm (nova-abi.md §4.12) and its fast path, for semaphores (sm.ts) and
+// interrupt semaphores (interrupt_sm.ts, which builds them as Sms): a down
+// there first acknowledges the interrupt. In a file of its own, named after
+// the hypercall, so that sm.ts need not import interrupt_sm.ts, which
+// imports sm.ts.
 
 import { SM_D, SM_Z } from "../abi/hypercall.ts";
-import { Perm_pd, Perm_sm } from "../abi/perms.ts";
+import { Perm_sm } from "../abi/perms.ts";
 import { Status } from "../abi/status.ts";
 import { Kind } from "./capability.ts";
 import * as ec from "./ec.ts";
 import { ExceptionFrame } from "./frame.ts";
 import * as intsm from "./interrupt_sm.ts";
-import { destroyNow } from "./kobject.ts";
 import { SLOW } from "./klock.ts";
-import { capObject, insertNew } from "./lookup.ts";
+import { capObject } from "./lookup.ts";
 import { Sm } from "./sm.ts";
-
-/**
- * 0x6 (§4.7): RSI the PD capability (SM permission), RDX the counter. The
- * semaphore is built before the slot is tried (NOVA's order, §4): an occupied
- * slot (or one ≥ SELNUM) is BAD_CAP and the new object is destroyed again.
- */
-export function createSm(f: ExceptionFrame, sel: u64, _flags: u32): Status {
-  if (capObject(f.rsi, Kind.PD, Kind.PD, Perm_pd.SM) === null) return Status.BAD_CAP;
-  const s = Sm.create(f.rdx);
-  if (s === null) return Status.MEM_OBJ;
-  const st = insertNew(sel, structAddress(s), Perm_sm.DEFINED);
-  if (st !== Status.SUCCESS) destroyNow(s.hdr);
-  return st;
-}
 
 /**
  * 0xb (§4.12): up (CTRLUP) or down (CTRLDN) with the absolute TSC timeout
