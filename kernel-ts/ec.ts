@@ -51,8 +51,10 @@ import {
   initObject,
   reap,
   ref,
+  refUncontended,
   refs,
   unref,
+  unrefUncontended,
 } from "./kobject.ts";
 import { Pd } from "./pd.ts";
 import * as currentPd from "./current_pd.ts";
@@ -346,8 +348,9 @@ export function setHelping(e: Ec, h: Ec | null): void {
 
 /** Links `caller` → `callee` (each holds a reference on the other). */
 export function link(caller: Ec, callee: Ec, isEvent: bool): void {
-  ref(callee.hdr);
-  ref(caller.hdr);
+  // Uncontended: both are ECs of this CPU, and this is the slow path or this CPU's fast path.
+  refUncontended(callee.hdr);
+  refUncontended(caller.hdr);
   caller.callee = callee;
   callee.caller = caller;
   callee.eventCaller = isEvent;
@@ -360,8 +363,8 @@ export function unlink(callee: Ec): Ec {
   callee.caller = null;
   caller.callee = null;
   callee.eventCaller = false;
-  unref(caller.hdr);
-  unref(callee.hdr);
+  unrefUncontended(caller.hdr);
+  unrefUncontended(callee.hdr);
   return caller;
 }
 

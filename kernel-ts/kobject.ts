@@ -142,14 +142,40 @@ export function ref(o: KObject): void {
 export function unref(o: KObject): void {
   const before = o.refs.sub(1);
   if (before === 0) panic("kobject: reference count underflow");
-  if (before === 1) {
-    for (;;) {
-      const head = allocator.deadList.load();
-      o.nextDead = head;
-      if (allocator.deadList.compareExchange(head, o)) {
-        hazard.raise(Hazard.REAP);
-        return;
-      }
+  if (before === 1) toDeadList(o);
+}
+
+/**
+ * ref() of an object whose count is uncontended: only the kernel lock's holder changes it, or
+ * the fast path of the one CPU the object belongs to, and the lock's holder excludes every
+ * fast path (klock.ts). An EC is such an object (its call links, docs/smp.md): a plain load
+ * and store then, no LOCK-prefixed add.
+ * @inline
+ */
+export function refUncontended(o: KObject): void {
+  assert(o.dead === 0, "kobject: reference to a destroyed object");
+  o.refs.store(o.refs.load(Order.RELAXED) + 1, Order.RELAXED);
+}
+
+/**
+ * unref() of an object whose count is uncontended (refUncontended).
+ * @inline
+ */
+export function unrefUncontended(o: KObject): void {
+  const before = o.refs.load(Order.RELAXED);
+  if (before === 0) panic("kobject: reference count underflow");
+  o.refs.store(before - 1, Order.RELAXED);
+  if (before === 1) toDeadList(o);
+}
+
+/** Puts `o`, whose count reached zero, on the dead list (fast paths of several CPUs may push at once). */
+function toDeadList(o: KObject): void {
+  for (;;) {
+    const head = allocator.deadList.load();
+    o.nextDead = head;
+    if (allocator.deadList.compareExchange(head, o)) {
+      hazard.raise(Hazard.REAP);
+      return;
     }
   }
 }
