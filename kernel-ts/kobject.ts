@@ -146,10 +146,10 @@ export function unref(o: KObject): void {
 }
 
 /**
- * ref() of an object whose count is uncontended: only the kernel lock's holder changes it, or
- * the fast path of the one CPU the object belongs to, and the lock's holder excludes every
- * fast path (klock.ts). An EC is such an object (its call links, docs/smp.md): a plain load
- * and store then, no LOCK-prefixed add.
+ * ref() where no other CPU can change the count at the same time, so a plain load and store do,
+ * no LOCK-prefixed add: on the slow path, whose holder of the kernel lock excludes every fast
+ * path (klock.ts), or on a fast path for an object that only its own CPU's fast paths touch
+ * (an EC: its call links, docs/smp.md).
  * @inline
  */
 export function refUncontended(o: KObject): void {

@@ -27,8 +27,8 @@ import {
   freeBytes,
   freeObject,
   initObject,
-  ref,
-  unref,
+  refUncontended,
+  unrefUncontended,
 } from "./kobject.ts";
 
 /** Slots per leaf (one 4 KiB page of 16-byte slots). */
@@ -395,7 +395,8 @@ export class Space_obj {
       assert(s !== null, "space_obj: slot missing after prepare");
       if (s === null) return Status.MEM_CAP;
     }
-    ref(o);
+    // Capability tables change only on the slow path: no other CPU changes a count meanwhile.
+    refUncontended(o);
     this.table.fillSlot(s, sel, cap, node);
     return Status.SUCCESS;
   }
@@ -409,7 +410,7 @@ export class Space_obj {
   /** Empties slot `sel` (which must hold a capability) and drops its object's reference. */
   remove(sel: u64): u64 {
     const old = this.table.clear(sel);
-    unref(structAt<KObject>(object(old)));
+    unrefUncontended(structAt<KObject>(object(old)));
     return old;
   }
 
