@@ -18,7 +18,7 @@ import { Kind, CAP0, definedPerms, object, perms, reduce } from "./capability.ts
 import { KObject, allocBytes, freeBytes, reap } from "./kobject.ts";
 import { CapTable, Space_obj } from "./space_obj.ts";
 import { Space_pio } from "./space_pio.ts";
-import { HST_SELECTORS, Space_hst, memCap, memFrame, novaPages } from "./space_hst.ts";
+import { Space_hst, memCap, memFrame, novaPages } from "./space_hst.ts";
 import * as msr from "./space_msr.ts";
 import { Space_msr } from "./space_msr.ts";
 
@@ -83,9 +83,18 @@ function asPioSpace(o: KObject): Space_pio {
   return structAt<Space_pio>(structAddress(o));
 }
 
+/** A host or guest space: both are Space_hst objects (space_hst.ts). */
 function asHstSpace(o: KObject): Space_hst {
-  assert(o.kind === Kind.HST_SP, "mdb: node in a space that is not a host space");
+  assert(
+    o.kind === Kind.HST_SP || o.kind === Kind.GST_SP,
+    "mdb: node in a space that is not a host or guest space",
+  );
   return structAt<Space_hst>(structAddress(o));
+}
+
+/** Whether `o` is a host or guest space (memory capabilities, page tables). */
+function isMemSpace(o: KObject): bool {
+  return o.kind === Kind.HST_SP || o.kind === Kind.GST_SP;
 }
 
 function asMsrSpace(o: KObject): Space_msr {
@@ -96,7 +105,7 @@ function asMsrSpace(o: KObject): Space_msr {
 /** The capability table of a space of any kind. */
 function tableOf(space: KObject): CapTable {
   if (space.kind === Kind.PIO_SP) return asPioSpace(space).table;
-  if (space.kind === Kind.HST_SP) return asHstSpace(space).table;
+  if (isMemSpace(space)) return asHstSpace(space).table;
   if (space.kind === Kind.MSR_SP) return asMsrSpace(space).table;
   return asObjSpace(space).table;
 }
@@ -116,7 +125,7 @@ function capOf(n: MdbNode): u64 {
 /** Empties an occupied slot in a space of any kind (unmapping a page, closing a port). */
 function removeSlot(space: KObject, sel: u64): void {
   if (space.kind === Kind.PIO_SP) asPioSpace(space).remove(sel);
-  else if (space.kind === Kind.HST_SP) asHstSpace(space).remove(sel);
+  else if (isMemSpace(space)) asHstSpace(space).remove(sel);
   else if (space.kind === Kind.MSR_SP) asMsrSpace(space).table.clear(sel);
   else asObjSpace(space).remove(sel);
   counters.revoked++;
@@ -125,7 +134,7 @@ function removeSlot(space: KObject, sel: u64): void {
 /** Puts `cap` into the empty slot `sel` (BAD_CAP, MEM_CAP as each space's insert). */
 function insertSlot(space: KObject, sel: u64, cap: u64, n: u64): u32 {
   if (space.kind === Kind.PIO_SP) return asPioSpace(space).insert(sel, perms(cap), n);
-  if (space.kind === Kind.HST_SP) return asHstSpace(space).insert(sel, cap, n);
+  if (isMemSpace(space)) return asHstSpace(space).insert(sel, cap, n);
   if (space.kind === Kind.MSR_SP) return asMsrSpace(space).insert(sel, perms(cap), n);
   return asObjSpace(space).insert(sel, cap, n);
 }
@@ -133,7 +142,7 @@ function insertSlot(space: KObject, sel: u64, cap: u64, n: u64): u32 {
 /** Reduces the capability at `sel` in place to `cap` (a non-empty subset of its rights). */
 function reduceSlot(space: KObject, sel: u64, cap: u64): void {
   if (space.kind === Kind.OBJ_SP) asObjSpace(space).reduce(sel, cap);
-  else if (space.kind === Kind.HST_SP) asHstSpace(space).reduce(sel, cap);
+  else if (isMemSpace(space)) asHstSpace(space).reduce(sel, cap);
   else if (space.kind === Kind.MSR_SP) asMsrSpace(space).table.update(sel, cap);
   // Perm_pio has a single bit: a reduction that keeps any keeps it all.
   else panic("mdb: PIO capability reduced to a non-empty subset");
@@ -450,7 +459,7 @@ export function delegatePio(
 }
 
 /**
- * ctrl_pd between host spaces: pages [ssb, ssb + 2^order) to [dsb, …), the
+ * ctrl_pd from a host space into a host or guest space: pages [ssb, ssb + 2^order) to [dsb, …), the
  * same rules as delegate(). From the NOVA host space the source selectors are
  * physical pages and the copies get cache attribute `ca` (the MAD, checked by
  * the caller); otherwise `ca` is ignored and the source's attribute is kept.
@@ -464,7 +473,9 @@ export function delegateHst(
   pmm: u32,
   ca: u32,
 ): u32 {
-  const st = checkRange(ssb, dsb, order, HST_SELECTORS);
+  // Each range against its own space: a host space has 2^35 selectors, a guest space 2^36.
+  let st = checkRange(ssb, ssb, order, src.selectors());
+  if (st === Status.SUCCESS) st = checkRange(dsb, dsb, order, dst.selectors());
   if (st !== Status.SUCCESS) return st;
   if (dst.nova) return Status.BAD_CAP;
   return delegateRange(src.hdr, ssb, dst.hdr, dsb, order, pmm, ca);
@@ -556,7 +567,7 @@ export function check(space: KObject): u64 {
   let count: u64 = 0;
   let sel = table.nextUsed(0);
   while (sel < table.nsel) {
-    if (space.kind === Kind.HST_SP)
+    if (isMemSpace(space))
       assert(
         asHstSpace(space).mapped(sel, table.cap(sel)),
         "mdb: page tables differ from a capability",

@@ -27,9 +27,9 @@
 // space the lookups use, is current_pd.ts.
 
 import { PdOp } from "../abi/hypercall.ts";
-import { Perm_hst_sp, Perm_msr_sp, Perm_obj_sp, Perm_pd, Perm_pio_sp } from "../abi/perms.ts";
+import { Perm_obj_sp, Perm_pd } from "../abi/perms.ts";
 import { Status } from "../abi/status.ts";
-import { Kind, CAP0, object, perms } from "./capability.ts";
+import { Kind, CAP0, definedPerms, object, perms } from "./capability.ts";
 import * as currentPd from "./current_pd.ts";
 import { ExceptionFrame } from "./frame.ts";
 import { KObject, allocObject, destroyNow, freeObject, initObject, ref, unref } from "./kobject.ts";
@@ -114,13 +114,13 @@ const PD_OPS: u32 = PdOp.MSR + 1;
 
 /**
  * 0x2 (§4.3): RSI the PD capability (PD permission), RDI[7:4] the OP. Order:
- * the PD capability (BAD_CAP), OP ≥ 7 (BAD_PAR), space kinds the kernel has
- * no objects for (GST, DMA: BAD_FTR), whether the space can bind (a second
+ * the PD capability (BAD_CAP), OP ≥ 7 (BAD_PAR), the space kind the kernel has
+ * no objects for (DMA: BAD_FTR), whether the space can bind (a second
  * OBJ or HST space, a first PIO space without a host space: ABORTED), the
  * object (MEM_OBJ), then the slot (BAD_CAP/MEM_CAP, the object destroyed).
  * OP 0's capability has the PD capability's permissions; an OBJ or HST space
- * gets 0x03, a PIO or MSR space 0x07. A PIO or MSR space beyond a PD's first
- * binds to nothing (as NOVA's spaces for vCPUs).
+ * gets 0x03, a GST space 0x05, a PIO or MSR space 0x07. A GST space, and a PIO
+ * or MSR space beyond a PD's first, binds to nothing (as NOVA's spaces for vCPUs).
  */
 export function createPd(f: ExceptionFrame, sel: u64, op: u32): Status {
   const objects = currentPd.currentObjects();
@@ -140,40 +140,49 @@ export function createPd(f: ExceptionFrame, sel: u64, op: u32): Status {
   if (op === PdOp.OBJ) {
     if (target.obj !== null) return Status.ABORTED;
     const s = mdb.newObjSpace();
-    if (s === null) return Status.MEM_OBJ;
-    const st = insertNew(sel, structAddress(s), Perm_obj_sp.DEFINED);
-    if (st !== Status.SUCCESS) destroyNow(s.hdr);
-    else target.bindObj(s);
+    const st = insertSpace(sel, s === null ? null : s.hdr);
+    if (st === Status.SUCCESS && s !== null) target.bindObj(s);
     return st;
   }
   if (op === PdOp.HST) {
     if (target.hst !== null) return Status.ABORTED;
     const s = Space_hst.create();
-    if (s === null) return Status.MEM_OBJ;
-    const st = insertNew(sel, structAddress(s), Perm_hst_sp.DEFINED);
-    if (st !== Status.SUCCESS) destroyNow(s.hdr);
-    else target.bindHst(s);
+    const st = insertSpace(sel, s === null ? null : s.hdr);
+    if (st === Status.SUCCESS && s !== null) target.bindHst(s);
     return st;
   }
   if (op === PdOp.MSR) {
     const s = mdb.newMsrSpace(false);
-    if (s === null) return Status.MEM_OBJ;
-    const st = insertNew(sel, structAddress(s), Perm_msr_sp.DEFINED);
-    if (st !== Status.SUCCESS) destroyNow(s.hdr);
-    else if (target.msr === null) target.bindMsr(s);
+    const st = insertSpace(sel, s === null ? null : s.hdr);
+    if (st === Status.SUCCESS && s !== null && target.msr === null) target.bindMsr(s);
     return st;
   }
   if (op === PdOp.PIO) {
     if (target.pio === null && target.hst === null) return Status.ABORTED;
     const s = mdb.newPioSpace();
-    if (s === null) return Status.MEM_OBJ;
-    const st = insertNew(sel, structAddress(s), Perm_pio_sp.DEFINED);
-    if (st !== Status.SUCCESS) destroyNow(s.hdr);
-    else if (target.pio === null) target.bindPio(s);
+    const st = insertSpace(sel, s === null ? null : s.hdr);
+    if (st === Status.SUCCESS && s !== null && target.pio === null) target.bindPio(s);
     return st;
   }
-  // GST (3) and DMA (4): no guest or DMA space objects until the virtualization and IOMMU work.
+  if (op === PdOp.GST) {
+    // Many per PD, bound to none: a vCPU gets its guest space from its handler's reply (§1.2).
+    // SUCCESS also on a CPU without SVM or VMX, as NOVA (§13.12).
+    const s = Space_hst.createGuest();
+    return insertSpace(sel, s === null ? null : s.hdr);
+  }
+  // DMA (4): no DMA space objects without the IOMMU work.
   return Status.BAD_FTR;
+}
+
+/**
+ * Puts the new space `s` (null: memory was out, MEM_OBJ) into slot `sel` with its kind's
+ * permissions (§4.3); a slot that fails (BAD_CAP, MEM_CAP) destroys it again.
+ */
+function insertSpace(sel: u64, s: KObject | null): u32 {
+  if (s === null) return Status.MEM_OBJ;
+  const st = insertNew(sel, structAddress(s), definedPerms(s.kind));
+  if (st !== Status.SUCCESS) destroyNow(s);
+  return st;
 }
 
 /** GRANT (destination) and TAKE (source) have the same bits in every space kind that has them. */
@@ -246,7 +255,7 @@ export function ctrlPd(f: ExceptionFrame, srcSel: u64, _flags: u32): Status {
       order,
       pmm,
     );
-  } else if (src.kind === Kind.HST_SP && dst.kind === Kind.HST_SP) {
+  } else if (src.kind === Kind.HST_SP && (dst.kind === Kind.HST_SP || dst.kind === Kind.GST_SP)) {
     const s = structAt<Space_hst>(structAddress(src));
     st = ctrlHst(s, ssb, structAt<Space_hst>(structAddress(dst)), dsb, order, pmm, f.r8);
   } else if (src.kind === Kind.MSR_SP) {
@@ -268,7 +277,7 @@ export function ctrlPd(f: ExceptionFrame, srcSel: u64, _flags: u32): Status {
       pmm,
     );
   }
-  // HST→GST/DMA: no guest or DMA spaces exist yet, so no capability names one (BAD_CAP above).
+  // HST→DMA: no DMA spaces exist, so no capability names one (BAD_CAP above).
   // Ports delegated or revoked reach every CPU's TSS on the way out (tlb.settleIoBitmaps).
   return st;
 }

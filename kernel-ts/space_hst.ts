@@ -23,6 +23,15 @@
 // slot's capability never unmaps them; mapKernelPage() replaces (revokes)
 // whatever capability was at their address first.
 //
+// A guest space (§1.2, create_pd OP 3) is the same object with `guest` set
+// and kind GST_SP: selector N = guest-physical page N, 2^36 of them (48-bit
+// guest-physical addresses, §13.11), and its tables are the nested page
+// tables a vCPU's guest-physical accesses go through on AMD SVM (NPT: the
+// long-mode format; every nested access counts as a user access, so every
+// entry has USER). They hold no kernel half and no kernel pages, the
+// last-page rule does not apply, and no CPU loads them into CR3. A GST space
+// is only ever a destination of ctrl_pd (pd.ts).
+//
 // The NOVA host space (§9.3) is one object with `nova` set: its capabilities
 // are computed (selector = physical page, all of R/W/XU/XS except protected
 // memory, §9.6), never stored, and it has no page tables.
@@ -42,6 +51,8 @@ import { CpuSet } from "./cpuset.ts";
 
 /** Host space selectors: pages of the 2^47-byte user half (§9.7, H = 47). */
 export const HST_SELECTORS: u64 = u64(1) << 35;
+/** Guest space selectors: pages of a 48-bit guest-physical address space (§13.11). */
+export const GST_SELECTORS: u64 = u64(1) << 36;
 const PAGE_SHIFT: u64 = 12;
 /** The last page of the user half: never executable (file comment). */
 const LAST_USER_PAGE: u64 = HST_SELECTORS - 1;
@@ -190,11 +201,14 @@ export function isProtected(page: u64): bool {
   return p.owned(pa);
 }
 
-/** The PTE attributes of memory capability `cap` at `sel` (present, user; see the file comment). */
-function attributes(cap: u64, sel: u64): u64 {
+/**
+ * The PTE attributes of memory capability `cap` at `sel` of a host space, or of a guest space
+ * (`guest`: the last-page rule is the host's) (present, user; see the file comment).
+ */
+function attributes(cap: u64, sel: u64, guest: bool): u64 {
   let a = ptab.USER | patBits(memCa(cap));
   if ((cap & u64(Perm_mem.W)) !== 0) a |= ptab.WRITABLE;
-  const x = (cap & u64(Perm_mem.XU | Perm_mem.XS)) !== 0 && sel !== LAST_USER_PAGE;
+  const x = (cap & u64(Perm_mem.XU | Perm_mem.XS)) !== 0 && (guest || sel !== LAST_USER_PAGE);
   if (!x && platform.nx) a |= ptab.NO_EXECUTE;
   return a;
 }
@@ -210,6 +224,8 @@ export class Space_hst {
   root: Phys;
   /** The NOVA host space: capabilities computed, no tables. */
   nova: bool;
+  /** A guest space (kind GST_SP): nested page tables, 2^36 selectors (file comment). */
+  guest: bool;
   /** TLB bookkeeping (tlb.ts): CPUs that may hold its translations, CPUs that must flush its PCID first. */
   used: Inline<CpuSet>;
   stale: Inline<CpuSet>;
@@ -220,22 +236,22 @@ export class Space_hst {
 
   /** A new, empty host space (no references yet) with its PML4, or null when memory is out. */
   static create(): Space_hst | null {
-    assert(platform.ready, "space_hst: not configured");
-    const root = platform.alloc();
-    if (u64(root) === 0) return null;
-    const va = allocObject(sizeof<Space_hst>());
-    if (u64(va) === 0) {
-      platform.free(root);
-      return null;
-    }
-    const s = structAt<Space_hst>(va);
-    initObject(s.hdr, Kind.HST_SP, platform.destroy);
-    s.table.init(HST_SELECTORS);
-    s.root = root;
+    const s = withTables(false);
+    if (s === null) return null;
     const from = ptrFromVirt<u64>(kmem.toVirt(platform.kernelRoot));
-    const to = ptrFromVirt<u64>(kmem.toVirt(root));
+    const to = ptrFromVirt<u64>(kmem.toVirt(s.root));
     for (let i = KERNEL_HALF; i < ENTRIES; i++) to.set(i, from.get(i));
     return s;
+  }
+
+  /** A new, empty guest space (no references yet) with its nested PML4, or null when memory is out. */
+  static createGuest(): Space_hst | null {
+    return withTables(true);
+  }
+
+  /** Selectors of this space: 2^35 for a host space, 2^36 for a guest space. */
+  selectors(): u64 {
+    return this.guest ? GST_SELECTORS : HST_SELECTORS;
   }
 
   /** The NOVA host space (§9.3), or null when memory is out. */
@@ -258,12 +274,12 @@ export class Space_hst {
 
   /**
    * Puts the memory capability `cap` into the empty slot `sel` with mdb node
-   * `node` and maps the page. BAD_PAR: selector ≥ 2^35; BAD_CAP: occupied;
+   * `node` and maps the page. BAD_PAR: selector ≥ selectors(); BAD_CAP: occupied;
    * MEM_CAP: no memory for the table or a page-table page (nothing changes).
    */
   insert(sel: u64, cap: u64, node: u64): u32 {
     assert(!this.nova, "space_hst: insert into the NOVA host space");
-    if (sel >= HST_SELECTORS) return Status.BAD_PAR;
+    if (sel >= this.selectors()) return Status.BAD_PAR;
     if (this.table.cap(sel) !== CAP0) return Status.BAD_CAP;
     if (!this.table.prepare(sel)) return Status.MEM_CAP;
     // A kernel page may be mapped here (no capability): its TLB entry must go. A page that
@@ -275,7 +291,7 @@ export class Space_hst {
         va(sel),
         memFrame(cap),
         ptab.ORDER_4K,
-        attributes(cap, sel),
+        attributes(cap, sel, this.guest),
         platform.alloc,
       )
     ) {
@@ -297,7 +313,7 @@ export class Space_hst {
       va(sel),
       memFrame(cap),
       ptab.ORDER_4K,
-      attributes(cap, sel),
+      attributes(cap, sel, this.guest),
       noTable,
     );
     assert(ok, "space_hst: remap of a mapped page failed");
@@ -320,7 +336,10 @@ export class Space_hst {
    * allocated (the old capability is gone then too).
    */
   mapKernelPage(va: Virt, pa: Phys, writable: bool): bool {
-    assert(!this.nova && (u64(va) & 0xfff) === 0, "space_hst: kernel page not mappable here");
+    assert(
+      !this.nova && !this.guest && (u64(va) & 0xfff) === 0,
+      "space_hst: kernel page not mappable here",
+    );
     const sel = u64(va) >> PAGE_SHIFT;
     if (sel >= HST_SELECTORS) return false;
     platform.revoke(this, sel);
@@ -351,7 +370,7 @@ export class Space_hst {
   mapped(sel: u64, cap: u64): bool {
     if (this.nova) return true;
     const e = ptab.leafEntry(this.root, va(sel));
-    const want = u64(memFrame(cap)) | ptab.PRESENT | attributes(cap, sel);
+    const want = u64(memFrame(cap)) | ptab.PRESENT | attributes(cap, sel, this.guest);
     return (e & ~(ptab.ACCESSED | ptab.DIRTY)) === want;
   }
 
@@ -360,11 +379,31 @@ export class Space_hst {
     this.table.release();
     if (u64(this.root) !== 0) {
       const pml4 = ptrFromVirt<u64>(kmem.toVirt(this.root));
-      for (let i: usize = 0; i < USER_ENTRIES; i++) freeTables(pml4.get(i), 3);
+      // A guest space's tables span the whole PML4; a host space's kernel half is shared.
+      const own = this.guest ? ENTRIES : USER_ENTRIES;
+      for (let i: usize = 0; i < own; i++) freeTables(pml4.get(i), 3);
       platform.free(this.root);
     }
     freeObject(this.hdr, sizeof<Space_hst>());
   }
+}
+
+/** A new host or guest space with an empty PML4 (create, createGuest), or null. */
+function withTables(guest: bool): Space_hst | null {
+  assert(platform.ready, "space_hst: not configured");
+  const root = platform.alloc();
+  if (u64(root) === 0) return null;
+  const va = allocObject(sizeof<Space_hst>());
+  if (u64(va) === 0) {
+    platform.free(root);
+    return null;
+  }
+  const s = structAt<Space_hst>(va);
+  initObject(s.hdr, guest ? Kind.GST_SP : Kind.HST_SP, platform.destroy);
+  s.table.init(guest ? GST_SELECTORS : HST_SELECTORS);
+  s.root = root;
+  s.guest = guest;
+  return s;
 }
 
 function noTable(): Phys {

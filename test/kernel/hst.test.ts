@@ -1,6 +1,6 @@
 // Host and MSR spaces (kernel-ts/space_hst.ts, space_msr.ts) with the mapping
 // database on the host under ASan+UBSan, with gcc and clang:
-// test/kernel/dialect/hst_main.ts checks a fresh host space and the NOVA host
+// test/kernel/dialect/hst_main.ts checks a fresh host space, a guest space and the NOVA host
 // space (computed, protected memory CAP0), the PTE of every cache attribute
 // and permission set, kernel pages (replace and revoke a capability, delegate
 // as CAP0), partial MEM_CAP, a space destroyed with its last reference, an
@@ -27,6 +27,11 @@ t.test("host and MSR spaces", async (t) => {
       r.stdout,
       /^hst: a fresh host space is CAP0 at all 2\^35 selectors.*; the last user page never executable$/m,
       `${cc}: fresh`,
+    );
+    t.match(
+      r.stdout,
+      /^hst: a guest space has 2\^36 selectors and nested tables of its own/m,
+      `${cc}: guest space`,
     );
     t.match(r.stdout, /^hst: kernel pages replace capabilities .* partial MEM_CAP after 1 of 8/m);
     t.match(r.stdout, /^hst: order 20: 1048559 pages delegated from the NOVA host space/m);

@@ -1,7 +1,8 @@
 // Host and MSR spaces (nova-abi.md §4.3 OP 2/6, §4.8 HST→HST and MSR→MSR,
 // §9.8, §10.4): memory from the NOVA host space into the root host space,
 // written and read through copies, revoked recursively across three host
-// spaces; the MAD's checks; create_pd OP 2 and OP 6; MSR delegation.
+// spaces; the MAD's checks; create_pd OP 2, OP 3 and OP 6; guest spaces as
+// destinations; MSR delegation.
 //
 // Memory comes from physical page 0x6 (below 1 MiB: never the kernel's, so
 // delegable; its contents are restored before it is revoked). Host space
@@ -49,6 +50,8 @@ const HIP_PAGE: u64 = HIP_ADDRESS >> 12;
 export const MEM_RW: u64 = Perm_mem.R | Perm_mem.W;
 /** 2^35: the first selector beyond a host space. */
 const HST_END: u64 = u64(1) << 35;
+/** 2^36: the first selector beyond a guest space (48-bit guest-physical addresses). */
+const GST_END: u64 = u64(1) << 36;
 /** The order-20 delegation: physical 0…4 GiB to 4 GiB of the root host space. */
 const BIG_ORDER: u64 = 20;
 const BIG_BASE: u64 = 0x10_0000;
@@ -60,6 +63,8 @@ const HST_A: u64 = HST_SELS + 0x11;
 const PD_B: u64 = HST_SELS + 0x20;
 const HST_B: u64 = HST_SELS + 0x21;
 const MSR_A: u64 = HST_SELS + 0x30;
+/** Two guest spaces of PD A. */
+const GST_A: u64 = HST_SELS + 0x14;
 const MSR_B: u64 = HST_SELS + 0x31;
 
 /** ctrl_pd from the NOVA host space with a MAD in R8. */
@@ -174,10 +179,30 @@ export function run(): void {
       isStatus(createPd(HST_SELS + 0x12, 2, PD_A), Status.ABORTED) &&
       isStatus(createPd(HST_SELS + 0x12, 5, PD_A), OK),
   );
+  expectStatus("create_pd-op4-bad_ftr", createPd(HST_SELS + 0x13, 4, PD_A), Status.BAD_FTR);
+  // Guest spaces (create_pd OP 3, §1.2, §4.8): many per PD; host pages to guest-physical pages
+  // (48 bits: 2^36 of them, beyond a host space's 2^35) with the source's rights AND pmm; only
+  // ever a destination (no TAKE); revoked with the host page they came from.
   check(
-    "create_pd-op3-op4-bad_ftr",
-    isStatus(createPd(HST_SELS + 0x13, 3, PD_A), Status.BAD_FTR) &&
-      isStatus(createPd(HST_SELS + 0x13, 4, PD_A), Status.BAD_FTR),
+    "gst-create-and-delegate",
+    isStatus(createPd(GST_A, 3, PD_A), OK) &&
+      isStatus(createPd(GST_A + 1, 3, PD_A), OK) &&
+      isStatus(fromNova(LOW_PAGE, 0, VA1, MEM_RW, 0), OK) &&
+      isStatus(pd(ROOT_HST, GST_A, VA1, 0, 0x100, PERM_MASK), OK) &&
+      isStatus(pd(ROOT_HST, GST_A, VA1, 0, GST_END - 1, Perm_mem.R), OK) &&
+      isStatus(pd(ROOT_HST, GST_A + 1, VA1, 0, HST_END, MEM_RW), OK),
+  );
+  check(
+    "gst-bad_par-bad_cap",
+    isStatus(pd(ROOT_HST, GST_A, VA1, 0, GST_END, MEM_RW), Status.BAD_PAR) &&
+      isStatus(pd(ROOT_HST, GST_A, HST_END, 0, 0x200, MEM_RW), Status.BAD_PAR) &&
+      isStatus(pd(GST_A, ROOT_HST, 0x100, 0, VA2, MEM_RW), Status.BAD_CAP) &&
+      isStatus(pd(GST_A, GST_A + 1, 0x100, 0, 0x100, MEM_RW), Status.BAD_CAP) &&
+      isStatus(pd(ROOT_OBJ, GST_A, 0x1000, 0, 0x100, MEM_RW), Status.BAD_CAP),
+  );
+  check(
+    "gst-revoke",
+    isStatus(pd(ROOT_HST, GST_A, 0x7, 0, 0x100, 0), OK) && isStatus(hst(VA1, 0, VA1, 0), OK),
   );
   // Recursive revocation over three host spaces: root → PD A → PD B → root.
   check(

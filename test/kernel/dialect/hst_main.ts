@@ -26,7 +26,7 @@ import { KObject } from "../../../kernel-ts/kobject.ts";
 import * as mdb from "../../../kernel-ts/mdb.ts";
 import * as ptab from "../../../kernel-ts/ptab.ts";
 import * as hst from "../../../kernel-ts/space_hst.ts";
-import { HST_SELECTORS, Space_hst, memCap } from "../../../kernel-ts/space_hst.ts";
+import { GST_SELECTORS, HST_SELECTORS, Space_hst, memCap } from "../../../kernel-ts/space_hst.ts";
 import * as msr from "../../../kernel-ts/space_msr.ts";
 import { Space_msr } from "../../../kernel-ts/space_msr.ts";
 import * as capheap from "./capheap.ts";
@@ -499,6 +499,70 @@ function fresh(): void {
   kobject.reap();
 }
 
+/**
+ * A guest space (create_pd OP 3): 2^36 selectors, nested tables of its own (no kernel half),
+ * every entry USER, X as the capability says (the host's last-page rule is not a guest's),
+ * only ever a destination; revocation unmaps; all memory back.
+ */
+function guestSpace(): void {
+  const g = Space_hst.createGuest();
+  assert(g !== null, "test: guest space");
+  if (g === null) return;
+  kobject.ref(g.hdr);
+  const nova = structAt<Space_hst>(virt(novaHst));
+  const top = GST_SELECTORS - 1;
+  const hostLast = HST_SELECTORS - 1;
+  const rwx = u32(Perm_mem.R | Perm_mem.W | Perm_mem.XU);
+  assert(
+    g.hdr.kind === capability.Kind.GST_SP && g.selectors() === GST_SELECTORS,
+    "test: a guest space has kind GST_SP and 2^36 selectors",
+  );
+  assert(
+    mdb.delegateHst(nova, 0x1234, g, top, 0, rwx, hst.Ca.WB) === Status.SUCCESS &&
+      mdb.delegateHst(nova, 0x1235, g, hostLast, 0, rwx, hst.Ca.UC) === Status.SUCCESS &&
+      mdb.delegateHst(nova, 0x1236, g, 0, 0, u32(Perm_mem.R), hst.Ca.WB) === Status.SUCCESS,
+    "test: delegations into a guest space",
+  );
+  assert(
+    mdb.delegateHst(nova, 0x1234, g, GST_SELECTORS, 0, rwx, hst.Ca.WB) === Status.BAD_PAR &&
+      mdb.delegateHst(nova, HST_SELECTORS, g, 0x10, 0, rwx, hst.Ca.WB) === Status.BAD_PAR,
+    "test: a guest space ends at 2^36, its host source at 2^35",
+  );
+  const eTop = ptab.leafEntry(g.root, virt(top << 12));
+  const eLast = ptab.leafEntry(g.root, virt(hostLast << 12));
+  const eZero = ptab.leafEntry(g.root, virt(0));
+  assert(
+    (eTop & 0xf_ffff_ffff_f000) === 0x123_4000 &&
+      (eTop & (ptab.USER | ptab.WRITABLE)) === (ptab.USER | ptab.WRITABLE) &&
+      (eTop & ptab.NO_EXECUTE) === 0,
+    "test: the top guest page is mapped user, writable, executable",
+  );
+  assert(
+    (eLast & ptab.NO_EXECUTE) === 0 &&
+      (eLast & ptab.WRITABLE) !== 0 &&
+      (eLast & (ptab.PAT_4K | ptab.CACHE_DISABLE | ptab.WRITE_THROUGH)) === hst.patBits(hst.Ca.UC),
+    "test: the host's last-page rule does not apply to a guest space; its cache attribute does",
+  );
+  assert(
+    (eZero & ptab.USER) !== 0 && (eZero & ptab.WRITABLE) === 0 && (eZero & ptab.NO_EXECUTE) !== 0,
+    "test: a read-only guest page is user, not writable, not executable",
+  );
+  const r = ptrFromVirt<u64>(virt(u64(g.root)));
+  for (let i: usize = 256; i < 511; i++)
+    assert(r.get(i) === 0, "test: a guest space's PML4 holds no kernel half");
+  assert(mdb.check(g.hdr) === 3, "test: the mapping database covers the guest space");
+  assert(
+    mdb.delegateHst(nova, 0x1234, g, top, 0, 0, hst.Ca.WB) === Status.SUCCESS &&
+      ptab.leafEntry(g.root, virt(top << 12)) === 0,
+    "test: a null delegation unmaps the guest page",
+  );
+  log(
+    `hst: a guest space has 2^36 selectors and nested tables of its own: USER entries, X as delegated, the cache attribute's PAT bits`,
+  );
+  kobject.unref(g.hdr);
+  kobject.reap();
+}
+
 /** Delegation onto a kernel page replaces it; the kernel page itself delegates as CAP0. */
 function kernelPages(): void {
   const a = newHst();
@@ -637,6 +701,7 @@ export function main(mode: u32): void {
     return;
   }
   fresh();
+  guestSpace();
   kernelPages();
   order20();
   msrDirected();
