@@ -7,6 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
+import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import { formatDiagnostic } from "./diagnostics.ts";
 import { compile, writeModules } from "./index.ts";
 
@@ -99,6 +100,34 @@ export function main(argv: string[]): number {
   return 0;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  process.exitCode = main(process.argv.slice(2));
+/**
+ * The stack of the thread the compiler runs in. tsc's parser and checker, and ktsc's checker and
+ * lowering, recurse as deep as an expression nests: a flat sum of 20,000 terms, which tsc
+ * accepts, needs far more than the main thread's stack of about 1 MB. docs/diagnostics.md gives
+ * the limits (sourceDepthLimit in compiler/load/project.ts).
+ */
+const STACK_MB = 256;
+
+if (isMainThread && import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  // The worker starts as plain JavaScript that registers tsx's loader, then loads this file.
+  const api = JSON.stringify(import.meta.resolve("tsx/esm/api"));
+  const boot = `import(${api}).then((tsx) => { tsx.register(); return import(${JSON.stringify(import.meta.url)}); });`;
+  const worker = new Worker(boot, {
+    eval: true,
+    argv: process.argv.slice(2),
+    workerData: { ktsc: true },
+    resourceLimits: { stackSizeMb: STACK_MB },
+  });
+  worker.on("message", (code: number) => {
+    process.exitCode = code;
+  });
+  worker.on("error", (e: Error) => {
+    process.stderr.write(
+      `ktsc: internal compiler error: ${e.message}\n` +
+        `This is a bug in ktsc, not in your program. Please report it with the input.\n`,
+    );
+    process.exitCode = 2;
+  });
+} else if (!isMainThread && (workerData as { ktsc?: boolean } | null)?.ktsc) {
+  parentPort!.postMessage(main(process.argv.slice(2)));
 }

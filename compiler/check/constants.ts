@@ -142,18 +142,43 @@ export function foldAt(
   return undefined;
 }
 
+/** isLiteralOnly's answers, so that the checker asking of every node of a long chain stays linear. */
+const literalOnly = new WeakMap<ts.Expression, boolean>();
+
 /** True when e is built from integer literals only (its type comes from the context). */
 export function isLiteralOnly(e: ts.Expression): boolean {
+  // Post-order over a worklist, not recursion: a flat sum of thousands of terms is a tree that
+  // deep. Every inner node's answer is remembered.
   const K = ts.SyntaxKind;
-  if (ts.isParenthesizedExpression(e)) return isLiteralOnly(e.expression);
-  if (ts.isNumericLiteral(e)) return true;
-  if (ts.isPrefixUnaryExpression(e))
-    return (e.operator === K.MinusToken || e.operator === K.TildeToken) && isLiteralOnly(e.operand);
-  if (ts.isBinaryExpression(e)) {
-    const op = e.operatorToken.kind;
-    return (
-      (arithmeticOps.has(op) || shiftOps.has(op)) && isLiteralOnly(e.left) && isLiteralOnly(e.right)
-    );
+  const known = literalOnly.get(e);
+  if (known !== undefined) return known;
+  const todo: { x: ts.Expression; expanded: boolean }[] = [{ x: e, expanded: false }];
+  while (todo.length) {
+    const top = todo[todo.length - 1];
+    const x = top.x;
+    if (literalOnly.has(x)) {
+      todo.pop();
+      continue;
+    }
+    const parts: ts.Expression[] = [];
+    let ok = true;
+    if (ts.isParenthesizedExpression(x)) parts.push(x.expression);
+    else if (ts.isNumericLiteral(x)) ok = true;
+    else if (ts.isPrefixUnaryExpression(x)) {
+      ok = x.operator === K.MinusToken || x.operator === K.TildeToken;
+      parts.push(x.operand);
+    } else if (ts.isBinaryExpression(x)) {
+      const op = x.operatorToken.kind;
+      ok = arithmeticOps.has(op) || shiftOps.has(op);
+      parts.push(x.left, x.right);
+    } else ok = false;
+    if (ok && !top.expanded && parts.length) {
+      top.expanded = true;
+      for (const p of parts) if (!literalOnly.has(p)) todo.push({ x: p, expanded: false });
+      continue;
+    }
+    todo.pop();
+    literalOnly.set(x, ok && parts.every((p) => literalOnly.get(p) === true));
   }
-  return false;
+  return literalOnly.get(e)!;
 }

@@ -248,6 +248,7 @@ function describeExpression(e: ts.Node): string {
 }
 
 const jsGlobals = new Set([
+  "arguments",
   "undefined",
   "NaN",
   "Infinity",

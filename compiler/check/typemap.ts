@@ -10,11 +10,33 @@ function preludeName(sema: Sema, sym: ts.Symbol | undefined): string | undefined
   return d && sema.isPreludeNode(d) ? sym!.name : undefined;
 }
 
+/** Types whose dialect type is being worked out now: one met again contains itself. */
+const resolving = new Set<ts.Type>();
+
 /**
  * The dialect type of a TypeScript type, or undefined after reporting why it
  * has none. `at` is the node diagnostics point to.
  */
 export function dtypeOf(sema: Sema, t: ts.Type, at: ts.Node): DType | undefined {
+  // tsc accepts a type alias that contains itself through an interface's type argument
+  // (`type Nest = Arr<Nest, 2>`); in C it would have no size.
+  if (resolving.has(t)) {
+    sema.diags.at(
+      at,
+      "KTS1103",
+      `type '${sema.checker.typeToString(t)}' contains itself: it would have no size`,
+    );
+    return undefined;
+  }
+  resolving.add(t);
+  try {
+    return resolveDtype(sema, t, at);
+  } finally {
+    resolving.delete(t);
+  }
+}
+
+function resolveDtype(sema: Sema, t: ts.Type, at: ts.Node): DType | undefined {
   const c = sema.checker;
   const alias = preludeName(sema, t.aliasSymbol);
   if (alias) {

@@ -162,7 +162,11 @@ t.test("docs/diagnostics.md shows every code with what the compiler prints", asy
 
 /** Runs the CLI the way a user does, from the repository root. */
 function ktsc(...args: string[]) {
-  return spawnSync("npx", ["tsx", "compiler/cli.ts", ...args], { cwd: root, encoding: "utf8" });
+  return spawnSync("npx", ["tsx", "compiler/cli.ts", ...args], {
+    cwd: root,
+    encoding: "utf8",
+    maxBuffer: 64 << 20,
+  });
 }
 
 t.test("CLI: a bad program exits 1 with tsc-style diagnostics on stderr", async (t) => {
@@ -188,6 +192,29 @@ t.test("CLI: a directory where a file belongs is a usage error (64), not a crash
   t.match(r.stderr, said, "it says what is wrong and how to name a project");
   const crash = /^ktsc: internal compiler error|^\s+at \S+ \(/m;
   t.notMatch(r.stderr, crash, "no internal error, no stack trace");
+});
+
+t.test("CLI: deep, long and garbage input gets a result, never a stack trace", async (t) => {
+  // The compiler's recursion follows expression depth; ktsc runs it on a thread with a large
+  // stack (compiler/cli.ts). tsc itself overflows near 1,000 nested parentheses.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kts-deep-"));
+  const fn = (body: string) => `export function f(a: u32): u32 {\n  return ${body};\n}\n`;
+  const inputs: [string, string, number][] = [
+    ["sum", fn(Array(3000).fill("a").join(" + ")), 0],
+    ["nested", fn("(".repeat(3000) + "a" + ")".repeat(3000)), 0],
+    ["garbage", "export function f(): u32 { return ((( ;; }}} [ 1 +\n".repeat(4000), 1],
+  ];
+  const crash = /^ktsc: internal compiler error|^\s+at \S+ \(/m;
+  for (const [name, text, status] of inputs) {
+    const file = path.join(dir, `${name}.ts`);
+    fs.writeFileSync(file, text);
+    const r = ktsc("check", file);
+    t.equal(r.status, status, `${name}: exit status ${status} [got ${r.status}]`, {
+      stderr: r.stderr.slice(0, 2000),
+    });
+    t.notMatch(r.stderr, crash, `${name}: no internal error, no stack trace`);
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
 });
 
 t.test("CLI: --help exits 0", async (t) => {
