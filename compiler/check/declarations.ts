@@ -29,7 +29,7 @@ function computeDeclType(sema: Sema, decl: ts.Node): DType | undefined {
   }
   if (ts.isParameter(decl) || ts.isPropertyDeclaration(decl)) {
     if (!decl.type) return undefined;
-    const where = ts.isPropertyDeclaration(decl) ? "field" : "value";
+    const where = ts.isPropertyDeclaration(decl) ? "field" : "param";
     return placed(sema, decl.type, dtypeOfNode(sema, decl.type), where);
   }
   if (ts.isVariableDeclaration(decl)) return checkVariable(sema, decl);
@@ -44,7 +44,7 @@ function computeDeclType(sema: Sema, decl: ts.Node): DType | undefined {
       params.push(pt);
     }
     let ret: DType | undefined;
-    if (decl.type) ret = placed(sema, decl.type, dtypeOfNode(sema, decl.type), "value");
+    if (decl.type) ret = placed(sema, decl.type, dtypeOfNode(sema, decl.type), "result");
     else {
       const sig = sema.checker.getSignatureFromDeclaration(decl);
       ret = sig && valueType(dtypeOf(sema, sig.getReturnType(), decl.name ?? decl));
@@ -78,11 +78,11 @@ function misplacedInline(t: DType, field: boolean): boolean {
 }
 
 /**
- * Where a type stands: a struct field or array element ("field"), the type of
- * a value that is passed, returned or held in a local ("value"), or a
- * module-level variable declared with `atomic()` or `perCpu()` ("static").
+ * Where a type stands: a struct field or array element ("field"), a parameter ("param"), a
+ * function's result ("result"), a local or any other value ("value"), or a module-level
+ * variable declared with `atomic()` or `perCpu()` ("static").
  */
-type Place = "field" | "value" | "static";
+type Place = "field" | "param" | "result" | "value" | "static";
 
 /**
  * Why an `Atomic<T>` or `PerCpu<T>` in `t` cannot stand at `where`, or
@@ -99,7 +99,7 @@ export function misplacedShared(t: DType, where: Place): string | undefined {
         ? misplacedShared(t.elem, "value")
         : `'${show(t)}' cannot stand here: per-CPU storage is only a module-level perCpu() variable`;
     case "atomic":
-      return where === "value"
+      return where === "value" || where === "param" || where === "result"
         ? `'${show(t)}' would be copied: an atomic is passed and returned inside the object that holds it`
         : misplacedShared(t.elem, "value");
     case "arr":
@@ -135,12 +135,27 @@ function placed(
     );
     return undefined;
   }
-  const why = t && misplacedShared(t, where);
+  const why = t && (misplacedShared(t, where) ?? misplacedValue(t, where));
   if (why) {
     sema.diags.at(node, "KTS1103", why);
     return undefined;
   }
   return t;
+}
+
+/**
+ * What C cannot have: an array result (C returns no arrays), an array without a length
+ * (`Arr<T, number>`) anywhere but as a parameter (where it is the address of an array of any
+ * length), and a `void` or `never` parameter.
+ */
+function misplacedValue(t: DType, where: Place): string | undefined {
+  if (t.k === "arr" && where === "result")
+    return `a function cannot return '${show(t)}' (C returns no arrays): fill one the caller passes`;
+  if (t.k === "arr" && t.len < 0 && where !== "param")
+    return `'${show(t)}' has no length: only a parameter may take an array of any length`;
+  if ((t.k === "void" || t.k === "never") && where === "param")
+    return `a parameter of type ${t.k} cannot be passed`;
+  return undefined;
 }
 
 /** The type a value is held in: an embedded struct (`Inline<S>`) is held as a pointer to it. */

@@ -4,6 +4,7 @@
 import { ts } from "ts-morph";
 import type { LoadedProject, Module } from "../load/project.ts";
 import { isJsGlobal } from "./expressions.ts";
+import { checkEmbedding } from "./embedding.ts";
 import { checkInline } from "./inline.ts";
 import { Sema } from "./sema.ts";
 import { checkModule, registerTypes } from "./statements.ts";
@@ -76,6 +77,7 @@ export function check(lp: LoadedProject, deep: (m: Module) => boolean = () => tr
   const ok = lp.modules.filter((m) => !syntaxBroken.has(m.rel));
   for (const m of ok) registerTypes(sema, m);
   for (const m of ok) if (deep(m)) checkModule(sema, m);
+  checkEmbedding(sema);
   // Over every module: a loop may pass through one that is not checked in depth.
   checkInline(
     sema,

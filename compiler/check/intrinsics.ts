@@ -98,9 +98,14 @@ export function checkIntrinsicCall(
       d.at(e, "KTS1316", "layout() is only allowed as a module-level statement");
       return undefined;
     case "sizeof":
-    case "alignof":
-      typeArg(sema, e, 0);
+    case "alignof": {
+      const t = typeArg(sema, e, 0);
+      // C has no size for void (gcc calls it 1, clang -Werror rejects it) and none for never,
+      // nor for an array of no length.
+      if (t && (t.k === "void" || t.k === "never" || (t.k === "arr" && t.len < 0)))
+        d.at(e, "KTS1316", `${name}<${show(t)}>() has no value: the type has no size`);
       return USIZE;
+    }
     case "offsetof": {
       const t = typeArg(sema, e, 0);
       if (t && t.k !== "struct") d.at(e, "KTS1316", "offsetof<T>() takes a struct class");

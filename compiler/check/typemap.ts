@@ -97,6 +97,16 @@ function resolveDtype(sema: Sema, t: ts.Type, at: ts.Node): DType | undefined {
       case "Arr": {
         const e = elem();
         const n = args[1];
+        // A length is a non-negative integer literal; `number` (no length) is only a
+        // parameter's (declarations.ts placed).
+        if (n && n.isNumberLiteral() && !(Number.isInteger(n.value) && n.value >= 0)) {
+          sema.diags.at(
+            at,
+            "KTS1103",
+            `the length of '${c.typeToString(t)}' is ${n.value}: a length is a non-negative integer`,
+          );
+          return undefined;
+        }
         const len = n && n.isNumberLiteral() ? n.value : -1;
         return e && { k: "arr", elem: e, len };
       }

@@ -141,7 +141,7 @@ export function show(t: DType): string {
     case "inline":
       return `Inline<${t.struct.name}>`;
     case "arr":
-      return `Arr<${show(t.elem)}, ${t.len}>`;
+      return `Arr<${show(t.elem)}, ${t.len < 0 ? "number" : t.len}>`;
     case "atomic":
       return `Atomic<${show(t.elem)}>`;
     case "percpu":

@@ -187,7 +187,15 @@ function lowerPrefix(cx: LowerContext, e: ts.PrefixUnaryExpression): string {
   const w = cwork(t);
   const a = lowerAs(cx, e.operand, t);
   if (e.operator === K.MinusToken) return `((${cint(t)})(0u - (${w})${a}))`;
-  if (e.operator === K.TildeToken) return `((${cint(t)})~(${w})${a})`;
+  if (e.operator === K.TildeToken) {
+    const c = `((${cint(t)})~(${w})${a})`;
+    // Below 32 bits, gcc rejects comparing a promoted `~` with a constant (-Wsign-compare,
+    // "promoted bitwise complement"), although the cast back makes the value right; through a
+    // temporary it sees only a narrow value.
+    if (t.bits >= 32) return c;
+    const tmp = cx.temp();
+    return `({ ${cint(t)} ${tmp} = ${c}; ${tmp}; })`;
+  }
   ice(e, "unexpected prefix operator");
 }
 

@@ -14,6 +14,7 @@
 // expect-out: fixed comparisons true false true false
 // expect-out: div/rem -7/2 -3 -7%2 -1 7/-2 -3 MIN/-1 -128
 // expect-out: neg of unsigned 4294967295, -x & x 8
+// expect-out: narrow complement compared: ~u8(200) == 55 true ~u16(1) == 65534 true
 
 function lowBits(x: u64): u8 {
   return u8(x);
@@ -89,4 +90,9 @@ export function main(): void {
   const un: u32 = 1;
   const e8: u32 = 24;
   log(`neg of unsigned ${-un}, -x & x ${-e8 & e8}`);
+  const b8: u8 = 200;
+  const b16: u16 = 1;
+  log(
+    `narrow complement compared: ~u8(200) == 55 ${~b8 === 55} ~u16(1) == 65534 ${~b16 === 65534}`,
+  );
 }
