@@ -102,9 +102,13 @@ void kts_log_take_over(void)
 
 void kts_panic_begin(void)
 {
-    /* A panic while the console is held (a panic inside log) must still print. */
-    if (__atomic_exchange_n(&lock, 1u, __ATOMIC_ACQUIRE))
-        flush();
+    /*
+     * A panic while the console is held (a panic inside a log argument) must still print, on a
+     * line of its own: the half-written line ends first, as kts_log_take_over ends it.
+     */
+    if (__atomic_exchange_n(&lock, 1u, __ATOMIC_ACQUIRE) && used)
+        put('\n');
+    flush();
     kts_log_str("PANIC: ");
 }
 

@@ -656,6 +656,7 @@ function typeShift(sema: Sema, e: ts.BinaryExpression, expected?: DType): DType 
       d.at(e.operatorToken, "KTS1213", `shifts are not defined for '${show(lt)}'`);
       return undefined;
     }
+    if (badLiteralCount(sema, e, lt)) return undefined;
     resolveLit(sema, e.right, intType("u32"));
     checkConstantCount(sema, e, lt);
     return lt;
@@ -682,6 +683,25 @@ function typeShift(sema: Sema, e: ts.BinaryExpression, expected?: DType): DType 
   }
   checkConstantCount(sema, e, lt);
   return lt;
+}
+
+/**
+ * A literal shift count out of range for `lt`, a negative one too, is reported as such
+ * (KTS1204), not as a literal that does not fit the count's u32 (KTS1203); true if it was.
+ */
+export function badLiteralCount(
+  sema: Sema,
+  e: ts.BinaryExpression,
+  lt: Extract<DType, { k: "int" }>,
+): boolean {
+  const count = foldAt(sema, e.right, intType("i64"), false);
+  if (count === undefined || (count >= 0n && count < BigInt(lt.bits))) return false;
+  sema.diags.at(
+    e.right,
+    "KTS1204",
+    `shift count ${count} is out of range for ${lt.name} (0..${lt.bits - 1})`,
+  );
+  return true;
 }
 
 /**
@@ -725,6 +745,8 @@ function typeConditional(
   }
   if (a.k === "lit") return coerce(sema, e.whenTrue, a, b);
   if (b.k === "lit") return coerce(sema, e.whenFalse, b, a);
+  // Both null: null, which converts to whatever nullable type the context wants.
+  if (a.k === "null" && b.k === "null") return a;
   if (a.k === "null")
     return (
       coerce(sema, e.whenFalse, b, { ...(b as DType), nullable: true } as DType) &&
@@ -732,6 +754,14 @@ function typeConditional(
     );
   if (b.k === "null") return { ...a, nullable: true } as DType;
   if (a.k === "int" && b.k === "int" && a.signed === b.signed) return widensTo(a, b) ? b : a;
+  if (a.k === "never" || b.k === "never") {
+    sema.diags.at(
+      a.k === "never" ? e.whenTrue : e.whenFalse,
+      "KTS1201",
+      "a branch of ?: that never returns (a panic) has no value: write an if statement",
+    );
+    return undefined;
+  }
   if (!sameType(a, b)) {
     sema.diags.at(e, "KTS1201", `the branches have different types '${show(a)}' and '${show(b)}'`);
     return undefined;

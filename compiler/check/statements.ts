@@ -5,6 +5,7 @@ import { ts } from "ts-morph";
 import type { Module } from "../load/project.ts";
 import { declType } from "./declarations.ts";
 import {
+  badLiteralCount,
   checkConstantCount,
   checkExpr,
   checkValue,
@@ -485,6 +486,15 @@ function checkCompound(sema: Sema, e: ts.BinaryExpression, base: ts.SyntaxKind):
       d.at(e.operatorToken, "KTS1212", "only +=, -=, &= and |= apply to addresses");
     return;
   }
+  if (lt.k === "str") {
+    // `s += "y"` is the string concatenation `s = s + "y"` (KTS1304), not an undefined operator.
+    d.at(
+      e,
+      "KTS1304",
+      "strings cannot be concatenated or compared: the dialect has no dynamic strings",
+    );
+    return;
+  }
   if (lt.k !== "int") {
     d.at(
       e.operatorToken,
@@ -498,6 +508,7 @@ function checkCompound(sema: Sema, e: ts.BinaryExpression, base: ts.SyntaxKind):
   if (!rt) return;
   if (isShift) {
     if (rt.k === "lit") {
+      if (badLiteralCount(sema, e, lt)) return;
       resolveLit(sema, e.right, { k: "int", name: "u32", bits: 32, signed: false });
       checkConstantCount(sema, e, lt);
     } else if (rt.k !== "int") d.at(e.right, "KTS1213", "a shift count must be an integer");

@@ -4,10 +4,16 @@
 // expect-out: last 3, count 3
 // expect-out: head via field 1, ptr narrowed 42
 // expect-out: reassigned after narrowing: null true
+// expect-out: both branches null: true
 
 class Node {
   value: u32;
   next: Node | null;
+}
+
+/** Both branches of ?: null: null, converted to the result's nullable type. */
+function none(c: bool): Node | null {
+  return c ? null : null;
 }
 
 class List {
@@ -69,4 +75,5 @@ export function main(): void {
     p = null;
     log(`reassigned after narrowing: null ${p === null && keep.value === 1}`);
   }
+  log(`both branches null: ${none(true) === null}`);
 }
