@@ -369,7 +369,11 @@ function typeProperty(sema: Sema, e: ts.PropertyAccessExpression): DType | undef
       sema.refs.set(e, { k: "field", decl, struct: st });
       return narrowed(sema, e, declType(sema, decl));
     }
-    d.at(e.name, "KTS1307", `'${name}' is a method: call it`);
+    d.at(
+      e.name,
+      "KTS1307",
+      `'${name}' is a method, not a value (the dialect has no bound methods): call it, or pass a module-level function`,
+    );
     return undefined;
   }
   d.at(e.name, "KTS1307", `'${show(ot)}' has no property '${name}' in the dialect`);
