@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
-import { formatDiagnostic } from "./diagnostics.ts";
+import { formatDiagnostic, formatDiagnosticPlain } from "./diagnostics.ts";
 import { compile, writeModules } from "./index.ts";
 
 const usage = `Usage: ktsc [check|build] [options] [files...]
@@ -24,9 +24,13 @@ Options:
   -o, --out <dir>       output directory for C files (default: out/c/<project>)
   --cache <dir>         per-module cache for incremental builds
   --root <dir>          module names are relative to this directory
+  --pretty <true|false> tsc's pretty format (default) or its plain one for problem matchers
   -h, --help            show this help
 
-Diagnostics look like tsc's: file.ts:line:col - error KTSnnnn: message.
+Diagnostics look like tsc's: file.ts:line:col - error KTSnnnn: message, or with --pretty false
+file.ts(line,col): error KTSnnnn: message. Their paths, and the #line paths of the C, are
+relative to the package root (the nearest directory with a package.json above the inputs),
+wherever ktsc runs from.
 Exit status: 0 ok, 1 errors in the program, 2 internal compiler error, 64 usage.`;
 
 export function main(argv: string[]): number {
@@ -35,6 +39,7 @@ export function main(argv: string[]): number {
   let outDir: string | undefined;
   let cacheDir: string | undefined;
   let srcRoot: string | undefined;
+  let pretty = true;
   const files: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -52,7 +57,12 @@ export function main(argv: string[]): number {
       else if (a === "-o" || a === "--out") outDir = value();
       else if (a === "--cache") cacheDir = value();
       else if (a === "--root") srcRoot = value();
-      else if (a.startsWith("-")) throw new Error(`unknown option ${a}`);
+      else if (a === "--pretty") {
+        const v = value();
+        if (v !== "true" && v !== "false")
+          throw new Error(`--pretty takes true or false, not ${v}`);
+        pretty = v === "true";
+      } else if (a.startsWith("-")) throw new Error(`unknown option ${a}`);
       else files.push(a);
     } catch (e) {
       process.stderr.write(`ktsc: ${(e as Error).message}\n${usage}\n`);
@@ -78,7 +88,14 @@ export function main(argv: string[]): number {
     );
     return 64;
   }
-  const result = compile({ project: files.length ? undefined : project, files, srcRoot, cacheDir });
+  const displayRoot = packageRoot(path.resolve(files.length ? files[0] : project!));
+  const result = compile({
+    project: files.length ? undefined : project,
+    files,
+    srcRoot,
+    cacheDir,
+    displayRoot,
+  });
   if (result.internalError) {
     const e = result.internalError;
     process.stderr.write(
@@ -87,7 +104,8 @@ export function main(argv: string[]): number {
     );
     return 2;
   }
-  for (const d of result.diagnostics) process.stderr.write(formatDiagnostic(d) + "\n");
+  const format = pretty ? formatDiagnostic : formatDiagnosticPlain;
+  for (const d of result.diagnostics) process.stderr.write(format(d) + "\n");
   if (result.diagnostics.length) {
     const n = result.diagnostics.length;
     process.stderr.write(`\nFound ${n} error${n === 1 ? "" : "s"}.\n`);
@@ -98,6 +116,19 @@ export function main(argv: string[]): number {
     writeModules(result.modules, dir);
   }
   return 0;
+}
+
+/**
+ * The nearest directory at or above `from` with a package.json: what paths in diagnostics and
+ * in the C are relative to, so that neither depends on the working directory. Without one, the
+ * directory of `from`.
+ */
+function packageRoot(from: string): string {
+  const start = fs.existsSync(from) && fs.statSync(from).isDirectory() ? from : path.dirname(from);
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, "package.json"))) return dir;
+    if (path.dirname(dir) === dir) return start;
+  }
 }
 
 /**

@@ -74,6 +74,14 @@ export function formatDiagnostic(d: Diagnostic): string {
   return `${d.file}:${d.line}:${d.col} - error ${d.code}: ${d.message}`;
 }
 
+/**
+ * tsc's plain format (`tsc --pretty false`), `file(line,col): error CODE: message`, which the
+ * problem matchers of editors and CI parse.
+ */
+export function formatDiagnosticPlain(d: Diagnostic): string {
+  return `${d.file}(${d.line},${d.col}): error ${d.code}: ${d.message}`;
+}
+
 /** Orders diagnostics by file, then position, so output is stable. */
 export function sortDiagnostics(ds: Diagnostic[]): Diagnostic[] {
   return [...ds].sort(

@@ -217,6 +217,49 @@ t.test("CLI: deep, long and garbage input gets a result, never a stack trace", a
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
+/** `npx ktsc`'s launcher, which finds tsx from wherever it is started. */
+const ktscJs = path.join(root, "compiler", "ktsc.js");
+
+t.test(
+  "CLI: the C and the diagnostics' paths do not depend on the working directory",
+  async (t) => {
+    const rel = "test/compiler/run/order.ts";
+    const outs = [root, os.tmpdir()].map((cwd) => {
+      const out = fs.mkdtempSync(path.join(os.tmpdir(), "kts-cwd-"));
+      const r = spawnSync(process.execPath, [ktscJs, "build", "-o", out, path.join(root, rel)], {
+        cwd,
+        encoding: "utf8",
+      });
+      t.equal(r.status, 0, `build from ${cwd} [got ${r.status}]`, { stderr: r.stderr });
+      const c = fs.readFileSync(path.join(out, "order.c"), "utf8");
+      fs.rmSync(out, { recursive: true, force: true });
+      return c;
+    });
+    t.equal(outs[1], outs[0], "the same C from the repository and from elsewhere");
+    t.match(
+      outs[0],
+      /^#line \d+ "test\/compiler\/run\/order\.ts"$/m,
+      "#line paths from the package root",
+    );
+    const bad = "test/compiler/bad/narrowing-add.ts";
+    const [want] = expectations(fs.readFileSync(path.join(root, bad), "utf8"));
+    const r = spawnSync(
+      process.execPath,
+      [ktscJs, "check", "--pretty", "false", path.join(root, bad)],
+      { cwd: os.tmpdir(), encoding: "utf8" },
+    );
+    t.equal(r.status, 1, "exit status 1");
+    t.match(
+      r.stderr,
+      new RegExp(
+        `^${bad.replace(/[./]/g, "\\$&")}\\(${want.line},${want.col}\\): error ${want.code}: `,
+        "m",
+      ),
+      "--pretty false: tsc's plain format, the path from the package root",
+    );
+  },
+);
+
 t.test("CLI: --help exits 0", async (t) => {
   const r = ktsc("--help");
   t.equal(r.status, 0, r.stderr);
