@@ -88,3 +88,38 @@ export const PT_LOAD: u32 = 1;
 export const PF_X: u32 = 1;
 export const PF_W: u32 = 2;
 export const PF_R: u32 = 4;
+
+/**
+ * Why the `size`-byte image whose header is `h` is not an x86-64 ELF64 ET_EXEC with its program
+ * headers inside the file, or "" when it is one (the kernel's root image check, elf.ts, and the
+ * user loader's, user/nova/elf.ts).
+ */
+export function headerProblem(h: ElfHeader, size: u64): str {
+  if (h.magic !== ELF_MAGIC || h.class !== ELFCLASS64 || h.data !== ELFDATA2LSB)
+    return "not ELF64 little-endian";
+  if (h.type !== ET_EXEC) return "not ET_EXEC";
+  if (h.machine !== EM_X86_64) return "not x86-64";
+  if (u64(h.phentsize) !== sizeof<ElfPhdr>()) return "program header size";
+  // Written so that no sum can wrap: a huge e_phoff is beyond the file, not inside it.
+  if (h.phoff > size || u64(h.phnum) * sizeof<ElfPhdr>() > size - h.phoff)
+    return "program headers beyond the file";
+  return "";
+}
+
+/**
+ * Why PT_LOAD segment `p` of a `size`-byte image cannot be mapped in place, as NOVA maps the
+ * root image (§9.4), or "": its file and memory sizes differ (no BSS), its address and file
+ * offset differ modulo the page, or it lies beyond the file.
+ */
+export function segmentProblem(p: ElfPhdr, size: u64): str {
+  if (p.filesz !== p.memsz) return "PT_LOAD with p_filesz != p_memsz";
+  if ((p.vaddr & 0xfff) !== (p.offset & 0xfff)) return "PT_LOAD p_vaddr != p_offset mod 4096";
+  if (p.offset > size || p.filesz > size - p.offset) return "PT_LOAD beyond the file";
+  return "";
+}
+
+/** Program header `i` of the image whose header is at `image`. */
+export function phdrAt(image: Virt, i: u16): ElfPhdr {
+  const h = structAt<ElfHeader>(image);
+  return structAt<ElfPhdr>(image + h.phoff + u64(i) * sizeof<ElfPhdr>());
+}

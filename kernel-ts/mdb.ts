@@ -83,18 +83,15 @@ function asPioSpace(o: KObject): Space_pio {
   return structAt<Space_pio>(structAddress(o));
 }
 
-/** A host or guest space: both are Space_hst objects (space_hst.ts). */
-function asHstSpace(o: KObject): Space_hst {
-  assert(
-    o.kind === Kind.HST_SP || o.kind === Kind.GST_SP,
-    "mdb: node in a space that is not a host or guest space",
-  );
-  return structAt<Space_hst>(structAddress(o));
-}
-
 /** Whether `o` is a host or guest space (memory capabilities, page tables). */
 function isMemSpace(o: KObject): bool {
   return o.kind === Kind.HST_SP || o.kind === Kind.GST_SP;
+}
+
+/** A host or guest space: both are Space_hst objects (space_hst.ts). */
+function asHstSpace(o: KObject): Space_hst {
+  assert(isMemSpace(o), "mdb: node in a space that is not a host or guest space");
+  return structAt<Space_hst>(structAddress(o));
 }
 
 function asMsrSpace(o: KObject): Space_msr {

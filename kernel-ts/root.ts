@@ -20,7 +20,7 @@ import {
   Perm_pio_sp,
   Perm_sc,
 } from "../abi/perms.ts";
-import { PF_W, PF_X, PT_LOAD } from "../abi/elf64.ts";
+import { PF_W, PF_X, PT_LOAD, phdrAt } from "../abi/elf64.ts";
 import { SEL_GST_ARCH, SEL_GST_NOVA, SEL_HST_ARCH, SEL_HST_NOVA } from "../abi/events.ts";
 import { FEATURE_SVM, FEATURE_VMX, HIP_SIGNATURE, Hip } from "../abi/hip_page.ts";
 import { USER_RFLAGS } from "../abi/hypercall.ts";
@@ -289,7 +289,7 @@ function buildSpaces(): void {
 function mapSegments(image: Virt, start: Phys): bool {
   const h = elf.header(image);
   for (let i: u16 = 0; i < h.phnum; i++) {
-    const p = elf.phdr(image, i);
+    const p = phdrAt(image, i);
     if (p.type !== PT_LOAD || p.filesz === 0 || p.flags === 0) continue;
     const first = p.vaddr & ~(PAGE - 1);
     const last = (p.vaddr + p.memsz + PAGE - 1) & ~(PAGE - 1);

@@ -57,13 +57,12 @@ export class Slab {
 }
 layout(Slab, { size: 552, offsets: { freeList: 16, used: 40 } });
 
-/** One size class. */
+/**
+ * One size class, class c: objects of 2^(MIN_SHIFT + c) bytes, object 0 at firstObject() (the
+ * geometry follows from c, so it is computed where needed, a constant where c is).
+ */
 export class SlabCache {
-  size: u32;
-  /** log2(size): object indexes are offsets shifted, not divided. */
-  shift: u32;
-  /** Offset of object 0 in a slab (after the header, aligned to the size). */
-  first: u32;
+  /** Objects one slab of the class holds. */
   capacity: u32;
   /** Empty slabs kept on `partial` (at most one; more go back to the buddy allocator). */
   empty: u32;
@@ -90,11 +89,8 @@ export class SlabAllocator {
     this.ready = true;
     for (let c: u32 = 0; c < CLASSES; c++) {
       const cache = this.caches[c];
-      const size = u32(1) << (MIN_SHIFT + c);
-      cache.size = size;
-      cache.shift = MIN_SHIFT + c;
-      cache.first = u32(firstObject(cache.shift));
-      cache.capacity = (u32(SLAB_BYTES) - cache.first) / size;
+      const shift = MIN_SHIFT + c;
+      cache.capacity = u32((SLAB_BYTES - firstObject(shift)) >> u64(shift));
       assert(cache.capacity <= MAX_OBJECTS, "slab: class holds more objects than the bitmap");
     }
   }
@@ -262,13 +258,15 @@ export class SlabAllocator {
           let free: u32 = 0;
           let at = s.freeList;
           const base = structAddress(s);
+          const shift = MIN_SHIFT + c;
+          const first = firstObject(shift);
           while (at !== 0) {
             const off = virt(at) - base;
             assert(
-              off >= u64(cache.first) && ((off - u64(cache.first)) & u64(cache.size - 1)) === 0,
+              off >= first && ((off - first) & ((u64(1) << u64(shift)) - 1)) === 0,
               "slab check: free list entry is not an object",
             );
-            const i = u32((off - u64(cache.first)) >> u64(cache.shift));
+            const i = u32((off - first) >> u64(shift));
             assert(i < s.fresh, "slab check: free list entry never handed out");
             assert((s.used[i >> 6] & (u64(1) << (i & 63))) === 0, "slab check: free object in use");
             free++;

@@ -224,8 +224,6 @@ export class Space_hst {
   root: Phys;
   /** The NOVA host space: capabilities computed, no tables. */
   nova: bool;
-  /** A guest space (kind GST_SP): nested page tables, 2^36 selectors (file comment). */
-  guest: bool;
   /** TLB bookkeeping (tlb.ts): CPUs that may hold its translations, CPUs that must flush its PCID first. */
   used: Inline<CpuSet>;
   stale: Inline<CpuSet>;
@@ -249,9 +247,14 @@ export class Space_hst {
     return withTables(true);
   }
 
+  /** A guest space (kind GST_SP): nested page tables, 2^36 selectors (file comment). */
+  guest(): bool {
+    return this.hdr.kind === Kind.GST_SP;
+  }
+
   /** Selectors of this space: 2^35 for a host space, 2^36 for a guest space. */
   selectors(): u64 {
-    return this.guest ? GST_SELECTORS : HST_SELECTORS;
+    return this.table.nsel;
   }
 
   /** The NOVA host space (§9.3), or null when memory is out. */
@@ -291,7 +294,7 @@ export class Space_hst {
         va(sel),
         memFrame(cap),
         ptab.ORDER_4K,
-        attributes(cap, sel, this.guest),
+        attributes(cap, sel, this.guest()),
         platform.alloc,
       )
     ) {
@@ -313,7 +316,7 @@ export class Space_hst {
       va(sel),
       memFrame(cap),
       ptab.ORDER_4K,
-      attributes(cap, sel, this.guest),
+      attributes(cap, sel, this.guest()),
       noTable,
     );
     assert(ok, "space_hst: remap of a mapped page failed");
@@ -337,7 +340,7 @@ export class Space_hst {
    */
   mapKernelPage(va: Virt, pa: Phys, writable: bool): bool {
     assert(
-      !this.nova && !this.guest && (u64(va) & 0xfff) === 0,
+      !this.nova && !this.guest() && (u64(va) & 0xfff) === 0,
       "space_hst: kernel page not mappable here",
     );
     const sel = u64(va) >> PAGE_SHIFT;
@@ -370,7 +373,7 @@ export class Space_hst {
   mapped(sel: u64, cap: u64): bool {
     if (this.nova) return true;
     const e = ptab.leafEntry(this.root, va(sel));
-    const want = u64(memFrame(cap)) | ptab.PRESENT | attributes(cap, sel, this.guest);
+    const want = u64(memFrame(cap)) | ptab.PRESENT | attributes(cap, sel, this.guest());
     return (e & ~(ptab.ACCESSED | ptab.DIRTY)) === want;
   }
 
@@ -380,7 +383,7 @@ export class Space_hst {
     if (u64(this.root) !== 0) {
       const pml4 = ptrFromVirt<u64>(kmem.toVirt(this.root));
       // A guest space's tables span the whole PML4; a host space's kernel half is shared.
-      const own = this.guest ? ENTRIES : USER_ENTRIES;
+      const own = this.guest() ? ENTRIES : USER_ENTRIES;
       for (let i: usize = 0; i < own; i++) freeTables(pml4.get(i), 3);
       platform.free(this.root);
     }
@@ -402,7 +405,6 @@ function withTables(guest: bool): Space_hst | null {
   initObject(s.hdr, guest ? Kind.GST_SP : Kind.HST_SP, platform.destroy);
   s.table.init(guest ? GST_SELECTORS : HST_SELECTORS);
   s.root = root;
-  s.guest = guest;
   return s;
 }
 

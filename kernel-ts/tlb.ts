@@ -133,7 +133,7 @@ export function unloaded(): void {
 export function flushed(s: Space_hst, va: Virt): void {
   // A guest space is never in a CPU's CR3 and nothing in the kernel caches its translations:
   // nothing to invalidate.
-  if (s.guest) return;
+  if (s.guest()) return;
   // This CPU: INVLPG if the space is loaded; with PCIDs, if it is not, its entries may still
   // be cached under the space's PCID, and a load later in the same kernel entry must not keep
   // them (load() flushes a stale PCID).

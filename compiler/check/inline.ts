@@ -34,15 +34,19 @@ export function checkInline(sema: Sema, files: ts.SourceFile[]): void {
     }
     ts.forEachChild(n, (c) => collect(c, into));
   };
-  const visitDecls = (n: ts.Node) => {
-    if (isInline(n) && (n as Fn).body) {
-      const list: { call: ts.CallExpression; callee: Fn }[] = [];
-      collect((n as Fn).body!, list);
-      calls.set(n as Fn, list);
-    }
-    ts.forEachChild(n, visitDecls);
+  // Functions are module-level or methods (the dialect has no nested ones, KTS1315): only those
+  // are looked at, not every node of every file.
+  const consider = (n: ts.Node) => {
+    if (!isInline(n) || !(n as Fn).body) return;
+    const list: { call: ts.CallExpression; callee: Fn }[] = [];
+    collect((n as Fn).body!, list);
+    calls.set(n as Fn, list);
   };
-  for (const sf of files) visitDecls(sf);
+  for (const sf of files)
+    for (const st of sf.statements) {
+      consider(st);
+      if (ts.isClassDeclaration(st)) st.members.forEach(consider);
+    }
 
   // Depth-first search; a call to a function still on the path closes a loop.
   const state = new Map<Fn, "open" | "done">();

@@ -7,15 +7,14 @@
 // p_offset (mod 4096); nothing is copied.
 
 import {
-  ELF_MAGIC,
-  ELFCLASS64,
-  EM_X86_64,
-  ET_EXEC,
   ElfHeader,
   ElfPhdr,
   PF_W,
   PF_X,
   PT_LOAD,
+  headerProblem,
+  phdrAt,
+  segmentProblem,
 } from "../../abi/elf64.ts";
 import { Perm_mem } from "../../abi/perms.ts";
 import { Status } from "../../abi/status.ts";
@@ -43,8 +42,8 @@ function perms(flags: u32): u64 {
 
 /**
  * Maps the image at physical [start, end) read-only into the window and
- * checks it: ELF64, x86-64, ET_EXEC, headers inside the image and the
- * window. Returns its header, or null.
+ * checks it: ELF64 little-endian, x86-64, ET_EXEC, headers inside the image
+ * (abi/elf64.ts headerProblem, the kernel's own check). Returns its header, or null.
  */
 export function open(w: Window, start: u64, end: u64): ElfHeader | null {
   if ((start & (PAGE - 1)) !== 0 || end <= start) return null;
@@ -57,17 +56,13 @@ export function open(w: Window, start: u64, end: u64): ElfHeader | null {
     )
       return null;
   const h = structAt<ElfHeader>(virt(w.va));
-  const size = end - start;
-  if (h.magic !== ELF_MAGIC || h.class !== ELFCLASS64) return null;
-  if (h.type !== ET_EXEC || h.machine !== EM_X86_64) return null;
-  if (u64(h.phentsize) !== sizeof<ElfPhdr>() || h.phoff + u64(h.phnum) * sizeof<ElfPhdr>() > size)
-    return null;
+  if (strLength(headerProblem(h, end - start)) !== 0) return null;
   return h;
 }
 
 /** Program header `i` of an image open() accepted. */
-export function phdr(w: Window, h: ElfHeader, i: u16): ElfPhdr {
-  return structAt<ElfPhdr>(virt(w.va + h.phoff + u64(i) * sizeof<ElfPhdr>()));
+export function phdr(w: Window, i: u16): ElfPhdr {
+  return phdrAt(virt(w.va), i);
 }
 
 /**
@@ -77,10 +72,9 @@ export function phdr(w: Window, h: ElfHeader, i: u16): ElfPhdr {
  */
 export function load(w: Window, h: ElfHeader, start: u64, end: u64, dst: u64): u64 {
   for (let i: u16 = 0; i < h.phnum; i++) {
-    const p = phdr(w, h, i);
+    const p = phdr(w, i);
     if (p.type !== PT_LOAD || p.filesz === 0 || p.flags === 0) continue;
-    if (p.filesz !== p.memsz || (p.vaddr & (PAGE - 1)) !== (p.offset & (PAGE - 1))) return 0;
-    if (p.offset + p.filesz > end - start) return 0;
+    if (strLength(segmentProblem(p, end - start)) !== 0) return 0;
     const first = p.vaddr >> 12;
     const last = (p.vaddr + p.memsz + PAGE - 1) >> 12;
     const phys = (start + p.offset) >> 12;
