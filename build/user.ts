@@ -24,6 +24,7 @@ export const USER_PROGRAMS = [
   "roottest-smpstress",
   "roottest-power",
   "roottest-fail",
+  "vmmtest",
 ];
 
 export interface UserBuildOptions {

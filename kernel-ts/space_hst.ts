@@ -231,6 +231,9 @@ export class Space_hst {
   /** On tlb.ts's list of spaces with changes not yet shot down. */
   dirty: bool;
   nextDirty: Space_hst | null;
+  /** A guest space: entries changed so far (tlb.ts), and the PD it was created for (pd.ts serial). */
+  flushes: u64;
+  owner: u64;
 
   /** A new, empty host space (no references yet) with its PML4, or null when memory is out. */
   static create(): Space_hst | null {
