@@ -234,9 +234,10 @@ function runGuest(e: Ec, v: Vcpu): void {
   ec.dropIfDestroyed();
   if (n !== svm.CONSUMED) deliver(e, n);
   // The host interrupt that ended the run waits in the local APIC: the kernel takes it now,
-  // as the idle loop does (exceptions.ts, ring 0). STI's shadow covers one instruction.
+  // as the idle loop does (exceptions.ts, ring 0). STI's shadow covers the NOP. (Not PAUSE:
+  // QEMU's TCG leaves the shadow on across it, and the interrupt would wait for ever.)
   sti();
-  pause();
+  nop();
   cli();
 }
 

@@ -390,5 +390,6 @@ static inline void kts_zero_quads(virt_t to, uintptr_t n)
 static inline void kts_barrier(void) { __asm__ volatile("" ::: "memory"); }
 /* PAUSE in spin-wait loops: valid in user mode too, so host tests of locked code build. */
 static inline void kts_pause(void) { __asm__ volatile("pause"); }
+static inline void kts_nop(void) { __asm__ volatile("nop"); }
 
 #endif /* KTS_H */

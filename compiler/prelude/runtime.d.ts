@@ -48,6 +48,8 @@ declare function switchStack(top: Virt, continuation: () => never): never;
 // Processor control
 declare function hlt(): void;
 declare function pause(): void;
+/** NOP: one instruction that does nothing (e.g. the one an STI's interrupt shadow covers). */
+declare function nop(): void;
 declare function cli(): void;
 declare function sti(): void;
 declare function invlpg(va: Virt): void;

@@ -16,35 +16,48 @@
 #define SERIAL_PORT 0x3f8
 
         .data
+        /* One stack per handler EC (vmm.ts HANDLERS), HANDLER_STACK bytes each. */
         .balign 4096
-        .global vmm_handler_stack
-vmm_handler_stack:
-        .space  4 * 4096
-        .global vmm_handler_stack_top
-vmm_handler_stack_top:
+        .global vmm_handler_stacks
+vmm_handler_stacks:
+        .space  2 * 4 * 4096
 
-        /* Guest data pages: the real-mode guest's stack page. */
-        .balign 4096
+        /*
+         * Guest data pages (vmm.ts GUEST_DATA_GPA, delegated as one order-3 range): page
+         * tables and the stack.  Then the page the VMM maps at NPF_GPA.
+         */
+        .balign 8 * 4096
         .global guest_data
 guest_data:
-        .space  4 * 4096
+        .space  8 * 4096
+        .global guest_npf_page
+guest_npf_page:
+        .space  4096
+        /* The events guest's watched page, and the page that replaces it after revocation. */
+        .global guest_watch_page
+guest_watch_page:
+        .space  4096
+        .global guest_watch2_page
+guest_watch2_page:
+        .space  4096
 
         PORTAL_ENTRY vmm_portal_entry, vmmtest_vmm_event
 
 /*
- * The real-mode guest, entered at CS:IP 0:GUEST_CODE_GPA with SS:SP 0:0x7000 (vmm.ts).
+ * The guests: one body, assembled for 16-bit real mode, 32-bit protected mode with paging
+ * and 64-bit long mode (each entered at GUEST_CODE_GPA by its STARTUP reply, vmm.ts).
  * 1. CPUID leaf 0: the VMM answers EAX=0x1234 EBX=0x5678 ECX=0x9abc EDX=0xdef0; reported.
  * 2. "OK\n" to the serial port, one OUTB each (the VMM collects them).
- * 3. RDMSR 0x10 (the VMM answers 0x1122334455667788): EDX and EAX reported.
+ * 3. RDMSR 0x10 (the VMM answers 0x1122334455667788): EAX and EDX reported.
  * 4. WRMSR 0x8b with EDX:EAX = 0xcafe:0xbeef (the VMM logs what it got).
  * 5. HLT (the VMM resumes it after the instruction).
- * 6. VMMCALL: the end.
+ * 6. With paging: a load from NPF_GPA, which is not mapped: the VMM maps a page holding
+ *    NPF_VALUE there and the load is retried; the value is reported.
+ * 7. 0x600d reported, then VMMCALL: the end.
  */
-        .text
-        .balign 4096
-        .code16
-        .global guest_real
-guest_real:
+#define NPF_GPA 0x40000
+
+.macro GUEST_BODY paging
         xorl    %eax, %eax
         cpuid
         outl    %eax, $REPORT_PORT
@@ -71,12 +84,81 @@ guest_real:
         movl    $0xcafe, %edx
         wrmsr
         hlt
+.if \paging
+        movl    NPF_GPA, %eax
+        outl    %eax, $REPORT_PORT
+.endif
         movl    $0x600d, %eax
         outl    %eax, $REPORT_PORT
         vmmcall
 1:      jmp     1b
+.endm
+
+        .text
+        .balign 4096
+        .code16
+        .global guest_real
+guest_real:
+        GUEST_BODY 0
+
+        .balign 4096
+        .code32
+        .global guest_protected
+guest_protected:
+        GUEST_BODY 1
+
+        .balign 4096
         .code64
-        .global guest_real_end
-guest_real_end:
+        .global guest_long
+guest_long:
+        GUEST_BODY 1
+
+/*
+ * The events guest (long mode, with the GDT and IDT vmm.ts writes):
+ * 1. With IF clear, reports 1: the VMM asks for an interrupt window (INJ bit 12).
+ * 2. STI opens it: the VINTR exit, where the VMM injects vector 0x30, whose handler
+ *    reports 0x30.
+ * 3. UD2: #UD is intercepted (the exception bitmap of the STARTUP reply); the VMM
+ *    skips it and the guest reports 4.
+ * 4. Reports 2 and reads WATCH_GPA until the value there changes: the test revokes the
+ *    page meanwhile, and the VMM maps another with WATCH_VALUE2 at the nested page fault
+ *    that follows; the value read is reported.
+ * 5. Reports 3 and spins without exits until the test recalls the vCPU (RECALL event).
+ */
+#define WATCH_GPA 0xf000
+#define WATCH_VALUE 0x77617463
+
+        .balign 4096
+        .global guest_events
+guest_events:
+        cli
+        movl    $1, %eax
+        outl    %eax, $REPORT_PORT
+        sti
+        nop
+        cli
+        ud2
+        movl    $4, %eax
+        outl    %eax, $REPORT_PORT
+        movl    $2, %eax
+        outl    %eax, $REPORT_PORT
+1:      movl    WATCH_GPA, %eax
+        cmpl    $WATCH_VALUE, %eax
+        je      1b
+        outl    %eax, $REPORT_PORT
+        movl    $3, %eax
+        outl    %eax, $REPORT_PORT
+2:      pause
+        jmp     2b
+
+        /* Vector 0x30 (the IDT entry points here: guest_irq - guest_events + GUEST_CODE_GPA). */
+        .global guest_irq
+guest_irq:
+        pushq   %rax
+        movl    $0x30, %eax
+        outl    %eax, $REPORT_PORT
+        popq    %rax
+        iretq
+        .balign 4096
 
         .section .note.GNU-stack, "", @progbits

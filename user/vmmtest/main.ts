@@ -1,27 +1,35 @@
 // The VMM test task (docs/testing.md): a root task that runs the test guests
-// of guests.S as vCPUs of its own PD, with the event handler of vmm.ts, and
+// of guests.S as vCPUs of its own PD, with the event handlers of vmm.ts, and
 // prints TEST lines in the format of user/roottest/test.ts. Ids: 1 setup
-// (roottest's), 100 the real-mode guest.
+// (roottest's), 100 the real-mode guest, 200 protected mode, 300 long mode,
+// 400 the events guest (interrupt window and injection, an intercepted
+// exception, guest memory revoked while it runs, RECALL), 500 two vCPUs of one
+// guest on two CPUs, 600 bad input from the VMM.
+//
+// vCPU k (0, 1) runs on CPU k when the machine has two CPUs or more, else on
+// CPU 0; its events go to handler EC k on the same CPU, through portals at
+// EVT + k · EVT_STRIDE + n.
 
-import { EC_G } from "../../abi/hypercall.ts";
-import { PdOp } from "../../abi/hypercall.ts";
+import { EC_G, PdOp } from "../../abi/hypercall.ts";
 import { Perm_mem } from "../../abi/perms.ts";
 import { Status } from "../../abi/status.ts";
 import { scd } from "../../abi/scd.ts";
 import { guestExit } from "../../abi/events.ts";
 import { ROOT_OBJ_ROOT_PD } from "../../abi/selectors.ts";
 import { puts } from "../nova/console.ts";
+import { hip } from "../nova/hip.ts";
 import {
   createEc,
   createPd,
   createPt,
   createSc,
   createSm,
+  ctrlEc,
   ctrlPt,
   smDown,
 } from "../nova/hypercall.ts";
 import { msFromNow } from "../roottest/ecs.ts";
-import { ROOT_HST, pd } from "../roottest/sel.ts";
+import { ROOT_HST, pd, revoke } from "../roottest/sel.ts";
 import * as setup from "../roottest/setup.ts";
 import { block, check, expect, expectStatus, isStatus, summary } from "../roottest/test.ts";
 import {
@@ -29,28 +37,57 @@ import {
   GST,
   GUEST_CODE_GPA,
   GUEST_DATA_GPA,
+  GUEST_DATA_ORDER,
+  HANDLERS,
+  HANDLER_STACK,
   HANDLER_UTCB,
+  IRQ_VECTOR,
   MSR,
+  Mode,
+  NPF_GPA,
+  NPF_VALUE,
   PIO,
   READ,
+  STEP_SM,
+  WATCH_GPA,
+  WATCH_VALUE2,
+  guestSp,
+  prepare,
   seen,
 } from "./vmm.ts";
 
 const HANDLER: u64 = 0x7003;
-const VCPU: u64 = 0x7004;
-const VCPU_SC: u64 = 0x7005;
-/** The vCPU's event base: its portals are EVT + 0…0x101 (§13.2). */
+/** vCPUs and their SCs: VCPU + 16 · run + k. */
+const VCPU: u64 = 0x7100;
+const VCPU_SC: u64 = 0x7200;
+/** Event bases: EVT + k · EVT_STRIDE (§13.2: EVT + 0…0x101 each). */
 const EVT: u64 = 0x8000;
+const EVT_STRIDE: u64 = 0x200;
 const EVENTS: u64 = 0x102;
 
 const OK = Status.SUCCESS;
 const PAGE: u64 = 4096;
+const RX = Perm_mem.R | Perm_mem.XU;
+const RW = Perm_mem.R | Perm_mem.W;
+/** How long a guest may take (ms). */
+const GUEST_MS: u64 = 10_000;
+
+/** Guests run so far (each gets fresh vCPU selectors). */
+class Runs {
+  count: u64;
+}
+const runs = new Runs();
 
 function page(va: Virt): u64 {
   return u64(va) / PAGE;
 }
 
-/** The vCPU's spaces, the handler EC and one portal per event number. */
+/** The CPU of vCPU k. */
+function cpuOf(k: u64): u64 {
+  return hip().cpuNum > 1 ? k : 0;
+}
+
+/** The vCPUs' spaces, a handler EC per CPU, one portal per event number and handler. */
 function vmm(): void {
   check(
     "create_pd-gst-pio-msr-for-root",
@@ -58,65 +95,172 @@ function vmm(): void {
       isStatus(createPd(PIO, PdOp.PIO, ROOT_OBJ_ROOT_PD), OK) &&
       isStatus(createPd(MSR, PdOp.MSR, ROOT_OBJ_ROOT_PD), OK),
   );
-  const top = u64(linkerSymbol("vmm_handler_stack_top"));
-  expectStatus(
-    "create_ec-handler",
-    createEc(HANDLER, 0, ROOT_OBJ_ROOT_PD, HANDLER_UTCB, 0, top, 0),
-    OK,
-  );
+  const stacks = u64(linkerSymbol("vmm_handler_stacks"));
   const ip = u64(linkerSymbol("vmm_portal_entry"));
   let ok = true;
-  for (let n: u64 = 0; n < EVENTS; n++) {
-    const sel = guestExit(EVT, n);
-    ok = ok && isStatus(createPt(sel, ROOT_OBJ_ROOT_PD, HANDLER, ip), OK);
-    ok = ok && isStatus(ctrlPt(sel, n, READ), OK);
+  for (let k: u64 = 0; k < HANDLERS; k++) {
+    const top = stacks + (k + 1) * HANDLER_STACK;
+    const utcb = HANDLER_UTCB + k * PAGE;
+    ok = ok && isStatus(createEc(HANDLER + k, 0, ROOT_OBJ_ROOT_PD, utcb, cpuOf(k), top, 0), OK);
+    for (let n: u64 = 0; n < EVENTS; n++) {
+      const sel = guestExit(EVT + k * EVT_STRIDE, n);
+      ok = ok && isStatus(createPt(sel, ROOT_OBJ_ROOT_PD, HANDLER + k, ip), OK);
+      ok = ok && isStatus(ctrlPt(sel, (k << 16) | n, READ), OK);
+    }
   }
-  check("create_pt-every-event-portal", ok);
+  check("create_ec-handlers-and-event-portals", ok);
+  check(
+    "create_sm-done-and-step",
+    isStatus(createSm(DONE_SM, ROOT_OBJ_ROOT_PD, 0), OK) &&
+      isStatus(createSm(STEP_SM, ROOT_OBJ_ROOT_PD, 0), OK),
+  );
 }
 
-/** The real-mode guest: its code page executable and read-only, its stack page read-write. */
-function realMode(): void {
-  block(100);
-  const rwx = Perm_mem.R | Perm_mem.W | Perm_mem.XU;
+/** The guest memory of a run: `code` at GUEST_CODE_GPA, the data pages, nothing at NPF_GPA. */
+function mapGuest(code: Virt): void {
   check(
     "ctrl_pd-hst-to-gst-code-and-data",
-    isStatus(pd(ROOT_HST, GST, page(linkerSymbol("guest_real")), 0, GUEST_CODE_GPA / PAGE, rwx), OK) &&
-      isStatus(pd(ROOT_HST, GST, page(linkerSymbol("guest_data")), 0, GUEST_DATA_GPA / PAGE, rwx), OK),
+    isStatus(pd(ROOT_HST, GST, page(code), 0, GUEST_CODE_GPA / PAGE, RX), OK) &&
+      isStatus(
+        pd(
+          ROOT_HST,
+          GST,
+          page(linkerSymbol("guest_data")),
+          GUEST_DATA_ORDER,
+          GUEST_DATA_GPA / PAGE,
+          RW,
+        ),
+        OK,
+      ) &&
+      isStatus(pd(ROOT_HST, GST, NPF_GPA / PAGE, 0, NPF_GPA / PAGE, 0), OK),
   );
-  expectStatus("create_sm-done", createSm(DONE_SM, ROOT_OBJ_ROOT_PD, 0), OK);
-  expectStatus("create_ec-vcpu", createEc(VCPU, EC_G, ROOT_OBJ_ROOT_PD, 0, 0, 0x7000, EVT), OK);
-  expectStatus("create_sc-vcpu", createSc(VCPU_SC, ROOT_OBJ_ROOT_PD, VCPU, scd(10, 1, 0)), OK);
-  expectStatus("real-guest-ended", smDown(DONE_SM, false, msFromNow(10_000)), OK);
-  expect("real-no-unexpected-event", seen.unexpected, 0);
-  expect("real-reports", seen.reportCount, 7);
+}
+
+/** Creates vCPU k of this run and its SC (which starts it): create_ec's status. */
+function startVcpu(k: u64): u32 {
+  const sel = VCPU + runs.count * 16 + k;
+  const st = createEc(sel, EC_G, ROOT_OBJ_ROOT_PD, 0, cpuOf(k), guestSp(k), EVT + k * EVT_STRIDE);
+  if (st !== OK) return st;
+  return createSc(VCPU_SC + runs.count * 16 + k, ROOT_OBJ_ROOT_PD, sel, scd(10, 1, 0));
+}
+
+/** The checks of one basic guest's run by vCPU k. */
+function checkBasic(mode: u32, k: u64): void {
+  const s = seen[usize(k)];
+  expect("no-unexpected-event", s.unexpected, 0);
+  expect("startup-rsp-is-create_ec-sp", s.startupRsp, guestSp(k));
+  const paging = mode !== Mode.REAL;
+  expect("reports", s.reportCount, paging ? 8 : 7);
   check(
-    "real-cpuid-values",
-    seen.reports[0] === 0x1234 &&
-      seen.reports[1] === 0x5678 &&
-      seen.reports[2] === 0x9abc &&
-      seen.reports[3] === 0xdef0,
+    "cpuid-values",
+    s.reports[0] === 0x1234 &&
+      s.reports[1] === 0x5678 &&
+      s.reports[2] === 0x9abc &&
+      s.reports[3] === 0xdef0,
   );
-  expect("real-cpuid-length", u64(seen.cpuidLength), 2);
+  expect("cpuid-length", u64(s.cpuidLength), 2);
   check(
-    "real-serial-ok",
-    seen.serialCount === 3 &&
-      seen.serial[0] === 0x4f &&
-      seen.serial[1] === 0x4b &&
-      seen.serial[2] === 0xa,
+    "serial-ok",
+    s.serialCount === 3 && s.serial[0] === 0x4f && s.serial[1] === 0x4b && s.serial[2] === 0xa,
   );
-  check("real-rdmsr-value", seen.reports[4] === 0x5566_7788 && seen.reports[5] === 0x1122_3344);
-  expect("real-rdmsr-length", u64(seen.rdmsrLength), 2);
-  expect("real-wrmsr-msr", seen.msrWritten, 0x8b);
-  expect("real-wrmsr-value", seen.msrWriteValue, 0xcafe_0000_beef);
-  expect("real-hlt-once", seen.halts, 1);
-  expect("real-hlt-length", u64(seen.hltLength), 1);
-  expect("real-after-hlt", seen.reports[6], 0x600d);
+  check("rdmsr-value", s.reports[4] === 0x5566_7788 && s.reports[5] === 0x1122_3344);
+  expect("rdmsr-length", u64(s.rdmsrLength), 2);
+  expect("wrmsr-msr", s.msrWritten, 0x8b);
+  expect("wrmsr-value", s.msrWriteValue, 0xcafe_0000_beef);
+  expect("hlt-once", s.halts, 1);
+  expect("hlt-length", u64(s.hltLength), 1);
+  if (paging) {
+    expect("npf-once", s.npfs, 1);
+    // EXITINFO1: a read (W clear) of a page not present (P clear).
+    expect("npf-info-not-present-read", s.npfInfo & 3, 0);
+    expect("npf-mapped-value-read", s.reports[6], NPF_VALUE);
+  }
+  expect("after-hlt", s.reports[paging ? 7 : 6], 0x600d);
+}
+
+/** Runs the guest of `mode` (its code at `code`) as vCPU 0; test ids from `base`. */
+function basic(base: u64, mode: u32, code: Virt): void {
+  block(base);
+  prepare(mode);
+  mapGuest(code);
+  expectStatus("create_ec-and-sc-vcpu", startVcpu(0), OK);
+  expectStatus("guest-ended", smDown(DONE_SM, false, msFromNow(GUEST_MS)), OK);
+  checkBasic(mode, 0);
+  runs.count++;
+}
+
+/**
+ * The events guest as vCPU 1 (on CPU 1 when there is one: the revocation and the recall
+ * then reach a guest that runs on another CPU).
+ */
+function events(): void {
+  block(400);
+  prepare(Mode.EVENTS);
+  mapGuest(linkerSymbol("guest_events"));
+  expectStatus(
+    "ctrl_pd-watched-page",
+    pd(ROOT_HST, GST, page(linkerSymbol("guest_watch_page")), 0, WATCH_GPA / PAGE, Perm_mem.R),
+    OK,
+  );
+  expectStatus("create_ec-and-sc-vcpu", startVcpu(1), OK);
+  // Step 2: the guest reads the watched page in a loop; it must fault once it is revoked.
+  expectStatus("guest-watches", smDown(STEP_SM, false, msFromNow(GUEST_MS)), OK);
+  expectStatus(
+    "ctrl_pd-revoke-watched-page",
+    pd(ROOT_HST, GST, page(linkerSymbol("guest_watch_page")), 0, WATCH_GPA / PAGE, 0),
+    OK,
+  );
+  // Step 3: the guest spins without exits; the recall forces it out.
+  expectStatus("guest-spins", smDown(STEP_SM, false, msFromNow(GUEST_MS)), OK);
+  expectStatus("ctrl_ec-strong-recall-vcpu", ctrlEc(VCPU + runs.count * 16 + 1, true), OK);
+  expectStatus("guest-ended", smDown(DONE_SM, false, msFromNow(GUEST_MS)), OK);
+  const s = seen[1];
+  expect("no-unexpected-event", s.unexpected, 0);
+  expect("reports", s.reportCount, 6);
+  expect("window-exit-once", s.windows, 1);
+  expect("injected-interrupt-taken", s.reports[1], u64(IRQ_VECTOR));
+  // Valid, hardware exception (type 3), vector 6.
+  expect("ud-intercepted-info", u64(s.udInfo), 0x8000_0306);
+  expect("after-ud", s.reports[2], 4);
+  expect("watched-page-fault-after-revoke", s.watchFaults, 1);
+  expect("new-page-read-after-revoke", s.reports[4], WATCH_VALUE2);
+  expect("recall-event", s.recalls, 1);
+  runs.count++;
+}
+
+/** The long-mode guest as two vCPUs of one guest space at once, on two CPUs if there are. */
+function twoVcpus(): void {
+  block(500);
+  prepare(Mode.LONG);
+  mapGuest(linkerSymbol("guest_long"));
+  expectStatus("create_ec-and-sc-vcpu-0", startVcpu(0), OK);
+  expectStatus("create_ec-and-sc-vcpu-1", startVcpu(1), OK);
+  check(
+    "both-guests-ended",
+    isStatus(smDown(DONE_SM, false, msFromNow(GUEST_MS)), OK) &&
+      isStatus(smDown(DONE_SM, false, msFromNow(GUEST_MS)), OK),
+  );
+  // The NPF_GPA mapping the first fault made serves the other vCPU too (or both fault).
+  for (let k: u64 = 0; k < 2; k++) {
+    const s = seen[usize(k)];
+    expect("no-unexpected-event", s.unexpected, 0);
+    expect("startup-rsp-is-create_ec-sp", s.startupRsp, guestSp(k));
+    expect("reports", s.reportCount, 8);
+    expect("npf-mapped-value-read", s.reports[6], NPF_VALUE);
+    expect("after-hlt", s.reports[7], 0x600d);
+  }
+  runs.count++;
 }
 
 export function main(_magic: u64, _info: u64, _hip: u64): u64 {
   setup.run();
   puts("vmmtest: vCPUs of the root PD\n");
   vmm();
-  realMode();
+  basic(100, Mode.REAL, linkerSymbol("guest_real"));
+  basic(200, Mode.PROTECTED, linkerSymbol("guest_protected"));
+  basic(300, Mode.LONG, linkerSymbol("guest_long"));
+  events();
+  twoVcpus();
+  check("revoke-vcpus", isStatus(revoke(VCPU, 8), OK));
   return summary();
 }

@@ -1,11 +1,14 @@
-// The test VMM's event handler: one local EC (HANDLER) serves every event
-// portal of the vCPUs main.ts creates (EVT + n, PID = n, the portal's MTD =
-// READ, everything readable). It emulates what the guests of guests.S do:
-// CPUID answers fixed values, OUT to REPORT_PORT and the serial port is
-// logged, RDMSR/WRMSR of two MSRs, HLT resumes after the instruction,
-// VMMCALL ends the guest (POISON). Every exit advances RIP by the length
-// the kernel reported, which the test checks against the instruction's real
-// length. An exit the guest should not cause ends it too, recorded.
+// The test VMM's event handlers: local ECs (one per CPU a vCPU runs on,
+// HANDLERS) serve every event portal of the vCPUs main.ts creates (EVT + n,
+// PID = handler index << 16 | n, the portal's MTD = READ, everything
+// readable). They emulate what the guests of guests.S do: CPUID answers
+// fixed values, OUT to REPORT_PORT and the serial port is logged,
+// RDMSR/WRMSR of two MSRs, HLT resumes after the instruction, a nested page
+// fault maps a page, an interrupt window gets an injected interrupt, an
+// intercepted #UD is skipped, VMMCALL and RECALL end the guest (POISON).
+// Every exit advances RIP by the length the kernel reported, which the test
+// checks against the instruction's real length. An exit the guest should not
+// cause ends it too, recorded.
 
 import {
   ArchUtcb,
@@ -46,30 +49,72 @@ import {
   MTD_TSC,
   MTD_XSAVE,
 } from "../../abi/mtd.ts";
+import { Perm_mem } from "../../abi/perms.ts";
 import { smUp } from "../nova/hypercall.ts";
 import { arch } from "../nova/utcb.ts";
+import { ROOT_HST, pd } from "../roottest/sel.ts";
 
-/** The handler EC's UTCB. */
+/** Handler ECs: one per CPU that runs vCPUs (0 and 1); their UTCBs and stacks. */
+export const HANDLERS: u64 = 2;
 export const HANDLER_UTCB: u64 = 0x7ffe_0000_0000;
-/** Selectors main.ts fills: the vCPU's spaces, and the semaphore an ended guest ups. */
+export const HANDLER_STACK: u64 = 4 * 4096;
+/** Selectors main.ts fills: the vCPUs' spaces, and the semaphores the handlers up. */
 export const GST: u64 = 0x7000;
 export const PIO: u64 = 0x7001;
 export const MSR: u64 = 0x7002;
+/** A guest ended (up once per vCPU); a guest reached a point the test acts on. */
 export const DONE_SM: u64 = 0x7006;
-/** Guest-physical layout: the code page, the data page below the initial stack. */
+export const STEP_SM: u64 = 0x7007;
+
+/**
+ * Guest-physical layout: the code page; eight data pages (guests.S guest_data) with the
+ * page tables at 0x8000 (PML4 or the 32-bit page directory), 0x9000 (PDPT), 0xa000 (PD),
+ * a stack below 0xc000, the IDT at 0xc000, the GDT at 0xd000, a second stack below
+ * 0xf000, the watched page at 0xf000; the page the VMM maps on a nested page fault.
+ */
 export const GUEST_CODE_GPA: u64 = 0x1000;
-export const GUEST_DATA_GPA: u64 = 0x6000;
-export const GUEST_SP: u64 = 0x7000;
+export const GUEST_DATA_GPA: u64 = 0x8000;
+export const GUEST_DATA_ORDER: u64 = 3;
+const TABLES_GPA: u64 = 0x8000;
+const IDT_GPA: u64 = 0xc000;
+const GDT_GPA: u64 = 0xd000;
+export const WATCH_GPA: u64 = 0xf000;
+export const WATCH_VALUE: u64 = 0x7761_7463;
+export const WATCH_VALUE2: u64 = 0x6e65_7721;
+export const NPF_GPA: u64 = 0x40000;
+export const NPF_VALUE: u64 = 0x4e50_4621;
+
+/** The first RSP of vCPU `k` (create_ec's sp, §13.4): each its own stack. */
+export function guestSp(k: u64): u64 {
+  return k === 0 ? 0xc000 : 0xf000;
+}
+
+/** The guests of guests.S. */
+export enum Mode {
+  REAL = 0,
+  PROTECTED = 1,
+  LONG = 2,
+  EVENTS = 3,
+}
 
 const REPORT_PORT: u64 = 0xe9;
 const SERIAL_PORT: u64 = 0x3f8;
 
 /** SVM exit codes (nova-abi.md §13.5: the event number). */
-export const EXIT_CPUID: u64 = 0x72;
-export const EXIT_HLT: u64 = 0x78;
-export const EXIT_IOIO: u64 = 0x7b;
-export const EXIT_MSR: u64 = 0x7c;
-export const EXIT_VMMCALL: u64 = 0x81;
+const EXIT_UD: u64 = 0x46;
+const EXIT_VINTR: u64 = 0x64;
+const EXIT_CPUID: u64 = 0x72;
+const EXIT_HLT: u64 = 0x78;
+const EXIT_IOIO: u64 = 0x7b;
+const EXIT_MSR: u64 = 0x7c;
+const EXIT_VMMCALL: u64 = 0x81;
+/** A nested page fault (§13.5). */
+const EXIT_NPF: u64 = 0xfc;
+
+/** Interruption information (§6.5): valid, external interrupt type 0; the window request. */
+const INJ_VALID: u32 = 0x8000_0000;
+const INJ_WINDOW: u32 = 1 << 12;
+export const IRQ_VECTOR: u32 = 0x30;
 
 /** Everything a vCPU event can report (the portals' MTD). */
 export const READ: u32 =
@@ -100,21 +145,52 @@ export const READ: u32 =
 /** What STARTUP writes: the whole state (but PDPTE) and the spaces. */
 const START: u32 = (READ & ~(MTD_QUAL | MTD_PDPTE)) | MTD_CTRL | MTD_SPACES;
 
-/** SVM segment attributes (§6.4): 16-bit data and code, a busy 16-bit TSS, an LDT. */
+/** Segment attributes (§6.4): data and code (16-bit; D and G for 32-bit, L for 64-bit), a busy TSS, an LDT. */
 const AR_DATA: u16 = 0x93;
 const AR_CODE: u16 = 0x9b;
 const AR_TSS: u16 = 0x8b;
 const AR_LDT: u16 = 0x82;
+const AR_L: u16 = 1 << 9;
+const AR_DB: u16 = 1 << 10;
+const AR_G: u16 = 1 << 11;
+const CR0_PE: u64 = 1 << 0;
 const CR0_ET: u64 = 0x10;
+const CR0_PG: u64 = 1 << 31;
+const CR4_PSE: u64 = 1 << 4;
+const CR4_PAE: u64 = 1 << 5;
+const EFER_LME: u64 = 1 << 8;
+const EFER_LMA: u64 = 1 << 10;
 const EFER_SVME: u64 = 0x1000;
 const PAT_RESET: u64 = 0x0007_0406_0007_0406;
 const DR7_RESET: u64 = 0x400;
+/** Page-table entry bits: present, writable, large page. */
+const PTE_P: u64 = 1;
+const PTE_W: u64 = 2;
+const PTE_PS: u64 = 0x80;
+/** The events guest's GDT: null, 64-bit code (selector 8), data (0x10). */
+const GDT_CODE64: u64 = 0x00af_9a00_0000_ffff;
+const GDT_DATA: u64 = 0x00cf_9200_0000_ffff;
+const SEL_CODE: u16 = 8;
+const SEL_DATA: u16 = 0x10;
+/** #UD, intercepted in the events guest; the exception bitmap bit. */
+const VECTOR_UD: u32 = 6;
 
 /** Seen.unexpected when the kernel reported no instruction length. */
 export const NO_LENGTH: u64 = 0x2_0000_0000;
 
-/** What the guest did, as the handler saw it. */
+/** What one vCPU's guest did, as its handler saw it. */
 class Seen {
+  mode: u32;
+  /** RSP at STARTUP (create_ec's sp). */
+  startupRsp: u64;
+  /** Nested page faults at NPF_GPA, and their EXITINFO1 (the fault's error code). */
+  npfs: u64;
+  npfInfo: u64;
+  /** The events guest: window exits, the #UD's interruption info, faults at WATCH_GPA, RECALLs. */
+  windows: u64;
+  udInfo: u32;
+  watchFaults: u64;
+  recalls: u64;
   reports: Arr<u64, 32>;
   reportCount: u64;
   serial: Arr<u8, 64>;
@@ -123,7 +199,7 @@ class Seen {
   msrWriteValue: u64;
   halts: u64;
   events: u64;
-  /** Instruction lengths the kernel reported for CPUID, RDMSR, HLT and VMMCALL. */
+  /** Instruction lengths the kernel reported for CPUID, RDMSR and HLT. */
   cpuidLength: u32;
   rdmsrLength: u32;
   hltLength: u32;
@@ -131,19 +207,60 @@ class Seen {
   unexpected: u64;
   ended: bool;
 }
-export const seen = new Seen();
+export const seen = array<Inline<Seen>, 2>();
 
-function segment(s: Segment, ar: u16): void {
-  s.selector = 0;
+function segment(s: Segment, selector: u16, ar: u16, limit: u32): void {
+  s.selector = selector;
   s.ar = ar;
-  s.limit = 0xffff;
+  s.limit = limit;
   s.base = 0;
 }
 
-/** STARTUP: real mode at GUEST_CODE_GPA, everything else as after reset, and the spaces. */
-function startup(a: ArchUtcb): u32 {
-  for (let i: usize = 0; i < 16; i++) a.gpr[i] = 0;
-  a.gpr[GPR_RSP] = GUEST_SP;
+/** The guest page at `gpa` (one of the data pages) as the VMM sees it. */
+function page(gpa: u64): Ptr<u64> {
+  return ptrFromVirt<u64>(virt(u64(linkerSymbol("guest_data")) + gpa - GUEST_DATA_GPA));
+}
+
+/** The guest-physical address of `symbol`'s place in the events guest's code page. */
+function eventsGpa(va: Virt): u64 {
+  return u64(va) - u64(linkerSymbol("guest_events")) + GUEST_CODE_GPA;
+}
+
+/** A fresh run of the guests for `mode`: page tables (and the events guest's GDT and IDT), nothing seen yet. */
+export function prepare(mode: u32): void {
+  for (let k: usize = 0; k < usize(HANDLERS); k++) {
+    const zero = ptrFromVirt<u8>(structAddress(seen[k]));
+    for (let i: usize = 0; i < sizeof<Seen>(); i++) zero.set(i, 0);
+    seen[k].mode = mode;
+  }
+  for (let i: usize = 0; i < 3 * 512; i++) page(TABLES_GPA).set(i, 0);
+  if (mode === Mode.PROTECTED) {
+    // 32-bit paging: one 4 MiB page maps 0…4 MiB (a 32-bit entry in the low half of word 0).
+    page(TABLES_GPA).set(0, PTE_PS | PTE_W | PTE_P);
+  } else if (mode !== Mode.REAL) {
+    page(TABLES_GPA).set(0, (TABLES_GPA + 0x1000) | PTE_W | PTE_P);
+    page(TABLES_GPA + 0x1000).set(0, (TABLES_GPA + 0x2000) | PTE_W | PTE_P);
+    page(TABLES_GPA + 0x2000).set(0, PTE_PS | PTE_W | PTE_P);
+  }
+  if (mode !== Mode.EVENTS) return;
+  const gdt = page(GDT_GPA);
+  gdt.set(0, 0);
+  gdt.set(1, GDT_CODE64);
+  gdt.set(2, GDT_DATA);
+  // A 64-bit interrupt gate (type 0xe, present) for IRQ_VECTOR: offset 15:0, selector,
+  // type; offset 31:16; then offset 63:32.
+  const ip = eventsGpa(linkerSymbol("guest_irq"));
+  const gate = page(IDT_GPA + u64(IRQ_VECTOR) * 16);
+  gate.set(0, (ip & 0xffff) | (u64(SEL_CODE) << 16) | (u64(0x8e00) << 32) | ((ip >> 16) << 48));
+  gate.set(1, ip >> 32);
+  ptrFromVirt<u64>(linkerSymbol("guest_watch_page")).set(0, WATCH_VALUE);
+  ptrFromVirt<u64>(linkerSymbol("guest_watch2_page")).set(0, WATCH_VALUE2);
+}
+
+/** STARTUP: the guest's mode at GUEST_CODE_GPA, everything else as after reset, and the spaces. */
+function startup(s: Seen, a: ArchUtcb): u32 {
+  s.startupRsp = a.gpr[GPR_RSP];
+  for (let i: usize = 0; i < 16; i++) if (i !== GPR_RSP) a.gpr[i] = 0;
   a.rflags = 2;
   a.rip = GUEST_CODE_GPA;
   a.interruptibility = 0;
@@ -155,20 +272,48 @@ function startup(a: ArchUtcb): u32 {
   a.cr4Mask = 0;
   a.intrInfo = 0;
   a.intrError = 0;
-  segment(a.cs, AR_CODE);
-  segment(a.ss, AR_DATA);
-  segment(a.ds, AR_DATA);
-  segment(a.es, AR_DATA);
-  segment(a.fs, AR_DATA);
-  segment(a.gs, AR_DATA);
-  segment(a.tr, AR_TSS);
-  segment(a.ldtr, AR_LDT);
-  segment(a.gdtr, 0);
-  segment(a.idtr, 0);
-  a.cr0 = CR0_ET;
+  const mode = s.mode;
+  let code = AR_CODE;
+  let data = AR_DATA;
+  let limit: u32 = 0xffff;
+  let cs: u16 = 0;
+  let ds: u16 = 0;
+  if (mode === Mode.PROTECTED) {
+    code |= AR_DB | AR_G;
+    data |= AR_DB | AR_G;
+    limit = 0xffff_ffff;
+  } else if (mode !== Mode.REAL) {
+    code |= AR_L | AR_G;
+    data |= AR_DB | AR_G;
+    limit = 0xffff_ffff;
+  }
+  if (mode === Mode.EVENTS) {
+    cs = SEL_CODE;
+    ds = SEL_DATA;
+    a.exceptionBitmap = u32(1) << VECTOR_UD;
+  }
+  segment(a.cs, cs, code, limit);
+  segment(a.ss, ds, data, limit);
+  segment(a.ds, ds, data, limit);
+  segment(a.es, ds, data, limit);
+  segment(a.fs, ds, data, limit);
+  segment(a.gs, ds, data, limit);
+  segment(a.tr, 0, AR_TSS, 0xffff);
+  segment(a.ldtr, 0, AR_LDT, 0xffff);
+  segment(a.gdtr, 0, 0, 0xffff);
+  segment(a.idtr, 0, 0, 0xffff);
+  if (mode === Mode.EVENTS) {
+    a.gdtr.base = GDT_GPA;
+    a.gdtr.limit = 0x17;
+    a.idtr.base = IDT_GPA;
+    a.idtr.limit = 0xfff;
+  }
+  a.cr0 = mode === Mode.REAL ? CR0_ET : CR0_PG | CR0_ET | CR0_PE;
   a.cr2 = 0;
-  a.cr3 = 0;
+  a.cr3 = mode === Mode.REAL ? 0 : TABLES_GPA;
   a.cr4 = 0;
+  if (mode === Mode.PROTECTED) a.cr4 = CR4_PSE;
+  if (mode === Mode.LONG || mode === Mode.EVENTS) a.cr4 = CR4_PAE;
   a.cr8 = 0;
   a.dr7 = DR7_RESET;
   a.xcr0 = 1;
@@ -180,7 +325,7 @@ function startup(a: ArchUtcb): u32 {
   a.sysenterEsp = 0;
   a.sysenterEip = 0;
   a.pat = PAT_RESET;
-  a.efer = EFER_SVME;
+  a.efer = mode === Mode.LONG || mode === Mode.EVENTS ? EFER_SVME | EFER_LMA | EFER_LME : EFER_SVME;
   a.kernelGsBase = 0;
   a.tscAux = 0;
   a.selGst = GST;
@@ -190,71 +335,135 @@ function startup(a: ArchUtcb): u32 {
 }
 
 /** Past the exiting instruction by the kernel's length; a guest whose length is unknown ends. */
-function skip(a: ArchUtcb): u32 {
+function skip(s: Seen, a: ArchUtcb): u32 {
   if (a.instLength === 0) {
-    if (seen.unexpected === 0) seen.unexpected = NO_LENGTH;
-    return end();
+    if (s.unexpected === 0) s.unexpected = NO_LENGTH;
+    return end(s);
   }
   a.rip += u64(a.instLength);
   return MTD_GPR0_7 | MTD_RIP;
 }
 
-function io(a: ArchUtcb): u32 {
+/** A value the guest reported; the events guest's steps act on some. */
+function report(s: Seen, a: ArchUtcb, value: u64): u32 {
+  if (s.reportCount < 32) {
+    s.reports[usize(s.reportCount)] = value;
+    s.reportCount++;
+  }
+  const mtd = skip(s, a);
+  if (s.mode !== Mode.EVENTS) return mtd;
+  if (value === 1) {
+    // IF is clear: the window opens at the guest's STI.
+    a.intrInfo = INJ_WINDOW;
+    a.intrError = 0;
+    return mtd | MTD_INJ;
+  }
+  // 2: watching the page the test revokes; 3: spinning until the test recalls the vCPU.
+  if (value === 2 || value === 3) smUp(STEP_SM);
+  return mtd;
+}
+
+function io(s: Seen, a: ArchUtcb): u32 {
   const info = a.qual[0];
   const port = info >> 16;
   const isIn = (info & 1) !== 0;
   const value = a.gpr[GPR_RAX];
-  if (!isIn && port === REPORT_PORT && seen.reportCount < 32) {
-    seen.reports[usize(seen.reportCount)] = value & 0xffff_ffff;
-    seen.reportCount++;
-  } else if (!isIn && port === SERIAL_PORT && seen.serialCount < 64) {
-    seen.serial[usize(seen.serialCount)] = u8(value & 0xff);
-    seen.serialCount++;
+  if (!isIn && port === REPORT_PORT) return report(s, a, value & 0xffff_ffff);
+  if (!isIn && port === SERIAL_PORT && s.serialCount < 64) {
+    s.serial[usize(s.serialCount)] = u8(value & 0xff);
+    s.serialCount++;
   } else if (isIn) a.gpr[GPR_RAX] = value | 0xff;
-  return skip(a);
+  return skip(s, a);
 }
 
-function msr(a: ArchUtcb): u32 {
+function msr(s: Seen, a: ArchUtcb): u32 {
   if (a.qual[0] === 0) {
-    seen.rdmsrLength = a.instLength;
+    s.rdmsrLength = a.instLength;
     a.gpr[GPR_RAX] = 0x5566_7788;
     a.gpr[GPR_RDX] = 0x1122_3344;
   } else {
-    seen.msrWritten = a.gpr[GPR_RCX];
-    seen.msrWriteValue = (a.gpr[GPR_RDX] << 32) | (a.gpr[GPR_RAX] & 0xffff_ffff);
+    s.msrWritten = a.gpr[GPR_RCX];
+    s.msrWriteValue = (a.gpr[GPR_RDX] << 32) | (a.gpr[GPR_RAX] & 0xffff_ffff);
   }
-  return skip(a);
+  return skip(s, a);
+}
+
+/**
+ * A nested page fault: at NPF_GPA the guest's first access, at WATCH_GPA the access after
+ * the test revoked the page. A page is mapped there from the VMM's own host space and the
+ * guest retries the access (nothing written back).
+ */
+function npf(s: Seen, a: ArchUtcb): u32 {
+  const gpa = a.qual[1];
+  let va: u64 = 0;
+  if (gpa === NPF_GPA) {
+    s.npfs++;
+    s.npfInfo = a.qual[0];
+    va = u64(linkerSymbol("guest_npf_page"));
+    ptrFromVirt<u64>(virt(va)).set(0, NPF_VALUE);
+  } else if ((gpa & ~u64(0xfff)) === WATCH_GPA && s.mode === Mode.EVENTS) {
+    s.watchFaults++;
+    va = u64(linkerSymbol("guest_watch2_page"));
+  } else return unexpected(s, EXIT_NPF);
+  if (pd(ROOT_HST, GST, va >> 12, 0, gpa >> 12, Perm_mem.R | Perm_mem.W) !== 0) return end(s);
+  return 0;
 }
 
 /** The guest is done (or went wrong): the test goes on. */
-function end(): u32 {
-  seen.ended = true;
+function end(s: Seen): u32 {
+  s.ended = true;
   smUp(DONE_SM);
   return MTD_POISON;
 }
 
-/** Every vCPU event (guests.S vmm_portal_entry): `pid` is the event number; returns the reply MTD. */
+function unexpected(s: Seen, n: u64): u32 {
+  if (s.unexpected === 0) s.unexpected = n | 0x1_0000_0000;
+  return end(s);
+}
+
+/**
+ * Every vCPU event (guests.S vmm_portal_entry): `pid` is the handler's index << 16 and the
+ * event number; returns the reply MTD.
+ */
 export function event(pid: u64, _mtd: u64, _rsp: u64): u64 {
-  const a = arch(HANDLER_UTCB);
-  seen.events++;
-  if (pid === u64(GST_STARTUP)) return startup(a);
-  if (pid === EXIT_CPUID) {
-    seen.cpuidLength = a.instLength;
+  const k = (pid >> 16) & 1;
+  const n = pid & 0xffff;
+  const s = seen[usize(k)];
+  const a = arch(HANDLER_UTCB + k * 0x1000);
+  s.events++;
+  if (n === u64(GST_STARTUP)) return startup(s, a);
+  if (n === EXIT_CPUID) {
+    s.cpuidLength = a.instLength;
     a.gpr[GPR_RAX] = 0x1234;
     a.gpr[GPR_RBX] = 0x5678;
     a.gpr[GPR_RCX] = 0x9abc;
     a.gpr[GPR_RDX] = 0xdef0;
-    return skip(a);
+    return skip(s, a);
   }
-  if (pid === EXIT_IOIO) return io(a);
-  if (pid === EXIT_MSR) return msr(a);
-  if (pid === EXIT_HLT) {
-    seen.halts++;
-    seen.hltLength = a.instLength;
-    return skip(a);
+  if (n === EXIT_IOIO) return io(s, a);
+  if (n === EXIT_MSR) return msr(s, a);
+  if (n === EXIT_HLT) {
+    s.halts++;
+    s.hltLength = a.instLength;
+    return skip(s, a);
   }
-  if (pid === EXIT_VMMCALL) return end();
-  if (pid === u64(GST_RECALL)) return 0;
-  if (seen.unexpected === 0) seen.unexpected = pid | 0x1_0000_0000;
-  return end();
+  if (n === EXIT_VMMCALL) return end(s);
+  if (n === EXIT_NPF) return npf(s, a);
+  if (s.mode === Mode.EVENTS && n === EXIT_VINTR) {
+    // The window is open: inject the interrupt (and ask for no further window).
+    s.windows++;
+    a.intrInfo = INJ_VALID | IRQ_VECTOR;
+    a.intrError = 0;
+    return MTD_INJ;
+  }
+  if (s.mode === Mode.EVENTS && n === EXIT_UD) {
+    s.udInfo = a.intrInfo;
+    a.rip += 2;
+    return MTD_RIP;
+  }
+  if (n === u64(GST_RECALL)) {
+    s.recalls++;
+    return end(s);
+  }
+  return unexpected(s, n);
 }

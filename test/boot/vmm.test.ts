@@ -1,0 +1,54 @@
+// Virtual machines on AMD SVM (docs/vcpu.md): the VMM test task user/vmmtest
+// runs the guests of user/vmmtest/guests.S (real mode, 32-bit protected mode
+// with paging, 64-bit long mode) as vCPUs of the root PD and prints one TEST
+// line per check. Under QEMU's SVM (no NRIPS: the kernel decodes instruction
+// lengths) with `-cpu qemu64,+svm,+npt` and `-cpu max`, at -smp 1 and 4, the
+// gcc and the clang build; under Bochs `model=ryzen` (NRIPS, flush-by-ASID).
+// Every case passes and the kernel finishes its boot.
+
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import t from "tap";
+import { buildKernel } from "../../build/kernel.ts";
+import { buildUser } from "../../build/user.ts";
+import { makeIso } from "../../scripts/iso.ts";
+import { bochs, expectSuccess } from "../lib/bochs.ts";
+import { boot, expectBootOk } from "../lib/qemu.ts";
+import { checkCases } from "../lib/roottask.ts";
+
+/** Fewer TEST lines than this means a block did not run. */
+const MIN_CASES = 60;
+
+const gcc = await buildKernel({ progress: false });
+const gccVmm = await buildUser("vmmtest", { progress: false });
+const clangOut = fs.mkdtempSync(path.join(os.tmpdir(), "kts-vmm-clang-"));
+t.teardown(() => fs.rmSync(clangOut, { recursive: true, force: true }));
+const clang = await buildKernel({ cc: "clang", outDir: clangOut, progress: false });
+const clangVmm = await buildUser("vmmtest", { cc: "clang", outDir: clangOut, progress: false });
+
+for (const [cc, elf, vmm, cpu, smp] of [
+  ["gcc", gcc.elf, gccVmm, "qemu64,+svm,+npt", 1],
+  ["clang", clang.elf, clangVmm, "qemu64,+svm,+npt", 4],
+  ["gcc", gcc.elf, gccVmm, "max", 4],
+  ["clang", clang.elf, clangVmm, "max", 1],
+] as const) {
+  t.test(`QEMU -cpu ${cpu} -smp ${smp}, ${cc}`, async (t) => {
+    const b = await boot(elf, ["-cpu", cpu, "-smp", String(smp), "-initrd", vmm], 120_000);
+    t.match(b.console, /^SVM: revision \d+ asids 16 \+npt -nrips/m, "QEMU's SVM: NPT, no NRIPS");
+    checkCases(t, b.console, MIN_CASES);
+    expectBootOk(t, b);
+  });
+}
+
+t.test("Bochs model=ryzen: NRIPS and flush-by-ASID", async (t) => {
+  const iso = await makeIso({
+    elf: gcc.elf,
+    modules: [{ file: gccVmm }],
+    iso: path.join(clangOut, "vmm-bochs.iso"),
+  });
+  const b = await bochs(iso, { model: "ryzen", ignoreBadMsrs: true, timeoutMs: 600_000 });
+  t.match(b.console, /^SVM: revision \d+ asids \d+ \+npt \+nrips/m, "Bochs' SVM has NRIPS");
+  checkCases(t, b.console, MIN_CASES);
+  expectSuccess(t, b);
+});
