@@ -26,6 +26,7 @@ import { MTD_FS_GS, MTD_GDTR, MTD_IDTR, MTD_INJ, MTD_KERNEL_GS, MTD_LDTR } from 
 import { MTD_PAT, MTD_QUAL, MTD_STA, MTD_SYSCALL, MTD_SYSENTER, MTD_TR } from "../abi/mtd.ts";
 import * as cpu from "./cpu.ts";
 import { ExceptionFrame } from "./frame.ts";
+import { GuestCode } from "./insn_length.ts";
 import * as kmem from "./kmem.ts";
 import { allocBytes, freeBytes } from "./kobject.ts";
 import * as percpu from "./percpu.ts";
@@ -317,6 +318,19 @@ export function knownLength(va: Virt): u32 {
 /** The exit's code (for the instruction decoder and the logs). */
 export function exitCode(va: Virt): u64 {
   return structAt<Vmcb>(va).exitCode;
+}
+
+/** What the instruction decoder needs of the guest's state at the exit (insn_length.ts). */
+export function guestCode(va: Virt, g: GuestCode): void {
+  const v = structAt<Vmcb>(va);
+  g.cr0 = v.cr0;
+  g.cr3 = v.cr3;
+  g.cr4 = v.cr4;
+  g.efer = v.efer;
+  g.rflags = v.rflags;
+  g.csBase = v.cs.base;
+  g.csAr = v.cs.attrib & AR_SVM;
+  g.rip = v.rip;
 }
 
 // ---- state transfer (nova-abi.md §6.3, §13) ----

@@ -26,6 +26,8 @@ import { Kind, CAP0, object, perms } from "./capability.ts";
 import * as cpu from "./cpu.ts";
 import { ExceptionFrame } from "./frame.ts";
 import * as fpu from "./fpu.ts";
+import * as insn from "./insn_length.ts";
+import { GuestCode } from "./insn_length.ts";
 import { KObject, allocBytes, freeBytes, ref, unref } from "./kobject.ts";
 import { Space_hst } from "./space_hst.ts";
 import { Space_msr } from "./space_msr.ts";
@@ -61,6 +63,8 @@ export class Vcpu {
   xcr0: u64;
   xss: u64;
   tscAux: u64;
+  /** The instruction decoder's view of the guest (a CPU without NRIPS). */
+  code: Inline<GuestCode>;
 }
 
 /** A new vCPU for the PD with serial `owner` (no spaces yet), or null when memory is out. */
@@ -146,6 +150,19 @@ function sanitizeXcr0(x: u64): u64 {
 }
 
 /**
+ * The length of the instruction that exited: the CPU's (NRIPS, an I/O exit),
+ * else decoded from the guest's code (insn_length.ts; 0 if it cannot tell).
+ */
+function instructionLength(v: Vcpu): u32 {
+  const known = svm.knownLength(v.control);
+  if (known !== 0) return known;
+  const g = v.code;
+  svm.guestCode(v.control, g);
+  g.space = v.gst;
+  return insn.instructionLength(g, svm.exitCode(v.control));
+}
+
+/**
  * The guest state `mtd` selects into the handler's UTCB, beyond the general
  * registers, RFLAGS and RIP (event.ts): RIP's instruction length, the vendor
  * state, XCR0/XSS and TSC_AUX. `pending`: the event is RECALL or a refused
@@ -153,7 +170,7 @@ function sanitizeXcr0(x: u64): u64 {
  */
 export function save(v: Vcpu, a: ArchUtcb, mtd: u32, pending: bool): void {
   if ((mtd & MTD_RIP) !== 0) {
-    a.instLength = svm.knownLength(v.control);
+    a.instLength = instructionLength(v);
     a.instInfo = 0;
   }
   svm.save(v.control, a, mtd, pending);
