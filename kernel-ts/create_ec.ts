@@ -28,8 +28,8 @@ const USER_TOP: u64 = 0x8000_0000_0000;
  * (a vCPU where no SVM is usable), ABORTED (the PD lacks its object or host
  * space, or, for a host EC, its PIO space), MEM_OBJ, then the slot. A vCPU's
  * address is ignored (it has no UTCB; §4.4 maps a virtual-APIC page there on
- * Intel only), and T and F do not apply to it: it always has an FPU, and
- * time offsetting is not done.
+ * Intel only); for it T is time offsetting (§7.3), and F does not apply: it
+ * always has an FPU.
  */
 export function createEc(f: ExceptionFrame, sel: u64, flags: u32): Status {
   const hva = f.rdx & ~(PAGE - 1);
@@ -43,13 +43,14 @@ export function createEc(f: ExceptionFrame, sel: u64, flags: u32): Status {
   if (guest && !vcpu.supported()) return Status.BAD_FTR;
   const p = structAt<Pd>(structAddress(o));
   if (p.obj === null || p.hst === null || (!guest && p.pio === null)) return Status.ABORTED;
-  const global = guest || (flags & EC_T) !== 0;
+  const t = (flags & EC_T) !== 0;
+  const global = guest || t;
   // A global EC or vCPU starts with its STARTUP event (§8.4); a local one waits for a call.
   let start: ec.Cont = ec.waitForCalls;
   if (guest) start = event.startupGuest;
   else if (global) start = event.startup;
   const withFpu = (flags & EC_F) !== 0;
-  const e = ec.create(p, cpu, global, withFpu, guest ? 0 : hva, f.rax, f.r8, start, guest);
+  const e = ec.create(p, cpu, global, withFpu, guest ? 0 : hva, f.rax, f.r8, start, guest, t);
   if (e === null) return Status.MEM_OBJ;
   const st = insertNew(sel, structAddress(e), Perm_ec.DEFINED);
   if (st !== Status.SUCCESS) destroyNow(e.hdr);

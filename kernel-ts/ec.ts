@@ -204,7 +204,8 @@ export function initCpu(stackTop: Virt): void {
  * `start` its first continuation: a global EC's STARTUP event (event.ts
  * startup) or the root EC's return to its entry; waitForCalls for a local
  * EC, whose first call replaces it. A vCPU (`guest`) is global, has no UTCB
- * and always has an FPU area (its guest owns the FPU while it runs).
+ * and always has an FPU area (its guest owns the FPU while it runs);
+ * `timeOffset` is its T (§7.3).
  */
 export function create(
   p: Pd,
@@ -216,6 +217,7 @@ export function create(
   evt: u64,
   start: Cont,
   guest: bool,
+  timeOffset: bool,
 ): Ec | null {
   const va = allocObject(sizeof<Ec>());
   if (u64(va) === 0) return null;
@@ -237,7 +239,8 @@ export function create(
   e.cont = start;
   e.state = global ? State.READY : State.BLOCKED;
   if (guest) {
-    e.vcpu = vcpu.create(p.serial);
+    // For a vCPU, T is time offsetting (§4.4).
+    e.vcpu = vcpu.create(p.serial, timeOffset);
     if (e.vcpu === null) {
       destroyNow(e.hdr);
       return null;

@@ -390,7 +390,18 @@ export function start(magic: u32, info: Phys, then: Finish): void {
   // §9.4: the root EC (global, FPU, EVT 0) and SC (priority 127, 1000 ms) on the boot CPU. The
   // EC starts at the ELF entry (its registers below) by IRETQ, not with a STARTUP event.
   const cont = event.retUserIret;
-  const e = ec.create(spaces.rootPd, 0, true, true, UTCB_ADDRESS, HIP_ADDRESS, 0, cont, false);
+  const e = ec.create(
+    spaces.rootPd,
+    0,
+    true,
+    true,
+    UTCB_ADDRESS,
+    HIP_ADDRESS,
+    0,
+    cont,
+    false,
+    false,
+  );
   if (e === null) panic("root: no memory for the root EC");
   const s = sc.create(e, sc.ROOT_PRIORITY, sc.budgetTicks(sc.ROOT_BUDGET_MS));
   if (s === null) panic("root: no memory for the root SC");

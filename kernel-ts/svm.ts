@@ -295,6 +295,12 @@ export function run(va: Virt, r: ExceptionFrame): u32 {
   return EVENT_INVALID;
 }
 
+/** Moves the guest's TSC back by `ticks` (time offsetting, vcpu.ts). */
+export function offsetTsc(va: Virt, ticks: u64): void {
+  const v = structAt<Vmcb>(va);
+  v.tscOffset -= ticks;
+}
+
 /** Sets or clears the virtual interrupt that makes the guest exit (VINTR) once it can take interrupts. */
 export function armWindow(va: Virt, on: bool): void {
   const v = structAt<Vmcb>(va);

@@ -18,6 +18,9 @@
 //   XSETBV exits), and limited to what the host enabled.
 // - TSC_AUX (RDTSCP) is the guest's while it runs, when it differs from the
 //   host's (0).
+// - Time offsetting (create_ec T, §7.3): whenever the vCPU's SC is dispatched
+//   after waiting in the ready queue, the guest's TSC offset goes back by the
+//   time it waited, so preemption does not show in the guest's TSC.
 
 import { ArchUtcb } from "../abi/arch_utcb.ts";
 import { MTD_RIP, MTD_SPACES, MTD_TLB, MTD_TSC, MTD_XSAVE } from "../abi/mtd.ts";
@@ -65,10 +68,15 @@ export class Vcpu {
   tscAux: u64;
   /** The instruction decoder's view of the guest (a CPU without NRIPS). */
   code: Inline<GuestCode>;
+  /** create_ec T: time its SC waits in the ready queue is taken out of the guest's TSC. */
+  timeOffset: bool;
 }
 
-/** A new vCPU for the PD with serial `owner` (no spaces yet), or null when memory is out. */
-export function create(owner: u64): Vcpu | null {
+/**
+ * A new vCPU for the PD with serial `owner` (no spaces yet), with time offsetting if
+ * `timeOffset`, or null when memory is out.
+ */
+export function create(owner: u64, timeOffset: bool): Vcpu | null {
   if (!svm.usable()) return null;
   const va = allocBytes(sizeof<Vcpu>(), 8);
   if (u64(va) === 0) return null;
@@ -79,6 +87,7 @@ export function create(owner: u64): Vcpu | null {
     return null;
   }
   v.owner = owner;
+  v.timeOffset = timeOffset;
   v.illegal = true;
   v.xcr0 = XCR0_X87;
   return v;
@@ -215,6 +224,14 @@ export function run(v: Vcpu, r: ExceptionFrame): u32 {
   if (aux) wrmsr(MSR_TSC_AUX, 0);
   if (host !== 0 && v.xcr0 !== host) xsetbv(0, host);
   return n;
+}
+
+/**
+ * The vCPU's SC is dispatched after `ticks` in the ready queue (sc.ts): with
+ * time offsetting (§7.3), the guest's TSC does not see them.
+ */
+export function waited(v: Vcpu, ticks: u64): void {
+  if (v.timeOffset) svm.offsetTsc(v.control, ticks);
 }
 
 /**

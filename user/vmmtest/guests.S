@@ -161,4 +161,27 @@ guest_irq:
         iretq
         .balign 4096
 
+/*
+ * The TSC guest (long mode): RDTSC, reported (EAX, then EDX); 5 reported (the test then keeps
+ * the CPU for a while: the vCPU's SC waits in the ready queue); RDTSC again, reported; VMMCALL.
+ * With time offsetting (create_ec T) the wait does not show in the guest's TSC.
+ */
+        .balign 4096
+        .global guest_tsc
+guest_tsc:
+        rdtsc
+        outl    %eax, $REPORT_PORT
+        movl    %edx, %eax
+        outl    %eax, $REPORT_PORT
+        movl    $5, %eax
+        outl    %eax, $REPORT_PORT
+        rdtsc
+        outl    %eax, $REPORT_PORT
+        movl    %edx, %eax
+        outl    %eax, $REPORT_PORT
+        vmmcall
+1:      jmp     1b
+
+        .balign 4096
+
         .section .note.GNU-stack, "", @progbits

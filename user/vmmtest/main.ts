@@ -4,7 +4,7 @@
 // (roottest's), 100 the real-mode guest, 200 protected mode, 300 long mode,
 // 400 the events guest (interrupt window and injection, an intercepted
 // exception, guest memory revoked while it runs, RECALL), 500 two vCPUs of one
-// guest on two CPUs, 600 bad input from the VMM.
+// guest on two CPUs, 600 bad input from the VMM, 700 time offsetting (T).
 //
 // The TEST lines are printed at the end (test.ts hold): the kernel logs the
 // guests' ends (POISON kills) from other CPUs meanwhile.
@@ -13,8 +13,8 @@
 // CPU 0; its events go to handler EC k on the same CPU, through portals at
 // EVT + k · EVT_STRIDE + n.
 
-import { EC_G, PdOp } from "../../abi/hypercall.ts";
-import { Perm_mem } from "../../abi/perms.ts";
+import { EC_G, EC_T, PdOp } from "../../abi/hypercall.ts";
+import { Perm_gst_sp, Perm_mem } from "../../abi/perms.ts";
 import { Status } from "../../abi/status.ts";
 import { scd } from "../../abi/scd.ts";
 import { guestExit } from "../../abi/events.ts";
@@ -32,9 +32,11 @@ import {
   smDown,
 } from "../nova/hypercall.ts";
 import { msFromNow } from "../roottest/ecs.ts";
-import { ROOT_HST, pd, revoke } from "../roottest/sel.ts";
+import { ROOT_HST, ROOT_OBJ, pd, revoke } from "../roottest/sel.ts";
 import * as setup from "../roottest/setup.ts";
 import {
+  atLeast,
+  below,
   block,
   check,
   consoleReady,
@@ -42,10 +44,15 @@ import {
   expectStatus,
   hold,
   isStatus,
+  isValue,
   summary,
 } from "../roottest/test.ts";
 import {
+  Bad,
   DONE_SM,
+  FOREIGN_GST,
+  FOREIGN_PD,
+  GST_NO_ASSIGN,
   GST,
   GUEST_CODE_GPA,
   GUEST_DATA_GPA,
@@ -148,11 +155,18 @@ function mapGuest(code: Virt): void {
   );
 }
 
-/** Creates vCPU k of this run and its SC (which starts it): create_ec's status. */
-function startVcpu(k: u64): u32 {
+/** Creates vCPU k of this run (create_ec flags beyond G: `flags`): create_ec's status. */
+function createVcpu(k: u64, flags: u64): u32 {
+  const evt = EVT + k * EVT_STRIDE;
   const sel = VCPU + runs.count * 16 + k;
-  const st = createEc(sel, EC_G, ROOT_OBJ_ROOT_PD, 0, cpuOf(k), guestSp(k), EVT + k * EVT_STRIDE);
+  return createEc(sel, EC_G | flags, ROOT_OBJ_ROOT_PD, 0, cpuOf(k), guestSp(k), evt);
+}
+
+/** Creates vCPU k of this run and its SC (which starts it): the first status that failed. */
+function startVcpu(k: u64, flags: u64): u32 {
+  const st = createVcpu(k, flags);
   if (st !== OK) return st;
+  const sel = VCPU + runs.count * 16 + k;
   return createSc(VCPU_SC + runs.count * 16 + k, ROOT_OBJ_ROOT_PD, sel, scd(10, 1, 0));
 }
 
@@ -193,9 +207,9 @@ function checkBasic(mode: u32, k: u64): void {
 /** Runs the guest of `mode` (its code at `code`) as vCPU 0; test ids from `base`. */
 function basic(base: u64, mode: u32, code: Virt): void {
   block(base);
-  prepare(mode);
+  prepare(mode, Bad.NONE);
   mapGuest(code);
-  expectStatus("create_ec-and-sc-vcpu", startVcpu(0), OK);
+  expectStatus("create_ec-and-sc-vcpu", startVcpu(0, 0), OK);
   expectStatus("guest-ended", smDown(DONE_SM, false, msFromNow(GUEST_MS)), OK);
   checkBasic(mode, 0);
   runs.count++;
@@ -207,14 +221,14 @@ function basic(base: u64, mode: u32, code: Virt): void {
  */
 function events(): void {
   block(400);
-  prepare(Mode.EVENTS);
+  prepare(Mode.EVENTS, Bad.NONE);
   mapGuest(linkerSymbol("guest_events"));
   expectStatus(
     "ctrl_pd-watched-page",
     pd(ROOT_HST, GST, page(linkerSymbol("guest_watch_page")), 0, WATCH_GPA / PAGE, Perm_mem.R),
     OK,
   );
-  expectStatus("create_ec-and-sc-vcpu", startVcpu(1), OK);
+  expectStatus("create_ec-and-sc-vcpu", startVcpu(1, 0), OK);
   // Step 2: the guest reads the watched page in a loop; it must fault once it is revoked.
   expectStatus("guest-watches", smDown(STEP_SM, false, msFromNow(GUEST_MS)), OK);
   expectStatus(
@@ -243,10 +257,10 @@ function events(): void {
 /** The long-mode guest as two vCPUs of one guest space at once, on two CPUs if there are. */
 function twoVcpus(): void {
   block(500);
-  prepare(Mode.LONG);
+  prepare(Mode.LONG, Bad.NONE);
   mapGuest(linkerSymbol("guest_long"));
-  expectStatus("create_ec-and-sc-vcpu-0", startVcpu(0), OK);
-  expectStatus("create_ec-and-sc-vcpu-1", startVcpu(1), OK);
+  expectStatus("create_ec-and-sc-vcpu-0", startVcpu(0, 0), OK);
+  expectStatus("create_ec-and-sc-vcpu-1", startVcpu(1, 0), OK);
   check(
     "both-guests-ended",
     isStatus(smDown(DONE_SM, false, msFromNow(GUEST_MS)), OK) &&
@@ -264,6 +278,86 @@ function twoVcpus(): void {
   runs.count++;
 }
 
+/**
+ * Bad input from a VMM (§13): STARTUP state VMRUN refuses (EFER without SVME, CS with L and
+ * D) is event 0xfd; SPACES naming a guest space of another PD or one without ASSIGN kills
+ * the vCPU when it would enter (no further event); a vCPU without an SC never starts and
+ * may be recalled and revoked.
+ */
+function badInput(): void {
+  block(600);
+  check(
+    "foreign-pd-and-gst-and-copy-without-assign",
+    isStatus(createPd(FOREIGN_PD, PdOp.PD, ROOT_OBJ_ROOT_PD), OK) &&
+      isStatus(createPd(FOREIGN_GST, PdOp.GST, FOREIGN_PD), OK) &&
+      isStatus(pd(ROOT_OBJ, ROOT_OBJ, GST, 0, GST_NO_ASSIGN, Perm_gst_sp.GRANT), OK),
+  );
+  for (let bad: u32 = Bad.EFER; bad <= Bad.CS; bad++) {
+    prepare(Mode.LONG, bad);
+    mapGuest(linkerSymbol("guest_long"));
+    expectStatus("create_ec-and-sc-vcpu", startVcpu(0, 0), OK);
+    expectStatus("refused-guest-ended", smDown(DONE_SM, false, msFromNow(GUEST_MS)), OK);
+    expect("event-0xfd", seen[0].invalid, 1);
+    expect("no-unexpected-event", seen[0].unexpected, 0);
+    runs.count++;
+  }
+  for (let bad: u32 = Bad.FOREIGN_GST; bad <= Bad.NO_ASSIGN; bad++) {
+    prepare(Mode.LONG, bad);
+    expectStatus("create_ec-and-sc-vcpu", startVcpu(0, 0), OK);
+    expectStatus("killed-no-end", smDown(DONE_SM, false, msFromNow(300)), Status.TIMEOUT);
+    expect("only-startup-delivered", seen[0].events, 1);
+    runs.count++;
+  }
+  prepare(Mode.LONG, Bad.NONE);
+  expectStatus("create_ec-vcpu-without-sc", createVcpu(0, 0), OK);
+  const sel = VCPU + runs.count * 16;
+  check(
+    "ctrl_ec-recall-sc-less-vcpu",
+    isStatus(ctrlEc(sel, false), OK) && isStatus(ctrlEc(sel, true), OK),
+  );
+  expectStatus("sc-less-never-starts", smDown(DONE_SM, false, msFromNow(100)), Status.TIMEOUT);
+  expect("sc-less-no-event", seen[0].events, 0);
+  check(
+    "revoke-foreign-and-sc-less",
+    isStatus(revoke(FOREIGN_PD, 0), OK) && isStatus(revoke(sel, 0), OK),
+  );
+  runs.count++;
+}
+
+/** Ticks the test keeps the CPU while the TSC guest's SC waits (100 ms). */
+function hold100ms(): void {
+  const end = msFromNow(100);
+  while (rdtsc() < end) pause();
+}
+
+/** The TSC delta the TSC guest saw across the test's 100 ms, run with create_ec `flags`. */
+function tscRun(flags: u64): u64 {
+  prepare(Mode.TSC, Bad.NONE);
+  mapGuest(linkerSymbol("guest_tsc"));
+  let ok = isStatus(startVcpu(0, flags), OK);
+  ok = ok && isStatus(smDown(STEP_SM, false, msFromNow(GUEST_MS)), OK);
+  hold100ms();
+  ok = ok && isStatus(smDown(DONE_SM, false, msFromNow(GUEST_MS)), OK);
+  const s = seen[0];
+  ok = ok && isValue(s.unexpected, 0) && isValue(s.reportCount, 5);
+  check("tsc-guest-ran", ok);
+  runs.count++;
+  const first = s.reports[0] | (s.reports[1] << 32);
+  const second = s.reports[3] | (s.reports[4] << 32);
+  return second - first;
+}
+
+/**
+ * Time offsetting (§7.3, create_ec T): the guest's TSC does not advance while the vCPU's SC
+ * waits in the ready queue. Without T the 100 ms show; with T less than half of them.
+ */
+function timeOffsetting(): void {
+  block(700);
+  const ms100 = msFromNow(100) - rdtsc();
+  check("without-t-the-wait-shows", atLeast(tscRun(0), ms100));
+  check("with-t-the-wait-is-hidden", below(tscRun(EC_T), ms100 / 2));
+}
+
 export function main(_magic: u64, _info: u64, _hip: u64): u64 {
   setup.run();
   puts("vmmtest: vCPUs of the root PD\n");
@@ -275,6 +369,8 @@ export function main(_magic: u64, _info: u64, _hip: u64): u64 {
   basic(300, Mode.LONG, linkerSymbol("guest_long"));
   events();
   twoVcpus();
+  badInput();
+  timeOffsetting();
   check("revoke-vcpus", isStatus(revoke(VCPU, 8), OK));
   consoleReady();
   return summary();

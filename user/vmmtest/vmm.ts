@@ -65,6 +65,10 @@ export const MSR: u64 = 0x7002;
 /** A guest ended (up once per vCPU); a guest reached a point the test acts on. */
 export const DONE_SM: u64 = 0x7006;
 export const STEP_SM: u64 = 0x7007;
+/** For bad SPACES: a guest space of another PD (and that PD), a copy of GST without ASSIGN. */
+export const FOREIGN_PD: u64 = 0x7008;
+export const FOREIGN_GST: u64 = 0x7009;
+export const GST_NO_ASSIGN: u64 = 0x700a;
 
 /**
  * Guest-physical layout: the code page; eight data pages (guests.S guest_data) with the
@@ -95,6 +99,19 @@ export enum Mode {
   PROTECTED = 1,
   LONG = 2,
   EVENTS = 3,
+  TSC = 4,
+}
+
+/** What a STARTUP reply gets wrong on purpose (bad input from a VMM). */
+export enum Bad {
+  NONE = 0,
+  /** EFER without SVME: VMRUN refuses the guest (event 0xfd). */
+  EFER = 1,
+  /** CS with L and D in long mode: VMRUN refuses it too. */
+  CS = 2,
+  /** SPACES with a guest space of another PD, or without ASSIGN: the vCPU dies at entry. */
+  FOREIGN_GST = 3,
+  NO_ASSIGN = 4,
 }
 
 const REPORT_PORT: u64 = 0xe9;
@@ -108,8 +125,9 @@ const EXIT_HLT: u64 = 0x78;
 const EXIT_IOIO: u64 = 0x7b;
 const EXIT_MSR: u64 = 0x7c;
 const EXIT_VMMCALL: u64 = 0x81;
-/** A nested page fault (§13.5). */
+/** A nested page fault and a VMRUN the CPU refused (§13.5). */
 const EXIT_NPF: u64 = 0xfc;
+const EXIT_INVALID: u64 = 0xfd;
 
 /** Interruption information (§6.5): valid, external interrupt type 0; the window request. */
 const INJ_VALID: u32 = 0x8000_0000;
@@ -142,8 +160,10 @@ export const READ: u32 =
   MTD_EFER |
   MTD_KERNEL_GS |
   MTD_TSC;
+/** MTD bit 28 is reserved (§6.3): STARTUP sets it, and the kernel must ignore it. */
+const MTD_RESERVED: u32 = 1 << 28;
 /** What STARTUP writes: the whole state (but PDPTE) and the spaces. */
-const START: u32 = (READ & ~(MTD_QUAL | MTD_PDPTE)) | MTD_CTRL | MTD_SPACES;
+const START: u32 = (READ & ~(MTD_QUAL | MTD_PDPTE)) | MTD_CTRL | MTD_SPACES | MTD_RESERVED;
 
 /** Segment attributes (§6.4): data and code (16-bit; D and G for 32-bit, L for 64-bit), a busy TSS, an LDT. */
 const AR_DATA: u16 = 0x93;
@@ -181,6 +201,9 @@ export const NO_LENGTH: u64 = 0x2_0000_0000;
 /** What one vCPU's guest did, as its handler saw it. */
 class Seen {
   mode: u32;
+  bad: u32;
+  /** Events 0xfd (VMRUN refused the state). */
+  invalid: u64;
   /** RSP at STARTUP (create_ec's sp). */
   startupRsp: u64;
   /** Nested page faults at NPF_GPA, and their EXITINFO1 (the fault's error code). */
@@ -226,18 +249,27 @@ function eventsGpa(va: Virt): u64 {
   return u64(va) - u64(linkerSymbol("guest_events")) + GUEST_CODE_GPA;
 }
 
-/** A fresh run of the guests for `mode`: page tables (and the events guest's GDT and IDT), nothing seen yet. */
-export function prepare(mode: u32): void {
+/** Whether the guest of `mode` runs in long mode. */
+function long(mode: u32): bool {
+  return mode === Mode.LONG || mode === Mode.EVENTS || mode === Mode.TSC;
+}
+
+/**
+ * A fresh run of the guests for `mode` (with the STARTUP mistake `bad`): page tables (and
+ * the events guest's GDT and IDT), nothing seen yet.
+ */
+export function prepare(mode: u32, bad: u32): void {
   for (let k: usize = 0; k < usize(HANDLERS); k++) {
     const zero = ptrFromVirt<u8>(structAddress(seen[k]));
     for (let i: usize = 0; i < sizeof<Seen>(); i++) zero.set(i, 0);
     seen[k].mode = mode;
+    seen[k].bad = bad;
   }
   for (let i: usize = 0; i < 3 * 512; i++) page(TABLES_GPA).set(i, 0);
   if (mode === Mode.PROTECTED) {
     // 32-bit paging: one 4 MiB page maps 0…4 MiB (a 32-bit entry in the low half of word 0).
     page(TABLES_GPA).set(0, PTE_PS | PTE_W | PTE_P);
-  } else if (mode !== Mode.REAL) {
+  } else if (long(mode)) {
     page(TABLES_GPA).set(0, (TABLES_GPA + 0x1000) | PTE_W | PTE_P);
     page(TABLES_GPA + 0x1000).set(0, (TABLES_GPA + 0x2000) | PTE_W | PTE_P);
     page(TABLES_GPA + 0x2000).set(0, PTE_PS | PTE_W | PTE_P);
@@ -282,7 +314,7 @@ function startup(s: Seen, a: ArchUtcb): u32 {
     code |= AR_DB | AR_G;
     data |= AR_DB | AR_G;
     limit = 0xffff_ffff;
-  } else if (mode !== Mode.REAL) {
+  } else if (long(mode)) {
     code |= AR_L | AR_G;
     data |= AR_DB | AR_G;
     limit = 0xffff_ffff;
@@ -313,7 +345,7 @@ function startup(s: Seen, a: ArchUtcb): u32 {
   a.cr3 = mode === Mode.REAL ? 0 : TABLES_GPA;
   a.cr4 = 0;
   if (mode === Mode.PROTECTED) a.cr4 = CR4_PSE;
-  if (mode === Mode.LONG || mode === Mode.EVENTS) a.cr4 = CR4_PAE;
+  if (long(mode)) a.cr4 = CR4_PAE;
   a.cr8 = 0;
   a.dr7 = DR7_RESET;
   a.xcr0 = 1;
@@ -325,12 +357,16 @@ function startup(s: Seen, a: ArchUtcb): u32 {
   a.sysenterEsp = 0;
   a.sysenterEip = 0;
   a.pat = PAT_RESET;
-  a.efer = mode === Mode.LONG || mode === Mode.EVENTS ? EFER_SVME | EFER_LMA | EFER_LME : EFER_SVME;
+  a.efer = long(mode) ? EFER_SVME | EFER_LMA | EFER_LME : EFER_SVME;
   a.kernelGsBase = 0;
   a.tscAux = 0;
   a.selGst = GST;
   a.selPio = PIO;
   a.selMsr = MSR;
+  if (s.bad === Bad.EFER) a.efer &= ~EFER_SVME;
+  if (s.bad === Bad.CS) a.cs.ar |= AR_DB;
+  if (s.bad === Bad.FOREIGN_GST) a.selGst = FOREIGN_GST;
+  if (s.bad === Bad.NO_ASSIGN) a.selGst = GST_NO_ASSIGN;
   return START;
 }
 
@@ -351,6 +387,8 @@ function report(s: Seen, a: ArchUtcb, value: u64): u32 {
     s.reportCount++;
   }
   const mtd = skip(s, a);
+  // The TSC guest between its two RDTSCs: the test keeps the CPU for a while.
+  if (s.mode === Mode.TSC && value === 5) smUp(STEP_SM);
   if (s.mode !== Mode.EVENTS) return mtd;
   if (value === 1) {
     // IF is clear: the window opens at the guest's STI.
@@ -449,6 +487,10 @@ export function event(pid: u64, _mtd: u64, _rsp: u64): u64 {
   }
   if (n === EXIT_VMMCALL) return end(s);
   if (n === EXIT_NPF) return npf(s, a);
+  if (n === EXIT_INVALID && s.bad !== Bad.NONE) {
+    s.invalid++;
+    return end(s);
+  }
   if (s.mode === Mode.EVENTS && n === EXIT_VINTR) {
     // The window is open: inject the interrupt (and ask for no further window).
     s.windows++;
