@@ -202,6 +202,7 @@ function checkBasic(mode: u32, k: u64): void {
     expect("npf-mapped-value-read", s.reports[6], NPF_VALUE);
   }
   expect("after-hlt", s.reports[paging ? 7 : 6], 0x600d);
+  if (mode === Mode.LONG) expect("state-written-reads-back", s.stateMismatches, 0);
 }
 
 /** Runs the guest of `mode` (its code at `code`) as vCPU 0; test ids from `base`. */

@@ -204,6 +204,8 @@ class Seen {
   bad: u32;
   /** Events 0xfd (VMRUN refused the state). */
   invalid: u64;
+  /** The long-mode guest: what its first exit read back differently (stateMismatches). */
+  stateMismatches: u64;
   /** RSP at STARTUP (create_ec's sp). */
   startupRsp: u64;
   /** Nested page faults at NPF_GPA, and their EXITINFO1 (the fault's error code). */
@@ -363,11 +365,100 @@ function startup(s: Seen, a: ArchUtcb): u32 {
   a.selGst = GST;
   a.selPio = PIO;
   a.selMsr = MSR;
+  if (mode === Mode.LONG) distinct(a);
   if (s.bad === Bad.EFER) a.efer &= ~EFER_SVME;
   if (s.bad === Bad.CS) a.cs.ar |= AR_DB;
   if (s.bad === Bad.FOREIGN_GST) a.selGst = FOREIGN_GST;
   if (s.bad === Bad.NO_ASSIGN) a.selGst = GST_NO_ASSIGN;
   return START;
+}
+
+// The long-mode guest's STARTUP writes these to fields the guest does not use, and its first
+// exit reads them back (stateMismatches). STAR's low half and FMASK's high half are set on
+// purpose: the kernel clears them (§6.3), and a non-canonical LSTAR is made canonical.
+const FS_BASE: u64 = 0x0000_1111_2222_0000;
+const GS_BASE: u64 = 0x0000_3333_4444_0000;
+const CR2_VALUE: u64 = 0x0000_5555_6666_7000;
+const STAR_WRITTEN: u64 = 0x0023_0010_dead_beef;
+const STAR_READ: u64 = 0x0023_0010_0000_0000;
+const LSTAR_WRITTEN: u64 = 0x1234_8000_0000_1000;
+const LSTAR_READ: u64 = 0xffff_8000_0000_1000;
+const FMASK_WRITTEN: u64 = 0x1_0000_4700;
+const FMASK_READ: u64 = 0x4700;
+const SYSENTER_CS: u64 = 0x10;
+const SYSENTER_ESP: u64 = 0xffff_8000_0000_2000;
+const SYSENTER_EIP: u64 = 0xffff_8000_0000_3000;
+const KERNEL_GS: u64 = 0xffff_8880_0000_0000;
+const TSC_AUX: u64 = 7;
+const PAT_VALUE: u64 = 0x0007_0406_0007_0401;
+const DR7_VALUE: u64 = 0x0000_0000_0000_0401;
+const GDTR_BASE: u64 = 0x2000;
+const GDTR_LIMIT: u32 = 0x27;
+
+/** The long-mode guest's STARTUP values (above) in its UTCB. */
+function distinct(a: ArchUtcb): void {
+  a.fs.base = FS_BASE;
+  a.gs.base = GS_BASE;
+  a.cr2 = CR2_VALUE;
+  a.star = STAR_WRITTEN;
+  a.lstar = LSTAR_WRITTEN;
+  a.fmask = FMASK_WRITTEN;
+  a.sysenterCs = SYSENTER_CS;
+  a.sysenterEsp = SYSENTER_ESP;
+  a.sysenterEip = SYSENTER_EIP;
+  a.kernelGsBase = KERNEL_GS;
+  a.tscAux = TSC_AUX;
+  a.pat = PAT_VALUE;
+  a.dr7 = DR7_VALUE;
+  a.gdtr.base = GDTR_BASE;
+  a.gdtr.limit = GDTR_LIMIT;
+}
+
+function sameSegment(u: Segment, selector: u16, ar: u16, limit: u32, base: u64): bool {
+  return u.selector === selector && u.ar === ar && u.limit === limit && u.base === base;
+}
+
+/**
+ * What the long-mode guest's first exit reads back of its STARTUP state, one bit per MTD
+ * group that differs (0: every one as written, or as the kernel sanitizes it): 1 segments,
+ * 2 CR, 4 DR, 8 SYSCALL, 0x10 SYSENTER, 0x20 PAT and EFER, 0x40 KERNEL_GS and TSC_AUX,
+ * 0x80 XSAVE, 0x100 GDTR and IDTR.
+ */
+function stateMismatches(a: ArchUtcb): u64 {
+  const code = AR_CODE | AR_L | AR_G;
+  const data = AR_DATA | AR_DB | AR_G;
+  const limit: u32 = 0xffff_ffff;
+  let m: u64 = 0;
+  const segments =
+    sameSegment(a.cs, 0, code, limit, 0) &&
+    sameSegment(a.ss, 0, data, limit, 0) &&
+    sameSegment(a.ds, 0, data, limit, 0) &&
+    sameSegment(a.es, 0, data, limit, 0) &&
+    sameSegment(a.fs, 0, data, limit, FS_BASE) &&
+    sameSegment(a.gs, 0, data, limit, GS_BASE) &&
+    sameSegment(a.tr, 0, AR_TSS, 0xffff, 0) &&
+    sameSegment(a.ldtr, 0, AR_LDT, 0xffff, 0);
+  if (!segments) m |= 1;
+  const cr0 = CR0_PG | CR0_ET | CR0_PE;
+  if (a.cr0 !== cr0 || a.cr2 !== CR2_VALUE || a.cr3 !== TABLES_GPA || a.cr4 !== CR4_PAE) m |= 2;
+  if (a.dr7 !== DR7_VALUE) m |= 4;
+  if (a.star !== STAR_READ || a.lstar !== LSTAR_READ || a.fmask !== FMASK_READ) m |= 8;
+  if (
+    a.sysenterCs !== SYSENTER_CS ||
+    a.sysenterEsp !== SYSENTER_ESP ||
+    a.sysenterEip !== SYSENTER_EIP
+  )
+    m |= 0x10;
+  if (a.pat !== PAT_VALUE || a.efer !== (EFER_SVME | EFER_LMA | EFER_LME)) m |= 0x20;
+  if (a.kernelGsBase !== KERNEL_GS || a.tscAux !== TSC_AUX) m |= 0x40;
+  if (a.xcr0 !== 1 || a.xss !== 0) m |= 0x80;
+  const tables =
+    a.gdtr.base === GDTR_BASE &&
+    a.gdtr.limit === GDTR_LIMIT &&
+    a.idtr.base === 0 &&
+    a.idtr.limit === 0xffff;
+  if (!tables) m |= 0x100;
+  return m;
 }
 
 /** Past the exiting instruction by the kernel's length; a guest whose length is unknown ends. */
@@ -471,6 +562,7 @@ export function event(pid: u64, _mtd: u64, _rsp: u64): u64 {
   s.events++;
   if (n === u64(GST_STARTUP)) return startup(s, a);
   if (n === EXIT_CPUID) {
+    if (s.mode === Mode.LONG) s.stateMismatches = stateMismatches(a);
     s.cpuidLength = a.instLength;
     a.gpr[GPR_RAX] = 0x1234;
     a.gpr[GPR_RBX] = 0x5678;
