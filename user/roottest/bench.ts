@@ -37,9 +37,9 @@ const CALLEE_UTCB: u64 = 0x7ffe_0000_0000;
 const ipcOut = new IpcOut();
 
 /** One measured call: returns whether its status was the expected one. */
-type Body = () => bool;
+export type Body = () => bool;
 /** Untimed work after each measured call (freeing what it created). */
-type After = () => void;
+export type After = () => void;
 
 function badHyp(): bool {
   return raw(rdi(0, 0, Hypercall.RESERVED), 0, 0, 0, 0) === u64(Status.BAD_HYP);
@@ -76,20 +76,37 @@ function freeSlot(): void {
   revoke(SLOT, 0);
 }
 
-/** Sorts samples[0..n) ascending (insertion sort: n is small, no allocator). */
-function sort(n: usize): void {
+/** Sorts data[0..n) ascending (insertion sort: n is small, no allocator). */
+function sort(data: Ptr<u64>, n: usize): void {
   for (let i: usize = 1; i < n; i++) {
-    const v = samples[i];
+    const v = data.get(i);
     let j = i;
-    while (j > 0 && samples[j - 1] > v) {
-      samples[j] = samples[j - 1];
+    while (j > 0 && data.get(j - 1) > v) {
+      data.set(j, data.get(j - 1));
       j--;
     }
-    samples[j] = v;
+    data.set(j, v);
   }
 }
 
-function bench(name: str, body: Body, after: After): void {
+/** Prints `BENCH <name> n= min= med= max=` for the n samples at `data` (sorted here). */
+export function report(name: str, data: Ptr<u64>, n: usize): void {
+  sort(data, n);
+  puts("BENCH ");
+  puts(name);
+  puts(" n=");
+  putDec(u64(n));
+  puts(" min=");
+  putDec(data.get(0));
+  puts(" med=");
+  putDec(data.get(n / 2));
+  puts(" max=");
+  putDec(data.get(n - 1));
+  puts("\n");
+}
+
+/** Times ITERATIONS calls of `body` (then `after`, untimed) and reports them; FAIL if one failed. */
+export function bench(name: str, body: Body, after: After): void {
   let ok = true;
   for (let i: usize = 0; i < ITERATIONS; i++) {
     const t0 = rdtsc();
@@ -98,22 +115,13 @@ function bench(name: str, body: Body, after: After): void {
     after();
     if (!good) ok = false;
   }
-  puts("BENCH ");
-  puts(name);
-  if (!ok) {
-    puts(" FAIL\n");
+  if (ok) {
+    report(name, arrayPtr(samples), ITERATIONS);
     return;
   }
-  sort(ITERATIONS);
-  puts(" n=");
-  putDec(u64(ITERATIONS));
-  puts(" min=");
-  putDec(samples[0]);
-  puts(" med=");
-  putDec(samples[ITERATIONS / 2]);
-  puts(" max=");
-  putDec(samples[ITERATIONS - 1]);
-  puts("\n");
+  puts("BENCH ");
+  puts(name);
+  puts(" FAIL\n");
 }
 
 export function run(): void {

@@ -40,6 +40,11 @@ guest_watch_page:
         .global guest_watch2_page
 guest_watch2_page:
         .space  4096
+        /* The bench guest's samples (bench.ts BENCH_BUF_GPA): 2 × BENCH_N quads. */
+        .balign 4 * 4096
+        .global guest_bench_buffer
+guest_bench_buffer:
+        .space  4 * 4096
 
         PORTAL_ENTRY vmm_portal_entry, vmmtest_vmm_event
 
@@ -182,6 +187,42 @@ guest_tsc:
         vmmcall
 1:      jmp     1b
 
+        .balign 4096
+
+/*
+ * The bench guest (long mode, bench.ts): BENCH_N times CPUID, then BENCH_N times OUT to port
+ * 0x80 (not in the PIO space: it exits), each between two RDTSCs, whose difference goes to
+ * the sample buffer; then VMMCALL. Under -icount the TSC counts instructions: the samples are
+ * the instructions of the exit, the kernel's and the VMM's paths, and the VMRUN back.
+ */
+#define BENCH_N 1000
+#define BENCH_BUF_GPA 0x20000
+
+.macro BENCH_LOOP insn:vararg
+        movl    $BENCH_N, %r8d
+1:      rdtsc
+        movl    %eax, %r9d
+        movl    %edx, %r10d
+        \insn
+        rdtsc
+        shlq    $32, %rdx
+        orq     %rdx, %rax
+        shlq    $32, %r10
+        orq     %r10, %r9
+        subq    %r9, %rax
+        movq    %rax, (%rdi)
+        addq    $8, %rdi
+        decl    %r8d
+        jnz     1b
+.endm
+
+        .global guest_bench
+guest_bench:
+        movl    $BENCH_BUF_GPA, %edi
+        BENCH_LOOP cpuid
+        BENCH_LOOP outb %al, $0x80
+        vmmcall
+2:      jmp     2b
         .balign 4096
 
         .section .note.GNU-stack, "", @progbits

@@ -4,7 +4,8 @@
 // (roottest's), 100 the real-mode guest, 200 protected mode, 300 long mode,
 // 400 the events guest (interrupt window and injection, an intercepted
 // exception, guest memory revoked while it runs, RECALL), 500 two vCPUs of one
-// guest on two CPUs, 600 bad input from the VMM, 700 time offsetting (T).
+// guest on two CPUs, 600 bad input from the VMM, 700 time offsetting (T),
+// 800 the benches of bench.ts (their BENCH lines print at once).
 //
 // The TEST lines are printed at the end (test.ts hold): the kernel logs the
 // guests' ends (POISON kills) from other CPUs meanwhile.
@@ -32,6 +33,8 @@ import {
   smDown,
 } from "../nova/hypercall.ts";
 import { msFromNow } from "../roottest/ecs.ts";
+import { MTD_RIP } from "../../abi/mtd.ts";
+import { BENCH_BUF_GPA, BENCH_BUF_ORDER, delegations, reportExits } from "./bench.ts";
 import { ROOT_HST, ROOT_OBJ, pd, revoke } from "../roottest/sel.ts";
 import * as setup from "../roottest/setup.ts";
 import {
@@ -50,6 +53,8 @@ import {
 import {
   Bad,
   DONE_SM,
+  EXIT_CPUID,
+  EXIT_IOIO,
   FOREIGN_GST,
   FOREIGN_PD,
   GST_NO_ASSIGN,
@@ -359,6 +364,34 @@ function timeOffsetting(): void {
   check("with-t-the-wait-is-hidden", below(tscRun(EC_T), ms100 / 2));
 }
 
+/** The vCPU benches (bench.ts): the bench guest's exits, then guest-space delegations. */
+function benches(): void {
+  block(800);
+  prepare(Mode.BENCH, Bad.NONE);
+  mapGuest(linkerSymbol("guest_bench"));
+  const buffer = page(linkerSymbol("guest_bench_buffer"));
+  const gpa = BENCH_BUF_GPA / PAGE;
+  expectStatus("ctrl_pd-bench-buffer", pd(ROOT_HST, GST, buffer, BENCH_BUF_ORDER, gpa, RW), OK);
+  // The bench exits' portals transfer what their handler uses: RIP and the length (MTD RIP).
+  const cpuidPt = guestExit(EVT, EXIT_CPUID);
+  const ioPt = guestExit(EVT, EXIT_IOIO);
+  check(
+    "ctrl_pt-bench-portals-mtd-rip",
+    isStatus(ctrlPt(cpuidPt, EXIT_CPUID, MTD_RIP), OK) &&
+      isStatus(ctrlPt(ioPt, EXIT_IOIO, MTD_RIP), OK),
+  );
+  expectStatus("create_ec-and-sc-vcpu", startVcpu(0, 0), OK);
+  expectStatus("bench-guest-ended", smDown(DONE_SM, false, msFromNow(GUEST_MS)), OK);
+  expect("bench-no-unexpected-event", seen[0].unexpected, 0);
+  check(
+    "ctrl_pt-portals-mtd-back",
+    isStatus(ctrlPt(cpuidPt, EXIT_CPUID, READ), OK) && isStatus(ctrlPt(ioPt, EXIT_IOIO, READ), OK),
+  );
+  reportExits();
+  check("bench-delegations", delegations());
+  runs.count++;
+}
+
 export function main(_magic: u64, _info: u64, _hip: u64): u64 {
   setup.run();
   puts("vmmtest: vCPUs of the root PD\n");
@@ -372,6 +405,7 @@ export function main(_magic: u64, _info: u64, _hip: u64): u64 {
   twoVcpus();
   badInput();
   timeOffsetting();
+  benches();
   check("revoke-vcpus", isStatus(revoke(VCPU, 8), OK));
   consoleReady();
   return summary();

@@ -100,6 +100,22 @@ export enum Mode {
   LONG = 2,
   EVENTS = 3,
   TSC = 4,
+  BENCH = 5,
+}
+
+/** Exits per kind the bench guest times (guests.S BENCH_N). */
+export const BENCH_N: usize = 1000;
+
+class Shares {
+  /** The handler's own ticks per bench exit, CPUID exits first, then I/O exits. */
+  vmm: Arr<u64, 2000>;
+  count: usize;
+}
+const shares = new Shares();
+
+/** The handler's ticks for each bench exit (bench.ts). */
+export function vmmShares(): Ptr<u64> {
+  return arrayPtr(shares.vmm);
 }
 
 /** What a STARTUP reply gets wrong on purpose (bad input from a VMM). */
@@ -120,9 +136,9 @@ const SERIAL_PORT: u64 = 0x3f8;
 /** SVM exit codes (nova-abi.md §13.5: the event number). */
 const EXIT_UD: u64 = 0x46;
 const EXIT_VINTR: u64 = 0x64;
-const EXIT_CPUID: u64 = 0x72;
+export const EXIT_CPUID: u64 = 0x72;
 const EXIT_HLT: u64 = 0x78;
-const EXIT_IOIO: u64 = 0x7b;
+export const EXIT_IOIO: u64 = 0x7b;
 const EXIT_MSR: u64 = 0x7c;
 const EXIT_VMMCALL: u64 = 0x81;
 /** A nested page fault and a VMRUN the CPU refused (§13.5). */
@@ -253,7 +269,7 @@ function eventsGpa(va: Virt): u64 {
 
 /** Whether the guest of `mode` runs in long mode. */
 function long(mode: u32): bool {
-  return mode === Mode.LONG || mode === Mode.EVENTS || mode === Mode.TSC;
+  return mode === Mode.LONG || mode === Mode.EVENTS || mode === Mode.TSC || mode === Mode.BENCH;
 }
 
 /**
@@ -538,6 +554,16 @@ function npf(s: Seen, a: ArchUtcb): u32 {
   return 0;
 }
 
+/** A bench guest's exit: RIP past the instruction, nothing else; the handler's ticks recorded. */
+function benchExit(a: ArchUtcb, t0: u64): u32 {
+  a.rip += u64(a.instLength);
+  if (shares.count < 2 * BENCH_N) {
+    shares.vmm[shares.count] = rdtsc() - t0;
+    shares.count++;
+  }
+  return MTD_RIP;
+}
+
 /** The guest is done (or went wrong): the test goes on. */
 function end(s: Seen): u32 {
   s.ended = true;
@@ -555,11 +581,13 @@ function unexpected(s: Seen, n: u64): u32 {
  * event number; returns the reply MTD.
  */
 export function event(pid: u64, _mtd: u64, _rsp: u64): u64 {
+  const t0 = rdtsc();
   const k = (pid >> 16) & 1;
   const n = pid & 0xffff;
   const s = seen[usize(k)];
   const a = arch(HANDLER_UTCB + k * 0x1000);
   s.events++;
+  if (s.mode === Mode.BENCH && (n === EXIT_CPUID || n === EXIT_IOIO)) return benchExit(a, t0);
   if (n === u64(GST_STARTUP)) return startup(s, a);
   if (n === EXIT_CPUID) {
     if (s.mode === Mode.LONG) s.stateMismatches = stateMismatches(a);
