@@ -142,7 +142,9 @@ export function unloaded(): void {
 /** A vCPU with guest space `s` runs on this CPU next (vcpu.ts prepare, holding the kernel lock). */
 export function enterGuest(s: Space_hst): void {
   here().guest = s;
-  s.used.add(percpu.cpuIndex.get());
+  // Mostly there already (every entry comes here): no locked OR then.
+  const c = percpu.cpuIndex.get();
+  if (!s.used.has(c)) s.used.add(c);
 }
 
 /** space_hst's hook: the entry for `va` in `s` changed. */
