@@ -20,6 +20,7 @@
 // other.
 
 import { ArchUtcb } from "../abi/arch_utcb.ts";
+import { SVM_EVENT_INVALID } from "../abi/svm_exits.ts";
 import { GST_RECALL, GST_STARTUP, HST_RECALL, HST_STARTUP, SEL_HST_ARCH } from "../abi/events.ts";
 import { MTD_GPR0_7, MTD_GPR8_15, MTD_POISON, MTD_QUAL, MTD_RFLAGS, MTD_RIP } from "../abi/mtd.ts";
 import { USER_RFLAGS } from "../abi/hypercall.ts";
@@ -146,7 +147,7 @@ function save(e: Ec, n: u32, a: ArchUtcb, mtd: u32): void {
   if ((mtd & MTD_RIP) !== 0) a.rip = r.rip;
   const v = e.vcpu;
   if (v !== null) {
-    vcpu.save(v, a, mtd, n === GST_RECALL || n === svm.EVENT_INVALID);
+    vcpu.save(v, a, mtd, n === GST_RECALL || n === SVM_EVENT_INVALID);
     return;
   }
   if ((mtd & MTD_QUAL) !== 0) {

@@ -21,6 +21,7 @@
 //   0x00–0xff, NPF → 0xfc, VMEXIT_INVALID (and any other code) → 0xfd.
 
 import { ArchUtcb, Segment } from "../abi/arch_utcb.ts";
+import { SVM_EVENT_INVALID, SVM_EVENT_NONE, SvmExit, svmEvent } from "../abi/svm_exits.ts";
 import { MTD_CR, MTD_CS_SS, MTD_CTRL, MTD_DR, MTD_DS_ES, MTD_EFER } from "../abi/mtd.ts";
 import { MTD_FS_GS, MTD_GDTR, MTD_IDTR, MTD_INJ, MTD_KERNEL_GS, MTD_LDTR } from "../abi/mtd.ts";
 import { MTD_PAT, MTD_QUAL, MTD_STA, MTD_SYSCALL, MTD_SYSENTER, MTD_TR } from "../abi/mtd.ts";
@@ -75,19 +76,10 @@ const MSR_VM_HSAVE_PA: u32 = 0xc001_0117;
 
 const PAGE: usize = 4096;
 
-/** Exit codes the kernel handles itself or maps (APM Vol. 2, Appendix C). */
-const EXIT_EXCEPTION_FIRST: u64 = 0x40;
-const EXIT_EXCEPTION_LAST: u64 = 0x5f;
-const EXIT_INTR: u64 = 0x60;
-const EXIT_NMI: u64 = 0x61;
-const EXIT_IOIO: u64 = 0x7b;
-const EXIT_NPF: u64 = 0x400;
-/** VMEXIT_INVALID: all ones, but QEMU writes only the low 32 bits (test-platforms.md §3). */
+/** The exception exits: SvmExit.EXCEPTION + vector, 32 vectors. */
+const EXCEPTION_EXITS: u64 = 32;
+/** VMEXIT_INVALID's low half: QEMU writes only the low 32 bits (test-platforms.md §3). */
 const EXIT_INVALID_LOW: u64 = 0xffff_ffff;
-
-/** §13.5: the event numbers of a nested page fault and of a VMRUN the CPU refused. */
-export const EVENT_NPF: u32 = 0xfc;
-export const EVENT_INVALID: u32 = 0xfd;
 /** run()'s answer for an exit the kernel consumed (a host interrupt or NMI). */
 export const CONSUMED: u32 = u32.MAX;
 
@@ -288,11 +280,11 @@ export function run(va: Virt, r: ExceptionFrame): u32 {
   // injects another (INJ write); the VMM sees it as IDT-vectoring information.
   if ((v.exitIntInfo & EVENT_VALID) !== 0) v.eventInj = v.exitIntInfo;
   const code = v.exitCode;
-  if (code === EXIT_INTR || code === EXIT_NMI) return CONSUMED;
-  if (code <= 0xff) return u32(code);
-  if (code === EXIT_NPF) return EVENT_NPF;
+  if (code === SvmExit.INTR || code === SvmExit.NMI) return CONSUMED;
+  const n = svmEvent(code);
+  if (n !== SVM_EVENT_NONE) return n;
   if ((code & 0xffff_ffff) !== EXIT_INVALID_LOW) log(`SVM: unexpected exit code ${hex(code)}`);
-  return EVENT_INVALID;
+  return SVM_EVENT_INVALID;
 }
 
 /** Moves the guest's TSC back by `ticks` (time offsetting, vcpu.ts). */
@@ -315,7 +307,7 @@ export function armWindow(va: Virt, on: bool): void {
 export function knownLength(va: Virt): u32 {
   const v = structAt<Vmcb>(va);
   let next: u64 = 0;
-  if (v.exitCode === EXIT_IOIO) next = v.exitInfo2;
+  if (v.exitCode === SvmExit.IOIO) next = v.exitInfo2;
   else if (svm.nrips) next = v.nextRip;
   if (next <= v.rip || next - v.rip > 15) return 0;
   return u32(next - v.rip);
@@ -369,8 +361,8 @@ function tableIn(u: Segment, s: VmcbSegment): void {
 /** Interruption information of an exception exit (§6.5), 0 for other exits. */
 function exitException(v: Vmcb): u32 {
   const code = v.exitCode;
-  if (code < EXIT_EXCEPTION_FIRST || code > EXIT_EXCEPTION_LAST) return 0;
-  const vector = u32(code - EXIT_EXCEPTION_FIRST);
+  if (code < SvmExit.EXCEPTION || code >= SvmExit.EXCEPTION + EXCEPTION_EXITS) return 0;
+  const vector = u32(code - SvmExit.EXCEPTION);
   let info = INJ_VALID | (TYPE_HW_EXCEPTION << INJ_TYPE_SHIFT) | vector;
   if (((ERROR_CODE_VECTORS >> vector) & 1) !== 0) info |= INJ_ERROR;
   return info;

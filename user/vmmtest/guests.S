@@ -56,8 +56,8 @@ guest_bench_buffer:
  * 3. RDMSR 0x10 (the VMM answers 0x1122334455667788): EAX and EDX reported.
  * 4. WRMSR 0x8b with EDX:EAX = 0xcafe:0xbeef (the VMM logs what it got).
  * 5. HLT (the VMM resumes it after the instruction).
- * 6. With paging: a load from NPF_GPA, which is not mapped: the VMM maps a page holding
- *    NPF_VALUE there and the load is retried; the value is reported.
+ * 6. A load from NPF_GPA (in real mode through DS), which is not mapped: the VMM maps a
+ *    page holding NPF_VALUE there and the load is retried; the value is reported.
  * 7. 0x600d reported, then VMMCALL: the end.
  */
 #define NPF_GPA 0x40000
@@ -91,8 +91,14 @@ guest_bench_buffer:
         hlt
 .if \paging
         movl    NPF_GPA, %eax
-        outl    %eax, $REPORT_PORT
+.else
+        movw    $(NPF_GPA >> 4), %ax            /* real mode: DS:0 is NPF_GPA */
+        movw    %ax, %ds
+        movl    0, %eax
+        xorw    %bx, %bx
+        movw    %bx, %ds
 .endif
+        outl    %eax, $REPORT_PORT
         movl    $0x600d, %eax
         outl    %eax, $REPORT_PORT
         vmmcall
@@ -120,6 +126,8 @@ guest_long:
 
 /*
  * The events guest (long mode, with the GDT and IDT vmm.ts writes):
+ * 0. WRMSR and RDMSR of PASS_MSR and an OUT to PASS_PORT, which the test delegated to the
+ *    vCPU's MSR and PIO spaces: none exits; the value read is reported.
  * 1. With IF clear, reports 1: the VMM asks for an interrupt window (INJ bit 12).
  * 2. STI opens it: the VINTR exit, where the VMM injects vector 0x30, whose handler
  *    reports 0x30.
@@ -131,11 +139,22 @@ guest_long:
  * 5. Reports 3 and spins without exits until the test recalls the vCPU (RECALL event).
  */
 #define WATCH_GPA 0xf000
+#define PASS_MSR 0x174                          /* IA32_SYSENTER_CS */
+#define PASS_VALUE 0x42
+#define PASS_PORT 0xed
 #define WATCH_VALUE 0x77617463
 
         .balign 4096
         .global guest_events
 guest_events:
+        movl    $PASS_MSR, %ecx                 /* delegated to its MSR space: no exits */
+        movl    $PASS_VALUE, %eax
+        xorl    %edx, %edx
+        wrmsr
+        xorl    %eax, %eax
+        rdmsr
+        outl    %eax, $REPORT_PORT
+        outb    %al, $PASS_PORT                 /* delegated to its PIO space: no exit */
         cli
         movl    $1, %eax
         outl    %eax, $REPORT_PORT

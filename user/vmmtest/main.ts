@@ -15,7 +15,7 @@
 // EVT + k · EVT_STRIDE + n.
 
 import { EC_G, EC_T, PdOp } from "../../abi/hypercall.ts";
-import { Perm_gst_sp, Perm_mem } from "../../abi/perms.ts";
+import { Perm_gst_sp, Perm_mem, Perm_msr, Perm_pio } from "../../abi/perms.ts";
 import { Status } from "../../abi/status.ts";
 import { scd } from "../../abi/scd.ts";
 import { guestExit } from "../../abi/events.ts";
@@ -29,13 +29,14 @@ import {
   createSc,
   createSm,
   ctrlEc,
+  ctrlPd,
   ctrlPt,
   smDown,
 } from "../nova/hypercall.ts";
 import { msFromNow } from "../roottest/ecs.ts";
 import { MTD_RIP } from "../../abi/mtd.ts";
 import { BENCH_BUF_GPA, BENCH_BUF_ORDER, delegations, reportExits } from "./bench.ts";
-import { ROOT_HST, ROOT_OBJ, pd, revoke } from "../roottest/sel.ts";
+import { NOVA_MSR, NOVA_PIO, ROOT_HST, ROOT_OBJ, pd, revoke } from "../roottest/sel.ts";
 import * as setup from "../roottest/setup.ts";
 import {
   atLeast,
@@ -70,6 +71,9 @@ import {
   Mode,
   NPF_GPA,
   NPF_VALUE,
+  PASS_MSR,
+  PASS_PORT,
+  PASS_VALUE,
   PIO,
   READ,
   STEP_SM,
@@ -180,8 +184,7 @@ function checkBasic(mode: u32, k: u64): void {
   const s = seen[usize(k)];
   expect("no-unexpected-event", s.unexpected, 0);
   expect("startup-rsp-is-create_ec-sp", s.startupRsp, guestSp(k));
-  const paging = mode !== Mode.REAL;
-  expect("reports", s.reportCount, paging ? 8 : 7);
+  expect("reports", s.reportCount, 8);
   check(
     "cpuid-values",
     s.reports[0] === 0x1234 &&
@@ -200,13 +203,11 @@ function checkBasic(mode: u32, k: u64): void {
   expect("wrmsr-value", s.msrWriteValue, 0xcafe_0000_beef);
   expect("hlt-once", s.halts, 1);
   expect("hlt-length", u64(s.hltLength), 1);
-  if (paging) {
-    expect("npf-once", s.npfs, 1);
-    // EXITINFO1: a read (W clear) of a page not present (P clear).
-    expect("npf-info-not-present-read", s.npfInfo & 3, 0);
-    expect("npf-mapped-value-read", s.reports[6], NPF_VALUE);
-  }
-  expect("after-hlt", s.reports[paging ? 7 : 6], 0x600d);
+  expect("npf-once", s.npfs, 1);
+  // EXITINFO1: a read (W clear) of a page not present (P clear).
+  expect("npf-info-not-present-read", s.npfInfo & 3, 0);
+  expect("npf-mapped-value-read", s.reports[6], NPF_VALUE);
+  expect("after-hlt", s.reports[7], 0x600d);
   if (mode === Mode.LONG) expect("state-written-reads-back", s.stateMismatches, 0);
 }
 
@@ -234,6 +235,11 @@ function events(): void {
     pd(ROOT_HST, GST, page(linkerSymbol("guest_watch_page")), 0, WATCH_GPA / PAGE, Perm_mem.R),
     OK,
   );
+  check(
+    "ctrl_pd-msr-and-port-to-vcpu-spaces",
+    isStatus(ctrlPd(NOVA_MSR, MSR, PASS_MSR, 0, PASS_MSR, Perm_msr.R | Perm_msr.W, 0), OK) &&
+      isStatus(ctrlPd(NOVA_PIO, PIO, PASS_PORT, 0, PASS_PORT, Perm_pio.A, 0), OK),
+  );
   expectStatus("create_ec-and-sc-vcpu", startVcpu(1, 0), OK);
   // Step 2: the guest reads the watched page in a loop; it must fault once it is revoked.
   expectStatus("guest-watches", smDown(STEP_SM, false, msFromNow(GUEST_MS)), OK);
@@ -248,15 +254,27 @@ function events(): void {
   expectStatus("guest-ended", smDown(DONE_SM, false, msFromNow(GUEST_MS)), OK);
   const s = seen[1];
   expect("no-unexpected-event", s.unexpected, 0);
-  expect("reports", s.reportCount, 6);
+  expect("reports", s.reportCount, 7);
+  // The delegated MSR and port: no exits, and the MSR is the guest's (the VMCB's SYSENTER_CS).
+  expect("delegated-msr-read-by-guest", s.reports[0], PASS_VALUE);
+  check(
+    "delegated-msr-and-port-no-exit",
+    isValue(s.rdmsrLength, 0) && isValue(s.msrWritten, 0) && isValue(s.otherIo, 0),
+  );
+  expect("delegated-msr-is-the-guests", s.sysenterCs, PASS_VALUE);
   expect("window-exit-once", s.windows, 1);
-  expect("injected-interrupt-taken", s.reports[1], u64(IRQ_VECTOR));
+  expect("injected-interrupt-taken", s.reports[2], u64(IRQ_VECTOR));
   // Valid, hardware exception (type 3), vector 6.
   expect("ud-intercepted-info", u64(s.udInfo), 0x8000_0306);
-  expect("after-ud", s.reports[2], 4);
+  expect("after-ud", s.reports[3], 4);
   expect("watched-page-fault-after-revoke", s.watchFaults, 1);
-  expect("new-page-read-after-revoke", s.reports[4], WATCH_VALUE2);
+  expect("new-page-read-after-revoke", s.reports[5], WATCH_VALUE2);
   expect("recall-event", s.recalls, 1);
+  check(
+    "revoke-msr-and-port",
+    isStatus(ctrlPd(NOVA_MSR, MSR, PASS_MSR, 0, PASS_MSR, 0, 0), OK) &&
+      isStatus(ctrlPd(NOVA_PIO, PIO, PASS_PORT, 0, PASS_PORT, 0, 0), OK),
+  );
   runs.count++;
 }
 

@@ -20,6 +20,7 @@ import {
   Segment,
 } from "../../abi/arch_utcb.ts";
 import { GST_RECALL, GST_STARTUP } from "../../abi/events.ts";
+import { SVM_EVENT_INVALID, SVM_EVENT_NPF, SvmExit } from "../../abi/svm_exits.ts";
 import {
   MTD_CR,
   MTD_CS_SS,
@@ -86,6 +87,10 @@ export const WATCH_GPA: u64 = 0xf000;
 export const WATCH_VALUE: u64 = 0x7761_7463;
 export const WATCH_VALUE2: u64 = 0x6e65_7721;
 export const NPF_GPA: u64 = 0x40000;
+/** What the events guest reaches without exits (delegated to its spaces, guests.S). */
+export const PASS_MSR: u64 = 0x174;
+export const PASS_VALUE: u64 = 0x42;
+export const PASS_PORT: u64 = 0xed;
 export const NPF_VALUE: u64 = 0x4e50_4621;
 
 /** The first RSP of vCPU `k` (create_ec's sp, §13.4): each its own stack. */
@@ -133,17 +138,16 @@ export enum Bad {
 const REPORT_PORT: u64 = 0xe9;
 const SERIAL_PORT: u64 = 0x3f8;
 
-/** SVM exit codes (nova-abi.md §13.5: the event number). */
-const EXIT_UD: u64 = 0x46;
-const EXIT_VINTR: u64 = 0x64;
-export const EXIT_CPUID: u64 = 0x72;
-const EXIT_HLT: u64 = 0x78;
-export const EXIT_IOIO: u64 = 0x7b;
-const EXIT_MSR: u64 = 0x7c;
-const EXIT_VMMCALL: u64 = 0x81;
-/** A nested page fault and a VMRUN the CPU refused (§13.5). */
-const EXIT_NPF: u64 = 0xfc;
-const EXIT_INVALID: u64 = 0xfd;
+/** The events of the exits the guests cause (abi/svm_exits.ts: the exit code, §13.5). */
+const EXIT_UD: u64 = SvmExit.EXCEPTION + 6;
+const EXIT_VINTR: u64 = SvmExit.VINTR;
+export const EXIT_CPUID: u64 = SvmExit.CPUID;
+const EXIT_HLT: u64 = SvmExit.HLT;
+export const EXIT_IOIO: u64 = SvmExit.IOIO;
+const EXIT_MSR: u64 = SvmExit.MSR;
+const EXIT_VMMCALL: u64 = SvmExit.VMMCALL;
+const EXIT_NPF: u64 = SVM_EVENT_NPF;
+const EXIT_INVALID: u64 = SVM_EVENT_INVALID;
 
 /** Interruption information (§6.5): valid, external interrupt type 0; the window request. */
 const INJ_VALID: u32 = 0x8000_0000;
@@ -222,6 +226,9 @@ class Seen {
   invalid: u64;
   /** The long-mode guest: what its first exit read back differently (stateMismatches). */
   stateMismatches: u64;
+  /** OUTs to ports the VMM does not emulate, and SYSENTER_CS as the events guest's first exit read it. */
+  otherIo: u64;
+  sysenterCs: u64;
   /** RSP at STARTUP (create_ec's sp). */
   startupRsp: u64;
   /** Nested page faults at NPF_GPA, and their EXITINFO1 (the fault's error code). */
@@ -437,8 +444,8 @@ function sameSegment(u: Segment, selector: u16, ar: u16, limit: u32, base: u64):
 /**
  * What the long-mode guest's first exit reads back of its STARTUP state, one bit per MTD
  * group that differs (0: every one as written, or as the kernel sanitizes it): 1 segments,
- * 2 CR, 4 DR, 8 SYSCALL, 0x10 SYSENTER, 0x20 PAT and EFER, 0x40 KERNEL_GS and TSC_AUX,
- * 0x80 XSAVE, 0x100 GDTR and IDTR.
+ * 2 CR0, CR3, CR4, 4 DR, 8 SYSCALL, 0x10 SYSENTER, 0x20 PAT and EFER, 0x40 KERNEL_GS and
+ * TSC_AUX, 0x80 XSAVE, 0x100 GDTR and IDTR, 0x200 CR2.
  */
 function stateMismatches(a: ArchUtcb): u64 {
   const code = AR_CODE | AR_L | AR_G;
@@ -456,7 +463,8 @@ function stateMismatches(a: ArchUtcb): u64 {
     sameSegment(a.ldtr, 0, AR_LDT, 0xffff, 0);
   if (!segments) m |= 1;
   const cr0 = CR0_PG | CR0_ET | CR0_PE;
-  if (a.cr0 !== cr0 || a.cr2 !== CR2_VALUE || a.cr3 !== TABLES_GPA || a.cr4 !== CR4_PAE) m |= 2;
+  if (a.cr0 !== cr0 || a.cr3 !== TABLES_GPA || a.cr4 !== CR4_PAE) m |= 2;
+  if (a.cr2 !== CR2_VALUE) m |= 0x200;
   if (a.dr7 !== DR7_VALUE) m |= 4;
   if (a.star !== STAR_READ || a.lstar !== LSTAR_READ || a.fmask !== FMASK_READ) m |= 8;
   if (
@@ -493,6 +501,7 @@ function report(s: Seen, a: ArchUtcb, value: u64): u32 {
     s.reports[usize(s.reportCount)] = value;
     s.reportCount++;
   }
+  if (s.mode === Mode.EVENTS && s.reportCount === 1) s.sysenterCs = a.sysenterCs;
   const mtd = skip(s, a);
   // The TSC guest between its two RDTSCs: the test keeps the CPU for a while.
   if (s.mode === Mode.TSC && value === 5) smUp(STEP_SM);
@@ -518,6 +527,7 @@ function io(s: Seen, a: ArchUtcb): u32 {
     s.serial[usize(s.serialCount)] = u8(value & 0xff);
     s.serialCount++;
   } else if (isIn) a.gpr[GPR_RAX] = value | 0xff;
+  else if (port !== SERIAL_PORT) s.otherIo++;
   return skip(s, a);
 }
 
