@@ -125,7 +125,8 @@ guest_long:
         GUEST_BODY 1
 
 /*
- * The events guest (long mode, with the GDT and IDT vmm.ts writes):
+ * The events guests (real mode, 32-bit protected mode, long mode; each with the IDT and GDT
+ * vmm.ts writes, its interrupt handler at offset IRQ_OFFSET of its page):
  * 0. WRMSR and RDMSR of PASS_MSR and an OUT to PASS_PORT, which the test delegated to the
  *    vCPU's MSR and PIO spaces: none exits; the value read is reported.
  * 1. With IF clear, reports 1: the VMM asks for an interrupt window (INJ bit 12).
@@ -143,10 +144,9 @@ guest_long:
 #define PASS_VALUE 0x42
 #define PASS_PORT 0xed
 #define WATCH_VALUE 0x77617463
+#define IRQ_OFFSET 0x800
 
-        .balign 4096
-        .global guest_events
-guest_events:
+.macro EVENTS_BODY push, pop, iret
         movl    $PASS_MSR, %ecx                 /* delegated to its MSR space: no exits */
         movl    $PASS_VALUE, %eax
         xorl    %edx, %edx
@@ -174,16 +174,31 @@ guest_events:
         outl    %eax, $REPORT_PORT
 2:      pause
         jmp     2b
-
-        /* Vector 0x30 (the IDT entry points here: guest_irq - guest_events + GUEST_CODE_GPA). */
-        .global guest_irq
-guest_irq:
-        pushq   %rax
+        /* Vector 0x30 (its IDT entry points here). */
+        .balign IRQ_OFFSET
+        \push
         movl    $0x30, %eax
         outl    %eax, $REPORT_PORT
-        popq    %rax
-        iretq
+        \pop
+        \iret
         .balign 4096
+.endm
+
+        .balign 4096
+        .code16
+        .global guest_events_real
+guest_events_real:
+        EVENTS_BODY "pushl %eax", "popl %eax", iretw
+
+        .code32
+        .global guest_events_protected
+guest_events_protected:
+        EVENTS_BODY "pushl %eax", "popl %eax", iretl
+
+        .code64
+        .global guest_events
+guest_events:
+        EVENTS_BODY "pushq %rax", "popq %rax", iretq
 
 /*
  * The TSC guest (long mode): RDTSC, reported (EAX, then EDX); 5 reported (the test then keeps

@@ -2,8 +2,9 @@
 // of guests.S as vCPUs of its own PD, with the event handlers of vmm.ts, and
 // prints TEST lines in the format of user/roottest/test.ts. Ids: 1 setup
 // (roottest's), 100 the real-mode guest, 200 protected mode, 300 long mode,
-// 400 the events guest (interrupt window and injection, an intercepted
-// exception, guest memory revoked while it runs, RECALL), 500 two vCPUs of one
+// 400, 430, 460 the events guest in real, protected and long mode (a delegated
+// MSR and port, interrupt window and injection, an intercepted exception,
+// guest memory revoked while it runs, RECALL), 500 two vCPUs of one
 // guest on two CPUs, 600 bad input from the VMM, 700 time offsetting (T),
 // 800 the benches of bench.ts (their BENCH lines print at once).
 //
@@ -223,13 +224,14 @@ function basic(base: u64, mode: u32, code: Virt): void {
 }
 
 /**
- * The events guest as vCPU 1 (on CPU 1 when there is one: the revocation and the recall
- * then reach a guest that runs on another CPU).
+ * The events guest of `mode` (real, protected or long mode, its code at `code`) as vCPU 1
+ * (on CPU 1 when there is one: the revocation and the recall then reach a guest that runs
+ * on another CPU); test ids from `base`.
  */
-function events(): void {
-  block(400);
-  prepare(Mode.EVENTS, Bad.NONE);
-  mapGuest(linkerSymbol("guest_events"));
+function events(base: u64, mode: u32, code: Virt): void {
+  block(base);
+  prepare(mode, Bad.NONE);
+  mapGuest(code);
   expectStatus(
     "ctrl_pd-watched-page",
     pd(ROOT_HST, GST, page(linkerSymbol("guest_watch_page")), 0, WATCH_GPA / PAGE, Perm_mem.R),
@@ -419,7 +421,9 @@ export function main(_magic: u64, _info: u64, _hip: u64): u64 {
   basic(100, Mode.REAL, linkerSymbol("guest_real"));
   basic(200, Mode.PROTECTED, linkerSymbol("guest_protected"));
   basic(300, Mode.LONG, linkerSymbol("guest_long"));
-  events();
+  events(400, Mode.EVENTS_REAL, linkerSymbol("guest_events_real"));
+  events(430, Mode.EVENTS_PROTECTED, linkerSymbol("guest_events_protected"));
+  events(460, Mode.EVENTS, linkerSymbol("guest_events"));
   twoVcpus();
   badInput();
   timeOffsetting();

@@ -103,9 +103,12 @@ export enum Mode {
   REAL = 0,
   PROTECTED = 1,
   LONG = 2,
+  /** The events guest in long mode, real mode, 32-bit protected mode. */
   EVENTS = 3,
   TSC = 4,
   BENCH = 5,
+  EVENTS_REAL = 6,
+  EVENTS_PROTECTED = 7,
 }
 
 /** Exits per kind the bench guest times (guests.S BENCH_N). */
@@ -207,8 +210,9 @@ const DR7_RESET: u64 = 0x400;
 const PTE_P: u64 = 1;
 const PTE_W: u64 = 2;
 const PTE_PS: u64 = 0x80;
-/** The events guest's GDT: null, 64-bit code (selector 8), data (0x10). */
+/** The events guests' GDT: null, 64- or 32-bit code (selector 8), data (0x10). */
 const GDT_CODE64: u64 = 0x00af_9a00_0000_ffff;
+const GDT_CODE32: u64 = 0x00cf_9a00_0000_ffff;
 const GDT_DATA: u64 = 0x00cf_9200_0000_ffff;
 const SEL_CODE: u16 = 8;
 const SEL_DATA: u16 = 0x10;
@@ -269,14 +273,47 @@ function page(gpa: u64): Ptr<u64> {
   return ptrFromVirt<u64>(virt(u64(linkerSymbol("guest_data")) + gpa - GUEST_DATA_GPA));
 }
 
-/** The guest-physical address of `symbol`'s place in the events guest's code page. */
-function eventsGpa(va: Virt): u64 {
-  return u64(va) - u64(linkerSymbol("guest_events")) + GUEST_CODE_GPA;
+/** Where the events guests' interrupt handler is (guests.S IRQ_OFFSET in their page). */
+const IRQ_GPA: u64 = GUEST_CODE_GPA + 0x800;
+
+/** Whether `mode` runs an events guest. */
+export function isEvents(mode: u32): bool {
+  return mode === Mode.EVENTS || mode === Mode.EVENTS_REAL || mode === Mode.EVENTS_PROTECTED;
 }
 
-/** Whether the guest of `mode` runs in long mode. */
-function long(mode: u32): bool {
-  return mode === Mode.LONG || mode === Mode.EVENTS || mode === Mode.TSC || mode === Mode.BENCH;
+/** The processor mode of the guest of `mode`: Mode.REAL, Mode.PROTECTED or Mode.LONG. */
+function cpuMode(mode: u32): u32 {
+  if (mode === Mode.REAL || mode === Mode.EVENTS_REAL) return Mode.REAL;
+  if (mode === Mode.PROTECTED || mode === Mode.EVENTS_PROTECTED) return Mode.PROTECTED;
+  return Mode.LONG;
+}
+
+/** The events guest's GDT (null, code, data) and its vector IRQ_VECTOR, for CPU mode `cpu`. */
+function descriptors(cpu: u32): void {
+  const gdt = page(GDT_GPA);
+  gdt.set(0, 0);
+  gdt.set(1, cpu === Mode.LONG ? GDT_CODE64 : GDT_CODE32);
+  gdt.set(2, GDT_DATA);
+  if (cpu === Mode.REAL) {
+    // Real mode: the IVT at IDT_GPA (LIDT may put it anywhere), offset and segment 0.
+    const ivt = ptrFromVirt<u32>(virt(u64(ptrToVirt(page(IDT_GPA))) + u64(IRQ_VECTOR) * 4));
+    ivt.set(0, u32(IRQ_GPA));
+  } else if (cpu === Mode.PROTECTED) {
+    // A 32-bit interrupt gate: offset 15:0, selector, type 0x8e, offset 31:16.
+    const gate = page(IDT_GPA + u64(IRQ_VECTOR) * 8);
+    gate.set(
+      0,
+      (IRQ_GPA & 0xffff) | (u64(SEL_CODE) << 16) | (u64(0x8e00) << 32) | ((IRQ_GPA >> 16) << 48),
+    );
+  } else {
+    // A 64-bit interrupt gate: the same, then offset 63:32.
+    const gate = page(IDT_GPA + u64(IRQ_VECTOR) * 16);
+    gate.set(
+      0,
+      (IRQ_GPA & 0xffff) | (u64(SEL_CODE) << 16) | (u64(0x8e00) << 32) | ((IRQ_GPA >> 16) << 48),
+    );
+    gate.set(1, IRQ_GPA >> 32);
+  }
 }
 
 /**
@@ -291,25 +328,18 @@ export function prepare(mode: u32, bad: u32): void {
     seen[k].bad = bad;
   }
   for (let i: usize = 0; i < 3 * 512; i++) page(TABLES_GPA).set(i, 0);
-  if (mode === Mode.PROTECTED) {
+  const cpu = cpuMode(mode);
+  if (cpu === Mode.PROTECTED) {
     // 32-bit paging: one 4 MiB page maps 0…4 MiB (a 32-bit entry in the low half of word 0).
     page(TABLES_GPA).set(0, PTE_PS | PTE_W | PTE_P);
-  } else if (long(mode)) {
+  } else if (cpu === Mode.LONG) {
     page(TABLES_GPA).set(0, (TABLES_GPA + 0x1000) | PTE_W | PTE_P);
     page(TABLES_GPA + 0x1000).set(0, (TABLES_GPA + 0x2000) | PTE_W | PTE_P);
     page(TABLES_GPA + 0x2000).set(0, PTE_PS | PTE_W | PTE_P);
   }
-  if (mode !== Mode.EVENTS) return;
-  const gdt = page(GDT_GPA);
-  gdt.set(0, 0);
-  gdt.set(1, GDT_CODE64);
-  gdt.set(2, GDT_DATA);
-  // A 64-bit interrupt gate (type 0xe, present) for IRQ_VECTOR: offset 15:0, selector,
-  // type; offset 31:16; then offset 63:32.
-  const ip = eventsGpa(linkerSymbol("guest_irq"));
-  const gate = page(IDT_GPA + u64(IRQ_VECTOR) * 16);
-  gate.set(0, (ip & 0xffff) | (u64(SEL_CODE) << 16) | (u64(0x8e00) << 32) | ((ip >> 16) << 48));
-  gate.set(1, ip >> 32);
+  if (!isEvents(mode)) return;
+  for (let i: usize = 0; i < 512; i++) page(IDT_GPA).set(i, 0);
+  descriptors(cpu);
   ptrFromVirt<u64>(linkerSymbol("guest_watch_page")).set(0, WATCH_VALUE);
   ptrFromVirt<u64>(linkerSymbol("guest_watch2_page")).set(0, WATCH_VALUE2);
 }
@@ -330,23 +360,27 @@ function startup(s: Seen, a: ArchUtcb): u32 {
   a.intrInfo = 0;
   a.intrError = 0;
   const mode = s.mode;
+  const cpu = cpuMode(mode);
   let code = AR_CODE;
   let data = AR_DATA;
   let limit: u32 = 0xffff;
   let cs: u16 = 0;
   let ds: u16 = 0;
-  if (mode === Mode.PROTECTED) {
+  if (cpu === Mode.PROTECTED) {
     code |= AR_DB | AR_G;
     data |= AR_DB | AR_G;
     limit = 0xffff_ffff;
-  } else if (long(mode)) {
+  } else if (cpu === Mode.LONG) {
     code |= AR_L | AR_G;
     data |= AR_DB | AR_G;
     limit = 0xffff_ffff;
   }
-  if (mode === Mode.EVENTS) {
-    cs = SEL_CODE;
-    ds = SEL_DATA;
+  if (isEvents(mode)) {
+    // Selectors of the GDT (descriptors()); in real mode the segments are base 0 anyway.
+    if (cpu !== Mode.REAL) {
+      cs = SEL_CODE;
+      ds = SEL_DATA;
+    }
     a.exceptionBitmap = u32(1) << VECTOR_UD;
   }
   segment(a.cs, cs, code, limit);
@@ -359,18 +393,18 @@ function startup(s: Seen, a: ArchUtcb): u32 {
   segment(a.ldtr, 0, AR_LDT, 0xffff);
   segment(a.gdtr, 0, 0, 0xffff);
   segment(a.idtr, 0, 0, 0xffff);
-  if (mode === Mode.EVENTS) {
+  if (isEvents(mode)) {
     a.gdtr.base = GDT_GPA;
     a.gdtr.limit = 0x17;
     a.idtr.base = IDT_GPA;
-    a.idtr.limit = 0xfff;
+    a.idtr.limit = cpu === Mode.REAL ? 0x3ff : 0xfff;
   }
-  a.cr0 = mode === Mode.REAL ? CR0_ET : CR0_PG | CR0_ET | CR0_PE;
+  a.cr0 = cpu === Mode.REAL ? CR0_ET : CR0_PG | CR0_ET | CR0_PE;
   a.cr2 = 0;
-  a.cr3 = mode === Mode.REAL ? 0 : TABLES_GPA;
+  a.cr3 = cpu === Mode.REAL ? 0 : TABLES_GPA;
   a.cr4 = 0;
-  if (mode === Mode.PROTECTED) a.cr4 = CR4_PSE;
-  if (long(mode)) a.cr4 = CR4_PAE;
+  if (cpu === Mode.PROTECTED) a.cr4 = CR4_PSE;
+  if (cpu === Mode.LONG) a.cr4 = CR4_PAE;
   a.cr8 = 0;
   a.dr7 = DR7_RESET;
   a.xcr0 = 1;
@@ -382,7 +416,7 @@ function startup(s: Seen, a: ArchUtcb): u32 {
   a.sysenterEsp = 0;
   a.sysenterEip = 0;
   a.pat = PAT_RESET;
-  a.efer = long(mode) ? EFER_SVME | EFER_LMA | EFER_LME : EFER_SVME;
+  a.efer = cpu === Mode.LONG ? EFER_SVME | EFER_LMA | EFER_LME : EFER_SVME;
   a.kernelGsBase = 0;
   a.tscAux = 0;
   a.selGst = GST;
@@ -501,11 +535,11 @@ function report(s: Seen, a: ArchUtcb, value: u64): u32 {
     s.reports[usize(s.reportCount)] = value;
     s.reportCount++;
   }
-  if (s.mode === Mode.EVENTS && s.reportCount === 1) s.sysenterCs = a.sysenterCs;
+  if (isEvents(s.mode) && s.reportCount === 1) s.sysenterCs = a.sysenterCs;
   const mtd = skip(s, a);
   // The TSC guest between its two RDTSCs: the test keeps the CPU for a while.
   if (s.mode === Mode.TSC && value === 5) smUp(STEP_SM);
-  if (s.mode !== Mode.EVENTS) return mtd;
+  if (!isEvents(s.mode)) return mtd;
   if (value === 1) {
     // IF is clear: the window opens at the guest's STI.
     a.intrInfo = INJ_WINDOW;
@@ -556,7 +590,7 @@ function npf(s: Seen, a: ArchUtcb): u32 {
     s.npfInfo = a.qual[0];
     va = u64(linkerSymbol("guest_npf_page"));
     ptrFromVirt<u64>(virt(va)).set(0, NPF_VALUE);
-  } else if ((gpa & ~u64(0xfff)) === WATCH_GPA && s.mode === Mode.EVENTS) {
+  } else if ((gpa & ~u64(0xfff)) === WATCH_GPA && isEvents(s.mode)) {
     s.watchFaults++;
     va = u64(linkerSymbol("guest_watch2_page"));
   } else return unexpected(s, EXIT_NPF);
@@ -621,14 +655,14 @@ export function event(pid: u64, _mtd: u64, _rsp: u64): u64 {
     s.invalid++;
     return end(s);
   }
-  if (s.mode === Mode.EVENTS && n === EXIT_VINTR) {
+  if (isEvents(s.mode) && n === EXIT_VINTR) {
     // The window is open: inject the interrupt (and ask for no further window).
     s.windows++;
     a.intrInfo = INJ_VALID | IRQ_VECTOR;
     a.intrError = 0;
     return MTD_INJ;
   }
-  if (s.mode === Mode.EVENTS && n === EXIT_UD) {
+  if (isEvents(s.mode) && n === EXIT_UD) {
     s.udInfo = a.intrInfo;
     a.rip += 2;
     return MTD_RIP;
