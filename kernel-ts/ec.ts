@@ -430,6 +430,18 @@ export function activateFast(e: Ec): never {
   returnBySysret(structAddress(e.regs));
 }
 
+/**
+ * A vCPU's activation from the fast path (ipc.ts fastReply of its event): `e`, released with
+ * event.ts enterGuest and activatesFast(e) true, becomes the running EC and its continuation
+ * runs on this kernel stack (which the next entry from ring 3 or the guest starts afresh).
+ */
+export function activateHere(e: Ec): never {
+  install(e);
+  e.cont();
+  // A continuation never returns; C's function pointers cannot say so.
+  panic("ec: a continuation returned");
+}
+
 /** What activate() does before the continuation: `e` runs on this CPU; returns its entry. */
 function install(e: Ec): EcCpu {
   const cur = here();

@@ -101,6 +101,25 @@ function deliver(e: Ec, n: u32): never {
   enterPortal(h, p.pid, mtd, p.ip);
 }
 
+/**
+ * deliver() of a vCPU's exit from the fast path (klock.ts): to an idle handler on this CPU
+ * that activates fast, which runs at once by SYSRET. Returns, having changed nothing, for
+ * every other case (the slow path delivers it then, with its helping and killing).
+ */
+function deliverFast(e: Ec, n: u32): void {
+  if (!ec.continuesFast(e)) return;
+  const p = portal(e, n);
+  if (p === null) return;
+  const h = p.ec;
+  if (h === e || h.global || h.state !== State.BLOCKED) return;
+  if (ec.busy(h) || h.callee !== null || h.helping !== null || h.parked !== null) return;
+  if (u64(h.waitingOn) !== 0 || !ec.activatesFast(h) || !canonical(p.ip)) return;
+  const mtd = p.mtd;
+  save(e, n, structAt<ArchUtcb>(h.utcb), mtd);
+  ec.link(e, h, true);
+  enterPortalFast(h, p.pid, mtd, p.ip);
+}
+
 /** Kills `e` for event `n` (§8.1) and lets its SC find what runs next. */
 function die(e: Ec, n: u32): never {
   kill(e, name(e, n));
@@ -225,13 +244,20 @@ export function enterGuest(): never {
   }
 }
 
-/** One run of the guest; returns after an exit the kernel consumed (the interrupt taken). */
+/**
+ * One run of the guest; returns after an exit the kernel consumed (the interrupt taken). An
+ * exit that is an event goes to its handler on the fast path where it can (deliverFast), as
+ * an IPC call does, else on the slow path.
+ */
 function runGuest(e: Ec, v: Vcpu): void {
   vcpu.prepare(v);
   ec.claimFpu(e);
   klock.leaveToUser();
   const n = vcpu.run(v, e.regs);
-  klock.enterFromUser();
+  if (n !== svm.CONSUMED && klock.enterFast()) {
+    deliverFast(e, n);
+    klock.fastToSlow();
+  } else klock.enterFromUser();
   ec.dropIfDestroyed();
   if (n !== svm.CONSUMED) deliver(e, n);
   // The host interrupt that ended the run waits in the local APIC: the kernel takes it now,
