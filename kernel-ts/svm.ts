@@ -233,6 +233,11 @@ export function setSpaces(va: Virt, nestedRoot: Phys, iopm: Virt, msrpm: Virt): 
   v.msrpmBase = u64(kmem.directToPhys(msrpm));
 }
 
+/** Whether an ASID of generation `gen` is still valid on this CPU (takeAsid need not run). */
+export function asidCurrent(gen: u64): bool {
+  return gen === here().generation;
+}
+
 /**
  * The ASID a vCPU runs with next: `asid` again if it is of this CPU's
  * generation `gen` and `keep`, else a fresh one (new[0] = ASID, new[1] =
@@ -368,22 +373,49 @@ function exitException(v: Vmcb): u32 {
   return info;
 }
 
+function saveQual(v: Vmcb, a: ArchUtcb): void {
+  a.qual[0] = v.exitInfo1;
+  a.qual[1] = v.exitInfo2;
+  a.qual[2] = 0;
+}
+
+/** The MTD bits whose state save() reads from the VMCB, but QUAL; and those load() writes. */
+const VMCB_READS: u32 =
+  MTD_STA |
+  MTD_INJ |
+  MTD_CS_SS |
+  MTD_DS_ES |
+  MTD_FS_GS |
+  MTD_TR |
+  MTD_LDTR |
+  MTD_GDTR |
+  MTD_IDTR |
+  MTD_CR |
+  MTD_DR |
+  MTD_SYSCALL |
+  MTD_SYSENTER |
+  MTD_PAT |
+  MTD_EFER |
+  MTD_KERNEL_GS;
+const VMCB_WRITES: u32 = VMCB_READS | MTD_CTRL;
+
 /**
  * The VMCB state `mtd` selects into the handler's UTCB (GPRs, RFLAGS and RIP
  * are vcpu.ts's). `pending`: report the pending injection as the
  * interruption (RECALL, VMEXIT_INVALID: nova-abi.md §6.3 INJ read).
  */
 export function save(va: Virt, a: ArchUtcb, mtd: u32, pending: bool): void {
+  // Most handlers take the registers, RIP and the qualification only: one test for the rest.
+  if ((mtd & VMCB_READS) === 0) {
+    if ((mtd & MTD_QUAL) !== 0) saveQual(structAt<Vmcb>(va), a);
+    return;
+  }
   const v = structAt<Vmcb>(va);
   if ((mtd & MTD_STA) !== 0) {
     a.interruptibility = u32(v.intState & 1);
     a.activity = 0;
   }
-  if ((mtd & MTD_QUAL) !== 0) {
-    a.qual[0] = v.exitInfo1;
-    a.qual[1] = v.exitInfo2;
-    a.qual[2] = 0;
-  }
+  if ((mtd & MTD_QUAL) !== 0) saveQual(v, a);
   if ((mtd & MTD_INJ) !== 0) {
     if (pending) {
       a.intrInfo = u32(v.eventInj & EVENT_FIELDS);
@@ -458,6 +490,7 @@ function eventInj(info: u32, error: u32): u64 {
  * (-1: unchanged).
  */
 export function load(va: Virt, a: ArchUtcb, mtd: u32): i32 {
+  if ((mtd & VMCB_WRITES) === 0) return -1;
   const v = structAt<Vmcb>(va);
   let window: i32 = -1;
   if ((mtd & MTD_STA) !== 0) v.intState = (a.interruptibility & 3) !== 0 ? 1 : 0;

@@ -141,8 +141,10 @@ export function unloaded(): void {
 
 /** A vCPU with guest space `s` runs on this CPU next (vcpu.ts prepare, holding the kernel lock). */
 export function enterGuest(s: Space_hst): void {
-  here().guest = s;
-  // Mostly there already (every entry comes here): no locked OR then.
+  const t = here();
+  // Mostly there already (every entry comes here): no stores, no locked OR then.
+  if (t.guest === s) return;
+  t.guest = s;
   const c = percpu.cpuIndex.get();
   if (!s.used.has(c)) s.used.add(c);
 }

@@ -40,6 +40,8 @@ import * as svm from "./svm.ts";
 import * as tlb from "./tlb.ts";
 
 const MSR_TSC_AUX: u32 = 0xc000_0103;
+/** The MTD bits of the state load() keeps here rather than in the vendor's control block. */
+const SWITCHED: u32 = MTD_XSAVE | MTD_TSC | MTD_TLB | MTD_SPACES;
 const XCR0_X87: u64 = 1 << 0;
 const XCR0_SSE: u64 = 1 << 1;
 const XCR0_AVX: u64 = 1 << 2;
@@ -198,6 +200,7 @@ export function save(v: Vcpu, a: ArchUtcb, mtd: u32, pending: bool): void {
 export function load(v: Vcpu, a: ArchUtcb, mtd: u32, objects: Space_obj | null): void {
   const window = svm.load(v.control, a, mtd);
   if (window >= 0) svm.armWindow(v.control, window === 1);
+  if ((mtd & SWITCHED) === 0) return;
   if ((mtd & MTD_XSAVE) !== 0) {
     v.xcr0 = sanitizeXcr0(a.xcr0);
     // The kernel enables no supervisor state components (fpu.ts): IA32_XSS stays 0.
@@ -244,6 +247,8 @@ export function prepare(v: Vcpu): void {
   if (g === null) panic("vcpu: prepared without a guest space");
   tlb.enterGuest(g);
   const keep = !v.flushRequested && v.flushesSeen === g.flushes;
+  // The common case: the same ASID again (its generation is this CPU's, nothing to flush).
+  if (keep && v.asid !== 0 && svm.asidCurrent(v.asidGeneration)) return;
   const out = array<u64, 2>();
   svm.takeAsid(v.control, v.asid, v.asidGeneration, keep, out);
   v.asid = u32(out[0]);
