@@ -428,6 +428,7 @@ export function start(magic: u32, info: Phys, then: Finish): void {
 /** event.ts's end of the root EC: what its delegations left, then the end of the boot log. */
 function rootGone(): void {
   klock.logCounts();
+  svm.logCounts(smp.count());
   log(
     `IPI: ${ipi.sentCount(ipi.VECTOR_RESCHEDULE)} RESCHEDULE and ${ipi.sentCount(ipi.VECTOR_SHOOTDOWN)} SHOOTDOWN sent, ${tlb.rounds()} rounds of requests answered`,
   );

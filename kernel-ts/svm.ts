@@ -145,6 +145,8 @@ class SvmCpu {
   /** The next ASID to hand out, and the generation it belongs to. */
   nextAsid: u32;
   generation: u64;
+  /** Guest runs on this CPU (the boot log's SVM line). */
+  runs: u64;
 }
 const cpus = array<Inline<SvmCpu>, 256>();
 
@@ -275,7 +277,9 @@ export function run(va: Virt, r: ExceptionFrame): u32 {
   v.rsp = r.rsp;
   v.rip = r.rip;
   v.rflags = r.rflags;
-  svmRun(structAddress(r), kmem.directToPhys(va), here().host);
+  const c = here();
+  c.runs++;
+  svmRun(structAddress(r), kmem.directToPhys(va), c.host);
   r.rax = v.rax;
   r.rsp = v.rsp;
   r.rip = v.rip;
@@ -296,6 +300,23 @@ export function run(va: Virt, r: ExceptionFrame): u32 {
 export function offsetTsc(va: Virt, ticks: u64): void {
   const v = structAt<Vmcb>(va);
   v.tscOffset -= ticks;
+}
+
+/**
+ * The end of the boot log: guest runs and ASID generations over `count` CPUs (a generation
+ * after the first began with a flush of every ASID: its CPU had run out).
+ */
+export function logCounts(count: u32): void {
+  if (!svm.usable) return;
+  let runs: u64 = 0;
+  let generations: u64 = 0;
+  for (let i: usize = 0; i < usize(count); i++) {
+    runs += cpus[i].runs;
+    generations += cpus[i].generation;
+  }
+  log(
+    `SVM: ${runs} guest runs, ASIDs ran out ${generations} times (each a new generation, all flushed)`,
+  );
 }
 
 /** Sets or clears the virtual interrupt that makes the guest exit (VINTR) once it can take interrupts. */

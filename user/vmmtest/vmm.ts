@@ -47,6 +47,7 @@ import {
   MTD_SYSCALL,
   MTD_SYSENTER,
   MTD_TR,
+  MTD_TLB,
   MTD_TSC,
   MTD_XSAVE,
 } from "../../abi/mtd.ts";
@@ -519,14 +520,20 @@ function stateMismatches(a: ArchUtcb): u64 {
   return m;
 }
 
-/** Past the exiting instruction by the kernel's length; a guest whose length is unknown ends. */
+/**
+ * Past the exiting instruction by the kernel's length; a guest whose length is unknown ends.
+ * The basic guests' replies also ask for a TLB flush (MTD TLB): a fresh ASID at each entry,
+ * so a CPU with few (QEMU: 16) runs out of them and starts a new generation, and the guests
+ * must still see their memory.
+ */
 function skip(s: Seen, a: ArchUtcb): u32 {
   if (a.instLength === 0) {
     if (s.unexpected === 0) s.unexpected = NO_LENGTH;
     return end(s);
   }
   a.rip += u64(a.instLength);
-  return MTD_GPR0_7 | MTD_RIP;
+  const basic = s.mode === Mode.REAL || s.mode === Mode.PROTECTED || s.mode === Mode.LONG;
+  return MTD_GPR0_7 | MTD_RIP | (basic ? MTD_TLB : 0);
 }
 
 /** A value the guest reported; the events guest's steps act on some. */
