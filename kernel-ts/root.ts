@@ -22,7 +22,7 @@ import {
 } from "../abi/perms.ts";
 import { PF_W, PF_X, PT_LOAD, phdrAt } from "../abi/elf64.ts";
 import { SEL_GST_ARCH, SEL_GST_NOVA, SEL_HST_ARCH, SEL_HST_NOVA } from "../abi/events.ts";
-import { FEATURE_SVM, FEATURE_VMX, HIP_SIGNATURE, Hip } from "../abi/hip_page.ts";
+import { FEATURE_IOMMU, FEATURE_SVM, FEATURE_VMX, HIP_SIGNATURE, Hip } from "../abi/hip_page.ts";
 import { USER_RFLAGS } from "../abi/hypercall.ts";
 import { KSTAT_ADDRESS } from "../abi/kstat_page.ts";
 import { HIP_ADDRESS, UTCB_ADDRESS } from "../abi/root_pd.ts";
@@ -81,6 +81,7 @@ import * as syscall from "./syscall.ts";
 import * as tlb from "./tlb.ts";
 import * as tsc from "./tsc.ts";
 import * as tss from "./tss.ts";
+import * as vtd from "./vtd.ts";
 
 const HIP_LENGTH: u16 = 0x90;
 const PAGE: u64 = 0x1000;
@@ -133,7 +134,9 @@ function hstSpace(nova: bool): Space_hst {
 
 /** A host space's last reference went: its TLB state first (tlb.ts), then the mdb's teardown. */
 function destroyHst(o: KObject): void {
-  tlb.forget(structAt<Space_hst>(structAddress(o)));
+  const s = structAt<Space_hst>(structAddress(o));
+  if (s.dma()) vtd.forget(s);
+  tlb.forget(s);
   mdb.destroyHstSpace(o);
 }
 
@@ -227,6 +230,9 @@ function protectedPort(port: u64): bool {
 function buildSpaces(): void {
   const s = spaces;
   configureHostSpaces();
+  // DMA remapping before the root PD runs: from here on no device reaches memory unassigned.
+  if (!cmdline.has("noiommu") && !vtd.init(memory.tablePage) && dmar.info.unitCount !== 0)
+    log(`VTD: DMA remapping off`);
   s.novaObj = objSpace();
   s.novaPio = pioSpace();
   s.novaHst = hstSpace(true);
@@ -340,6 +346,7 @@ function fillHip(pa: Phys, module: boot.BootModule): void {
   let features: u64 = 0;
   if (cpu.has(cpu.Feature.VMX)) features |= FEATURE_VMX;
   if (cpu.has(cpu.Feature.SVM)) features |= FEATURE_SVM;
+  if (vtd.enabled()) features |= FEATURE_IOMMU;
   h.features = features;
   hip.seal(pa);
 }

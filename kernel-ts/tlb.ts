@@ -34,6 +34,7 @@ import * as ipi from "./ipi.ts";
 import * as currentPd from "./current_pd.ts";
 import * as percpu from "./percpu.ts";
 import { Space_hst } from "./space_hst.ts";
+import * as vtd from "./vtd.ts";
 import * as watchdog from "./watchdog.ts";
 
 const CR3_NO_FLUSH: u64 = u64(1) << 63;
@@ -134,6 +135,12 @@ export function flushed(s: Space_hst, va: Virt): void {
   // A guest space is never in a CPU's CR3 and nothing in the kernel caches its translations:
   // nothing to invalidate.
   if (s.guest()) return;
+  // A DMA space: the IOMMUs' IOTLBs, invalidated in sync() before the hypercall returns.
+  if (s.dma()) {
+    vtd.flushed(s);
+    hazard.raiseLocked(Hazard.TLB);
+    return;
+  }
   // This CPU: INVLPG if the space is loaded; with PCIDs, if it is not, its entries may still
   // be cached under the space's PCID, and a load later in the same kernel entry must not keep
   // them (load() flushes a stale PCID).
@@ -185,6 +192,7 @@ export function sync(): void {
   // Inlined where the slow path lets its lock go: nothing unmapped is one load.
   if (!hazard.has(Hazard.TLB)) return;
   hazard.clear(Hazard.TLB);
+  vtd.settle();
   shootDirty();
 }
 
