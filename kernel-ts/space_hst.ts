@@ -345,7 +345,9 @@ export class Space_hst {
       return Status.MEM_CAP;
     }
     this.table.fill(sel, cap, node);
-    if (before !== 0) platform.flush(this, va(sel));
+    // An IOMMU may cache not-present entries (VT-d caching mode) or not snoop the CPU's caches:
+    // a DMA space reports every change.
+    if (before !== 0 || this.dma()) platform.flush(this, va(sel));
     return Status.SUCCESS;
   }
 

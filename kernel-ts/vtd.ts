@@ -27,6 +27,12 @@
 // space changed, global otherwise, and waits for it, before the slow path
 // lets its lock go, i.e. before ctrl_pd returns (tlb.sync).
 //
+// A unit that does not snoop the CPU's caches (ECAP.C clear) reads tables
+// from memory: every table write is written back (WBINVD) before the
+// invalidation that makes the unit look again, and before translation starts.
+// Inserts into a DMA space are reported too (space_hst.ts), for those units
+// and for units in caching mode (CAP.CM), which may cache not-present entries.
+//
 // Faults: the fault-event interrupt (FEDATA/FEADDR: VECTOR on the boot CPU)
 // reads every fault record, logs it (source, address, reason, read/write)
 // for the first LOGGED_FAULTS, counts all, and clears them; a storm costs one
@@ -75,10 +81,10 @@ const CAP_RWBF: u64 = u64(1) << 4;
 const CAP_CM: u64 = u64(1) << 7;
 const CAP_DWD: u64 = u64(1) << 54;
 const CAP_DRD: u64 = u64(1) << 55;
+const ECAP_C: u64 = u64(1) << 0;
 // FSTS: primary fault overflow, pending fault; fault record high word: F and T (1 = read).
 const FSTS_PFO: u32 = 1 << 0;
 const FSTS_PPF: u32 = 1 << 1;
-const FECTL_IM: u32 = 1 << 31;
 const FRCD_F: u64 = u64(1) << 63;
 const FRCD_T: u64 = u64(1) << 62;
 
@@ -131,6 +137,8 @@ class VtdState {
   units: Arr<Inline<VtdUnit>, 16>;
   count: usize;
   enabled: bool;
+  /** Every unit snoops the CPU's caches (ECAP.C): no write-back before an invalidation. */
+  coherent: bool;
   /** DMA space width in bits (39 or 48). */
   width: u32;
   domains: u32;
@@ -186,14 +194,21 @@ function command(u: VtdUnit, bit: u32, set: bool): bool {
   return false;
 }
 
+/** Table writes reach memory before a non-snooping unit is told to look (file comment). */
+function writeBack(): void {
+  if (!state.coherent) wbinvd();
+}
+
 /** Global context-cache invalidation (§6.5.1.1): after a context entry changed. */
 function invalidateContexts(u: VtdUnit): bool {
+  writeBack();
   write64(u, VtdReg.CCMD, CCMD_ICC | CCMD_GLOBAL);
   return await64(u, VtdReg.CCMD, CCMD_ICC, 0);
 }
 
 /** IOTLB invalidation (§6.5.1.2) of `domain` (ALL_DOMAINS: global), draining reads and writes. */
 function invalidateIotlb(u: VtdUnit, domain: u32): bool {
+  writeBack();
   if ((u.cap & CAP_RWBF) !== 0 && !command(u, GCMD_WBF, true)) return false;
   let v = IOTLB_IVT;
   if (domain === ALL_DOMAINS) v |= IOTLB_GLOBAL;
@@ -258,11 +273,13 @@ export function init(allocate: ptab.TableAllocator): bool {
   if (!dmar.info.valid || dmar.info.unitCount === 0) return false;
   s.width = 48;
   s.domains = MAX_DOMAINS;
+  s.coherent = true;
   for (let i: usize = 0; i < dmar.info.unitCount && i < MAX_UNITS; i++) {
     const u = s.units[s.count];
     if (!probe(u, i, allocate)) return false;
     const w = widthOf(u.cap);
     if (w < s.width) s.width = w;
+    if ((u.ecap & ECAP_C) === 0) s.coherent = false;
     // Domain 0 is reserved in caching mode (§11.4.2 CM); ids below 2^(4 + 2·ND) exist.
     const nd = u32(u.cap & 7);
     const ids: u32 = nd >= 3 ? MAX_DOMAINS : u32(1) << (4 + 2 * nd);
@@ -287,6 +304,7 @@ export function init(allocate: ptab.TableAllocator): bool {
 
 /** Root table, invalidation, fault interrupt, then translation (the order matters: §10.4.4). */
 function enable(u: VtdUnit): bool {
+  writeBack();
   write64(u, VtdReg.RTADDR, u64(u.rootTable));
   if (!command(u, GCMD_SRTP, true)) return false;
   if (!invalidateContexts(u) || !invalidateIotlb(u, ALL_DOMAINS)) return false;
@@ -529,7 +547,4 @@ function faultInterrupt(_vector: u32): void {
     if ((status & FSTS_PFO) !== 0) state.faults++;
     write32(u, VtdReg.FSTS, status & FSTS_PFO);
   }
-  // The interrupt stays unmasked (FECTL.IM clear): a fault recorded now raises it again.
-  const u0 = state.units[0];
-  if ((read32(u0, VtdReg.FECTL) & FECTL_IM) !== 0) write32(u0, VtdReg.FECTL, 0);
 }
