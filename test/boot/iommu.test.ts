@@ -8,7 +8,8 @@
 // 00:03.0, address, reason: 1 root entry absent, 2 context entry absent, 5 no
 // write permission). QEMU records no fault for a write to a read-only page
 // whose read-only translation its IOTLB holds (the access is just dropped),
-// so that case is checked by the memory alone. Without an IOMMU (plain q35)
+// so that case is checked by the memory alone. Once more with 48-bit
+// addresses and caching mode (4-level tables, CAP.CM). Without an IOMMU (plain q35)
 // the HIP has no IOMMU bit and create_pd OP 4 is BAD_FTR.
 
 import t, { type Test } from "tap";
@@ -56,6 +57,26 @@ t.test("q35 + intel-iommu + edu: DMA through DMA spaces", async (t) => {
   t.match(b.console, fault(4, "0x103000", 5), "IOVA revoked through the mapping database");
   t.match(b.console, fault(5, "0x100000", 2), "DMA space destroyed: no context entry");
   t.match(b.console, /^VTD: 5 DMA faults, \d+ IOTLB invalidations$/m, "faults counted");
+  ranToItsEnd(t, b.console);
+  expectBootOk(t, b);
+});
+
+t.test("q35 + intel-iommu with 48-bit addresses and caching mode: 4-level tables", async (t) => {
+  const b = await boot(kernel.elf, [
+    "-device",
+    "intel-iommu,aw-bits=48,caching-mode=on",
+    "-device",
+    "edu",
+    "-initrd",
+    task,
+  ]);
+  t.match(
+    b.console,
+    /^VTD: 1 units translating, DMA spaces of 48 bits, \d+ domains, unassigned devices blocked$/m,
+    "SAGAW 0x6, MGAW 48: 4-level tables, 48-bit DMA spaces",
+  );
+  t.match(b.console, /^VTD: unit at 0xfed90000 caches not-present entries$/m, "CAP.CM");
+  checkCases(t, b.console, 22);
   ranToItsEnd(t, b.console);
   expectBootOk(t, b);
 });
