@@ -15,6 +15,9 @@
 //   the task's hypercall wrapper; with `-- --profile` also per function), and one
 //   `BENCH_VS_NOVA` line per operation NOVA 24.08 has a figure for: our median,
 //   NOVA's, the ratio and whether it is at or below GOAL_RATIO.
+// - DMA spaces: user/roottest-iommu (its bench.ts) on q35 with intel-iommu and edu,
+//   the same -icount: dma_delegate_1/_1024 and dma_revoke_1/_1024, ctrl_pd into a
+//   DMA space and back with the IOTLB invalidation.
 // - SMP costs: the same task at -smp 2, 4 and 8 (user/roottest-bench/smp.ts):
 //   ipi_roundtrip, remote_wakeup, shootdown_1cpus (-smp 2), shootdown_<k>cpus,
 //   hypercall_bad_hyp_<k>cpus (answered in syscall.S), slow_path_<k>cpus (a
@@ -113,13 +116,18 @@ interface Figures {
 }
 
 /**
- * Boots the bench task with `cpus` CPUs, prints its BENCH lines; they must include `expect`.
- * Returns each bench's figures by name.
+ * Boots the bench task (or `task` with QEMU's `extra` arguments) with `cpus` CPUs, prints its
+ * BENCH lines; they must include `expect`. Returns each bench's figures by name.
  */
-async function taskBenches(cpus: number, expect: string[]): Promise<Map<string, Figures>> {
+async function taskBenches(
+  cpus: number,
+  expect: string[],
+  task = benchTask,
+  extra: string[] = [],
+): Promise<Map<string, Figures>> {
   const run = await boot(
     cold.elf,
-    ["-initrd", benchTask, ...ICOUNT, ...(cpus > 1 ? ["-smp", String(cpus)] : [])],
+    ["-initrd", task, ...ICOUNT, ...extra, ...(cpus > 1 ? ["-smp", String(cpus)] : [])],
     120_000,
   );
   const lines = run.console.split("\n").filter((l) => /^BENCH \S+ (n=|FAIL)/.test(l));
@@ -215,6 +223,16 @@ for (const [name, nova] of Object.entries(NOVA)) {
       ` goal=${ratio <= GOAL_RATIO ? "met" : "missed"}\n`,
   );
 }
+
+// DMA spaces behind VT-d (user/roottest-iommu/bench.ts): delegation and revocation of 1 and 2^10
+// pages, each with its IOTLB invalidation.
+const iommuTask = await buildUser("roottest-iommu", { outDir: kernelOut, progress: false });
+await taskBenches(
+  1,
+  ["dma_delegate_1", "dma_revoke_1", "dma_delegate_1024", "dma_revoke_1024"],
+  iommuTask,
+  ["-device", "intel-iommu", "-device", "edu"],
+);
 
 // SMP (user/roottest-bench/smp.ts): one boot per CPU count, each shootdown with k - 1 spinners.
 process.stdout.write(

@@ -58,6 +58,8 @@ t.test("q35 + intel-iommu + edu: DMA through DMA spaces", async (t) => {
   t.match(b.console, fault(5, "0x100000", 2), "DMA space destroyed: no context entry");
   t.match(b.console, /^VTD: 5 DMA faults, \d+ IOTLB invalidations$/m, "faults counted");
   ranToItsEnd(t, b.console);
+  for (const name of ["dma_delegate_1", "dma_revoke_1", "dma_delegate_1024", "dma_revoke_1024"])
+    t.match(b.console, new RegExp(`^BENCH ${name} n=\\d+ min=\\d+ med=\\d+ max=\\d+$`, "m"));
   expectBootOk(t, b);
 });
 

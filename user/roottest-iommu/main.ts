@@ -23,6 +23,7 @@ import { ROOT_OBJ_ROOT_PD } from "../../abi/selectors.ts";
 import { hasIommu, hip } from "../nova/hip.ts";
 import { assignDev, createPd, ctrlPd } from "../nova/hypercall.ts";
 import * as acpi from "../roottest/acpi.ts";
+import * as benches from "./bench.ts";
 import * as setup from "../roottest/setup.ts";
 import { EMPTY, IOMMU_SELS, NOVA_HST, ROOT_HST, ROOT_OBJ, copy, revoke } from "../roottest/sel.ts";
 import { block, check, expectStatus, isStatus, isValue, summary } from "../roottest/test.ts";
@@ -331,6 +332,8 @@ export function main(_magic: u64, _info: u64, _hip: u64): u64 {
       toRam(IOVA_RW) &&
       pages(B, E, C, D),
   );
+  // Path lengths with a device assigned (BENCH lines; npm run bench reads them under -icount).
+  benches.run(DMA2, VA_RAM + 2);
   fill(0, A);
   // The device's DMA space goes (its last capability): the device is blocked again.
   check(

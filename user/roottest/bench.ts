@@ -37,9 +37,9 @@ const CALLEE_UTCB: u64 = 0x7ffe_0000_0000;
 const ipcOut = new IpcOut();
 
 /** One measured call: returns whether its status was the expected one. */
-type Body = () => bool;
+export type Body = () => bool;
 /** Untimed work after each measured call (freeing what it created). */
-type After = () => void;
+export type After = () => void;
 
 function badHyp(): bool {
   return raw(rdi(0, 0, Hypercall.RESERVED), 0, 0, 0, 0) === u64(Status.BAD_HYP);
@@ -89,9 +89,11 @@ function sort(n: usize): void {
   }
 }
 
-function bench(name: str, body: Body, after: After): void {
+/** Times `n` (≤ ITERATIONS) calls of `body`, `after` untimed after each; prints the BENCH line. */
+export function bench(name: str, body: Body, after: After, n: usize): void {
+  assert(n > 0 && n <= ITERATIONS, "bench: 1 to ITERATIONS samples");
   let ok = true;
-  for (let i: usize = 0; i < ITERATIONS; i++) {
+  for (let i: usize = 0; i < n; i++) {
     const t0 = rdtsc();
     const good = body();
     samples[i] = rdtsc() - t0;
@@ -104,40 +106,40 @@ function bench(name: str, body: Body, after: After): void {
     puts(" FAIL\n");
     return;
   }
-  sort(ITERATIONS);
+  sort(n);
   puts(" n=");
-  putDec(u64(ITERATIONS));
+  putDec(u64(n));
   puts(" min=");
   putDec(samples[0]);
   puts(" med=");
-  putDec(samples[ITERATIONS / 2]);
+  putDec(samples[n / 2]);
   puts(" max=");
-  putDec(samples[ITERATIONS - 1]);
+  putDec(samples[n - 1]);
   puts("\n");
 }
 
 export function run(): void {
-  bench("hypercall_bad_hyp", badHyp, nothing);
-  bench("ctrl_sm_empty_selector", smEmptySelector, nothing);
+  bench("hypercall_bad_hyp", badHyp, nothing, ITERATIONS);
+  bench("ctrl_sm_empty_selector", smEmptySelector, nothing, ITERATIONS);
   createSm(SM, ROOT_OBJ_ROOT_PD, 0);
-  bench("sm_up_down", smUpDown, nothing);
+  bench("sm_up_down", smUpDown, nothing, ITERATIONS);
   // The ups leave SM's counter at ITERATIONS, so every measured down finds it positive and
   // returns at once (a down that blocked would never be woken: the bench would hang).
-  bench("sm_up", smUpOnly, nothing);
-  bench("sm_down", smDownOnly, nothing);
+  bench("sm_up", smUpOnly, nothing, ITERATIONS);
+  bench("sm_down", smDownOnly, nothing, ITERATIONS);
   // SM stays until the end: it keeps the capability table's leaf for BENCH_SELS alive, so
   // create_sm and ctrl_pd are measured without the allocation of a table page (the kernel
   // frees a leaf when its last capability goes).
-  bench("create_sm", smCreate, freeSlot);
-  bench("ctrl_pd_delegate_1", pdDelegate, freeSlot);
+  bench("create_sm", smCreate, freeSlot, ITERATIONS);
+  bench("ctrl_pd_delegate_1", pdDelegate, freeSlot, ITERATIONS);
   // ipc_call + ipc_reply round trips to a local EC in the root PD (user/nova/portal.S).
   createEc(CALLEE_EC, 0, ROOT_OBJ_ROOT_PD, CALLEE_UTCB, 0, 0, 0);
   createPt(CALLEE_PT, ROOT_OBJ_ROOT_PD, CALLEE_EC, u64(linkerSymbol("nova_reply_at_once")));
   // Its id becomes its own selector and its MTD stays 0; the callee reads neither, so the IPC
   // benches below are not affected.
-  bench("ctrl_pt", ptCtrl, nothing);
-  bench("ipc_call_reply_1_word", ipc1, nothing);
-  bench("ipc_call_reply_64_words", ipc64, nothing);
+  bench("ctrl_pt", ptCtrl, nothing, ITERATIONS);
+  bench("ipc_call_reply_1_word", ipc1, nothing, ITERATIONS);
+  bench("ipc_call_reply_64_words", ipc64, nothing, ITERATIONS);
   revoke(CALLEE_PT, 0);
   revoke(CALLEE_EC, 0);
   revoke(SM, 0);

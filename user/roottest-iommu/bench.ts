@@ -1,0 +1,67 @@
+// DMA-space path lengths (npm run bench; docs/testing.md, docs/iommu.md):
+// ctrl_pd into a DMA space and the revocation of what it delegated, each call
+// timed with its IOTLB invalidation (the kernel waits for it before the call
+// returns). One page comes from the root host space (a page with a mapping-
+// database node); 2^10 pages come from the NOVA host space (nodeless roots),
+// physical 3 GiB onwards, a PCI window on q35 that holds no RAM: only tables
+// change, nothing is accessed. Under QEMU -icount a tick is an instruction.
+
+import { Perm_mem } from "../../abi/perms.ts";
+import { ctrlPd } from "../nova/hypercall.ts";
+import { Status } from "../../abi/status.ts";
+import { bench } from "../roottest/bench.ts";
+import { NOVA_HST, ROOT_HST } from "../roottest/sel.ts";
+
+const RW: u64 = Perm_mem.R | Perm_mem.W;
+/** The IOVA pages the benches use (aligned to 2^10). */
+const IOVA: u64 = 0x400;
+const ORDER: u64 = 10;
+/** Physical page 3 GiB >> 12. */
+const WINDOW_PAGE: u64 = 0xc_0000;
+const SINGLE: usize = 100;
+const LARGE: usize = 20;
+
+class Target {
+  dma: u64;
+  page: u64;
+}
+const target = new Target();
+
+function delegate1(): bool {
+  return ctrlPd(ROOT_HST, target.dma, target.page, 0, IOVA, RW, 0) === Status.SUCCESS;
+}
+function revoke1(): bool {
+  return ctrlPd(ROOT_HST, target.dma, target.page, 0, IOVA, 0, 0) === Status.SUCCESS;
+}
+function delegate1024(): bool {
+  return ctrlPd(NOVA_HST, target.dma, WINDOW_PAGE, ORDER, IOVA, RW, 0) === Status.SUCCESS;
+}
+function revoke1024(): bool {
+  return ctrlPd(NOVA_HST, target.dma, WINDOW_PAGE, ORDER, IOVA, 0, 0) === Status.SUCCESS;
+}
+function undo1(): void {
+  revoke1();
+}
+function redo1(): void {
+  delegate1();
+}
+function undo1024(): void {
+  revoke1024();
+}
+function redo1024(): void {
+  delegate1024();
+}
+
+/** The four benches on DMA space `dma` (assigned to a device), `page` a root host page with RAM. */
+export function run(dma: u64, page: u64): void {
+  target.dma = dma;
+  target.page = page;
+  bench("dma_delegate_1", delegate1, undo1, SINGLE);
+  delegate1();
+  bench("dma_revoke_1", revoke1, redo1, SINGLE);
+  revoke1();
+  bench("dma_delegate_1024", delegate1024, undo1024, LARGE);
+  delegate1024();
+  bench("dma_revoke_1024", revoke1024, redo1024, LARGE);
+  revoke1024();
+}
