@@ -1,6 +1,6 @@
 // assign_dev (0xe, nova-abi.md §10.5): binds a device to a DMA space. It has
 // a file of its own, named after it: the object it controls is a DMA space
-// (a Space_hst of kind DMA_SP) and the hardware an IOMMU (vtd.ts).
+// (a Space_hst of kind DMA_SP) and the hardware an IOMMU (iommu.ts).
 
 import { Perm_dma_sp } from "../abi/perms.ts";
 import { Status } from "../abi/status.ts";
@@ -10,7 +10,7 @@ import * as currentPd from "./current_pd.ts";
 import { ExceptionFrame } from "./frame.ts";
 import { capObject } from "./lookup.ts";
 import { Space_hst } from "./space_hst.ts";
-import * as vtd from "./vtd.ts";
+import * as iommu from "./iommu.ts";
 
 /**
  * 0xe (§10.5): root PD only (BAD_HYP); RDI[63:8] must be a DMA space with
@@ -24,8 +24,5 @@ export function assignDev(f: ExceptionFrame, sel: u64, _flags: u32): Status {
   if (!hw.isRoot(currentPd.currentObjects())) return Status.BAD_HYP;
   const o = capObject(sel, Kind.DMA_SP, Kind.DMA_SP, Perm_dma_sp.ASSIGN);
   if (o === null) return Status.BAD_CAP;
-  const r = vtd.assign(structAt<Space_hst>(structAddress(o)), f.rsi, f.rdx);
-  if (r === vtd.VtdAssign.NO_UNIT) return Status.BAD_DEV;
-  if (r === vtd.VtdAssign.OK) return Status.SUCCESS;
-  return Status.BAD_PAR;
+  return iommu.assign(structAt<Space_hst>(structAddress(o)), f.rsi, f.rdx);
 }

@@ -21,7 +21,7 @@
 // CAP0/pmm 0 (unmapping pages and invalidating the TLB for host spaces), and
 // report MEM_CAP partial success.
 //
-// DMA spaces exist only with an IOMMU (vtd.ts; create_pd OP 4 is BAD_FTR
+// DMA spaces exist only with an IOMMU (iommu.ts; create_pd OP 4 is BAD_FTR
 // otherwise); ctrl_pd into one changes the IOMMU's tables, and the IOTLB is
 // invalidated before the call returns (tlb.sync). The running PD of each CPU, whose object
 // space the lookups use, is current_pd.ts.
@@ -39,7 +39,7 @@ import { Space_obj } from "./space_obj.ts";
 import { Space_pio } from "./space_pio.ts";
 import { Ca, KIMAX, Space_hst } from "./space_hst.ts";
 import { Space_msr } from "./space_msr.ts";
-import * as vtd from "./vtd.ts";
+import * as iommu from "./iommu.ts";
 
 export class Pd {
   hdr: Inline<KObject>;
@@ -172,8 +172,8 @@ export function createPd(f: ExceptionFrame, sel: u64, op: u32): Status {
     return insertSpace(sel, s === null ? null : s.hdr);
   }
   // DMA (4): many per PD, bound to none (devices come with assign_dev); only with an IOMMU.
-  if (!vtd.enabled()) return Status.BAD_FTR;
-  const s = vtd.newSpace();
+  if (!iommu.enabled()) return Status.BAD_FTR;
+  const s = iommu.newSpace();
   return insertSpace(sel, s === null ? null : s.hdr);
 }
 

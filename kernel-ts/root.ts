@@ -81,7 +81,7 @@ import * as syscall from "./syscall.ts";
 import * as tlb from "./tlb.ts";
 import * as tsc from "./tsc.ts";
 import * as tss from "./tss.ts";
-import * as vtd from "./vtd.ts";
+import * as iommu from "./iommu.ts";
 
 const HIP_LENGTH: u16 = 0x90;
 const PAGE: u64 = 0x1000;
@@ -135,7 +135,7 @@ function hstSpace(nova: bool): Space_hst {
 /** A host space's last reference went: its TLB state first (tlb.ts), then the mdb's teardown. */
 function destroyHst(o: KObject): void {
   const s = structAt<Space_hst>(structAddress(o));
-  if (s.dma()) vtd.forget(s);
+  if (s.dma()) iommu.forget(s);
   tlb.forget(s);
   mdb.destroyHstSpace(o);
 }
@@ -231,8 +231,8 @@ function buildSpaces(): void {
   const s = spaces;
   configureHostSpaces();
   // DMA remapping before the root PD runs: from here on no device reaches memory unassigned.
-  if (!cmdline.has("noiommu") && !vtd.init(memory.tablePage) && dmar.info.unitCount !== 0)
-    log(`VTD: DMA remapping off`);
+  if (!cmdline.has("noiommu") && !iommu.init(memory.tablePage))
+    if (dmar.info.unitCount !== 0 || ivrs.info.ivhdCount !== 0) log(`IOMMU: DMA remapping off`);
   s.novaObj = objSpace();
   s.novaPio = pioSpace();
   s.novaHst = hstSpace(true);
@@ -346,7 +346,7 @@ function fillHip(pa: Phys, module: boot.BootModule): void {
   let features: u64 = 0;
   if (cpu.has(cpu.Feature.VMX)) features |= FEATURE_VMX;
   if (cpu.has(cpu.Feature.SVM)) features |= FEATURE_SVM;
-  if (vtd.enabled()) features |= FEATURE_IOMMU;
+  if (iommu.enabled()) features |= FEATURE_IOMMU;
   h.features = features;
   hip.seal(pa);
 }

@@ -35,10 +35,12 @@
 // A DMA space (§1.2, create_pd OP 4, only with an IOMMU) is the same object
 // with kind DMA_SP: selector N = device-virtual page N, as many as the
 // IOMMUs' address width allows (iommu.ts decides, docs/iommu.md), and its
-// tables are the second-level tables the IOMMU walks (VT-d: bit 0 read, bit
-// 1 write, bit 7 a large page, the long-mode layout otherwise). Present
-// implies readable here too; W sets the write bit; nothing else goes into a
-// leaf. The table under PML4 entry 0 exists from the start, so an IOMMU that
+// tables are the ones the IOMMU walks: VT-d's second-level tables (bit 0
+// read, bit 1 write, bit 7 a large page, the long-mode layout otherwise) or
+// AMD-Vi's I/O page tables (the same layout with the next level in bits 11:9
+// of a table entry, read and write in bits 61 and 62), as setDmaFormat says.
+// Present implies readable here too; W sets the write bit; nothing else goes
+// into a leaf. The table under PML4 entry 0 exists from the start, so an IOMMU that
 // walks 3 levels (39-bit) starts there and one that walks 4 at the PML4
 // (dmaRoot). `domain` is the IOMMU's domain id for it.
 //
@@ -88,8 +90,6 @@ const ENTRY_ADDRESS: u64 = 0x000f_ffff_ffff_f000;
 const USER_ENTRIES: usize = 256;
 const KERNEL_HALF: usize = 256;
 const ENTRIES: usize = 512;
-/** An intermediate entry: everything allowed, the leaf decides (as ptab.map makes them). */
-const TABLE: u64 = ptab.PRESENT | ptab.WRITABLE | ptab.USER;
 
 export function memCap(pa: Phys, ca: u32, perms: u32): u64 {
   assert(
@@ -158,6 +158,24 @@ class Platform {
 
 const platform = new Platform();
 
+/**
+ * A DMA space's entries beyond the address and bit 0 (present): a readable leaf's, W's, and
+ * the intermediate entries'. VT-d's second-level format unless the IOMMU driver says otherwise
+ * (setDmaFormat) before the first DMA space.
+ */
+class DmaFormat {
+  read: u64;
+  write: u64;
+  table: ptab.TableBits;
+}
+const dmaFormat = new DmaFormat();
+
+export function setDmaFormat(read: u64, write: u64, table: ptab.TableBits): void {
+  dmaFormat.read = read;
+  dmaFormat.write = write;
+  dmaFormat.table = table;
+}
+
 /** What host spaces need from the kernel (or a host test). */
 export function configure(
   kernelRoot: Phys,
@@ -181,6 +199,7 @@ export function configure(
   p.physLimit = u64.MAX;
   p.count = 0;
   p.ready = true;
+  setDmaFormat(0, ptab.WRITABLE, ptab.x86Table);
 }
 
 /** Physical memory from `limit` on is never delegable (§9.6: ≥ 2^min(phys bits, 47)). */
@@ -218,7 +237,7 @@ export function isProtected(page: u64): bool {
  * (`guest`: the last-page rule is the host's) (present, user; see the file comment).
  */
 function attributes(cap: u64, sel: u64, guest: bool, dma: bool): u64 {
-  if (dma) return (cap & u64(Perm_mem.W)) !== 0 ? ptab.WRITABLE : 0;
+  if (dma) return dmaFormat.read | ((cap & u64(Perm_mem.W)) !== 0 ? dmaFormat.write : 0);
   let a = ptab.USER | patBits(memCa(cap));
   if ((cap & u64(Perm_mem.W)) !== 0) a |= ptab.WRITABLE;
   const x = (cap & u64(Perm_mem.XU | Perm_mem.XS)) !== 0 && (guest || sel !== LAST_USER_PAGE);
@@ -275,7 +294,7 @@ export class Space_hst {
       platform.free(s.root);
       return null;
     }
-    ptrFromVirt<u64>(kmem.toVirt(s.root)).store(u64(low) | TABLE);
+    ptrFromVirt<u64>(kmem.toVirt(s.root)).store(u64(low) | dmaFormat.table(3));
     return s;
   }
 
@@ -331,16 +350,7 @@ export class Space_hst {
     // A kernel page may be mapped here (no capability): its TLB entry must go. A page that
     // was not present needs no invalidation (no TLB entry is made for a faulting walk).
     const before = ptab.leafEntry(this.root, va(sel));
-    if (
-      !ptab.map(
-        this.root,
-        va(sel),
-        memFrame(cap),
-        ptab.ORDER_4K,
-        attributes(cap, sel, this.guest(), this.dma()),
-        platform.alloc,
-      )
-    ) {
+    if (!mapPage(this, sel, cap, platform.alloc)) {
       this.table.trim(sel);
       return Status.MEM_CAP;
     }
@@ -356,15 +366,7 @@ export class Space_hst {
     assert(memFrame(cap) === memFrame(this.table.cap(sel)), "space_hst: reduce to another frame");
     this.table.update(sel, cap);
     // The walk exists (the page is mapped), so no table is allocated and map cannot fail.
-    const ok = ptab.map(
-      this.root,
-      va(sel),
-      memFrame(cap),
-      ptab.ORDER_4K,
-      attributes(cap, sel, this.guest(), this.dma()),
-      noTable,
-    );
-    assert(ok, "space_hst: remap of a mapped page failed");
+    assert(mapPage(this, sel, cap, noTable), "space_hst: remap of a mapped page failed");
     platform.flush(this, va(sel));
   }
 
@@ -451,6 +453,14 @@ function withTables(kind: u32, selectors: u64): Space_hst | null {
   s.table.init(selectors);
   s.root = root;
   return s;
+}
+
+/** Maps the page of capability `cap` at `sel` of `s` as its kind wants (file comment). */
+function mapPage(s: Space_hst, sel: u64, cap: u64, allocate: ptab.TableAllocator): bool {
+  const a = attributes(cap, sel, s.guest(), s.dma());
+  if (!s.dma()) return ptab.map(s.root, va(sel), memFrame(cap), ptab.ORDER_4K, a, allocate);
+  const entry = u64(memFrame(cap)) | ptab.PRESENT | a;
+  return ptab.mapEntry(s.root, va(sel), entry, dmaFormat.table, allocate);
 }
 
 function noTable(): Phys {

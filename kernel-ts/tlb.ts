@@ -34,7 +34,7 @@ import * as ipi from "./ipi.ts";
 import * as currentPd from "./current_pd.ts";
 import * as percpu from "./percpu.ts";
 import { Space_hst } from "./space_hst.ts";
-import * as vtd from "./vtd.ts";
+import * as iommu from "./iommu.ts";
 import * as watchdog from "./watchdog.ts";
 
 const CR3_NO_FLUSH: u64 = u64(1) << 63;
@@ -137,7 +137,7 @@ export function flushed(s: Space_hst, va: Virt): void {
   if (s.guest()) return;
   // A DMA space: the IOMMUs' IOTLBs, invalidated in sync() before the hypercall returns.
   if (s.dma()) {
-    vtd.flushed(s);
+    iommu.flushed(s);
     hazard.raiseLocked(Hazard.TLB);
     return;
   }
@@ -192,7 +192,7 @@ export function sync(): void {
   // Inlined where the slow path lets its lock go: nothing unmapped is one load.
   if (!hazard.has(Hazard.TLB)) return;
   hazard.clear(Hazard.TLB);
-  vtd.settle();
+  iommu.settle();
   shootDirty();
 }
 

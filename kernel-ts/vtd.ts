@@ -22,10 +22,8 @@
 // DMA space first loses its devices (forget: blocked again, invalidated), so
 // no unit walks tables that are being freed.
 //
-// Changed pages (flushed, from the host-space hooks through tlb.ts) mark an
-// IOTLB invalidation as pending; settle() does it, domain-selective when one
-// space changed, global otherwise, and waits for it, before the slow path
-// lets its lock go, i.e. before ctrl_pd returns (tlb.sync).
+// iommu.ts decides when the IOTLB must be invalidated (invalidate: one
+// domain or all, and waits for it) and hands out the domain ids.
 //
 // A unit that does not snoop the CPU's caches (ECAP.C clear) reads tables
 // from memory: every table write is written back (WBINVD) before the
@@ -44,7 +42,9 @@ import * as kmem from "./kmem.ts";
 import * as lapic from "./lapic.ts";
 import * as memory from "./memory.ts";
 import * as ptab from "./ptab.ts";
+import { ALL_DOMAINS, NewSpace } from "./iommu_domain.ts";
 import { Space_hst } from "./space_hst.ts";
+import { Status } from "../abi/status.ts";
 import * as space from "./space_kernel.ts";
 
 // Register offsets (VT-d spec §11.4).
@@ -141,21 +141,14 @@ class VtdState {
   coherent: bool;
   /** DMA space width in bits (39 or 48). */
   width: u32;
+  /** Domain ids below this exist on every unit. */
   domains: u32;
-  /** Domain ids given back, and the next never-used one. */
-  free: Arr<u16, 1024>;
-  freeCount: u32;
-  fresh: u32;
-  /** The domain whose IOTLB entries must go (settle), NO_DOMAIN or ALL_DOMAINS. */
-  pending: u32;
   faults: u64;
   invalidations: u64;
   /** The kernel's space for RMRR devices (identity maps), or null. */
   rmrr: Space_hst | null;
 }
 const state = new VtdState();
-const NO_DOMAIN: u32 = 0;
-const ALL_DOMAINS: u32 = u32.MAX;
 
 function read32(u: VtdUnit, reg: u64): u32 {
   return ptrFromVirt<u32>(u.mmio + reg).loadVolatile();
@@ -266,9 +259,9 @@ function probe(u: VtdUnit, i: usize, allocate: ptab.TableAllocator): bool {
 
 /**
  * Brings up every DMAR unit (file comment); false when there is none or one
- * cannot be used (the IOMMU stays off then).
+ * cannot be used (the IOMMU stays off then). `newSpace` makes the RMRR space.
  */
-export function init(allocate: ptab.TableAllocator): bool {
+export function init(allocate: ptab.TableAllocator, newSpace: NewSpace): bool {
   const s = state;
   if (!dmar.info.valid || dmar.info.unitCount === 0) return false;
   s.width = 48;
@@ -286,13 +279,12 @@ export function init(allocate: ptab.TableAllocator): bool {
     if (ids < s.domains) s.domains = ids;
     s.count++;
   }
-  s.fresh = 1;
   for (let i: usize = 0; i < s.count; i++) {
     const u = s.units[i];
     u.levels = levelsFor(u.cap, s.width);
     if ((u.cap & CAP_CM) !== 0) log(`VTD: unit at ${u.base} caches not-present entries`);
   }
-  if (!mapReservedRegions()) return false;
+  if (!mapReservedRegions(newSpace)) return false;
   for (let i: usize = 0; i < s.count; i++) if (!enable(s.units[i])) return false;
   interrupts.register(VECTOR, faultInterrupt);
   s.enabled = true;
@@ -318,45 +310,14 @@ function enable(u: VtdUnit): bool {
   return command(u, GCMD_TE, true);
 }
 
-/** Whether DMA remapping is on (create_pd OP 4, the HIP's IOMMU bit). */
-export function enabled(): bool {
-  return state.enabled;
+/** The DVA width in bits every unit translates (after init). */
+export function width(): u32 {
+  return state.width;
 }
 
-/** Selectors of a DMA space: pages of the DVA width every unit translates. */
-export function selectors(): u64 {
-  return u64(1) << u64(state.width - 12);
-}
-
-/** A domain id for a new DMA space, or 0 when all are taken. */
-export function newDomain(): u32 {
-  const s = state;
-  if (s.freeCount > 0) {
-    s.freeCount--;
-    return u32(s.free[usize(s.freeCount)]);
-  }
-  if (s.fresh >= s.domains) return 0;
-  const d = s.fresh;
-  s.fresh++;
-  return d;
-}
-
-/** A new DMA space with a domain id (null: memory or ids are out). */
-export function newSpace(): Space_hst | null {
-  const d = newDomain();
-  if (d === 0) return null;
-  const sp = Space_hst.createDma(selectors());
-  if (sp === null) {
-    freeDomain(d);
-    return null;
-  }
-  sp.domain = d;
-  return sp;
-}
-
-function freeDomain(d: u32): void {
-  state.free[usize(state.freeCount)] = u16(d);
-  state.freeCount++;
+/** Domain ids below this exist on every unit. */
+export function domains(): u32 {
+  return state.domains;
 }
 
 /** The unit whose registers are at `base`, or null. */
@@ -400,31 +361,25 @@ function point(u: VtdUnit, c: ContextEntry, sp: Space_hst): void {
   c.lo = u64(sp.dmaRoot(u.levels)) | PRESENT;
 }
 
-/** Result of assign(). */
-export enum VtdAssign {
-  OK,
-  NO_UNIT,
-  NOT_COVERED,
-  NO_MEMORY,
-}
-
 /**
  * assign_dev: the device `dad` (segment 31:16, bus 15:8, devfn 7:0) behind
  * the unit at `base` translates through `sp` from now on (file comment).
+ * BAD_DEV: no unit there; BAD_PAR: the unit does not remap the device, or no
+ * memory for its context table.
  */
-export function assign(sp: Space_hst, base: u64, dad: u64): VtdAssign {
+export function assign(sp: Space_hst, base: u64, dad: u64): Status {
   const u = unitAt(base);
-  if (u === null || !state.enabled) return VtdAssign.NO_UNIT;
+  if (u === null || !state.enabled) return Status.BAD_DEV;
   const segment = u32((dad >> 16) & 0xffff);
   const bus = u32((dad >> 8) & 0xff);
   const devfn = u32(dad & 0xff);
-  if (segment !== u32(u.segment) || !covers(u, bus, devfn)) return VtdAssign.NOT_COVERED;
+  if (segment !== u32(u.segment) || !covers(u, bus, devfn)) return Status.BAD_PAR;
   const c = context(u, bus, devfn, true);
-  if (c === null) return VtdAssign.NO_MEMORY;
+  if (c === null) return Status.BAD_PAR;
   point(u, c, sp);
   invalidateContexts(u);
   invalidateIotlb(u, ALL_DOMAINS);
-  return VtdAssign.OK;
+  return Status.SUCCESS;
 }
 
 /** A DMA space goes away: every device that uses it is blocked again before its tables go. */
@@ -449,24 +404,11 @@ export function forget(sp: Space_hst): void {
       invalidateIotlb(u, sp.domain);
     }
   }
-  if (sp.domain !== 0) freeDomain(sp.domain);
-  sp.domain = 0;
 }
 
-/** A page of DMA space `sp` changed: its IOTLB entries go in settle(). */
-export function flushed(sp: Space_hst): void {
-  if (sp.hdr.dead !== 0) return;
-  const s = state;
-  if (s.pending === NO_DOMAIN) s.pending = sp.domain;
-  else if (s.pending !== sp.domain) s.pending = ALL_DOMAINS;
-}
-
-/** Does the pending IOTLB invalidation on every unit and waits for it (tlb.sync). */
-export function settle(): void {
-  const d = state.pending;
-  if (d === NO_DOMAIN) return;
-  state.pending = NO_DOMAIN;
-  for (let i: usize = 0; i < state.count; i++) invalidateIotlb(state.units[i], d);
+/** Invalidates the IOTLB entries of `domain` (ALL_DOMAINS: all) on every unit and waits. */
+export function invalidate(domain: u32): void {
+  for (let i: usize = 0; i < state.count; i++) invalidateIotlb(state.units[i], domain);
 }
 
 /** The end of the boot log: faults counted (all, not only the logged ones) and invalidations. */
@@ -480,7 +422,7 @@ export function report(): void {
  * space that maps the regions 1:1 (read/write) until assign_dev gives it
  * another. False only when memory is out.
  */
-function mapReservedRegions(): bool {
+function mapReservedRegions(newSpace: NewSpace): bool {
   for (let m: usize = 0; m < dmar.info.rmrrCount; m++) {
     const r = dmar.info.rmrrs[m];
     for (let k: usize = 0; k < r.scopeCount; k++) {
@@ -489,14 +431,20 @@ function mapReservedRegions(): bool {
         log(`VTD: RMRR ${m}: scope of type ${sc.type} path length ${sc.pathLength} not mapped`);
         continue;
       }
-      if (!identity(r.segment, u32(sc.startBus), u32(sc.path[0]), r)) return false;
+      if (!identity(r.segment, u32(sc.startBus), u32(sc.path[0]), r, newSpace)) return false;
     }
   }
   return true;
 }
 
 /** Maps RMRR `r` 1:1 for device bus:devfn on the unit that covers it. */
-function identity(segment: u16, bus: u32, devfn: u32, r: dmar.ReservedRegion): bool {
+function identity(
+  segment: u16,
+  bus: u32,
+  devfn: u32,
+  r: dmar.ReservedRegion,
+  newSpace: NewSpace,
+): bool {
   let sp = state.rmrr;
   if (sp === null) {
     sp = newSpace();

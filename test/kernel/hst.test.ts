@@ -38,6 +38,11 @@ t.test("host and MSR spaces", async (t) => {
       /^hst: a DMA space has the selectors it was made with and IOMMU tables/m,
       `${cc}: DMA space`,
     );
+    t.match(
+      r.stdout,
+      /^hst: AMD-Vi DMA space: table entries name the next level/m,
+      `${cc}: AMD-Vi`,
+    );
     t.match(r.stdout, /^hst: kernel pages replace capabilities .* partial MEM_CAP after 1 of 8/m);
     t.match(r.stdout, /^hst: order 20: 1048559 pages delegated from the NOVA host space/m);
     t.match(r.stdout, /^hst: MSR spaces: NOVA MSR space per the table/m, `${cc}: MSR`);

@@ -618,6 +618,54 @@ function dmaSpace(): void {
   );
   kobject.unref(d.hdr);
   kobject.reap();
+  amdFormat();
+}
+
+/** AMD-Vi's I/O page-table entries (amdvi.ts): read and write in bits 61 and 62. */
+const AMD_IR: u64 = u64(1) << 61;
+const AMD_IW: u64 = u64(1) << 62;
+
+/** An AMD-Vi table entry at `level`: the next level in bits 11:9 and IR/IW. */
+function amdTable(level: u32): u64 {
+  return ptab.PRESENT | (u64(level) << 9) | AMD_IR | AMD_IW;
+}
+
+/**
+ * A DMA space in AMD-Vi's format (setDmaFormat): every table entry names the next level and has
+ * IR/IW, a leaf IR and IW as the capability says, nothing of the x86 bits.
+ */
+function amdFormat(): void {
+  hst.setDmaFormat(AMD_IR, AMD_IW, amdTable);
+  const d = Space_hst.createDma(DMA_SELECTORS << 9);
+  assert(d !== null, "test: AMD-Vi DMA space");
+  if (d === null) return;
+  kobject.ref(d.hdr);
+  const nova = structAt<Space_hst>(virt(novaHst));
+  assert(
+    mdb.delegateHst(nova, 0x1234, d, 0x12345, 0, u32(Perm_mem.R), hst.Ca.WB) === Status.SUCCESS &&
+      mdb.delegateHst(nova, 0x1235, d, 0x12346, 0, u32(Perm_mem.R | Perm_mem.W), hst.Ca.WB) ===
+        Status.SUCCESS,
+    "test: delegations into an AMD-Vi DMA space",
+  );
+  const address: u64 = 0xf_ffff_ffff_f000;
+  let table = u64(d.root);
+  for (let level: u32 = 3; level > 0; level--) {
+    const index = (u64(0x12345) >> (9 * u64(level))) & 511;
+    const e = ptrFromVirt<u64>(virt(table)).get(usize(index));
+    assert((e & ~address) === amdTable(level), "test: an AMD-Vi table entry names its next level");
+    table = e & address;
+  }
+  assert(
+    ptab.leafEntry(d.root, virt(u64(0x12345) << 12)) === (0x123_4000 | ptab.PRESENT | AMD_IR) &&
+      ptab.leafEntry(d.root, virt(u64(0x12346) << 12)) ===
+        (0x123_5000 | ptab.PRESENT | AMD_IR | AMD_IW),
+    "test: AMD-Vi leaves: IR, and IW with W",
+  );
+  assert(mdb.check(d.hdr) === 2, "test: the mapping database covers the AMD-Vi DMA space");
+  log(`hst: AMD-Vi DMA space: table entries name the next level with IR/IW, leaves IR and IW`);
+  kobject.unref(d.hdr);
+  kobject.reap();
+  hst.setDmaFormat(0, ptab.WRITABLE, ptab.x86Table);
 }
 
 /** Delegation onto a kernel page replaces it; the kernel page itself delegates as CAP0. */
