@@ -44,11 +44,18 @@ export function init(allocate: ptab.TableAllocator): bool {
   const s = state;
   s.fresh = 1;
   s.domains = MAX_DOMAINS;
-  if (vtd.init(allocate, newSpace)) s.driver = Driver.VTD;
-  else if (amdvi.init(allocate)) s.driver = Driver.AMDVI;
-  else return false;
-  const ids = s.driver === Driver.VTD ? vtd.domains() : amdvi.domains();
-  if (ids < s.domains) s.domains = ids;
+  // The driver is named before its init: VT-d makes its RMRR space (newSpace) meanwhile.
+  s.driver = Driver.VTD;
+  if (vtd.init(allocate, newSpace)) return limitDomains(vtd.domains());
+  s.driver = Driver.AMDVI;
+  if (amdvi.init(allocate)) return limitDomains(amdvi.domains());
+  s.driver = Driver.NONE;
+  return false;
+}
+
+/** The running driver allows `ids` domain ids: iommu.ts hands out no more. */
+function limitDomains(ids: u32): bool {
+  if (ids < state.domains) state.domains = ids;
   return true;
 }
 

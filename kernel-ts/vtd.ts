@@ -285,8 +285,9 @@ export function init(allocate: ptab.TableAllocator, newSpace: NewSpace): bool {
     if ((u.cap & CAP_CM) !== 0) log(`VTD: unit at ${u.base} caches not-present entries`);
   }
   if (!mapReservedRegions(newSpace)) return false;
-  for (let i: usize = 0; i < s.count; i++) if (!enable(s.units[i])) return false;
+  // The handler first: a fault may be recorded as soon as a unit translates.
   interrupts.register(VECTOR, faultInterrupt);
+  for (let i: usize = 0; i < s.count; i++) if (!enable(s.units[i])) return false;
   s.enabled = true;
   log(
     `VTD: ${s.count} units translating, DMA spaces of ${s.width} bits, ${s.domains - 1} domains, unassigned devices blocked`,
