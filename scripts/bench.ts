@@ -15,15 +15,15 @@
 //   the task's hypercall wrapper; with `-- --profile` also per function), and one
 //   `BENCH_VS_NOVA` line per operation NOVA 24.08 has a figure for: our median,
 //   NOVA's, the ratio and whether it is at or below GOAL_RATIO.
-// - DMA spaces: user/roottest-iommu (its bench.ts) on q35 with intel-iommu and edu,
-//   the same -icount: dma_delegate_1/_1024 and dma_revoke_1/_1024, ctrl_pd into a
-//   DMA space and back with the IOTLB invalidation.
 // - SMP costs: the same task at -smp 2, 4 and 8 (user/roottest-bench/smp.ts):
 //   ipi_roundtrip, remote_wakeup, shootdown_1cpus (-smp 2), shootdown_<k>cpus,
 //   hypercall_bad_hyp_<k>cpus (answered in syscall.S), slow_path_<k>cpus (a
 //   failing create_sm: the kernel lock's entry and exit with k CPUs online);
 //   under -icount the TSC is one virtual clock for all vCPUs (the instructions
 //   all of them executed), so the ticks include the other CPUs' work.
+// - DMA spaces: user/roottest-iommu (its bench.ts) on q35 with intel-iommu and edu,
+//   the same -icount: dma_delegate_1/_1024 and dma_revoke_1/_1024, ctrl_pd into a
+//   DMA space and back with the IOTLB invalidation.
 // - boot_smp64_online_ms: three kernel-only boots at -smp 64, the boot log's
 //   time from init.main to all CPUs online, in ms of the TSC. Without -icount:
 //   QEMU 7.2's single-threaded icount loop is slow with halted vCPUs (the APs
@@ -116,7 +116,7 @@ interface Figures {
 }
 
 /**
- * Boots the bench task (or `task` with QEMU's `extra` arguments) with `cpus` CPUs, prints its
+ * Boots the bench task (or `task`, with the QEMU arguments `extra`) with `cpus` CPUs, prints its
  * BENCH lines; they must include `expect`. Returns each bench's figures by name.
  */
 async function taskBenches(
@@ -128,7 +128,7 @@ async function taskBenches(
   const run = await boot(
     cold.elf,
     ["-initrd", task, ...ICOUNT, ...extra, ...(cpus > 1 ? ["-smp", String(cpus)] : [])],
-    120_000,
+    300_000,
   );
   const lines = run.console.split("\n").filter((l) => /^BENCH \S+ (n=|FAIL)/.test(l));
   for (const l of lines) process.stdout.write(`${l.trim()}\n`);
@@ -224,16 +224,6 @@ for (const [name, nova] of Object.entries(NOVA)) {
   );
 }
 
-// DMA spaces behind VT-d (user/roottest-iommu/bench.ts): delegation and revocation of 1 and 2^10
-// pages, each with its IOTLB invalidation.
-const iommuTask = await buildUser("roottest-iommu", { outDir: kernelOut, progress: false });
-await taskBenches(
-  1,
-  ["dma_delegate_1", "dma_revoke_1", "dma_delegate_1024", "dma_revoke_1024"],
-  iommuTask,
-  ["-device", "intel-iommu", "-device", "edu"],
-);
-
 // SMP (user/roottest-bench/smp.ts): one boot per CPU count, each shootdown with k - 1 spinners.
 process.stdout.write(
   "# SMP benches: TSC ticks under -icount are one virtual clock for all vCPUs (instructions executed by every CPU)\n",
@@ -248,6 +238,16 @@ await taskBenches(2, [
 ]);
 await taskBenches(4, ["hypercall_bad_hyp_4cpus", "slow_path_4cpus", "shootdown_4cpus"]);
 await taskBenches(8, ["hypercall_bad_hyp_8cpus", "slow_path_8cpus", "shootdown_8cpus"]);
+
+// DMA spaces behind VT-d (user/roottest-iommu/bench.ts): delegation and revocation of 1 and 2^10
+// pages, each with its IOTLB invalidation.
+const iommuTask = await buildUser("roottest-iommu", { outDir: kernelOut, progress: false });
+await taskBenches(
+  1,
+  ["dma_delegate_1", "dma_revoke_1", "dma_delegate_1024", "dma_revoke_1024"],
+  iommuTask,
+  ["-device", "intel-iommu", "-device", "edu"],
+);
 
 // Bring-up of 64 CPUs, kernel only (no module: the kernel ends after `Boot complete`).
 const SMP_LINE =

@@ -76,70 +76,76 @@ function freeSlot(): void {
   revoke(SLOT, 0);
 }
 
-/** Sorts samples[0..n) ascending (insertion sort: n is small, no allocator). */
-function sort(n: usize): void {
+/** Sorts data[0..n) ascending (insertion sort: n is small, no allocator). */
+function sort(data: Ptr<u64>, n: usize): void {
   for (let i: usize = 1; i < n; i++) {
-    const v = samples[i];
+    const v = data.get(i);
     let j = i;
-    while (j > 0 && samples[j - 1] > v) {
-      samples[j] = samples[j - 1];
+    while (j > 0 && data.get(j - 1) > v) {
+      data.set(j, data.get(j - 1));
       j--;
     }
-    samples[j] = v;
+    data.set(j, v);
   }
 }
 
-/** Times `n` (≤ ITERATIONS) calls of `body`, `after` untimed after each; prints the BENCH line. */
-export function bench(name: str, body: Body, after: After, n: usize): void {
-  assert(n > 0 && n <= ITERATIONS, "bench: 1 to ITERATIONS samples");
+/** Prints `BENCH <name> n= min= med= max=` for the n samples at `data` (sorted here). */
+export function report(name: str, data: Ptr<u64>, n: usize): void {
+  sort(data, n);
+  puts("BENCH ");
+  puts(name);
+  puts(" n=");
+  putDec(u64(n));
+  puts(" min=");
+  putDec(data.get(0));
+  puts(" med=");
+  putDec(data.get(n / 2));
+  puts(" max=");
+  putDec(data.get(n - 1));
+  puts("\n");
+}
+
+/** Times ITERATIONS calls of `body` (then `after`, untimed) and reports them; FAIL if one failed. */
+export function bench(name: str, body: Body, after: After): void {
   let ok = true;
-  for (let i: usize = 0; i < n; i++) {
+  for (let i: usize = 0; i < ITERATIONS; i++) {
     const t0 = rdtsc();
     const good = body();
     samples[i] = rdtsc() - t0;
     after();
     if (!good) ok = false;
   }
-  puts("BENCH ");
-  puts(name);
-  if (!ok) {
-    puts(" FAIL\n");
+  if (ok) {
+    report(name, arrayPtr(samples), ITERATIONS);
     return;
   }
-  sort(n);
-  puts(" n=");
-  putDec(u64(n));
-  puts(" min=");
-  putDec(samples[0]);
-  puts(" med=");
-  putDec(samples[n / 2]);
-  puts(" max=");
-  putDec(samples[n - 1]);
-  puts("\n");
+  puts("BENCH ");
+  puts(name);
+  puts(" FAIL\n");
 }
 
 export function run(): void {
-  bench("hypercall_bad_hyp", badHyp, nothing, ITERATIONS);
-  bench("ctrl_sm_empty_selector", smEmptySelector, nothing, ITERATIONS);
+  bench("hypercall_bad_hyp", badHyp, nothing);
+  bench("ctrl_sm_empty_selector", smEmptySelector, nothing);
   createSm(SM, ROOT_OBJ_ROOT_PD, 0);
-  bench("sm_up_down", smUpDown, nothing, ITERATIONS);
+  bench("sm_up_down", smUpDown, nothing);
   // The ups leave SM's counter at ITERATIONS, so every measured down finds it positive and
   // returns at once (a down that blocked would never be woken: the bench would hang).
-  bench("sm_up", smUpOnly, nothing, ITERATIONS);
-  bench("sm_down", smDownOnly, nothing, ITERATIONS);
+  bench("sm_up", smUpOnly, nothing);
+  bench("sm_down", smDownOnly, nothing);
   // SM stays until the end: it keeps the capability table's leaf for BENCH_SELS alive, so
   // create_sm and ctrl_pd are measured without the allocation of a table page (the kernel
   // frees a leaf when its last capability goes).
-  bench("create_sm", smCreate, freeSlot, ITERATIONS);
-  bench("ctrl_pd_delegate_1", pdDelegate, freeSlot, ITERATIONS);
+  bench("create_sm", smCreate, freeSlot);
+  bench("ctrl_pd_delegate_1", pdDelegate, freeSlot);
   // ipc_call + ipc_reply round trips to a local EC in the root PD (user/nova/portal.S).
   createEc(CALLEE_EC, 0, ROOT_OBJ_ROOT_PD, CALLEE_UTCB, 0, 0, 0);
   createPt(CALLEE_PT, ROOT_OBJ_ROOT_PD, CALLEE_EC, u64(linkerSymbol("nova_reply_at_once")));
   // Its id becomes its own selector and its MTD stays 0; the callee reads neither, so the IPC
   // benches below are not affected.
-  bench("ctrl_pt", ptCtrl, nothing, ITERATIONS);
-  bench("ipc_call_reply_1_word", ipc1, nothing, ITERATIONS);
-  bench("ipc_call_reply_64_words", ipc64, nothing, ITERATIONS);
+  bench("ctrl_pt", ptCtrl, nothing);
+  bench("ipc_call_reply_1_word", ipc1, nothing);
+  bench("ipc_call_reply_64_words", ipc64, nothing);
   revoke(CALLEE_PT, 0);
   revoke(CALLEE_EC, 0);
   revoke(SM, 0);
