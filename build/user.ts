@@ -25,6 +25,7 @@ export const USER_PROGRAMS = [
   "roottest-power",
   "roottest-iommu",
   "roottest-fail",
+  "vmmtest",
 ];
 
 export interface UserBuildOptions {

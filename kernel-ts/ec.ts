@@ -20,8 +20,9 @@
 //
 // Kinds: a local EC (T=0) only runs when one of its portals is called, on
 // the caller's SC; a global EC (T=1) runs on its own SCs, starting with a
-// STARTUP event. vCPUs (G=1) need the virtualization work: create_ec answers
-// BAD_FTR for them (docs/user-mode.md).
+// STARTUP event. A vCPU (G=1) runs like a global EC, but in a guest: it has
+// no UTCB, its `regs` hold the guest's general registers and `vcpu` the rest
+// (vcpu.ts); its way back is event.ts enterGuest, not ring 3.
 //
 // Chains: `callee` is the EC this one called and waits for; `caller` the EC
 // whose call (or event) this one serves; `helping` the busy EC this one
@@ -75,8 +76,12 @@ import * as ipi from "./ipi.ts";
 import { capObject } from "./lookup.ts";
 import * as tsc from "./tsc.ts";
 import { Hazard } from "./hazard.ts";
+import * as vcpu from "./vcpu.ts";
+import { Vcpu } from "./vcpu.ts";
 
 const PAGE: u64 = 0x1000;
+/** RFLAGS after reset: only the always-one bit 1. */
+const RFLAGS_RESET: u64 = 0x2;
 /** The XSAVE area's alignment (64; FXSAVE needs 16). */
 const FPU_ALIGN: usize = 64;
 
@@ -135,6 +140,8 @@ export class Ec {
   running: bool;
   /** The last resolve() walk that passed this EC (cycle detection). */
   walk: u64;
+  /** A vCPU's guest state (vcpu.ts); null for a host EC. */
+  vcpu: Vcpu | null;
 }
 
 // Objects are 32-byte aligned (capability.ts OBJ_ALIGN): 0x28 + 0xb8 = 0xe0.
@@ -196,7 +203,9 @@ export function initCpu(stackTop: Virt): void {
  * the parameters; the EC has no references yet. `sp` is its first RSP,
  * `start` its first continuation: a global EC's STARTUP event (event.ts
  * startup) or the root EC's return to its entry; waitForCalls for a local
- * EC, whose first call replaces it.
+ * EC, whose first call replaces it. A vCPU (`guest`) is global, has no UTCB
+ * and always has an FPU area (its guest owns the FPU while it runs);
+ * `timeOffset` is its T (§7.3).
  */
 export function create(
   p: Pd,
@@ -207,6 +216,8 @@ export function create(
   sp: u64,
   evt: u64,
   start: Cont,
+  guest: bool,
+  timeOffset: bool,
 ): Ec | null {
   const va = allocObject(sizeof<Ec>());
   if (u64(va) === 0) return null;
@@ -221,18 +232,28 @@ export function create(
   const r = e.regs;
   r.cs = u64(gdt.USER_CODE);
   r.ss = u64(gdt.USER_DATA);
-  r.rflags = USER_RFLAGS;
+  // A guest starts with RFLAGS as after reset (its STARTUP handler sets what it needs).
+  r.rflags = guest ? RFLAGS_RESET : USER_RFLAGS;
   r.rsp = sp;
   // A global EC runs once an SC is bound to it; a local one waits for a call.
   e.cont = start;
   e.state = global ? State.READY : State.BLOCKED;
-  const page = allocBytes(usize(PAGE), usize(PAGE));
-  if (u64(page) === 0) {
-    destroyNow(e.hdr);
-    return null;
+  if (guest) {
+    // For a vCPU, T is time offsetting (§4.4).
+    e.vcpu = vcpu.create(p.serial, timeOffset);
+    if (e.vcpu === null) {
+      destroyNow(e.hdr);
+      return null;
+    }
+  } else {
+    const page = allocBytes(usize(PAGE), usize(PAGE));
+    if (u64(page) === 0) {
+      destroyNow(e.hdr);
+      return null;
+    }
+    e.utcb = page;
   }
-  e.utcb = page;
-  if (withFpu) {
+  if (withFpu || guest) {
     const area = allocBytes(usize(fpu.size()), FPU_ALIGN);
     if (u64(area) === 0) {
       destroyNow(e.hdr);
@@ -240,7 +261,7 @@ export function create(
     }
     e.fpu = area;
   }
-  if (!mapUtcb(e)) {
+  if (!guest && !mapUtcb(e)) {
     destroyNow(e.hdr);
     return null;
   }
@@ -263,6 +284,8 @@ function releaseMemory(e: Ec): void {
     freeBytes(e.utcb, usize(PAGE), usize(PAGE));
   }
   if (u64(e.fpu) !== 0) freeBytes(e.fpu, usize(fpu.size()), FPU_ALIGN);
+  const v = e.vcpu;
+  if (v !== null) vcpu.destroy(v);
   const k = cpus[usize(e.cpu)];
   if (k.fpuOwner === e) k.fpuOwner = null;
   unref(e.pd.hdr);
@@ -405,6 +428,18 @@ export function activateFast(e: Ec): never {
   install(e);
   klock.leaveToUser();
   returnBySysret(structAddress(e.regs));
+}
+
+/**
+ * A vCPU's activation from the fast path (ipc.ts fastReply of its event): `e`, released with
+ * event.ts enterGuest and activatesFast(e) true, becomes the running EC and its continuation
+ * runs on this kernel stack (which the next entry from ring 3 or the guest starts afresh).
+ */
+export function activateHere(e: Ec): never {
+  install(e);
+  e.cont();
+  // A continuation never returns; C's function pointers cannot say so.
+  panic("ec: a continuation returned");
 }
 
 /** What activate() does before the continuation: `e` runs on this CPU; returns its entry. */

@@ -20,7 +20,8 @@
 // other.
 
 import { ArchUtcb } from "../abi/arch_utcb.ts";
-import { HST_RECALL, HST_STARTUP, SEL_HST_ARCH } from "../abi/events.ts";
+import { SVM_EVENT_INVALID } from "../abi/svm_exits.ts";
+import { GST_RECALL, GST_STARTUP, HST_RECALL, HST_STARTUP, SEL_HST_ARCH } from "../abi/events.ts";
 import { MTD_GPR0_7, MTD_GPR8_15, MTD_POISON, MTD_QUAL, MTD_RFLAGS, MTD_RIP } from "../abi/mtd.ts";
 import { USER_RFLAGS } from "../abi/hypercall.ts";
 import { Perm_pt } from "../abi/perms.ts";
@@ -35,6 +36,11 @@ import { KObject } from "./kobject.ts";
 import { Pt } from "./pt.ts";
 import * as sc from "./sc.ts";
 import { Hazard } from "./hazard.ts";
+import * as currentPd from "./current_pd.ts";
+import * as svm from "./svm.ts";
+import * as utcb from "./utcb.ts";
+import * as vcpu from "./vcpu.ts";
+import { Vcpu } from "./vcpu.ts";
 
 /** #NM: the lazy FPU switch's trap (ec.ts claimFpu). */
 const VECTOR_NM: u64 = 7;
@@ -51,7 +57,12 @@ function portal(e: Ec, n: u32): Pt | null {
   return p.ec.cpu === e.cpu ? p : null;
 }
 
-function name(n: u32): str {
+function name(e: Ec, n: u32): str {
+  if (e.vcpu !== null) {
+    if (n === GST_STARTUP) return "vCPU STARTUP";
+    if (n === GST_RECALL) return "vCPU RECALL";
+    return "a VM exit";
+  }
   if (n === HST_STARTUP) return "STARTUP";
   if (n === HST_RECALL) return "RECALL";
   return exceptions.mnemonic(u64(n));
@@ -65,16 +76,16 @@ function name(n: u32): str {
 function deliver(e: Ec, n: u32): never {
   const p = portal(e, n);
   if (p === null) {
-    log(`EC: no usable event portal at selector ${hex(e.evt + u64(n))} for ${name(n)}`);
+    log(`EC: no usable event portal at selector ${hex(e.evt + u64(n))} for ${name(e, n)}`);
     die(e, n);
   }
   const h = p.ec;
   if (h.state === State.DEAD) {
-    log(`EC: the event handler for ${name(n)} is dead`);
+    log(`EC: the event handler for ${name(e, n)} is dead`);
     die(e, n);
   }
   if (h === e) {
-    log(`EC: the event handler for ${name(n)} is the EC itself`);
+    log(`EC: the event handler for ${name(e, n)} is the EC itself`);
     die(e, n);
   }
   if (ec.busy(h)) {
@@ -90,9 +101,28 @@ function deliver(e: Ec, n: u32): never {
   enterPortal(h, p.pid, mtd, p.ip);
 }
 
+/**
+ * deliver() of a vCPU's exit from the fast path (klock.ts): to an idle handler on this CPU
+ * that activates fast, which runs at once by SYSRET. Returns, having changed nothing, for
+ * every other case (the slow path delivers it then, with its helping and killing).
+ */
+function deliverFast(e: Ec, n: u32): void {
+  if (!ec.continuesFast(e)) return;
+  const p = portal(e, n);
+  if (p === null) return;
+  const h = p.ec;
+  if (h === e || h.global || h.state !== State.BLOCKED) return;
+  if (ec.busy(h) || h.callee !== null || h.helping !== null || h.parked !== null) return;
+  if (u64(h.waitingOn) !== 0 || !ec.activatesFast(h) || !canonical(p.ip)) return;
+  const mtd = p.mtd;
+  save(e, n, structAt<ArchUtcb>(h.utcb), mtd);
+  ec.link(e, h, true);
+  enterPortalFast(h, p.pid, mtd, p.ip);
+}
+
 /** Kills `e` for event `n` (§8.1) and lets its SC find what runs next. */
 function die(e: Ec, n: u32): never {
-  kill(e, name(n));
+  kill(e, name(e, n));
   sc.preempt();
 }
 
@@ -127,52 +157,18 @@ function copyFrame(from: ExceptionFrame, to: ExceptionFrame): void {
   for (let i: usize = 0; i < sizeof<ExceptionFrame>() / 8; i++) dst.set(i, src.get(i));
 }
 
-/** Where UTCB GPR slot `i` (§6.2: RAX RCX RDX RBX RSP RBP RSI RDI R8…R15) is in an ExceptionFrame. */
-function frameOffsetOfGpr(i: usize): usize {
-  switch (i) {
-    case 0:
-      return offsetof<ExceptionFrame>("rax");
-    case 1:
-      return offsetof<ExceptionFrame>("rcx");
-    case 2:
-      return offsetof<ExceptionFrame>("rdx");
-    case 3:
-      return offsetof<ExceptionFrame>("rbx");
-    case 4:
-      return offsetof<ExceptionFrame>("rsp");
-    case 5:
-      return offsetof<ExceptionFrame>("rbp");
-    case 6:
-      return offsetof<ExceptionFrame>("rsi");
-    case 7:
-      return offsetof<ExceptionFrame>("rdi");
-    default:
-      // R8…R15 are stored in descending order from r8 (exceptions.ts).
-      return offsetof<ExceptionFrame>("r8") - (i - 8) * 8;
-  }
-}
-
-/**
- * Copies the 8 GPRs of group `group` (0: GPR0-7, 1: GPR8-15) between a frame
- * and a UTCB: into the UTCB when `toUtcb`, else into the frame.
- */
-function copyGprs(r: ExceptionFrame, a: ArchUtcb, group: usize, toUtcb: bool): void {
-  const frame = ptrFromVirt<u64>(structAddress(r));
-  const utcb = ptrFromVirt<u64>(structAddress(a));
-  for (let i = group * 8; i < group * 8 + 8; i++) {
-    const q = frameOffsetOfGpr(i) / 8;
-    if (toUtcb) utcb.set(i, frame.get(q));
-    else frame.set(q, utcb.get(i));
-  }
-}
-
 /** The state `mtd` selects, from e's registers into the handler's UTCB. */
 function save(e: Ec, n: u32, a: ArchUtcb, mtd: u32): void {
   const r = e.regs;
-  if ((mtd & MTD_GPR0_7) !== 0) copyGprs(r, a, 0, true);
-  if ((mtd & MTD_GPR8_15) !== 0) copyGprs(r, a, 1, true);
+  if ((mtd & MTD_GPR0_7) !== 0) utcb.copyGprs(r, a, 0, true);
+  if ((mtd & MTD_GPR8_15) !== 0) utcb.copyGprs(r, a, 1, true);
   if ((mtd & MTD_RFLAGS) !== 0) a.rflags = r.rflags;
   if ((mtd & MTD_RIP) !== 0) a.rip = r.rip;
+  const v = e.vcpu;
+  if (v !== null) {
+    vcpu.save(v, a, mtd, n === GST_RECALL || n === SVM_EVENT_INVALID);
+    return;
+  }
   if ((mtd & MTD_QUAL) !== 0) {
     const isException = n < SEL_HST_ARCH;
     a.qual[0] = isException ? r.error : 0;
@@ -190,21 +186,86 @@ const RFLAGS_FORCED: u64 = 0x2 | 0x200 | 0x4_0000;
 
 /**
  * The reply to an event of `e` (ipc.ts): the state `mtd` selects, from the
- * handler's UTCB at `utcb` into e's registers; POISON kills `e`. `e` is
- * released to resume by IRETQ.
+ * handler's UTCB page `page` into e's registers (and a vCPU's guest state);
+ * POISON kills `e`. A host EC is released to resume by IRETQ, a vCPU to
+ * enter its guest again. Runs on the replying handler (its object space
+ * names the spaces of a vCPU's MTD SPACES).
  */
-export function writeBack(e: Ec, utcb: Virt, mtd: u32): void {
+export function writeBack(e: Ec, page: Virt, mtd: u32): void {
   if ((mtd & MTD_POISON) !== 0) {
     kill(e, "POISON in its event handler's reply");
     return;
   }
-  const a = structAt<ArchUtcb>(utcb);
+  const a = structAt<ArchUtcb>(page);
   const r = e.regs;
-  if ((mtd & MTD_GPR0_7) !== 0) copyGprs(r, a, 0, false);
-  if ((mtd & MTD_GPR8_15) !== 0) copyGprs(r, a, 1, false);
-  if ((mtd & MTD_RFLAGS) !== 0) r.rflags = (a.rflags & RFLAGS_WRITABLE) | RFLAGS_FORCED;
+  if ((mtd & MTD_GPR0_7) !== 0) utcb.copyGprs(r, a, 0, false);
+  if ((mtd & MTD_GPR8_15) !== 0) utcb.copyGprs(r, a, 1, false);
   if ((mtd & MTD_RIP) !== 0) r.rip = a.rip;
+  const v = e.vcpu;
+  if (v !== null) {
+    // A guest's RFLAGS are its own: VMRUN refuses what the CPU does not accept (event 0xfd).
+    if ((mtd & MTD_RFLAGS) !== 0) r.rflags = a.rflags;
+    vcpu.load(v, a, mtd, currentPd.currentObjects());
+    ec.release(e, enterGuest);
+    return;
+  }
+  if ((mtd & MTD_RFLAGS) !== 0) r.rflags = (a.rflags & RFLAGS_WRITABLE) | RFLAGS_FORCED;
   ec.release(e, retUserIret);
+}
+
+// ---- vCPUs: the way into the guest ----
+
+/** Continuation of a new vCPU: its first dispatch is its STARTUP event (§8.4). */
+export function startupGuest(): never {
+  deliver(ec.current(), GST_STARTUP);
+}
+
+/**
+ * Continuation of a vCPU: into its guest (vcpu.ts run), and around again
+ * after each exit the kernel handles itself (a host interrupt, taken here);
+ * any other exit is the vCPU's event. A vCPU without valid spaces dies here
+ * (§13.1); a pending recall is its RECALL event first (§13.10).
+ */
+export function enterGuest(): never {
+  const e = ec.current();
+  const v = e.vcpu;
+  if (v === null) panic("event: a host EC entering a guest");
+  for (;;) {
+    if (v.illegal) {
+      kill(e, "no valid MTD SPACES assignment before its guest runs");
+      sc.preempt();
+    }
+    if ((e.hazard & u32(Hazard.RECALL)) !== 0) {
+      e.hazard &= ~u32(Hazard.RECALL);
+      deliver(e, GST_RECALL);
+    }
+    ec.maybePreempt(e, enterGuest);
+    runGuest(e, v);
+  }
+}
+
+/**
+ * One run of the guest; returns after an exit the kernel consumed (the interrupt taken). An
+ * exit that is an event goes to its handler on the fast path where it can (deliverFast), as
+ * an IPC call does, else on the slow path.
+ */
+function runGuest(e: Ec, v: Vcpu): void {
+  vcpu.prepare(v);
+  ec.claimFpu(e);
+  klock.leaveToUser();
+  const n = vcpu.run(v, e.regs);
+  if (n !== svm.CONSUMED && klock.enterFast()) {
+    deliverFast(e, n);
+    klock.fastToSlow();
+  } else klock.enterFromUser();
+  ec.dropIfDestroyed();
+  if (n !== svm.CONSUMED) deliver(e, n);
+  // The host interrupt that ended the run waits in the local APIC: the kernel takes it now,
+  // as the idle loop does (exceptions.ts, ring 0). STI's shadow covers the NOP. (Not PAUSE:
+  // QEMU's TCG leaves the shadow on across it, and the interrupt would wait for ever.)
+  sti();
+  nop();
+  cli();
 }
 
 /** exceptions.ts's hook for an exception from ring 3: a lazy FPU switch, or the EC's event. */

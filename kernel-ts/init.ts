@@ -12,6 +12,8 @@ import * as event from "./event.ts";
 import * as exceptions from "./exceptions.ts";
 import * as fault from "./fault.ts";
 import * as fpu from "./fpu.ts";
+import * as svm from "./svm.ts";
+import * as insn from "./insn_length.ts";
 import * as gdt from "./gdt.ts";
 import * as idt from "./idt.ts";
 import * as interrupts from "./interrupts.ts";
@@ -152,6 +154,11 @@ function running(): never {
   ipi.init();
   watchdog.init();
   syscall.init();
+  // After the SYSCALL MSRs: the host state SVM restores after each guest run is taken now.
+  svm.init();
+  insn.configure(space.directMapped);
+  if (!svm.prepareCpu(0)) panic("no memory for the boot CPU's SVM host save areas");
+  svm.initCpu();
   event.init(root.whenRootGone);
   ec.initCpu(kernelStackTop);
   smp.init(bootTsc);

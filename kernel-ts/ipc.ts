@@ -11,7 +11,7 @@
 // next call; a global EC with no caller blocks for good (NOVA's behaviour).
 
 import { IPC_T } from "../abi/hypercall.ts";
-import { MTD_WORDS_MASK } from "../abi/mtd.ts";
+import { MTD_POISON, MTD_SPACES, MTD_WORDS_MASK } from "../abi/mtd.ts";
 import { Perm_pt } from "../abi/perms.ts";
 import { Status } from "../abi/status.ts";
 import * as ec from "./ec.ts";
@@ -110,11 +110,36 @@ export function fastCall(f: ExceptionFrame, sel: u64, _flags: u32): u32 {
   enterIdleFast(e, h, p, u32(f.rsi & 0xffff_ffff));
 }
 
+/** What a vCPU event's reply may carry on the fast path: not SPACES (lookups, references), not POISON (a kill). */
+const MTD_SLOW_GUEST: u32 = MTD_SPACES | MTD_POISON;
+
+/**
+ * ipc_reply to a vCPU's event, its SC running the handler: the state written back
+ * (event.writeBack) and the vCPU into its guest from this stack (ec.activateHere, then
+ * event.enterGuest). SLOW, having changed nothing, when the reply carries SPACES or POISON,
+ * or the vCPU has a recall due or no valid spaces (enterGuest would deliver or kill).
+ */
+function fastReplyGuest(f: ExceptionFrame, e: Ec, c: Ec): u32 {
+  const mtd = u32(f.rsi & 0xffff_ffff);
+  const v = c.vcpu;
+  if (v === null || v.illegal || (mtd & MTD_SLOW_GUEST) !== 0) return SLOW;
+  const s = sc.current();
+  if (s === null || s.ec !== c || sc.mustReschedule()) return SLOW;
+  if (c.state !== State.READY || c.parked !== null || c.hazard !== 0) return SLOW;
+  if (!ec.activatesFast(c)) return SLOW;
+  e.state = State.BLOCKED;
+  e.cont = ec.waitForCalls;
+  ec.unlink(e);
+  event.writeBack(c, e.utcb, mtd);
+  ec.activateHere(c);
+}
+
 /** ipc_reply to a caller whose own SC runs the call; returns SLOW (having changed nothing) for any other case. */
 export function fastReply(f: ExceptionFrame, _sel: u64, _flags: u32): u32 {
   const e = ec.current();
   const c = e.caller;
-  if (c === null || e.eventCaller || refs(e.hdr) === 0) return SLOW;
+  if (c === null || refs(e.hdr) === 0) return SLOW;
+  if (e.eventCaller) return c.vcpu !== null ? fastReplyGuest(f, e, c) : SLOW;
   const s = sc.current();
   if (s === null || s.ec !== c || sc.mustReschedule()) return SLOW;
   if (c.state !== State.READY || c.parked !== null || !ec.activatesFast(c)) return SLOW;

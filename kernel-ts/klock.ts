@@ -3,7 +3,7 @@
 // reader-writer scheme in which the fast paths are the readers.
 //
 // - The fast paths (FastHandler: ipc.ts fastCall/fastReply, ctrl_sm.ts ctrlSmFast,
-//   pt.ts ctrlPt, sc.ts ctrlSc) only raise their own CPU's `reading` flag and look whether
+//   pt.ts ctrlPt, sc.ts ctrlSc; and event.ts deliverFast after a VM exit) only raise their own CPU's `reading` flag and look whether
 //   a slow path is `writing`; if one is, they lower the flag and take the
 //   slow path instead (they never wait). They touch the calling CPU's
 //   scheduler and ECs, read capability tables, portals and semaphores, and

@@ -123,7 +123,7 @@ function capOf(n: MdbNode): u64 {
 function removeSlot(space: KObject, sel: u64): void {
   if (space.kind === Kind.PIO_SP) asPioSpace(space).remove(sel);
   else if (isMemSpace(space)) asHstSpace(space).remove(sel);
-  else if (space.kind === Kind.MSR_SP) asMsrSpace(space).table.clear(sel);
+  else if (space.kind === Kind.MSR_SP) asMsrSpace(space).remove(sel);
   else asObjSpace(space).remove(sel);
   counters.revoked++;
 }
@@ -140,7 +140,7 @@ function insertSlot(space: KObject, sel: u64, cap: u64, n: u64): u32 {
 function reduceSlot(space: KObject, sel: u64, cap: u64): void {
   if (space.kind === Kind.OBJ_SP) asObjSpace(space).reduce(sel, cap);
   else if (isMemSpace(space)) asHstSpace(space).reduce(sel, cap);
-  else if (space.kind === Kind.MSR_SP) asMsrSpace(space).table.update(sel, cap);
+  else if (space.kind === Kind.MSR_SP) asMsrSpace(space).reduce(sel, cap);
   // Perm_pio has a single bit: a reduction that keeps any keeps it all.
   else panic("mdb: PIO capability reduced to a non-empty subset");
 }

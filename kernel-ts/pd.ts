@@ -49,6 +49,11 @@ export class Pd {
   /** The host space (at most one; a first PIO space needs it) and the first MSR space. */
   hst: Space_hst | null;
   msr: Space_msr | null;
+  /**
+   * Unique for the kernel's life: the spaces a vCPU may be assigned (GST, PIO, MSR) name the
+   * PD they were created for by it, which stays true after the PD is gone (an address would not).
+   */
+  serial: u64;
 
   /** A new PD without spaces and references, or null when memory is out. */
   static create(): Pd | null {
@@ -56,6 +61,8 @@ export class Pd {
     if (u64(va) === 0) return null;
     const p = structAt<Pd>(va);
     initObject(p.hdr, Kind.PD, destroyPd);
+    serials.last++;
+    p.serial = serials.last;
     return p;
   }
 
@@ -91,6 +98,11 @@ export class Pd {
     return true;
   }
 }
+
+class Serials {
+  last: u64;
+}
+const serials = new Serials();
 
 /** The last PD capability went: drops the spaces' references and frees the PD. */
 function destroyPd(o: KObject): void {
@@ -154,6 +166,7 @@ export function createPd(f: ExceptionFrame, sel: u64, op: u32): Status {
   }
   if (op === PdOp.MSR) {
     const s = mdb.newMsrSpace(false);
+    if (s !== null) s.owner = target.serial;
     const st = insertSpace(sel, s === null ? null : s.hdr);
     if (st === Status.SUCCESS && s !== null && target.msr === null) target.bindMsr(s);
     return st;
@@ -161,6 +174,7 @@ export function createPd(f: ExceptionFrame, sel: u64, op: u32): Status {
   if (op === PdOp.PIO) {
     if (target.pio === null && target.hst === null) return Status.ABORTED;
     const s = mdb.newPioSpace();
+    if (s !== null) s.owner = target.serial;
     const st = insertSpace(sel, s === null ? null : s.hdr);
     if (st === Status.SUCCESS && s !== null && target.pio === null) target.bindPio(s);
     return st;
@@ -169,11 +183,13 @@ export function createPd(f: ExceptionFrame, sel: u64, op: u32): Status {
     // Many per PD, bound to none: a vCPU gets its guest space from its handler's reply (§1.2).
     // SUCCESS also on a CPU without SVM or VMX, as NOVA (§13.12).
     const s = Space_hst.createGuest();
+    if (s !== null) s.owner = target.serial;
     return insertSpace(sel, s === null ? null : s.hdr);
   }
   // DMA (4): many per PD, bound to none (devices come with assign_dev); only with an IOMMU.
   if (!iommu.enabled()) return Status.BAD_FTR;
   const s = iommu.newSpace();
+  if (s !== null) s.owner = target.serial;
   return insertSpace(sel, s === null ? null : s.hdr);
 }
 

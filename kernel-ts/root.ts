@@ -57,6 +57,7 @@ import * as elf from "./elf.ts";
 import * as event from "./event.ts";
 import * as fadt from "./fadt.ts";
 import * as hip from "./hip.ts";
+import * as svm from "./svm.ts";
 import * as intsm from "./interrupt_sm.ts";
 import * as klock from "./klock.ts";
 import * as ipi from "./ipi.ts";
@@ -262,6 +263,8 @@ function buildSpaces(): void {
   rootPd.bindObj(s.rootObj);
   rootPd.bindPio(s.rootPio);
   rootPd.bindHst(s.rootHst);
+  // The root PD's own PIO space serves its vCPUs too, as a space create_pd made for it would.
+  s.rootPio.owner = rootPd.serial;
   ref(rootPd.hdr);
   s.rootPd = rootPd;
   put(s.rootObj, ROOT_OBJ_ROOT_PD, structAddress(rootPd), Perm_pd.DEFINED);
@@ -345,7 +348,8 @@ function fillHip(pa: Phys, module: boot.BootModule): void {
   h.intMsi = u16(intsm.msis());
   let features: u64 = 0;
   if (cpu.has(cpu.Feature.VMX)) features |= FEATURE_VMX;
-  if (cpu.has(cpu.Feature.SVM)) features |= FEATURE_SVM;
+  // SVM only where vCPUs can run on it (nested paging, not disabled by the firmware).
+  if (svm.usable()) features |= FEATURE_SVM;
   if (iommu.enabled()) features |= FEATURE_IOMMU;
   h.features = features;
   hip.seal(pa);
@@ -393,7 +397,18 @@ export function start(magic: u32, info: Phys, then: Finish): void {
   // §9.4: the root EC (global, FPU, EVT 0) and SC (priority 127, 1000 ms) on the boot CPU. The
   // EC starts at the ELF entry (its registers below) by IRETQ, not with a STARTUP event.
   const cont = event.retUserIret;
-  const e = ec.create(spaces.rootPd, 0, true, true, UTCB_ADDRESS, HIP_ADDRESS, 0, cont);
+  const e = ec.create(
+    spaces.rootPd,
+    0,
+    true,
+    true,
+    UTCB_ADDRESS,
+    HIP_ADDRESS,
+    0,
+    cont,
+    false,
+    false,
+  );
   if (e === null) panic("root: no memory for the root EC");
   const s = sc.create(e, sc.ROOT_PRIORITY, sc.budgetTicks(sc.ROOT_BUDGET_MS));
   if (s === null) panic("root: no memory for the root SC");

@@ -35,6 +35,7 @@ import { Kind } from "./capability.ts";
 // the design's (ec.ts says why, at its import of this file).
 import { Ec } from "./ec.ts";
 import * as ec from "./ec.ts";
+import * as vcpu from "./vcpu.ts";
 import { ExceptionFrame } from "./frame.ts";
 import {
   KObject,
@@ -75,6 +76,8 @@ export class Sc {
   /** The EC it is parked on (and the next SC parked there), or null. */
   parkedOn: Ec | null;
   nextParked: Sc | null;
+  /** When it last became ready, if it is a vCPU's (its guest's time offsetting, vcpu.ts). */
+  readySince: u64;
 }
 
 class Scheduler {
@@ -170,6 +173,7 @@ export function makeReady(s: Sc, front: bool): void {
   if (s.ready || s.hdr.dead !== 0) return;
   const sched = of(s.cpu);
   s.ready = true;
+  if (s.ec.vcpu !== null) s.readySince = rdtsc();
   const p = usize(s.prio);
   const head = sched.rings[p];
   if (head === null) {
@@ -357,6 +361,8 @@ export function schedule(): never {
 function dispatchSc(s: Sc): void {
   const sched = here();
   const now = rdtsc();
+  const v = s.ec.vcpu;
+  if (v !== null) vcpu.waited(v, now - s.readySince);
   account(sched, now);
   sched.current = s;
   sched.since = now;

@@ -16,6 +16,7 @@ import * as syscall from "./syscall.ts";
 import * as tlb from "./tlb.ts";
 import * as cmdline from "./cmdline.ts";
 import * as fpu from "./fpu.ts";
+import * as svm from "./svm.ts";
 import * as gdt from "./gdt.ts";
 import * as idt from "./idt.ts";
 import * as kmem from "./kmem.ts";
@@ -235,7 +236,7 @@ function start(data: TrampolineData, apicId: u32, silent: bool): Start {
   const tables = newTables();
   const top = stack();
   c.perCpu = percpu.newArea();
-  if (tables === null || u64(top) === 0 || u64(c.perCpu) === 0) {
+  if (tables === null || u64(top) === 0 || u64(c.perCpu) === 0 || !svm.prepareCpu(u32(index))) {
     log(`SMP: no memory for CPU ${index}'s stacks and tables, no more CPUs started`);
     return Start.STOP;
   }
@@ -337,6 +338,7 @@ export function apMain(index: u32): never {
   fpu.initAp();
   lapic.enableLocal();
   syscall.enable();
+  svm.initCpu();
   space.loadPat();
   ec.initCpu(c.stackTop);
   sc.initCpu();

@@ -265,6 +265,9 @@ export class Space_hst {
   nextDirty: Space_hst | null;
   /** A DMA space's IOMMU domain id (iommu.ts). */
   domain: u32;
+  /** A guest space: entries changed so far (tlb.ts), and the PD it was created for (pd.ts serial). */
+  flushes: u64;
+  owner: u64;
 
   /** A new, empty host space (no references yet) with its PML4, or null when memory is out. */
   static create(): Space_hst | null {

@@ -178,6 +178,12 @@ export function build(allocate: ptab.TableAllocator): bool {
   );
 }
 
+/** Whether frame `pa` is in the direct map (RAM the kernel may read; never device memory). */
+export function directMapped(pa: Phys): bool {
+  const va = virt(kmem.DIRECT_MAP + (u64(pa) & ~(PAGE - 1)));
+  return ptab.translate(root, va) !== ptab.NOT_MAPPED;
+}
+
 /** Device registers: one 1 GiB window of 4 KiB uncached mappings, handed out in order. */
 const MMIO: u64 = 0xffff_ffff_0000_0000;
 const MMIO_SIZE: u64 = 0x4000_0000;

@@ -1,10 +1,13 @@
 // An MSR space (nova-abi.md §1.2, §2.3): selector = MSR number, valid only in
 // 0x0…0x1fff and 0xc0000000…0xc0001fff (every other MSR is permanently
 // CAP0), each CAP0 or an MSR capability with R/W (capability.ts Perm_msr).
-// MSR spaces are what vCPUs will be assigned to decide which RDMSR/WRMSR
-// exit; host user code never executes RDMSR/WRMSR, so today they are only
-// capability tables: a CapTable of 0x4000 slots, the two windows packed
-// together (index()), with mdb nodes for recursive revocation. Like a PIO
+// MSR spaces decide which RDMSR/WRMSR of the vCPUs assigned to them exit
+// (host user code never executes RDMSR/WRMSR): a CapTable of 0x4000 slots,
+// the two windows packed together (index()), with mdb nodes for recursive
+// revocation, and alongside it the SVM MSR permission map the vCPUs run
+// with (AMD APM Vol. 2 §15.11: two bits per MSR, read then write, set =
+// intercepted; the two windows are its first two 2 KiB ranges, in the same
+// order as the slots, so slot n has bits 2n and 2n+1). Like a PIO
 // capability, an MSR capability names no object: its word is the permissions.
 //
 // The NOVA MSR space (§9.8) is one object with `nova` set: its capabilities
@@ -12,8 +15,16 @@
 
 import { Perm_msr } from "../abi/perms.ts";
 import { Status } from "../abi/status.ts";
-import { Kind, CAP0 } from "./capability.ts";
-import { KObject, Destroy, allocObject, freeObject, initObject } from "./kobject.ts";
+import { Kind, CAP0, OBJ_ALIGN } from "./capability.ts";
+import {
+  KObject,
+  Destroy,
+  allocBytes,
+  allocObject,
+  freeBytes,
+  freeObject,
+  initObject,
+} from "./kobject.ts";
 import { CapTable } from "./space_obj.ts";
 
 /** The two MSR windows (§2.3), each 0x2000 MSRs. */
@@ -21,6 +32,8 @@ export const WINDOW: u64 = 0x2000;
 export const HIGH_BASE: u64 = 0xc000_0000;
 /** Slots: both windows. */
 export const MSR_SLOTS: u64 = 2 * WINDOW;
+/** The SVM MSR permission map: 8 KiB, page aligned. */
+export const MSRPM_BYTES: usize = 8192;
 /** index() of an MSR outside both windows. */
 export const NO_SLOT: u64 = u64.MAX;
 
@@ -87,16 +100,40 @@ export class Space_msr {
   table: Inline<CapTable>;
   /** The NOVA MSR space: capabilities computed from novaPerms(). */
   nova: bool;
+  /** MSRPM_BYTES: the SVM MSR permission map (see the file comment). */
+  msrpm: Virt;
+  /** The PD the space was created for (pd.ts serial): only its vCPUs may be assigned it. */
+  owner: u64;
 
   /** A new, empty MSR space (no references yet), or null when memory is out. */
   static create(destroy: Destroy, nova: bool): Space_msr | null {
     const va = allocObject(sizeof<Space_msr>());
     if (u64(va) === 0) return null;
+    const map = allocBytes(MSRPM_BYTES, 4096);
+    if (u64(map) === 0) {
+      freeBytes(va, sizeof<Space_msr>(), OBJ_ALIGN);
+      return null;
+    }
     const s = structAt<Space_msr>(va);
     initObject(s.hdr, Kind.MSR_SP, destroy);
     s.table.init(MSR_SLOTS);
     s.nova = nova;
+    s.msrpm = map;
+    const words = ptrFromVirt<u64>(map);
+    for (let i: usize = 0; i < MSRPM_BYTES / 8; i++) words.set(i, u64.MAX);
+    if (nova) for (let slot: u64 = 0; slot < MSR_SLOTS; slot++) s.permit(slot, s.lookup(slot));
     return s;
+  }
+
+  /** Sets slot `slot`'s two bits in the permission map: what `perms` allows passes. */
+  permit(slot: u64, perms: u32): void {
+    const p = ptrFromVirt<u8>(this.msrpm);
+    const i = usize(slot >> 2);
+    const shift = u8((slot & 3) * 2);
+    let deny: u8 = 3;
+    if ((perms & Perm_msr.R) !== 0) deny &= ~u8(1);
+    if ((perms & Perm_msr.W) !== 0) deny &= ~u8(2);
+    p.set(i, (p.get(i) & ~(u8(3) << shift)) | (deny << shift));
   }
 
   /** The permissions at slot `slot` (0 for CAP0 and for a slot ≥ 0x4000). */
@@ -116,12 +153,26 @@ export class Space_msr {
     if (this.table.cap(slot) !== CAP0) return Status.BAD_CAP;
     if (!this.table.prepare(slot)) return Status.MEM_CAP;
     this.table.fill(slot, u64(perms), node);
+    this.permit(slot, perms);
     return Status.SUCCESS;
+  }
+
+  /** Reduces the capability at `slot` to `cap` (a non-empty subset of its rights). */
+  reduce(slot: u64, cap: u64): void {
+    this.table.update(slot, cap);
+    this.permit(slot, u32(cap));
+  }
+
+  /** Empties the capability at `slot` (which must have one): its MSR is intercepted again. */
+  remove(slot: u64): void {
+    this.table.clear(slot);
+    this.permit(slot, 0);
   }
 
   /** Frees the space's memory once every slot is CAP0 (the mdb's destroy function). */
   free(): void {
     this.table.release();
+    freeBytes(this.msrpm, MSRPM_BYTES, 4096);
     freeObject(this.hdr, sizeof<Space_msr>());
   }
 }

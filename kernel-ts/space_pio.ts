@@ -2,9 +2,12 @@
 // capability with permission A (capability.ts Perm_pio). The capabilities and
 // their mdb nodes live in a CapTable (space_obj.ts) of 0x10000 slots (a 2 KiB
 // root and 4 KiB leaves as ports are delegated); alongside it the space keeps
-// an 8 KiB bitmap in the format of the TSS I/O permission bitmap (Intel SDM
-// Vol. 1 §19.5.2: bit n set = port n denied), two page-aligned pages so that
-// a later step can map it behind a TSS for the host ECs bound to this space.
+// a bitmap in the format of the TSS I/O permission bitmap (Intel SDM Vol. 1
+// §19.5.2: bit n set = port n denied), which the TSS of a CPU running a host
+// EC bound to the space gets a copy of. The same bits, followed by a third
+// page of ones, are the SVM I/O permission map of the vCPUs assigned to the
+// space (AMD APM Vol. 2 §15.10.1: 12 KiB, bit set = intercepted; the extra
+// bits catch multi-byte accesses that run past port 0xffff).
 // A PIO capability names no object: its word is just its permission bits.
 
 import { Perm_pio } from "../abi/perms.ts";
@@ -26,18 +29,22 @@ import { CapTable } from "./space_obj.ts";
 
 /** The I/O bitmap: one bit per port. */
 export const BITMAP_BYTES: usize = 8192;
+/** The SVM I/O permission map: the bitmap and a page of ones. */
+const IOPM_BYTES: usize = 12288;
 
 export class Space_pio {
   hdr: Inline<KObject>;
   table: Inline<CapTable>;
-  /** BITMAP_BYTES, page aligned: bit n set = port n denied. */
+  /** BITMAP_BYTES, page aligned: bit n set = port n denied; IOPM_BYTES allocated (file comment). */
   bitmap: Virt;
+  /** The PD the space was created for (pd.ts serial): only its vCPUs may be assigned it. */
+  owner: u64;
 
   /** A new PIO space with every port denied (no references yet), or null when memory is out. */
   static create(destroy: Destroy): Space_pio | null {
     const va = allocObject(sizeof<Space_pio>());
     if (u64(va) === 0) return null;
-    const bm = allocBytes(BITMAP_BYTES, 4096);
+    const bm = allocBytes(IOPM_BYTES, 4096);
     if (u64(bm) === 0) {
       freeBytes(va, sizeof<Space_pio>(), OBJ_ALIGN);
       return null;
@@ -47,7 +54,7 @@ export class Space_pio {
     s.table.init(PIO_PORTS);
     s.bitmap = bm;
     const words = ptrFromVirt<u64>(bm);
-    for (let i: usize = 0; i < BITMAP_BYTES / 8; i++) words.set(i, u64.MAX);
+    for (let i: usize = 0; i < IOPM_BYTES / 8; i++) words.set(i, u64.MAX);
     return s;
   }
 
@@ -91,7 +98,7 @@ export class Space_pio {
   /** Frees the space's memory once every port is CAP0 (the mdb's destroy function). */
   free(): void {
     this.table.release();
-    freeBytes(this.bitmap, BITMAP_BYTES, 4096);
+    freeBytes(this.bitmap, IOPM_BYTES, 4096);
     freeObject(this.hdr, sizeof<Space_pio>());
   }
 

@@ -20,6 +20,14 @@
 //   is simply taken out of `used`; with PCIDs its entries stay tagged, so it
 //   goes into `stale` and flushes the space's PCID when it next loads it.
 //
+// Guest spaces (nested page tables) are in no CR3: a vCPU tags what its CPU
+// caches of them with an ASID (svm.ts). A changed entry counts in the
+// space's `flushes`, which makes each vCPU take a fresh ASID at its next
+// entry (vcpu.ts prepare), and the space goes on the dirty list like a host
+// space: sync() sends SHOOTDOWN to every other CPU running a vCPU in it now
+// (`guest`, set at each entry), whose interrupt ends the guest's run, and
+// waits for the answers, so no guest keeps running on the old entry.
+//
 // PCIDs (CR4.PCIDE, when CPUID has them; `nopcid` turns them off): each host
 // space gets one of 4095 at its first load and gives it back when it is
 // destroyed. A PCID used before may still be cached on any CPU, so a space
@@ -52,6 +60,8 @@ export enum Request {
 class CpuTlb {
   /** The host space whose tables this CPU has in CR3 (its running or last PD's). */
   loaded: Space_hst | null;
+  /** The guest space of the vCPU this CPU runs or ran last (enterGuest). */
+  guest: Space_hst | null;
   /** Request bits set by a sender (which holds the kernel lock), cleared once done. */
   request: Atomic<u32>;
 }
@@ -130,17 +140,25 @@ export function unloaded(): void {
   here().loaded = null;
 }
 
+/** A vCPU with guest space `s` runs on this CPU next (vcpu.ts prepare, holding the kernel lock). */
+export function enterGuest(s: Space_hst): void {
+  here().guest = s;
+  // Mostly there already (every entry comes here): no locked OR then.
+  const c = percpu.cpuIndex.get();
+  if (!s.used.has(c)) s.used.add(c);
+}
+
 /** space_hst's hook: the entry for `va` in `s` changed. */
 export function flushed(s: Space_hst, va: Virt): void {
-  // A guest space is never in a CPU's CR3 and nothing in the kernel caches its translations:
-  // nothing to invalidate.
-  if (s.guest()) return;
   // A DMA space: the IOMMUs' IOTLBs, invalidated in sync() before the hypercall returns.
   if (s.dma()) {
     iommu.flushed(s);
     hazard.raiseLocked(Hazard.TLB);
     return;
   }
+  // A guest space is in no CR3: its vCPUs take fresh ASIDs (this CPU's too) and other CPUs
+  // running them are sent out of the guest by sync().
+  if (s.guest()) s.flushes++;
   // This CPU: INVLPG if the space is loaded; with PCIDs, if it is not, its entries may still
   // be cached under the space's PCID, and a load later in the same kernel entry must not keep
   // them (load() flushes a stale PCID).
@@ -166,8 +184,11 @@ export function flushed(s: Space_hst, va: Virt): void {
  */
 export function forget(s: Space_hst): void {
   if (s.dirty) unlinkDirty(s);
-  for (let c: u32 = 0; c < ipi.online(); c++)
-    if (state.cpus[usize(c)].loaded === s) state.cpus[usize(c)].loaded = null;
+  for (let c: u32 = 0; c < ipi.online(); c++) {
+    const t = state.cpus[usize(c)];
+    if (t.loaded === s) t.loaded = null;
+    if (t.guest === s) t.guest = null;
+  }
   if (s.pcid !== 0) {
     state.free[usize(state.freeCount)] = u16(s.pcid);
     state.freeCount++;
@@ -207,7 +228,7 @@ function shootDirty(): void {
     for (let c: u32 = 0; c < online; c++) {
       if (!s.used.has(c)) continue;
       const t: CpuTlb = state.cpus[usize(c)];
-      if (t.loaded === s) {
+      if (t.loaded === s || t.guest === s) {
         // This CPU's INVLPG was done in flushed(); the others flush on request.
         if (c !== self) {
           ask(c, Request.FLUSH);

@@ -299,6 +299,10 @@ static inline _Noreturn void kts_enter_user(virt_t frame) { user_enter(frame); }
 /* returnBySysret(): arch/x86_64/syscall.S `user_sysret` (IRETQ for a non-canonical RIP). */
 _Noreturn void user_sysret(virt_t frame);
 static inline _Noreturn void kts_return_by_sysret(virt_t frame) { user_sysret(frame); }
+/* svmRun(): arch/x86_64/svm.S `svm_vmrun`. */
+void svm_vmrun(virt_t frame, phys_t vmcb, phys_t host);
+static inline void kts_svm_run(virt_t frame, phys_t vmcb, phys_t host) { svm_vmrun(frame, vmcb, host); }
+static inline void kts_vmsave(phys_t area) { __asm__ volatile("vmsave %%rax" : : "a"(area) : "memory"); }
 static inline void kts_clts(void) { __asm__ volatile("clts" : : : "memory"); }
 static inline void kts_fxsave(virt_t area) { __asm__ volatile("fxsave64 (%0)" : : "r"(area) : "memory"); }
 static inline void kts_fxrstor(virt_t area) { __asm__ volatile("fxrstor64 (%0)" : : "r"(area) : "memory"); }
@@ -387,5 +391,6 @@ static inline void kts_zero_quads(virt_t to, uintptr_t n)
 static inline void kts_barrier(void) { __asm__ volatile("" ::: "memory"); }
 /* PAUSE in spin-wait loops: valid in user mode too, so host tests of locked code build. */
 static inline void kts_pause(void) { __asm__ volatile("pause"); }
+static inline void kts_nop(void) { __asm__ volatile("nop"); }
 
 #endif /* KTS_H */

@@ -17,3 +17,17 @@ _Static_assert(ASM_FRAME_RIP == offsetof(ExceptionFrame, rip), "abi_asm.h: Excep
 _Static_assert(ASM_FRAME_RFLAGS == offsetof(ExceptionFrame, rflags), "abi_asm.h: ExceptionFrame.rflags");
 _Static_assert(ASM_FRAME_RSP == offsetof(ExceptionFrame, rsp), "abi_asm.h: ExceptionFrame.rsp");
 _Static_assert(ASM_FRAME_SIZE == sizeof(ExceptionFrame), "abi_asm.h: sizeof(ExceptionFrame)");
+_Static_assert(ASM_FRAME_R15 == offsetof(ExceptionFrame, r15), "abi_asm.h: ExceptionFrame.r15");
+_Static_assert(ASM_FRAME_R14 == offsetof(ExceptionFrame, r14), "abi_asm.h: ExceptionFrame.r14");
+_Static_assert(ASM_FRAME_R13 == offsetof(ExceptionFrame, r13), "abi_asm.h: ExceptionFrame.r13");
+_Static_assert(ASM_FRAME_R12 == offsetof(ExceptionFrame, r12), "abi_asm.h: ExceptionFrame.r12");
+_Static_assert(ASM_FRAME_R11 == offsetof(ExceptionFrame, r11), "abi_asm.h: ExceptionFrame.r11");
+_Static_assert(ASM_FRAME_R10 == offsetof(ExceptionFrame, r10), "abi_asm.h: ExceptionFrame.r10");
+_Static_assert(ASM_FRAME_R9 == offsetof(ExceptionFrame, r9), "abi_asm.h: ExceptionFrame.r9");
+_Static_assert(ASM_FRAME_R8 == offsetof(ExceptionFrame, r8), "abi_asm.h: ExceptionFrame.r8");
+_Static_assert(ASM_FRAME_RBP == offsetof(ExceptionFrame, rbp), "abi_asm.h: ExceptionFrame.rbp");
+_Static_assert(ASM_FRAME_RDI == offsetof(ExceptionFrame, rdi), "abi_asm.h: ExceptionFrame.rdi");
+_Static_assert(ASM_FRAME_RSI == offsetof(ExceptionFrame, rsi), "abi_asm.h: ExceptionFrame.rsi");
+_Static_assert(ASM_FRAME_RDX == offsetof(ExceptionFrame, rdx), "abi_asm.h: ExceptionFrame.rdx");
+_Static_assert(ASM_FRAME_RCX == offsetof(ExceptionFrame, rcx), "abi_asm.h: ExceptionFrame.rcx");
+_Static_assert(ASM_FRAME_RBX == offsetof(ExceptionFrame, rbx), "abi_asm.h: ExceptionFrame.rbx");

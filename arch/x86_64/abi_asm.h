@@ -16,5 +16,20 @@
 #define ASM_FRAME_RFLAGS 0xa0
 #define ASM_FRAME_RSP 0xa8
 #define ASM_FRAME_SIZE 0xb8
+/* The general registers (svm.S moves a guest's between the frame and the CPU). */
+#define ASM_FRAME_R15 0x08
+#define ASM_FRAME_R14 0x10
+#define ASM_FRAME_R13 0x18
+#define ASM_FRAME_R12 0x20
+#define ASM_FRAME_R11 0x28
+#define ASM_FRAME_R10 0x30
+#define ASM_FRAME_R9 0x38
+#define ASM_FRAME_R8 0x40
+#define ASM_FRAME_RBP 0x48
+#define ASM_FRAME_RDI 0x50
+#define ASM_FRAME_RSI 0x58
+#define ASM_FRAME_RDX 0x60
+#define ASM_FRAME_RCX 0x68
+#define ASM_FRAME_RBX 0x70
 
 #endif

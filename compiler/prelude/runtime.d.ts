@@ -48,6 +48,8 @@ declare function switchStack(top: Virt, continuation: () => never): never;
 // Processor control
 declare function hlt(): void;
 declare function pause(): void;
+/** NOP: one instruction that does nothing (e.g. the one an STI's interrupt shadow covers). */
+declare function nop(): void;
 declare function cli(): void;
 declare function sti(): void;
 declare function invlpg(va: Virt): void;
@@ -99,6 +101,15 @@ declare function enterUser(frame: Virt): never;
  * RIP, RFLAGS from its RFLAGS; a non-canonical RIP takes IRETQ). Kernel only.
  */
 declare function returnBySysret(frame: Virt): never;
+/**
+ * Runs an AMD SVM guest until its next #VMEXIT (arch/x86_64/svm.S `svm_vmrun`): the general
+ * registers from and back into the ExceptionFrame at `frame` (RAX and RSP are the VMCB's),
+ * the VMCB at physical `vmcb`, this CPU's host save area (VMSAVE format) at physical `host`.
+ * Returns with interrupts off and GIF set. Kernel only.
+ */
+declare function svmRun(frame: Virt, vmcb: Phys, host: Phys): void;
+/** VMSAVE: FS, GS, TR, LDTR, KERNEL_GS_BASE and the SYSCALL/SYSENTER MSRs into the VMCB-format area at physical `area`. */
+declare function vmsave(area: Phys): void;
 /** CLTS: clears CR0.TS (FPU instructions no longer raise #NM). */
 declare function clts(): void;
 /** FXSAVE / FXRSTOR of the 512-byte legacy area at `area` (16-byte aligned). */

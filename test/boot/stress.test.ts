@@ -1,6 +1,7 @@
 // The stress and leak check: user/roottest-stress creates and destroys 10,240 objects of
-// every kind (PD, object, PIO, host and MSR space, SM, local EC, global EC, PT, SC)
-// and delegates and revokes more than 10,000 ranges, then compares the
+// every kind (PD, object, PIO, host, MSR and guest space, SM, local EC, global EC, PT, SC,
+// vCPU: the CPU has SVM) and delegates and revokes more than 10,000 ranges of capabilities
+// and 10,000 of guest memory, then compares the
 // kernel statistics page (`kstat`, kernel-ts/kstat.ts) with its values before
 // the run: free pages, live objects, allocations, bytes and mapping-database
 // nodes must all be back. Every line is checked, and the kernel's own checks
@@ -20,7 +21,7 @@ t.test(
   async (t) => {
     const b = await boot(
       kernel.elf,
-      ["-m", "256M", "-append", "kstat", "-initrd", stress],
+      ["-m", "256M", "-cpu", "qemu64,+svm,+npt", "-append", "kstat", "-initrd", stress],
       300_000,
     );
     t.match(b.console, /^KSTAT: kernel statistics page at 0x7fffffffd000 in the root PD$/m);
@@ -35,10 +36,14 @@ t.test(
       "global-ec",
       "pt",
       "sc",
+      "gst-space",
+      "vcpu",
     ])
       t.match(b.console, new RegExp(`^stress: ${kind} created and destroyed 10240$`, "m"), kind);
     const ranges = /^stress: ranges delegated or revoked (\d+)$/m.exec(b.console);
     t.ok(ranges && Number(ranges[1]) >= 10_000, "at least 10,000 ranges");
+    const guest = /^stress: guest-memory ranges delegated or revoked (\d+)$/m.exec(b.console);
+    t.ok(guest && Number(guest[1]) >= 10_000, "at least 10,000 guest-memory ranges");
     checkKstatBack(t, b.console, "stress");
     // Then the kernel's pool is run dry with ECs: the first failure is MEM_OBJ (10) or MEM_CAP
     // (11), never a panic, and everything comes back.

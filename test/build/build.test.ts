@@ -46,6 +46,7 @@ for (const cc of ["gcc", "clang"] as const) {
         "multiboot.o",
         "stack.o",
         "start.o",
+        "svm.o",
         "symbols-empty.o",
         "symbols.o",
         "syscall.o",

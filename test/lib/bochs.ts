@@ -36,7 +36,14 @@ export function stripEscapes(s: string): string {
 
 export async function bochs(
   iso: string,
-  opts: { cpus?: number; model?: string; megs?: number; timeoutMs?: number } = {},
+  opts: {
+    cpus?: number;
+    model?: string;
+    megs?: number;
+    timeoutMs?: number;
+    /** RDMSR/WRMSR of MSRs Bochs lacks read 0 / are dropped instead of #GP (SVM's VM_CR on ryzen). */
+    ignoreBadMsrs?: boolean;
+  } = {},
 ): Promise<BochsBoot> {
   requireTools(toolSets.bochs);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kts-bochs-"));
@@ -45,7 +52,7 @@ export async function bochs(
     path.join(dir, "bochsrc"),
     [
       `megs: ${opts.megs ?? 256}`,
-      `cpu: model=${opts.model ?? "corei7_skylake_x"}, count=${opts.cpus ?? 1}, ips=20000000, reset_on_triple_fault=0, ignore_bad_msrs=0`,
+      `cpu: model=${opts.model ?? "corei7_skylake_x"}, count=${opts.cpus ?? 1}, ips=20000000, reset_on_triple_fault=0, ignore_bad_msrs=${opts.ignoreBadMsrs ? 1 : 0}`,
       "romimage: file=/usr/share/bochs/BIOS-bochs-latest, options=fastboot",
       "vgaromimage: file=/usr/share/vgabios/vgabios.bin",
       `ata0-master: type=cdrom, path=${iso}, status=inserted`,

@@ -1,6 +1,8 @@
 // The stress root task (test/boot/stress.test.ts): creates
-// and destroys at least 10,000 objects of every kind the kernel has and
-// delegates and revokes at least 10,000 ranges, then checks through the
+// and destroys at least 10,000 objects of every kind the kernel has (vCPUs
+// and guest spaces too: the test boots a CPU with SVM) and delegates and
+// revokes at least 10,000 ranges of capabilities and 10,000 of guest
+// memory, then checks through the
 // kernel statistics page (`kstat`, user/nova/kstat.ts) that the kernel's
 // memory is back where it started: free pages, live objects, allocations,
 // bytes and mapping-database nodes.
@@ -13,13 +15,13 @@
 // baseline is taken.
 
 import { KSTAT_SIGNATURE } from "../../abi/kstat_page.ts";
-import { PERM_MASK } from "../../abi/perms.ts";
-import { PdOp } from "../../abi/hypercall.ts";
+import { PERM_MASK, Perm_mem } from "../../abi/perms.ts";
+import { EC_G, PdOp } from "../../abi/hypercall.ts";
 import { Status } from "../../abi/status.ts";
 import { scd } from "../../abi/scd.ts";
 import { ROOT_OBJ_ROOT_PD } from "../../abi/selectors.ts";
 import { putDec, puts } from "../nova/console.ts";
-import { createEc, createPd, createPt, createSc, createSm } from "../nova/hypercall.ts";
+import { createEc, createPd, createPt, createSc, createSm, ctrlPd } from "../nova/hypercall.ts";
 import {
   KSTAT_ALL,
   KSTAT_LIVE_BYTES,
@@ -31,7 +33,7 @@ import {
   take,
 } from "../nova/kstat.ts";
 import * as setup from "../roottest/setup.ts";
-import { ROOT_OBJ, pd, revoke } from "../roottest/sel.ts";
+import { ROOT_HST, ROOT_OBJ, pd, revoke } from "../roottest/sel.ts";
 import {
   above,
   atLeast,
@@ -66,6 +68,8 @@ enum StressKind {
   GLOBAL_EC,
   PT,
   SC,
+  GST_SPACE,
+  VCPU,
   COUNT,
 }
 
@@ -89,6 +93,10 @@ function kindName(k: u32): str {
       return "global-ec";
     case StressKind.PT:
       return "pt";
+    case StressKind.GST_SPACE:
+      return "gst-space";
+    case StressKind.VCPU:
+      return "vcpu";
     default:
       return "sc";
   }
@@ -139,6 +147,11 @@ function makeOne(k: u32, i: u64): u32 {
       return createEc(sel, 2, ROOT_OBJ_ROOT_PD, utcb(i), 0, 0, 0);
     case StressKind.PT:
       return createPt(sel, ROOT_OBJ_ROOT_PD, HELPERS + i, 0x1000);
+    case StressKind.GST_SPACE:
+      return createPd(sel, PdOp.GST, ROOT_OBJ_ROOT_PD);
+    case StressKind.VCPU:
+      // Without an SC: a vCPU that never runs (its STARTUP would need a handler).
+      return createEc(sel, EC_G, ROOT_OBJ_ROOT_PD, 0, 0, 0, 0);
     default:
       // Priority 1 < the root SC's 127: never runs while the root task is busy.
       return createSc(sel, ROOT_OBJ_ROOT_PD, HELPERS + i, scd(1, 1, 0));
@@ -186,6 +199,31 @@ function delegations(): u64 {
   return ranges + 1;
 }
 
+/** The root image's first page (its ELF header, R X): what guestDelegations() delegates. */
+const IMAGE_PAGE: u64 = 0x400;
+/** A range of the root host space that holds nothing (delegated with it, pmm 0 revokes). */
+const EMPTY_HST: u64 = 0x100000;
+
+/**
+ * Guest-memory rounds: a guest space, 256 pages delegated into it one by one from the root
+ * host space, the range revoked (a null range delegated over it), the space destroyed.
+ */
+function guestDelegations(): u64 {
+  let ranges: u64 = 0;
+  for (let r: u64 = 0; r < ROUNDS; r++) {
+    if (!isStatus(createPd(HELPERS, PdOp.GST, ROOT_OBJ_ROOT_PD), Status.SUCCESS)) return 0;
+    const dst = (r % 16) * BATCH;
+    for (let i: u64 = 0; i < BATCH; i++) {
+      const st = ctrlPd(ROOT_HST, HELPERS, IMAGE_PAGE, 0, dst + i, Perm_mem.R, 0);
+      if (!isStatus(st, Status.SUCCESS)) return 0;
+    }
+    const st = ctrlPd(ROOT_HST, HELPERS, EMPTY_HST, BATCH_ORDER, dst, 0, 0);
+    if (!isStatus(st, Status.SUCCESS) || !isStatus(revoke(HELPERS, 0), Status.SUCCESS)) return 0;
+    ranges += BATCH + 1;
+  }
+  return ranges;
+}
+
 const before = new KstatSnapshot();
 
 export function main(_magic: u64, _info: u64, _hip: u64): u64 {
@@ -195,7 +233,7 @@ export function main(_magic: u64, _info: u64, _hip: u64): u64 {
   // Warm-up: every kind once, and one delegation pass.
   let warm = true;
   for (let k: u32 = 0; k < StressKind.COUNT; k++) warm = round(k) && warm;
-  check("warm-up-round", warm && isNot(delegations(), 0));
+  check("warm-up-round", warm && isNot(delegations(), 0) && isNot(guestDelegations(), 0));
   take(before);
   for (let k: u32 = 0; k < StressKind.COUNT; k++) {
     let ok = true;
@@ -217,6 +255,11 @@ export function main(_magic: u64, _info: u64, _hip: u64): u64 {
   putDec(ranges);
   puts("\n");
   check("delegate-revoke-ranges", atLeast(ranges, 10_000));
+  const guest = guestDelegations();
+  puts("stress: guest-memory ranges delegated or revoked ");
+  putDec(guest);
+  puts("\n");
+  check("guest-memory-delegate-revoke", atLeast(guest, 10_000));
   // compare() printed each counter before and after: the FAIL line adds nothing to them.
   check("kernel-memory-back", compare("stress", before, KSTAT_ALL));
   exhaust();

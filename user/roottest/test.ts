@@ -17,7 +17,9 @@
 // Statuses are printed by their §5 name, other values in hex. A case whose
 // parts are no comparisons prints `FAIL` alone.
 //
-// Until COM1 is ours (`consoleReady`), results are kept and printed then.
+// Until COM1 is ours (`consoleReady`), results are kept and printed then;
+// `hold()` keeps them again until the next `consoleReady()` (a task whose
+// other CPUs make the kernel log meanwhile, whose lines would cut ours).
 // Only the root EC records cases (the comparisons share one record).
 
 import { statusName } from "../../abi/status.ts";
@@ -55,7 +57,7 @@ class Counts {
   total: u64;
   /** The next case's id and the first id the next block may use. */
   next: u64;
-  /** Whether COM1 is ours: results before that are kept and printed later. */
+  /** Whether results are printed now: else they are kept (before COM1 is ours, or held). */
   console: bool;
   early: u64;
 }
@@ -63,8 +65,8 @@ class Counts {
 const counts = new Counts();
 /** The case being evaluated: its comparisons so far. */
 const current = new Case();
-const EARLY_MAX: usize = 8;
-const early = array<Inline<Case>, 8>();
+const EARLY_MAX: usize = 256;
+const early = array<Inline<Case>, 256>();
 
 /** Starts a block of cases whose ids count from `base` (above every id so far). */
 export function block(base: u64): void {
@@ -163,7 +165,7 @@ export function check(name: str, ok: bool): void {
   if (counts.console) line(c);
   else {
     const i = usize(counts.early);
-    assert(i < EARLY_MAX, "too many cases before the console");
+    assert(i < EARLY_MAX, "too many cases kept before they are printed");
     const e = early[i];
     e.id = c.id;
     e.name = c.name;
@@ -194,6 +196,12 @@ export function expectStatus(name: str, got: u64, want: u64): void {
 export function consoleReady(): void {
   counts.console = true;
   for (let i: usize = 0; i < usize(counts.early); i++) line(early[i]);
+  counts.early = 0;
+}
+
+/** Keeps the results from now on, to print them at the next consoleReady(). */
+export function hold(): void {
+  counts.console = false;
 }
 
 /** Prints the summary; returns passed << 32 | total. */

@@ -1,0 +1,253 @@
+// vCPUs (nova-abi.md §1.1, §4.4, §6.3, §13): the guest half of an EC whose
+// create_ec had G set. The EC (ec.ts) stays what schedules, calls handlers
+// and dies; it keeps the guest's general registers in its `regs`, as a host
+// EC keeps its user registers, and points at this object for the rest: the
+// vendor's control block, the spaces the guest runs in, its TLB tag and the
+// state the kernel switches around each run (XCR0, TSC_AUX). The vendor
+// back-end is svm.ts (AMD); each exported function here is the one place
+// that would choose between back-ends.
+//
+// - Spaces: a vCPU runs in a guest space (its nested page tables), a PIO
+//   space and an MSR space (their permission maps), all three assigned
+//   together by a handler's reply with MTD SPACES and all three of the
+//   vCPU's own PD (§13.1). Until the first good assignment, or after a bad
+//   one, the vCPU is `illegal` and dies when it would enter the guest.
+// - The FPU is the vCPU's whenever the guest runs (event.ts claims it before
+//   each run; it moves only when another EC took it meanwhile). XCR0 is the
+//   guest's while it runs, written by its VMM through MTD XSAVE (the guest's
+//   XSETBV exits), and limited to what the host enabled.
+// - TSC_AUX (RDTSCP) is the guest's while it runs, when it differs from the
+//   host's (0).
+// - Time offsetting (create_ec T, §7.3): whenever the vCPU's SC is dispatched
+//   after waiting in the ready queue, the guest's TSC offset goes back by the
+//   time it waited, so preemption does not show in the guest's TSC.
+
+import { ArchUtcb } from "../abi/arch_utcb.ts";
+import { MTD_RIP, MTD_SPACES, MTD_TLB, MTD_TSC, MTD_XSAVE } from "../abi/mtd.ts";
+import { Perm_gst_sp, Perm_msr_sp, Perm_pio_sp } from "../abi/perms.ts";
+import { Kind, CAP0, object, perms } from "./capability.ts";
+import * as cpu from "./cpu.ts";
+import { ExceptionFrame } from "./frame.ts";
+import * as fpu from "./fpu.ts";
+import * as insn from "./insn_length.ts";
+import { GuestCode } from "./insn_length.ts";
+import { KObject, allocBytes, freeBytes, ref, unref } from "./kobject.ts";
+import { Space_hst } from "./space_hst.ts";
+import { Space_msr } from "./space_msr.ts";
+import { Space_obj } from "./space_obj.ts";
+import { Space_pio } from "./space_pio.ts";
+import * as svm from "./svm.ts";
+import * as tlb from "./tlb.ts";
+
+const MSR_TSC_AUX: u32 = 0xc000_0103;
+const XCR0_X87: u64 = 1 << 0;
+const XCR0_SSE: u64 = 1 << 1;
+const XCR0_AVX: u64 = 1 << 2;
+const XCR0_AVX512: u64 = 7 << 5;
+
+export class Vcpu {
+  /** The vendor's control block (svm.ts: the VMCB page). */
+  control: Virt;
+  /** The spaces of the last SPACES reply (each referenced), null before the first. */
+  gst: Space_hst | null;
+  pio: Space_pio | null;
+  msr: Space_msr | null;
+  /** No good SPACES reply yet (or a bad one): the vCPU dies at its next entry. */
+  illegal: bool;
+  /** The PD's serial (pd.ts): the spaces SPACES assigns must have been created for it. */
+  owner: u64;
+  /** TLB tag: the ASID, its CPU generation, the guest space's `flushes` when it was taken. */
+  asid: u32;
+  asidGeneration: u64;
+  flushesSeen: u64;
+  /** The VMM asked for a TLB flush (MTD TLB): a fresh tag at the next entry. */
+  flushRequested: bool;
+  /** Guest state the kernel switches around each run. */
+  xcr0: u64;
+  xss: u64;
+  tscAux: u64;
+  /** The instruction decoder's view of the guest (a CPU without NRIPS). */
+  code: Inline<GuestCode>;
+  /** create_ec T: time its SC waits in the ready queue is taken out of the guest's TSC. */
+  timeOffset: bool;
+}
+
+/**
+ * A new vCPU for the PD with serial `owner` (no spaces yet), with time offsetting if
+ * `timeOffset`, or null when memory is out.
+ */
+export function create(owner: u64, timeOffset: bool): Vcpu | null {
+  if (!svm.usable()) return null;
+  const va = allocBytes(sizeof<Vcpu>(), 8);
+  if (u64(va) === 0) return null;
+  const v = structAt<Vcpu>(va);
+  v.control = svm.createVmcb();
+  if (u64(v.control) === 0) {
+    freeBytes(va, sizeof<Vcpu>(), 8);
+    return null;
+  }
+  v.owner = owner;
+  v.timeOffset = timeOffset;
+  v.illegal = true;
+  v.xcr0 = XCR0_X87;
+  return v;
+}
+
+/** Whether vCPUs can be created on this machine (create_ec's BAD_FTR). */
+export function supported(): bool {
+  return svm.usable();
+}
+
+/** Frees a vCPU with its EC: the spaces' references, the control block. */
+export function destroy(v: Vcpu): void {
+  setSpaces(v, null, null, null);
+  svm.freeVmcb(v.control);
+  freeBytes(structAddress(v), sizeof<Vcpu>(), 8);
+}
+
+function setSpaces(v: Vcpu, g: Space_hst | null, p: Space_pio | null, m: Space_msr | null): void {
+  if (g !== null) ref(g.hdr);
+  if (p !== null) ref(p.hdr);
+  if (m !== null) ref(m.hdr);
+  const og = v.gst;
+  const op = v.pio;
+  const om = v.msr;
+  v.gst = g;
+  v.pio = p;
+  v.msr = m;
+  if (og !== null) unref(og.hdr);
+  if (op !== null) unref(op.hdr);
+  if (om !== null) unref(om.hdr);
+}
+
+/** The space at `sel` of `objects` if it is of `kind` with ASSIGN, else null. */
+function assignable(objects: Space_obj, sel: u64, kind: u32, assign: u32): KObject | null {
+  const cap = objects.lookup(sel);
+  if (cap === CAP0 || (perms(cap) & assign) === 0) return null;
+  const o = structAt<KObject>(object(cap));
+  return o.kind === kind ? o : null;
+}
+
+/**
+ * MTD SPACES (§6.3, §13.1): the guest, PIO and MSR spaces at the UTCB's
+ * selectors in the replying handler's object space, each with ASSIGN and
+ * created for the vCPU's PD. Any failure leaves the vCPU illegal.
+ */
+function assignSpaces(v: Vcpu, a: ArchUtcb, objects: Space_obj | null): void {
+  v.illegal = true;
+  if (objects === null) return;
+  const go = assignable(objects, a.selGst, Kind.GST_SP, Perm_gst_sp.ASSIGN);
+  const po = assignable(objects, a.selPio, Kind.PIO_SP, Perm_pio_sp.ASSIGN);
+  const mo = assignable(objects, a.selMsr, Kind.MSR_SP, Perm_msr_sp.ASSIGN);
+  if (go === null || po === null || mo === null) return;
+  const g = structAt<Space_hst>(structAddress(go));
+  const p = structAt<Space_pio>(structAddress(po));
+  const m = structAt<Space_msr>(structAddress(mo));
+  if (g.owner !== v.owner || p.owner !== v.owner || m.owner !== v.owner) return;
+  if (g !== v.gst) v.flushRequested = true;
+  setSpaces(v, g, p, m);
+  svm.setSpaces(v.control, g.root, p.bitmap, m.msrpm);
+  v.illegal = false;
+}
+
+/** The host's XSAVE features the guest may enable: XCR0 made valid (x87 always, AVX needs SSE, AVX-512 whole and with AVX). */
+function sanitizeXcr0(x: u64): u64 {
+  let v = (x & fpu.features()) | XCR0_X87;
+  if ((v & XCR0_SSE) === 0) v &= ~XCR0_AVX;
+  if ((v & XCR0_AVX) === 0 || (v & XCR0_AVX512) !== XCR0_AVX512) v &= ~XCR0_AVX512;
+  return v;
+}
+
+/**
+ * The length of the instruction that exited: the CPU's (NRIPS, an I/O exit),
+ * else decoded from the guest's code (insn_length.ts; 0 if it cannot tell).
+ */
+function instructionLength(v: Vcpu): u32 {
+  const known = svm.knownLength(v.control);
+  if (known !== 0) return known;
+  const g = v.code;
+  svm.guestCode(v.control, g);
+  g.space = v.gst;
+  return insn.instructionLength(g, svm.exitCode(v.control));
+}
+
+/**
+ * The guest state `mtd` selects into the handler's UTCB, beyond the general
+ * registers, RFLAGS and RIP (event.ts): RIP's instruction length, the vendor
+ * state, XCR0/XSS and TSC_AUX. `pending`: the event is RECALL or a refused
+ * entry, whose INJ reports the injection still pending.
+ */
+export function save(v: Vcpu, a: ArchUtcb, mtd: u32, pending: bool): void {
+  if ((mtd & MTD_RIP) !== 0) {
+    a.instLength = instructionLength(v);
+    a.instInfo = 0;
+  }
+  svm.save(v.control, a, mtd, pending);
+  if ((mtd & MTD_XSAVE) !== 0) {
+    a.xcr0 = v.xcr0;
+    a.xss = v.xss;
+  }
+  if ((mtd & MTD_TSC) !== 0) a.tscAux = v.tscAux;
+}
+
+/**
+ * A handler's reply: the guest state `mtd` selects from its UTCB, beyond
+ * the general registers, RFLAGS and RIP (event.ts). `objects` is the
+ * replying handler's object space (SPACES).
+ */
+export function load(v: Vcpu, a: ArchUtcb, mtd: u32, objects: Space_obj | null): void {
+  const window = svm.load(v.control, a, mtd);
+  if (window >= 0) svm.armWindow(v.control, window === 1);
+  if ((mtd & MTD_XSAVE) !== 0) {
+    v.xcr0 = sanitizeXcr0(a.xcr0);
+    // The kernel enables no supervisor state components (fpu.ts): IA32_XSS stays 0.
+    v.xss = 0;
+  }
+  if ((mtd & MTD_TSC) !== 0) v.tscAux = a.tscAux & 0xffff_ffff;
+  if ((mtd & MTD_TLB) !== 0) v.flushRequested = true;
+  if ((mtd & MTD_SPACES) !== 0) assignSpaces(v, a, objects);
+}
+
+/**
+ * Runs the guest until an exit (the FPU is the vCPU's already; the vCPU is
+ * not illegal): the TLB tag, the switched state, the vendor's run. Returns
+ * the exit's event number, or svm.CONSUMED for an exit the kernel handles
+ * (a host interrupt or NMI: the caller lets it in). Entered and left with
+ * interrupts off; the caller let the kernel lock go and takes it again.
+ */
+export function run(v: Vcpu, r: ExceptionFrame): u32 {
+  const host = fpu.features();
+  if (host !== 0 && v.xcr0 !== host) xsetbv(0, v.xcr0);
+  const aux = v.tscAux !== 0 && cpu.has(cpu.Feature.RDTSCP);
+  if (aux) wrmsr(MSR_TSC_AUX, v.tscAux);
+  const n = svm.run(v.control, r);
+  if (aux) wrmsr(MSR_TSC_AUX, 0);
+  if (host !== 0 && v.xcr0 !== host) xsetbv(0, host);
+  return n;
+}
+
+/**
+ * The vCPU's SC is dispatched after `ticks` in the ready queue (sc.ts): with
+ * time offsetting (§7.3), the guest's TSC does not see them.
+ */
+export function waited(v: Vcpu, ticks: u64): void {
+  if (v.timeOffset) svm.offsetTsc(v.control, ticks);
+}
+
+/**
+ * Before run(), holding the kernel lock: this CPU runs the guest space now
+ * (tlb.ts: a revocation elsewhere waits for this CPU to leave it), and the
+ * vCPU's TLB tag is fresh if anything cached under the old one may be stale.
+ */
+export function prepare(v: Vcpu): void {
+  const g = v.gst;
+  if (g === null) panic("vcpu: prepared without a guest space");
+  tlb.enterGuest(g);
+  const keep = !v.flushRequested && v.flushesSeen === g.flushes;
+  const out = array<u64, 2>();
+  svm.takeAsid(v.control, v.asid, v.asidGeneration, keep, out);
+  v.asid = u32(out[0]);
+  v.asidGeneration = out[1];
+  v.flushesSeen = g.flushes;
+  v.flushRequested = false;
+}

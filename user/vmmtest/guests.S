@@ -1,0 +1,262 @@
+/*
+ * user/vmmtest/guests.S - the test guests and the VMM's entry points.
+ *
+ * Each guest is position-dependent code for the guest-physical address its page is
+ * delegated at (GUEST_CODE_GPA, vmm.ts): only relative jumps and absolute guest-physical
+ * constants.  It lives in .text, so the page it is delegated from is executable and
+ * read-only for the guest too (the root host space keeps the ELF segment's rights); its
+ * data (stack, page tables) are .data pages delegated read-write.  A guest reports what
+ * it saw by OUT to REPORT_PORT (EAX, 32 bits): the VMM logs each value, and the test
+ * compares the log with what the guest should have seen.  VMMCALL ends a guest: the VMM
+ * answers it with POISON.
+ */
+#include "nova/entry.h"
+
+#define REPORT_PORT 0xe9
+#define SERIAL_PORT 0x3f8
+
+        .data
+        /* One stack per handler EC (vmm.ts HANDLERS), HANDLER_STACK bytes each. */
+        .balign 4096
+        .global vmm_handler_stacks
+vmm_handler_stacks:
+        .space  2 * 4 * 4096
+
+        /*
+         * Guest data pages (vmm.ts GUEST_DATA_GPA, delegated as one order-3 range): page
+         * tables and the stack.  Then the page the VMM maps at NPF_GPA.
+         */
+        .balign 8 * 4096
+        .global guest_data
+guest_data:
+        .space  8 * 4096
+        .global guest_npf_page
+guest_npf_page:
+        .space  4096
+        /* The events guest's watched page, and the page that replaces it after revocation. */
+        .global guest_watch_page
+guest_watch_page:
+        .space  4096
+        .global guest_watch2_page
+guest_watch2_page:
+        .space  4096
+        /* The bench guest's samples (bench.ts BENCH_BUF_GPA): 2 × BENCH_N quads. */
+        .balign 4 * 4096
+        .global guest_bench_buffer
+guest_bench_buffer:
+        .space  4 * 4096
+
+        PORTAL_ENTRY vmm_portal_entry, vmmtest_vmm_event
+
+/*
+ * The guests: one body, assembled for 16-bit real mode, 32-bit protected mode with paging
+ * and 64-bit long mode (each entered at GUEST_CODE_GPA by its STARTUP reply, vmm.ts).
+ * 1. CPUID leaf 0: the VMM answers EAX=0x1234 EBX=0x5678 ECX=0x9abc EDX=0xdef0; reported.
+ * 2. "OK\n" to the serial port, one OUTB each (the VMM collects them).
+ * 3. RDMSR 0x10 (the VMM answers 0x1122334455667788): EAX and EDX reported.
+ * 4. WRMSR 0x8b with EDX:EAX = 0xcafe:0xbeef (the VMM logs what it got).
+ * 5. HLT (the VMM resumes it after the instruction).
+ * 6. A load from NPF_GPA (in real mode through DS), which is not mapped: the VMM maps a
+ *    page holding NPF_VALUE there and the load is retried; the value is reported.
+ * 7. 0x600d reported, then VMMCALL: the end.
+ */
+#define NPF_GPA 0x40000
+
+.macro GUEST_BODY paging
+        xorl    %eax, %eax
+        cpuid
+        outl    %eax, $REPORT_PORT
+        movl    %ebx, %eax
+        outl    %eax, $REPORT_PORT
+        movl    %ecx, %eax
+        outl    %eax, $REPORT_PORT
+        movl    %edx, %eax
+        outl    %eax, $REPORT_PORT
+        movw    $SERIAL_PORT, %dx
+        movb    $'O', %al
+        outb    %al, %dx
+        movb    $'K', %al
+        outb    %al, %dx
+        movb    $'\n', %al
+        outb    %al, %dx
+        movl    $0x10, %ecx
+        rdmsr
+        outl    %eax, $REPORT_PORT
+        movl    %edx, %eax
+        outl    %eax, $REPORT_PORT
+        movl    $0x8b, %ecx
+        movl    $0xbeef, %eax
+        movl    $0xcafe, %edx
+        wrmsr
+        hlt
+.if \paging
+        movl    NPF_GPA, %eax
+.else
+        movw    $(NPF_GPA >> 4), %ax            /* real mode: DS:0 is NPF_GPA */
+        movw    %ax, %ds
+        movl    0, %eax
+        xorw    %bx, %bx
+        movw    %bx, %ds
+.endif
+        outl    %eax, $REPORT_PORT
+        movl    $0x600d, %eax
+        outl    %eax, $REPORT_PORT
+        vmmcall
+1:      jmp     1b
+.endm
+
+        .text
+        .balign 4096
+        .code16
+        .global guest_real
+guest_real:
+        GUEST_BODY 0
+
+        .balign 4096
+        .code32
+        .global guest_protected
+guest_protected:
+        GUEST_BODY 1
+
+        .balign 4096
+        .code64
+        .global guest_long
+guest_long:
+        GUEST_BODY 1
+
+/*
+ * The events guests (real mode, 32-bit protected mode, long mode; each with the IDT and GDT
+ * vmm.ts writes, its interrupt handler at offset IRQ_OFFSET of its page):
+ * 0. WRMSR and RDMSR of PASS_MSR and an OUT to PASS_PORT, which the test delegated to the
+ *    vCPU's MSR and PIO spaces: none exits; the value read is reported.
+ * 1. With IF clear, reports 1: the VMM asks for an interrupt window (INJ bit 12).
+ * 2. STI opens it: the VINTR exit, where the VMM injects vector 0x30, whose handler
+ *    reports 0x30.
+ * 3. UD2: #UD is intercepted (the exception bitmap of the STARTUP reply); the VMM
+ *    skips it and the guest reports 4.
+ * 4. Reports 2 and reads WATCH_GPA until the value there changes: the test revokes the
+ *    page meanwhile, and the VMM maps another with WATCH_VALUE2 at the nested page fault
+ *    that follows; the value read is reported.
+ * 5. Reports 3 and spins without exits until the test recalls the vCPU (RECALL event).
+ */
+#define WATCH_GPA 0xf000
+#define PASS_MSR 0x174                          /* IA32_SYSENTER_CS */
+#define PASS_VALUE 0x42
+#define PASS_PORT 0xed
+#define WATCH_VALUE 0x77617463
+#define IRQ_OFFSET 0x800
+
+.macro EVENTS_BODY push, pop, iret
+        movl    $PASS_MSR, %ecx                 /* delegated to its MSR space: no exits */
+        movl    $PASS_VALUE, %eax
+        xorl    %edx, %edx
+        wrmsr
+        xorl    %eax, %eax
+        rdmsr
+        outl    %eax, $REPORT_PORT
+        outb    %al, $PASS_PORT                 /* delegated to its PIO space: no exit */
+        cli
+        movl    $1, %eax
+        outl    %eax, $REPORT_PORT
+        sti
+        nop
+        cli
+        ud2
+        movl    $4, %eax
+        outl    %eax, $REPORT_PORT
+        movl    $2, %eax
+        outl    %eax, $REPORT_PORT
+1:      movl    WATCH_GPA, %eax
+        cmpl    $WATCH_VALUE, %eax
+        je      1b
+        outl    %eax, $REPORT_PORT
+        movl    $3, %eax
+        outl    %eax, $REPORT_PORT
+2:      pause
+        jmp     2b
+        /* Vector 0x30 (its IDT entry points here). */
+        .balign IRQ_OFFSET
+        \push
+        movl    $0x30, %eax
+        outl    %eax, $REPORT_PORT
+        \pop
+        \iret
+        .balign 4096
+.endm
+
+        .balign 4096
+        .code16
+        .global guest_events_real
+guest_events_real:
+        EVENTS_BODY "pushl %eax", "popl %eax", iretw
+
+        .code32
+        .global guest_events_protected
+guest_events_protected:
+        EVENTS_BODY "pushl %eax", "popl %eax", iretl
+
+        .code64
+        .global guest_events
+guest_events:
+        EVENTS_BODY "pushq %rax", "popq %rax", iretq
+
+/*
+ * The TSC guest (long mode): RDTSC, reported (EAX, then EDX); 5 reported (the test then keeps
+ * the CPU for a while: the vCPU's SC waits in the ready queue); RDTSC again, reported; VMMCALL.
+ * With time offsetting (create_ec T) the wait does not show in the guest's TSC.
+ */
+        .balign 4096
+        .global guest_tsc
+guest_tsc:
+        rdtsc
+        outl    %eax, $REPORT_PORT
+        movl    %edx, %eax
+        outl    %eax, $REPORT_PORT
+        movl    $5, %eax
+        outl    %eax, $REPORT_PORT
+        rdtsc
+        outl    %eax, $REPORT_PORT
+        movl    %edx, %eax
+        outl    %eax, $REPORT_PORT
+        vmmcall
+1:      jmp     1b
+
+        .balign 4096
+
+/*
+ * The bench guest (long mode, bench.ts): BENCH_N times CPUID, then BENCH_N times OUT to port
+ * 0x80 (not in the PIO space: it exits), each between two RDTSCs, whose difference goes to
+ * the sample buffer; then VMMCALL. Under -icount the TSC counts instructions: the samples are
+ * the instructions of the exit, the kernel's and the VMM's paths, and the VMRUN back.
+ */
+#define BENCH_N 1000
+#define BENCH_BUF_GPA 0x20000
+
+.macro BENCH_LOOP insn:vararg
+        movl    $BENCH_N, %r8d
+1:      rdtsc
+        movl    %eax, %r9d
+        movl    %edx, %r10d
+        \insn
+        rdtsc
+        shlq    $32, %rdx
+        orq     %rdx, %rax
+        shlq    $32, %r10
+        orq     %r10, %r9
+        subq    %r9, %rax
+        movq    %rax, (%rdi)
+        addq    $8, %rdi
+        decl    %r8d
+        jnz     1b
+.endm
+
+        .global guest_bench
+guest_bench:
+        movl    $BENCH_BUF_GPA, %edi
+        BENCH_LOOP cpuid
+        BENCH_LOOP outb %al, $0x80
+        vmmcall
+2:      jmp     2b
+        .balign 4096
+
+        .section .note.GNU-stack, "", @progbits

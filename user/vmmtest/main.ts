@@ -1,0 +1,434 @@
+// The VMM test task (docs/testing.md): a root task that runs the test guests
+// of guests.S as vCPUs of its own PD, with the event handlers of vmm.ts, and
+// prints TEST lines in the format of user/roottest/test.ts. Ids: 1 setup
+// (roottest's), 100 the real-mode guest, 200 protected mode, 300 long mode,
+// 400, 430, 460 the events guest in real, protected and long mode (a delegated
+// MSR and port, interrupt window and injection, an intercepted exception,
+// guest memory revoked while it runs, RECALL), 500 two vCPUs of one
+// guest on two CPUs, 600 bad input from the VMM, 700 time offsetting (T),
+// 800 the benches of bench.ts (their BENCH lines print at once).
+//
+// The TEST lines are printed at the end (test.ts hold): the kernel logs the
+// guests' ends (POISON kills) from other CPUs meanwhile.
+//
+// vCPU k (0, 1) runs on CPU k when the machine has two CPUs or more, else on
+// CPU 0; its events go to handler EC k on the same CPU, through portals at
+// EVT + k · EVT_STRIDE + n.
+
+import { EC_G, EC_T, PdOp } from "../../abi/hypercall.ts";
+import { Perm_gst_sp, Perm_mem, Perm_msr, Perm_pio } from "../../abi/perms.ts";
+import { Status } from "../../abi/status.ts";
+import { scd } from "../../abi/scd.ts";
+import { guestExit } from "../../abi/events.ts";
+import { ROOT_OBJ_ROOT_PD } from "../../abi/selectors.ts";
+import { puts } from "../nova/console.ts";
+import { hip } from "../nova/hip.ts";
+import {
+  createEc,
+  createPd,
+  createPt,
+  createSc,
+  createSm,
+  ctrlEc,
+  ctrlPd,
+  ctrlPt,
+  smDown,
+} from "../nova/hypercall.ts";
+import { msFromNow } from "../roottest/ecs.ts";
+import { MTD_RIP } from "../../abi/mtd.ts";
+import { BENCH_BUF_GPA, BENCH_BUF_ORDER, delegations, reportExits } from "./bench.ts";
+import { NOVA_MSR, NOVA_PIO, ROOT_HST, ROOT_OBJ, pd, revoke } from "../roottest/sel.ts";
+import * as setup from "../roottest/setup.ts";
+import {
+  atLeast,
+  below,
+  block,
+  check,
+  consoleReady,
+  expect,
+  expectStatus,
+  hold,
+  isStatus,
+  isValue,
+  summary,
+} from "../roottest/test.ts";
+import {
+  Bad,
+  DONE_SM,
+  EXIT_CPUID,
+  EXIT_IOIO,
+  FOREIGN_GST,
+  FOREIGN_PD,
+  GST_NO_ASSIGN,
+  GST,
+  GUEST_CODE_GPA,
+  GUEST_DATA_GPA,
+  GUEST_DATA_ORDER,
+  HANDLERS,
+  HANDLER_STACK,
+  HANDLER_UTCB,
+  IRQ_VECTOR,
+  MSR,
+  Mode,
+  NPF_GPA,
+  NPF_VALUE,
+  PASS_MSR,
+  PASS_PORT,
+  PASS_VALUE,
+  PIO,
+  READ,
+  STEP_SM,
+  WATCH_GPA,
+  WATCH_VALUE2,
+  guestSp,
+  prepare,
+  seen,
+} from "./vmm.ts";
+
+const HANDLER: u64 = 0x7003;
+/** vCPUs and their SCs: VCPU + 16 · run + k. */
+const VCPU: u64 = 0x7100;
+const VCPU_SC: u64 = 0x7200;
+/** Event bases: EVT + k · EVT_STRIDE (§13.2: EVT + 0…0x101 each). */
+const EVT: u64 = 0x8000;
+const EVT_STRIDE: u64 = 0x200;
+const EVENTS: u64 = 0x102;
+
+const OK = Status.SUCCESS;
+const PAGE: u64 = 4096;
+const RX = Perm_mem.R | Perm_mem.XU;
+const RW = Perm_mem.R | Perm_mem.W;
+/** How long a guest may take (ms). */
+const GUEST_MS: u64 = 10_000;
+
+/** Guests run so far (each gets fresh vCPU selectors). */
+class Runs {
+  count: u64;
+}
+const runs = new Runs();
+
+function page(va: Virt): u64 {
+  return u64(va) / PAGE;
+}
+
+/** The CPU of vCPU k. */
+function cpuOf(k: u64): u64 {
+  return hip().cpuNum > 1 ? k : 0;
+}
+
+/** The vCPUs' spaces, a handler EC per CPU, one portal per event number and handler. */
+function vmm(): void {
+  check(
+    "create_pd-gst-pio-msr-for-root",
+    isStatus(createPd(GST, PdOp.GST, ROOT_OBJ_ROOT_PD), OK) &&
+      isStatus(createPd(PIO, PdOp.PIO, ROOT_OBJ_ROOT_PD), OK) &&
+      isStatus(createPd(MSR, PdOp.MSR, ROOT_OBJ_ROOT_PD), OK),
+  );
+  const stacks = u64(linkerSymbol("vmm_handler_stacks"));
+  const ip = u64(linkerSymbol("vmm_portal_entry"));
+  let ok = true;
+  for (let k: u64 = 0; k < HANDLERS; k++) {
+    const top = stacks + (k + 1) * HANDLER_STACK;
+    const utcb = HANDLER_UTCB + k * PAGE;
+    ok = ok && isStatus(createEc(HANDLER + k, 0, ROOT_OBJ_ROOT_PD, utcb, cpuOf(k), top, 0), OK);
+    for (let n: u64 = 0; n < EVENTS; n++) {
+      const sel = guestExit(EVT + k * EVT_STRIDE, n);
+      ok = ok && isStatus(createPt(sel, ROOT_OBJ_ROOT_PD, HANDLER + k, ip), OK);
+      ok = ok && isStatus(ctrlPt(sel, (k << 16) | n, READ), OK);
+    }
+  }
+  check("create_ec-handlers-and-event-portals", ok);
+  check(
+    "create_sm-done-and-step",
+    isStatus(createSm(DONE_SM, ROOT_OBJ_ROOT_PD, 0), OK) &&
+      isStatus(createSm(STEP_SM, ROOT_OBJ_ROOT_PD, 0), OK),
+  );
+}
+
+/** The guest memory of a run: `code` at GUEST_CODE_GPA, the data pages, nothing at NPF_GPA. */
+function mapGuest(code: Virt): void {
+  check(
+    "ctrl_pd-hst-to-gst-code-and-data",
+    isStatus(pd(ROOT_HST, GST, page(code), 0, GUEST_CODE_GPA / PAGE, RX), OK) &&
+      isStatus(
+        pd(
+          ROOT_HST,
+          GST,
+          page(linkerSymbol("guest_data")),
+          GUEST_DATA_ORDER,
+          GUEST_DATA_GPA / PAGE,
+          RW,
+        ),
+        OK,
+      ) &&
+      isStatus(pd(ROOT_HST, GST, NPF_GPA / PAGE, 0, NPF_GPA / PAGE, 0), OK),
+  );
+}
+
+/** Creates vCPU k of this run (create_ec flags beyond G: `flags`): create_ec's status. */
+function createVcpu(k: u64, flags: u64): u32 {
+  const evt = EVT + k * EVT_STRIDE;
+  const sel = VCPU + runs.count * 16 + k;
+  return createEc(sel, EC_G | flags, ROOT_OBJ_ROOT_PD, 0, cpuOf(k), guestSp(k), evt);
+}
+
+/** Creates vCPU k of this run and its SC (which starts it): the first status that failed. */
+function startVcpu(k: u64, flags: u64): u32 {
+  const st = createVcpu(k, flags);
+  if (st !== OK) return st;
+  const sel = VCPU + runs.count * 16 + k;
+  return createSc(VCPU_SC + runs.count * 16 + k, ROOT_OBJ_ROOT_PD, sel, scd(10, 1, 0));
+}
+
+/** The checks of one basic guest's run by vCPU k. */
+function checkBasic(mode: u32, k: u64): void {
+  const s = seen[usize(k)];
+  expect("no-unexpected-event", s.unexpected, 0);
+  expect("startup-rsp-is-create_ec-sp", s.startupRsp, guestSp(k));
+  expect("reports", s.reportCount, 8);
+  check(
+    "cpuid-values",
+    s.reports[0] === 0x1234 &&
+      s.reports[1] === 0x5678 &&
+      s.reports[2] === 0x9abc &&
+      s.reports[3] === 0xdef0,
+  );
+  expect("cpuid-length", u64(s.cpuidLength), 2);
+  check(
+    "serial-ok",
+    s.serialCount === 3 && s.serial[0] === 0x4f && s.serial[1] === 0x4b && s.serial[2] === 0xa,
+  );
+  check("rdmsr-value", s.reports[4] === 0x5566_7788 && s.reports[5] === 0x1122_3344);
+  expect("rdmsr-length", u64(s.rdmsrLength), 2);
+  expect("wrmsr-msr", s.msrWritten, 0x8b);
+  expect("wrmsr-value", s.msrWriteValue, 0xcafe_0000_beef);
+  expect("hlt-once", s.halts, 1);
+  expect("hlt-length", u64(s.hltLength), 1);
+  expect("npf-once", s.npfs, 1);
+  // EXITINFO1: a read (W clear) of a page not present (P clear).
+  expect("npf-info-not-present-read", s.npfInfo & 3, 0);
+  expect("npf-mapped-value-read", s.reports[6], NPF_VALUE);
+  expect("after-hlt", s.reports[7], 0x600d);
+  if (mode === Mode.LONG) expect("state-written-reads-back", s.stateMismatches, 0);
+}
+
+/** Runs the guest of `mode` (its code at `code`) as vCPU 0; test ids from `base`. */
+function basic(base: u64, mode: u32, code: Virt): void {
+  block(base);
+  prepare(mode, Bad.NONE);
+  mapGuest(code);
+  expectStatus("create_ec-and-sc-vcpu", startVcpu(0, 0), OK);
+  expectStatus("guest-ended", smDown(DONE_SM, false, msFromNow(GUEST_MS)), OK);
+  checkBasic(mode, 0);
+  runs.count++;
+}
+
+/**
+ * The events guest of `mode` (real, protected or long mode, its code at `code`) as vCPU 1
+ * (on CPU 1 when there is one: the revocation and the recall then reach a guest that runs
+ * on another CPU); test ids from `base`.
+ */
+function events(base: u64, mode: u32, code: Virt): void {
+  block(base);
+  prepare(mode, Bad.NONE);
+  mapGuest(code);
+  expectStatus(
+    "ctrl_pd-watched-page",
+    pd(ROOT_HST, GST, page(linkerSymbol("guest_watch_page")), 0, WATCH_GPA / PAGE, Perm_mem.R),
+    OK,
+  );
+  check(
+    "ctrl_pd-msr-and-port-to-vcpu-spaces",
+    isStatus(ctrlPd(NOVA_MSR, MSR, PASS_MSR, 0, PASS_MSR, Perm_msr.R | Perm_msr.W, 0), OK) &&
+      isStatus(ctrlPd(NOVA_PIO, PIO, PASS_PORT, 0, PASS_PORT, Perm_pio.A, 0), OK),
+  );
+  expectStatus("create_ec-and-sc-vcpu", startVcpu(1, 0), OK);
+  // Step 2: the guest reads the watched page in a loop; it must fault once it is revoked.
+  expectStatus("guest-watches", smDown(STEP_SM, false, msFromNow(GUEST_MS)), OK);
+  expectStatus(
+    "ctrl_pd-revoke-watched-page",
+    pd(ROOT_HST, GST, page(linkerSymbol("guest_watch_page")), 0, WATCH_GPA / PAGE, 0),
+    OK,
+  );
+  // Step 3: the guest spins without exits; the recall forces it out.
+  expectStatus("guest-spins", smDown(STEP_SM, false, msFromNow(GUEST_MS)), OK);
+  expectStatus("ctrl_ec-strong-recall-vcpu", ctrlEc(VCPU + runs.count * 16 + 1, true), OK);
+  expectStatus("guest-ended", smDown(DONE_SM, false, msFromNow(GUEST_MS)), OK);
+  const s = seen[1];
+  expect("no-unexpected-event", s.unexpected, 0);
+  expect("reports", s.reportCount, 7);
+  // The delegated MSR and port: no exits, and the MSR is the guest's (the VMCB's SYSENTER_CS).
+  expect("delegated-msr-read-by-guest", s.reports[0], PASS_VALUE);
+  check(
+    "delegated-msr-and-port-no-exit",
+    isValue(s.rdmsrLength, 0) && isValue(s.msrWritten, 0) && isValue(s.otherIo, 0),
+  );
+  expect("delegated-msr-is-the-guests", s.sysenterCs, PASS_VALUE);
+  expect("window-exit-once", s.windows, 1);
+  expect("injected-interrupt-taken", s.reports[2], u64(IRQ_VECTOR));
+  // Valid, hardware exception (type 3), vector 6.
+  expect("ud-intercepted-info", u64(s.udInfo), 0x8000_0306);
+  expect("after-ud", s.reports[3], 4);
+  expect("watched-page-fault-after-revoke", s.watchFaults, 1);
+  expect("new-page-read-after-revoke", s.reports[5], WATCH_VALUE2);
+  expect("recall-event", s.recalls, 1);
+  check(
+    "revoke-msr-and-port",
+    isStatus(ctrlPd(NOVA_MSR, MSR, PASS_MSR, 0, PASS_MSR, 0, 0), OK) &&
+      isStatus(ctrlPd(NOVA_PIO, PIO, PASS_PORT, 0, PASS_PORT, 0, 0), OK),
+  );
+  runs.count++;
+}
+
+/** The long-mode guest as two vCPUs of one guest space at once, on two CPUs if there are. */
+function twoVcpus(): void {
+  block(500);
+  prepare(Mode.LONG, Bad.NONE);
+  mapGuest(linkerSymbol("guest_long"));
+  expectStatus("create_ec-and-sc-vcpu-0", startVcpu(0, 0), OK);
+  expectStatus("create_ec-and-sc-vcpu-1", startVcpu(1, 0), OK);
+  check(
+    "both-guests-ended",
+    isStatus(smDown(DONE_SM, false, msFromNow(GUEST_MS)), OK) &&
+      isStatus(smDown(DONE_SM, false, msFromNow(GUEST_MS)), OK),
+  );
+  // The NPF_GPA mapping the first fault made serves the other vCPU too (or both fault).
+  for (let k: u64 = 0; k < 2; k++) {
+    const s = seen[usize(k)];
+    expect("no-unexpected-event", s.unexpected, 0);
+    expect("startup-rsp-is-create_ec-sp", s.startupRsp, guestSp(k));
+    expect("reports", s.reportCount, 8);
+    expect("npf-mapped-value-read", s.reports[6], NPF_VALUE);
+    expect("after-hlt", s.reports[7], 0x600d);
+  }
+  runs.count++;
+}
+
+/**
+ * Bad input from a VMM (§13): STARTUP state VMRUN refuses (EFER without SVME, CS with L and
+ * D) is event 0xfd; SPACES naming a guest space of another PD or one without ASSIGN kills
+ * the vCPU when it would enter (no further event); a vCPU without an SC never starts and
+ * may be recalled and revoked.
+ */
+function badInput(): void {
+  block(600);
+  check(
+    "foreign-pd-and-gst-and-copy-without-assign",
+    isStatus(createPd(FOREIGN_PD, PdOp.PD, ROOT_OBJ_ROOT_PD), OK) &&
+      isStatus(createPd(FOREIGN_GST, PdOp.GST, FOREIGN_PD), OK) &&
+      isStatus(pd(ROOT_OBJ, ROOT_OBJ, GST, 0, GST_NO_ASSIGN, Perm_gst_sp.GRANT), OK),
+  );
+  for (let bad: u32 = Bad.EFER; bad <= Bad.CS; bad++) {
+    prepare(Mode.LONG, bad);
+    mapGuest(linkerSymbol("guest_long"));
+    expectStatus("create_ec-and-sc-vcpu", startVcpu(0, 0), OK);
+    expectStatus("refused-guest-ended", smDown(DONE_SM, false, msFromNow(GUEST_MS)), OK);
+    expect("event-0xfd", seen[0].invalid, 1);
+    expect("no-unexpected-event", seen[0].unexpected, 0);
+    runs.count++;
+  }
+  for (let bad: u32 = Bad.FOREIGN_GST; bad <= Bad.NO_ASSIGN; bad++) {
+    prepare(Mode.LONG, bad);
+    expectStatus("create_ec-and-sc-vcpu", startVcpu(0, 0), OK);
+    expectStatus("killed-no-end", smDown(DONE_SM, false, msFromNow(300)), Status.TIMEOUT);
+    expect("only-startup-delivered", seen[0].events, 1);
+    runs.count++;
+  }
+  prepare(Mode.LONG, Bad.NONE);
+  expectStatus("create_ec-vcpu-without-sc", createVcpu(0, 0), OK);
+  const sel = VCPU + runs.count * 16;
+  check(
+    "ctrl_ec-recall-sc-less-vcpu",
+    isStatus(ctrlEc(sel, false), OK) && isStatus(ctrlEc(sel, true), OK),
+  );
+  expectStatus("sc-less-never-starts", smDown(DONE_SM, false, msFromNow(100)), Status.TIMEOUT);
+  expect("sc-less-no-event", seen[0].events, 0);
+  check(
+    "revoke-foreign-and-sc-less",
+    isStatus(revoke(FOREIGN_PD, 0), OK) && isStatus(revoke(sel, 0), OK),
+  );
+  runs.count++;
+}
+
+/** Ticks the test keeps the CPU while the TSC guest's SC waits (100 ms). */
+function hold100ms(): void {
+  const end = msFromNow(100);
+  while (rdtsc() < end) pause();
+}
+
+/** The TSC delta the TSC guest saw across the test's 100 ms, run with create_ec `flags`. */
+function tscRun(flags: u64): u64 {
+  prepare(Mode.TSC, Bad.NONE);
+  mapGuest(linkerSymbol("guest_tsc"));
+  let ok = isStatus(startVcpu(0, flags), OK);
+  ok = ok && isStatus(smDown(STEP_SM, false, msFromNow(GUEST_MS)), OK);
+  hold100ms();
+  ok = ok && isStatus(smDown(DONE_SM, false, msFromNow(GUEST_MS)), OK);
+  const s = seen[0];
+  ok = ok && isValue(s.unexpected, 0) && isValue(s.reportCount, 5);
+  check("tsc-guest-ran", ok);
+  runs.count++;
+  const first = s.reports[0] | (s.reports[1] << 32);
+  const second = s.reports[3] | (s.reports[4] << 32);
+  return second - first;
+}
+
+/**
+ * Time offsetting (§7.3, create_ec T): the guest's TSC does not advance while the vCPU's SC
+ * waits in the ready queue. Without T the 100 ms show; with T less than half of them.
+ */
+function timeOffsetting(): void {
+  block(700);
+  const ms100 = msFromNow(100) - rdtsc();
+  check("without-t-the-wait-shows", atLeast(tscRun(0), ms100));
+  check("with-t-the-wait-is-hidden", below(tscRun(EC_T), ms100 / 2));
+}
+
+/** The vCPU benches (bench.ts): the bench guest's exits, then guest-space delegations. */
+function benches(): void {
+  block(800);
+  prepare(Mode.BENCH, Bad.NONE);
+  mapGuest(linkerSymbol("guest_bench"));
+  const buffer = page(linkerSymbol("guest_bench_buffer"));
+  const gpa = BENCH_BUF_GPA / PAGE;
+  expectStatus("ctrl_pd-bench-buffer", pd(ROOT_HST, GST, buffer, BENCH_BUF_ORDER, gpa, RW), OK);
+  // The bench exits' portals transfer what their handler uses: RIP and the length (MTD RIP).
+  const cpuidPt = guestExit(EVT, EXIT_CPUID);
+  const ioPt = guestExit(EVT, EXIT_IOIO);
+  check(
+    "ctrl_pt-bench-portals-mtd-rip",
+    isStatus(ctrlPt(cpuidPt, EXIT_CPUID, MTD_RIP), OK) &&
+      isStatus(ctrlPt(ioPt, EXIT_IOIO, MTD_RIP), OK),
+  );
+  expectStatus("create_ec-and-sc-vcpu", startVcpu(0, 0), OK);
+  expectStatus("bench-guest-ended", smDown(DONE_SM, false, msFromNow(GUEST_MS)), OK);
+  expect("bench-no-unexpected-event", seen[0].unexpected, 0);
+  check(
+    "ctrl_pt-portals-mtd-back",
+    isStatus(ctrlPt(cpuidPt, EXIT_CPUID, READ), OK) && isStatus(ctrlPt(ioPt, EXIT_IOIO, READ), OK),
+  );
+  reportExits();
+  check("bench-delegations", delegations());
+  runs.count++;
+}
+
+export function main(_magic: u64, _info: u64, _hip: u64): u64 {
+  setup.run();
+  puts("vmmtest: vCPUs of the root PD\n");
+  // vCPUs on other CPUs make the kernel log (a POISON kill) while this EC would print.
+  hold();
+  vmm();
+  basic(100, Mode.REAL, linkerSymbol("guest_real"));
+  basic(200, Mode.PROTECTED, linkerSymbol("guest_protected"));
+  basic(300, Mode.LONG, linkerSymbol("guest_long"));
+  events(400, Mode.EVENTS_REAL, linkerSymbol("guest_events_real"));
+  events(430, Mode.EVENTS_PROTECTED, linkerSymbol("guest_events_protected"));
+  events(460, Mode.EVENTS, linkerSymbol("guest_events"));
+  twoVcpus();
+  badInput();
+  timeOffsetting();
+  benches();
+  check("revoke-vcpus", isStatus(revoke(VCPU, 8), OK));
+  consoleReady();
+  return summary();
+}

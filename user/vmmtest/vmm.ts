@@ -1,0 +1,675 @@
+// The test VMM's event handlers: local ECs (one per CPU a vCPU runs on,
+// HANDLERS) serve every event portal of the vCPUs main.ts creates (EVT + n,
+// PID = handler index << 16 | n, the portal's MTD = READ, everything
+// readable). They emulate what the guests of guests.S do: CPUID answers
+// fixed values, OUT to REPORT_PORT and the serial port is logged,
+// RDMSR/WRMSR of two MSRs, HLT resumes after the instruction, a nested page
+// fault maps a page, an interrupt window gets an injected interrupt, an
+// intercepted #UD is skipped, VMMCALL and RECALL end the guest (POISON).
+// Every exit advances RIP by the length the kernel reported, which the test
+// checks against the instruction's real length. An exit the guest should not
+// cause ends it too, recorded.
+
+import {
+  ArchUtcb,
+  GPR_RAX,
+  GPR_RBX,
+  GPR_RCX,
+  GPR_RDX,
+  GPR_RSP,
+  Segment,
+} from "../../abi/arch_utcb.ts";
+import { GST_RECALL, GST_STARTUP } from "../../abi/events.ts";
+import { SVM_EVENT_INVALID, SVM_EVENT_NPF, SvmExit } from "../../abi/svm_exits.ts";
+import {
+  MTD_CR,
+  MTD_CS_SS,
+  MTD_CTRL,
+  MTD_DR,
+  MTD_DS_ES,
+  MTD_EFER,
+  MTD_FS_GS,
+  MTD_GDTR,
+  MTD_GPR0_7,
+  MTD_GPR8_15,
+  MTD_IDTR,
+  MTD_INJ,
+  MTD_KERNEL_GS,
+  MTD_LDTR,
+  MTD_PAT,
+  MTD_PDPTE,
+  MTD_POISON,
+  MTD_QUAL,
+  MTD_RFLAGS,
+  MTD_RIP,
+  MTD_SPACES,
+  MTD_STA,
+  MTD_SYSCALL,
+  MTD_SYSENTER,
+  MTD_TR,
+  MTD_TSC,
+  MTD_XSAVE,
+} from "../../abi/mtd.ts";
+import { Perm_mem } from "../../abi/perms.ts";
+import { smUp } from "../nova/hypercall.ts";
+import { arch } from "../nova/utcb.ts";
+import { ROOT_HST, pd } from "../roottest/sel.ts";
+
+/** Handler ECs: one per CPU that runs vCPUs (0 and 1); their UTCBs and stacks. */
+export const HANDLERS: u64 = 2;
+export const HANDLER_UTCB: u64 = 0x7ffe_0000_0000;
+export const HANDLER_STACK: u64 = 4 * 4096;
+/** Selectors main.ts fills: the vCPUs' spaces, and the semaphores the handlers up. */
+export const GST: u64 = 0x7000;
+export const PIO: u64 = 0x7001;
+export const MSR: u64 = 0x7002;
+/** A guest ended (up once per vCPU); a guest reached a point the test acts on. */
+export const DONE_SM: u64 = 0x7006;
+export const STEP_SM: u64 = 0x7007;
+/** For bad SPACES: a guest space of another PD (and that PD), a copy of GST without ASSIGN. */
+export const FOREIGN_PD: u64 = 0x7008;
+export const FOREIGN_GST: u64 = 0x7009;
+export const GST_NO_ASSIGN: u64 = 0x700a;
+
+/**
+ * Guest-physical layout: the code page; eight data pages (guests.S guest_data) with the
+ * page tables at 0x8000 (PML4 or the 32-bit page directory), 0x9000 (PDPT), 0xa000 (PD),
+ * a stack below 0xc000, the IDT at 0xc000, the GDT at 0xd000, a second stack below
+ * 0xf000, the watched page at 0xf000; the page the VMM maps on a nested page fault.
+ */
+export const GUEST_CODE_GPA: u64 = 0x1000;
+export const GUEST_DATA_GPA: u64 = 0x8000;
+export const GUEST_DATA_ORDER: u64 = 3;
+const TABLES_GPA: u64 = 0x8000;
+const IDT_GPA: u64 = 0xc000;
+const GDT_GPA: u64 = 0xd000;
+export const WATCH_GPA: u64 = 0xf000;
+export const WATCH_VALUE: u64 = 0x7761_7463;
+export const WATCH_VALUE2: u64 = 0x6e65_7721;
+export const NPF_GPA: u64 = 0x40000;
+/** What the events guest reaches without exits (delegated to its spaces, guests.S). */
+export const PASS_MSR: u64 = 0x174;
+export const PASS_VALUE: u64 = 0x42;
+export const PASS_PORT: u64 = 0xed;
+export const NPF_VALUE: u64 = 0x4e50_4621;
+
+/** The first RSP of vCPU `k` (create_ec's sp, §13.4): each its own stack. */
+export function guestSp(k: u64): u64 {
+  return k === 0 ? 0xc000 : 0xf000;
+}
+
+/** The guests of guests.S. */
+export enum Mode {
+  REAL = 0,
+  PROTECTED = 1,
+  LONG = 2,
+  /** The events guest in long mode, real mode, 32-bit protected mode. */
+  EVENTS = 3,
+  TSC = 4,
+  BENCH = 5,
+  EVENTS_REAL = 6,
+  EVENTS_PROTECTED = 7,
+}
+
+/** Exits per kind the bench guest times (guests.S BENCH_N). */
+export const BENCH_N: usize = 1000;
+
+class Shares {
+  /** The handler's own ticks per bench exit, CPUID exits first, then I/O exits. */
+  vmm: Arr<u64, 2000>;
+  count: usize;
+}
+const shares = new Shares();
+
+/** The handler's ticks for each bench exit (bench.ts). */
+export function vmmShares(): Ptr<u64> {
+  return arrayPtr(shares.vmm);
+}
+
+/** What a STARTUP reply gets wrong on purpose (bad input from a VMM). */
+export enum Bad {
+  NONE = 0,
+  /** EFER without SVME: VMRUN refuses the guest (event 0xfd). */
+  EFER = 1,
+  /** CS with L and D in long mode: VMRUN refuses it too. */
+  CS = 2,
+  /** SPACES with a guest space of another PD, or without ASSIGN: the vCPU dies at entry. */
+  FOREIGN_GST = 3,
+  NO_ASSIGN = 4,
+}
+
+const REPORT_PORT: u64 = 0xe9;
+const SERIAL_PORT: u64 = 0x3f8;
+
+/** The events of the exits the guests cause (abi/svm_exits.ts: the exit code, §13.5). */
+const EXIT_UD: u64 = SvmExit.EXCEPTION + 6;
+const EXIT_VINTR: u64 = SvmExit.VINTR;
+export const EXIT_CPUID: u64 = SvmExit.CPUID;
+const EXIT_HLT: u64 = SvmExit.HLT;
+export const EXIT_IOIO: u64 = SvmExit.IOIO;
+const EXIT_MSR: u64 = SvmExit.MSR;
+const EXIT_VMMCALL: u64 = SvmExit.VMMCALL;
+const EXIT_NPF: u64 = SVM_EVENT_NPF;
+const EXIT_INVALID: u64 = SVM_EVENT_INVALID;
+
+/** Interruption information (§6.5): valid, external interrupt type 0; the window request. */
+const INJ_VALID: u32 = 0x8000_0000;
+const INJ_WINDOW: u32 = 1 << 12;
+export const IRQ_VECTOR: u32 = 0x30;
+
+/** Everything a vCPU event can report (the portals' MTD). */
+export const READ: u32 =
+  MTD_GPR0_7 |
+  MTD_GPR8_15 |
+  MTD_RFLAGS |
+  MTD_RIP |
+  MTD_STA |
+  MTD_QUAL |
+  MTD_INJ |
+  MTD_CS_SS |
+  MTD_DS_ES |
+  MTD_FS_GS |
+  MTD_TR |
+  MTD_LDTR |
+  MTD_GDTR |
+  MTD_IDTR |
+  MTD_PDPTE |
+  MTD_CR |
+  MTD_DR |
+  MTD_XSAVE |
+  MTD_SYSCALL |
+  MTD_SYSENTER |
+  MTD_PAT |
+  MTD_EFER |
+  MTD_KERNEL_GS |
+  MTD_TSC;
+/** MTD bit 28 is reserved (§6.3): STARTUP sets it, and the kernel must ignore it. */
+const MTD_RESERVED: u32 = 1 << 28;
+/** What STARTUP writes: the whole state (but PDPTE) and the spaces. */
+const START: u32 = (READ & ~(MTD_QUAL | MTD_PDPTE)) | MTD_CTRL | MTD_SPACES | MTD_RESERVED;
+
+/** Segment attributes (§6.4): data and code (16-bit; D and G for 32-bit, L for 64-bit), a busy TSS, an LDT. */
+const AR_DATA: u16 = 0x93;
+const AR_CODE: u16 = 0x9b;
+const AR_TSS: u16 = 0x8b;
+const AR_LDT: u16 = 0x82;
+const AR_L: u16 = 1 << 9;
+const AR_DB: u16 = 1 << 10;
+const AR_G: u16 = 1 << 11;
+const CR0_PE: u64 = 1 << 0;
+const CR0_ET: u64 = 0x10;
+const CR0_PG: u64 = 1 << 31;
+const CR4_PSE: u64 = 1 << 4;
+const CR4_PAE: u64 = 1 << 5;
+const EFER_LME: u64 = 1 << 8;
+const EFER_LMA: u64 = 1 << 10;
+const EFER_SVME: u64 = 0x1000;
+const PAT_RESET: u64 = 0x0007_0406_0007_0406;
+const DR7_RESET: u64 = 0x400;
+/** Page-table entry bits: present, writable, large page. */
+const PTE_P: u64 = 1;
+const PTE_W: u64 = 2;
+const PTE_PS: u64 = 0x80;
+/** The events guests' GDT: null, 64- or 32-bit code (selector 8), data (0x10). */
+const GDT_CODE64: u64 = 0x00af_9a00_0000_ffff;
+const GDT_CODE32: u64 = 0x00cf_9a00_0000_ffff;
+const GDT_DATA: u64 = 0x00cf_9200_0000_ffff;
+const SEL_CODE: u16 = 8;
+const SEL_DATA: u16 = 0x10;
+/** #UD, intercepted in the events guest; the exception bitmap bit. */
+const VECTOR_UD: u32 = 6;
+
+/** Seen.unexpected when the kernel reported no instruction length. */
+export const NO_LENGTH: u64 = 0x2_0000_0000;
+
+/** What one vCPU's guest did, as its handler saw it. */
+class Seen {
+  mode: u32;
+  bad: u32;
+  /** Events 0xfd (VMRUN refused the state). */
+  invalid: u64;
+  /** The long-mode guest: what its first exit read back differently (stateMismatches). */
+  stateMismatches: u64;
+  /** OUTs to ports the VMM does not emulate, and SYSENTER_CS as the events guest's first exit read it. */
+  otherIo: u64;
+  sysenterCs: u64;
+  /** RSP at STARTUP (create_ec's sp). */
+  startupRsp: u64;
+  /** Nested page faults at NPF_GPA, and their EXITINFO1 (the fault's error code). */
+  npfs: u64;
+  npfInfo: u64;
+  /** The events guest: window exits, the #UD's interruption info, faults at WATCH_GPA, RECALLs. */
+  windows: u64;
+  udInfo: u32;
+  watchFaults: u64;
+  recalls: u64;
+  reports: Arr<u64, 32>;
+  reportCount: u64;
+  serial: Arr<u8, 64>;
+  serialCount: u64;
+  msrWritten: u64;
+  msrWriteValue: u64;
+  halts: u64;
+  events: u64;
+  /** Instruction lengths the kernel reported for CPUID, RDMSR and HLT. */
+  cpuidLength: u32;
+  rdmsrLength: u32;
+  hltLength: u32;
+  /** The first event no guest should cause (0: none), and the guest ended. */
+  unexpected: u64;
+  ended: bool;
+}
+export const seen = array<Inline<Seen>, 2>();
+
+function segment(s: Segment, selector: u16, ar: u16, limit: u32): void {
+  s.selector = selector;
+  s.ar = ar;
+  s.limit = limit;
+  s.base = 0;
+}
+
+/** The guest page at `gpa` (one of the data pages) as the VMM sees it. */
+function page(gpa: u64): Ptr<u64> {
+  return ptrFromVirt<u64>(virt(u64(linkerSymbol("guest_data")) + gpa - GUEST_DATA_GPA));
+}
+
+/** Where the events guests' interrupt handler is (guests.S IRQ_OFFSET in their page). */
+const IRQ_GPA: u64 = GUEST_CODE_GPA + 0x800;
+
+/** Whether `mode` runs an events guest. */
+export function isEvents(mode: u32): bool {
+  return mode === Mode.EVENTS || mode === Mode.EVENTS_REAL || mode === Mode.EVENTS_PROTECTED;
+}
+
+/** The processor mode of the guest of `mode`: Mode.REAL, Mode.PROTECTED or Mode.LONG. */
+function cpuMode(mode: u32): u32 {
+  if (mode === Mode.REAL || mode === Mode.EVENTS_REAL) return Mode.REAL;
+  if (mode === Mode.PROTECTED || mode === Mode.EVENTS_PROTECTED) return Mode.PROTECTED;
+  return Mode.LONG;
+}
+
+/** The events guest's GDT (null, code, data) and its vector IRQ_VECTOR, for CPU mode `cpu`. */
+function descriptors(cpu: u32): void {
+  const gdt = page(GDT_GPA);
+  gdt.set(0, 0);
+  gdt.set(1, cpu === Mode.LONG ? GDT_CODE64 : GDT_CODE32);
+  gdt.set(2, GDT_DATA);
+  if (cpu === Mode.REAL) {
+    // Real mode: the IVT at IDT_GPA (LIDT may put it anywhere), offset and segment 0.
+    const ivt = ptrFromVirt<u32>(virt(u64(ptrToVirt(page(IDT_GPA))) + u64(IRQ_VECTOR) * 4));
+    ivt.set(0, u32(IRQ_GPA));
+  } else if (cpu === Mode.PROTECTED) {
+    // A 32-bit interrupt gate: offset 15:0, selector, type 0x8e, offset 31:16.
+    const gate = page(IDT_GPA + u64(IRQ_VECTOR) * 8);
+    gate.set(
+      0,
+      (IRQ_GPA & 0xffff) | (u64(SEL_CODE) << 16) | (u64(0x8e00) << 32) | ((IRQ_GPA >> 16) << 48),
+    );
+  } else {
+    // A 64-bit interrupt gate: the same, then offset 63:32.
+    const gate = page(IDT_GPA + u64(IRQ_VECTOR) * 16);
+    gate.set(
+      0,
+      (IRQ_GPA & 0xffff) | (u64(SEL_CODE) << 16) | (u64(0x8e00) << 32) | ((IRQ_GPA >> 16) << 48),
+    );
+    gate.set(1, IRQ_GPA >> 32);
+  }
+}
+
+/**
+ * A fresh run of the guests for `mode` (with the STARTUP mistake `bad`): page tables (and
+ * the events guest's GDT and IDT), nothing seen yet.
+ */
+export function prepare(mode: u32, bad: u32): void {
+  for (let k: usize = 0; k < usize(HANDLERS); k++) {
+    const zero = ptrFromVirt<u8>(structAddress(seen[k]));
+    for (let i: usize = 0; i < sizeof<Seen>(); i++) zero.set(i, 0);
+    seen[k].mode = mode;
+    seen[k].bad = bad;
+  }
+  for (let i: usize = 0; i < 3 * 512; i++) page(TABLES_GPA).set(i, 0);
+  const cpu = cpuMode(mode);
+  if (cpu === Mode.PROTECTED) {
+    // 32-bit paging: one 4 MiB page maps 0…4 MiB (a 32-bit entry in the low half of word 0).
+    page(TABLES_GPA).set(0, PTE_PS | PTE_W | PTE_P);
+  } else if (cpu === Mode.LONG) {
+    page(TABLES_GPA).set(0, (TABLES_GPA + 0x1000) | PTE_W | PTE_P);
+    page(TABLES_GPA + 0x1000).set(0, (TABLES_GPA + 0x2000) | PTE_W | PTE_P);
+    page(TABLES_GPA + 0x2000).set(0, PTE_PS | PTE_W | PTE_P);
+  }
+  if (!isEvents(mode)) return;
+  for (let i: usize = 0; i < 512; i++) page(IDT_GPA).set(i, 0);
+  descriptors(cpu);
+  ptrFromVirt<u64>(linkerSymbol("guest_watch_page")).set(0, WATCH_VALUE);
+  ptrFromVirt<u64>(linkerSymbol("guest_watch2_page")).set(0, WATCH_VALUE2);
+}
+
+/** STARTUP: the guest's mode at GUEST_CODE_GPA, everything else as after reset, and the spaces. */
+function startup(s: Seen, a: ArchUtcb): u32 {
+  s.startupRsp = a.gpr[GPR_RSP];
+  for (let i: usize = 0; i < 16; i++) if (i !== GPR_RSP) a.gpr[i] = 0;
+  a.rflags = 2;
+  a.rip = GUEST_CODE_GPA;
+  a.interruptibility = 0;
+  a.activity = 0;
+  a.ctrl1 = 0;
+  a.ctrl2 = 0;
+  a.exceptionBitmap = 0;
+  a.cr0Mask = 0;
+  a.cr4Mask = 0;
+  a.intrInfo = 0;
+  a.intrError = 0;
+  const mode = s.mode;
+  const cpu = cpuMode(mode);
+  let code = AR_CODE;
+  let data = AR_DATA;
+  let limit: u32 = 0xffff;
+  let cs: u16 = 0;
+  let ds: u16 = 0;
+  if (cpu === Mode.PROTECTED) {
+    code |= AR_DB | AR_G;
+    data |= AR_DB | AR_G;
+    limit = 0xffff_ffff;
+  } else if (cpu === Mode.LONG) {
+    code |= AR_L | AR_G;
+    data |= AR_DB | AR_G;
+    limit = 0xffff_ffff;
+  }
+  if (isEvents(mode)) {
+    // Selectors of the GDT (descriptors()); in real mode the segments are base 0 anyway.
+    if (cpu !== Mode.REAL) {
+      cs = SEL_CODE;
+      ds = SEL_DATA;
+    }
+    a.exceptionBitmap = u32(1) << VECTOR_UD;
+  }
+  segment(a.cs, cs, code, limit);
+  segment(a.ss, ds, data, limit);
+  segment(a.ds, ds, data, limit);
+  segment(a.es, ds, data, limit);
+  segment(a.fs, ds, data, limit);
+  segment(a.gs, ds, data, limit);
+  segment(a.tr, 0, AR_TSS, 0xffff);
+  segment(a.ldtr, 0, AR_LDT, 0xffff);
+  segment(a.gdtr, 0, 0, 0xffff);
+  segment(a.idtr, 0, 0, 0xffff);
+  if (isEvents(mode)) {
+    a.gdtr.base = GDT_GPA;
+    a.gdtr.limit = 0x17;
+    a.idtr.base = IDT_GPA;
+    a.idtr.limit = cpu === Mode.REAL ? 0x3ff : 0xfff;
+  }
+  a.cr0 = cpu === Mode.REAL ? CR0_ET : CR0_PG | CR0_ET | CR0_PE;
+  a.cr2 = 0;
+  a.cr3 = cpu === Mode.REAL ? 0 : TABLES_GPA;
+  a.cr4 = 0;
+  if (cpu === Mode.PROTECTED) a.cr4 = CR4_PSE;
+  if (cpu === Mode.LONG) a.cr4 = CR4_PAE;
+  a.cr8 = 0;
+  a.dr7 = DR7_RESET;
+  a.xcr0 = 1;
+  a.xss = 0;
+  a.star = 0;
+  a.lstar = 0;
+  a.fmask = 0;
+  a.sysenterCs = 0;
+  a.sysenterEsp = 0;
+  a.sysenterEip = 0;
+  a.pat = PAT_RESET;
+  a.efer = cpu === Mode.LONG ? EFER_SVME | EFER_LMA | EFER_LME : EFER_SVME;
+  a.kernelGsBase = 0;
+  a.tscAux = 0;
+  a.selGst = GST;
+  a.selPio = PIO;
+  a.selMsr = MSR;
+  if (mode === Mode.LONG) distinct(a);
+  if (s.bad === Bad.EFER) a.efer &= ~EFER_SVME;
+  if (s.bad === Bad.CS) a.cs.ar |= AR_DB;
+  if (s.bad === Bad.FOREIGN_GST) a.selGst = FOREIGN_GST;
+  if (s.bad === Bad.NO_ASSIGN) a.selGst = GST_NO_ASSIGN;
+  return START;
+}
+
+// The long-mode guest's STARTUP writes these to fields the guest does not use, and its first
+// exit reads them back (stateMismatches). STAR's low half and FMASK's high half are set on
+// purpose: the kernel clears them (§6.3), and a non-canonical LSTAR is made canonical.
+const FS_BASE: u64 = 0x0000_1111_2222_0000;
+const GS_BASE: u64 = 0x0000_3333_4444_0000;
+const CR2_VALUE: u64 = 0x0000_5555_6666_7000;
+const STAR_WRITTEN: u64 = 0x0023_0010_dead_beef;
+const STAR_READ: u64 = 0x0023_0010_0000_0000;
+const LSTAR_WRITTEN: u64 = 0x1234_8000_0000_1000;
+const LSTAR_READ: u64 = 0xffff_8000_0000_1000;
+const FMASK_WRITTEN: u64 = 0x1_0000_4700;
+const FMASK_READ: u64 = 0x4700;
+const SYSENTER_CS: u64 = 0x10;
+const SYSENTER_ESP: u64 = 0xffff_8000_0000_2000;
+const SYSENTER_EIP: u64 = 0xffff_8000_0000_3000;
+const KERNEL_GS: u64 = 0xffff_8880_0000_0000;
+const TSC_AUX: u64 = 7;
+const PAT_VALUE: u64 = 0x0007_0406_0007_0401;
+const DR7_VALUE: u64 = 0x0000_0000_0000_0401;
+const GDTR_BASE: u64 = 0x2000;
+const GDTR_LIMIT: u32 = 0x27;
+
+/** The long-mode guest's STARTUP values (above) in its UTCB. */
+function distinct(a: ArchUtcb): void {
+  a.fs.base = FS_BASE;
+  a.gs.base = GS_BASE;
+  a.cr2 = CR2_VALUE;
+  a.star = STAR_WRITTEN;
+  a.lstar = LSTAR_WRITTEN;
+  a.fmask = FMASK_WRITTEN;
+  a.sysenterCs = SYSENTER_CS;
+  a.sysenterEsp = SYSENTER_ESP;
+  a.sysenterEip = SYSENTER_EIP;
+  a.kernelGsBase = KERNEL_GS;
+  a.tscAux = TSC_AUX;
+  a.pat = PAT_VALUE;
+  a.dr7 = DR7_VALUE;
+  a.gdtr.base = GDTR_BASE;
+  a.gdtr.limit = GDTR_LIMIT;
+}
+
+function sameSegment(u: Segment, selector: u16, ar: u16, limit: u32, base: u64): bool {
+  return u.selector === selector && u.ar === ar && u.limit === limit && u.base === base;
+}
+
+/**
+ * What the long-mode guest's first exit reads back of its STARTUP state, one bit per MTD
+ * group that differs (0: every one as written, or as the kernel sanitizes it): 1 segments,
+ * 2 CR0, CR3, CR4, 4 DR, 8 SYSCALL, 0x10 SYSENTER, 0x20 PAT and EFER, 0x40 KERNEL_GS and
+ * TSC_AUX, 0x80 XSAVE, 0x100 GDTR and IDTR, 0x200 CR2.
+ */
+function stateMismatches(a: ArchUtcb): u64 {
+  const code = AR_CODE | AR_L | AR_G;
+  const data = AR_DATA | AR_DB | AR_G;
+  const limit: u32 = 0xffff_ffff;
+  let m: u64 = 0;
+  const segments =
+    sameSegment(a.cs, 0, code, limit, 0) &&
+    sameSegment(a.ss, 0, data, limit, 0) &&
+    sameSegment(a.ds, 0, data, limit, 0) &&
+    sameSegment(a.es, 0, data, limit, 0) &&
+    sameSegment(a.fs, 0, data, limit, FS_BASE) &&
+    sameSegment(a.gs, 0, data, limit, GS_BASE) &&
+    sameSegment(a.tr, 0, AR_TSS, 0xffff, 0) &&
+    sameSegment(a.ldtr, 0, AR_LDT, 0xffff, 0);
+  if (!segments) m |= 1;
+  const cr0 = CR0_PG | CR0_ET | CR0_PE;
+  if (a.cr0 !== cr0 || a.cr3 !== TABLES_GPA || a.cr4 !== CR4_PAE) m |= 2;
+  if (a.cr2 !== CR2_VALUE) m |= 0x200;
+  if (a.dr7 !== DR7_VALUE) m |= 4;
+  if (a.star !== STAR_READ || a.lstar !== LSTAR_READ || a.fmask !== FMASK_READ) m |= 8;
+  if (
+    a.sysenterCs !== SYSENTER_CS ||
+    a.sysenterEsp !== SYSENTER_ESP ||
+    a.sysenterEip !== SYSENTER_EIP
+  )
+    m |= 0x10;
+  if (a.pat !== PAT_VALUE || a.efer !== (EFER_SVME | EFER_LMA | EFER_LME)) m |= 0x20;
+  if (a.kernelGsBase !== KERNEL_GS || a.tscAux !== TSC_AUX) m |= 0x40;
+  if (a.xcr0 !== 1 || a.xss !== 0) m |= 0x80;
+  const tables =
+    a.gdtr.base === GDTR_BASE &&
+    a.gdtr.limit === GDTR_LIMIT &&
+    a.idtr.base === 0 &&
+    a.idtr.limit === 0xffff;
+  if (!tables) m |= 0x100;
+  return m;
+}
+
+/** Past the exiting instruction by the kernel's length; a guest whose length is unknown ends. */
+function skip(s: Seen, a: ArchUtcb): u32 {
+  if (a.instLength === 0) {
+    if (s.unexpected === 0) s.unexpected = NO_LENGTH;
+    return end(s);
+  }
+  a.rip += u64(a.instLength);
+  return MTD_GPR0_7 | MTD_RIP;
+}
+
+/** A value the guest reported; the events guest's steps act on some. */
+function report(s: Seen, a: ArchUtcb, value: u64): u32 {
+  if (s.reportCount < 32) {
+    s.reports[usize(s.reportCount)] = value;
+    s.reportCount++;
+  }
+  if (isEvents(s.mode) && s.reportCount === 1) s.sysenterCs = a.sysenterCs;
+  const mtd = skip(s, a);
+  // The TSC guest between its two RDTSCs: the test keeps the CPU for a while.
+  if (s.mode === Mode.TSC && value === 5) smUp(STEP_SM);
+  if (!isEvents(s.mode)) return mtd;
+  if (value === 1) {
+    // IF is clear: the window opens at the guest's STI.
+    a.intrInfo = INJ_WINDOW;
+    a.intrError = 0;
+    return mtd | MTD_INJ;
+  }
+  // 2: watching the page the test revokes; 3: spinning until the test recalls the vCPU.
+  if (value === 2 || value === 3) smUp(STEP_SM);
+  return mtd;
+}
+
+function io(s: Seen, a: ArchUtcb): u32 {
+  const info = a.qual[0];
+  const port = info >> 16;
+  const isIn = (info & 1) !== 0;
+  const value = a.gpr[GPR_RAX];
+  if (!isIn && port === REPORT_PORT) return report(s, a, value & 0xffff_ffff);
+  if (!isIn && port === SERIAL_PORT && s.serialCount < 64) {
+    s.serial[usize(s.serialCount)] = u8(value & 0xff);
+    s.serialCount++;
+  } else if (isIn) a.gpr[GPR_RAX] = value | 0xff;
+  else if (port !== SERIAL_PORT) s.otherIo++;
+  return skip(s, a);
+}
+
+function msr(s: Seen, a: ArchUtcb): u32 {
+  if (a.qual[0] === 0) {
+    s.rdmsrLength = a.instLength;
+    a.gpr[GPR_RAX] = 0x5566_7788;
+    a.gpr[GPR_RDX] = 0x1122_3344;
+  } else {
+    s.msrWritten = a.gpr[GPR_RCX];
+    s.msrWriteValue = (a.gpr[GPR_RDX] << 32) | (a.gpr[GPR_RAX] & 0xffff_ffff);
+  }
+  return skip(s, a);
+}
+
+/**
+ * A nested page fault: at NPF_GPA the guest's first access, at WATCH_GPA the access after
+ * the test revoked the page. A page is mapped there from the VMM's own host space and the
+ * guest retries the access (nothing written back).
+ */
+function npf(s: Seen, a: ArchUtcb): u32 {
+  const gpa = a.qual[1];
+  let va: u64 = 0;
+  if (gpa === NPF_GPA) {
+    s.npfs++;
+    s.npfInfo = a.qual[0];
+    va = u64(linkerSymbol("guest_npf_page"));
+    ptrFromVirt<u64>(virt(va)).set(0, NPF_VALUE);
+  } else if ((gpa & ~u64(0xfff)) === WATCH_GPA && isEvents(s.mode)) {
+    s.watchFaults++;
+    va = u64(linkerSymbol("guest_watch2_page"));
+  } else return unexpected(s, EXIT_NPF);
+  if (pd(ROOT_HST, GST, va >> 12, 0, gpa >> 12, Perm_mem.R | Perm_mem.W) !== 0) return end(s);
+  return 0;
+}
+
+/** A bench guest's exit: RIP past the instruction, nothing else; the handler's ticks recorded. */
+function benchExit(a: ArchUtcb, t0: u64): u32 {
+  a.rip += u64(a.instLength);
+  if (shares.count < 2 * BENCH_N) {
+    shares.vmm[shares.count] = rdtsc() - t0;
+    shares.count++;
+  }
+  return MTD_RIP;
+}
+
+/** The guest is done (or went wrong): the test goes on. */
+function end(s: Seen): u32 {
+  s.ended = true;
+  smUp(DONE_SM);
+  return MTD_POISON;
+}
+
+function unexpected(s: Seen, n: u64): u32 {
+  if (s.unexpected === 0) s.unexpected = n | 0x1_0000_0000;
+  return end(s);
+}
+
+/**
+ * Every vCPU event (guests.S vmm_portal_entry): `pid` is the handler's index << 16 and the
+ * event number; returns the reply MTD.
+ */
+export function event(pid: u64, _mtd: u64, _rsp: u64): u64 {
+  const t0 = rdtsc();
+  const k = (pid >> 16) & 1;
+  const n = pid & 0xffff;
+  const s = seen[usize(k)];
+  const a = arch(HANDLER_UTCB + k * 0x1000);
+  s.events++;
+  if (s.mode === Mode.BENCH && (n === EXIT_CPUID || n === EXIT_IOIO)) return benchExit(a, t0);
+  if (n === u64(GST_STARTUP)) return startup(s, a);
+  if (n === EXIT_CPUID) {
+    if (s.mode === Mode.LONG) s.stateMismatches = stateMismatches(a);
+    s.cpuidLength = a.instLength;
+    a.gpr[GPR_RAX] = 0x1234;
+    a.gpr[GPR_RBX] = 0x5678;
+    a.gpr[GPR_RCX] = 0x9abc;
+    a.gpr[GPR_RDX] = 0xdef0;
+    return skip(s, a);
+  }
+  if (n === EXIT_IOIO) return io(s, a);
+  if (n === EXIT_MSR) return msr(s, a);
+  if (n === EXIT_HLT) {
+    s.halts++;
+    s.hltLength = a.instLength;
+    return skip(s, a);
+  }
+  if (n === EXIT_VMMCALL) return end(s);
+  if (n === EXIT_NPF) return npf(s, a);
+  if (n === EXIT_INVALID && s.bad !== Bad.NONE) {
+    s.invalid++;
+    return end(s);
+  }
+  if (isEvents(s.mode) && n === EXIT_VINTR) {
+    // The window is open: inject the interrupt (and ask for no further window).
+    s.windows++;
+    a.intrInfo = INJ_VALID | IRQ_VECTOR;
+    a.intrError = 0;
+    return MTD_INJ;
+  }
+  if (isEvents(s.mode) && n === EXIT_UD) {
+    s.udInfo = a.intrInfo;
+    a.rip += 2;
+    return MTD_RIP;
+  }
+  if (n === u64(GST_RECALL)) {
+    s.recalls++;
+    return end(s);
+  }
+  return unexpected(s, n);
+}
