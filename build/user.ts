@@ -23,6 +23,7 @@ export const USER_PROGRAMS = [
   "roottest-stress",
   "roottest-smpstress",
   "roottest-power",
+  "roottest-iommu",
   "roottest-fail",
   "vmmtest",
 ];

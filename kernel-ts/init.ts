@@ -36,6 +36,7 @@ import * as tlb from "./tlb.ts";
 import * as tsc from "./tsc.ts";
 import * as tss from "./tss.ts";
 import * as watchdog from "./watchdog.ts";
+import * as iommu from "./iommu.ts";
 
 const COM1: u16 = 0x3f8;
 const MIB: u64 = 1024 * 1024;
@@ -179,6 +180,7 @@ function running(): never {
 /** The end of the boot log and the success exit (after the root EC, if there was one). */
 function finish(): never {
   console.reportMbuf();
+  iommu.report();
   const elapsed = rdtsc() - bootTsc;
   log(`BOOT: ${tsc.ms(elapsed)} ms, ${elapsed} TSC ticks from init.main to here`);
   log(`Boot complete`);

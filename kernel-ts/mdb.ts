@@ -83,14 +83,14 @@ function asPioSpace(o: KObject): Space_pio {
   return structAt<Space_pio>(structAddress(o));
 }
 
-/** Whether `o` is a host or guest space (memory capabilities, page tables). */
+/** Whether `o` is a host, guest or DMA space (memory capabilities, page tables). */
 function isMemSpace(o: KObject): bool {
-  return o.kind === Kind.HST_SP || o.kind === Kind.GST_SP;
+  return o.kind === Kind.HST_SP || o.kind === Kind.GST_SP || o.kind === Kind.DMA_SP;
 }
 
-/** A host or guest space: both are Space_hst objects (space_hst.ts). */
+/** A host, guest or DMA space: all are Space_hst objects (space_hst.ts). */
 function asHstSpace(o: KObject): Space_hst {
-  assert(isMemSpace(o), "mdb: node in a space that is not a host or guest space");
+  assert(isMemSpace(o), "mdb: node in a space that is not a memory space");
   return structAt<Space_hst>(structAddress(o));
 }
 
@@ -456,7 +456,7 @@ export function delegatePio(
 }
 
 /**
- * ctrl_pd from a host space into a host or guest space: pages [ssb, ssb + 2^order) to [dsb, …), the
+ * ctrl_pd from a host space into a host, guest or DMA space: pages [ssb, ssb + 2^order) to [dsb, …), the
  * same rules as delegate(). From the NOVA host space the source selectors are
  * physical pages and the copies get cache attribute `ca` (the MAD, checked by
  * the caller); otherwise `ca` is ignored and the source's attribute is kept.
@@ -470,7 +470,8 @@ export function delegateHst(
   pmm: u32,
   ca: u32,
 ): u32 {
-  // Each range against its own space: a host space has 2^35 selectors, a guest space 2^36.
+  // Each range against its own space: a host space has 2^35 selectors, a guest space 2^36, a
+  // DMA space what the IOMMU translates.
   let st = checkRange(ssb, ssb, order, src.selectors());
   if (st === Status.SUCCESS) st = checkRange(dsb, dsb, order, dst.selectors());
   if (st !== Status.SUCCESS) return st;

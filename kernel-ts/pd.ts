@@ -21,9 +21,9 @@
 // CAP0/pmm 0 (unmapping pages and invalidating the TLB for host spaces), and
 // report MEM_CAP partial success.
 //
-// Guest and DMA spaces do not exist yet, so no capability names one:
-// HST→GST/DMA cannot be formed and ends in BAD_CAP like any capability of a
-// wrong kind (docs/user-mode.md). The running PD of each CPU, whose object
+// DMA spaces exist only with an IOMMU (iommu.ts; create_pd OP 4 is BAD_FTR
+// otherwise); ctrl_pd into one changes the IOMMU's tables, and the IOTLB is
+// invalidated before the call returns (tlb.sync). The running PD of each CPU, whose object
 // space the lookups use, is current_pd.ts.
 
 import { PdOp } from "../abi/hypercall.ts";
@@ -39,6 +39,7 @@ import { Space_obj } from "./space_obj.ts";
 import { Space_pio } from "./space_pio.ts";
 import { Ca, KIMAX, Space_hst } from "./space_hst.ts";
 import { Space_msr } from "./space_msr.ts";
+import * as iommu from "./iommu.ts";
 
 export class Pd {
   hdr: Inline<KObject>;
@@ -127,7 +128,7 @@ const PD_OPS: u32 = PdOp.MSR + 1;
 /**
  * 0x2 (§4.3): RSI the PD capability (PD permission), RDI[7:4] the OP. Order:
  * the PD capability (BAD_CAP), OP ≥ 7 (BAD_PAR), the space kind the kernel has
- * no objects for (DMA: BAD_FTR), whether the space can bind (a second
+ * no objects for (DMA without an IOMMU: BAD_FTR), whether the space can bind (a second
  * OBJ or HST space, a first PIO space without a host space: ABORTED), the
  * object (MEM_OBJ), then the slot (BAD_CAP/MEM_CAP, the object destroyed).
  * OP 0's capability has the PD capability's permissions; an OBJ or HST space
@@ -185,8 +186,11 @@ export function createPd(f: ExceptionFrame, sel: u64, op: u32): Status {
     if (s !== null) s.owner = target.serial;
     return insertSpace(sel, s === null ? null : s.hdr);
   }
-  // DMA (4): no DMA space objects without the IOMMU work.
-  return Status.BAD_FTR;
+  // DMA (4): many per PD, bound to none (devices come with assign_dev); only with an IOMMU.
+  if (!iommu.enabled()) return Status.BAD_FTR;
+  const s = iommu.newSpace();
+  if (s !== null) s.owner = target.serial;
+  return insertSpace(sel, s === null ? null : s.hdr);
 }
 
 /**
@@ -270,7 +274,7 @@ export function ctrlPd(f: ExceptionFrame, srcSel: u64, _flags: u32): Status {
       order,
       pmm,
     );
-  } else if (src.kind === Kind.HST_SP && (dst.kind === Kind.HST_SP || dst.kind === Kind.GST_SP)) {
+  } else if (src.kind === Kind.HST_SP) {
     const s = structAt<Space_hst>(structAddress(src));
     st = ctrlHst(s, ssb, structAt<Space_hst>(structAddress(dst)), dsb, order, pmm, f.r8);
   } else if (src.kind === Kind.MSR_SP) {
@@ -292,7 +296,6 @@ export function ctrlPd(f: ExceptionFrame, srcSel: u64, _flags: u32): Status {
       pmm,
     );
   }
-  // HST→DMA: no DMA spaces exist, so no capability names one (BAD_CAP above).
   // Ports delegated or revoked reach every CPU's TSS on the way out (tlb.settleIoBitmaps).
   return st;
 }

@@ -34,6 +34,16 @@ export const NOT_MAPPED: u64 = u64.MAX;
 
 /** Gives a zeroed 4 KiB page for a new table, or phys(0) when memory is exhausted. */
 export type TableAllocator = () => Phys;
+/**
+ * The bits besides the address of a new intermediate entry at `level` (3 = PML4 entry, 1 = PD
+ * entry): bit 0 must be present; tables of other formats (an IOMMU's) say what else.
+ */
+export type TableBits = (level: u32) => u64;
+
+/** x86 intermediate entries allow everything; the leaf decides. */
+export function x86Table(_level: u32): u64 {
+  return PRESENT | WRITABLE | USER;
+}
 
 function slot(table: Phys, index: u64): Ptr<u64> {
   return ptrFromVirt<u64>(kmem.toVirt(table)).add(usize(index));
@@ -62,26 +72,54 @@ export function map(
   const size = u64(0x1000) << order;
   assert((u64(va) & (size - 1)) === 0 && (u64(pa) & (size - 1)) === 0, "unaligned mapping");
   const leafLevel = order / 9;
+  const large = leafLevel > 0 ? LARGE : 0;
+  const allowed = leafLevel === 0 ? LEAF_ATTRIBUTES | PAT_4K : LEAF_ATTRIBUTES;
+  const entry = u64(pa) | PRESENT | large | (attributes & allowed);
+  return place(root, va, entry, leafLevel, allocate, x86Table);
+}
+
+/**
+ * Maps the 4 KiB page at `va` to the leaf entry `entry` as it is (address, present bit 0 and
+ * whatever else the format wants), making intermediate entries with `table`: for tables
+ * another walker reads (an IOMMU's). As map() otherwise.
+ */
+export function mapEntry(
+  root: Phys,
+  va: Virt,
+  entry: u64,
+  table: TableBits,
+  allocate: TableAllocator,
+): bool {
+  assert((u64(va) & 0xfff) === 0 && (entry & PRESENT) !== 0, "mapEntry: unaligned or not present");
+  return place(root, va, entry, 0, allocate, table);
+}
+
+/** Stores the leaf `entry` at `leafLevel` for `va`, making tables on the way (map, mapEntry). */
+function place(
+  root: Phys,
+  va: Virt,
+  entry: u64,
+  leafLevel: u32,
+  allocate: TableAllocator,
+  bits: TableBits,
+): bool {
   let table = root;
   for (let level: u32 = 3; level > leafLevel; level--) {
     const e = slot(table, indexAt(va, level));
-    let entry = e.load();
-    if ((entry & PRESENT) === 0) {
+    let current = e.load();
+    if ((current & PRESENT) === 0) {
       const next = allocate();
       if (u64(next) === 0) return false;
-      // Intermediate entries allow everything; the leaf decides.
-      entry = u64(next) | PRESENT | WRITABLE | USER;
-      e.store(entry);
-    } else if ((entry & LARGE) !== 0) {
+      e.store(u64(next) | bits(level));
+      current = e.load();
+    } else if ((current & LARGE) !== 0) {
       return false; // a larger page covers this range
     }
-    table = phys(entry & ADDRESS);
+    table = phys(current & ADDRESS);
   }
   const leaf = slot(table, indexAt(va, leafLevel));
   if ((leaf.load() & PRESENT) !== 0 && leafLevel > 0 && (leaf.load() & LARGE) === 0) return false; // a table of smaller pages is here
-  const large = leafLevel > 0 ? LARGE : 0;
-  const allowed = leafLevel === 0 ? LEAF_ATTRIBUTES | PAT_4K : LEAF_ATTRIBUTES;
-  leaf.store(u64(pa) | PRESENT | large | (attributes & allowed));
+  leaf.store(entry);
   return true;
 }
 

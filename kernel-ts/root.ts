@@ -22,7 +22,7 @@ import {
 } from "../abi/perms.ts";
 import { PF_W, PF_X, PT_LOAD, phdrAt } from "../abi/elf64.ts";
 import { SEL_GST_ARCH, SEL_GST_NOVA, SEL_HST_ARCH, SEL_HST_NOVA } from "../abi/events.ts";
-import { FEATURE_SVM, FEATURE_VMX, HIP_SIGNATURE, Hip } from "../abi/hip_page.ts";
+import { FEATURE_IOMMU, FEATURE_SVM, FEATURE_VMX, HIP_SIGNATURE, Hip } from "../abi/hip_page.ts";
 import { USER_RFLAGS } from "../abi/hypercall.ts";
 import { KSTAT_ADDRESS } from "../abi/kstat_page.ts";
 import { HIP_ADDRESS, UTCB_ADDRESS } from "../abi/root_pd.ts";
@@ -82,6 +82,7 @@ import * as syscall from "./syscall.ts";
 import * as tlb from "./tlb.ts";
 import * as tsc from "./tsc.ts";
 import * as tss from "./tss.ts";
+import * as iommu from "./iommu.ts";
 
 const HIP_LENGTH: u16 = 0x90;
 const PAGE: u64 = 0x1000;
@@ -134,7 +135,9 @@ function hstSpace(nova: bool): Space_hst {
 
 /** A host space's last reference went: its TLB state first (tlb.ts), then the mdb's teardown. */
 function destroyHst(o: KObject): void {
-  tlb.forget(structAt<Space_hst>(structAddress(o)));
+  const s = structAt<Space_hst>(structAddress(o));
+  if (s.dma()) iommu.forget(s);
+  tlb.forget(s);
   mdb.destroyHstSpace(o);
 }
 
@@ -228,6 +231,9 @@ function protectedPort(port: u64): bool {
 function buildSpaces(): void {
   const s = spaces;
   configureHostSpaces();
+  // DMA remapping before the root PD runs: from here on no device reaches memory unassigned.
+  if (!cmdline.has("noiommu") && !iommu.init(memory.tablePage))
+    if (dmar.info.unitCount !== 0 || ivrs.info.ivhdCount !== 0) log(`IOMMU: DMA remapping off`);
   s.novaObj = objSpace();
   s.novaPio = pioSpace();
   s.novaHst = hstSpace(true);
@@ -344,6 +350,7 @@ function fillHip(pa: Phys, module: boot.BootModule): void {
   if (cpu.has(cpu.Feature.VMX)) features |= FEATURE_VMX;
   // SVM only where vCPUs can run on it (nested paging, not disabled by the firmware).
   if (svm.usable()) features |= FEATURE_SVM;
+  if (iommu.enabled()) features |= FEATURE_IOMMU;
   h.features = features;
   hip.seal(pa);
 }

@@ -32,6 +32,18 @@
 // last-page rule does not apply, and no CPU loads them into CR3. A GST space
 // is only ever a destination of ctrl_pd (pd.ts).
 //
+// A DMA space (§1.2, create_pd OP 4, only with an IOMMU) is the same object
+// with kind DMA_SP: selector N = device-virtual page N, as many as the
+// IOMMUs' address width allows (iommu.ts decides, docs/iommu.md), and its
+// tables are the ones the IOMMU walks: VT-d's second-level tables (bit 0
+// read, bit 1 write, bit 7 a large page, the long-mode layout otherwise) or
+// AMD-Vi's I/O page tables (the same layout with the next level in bits 11:9
+// of a table entry, read and write in bits 61 and 62), as setDmaFormat says.
+// Present implies readable here too; W sets the write bit; nothing else goes
+// into a leaf. The table under PML4 entry 0 exists from the start, so an IOMMU that
+// walks 3 levels (39-bit) starts there and one that walks 4 at the PML4
+// (dmaRoot). `domain` is the IOMMU's domain id for it.
+//
 // The NOVA host space (§9.3) is one object with `nova` set: its capabilities
 // are computed (selector = physical page, all of R/W/XU/XS except protected
 // memory, §9.6), never stored, and it has no page tables.
@@ -146,6 +158,24 @@ class Platform {
 
 const platform = new Platform();
 
+/**
+ * A DMA space's entries beyond the address and bit 0 (present): a readable leaf's, W's, and
+ * the intermediate entries'. VT-d's second-level format unless the IOMMU driver says otherwise
+ * (setDmaFormat) before the first DMA space.
+ */
+class DmaFormat {
+  read: u64;
+  write: u64;
+  table: ptab.TableBits;
+}
+const dmaFormat = new DmaFormat();
+
+export function setDmaFormat(read: u64, write: u64, table: ptab.TableBits): void {
+  dmaFormat.read = read;
+  dmaFormat.write = write;
+  dmaFormat.table = table;
+}
+
 /** What host spaces need from the kernel (or a host test). */
 export function configure(
   kernelRoot: Phys,
@@ -169,6 +199,7 @@ export function configure(
   p.physLimit = u64.MAX;
   p.count = 0;
   p.ready = true;
+  setDmaFormat(0, ptab.WRITABLE, ptab.x86Table);
 }
 
 /** Physical memory from `limit` on is never delegable (§9.6: ≥ 2^min(phys bits, 47)). */
@@ -205,7 +236,8 @@ export function isProtected(page: u64): bool {
  * The PTE attributes of memory capability `cap` at `sel` of a host space, or of a guest space
  * (`guest`: the last-page rule is the host's) (present, user; see the file comment).
  */
-function attributes(cap: u64, sel: u64, guest: bool): u64 {
+function attributes(cap: u64, sel: u64, guest: bool, dma: bool): u64 {
+  if (dma) return dmaFormat.read | ((cap & u64(Perm_mem.W)) !== 0 ? dmaFormat.write : 0);
   let a = ptab.USER | patBits(memCa(cap));
   if ((cap & u64(Perm_mem.W)) !== 0) a |= ptab.WRITABLE;
   const x = (cap & u64(Perm_mem.XU | Perm_mem.XS)) !== 0 && (guest || sel !== LAST_USER_PAGE);
@@ -231,13 +263,15 @@ export class Space_hst {
   /** On tlb.ts's list of spaces with changes not yet shot down. */
   dirty: bool;
   nextDirty: Space_hst | null;
+  /** A DMA space's IOMMU domain id (iommu.ts). */
+  domain: u32;
   /** A guest space: entries changed so far (tlb.ts), and the PD it was created for (pd.ts serial). */
   flushes: u64;
   owner: u64;
 
   /** A new, empty host space (no references yet) with its PML4, or null when memory is out. */
   static create(): Space_hst | null {
-    const s = withTables(false);
+    const s = withTables(Kind.HST_SP, HST_SELECTORS);
     if (s === null) return null;
     const from = ptrFromVirt<u64>(kmem.toVirt(platform.kernelRoot));
     const to = ptrFromVirt<u64>(kmem.toVirt(s.root));
@@ -247,7 +281,35 @@ export class Space_hst {
 
   /** A new, empty guest space (no references yet) with its nested PML4, or null when memory is out. */
   static createGuest(): Space_hst | null {
-    return withTables(true);
+    return withTables(Kind.GST_SP, GST_SELECTORS);
+  }
+
+  /**
+   * A new, empty DMA space (no references yet) with `selectors` pages and
+   * the table under PML4 entry 0 (file comment), or null when memory is out.
+   */
+  static createDma(selectors: u64): Space_hst | null {
+    const s = withTables(Kind.DMA_SP, selectors);
+    if (s === null) return null;
+    const low = platform.alloc();
+    if (u64(low) === 0) {
+      freeObject(s.hdr, sizeof<Space_hst>());
+      platform.free(s.root);
+      return null;
+    }
+    ptrFromVirt<u64>(kmem.toVirt(s.root)).store(u64(low) | dmaFormat.table(3));
+    return s;
+  }
+
+  /** A DMA space (kind DMA_SP): IOMMU tables (file comment). */
+  dma(): bool {
+    return this.hdr.kind === Kind.DMA_SP;
+  }
+
+  /** The table an IOMMU walking `levels` levels (3 or 4) starts at (a DMA space). */
+  dmaRoot(levels: u32): Phys {
+    if (levels === 4) return this.root;
+    return phys(ptrFromVirt<u64>(kmem.toVirt(this.root)).load() & ENTRY_ADDRESS);
   }
 
   /** A guest space (kind GST_SP): nested page tables, 2^36 selectors (file comment). */
@@ -291,21 +353,14 @@ export class Space_hst {
     // A kernel page may be mapped here (no capability): its TLB entry must go. A page that
     // was not present needs no invalidation (no TLB entry is made for a faulting walk).
     const before = ptab.leafEntry(this.root, va(sel));
-    if (
-      !ptab.map(
-        this.root,
-        va(sel),
-        memFrame(cap),
-        ptab.ORDER_4K,
-        attributes(cap, sel, this.guest()),
-        platform.alloc,
-      )
-    ) {
+    if (!mapPage(this, sel, cap, platform.alloc)) {
       this.table.trim(sel);
       return Status.MEM_CAP;
     }
     this.table.fill(sel, cap, node);
-    if (before !== 0) platform.flush(this, va(sel));
+    // An IOMMU may cache not-present entries (VT-d caching mode) or not snoop the CPU's caches:
+    // a DMA space reports every change.
+    if (before !== 0 || this.dma()) platform.flush(this, va(sel));
     return Status.SUCCESS;
   }
 
@@ -314,15 +369,7 @@ export class Space_hst {
     assert(memFrame(cap) === memFrame(this.table.cap(sel)), "space_hst: reduce to another frame");
     this.table.update(sel, cap);
     // The walk exists (the page is mapped), so no table is allocated and map cannot fail.
-    const ok = ptab.map(
-      this.root,
-      va(sel),
-      memFrame(cap),
-      ptab.ORDER_4K,
-      attributes(cap, sel, this.guest()),
-      noTable,
-    );
-    assert(ok, "space_hst: remap of a mapped page failed");
+    assert(mapPage(this, sel, cap, noTable), "space_hst: remap of a mapped page failed");
     platform.flush(this, va(sel));
   }
 
@@ -343,7 +390,7 @@ export class Space_hst {
    */
   mapKernelPage(va: Virt, pa: Phys, writable: bool): bool {
     assert(
-      !this.nova && !this.guest() && (u64(va) & 0xfff) === 0,
+      !this.nova && this.hdr.kind === Kind.HST_SP && (u64(va) & 0xfff) === 0,
       "space_hst: kernel page not mappable here",
     );
     const sel = u64(va) >> PAGE_SHIFT;
@@ -376,7 +423,7 @@ export class Space_hst {
   mapped(sel: u64, cap: u64): bool {
     if (this.nova) return true;
     const e = ptab.leafEntry(this.root, va(sel));
-    const want = u64(memFrame(cap)) | ptab.PRESENT | attributes(cap, sel, this.guest());
+    const want = u64(memFrame(cap)) | ptab.PRESENT | attributes(cap, sel, this.guest(), this.dma());
     return (e & ~(ptab.ACCESSED | ptab.DIRTY)) === want;
   }
 
@@ -385,8 +432,8 @@ export class Space_hst {
     this.table.release();
     if (u64(this.root) !== 0) {
       const pml4 = ptrFromVirt<u64>(kmem.toVirt(this.root));
-      // A guest space's tables span the whole PML4; a host space's kernel half is shared.
-      const own = this.guest() ? ENTRIES : USER_ENTRIES;
+      // A guest or DMA space's tables span the whole PML4; a host space's kernel half is shared.
+      const own = this.hdr.kind === Kind.HST_SP ? USER_ENTRIES : ENTRIES;
       for (let i: usize = 0; i < own; i++) freeTables(pml4.get(i), 3);
       platform.free(this.root);
     }
@@ -394,8 +441,8 @@ export class Space_hst {
   }
 }
 
-/** A new host or guest space with an empty PML4 (create, createGuest), or null. */
-function withTables(guest: bool): Space_hst | null {
+/** A new host, guest or DMA space with an empty PML4 (create, createGuest, createDma), or null. */
+function withTables(kind: u32, selectors: u64): Space_hst | null {
   assert(platform.ready, "space_hst: not configured");
   const root = platform.alloc();
   if (u64(root) === 0) return null;
@@ -405,10 +452,18 @@ function withTables(guest: bool): Space_hst | null {
     return null;
   }
   const s = structAt<Space_hst>(va);
-  initObject(s.hdr, guest ? Kind.GST_SP : Kind.HST_SP, platform.destroy);
-  s.table.init(guest ? GST_SELECTORS : HST_SELECTORS);
+  initObject(s.hdr, kind, platform.destroy);
+  s.table.init(selectors);
   s.root = root;
   return s;
+}
+
+/** Maps the page of capability `cap` at `sel` of `s` as its kind wants (file comment). */
+function mapPage(s: Space_hst, sel: u64, cap: u64, allocate: ptab.TableAllocator): bool {
+  const a = attributes(cap, sel, s.guest(), s.dma());
+  if (!s.dma()) return ptab.map(s.root, va(sel), memFrame(cap), ptab.ORDER_4K, a, allocate);
+  const entry = u64(memFrame(cap)) | ptab.PRESENT | a;
+  return ptab.mapEntry(s.root, va(sel), entry, dmaFormat.table, allocate);
 }
 
 function noTable(): Phys {

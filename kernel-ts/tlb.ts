@@ -42,6 +42,7 @@ import * as ipi from "./ipi.ts";
 import * as currentPd from "./current_pd.ts";
 import * as percpu from "./percpu.ts";
 import { Space_hst } from "./space_hst.ts";
+import * as iommu from "./iommu.ts";
 import * as watchdog from "./watchdog.ts";
 
 const CR3_NO_FLUSH: u64 = u64(1) << 63;
@@ -151,6 +152,12 @@ export function enterGuest(s: Space_hst): void {
 
 /** space_hst's hook: the entry for `va` in `s` changed. */
 export function flushed(s: Space_hst, va: Virt): void {
+  // A DMA space: the IOMMUs' IOTLBs, invalidated in sync() before the hypercall returns.
+  if (s.dma()) {
+    iommu.flushed(s);
+    hazard.raiseLocked(Hazard.TLB);
+    return;
+  }
   // A guest space is in no CR3: its vCPUs take fresh ASIDs (this CPU's too) and other CPUs
   // running them are sent out of the guest by sync().
   if (s.guest()) s.flushes++;
@@ -208,6 +215,7 @@ export function sync(): void {
   // Inlined where the slow path lets its lock go: nothing unmapped is one load.
   if (!hazard.has(Hazard.TLB)) return;
   hazard.clear(Hazard.TLB);
+  iommu.settle();
   shootDirty();
 }
 

@@ -230,6 +230,7 @@ static inline void kts_cli(void) { __asm__ volatile("cli" ::: "memory"); }
 static inline void kts_sti(void) { __asm__ volatile("sti" ::: "memory"); }
 static inline void kts_magic_breakpoint(void) { __asm__ volatile("xchg %%bx, %%bx" ::: "memory"); }
 static inline void kts_invlpg(virt_t va) { __asm__ volatile("invlpg (%0)" : : "r"(va) : "memory"); }
+static inline void kts_wbinvd(void) { __asm__ volatile("wbinvd" ::: "memory"); }
 static inline void kts_mfence(void) { __asm__ volatile("mfence" ::: "memory"); }
 static inline void kts_lfence(void) { __asm__ volatile("lfence" ::: "memory"); }
 static inline void kts_sfence(void) { __asm__ volatile("sfence" ::: "memory"); }

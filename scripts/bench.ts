@@ -28,6 +28,9 @@
 //   failing create_sm: the kernel lock's entry and exit with k CPUs online);
 //   under -icount the TSC is one virtual clock for all vCPUs (the instructions
 //   all of them executed), so the ticks include the other CPUs' work.
+// - DMA spaces: user/roottest-iommu (its bench.ts) on q35 with intel-iommu and edu,
+//   the same -icount: dma_delegate_1/_1024 and dma_revoke_1/_1024, ctrl_pd into a
+//   DMA space and back with the IOTLB invalidation.
 // - boot_smp64_online_ms: three kernel-only boots at -smp 64, the boot log's
 //   time from init.main to all CPUs online, in ms of the TSC. Without -icount:
 //   QEMU 7.2's single-threaded icount loop is slow with halted vCPUs (the APs
@@ -262,6 +265,16 @@ await taskBenches(2, [
 ]);
 await taskBenches(4, ["hypercall_bad_hyp_4cpus", "slow_path_4cpus", "shootdown_4cpus"]);
 await taskBenches(8, ["hypercall_bad_hyp_8cpus", "slow_path_8cpus", "shootdown_8cpus"]);
+
+// DMA spaces behind VT-d (user/roottest-iommu/bench.ts): delegation and revocation of 1 and 2^10
+// pages, each with its IOTLB invalidation.
+const iommuTask = await buildUser("roottest-iommu", { outDir: kernelOut, progress: false });
+await taskBenches(
+  1,
+  ["dma_delegate_1", "dma_revoke_1", "dma_delegate_1024", "dma_revoke_1024"],
+  iommuTask,
+  ["-device", "intel-iommu", "-device", "edu"],
+);
 
 // Bring-up of 64 CPUs, kernel only (no module: the kernel ends after `Boot complete`).
 const SMP_LINE =

@@ -53,6 +53,8 @@ declare function nop(): void;
 declare function cli(): void;
 declare function sti(): void;
 declare function invlpg(va: Virt): void;
+/** Writes back and invalidates every cache (for devices that do not snoop, such as some IOMMUs). */
+declare function wbinvd(): void;
 /** `xchg %bx, %bx`: a no-op on hardware and QEMU; Bochs' magic breakpoint (its debugger stops there). */
 declare function magicBreakpoint(): void;
 

@@ -1,7 +1,7 @@
 // Host and MSR spaces (kernel-ts/space_hst.ts, space_msr.ts) with the mapping
 // database on the host under ASan+UBSan, with gcc and clang:
 // test/kernel/dialect/hst_main.ts checks a fresh host space, a guest space and the NOVA host
-// space (computed, protected memory CAP0), the PTE of every cache attribute
+// space (computed, protected memory CAP0), a DMA space (IOMMU table entries), the PTE of every cache attribute
 // and permission set, kernel pages (replace and revoke a capability, delegate
 // as CAP0), partial MEM_CAP, a space destroyed with its last reference, an
 // order-20 delegation from the NOVA host space and its revocation, the NOVA
@@ -32,6 +32,16 @@ t.test("host and MSR spaces", async (t) => {
       r.stdout,
       /^hst: a guest space has 2\^36 selectors and nested tables of its own/m,
       `${cc}: guest space`,
+    );
+    t.match(
+      r.stdout,
+      /^hst: a DMA space has the selectors it was made with and IOMMU tables/m,
+      `${cc}: DMA space`,
+    );
+    t.match(
+      r.stdout,
+      /^hst: AMD-Vi DMA space: table entries name the next level/m,
+      `${cc}: AMD-Vi`,
     );
     t.match(r.stdout, /^hst: kernel pages replace capabilities .* partial MEM_CAP after 1 of 8/m);
     t.match(r.stdout, /^hst: order 20: 1048559 pages delegated from the NOVA host space/m);

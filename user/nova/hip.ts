@@ -2,12 +2,17 @@
 // in the root PD (the root EC's RSP at entry). `Hip` is its layout with the
 // offsets asserted; `checksumOk` checks the 16-bit word sum over Length bytes.
 
-import { HIP_SIGNATURE, Hip } from "../../abi/hip_page.ts";
+import { FEATURE_IOMMU, HIP_SIGNATURE, Hip } from "../../abi/hip_page.ts";
 import { HIP_ADDRESS } from "../../abi/root_pd.ts";
 
 /** The root PD's HIP. */
 export function hip(): Hip {
   return structAt<Hip>(virt(HIP_ADDRESS));
+}
+
+/** Whether the HIP announces an IOMMU (DMA spaces, assign_dev). */
+export function hasIommu(): bool {
+  return (hip().features & FEATURE_IOMMU) !== 0;
 }
 
 /** The 16-bit word sum over the HIP's `length` bytes (0 when the checksum is right). */

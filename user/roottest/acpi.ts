@@ -1,6 +1,7 @@
-// The enabled CPUs of the ACPI MADT, read from ring 3 (for smp.ts's CPUNUM
-// check): the HIP's RSDP → RSDT/XSDT → "APIC" table, processor local APIC
-// (type 0) and local x2APIC (type 9) entries with their Enabled flag. Physical
+// ACPI tables read from ring 3: the HIP's RSDP → RSDT/XSDT → a table by its
+// signature (table()); the enabled CPUs of the MADT (for smp.ts's CPUNUM
+// check): processor local APIC (type 0) and local x2APIC (type 9) entries
+// with their Enabled flag; roottest-iommu reads the MCFG and DMAR. Physical
 // memory is read one page at a time through a window page of the root host
 // space (from the NOVA host space, read-only); `close()` revokes it.
 
@@ -34,8 +35,8 @@ function byte(phys: u64): u64 {
   return u64(ptrFromVirt<u8>(virt((WINDOW << 12) + (phys & 0xfff))).loadVolatile());
 }
 
-/** `n` bytes at `phys`, little-endian. */
-function le(phys: u64, n: u64): u64 {
+/** `n` bytes at `phys`, little-endian (0 after a failed window move). */
+export function le(phys: u64, n: u64): u64 {
   let v: u64 = 0;
   for (let k: u64 = 0; k < n; k++) v |= byte(phys + k) << (8 * k);
   return v;
@@ -46,8 +47,8 @@ function signature(phys: u64, s: str): bool {
   return true;
 }
 
-/** The MADT's enabled CPUs (types 0 and 9, flag bit 0), or 0 when a table cannot be read. */
-export function enabledCpus(rsdp: u64): u64 {
+/** The physical address of the first table with signature `sig`, or 0. */
+export function table(rsdp: u64, sig: str): u64 {
   win.failed = false;
   win.page = 0;
   if (rsdp === u64.MAX) return 0;
@@ -55,20 +56,27 @@ export function enabledCpus(rsdp: u64): u64 {
   const sdt = xsdt !== 0 ? xsdt : le(rsdp + 16, 4);
   const size: u64 = xsdt !== 0 ? 8 : 4;
   const sdtLength = le(sdt + 4, 4);
-  let cpus: u64 = 0;
   for (let e = sdt + 36; e + size <= sdt + sdtLength && !win.failed; e += size) {
-    const table = le(e, size);
-    if (!signature(table, "APIC")) continue;
-    const end = table + le(table + 4, 4);
-    let p = table + 44;
-    while (p + 2 <= end && !win.failed) {
-      const type = byte(p);
-      const length = byte(p + 1);
-      if (length < 2) break;
-      if (type === 0 && (le(p + 4, 4) & 1) !== 0) cpus++;
-      if (type === 9 && (le(p + 8, 4) & 1) !== 0) cpus++;
-      p += length;
-    }
+    const t = le(e, size);
+    if (signature(t, sig)) return win.failed ? 0 : t;
+  }
+  return 0;
+}
+
+/** The MADT's enabled CPUs (types 0 and 9, flag bit 0), or 0 when a table cannot be read. */
+export function enabledCpus(rsdp: u64): u64 {
+  const madt = table(rsdp, "APIC");
+  if (madt === 0) return 0;
+  const end = madt + le(madt + 4, 4);
+  let cpus: u64 = 0;
+  let p = madt + 44;
+  while (p + 2 <= end && !win.failed) {
+    const type = byte(p);
+    const length = byte(p + 1);
+    if (length < 2) break;
+    if (type === 0 && (le(p + 4, 4) & 1) !== 0) cpus++;
+    if (type === 9 && (le(p + 8, 4) & 1) !== 0) cpus++;
+    p += length;
   }
   return win.failed ? 0 : cpus;
 }

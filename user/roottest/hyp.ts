@@ -46,8 +46,8 @@ export function run(): void {
       isValue(after(REG_R8), 0x4444),
   );
   check("abi-status-whole-rdi-bad_hyp", reserved(0x12345, 0) && isValue(after(REG_RDI), 4));
-  // assign_dev (§10.5) from the root PD: no capability can name a DMA space (create_pd OP 4
-  // is BAD_FTR without the IOMMU work), so every selector is BAD_CAP.
+  // assign_dev (§10.5) from the root PD with capabilities that name no DMA space: BAD_CAP
+  // (roottest-iommu has the DMA spaces).
   check(
     "assign_dev-bad_cap-not-dma-space",
     isStatus(assignDev(ROOT_OBJ, 0, 0), Status.BAD_CAP) &&

@@ -43,6 +43,8 @@ export const SMP_SELS: u64 = 0x6000;
 export const SMP_ORDER: u64 = 10;
 /** harden.ts: PDs and host spaces destroyed together. */
 export const HARDEN_SELS: u64 = 0x6400;
+/** roottest-iommu: DMA spaces. */
+export const IOMMU_SELS: u64 = 0x6500;
 /** Order of those ranges. */
 export const RANGE_ORDER: u64 = 8;
 

@@ -563,6 +563,111 @@ function guestSpace(): void {
   kobject.reap();
 }
 
+/** DMA space selectors in this test: a 39-bit space (3-level VT-d tables). */
+const DMA_SELECTORS: u64 = u64(1) << 27;
+
+/**
+ * A DMA space (create_pd OP 4): the selectors it was made with, second-level tables whose
+ * leaves hold only the frame, read (present) and W (no USER, NX or cache bits), the table under
+ * PML4 entry 0 from the start (a 3-level IOMMU starts there, a 4-level one at the PML4), every
+ * insert and removal reported to the flush hook (the IOTLB), all memory back.
+ */
+function dmaSpace(): void {
+  const d = Space_hst.createDma(DMA_SELECTORS);
+  assert(d !== null, "test: DMA space");
+  if (d === null) return;
+  kobject.ref(d.hdr);
+  const nova = structAt<Space_hst>(virt(novaHst));
+  const rwx = u32(Perm_mem.R | Perm_mem.W | Perm_mem.XU);
+  assert(
+    d.hdr.kind === capability.Kind.DMA_SP && d.dma() && d.selectors() === DMA_SELECTORS,
+    "test: a DMA space has kind DMA_SP and the selectors it was made with",
+  );
+  const low = ptrFromVirt<u64>(virt(u64(d.root))).get(0);
+  assert(
+    d.dmaRoot(4) === d.root && u64(d.dmaRoot(3)) === (low & 0xf_ffff_ffff_f000) && low !== 0,
+    "test: 4 levels start at the PML4, 3 at the table under its entry 0",
+  );
+  const flushes = stats.flushes;
+  assert(
+    mdb.delegateHst(nova, 0x1234, d, DMA_SELECTORS - 1, 0, rwx, hst.Ca.UC) === Status.SUCCESS &&
+      mdb.delegateHst(nova, 0x1235, d, 0, 0, u32(Perm_mem.R), hst.Ca.WB) === Status.SUCCESS,
+    "test: delegations into a DMA space",
+  );
+  assert(stats.flushes === flushes + 2, "test: inserts into a DMA space are reported");
+  assert(
+    mdb.delegateHst(nova, 0x1234, d, DMA_SELECTORS, 0, rwx, hst.Ca.WB) === Status.BAD_PAR,
+    "test: a DMA space ends at its selector count",
+  );
+  const eTop = ptab.leafEntry(d.root, virt((DMA_SELECTORS - 1) << 12));
+  const eZero = ptab.leafEntry(d.root, virt(0));
+  assert(
+    eTop === (0x123_4000 | ptab.PRESENT | ptab.WRITABLE),
+    "test: a read/write DMA page is frame | read | write, nothing else",
+  );
+  assert(eZero === (0x123_5000 | ptab.PRESENT), "test: a read-only DMA page is frame | read");
+  assert(mdb.check(d.hdr) === 2, "test: the mapping database covers the DMA space");
+  assert(
+    mdb.delegateHst(nova, 0x1234, d, DMA_SELECTORS - 1, 0, 0, hst.Ca.WB) === Status.SUCCESS &&
+      ptab.leafEntry(d.root, virt((DMA_SELECTORS - 1) << 12)) === 0 &&
+      stats.flushes === flushes + 3,
+    "test: a null delegation unmaps the DMA page and reports it",
+  );
+  log(
+    `hst: a DMA space has the selectors it was made with and IOMMU tables: read/write bits only, 3- and 4-level roots, every change reported`,
+  );
+  kobject.unref(d.hdr);
+  kobject.reap();
+  amdFormat();
+}
+
+/** AMD-Vi's I/O page-table entries (amdvi.ts): read and write in bits 61 and 62. */
+const AMD_IR: u64 = u64(1) << 61;
+const AMD_IW: u64 = u64(1) << 62;
+
+/** An AMD-Vi table entry at `level`: the next level in bits 11:9 and IR/IW. */
+function amdTable(level: u32): u64 {
+  return ptab.PRESENT | (u64(level) << 9) | AMD_IR | AMD_IW;
+}
+
+/**
+ * A DMA space in AMD-Vi's format (setDmaFormat): every table entry names the next level and has
+ * IR/IW, a leaf IR and IW as the capability says, nothing of the x86 bits.
+ */
+function amdFormat(): void {
+  hst.setDmaFormat(AMD_IR, AMD_IW, amdTable);
+  const d = Space_hst.createDma(DMA_SELECTORS << 9);
+  assert(d !== null, "test: AMD-Vi DMA space");
+  if (d === null) return;
+  kobject.ref(d.hdr);
+  const nova = structAt<Space_hst>(virt(novaHst));
+  assert(
+    mdb.delegateHst(nova, 0x1234, d, 0x12345, 0, u32(Perm_mem.R), hst.Ca.WB) === Status.SUCCESS &&
+      mdb.delegateHst(nova, 0x1235, d, 0x12346, 0, u32(Perm_mem.R | Perm_mem.W), hst.Ca.WB) ===
+        Status.SUCCESS,
+    "test: delegations into an AMD-Vi DMA space",
+  );
+  const address: u64 = 0xf_ffff_ffff_f000;
+  let table = u64(d.root);
+  for (let level: u32 = 3; level > 0; level--) {
+    const index = (u64(0x12345) >> (9 * u64(level))) & 511;
+    const e = ptrFromVirt<u64>(virt(table)).get(usize(index));
+    assert((e & ~address) === amdTable(level), "test: an AMD-Vi table entry names its next level");
+    table = e & address;
+  }
+  assert(
+    ptab.leafEntry(d.root, virt(u64(0x12345) << 12)) === (0x123_4000 | ptab.PRESENT | AMD_IR) &&
+      ptab.leafEntry(d.root, virt(u64(0x12346) << 12)) ===
+        (0x123_5000 | ptab.PRESENT | AMD_IR | AMD_IW),
+    "test: AMD-Vi leaves: IR, and IW with W",
+  );
+  assert(mdb.check(d.hdr) === 2, "test: the mapping database covers the AMD-Vi DMA space");
+  log(`hst: AMD-Vi DMA space: table entries name the next level with IR/IW, leaves IR and IW`);
+  kobject.unref(d.hdr);
+  kobject.reap();
+  hst.setDmaFormat(0, ptab.WRITABLE, ptab.x86Table);
+}
+
 /** Delegation onto a kernel page replaces it; the kernel page itself delegates as CAP0. */
 function kernelPages(): void {
   const a = newHst();
@@ -702,6 +807,7 @@ export function main(mode: u32): void {
   }
   fresh();
   guestSpace();
+  dmaSpace();
   kernelPages();
   order20();
   msrDirected();
