@@ -53,6 +53,8 @@ typedef uint64_t virt_t;
  * inline a call it sees only after inlining its caller (a function pointer argument become
  * constant) and stops on always_inline, and gdb is better off with every frame anyway.
  */
+/* @noinline: never inlined (a function found by its address, e.g. by the bench trace). */
+#define KTS_NOINLINE __attribute__((noinline))
 #if defined(KTS_NO_FORCED_INLINE)
 #define KTS_INLINE
 #elif defined(__clang__)

@@ -8,12 +8,25 @@ import type { Sema } from "./sema.ts";
 
 type Fn = ts.FunctionDeclaration | ts.MethodDeclaration;
 
-/** Whether a function's doc comment carries `@inline`. */
-export function isInline(f: ts.Node): boolean {
+/** Whether a function's or method's doc comment carries the tag `@<tag>`. */
+function hasTag(f: ts.Node, tag: string): boolean {
   return (
     (ts.isFunctionDeclaration(f) || ts.isMethodDeclaration(f)) &&
-    ts.getJSDocTags(f).some((t) => t.tagName.text === "inline")
+    ts.getJSDocTags(f).some((t) => t.tagName.text === tag)
   );
+}
+
+/** Whether a function's doc comment carries `@inline`. */
+export function isInline(f: ts.Node): boolean {
+  return hasTag(f, "inline");
+}
+
+/**
+ * Whether a function's doc comment carries `@noinline`: its C definition is never inlined
+ * (a function a tool finds by its address, such as the bench loop the trace stops in).
+ */
+export function isNoinline(f: ts.Node): boolean {
+  return hasTag(f, "noinline");
 }
 
 /** The `@inline` function or method a call names directly, if any. */

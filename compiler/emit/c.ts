@@ -50,7 +50,9 @@ function prototype(f: CFunction, definition = false): string {
   // Only on the definition: a header prototype without `inline` keeps an exported function's
   // definition external (C11 6.7.4p7), so other units still link against it. KTS_INLINE is
   // spelled per compiler (runtime-c/kts.h).
-  const inline = definition && f.inline ? "KTS_INLINE " : "";
+  let inline = "";
+  if (definition && f.inline) inline = "KTS_INLINE ";
+  else if (definition && f.noinline) inline = "KTS_NOINLINE ";
   return `${f.noreturn ? "_Noreturn " : ""}${f.exported ? "" : "static "}${inline}${f.proto}`;
 }
 

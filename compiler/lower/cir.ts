@@ -38,6 +38,8 @@ export interface CFunction {
   noreturn: boolean;
   /** `@inline` in its doc comment: inlined into every direct call (docs/dialect.md). */
   inline: boolean;
+  /** `@noinline` in its doc comment: never inlined. */
+  noinline: boolean;
   body: CStmt[];
 }
 

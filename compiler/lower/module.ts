@@ -1,7 +1,7 @@
 // Phase 3, lower: one checked TypeScript module to one C module description.
 
 import { ts } from "ts-morph";
-import { isInline } from "../check/inline.ts";
+import { isInline, isNoinline } from "../check/inline.ts";
 import type { Sema } from "../check/sema.ts";
 import type { DType } from "../check/types.ts";
 import type { Module } from "../load/project.ts";
@@ -119,6 +119,7 @@ function lowerFunction(
     proto,
     noreturn: ft.ret.k === "never",
     inline: isInline(f),
+    noinline: isNoinline(f),
     body: [...unused, ...lowerBlock(cx, f.body!.statements)],
   };
 }

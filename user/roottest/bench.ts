@@ -105,8 +105,12 @@ export function report(name: str, data: Ptr<u64>, n: usize): void {
   puts("\n");
 }
 
-/** Times ITERATIONS calls of `body` (then `after`, untimed) and reports them; FAIL if one failed. */
-export function bench(name: str, body: Body, after: After): void {
+/**
+ * Times ITERATIONS calls of `body` (then `after`, untimed) and reports them; FAIL if one failed.
+ * Out of line: the serializing-instruction trace (scripts/bench-trace.ts) stops at its entry.
+ * @noinline
+ */
+function bench(name: str, body: Body, after: After): void {
   let ok = true;
   for (let i: usize = 0; i < ITERATIONS; i++) {
     const t0 = rdtsc();
