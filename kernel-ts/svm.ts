@@ -73,6 +73,7 @@ const EFER_SVME: u64 = 1 << 12;
 const MSR_VM_CR: u32 = 0xc001_0114;
 const VM_CR_SVMDIS: u64 = 1 << 4;
 const MSR_VM_HSAVE_PA: u32 = 0xc001_0117;
+const MSR_TSC_AUX: u32 = 0xc000_0103;
 
 const PAGE: usize = 4096;
 
@@ -120,7 +121,27 @@ const INTERCEPT_CR4_WRITE: u32 = 1 << 20;
 
 /** Exceptions that push an error code: #DF, #TS, #NP, #SS, #GP, #PF, #AC, #CP, #VC, #SX. */
 const ERROR_CODE_VECTORS: u32 =
-  (1 << 8) | (1 << 10) | (1 << 11) | (1 << 12) | (1 << 13) | (1 << 14) | (1 << 17) | (1 << 21);
+  (1 << 8) |
+  (1 << 10) |
+  (1 << 11) |
+  (1 << 12) |
+  (1 << 13) |
+  (1 << 14) |
+  (1 << 17) |
+  (1 << 21) |
+  (1 << 29) |
+  (1 << 30);
+
+/**
+ * Exceptions every guest's exceptions exit on, whatever its VMM asked: #DB and #AC. A guest
+ * whose IDT makes their delivery raise them again would otherwise loop inside the CPU without
+ * reaching an instruction boundary, so not even a host interrupt would end its run (the
+ * CVE-2015-8104 and CVE-2015-5307 loops). The kernel reflects them into the guest unless the
+ * VMM asked for them (reflect()).
+ */
+const VECTOR_DB: u32 = 1;
+const VECTOR_AC: u32 = 17;
+const FORCED_EXCEPTIONS: u32 = (u32(1) << VECTOR_DB) | (u32(1) << VECTOR_AC);
 
 // Interruption information (nova-abi.md §6.5).
 const INJ_VALID: u32 = 0x8000_0000;
@@ -147,6 +168,11 @@ class SvmCpu {
   generation: u64;
   /** Guest runs on this CPU (the boot log's SVM line). */
   runs: u64;
+  /**
+   * Every ASID must be flushed at this CPU's next VMRUN that succeeds: its first, and the
+   * first after it ran out of ASIDs (a VMRUN the CPU refuses flushes nothing).
+   */
+  flushOwed: bool;
 }
 const cpus = array<Inline<SvmCpu>, 256>();
 
@@ -193,8 +219,12 @@ export function prepareCpu(index: u32): bool {
   if (!svm.usable) return true;
   const c = cpus[usize(index)];
   const hsave = allocBytes(PAGE, PAGE);
+  if (u64(hsave) === 0) return false;
   const host = allocBytes(PAGE, PAGE);
-  if (u64(hsave) === 0 || u64(host) === 0) return false;
+  if (u64(host) === 0) {
+    freeBytes(hsave, PAGE, PAGE);
+    return false;
+  }
   c.hsave = kmem.directToPhys(hsave);
   c.host = kmem.directToPhys(host);
   return true;
@@ -206,6 +236,9 @@ export function initCpu(): void {
   const c = here();
   assert(u64(c.host) !== 0, "svm: a CPU without host save areas");
   c.nextAsid = 1;
+  c.flushOwed = true;
+  // The host's TSC_AUX is 0, what vcpu.ts restores after a guest's run with another.
+  if (cpu.has(cpu.Feature.RDTSCP)) wrmsr(MSR_TSC_AUX, 0);
   wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
   wrmsr(MSR_VM_HSAVE_PA, u64(c.hsave));
   vmsave(c.host);
@@ -218,6 +251,7 @@ export function createVmcb(): Virt {
   const v = structAt<Vmcb>(va);
   v.intercept1 = FORCED_1;
   v.intercept2 = FORCED_2;
+  v.interceptExceptions = FORCED_EXCEPTIONS;
   v.intCtl = V_INTR_MASKING;
   v.nestedCtl = NESTED_PAGING;
   return va;
@@ -258,7 +292,7 @@ export function takeAsid(va: Virt, asid: u32, gen: u64, keep: bool, out: Arr<u64
   if (c.nextAsid >= svm.asids) {
     c.generation++;
     c.nextAsid = 1;
-    v.tlbControl = TLB_FLUSH_ALL;
+    c.flushOwed = true;
   }
   v.asid = c.nextAsid;
   out[0] = u64(c.nextAsid);
@@ -271,7 +305,7 @@ export function takeAsid(va: Virt, asid: u32, gen: u64, keep: bool, out: Arr<u64
  * #VMEXIT, and returns the event number of that exit (CONSUMED for the
  * kernel's own). Interrupts are off and GIF is set on return.
  */
-export function run(va: Virt, r: ExceptionFrame): u32 {
+export function run(va: Virt, r: ExceptionFrame, vmmExceptions: u32): u32 {
   const v = structAt<Vmcb>(va);
   v.rax = r.rax;
   v.rsp = r.rsp;
@@ -279,21 +313,42 @@ export function run(va: Virt, r: ExceptionFrame): u32 {
   v.rflags = r.rflags;
   const c = here();
   c.runs++;
+  if (c.flushOwed) v.tlbControl = TLB_FLUSH_ALL;
   svmRun(structAddress(r), kmem.directToPhys(va), c.host);
   r.rax = v.rax;
   r.rsp = v.rsp;
   r.rip = v.rip;
   r.rflags = v.rflags;
   v.tlbControl = TLB_NONE;
-  // An event the exit interrupted is delivered again at the next VMRUN, unless the VMM's reply
-  // injects another (INJ write); the VMM sees it as IDT-vectoring information.
-  if ((v.exitIntInfo & EVENT_VALID) !== 0) v.eventInj = v.exitIntInfo;
   const code = v.exitCode;
+  const refused = (code & 0xffff_ffff) === EXIT_INVALID_LOW;
+  if (!refused) c.flushOwed = false;
+  // An event the exit interrupted is delivered again at the next VMRUN, unless the VMM's reply
+  // injects another (INJ write); the VMM sees it as IDT-vectoring information. (After a
+  // refused VMRUN EXITINTINFO is not the CPU's: the injection stays as it was.)
+  if (!refused && (v.exitIntInfo & EVENT_VALID) !== 0) v.eventInj = v.exitIntInfo;
   if (code === SvmExit.INTR || code === SvmExit.NMI) return CONSUMED;
+  if (reflect(v, code, vmmExceptions)) return CONSUMED;
   const n = svmEvent(code);
   if (n !== SVM_EVENT_NONE) return n;
   if ((code & 0xffff_ffff) !== EXIT_INVALID_LOW) log(`SVM: unexpected exit code ${hex(code)}`);
   return SVM_EVENT_INVALID;
+}
+
+/**
+ * A forced exception exit (#DB, #AC) that the VMM did not ask for goes back into the guest as
+ * the exception it was (the kernel consumes the exit): true then.
+ */
+function reflect(v: Vmcb, code: u64, vmmExceptions: u32): bool {
+  if (code < SvmExit.EXCEPTION || code >= SvmExit.EXCEPTION + EXCEPTION_EXITS) return false;
+  const vector = u32(code - SvmExit.EXCEPTION);
+  const bit = u32(1) << vector;
+  if ((FORCED_EXCEPTIONS & bit) === 0 || (vmmExceptions & bit) !== 0) return false;
+  let inj = EVENT_VALID | (u64(TYPE_HW_EXCEPTION) << u64(INJ_TYPE_SHIFT)) | u64(vector);
+  // #AC pushes an error code (always 0), #DB none.
+  if ((ERROR_CODE_VECTORS & bit) !== 0) inj |= u64(INJ_ERROR) | (v.exitInfo1 << 32);
+  v.eventInj = inj;
+  return true;
 }
 
 /** Moves the guest's TSC back by `ticks` (time offsetting, vcpu.ts). */
@@ -518,7 +573,7 @@ export function load(va: Virt, a: ArchUtcb, mtd: u32): i32 {
   if ((mtd & MTD_CTRL) !== 0) {
     v.intercept1 = FORCED_1 | a.ctrl1;
     v.intercept2 = FORCED_2 | a.ctrl2;
-    v.interceptExceptions = a.exceptionBitmap;
+    v.interceptExceptions = a.exceptionBitmap | FORCED_EXCEPTIONS;
     let cr: u32 = 0;
     if (a.cr0Mask !== 0) cr |= INTERCEPT_CR0_WRITE;
     if (a.cr4Mask !== 0) cr |= INTERCEPT_CR4_WRITE;

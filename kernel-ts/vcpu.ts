@@ -23,7 +23,7 @@
 //   time it waited, so preemption does not show in the guest's TSC.
 
 import { ArchUtcb } from "../abi/arch_utcb.ts";
-import { MTD_RIP, MTD_SPACES, MTD_TLB, MTD_TSC, MTD_XSAVE } from "../abi/mtd.ts";
+import { MTD_CTRL, MTD_RIP, MTD_SPACES, MTD_TLB, MTD_TSC, MTD_XSAVE } from "../abi/mtd.ts";
 import { Perm_gst_sp, Perm_msr_sp, Perm_pio_sp } from "../abi/perms.ts";
 import { Kind, CAP0, object, perms } from "./capability.ts";
 import * as cpu from "./cpu.ts";
@@ -72,6 +72,8 @@ export class Vcpu {
   code: Inline<GuestCode>;
   /** create_ec T: time its SC waits in the ready queue is taken out of the guest's TSC. */
   timeOffset: bool;
+  /** The exception bitmap of the VMM's last CTRL (the kernel intercepts more, svm.ts). */
+  exceptions: u32;
 }
 
 /**
@@ -199,6 +201,7 @@ export function save(v: Vcpu, a: ArchUtcb, mtd: u32, pending: bool): void {
  */
 export function load(v: Vcpu, a: ArchUtcb, mtd: u32, objects: Space_obj | null): void {
   const window = svm.load(v.control, a, mtd);
+  if ((mtd & MTD_CTRL) !== 0) v.exceptions = a.exceptionBitmap;
   if (window >= 0) svm.armWindow(v.control, window === 1);
   if ((mtd & SWITCHED) === 0) return;
   if ((mtd & MTD_XSAVE) !== 0) {
@@ -223,7 +226,7 @@ export function run(v: Vcpu, r: ExceptionFrame): u32 {
   if (host !== 0 && v.xcr0 !== host) xsetbv(0, v.xcr0);
   const aux = v.tscAux !== 0 && cpu.has(cpu.Feature.RDTSCP);
   if (aux) wrmsr(MSR_TSC_AUX, v.tscAux);
-  const n = svm.run(v.control, r);
+  const n = svm.run(v.control, r, v.exceptions);
   if (aux) wrmsr(MSR_TSC_AUX, 0);
   if (host !== 0 && v.xcr0 !== host) xsetbv(0, host);
   return n;
