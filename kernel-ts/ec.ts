@@ -499,6 +499,18 @@ export function continuesFast(e: Ec): bool {
 }
 
 /**
+ * Whether `h`, a portal's EC on this CPU, can take a call or event on a fast path: an idle
+ * local EC (blocked, in no chain, not helping or waiting, no SC parked on it) that activates
+ * fast. IPC (ipc.ts fastCall) and VM exits (event.ts deliverFast) enter it so.
+ * @inline
+ */
+export function takesCallFast(h: Ec): bool {
+  if (h.global || h.state !== State.BLOCKED || busy(h)) return false;
+  if (h.callee !== null || h.helping !== null || h.parked !== null) return false;
+  return u64(h.waitingOn) === 0 && activatesFast(h);
+}
+
+/**
  * Whether activate(e) needs nothing the IPC fast path may not do (klock.ts):
  * no zombie to free, no PCID to allocate, no recall to deliver on the way
  * out. True is the common case.

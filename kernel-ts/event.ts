@@ -111,9 +111,7 @@ function deliverFast(e: Ec, n: u32): void {
   const p = portal(e, n);
   if (p === null) return;
   const h = p.ec;
-  if (h === e || h.global || h.state !== State.BLOCKED) return;
-  if (ec.busy(h) || h.callee !== null || h.helping !== null || h.parked !== null) return;
-  if (u64(h.waitingOn) !== 0 || !ec.activatesFast(h) || !canonical(p.ip)) return;
+  if (h === e || !ec.takesCallFast(h) || !canonical(p.ip)) return;
   const mtd = p.mtd;
   save(e, n, structAt<ArchUtcb>(h.utcb), mtd);
   ec.link(e, h, true);

@@ -41,6 +41,17 @@ let xcr0: u64 = 0;
 let contextSize: u32 = 0;
 let compacted = false;
 
+/**
+ * The XCR0 a guest may have for the `wanted` one (vcpu.ts, MTD XSAVE): the components the host
+ * enabled, x87 always, AVX only with SSE, AVX-512 whole and with AVX (XSETBV refuses others).
+ */
+export function guestXcr0(wanted: u64): u64 {
+  let v = (wanted & xcr0) | XCR0_X87;
+  if ((v & XCR0_SSE) === 0) v &= ~XCR0_AVX;
+  if ((v & XCR0_AVX) === 0 || (v & XCR0_AVX512) !== XCR0_AVX512) v &= ~XCR0_AVX512;
+  return v;
+}
+
 /** The XCR0 value in force (0 without XSAVE). */
 export function features(): u64 {
   return xcr0;

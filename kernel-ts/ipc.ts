@@ -102,9 +102,7 @@ export function fastCall(f: ExceptionFrame, sel: u64, _flags: u32): u32 {
   const e = ec.current();
   if (!ec.continuesFast(e)) return SLOW;
   const h = p.ec;
-  if (h === e || h.cpu !== e.cpu || h.global || h.state !== State.BLOCKED) return SLOW;
-  if (ec.busy(h) || h.callee !== null || h.helping !== null || h.parked !== null) return SLOW;
-  if (u64(h.waitingOn) !== 0 || !ec.activatesFast(h)) return SLOW;
+  if (h === e || h.cpu !== e.cpu || !ec.takesCallFast(h)) return SLOW;
   // The fast path leaves by SYSRETQ: a portal with a non-canonical IP takes the slow one.
   if (!event.canonical(p.ip)) return SLOW;
   enterIdleFast(e, h, p, u32(f.rsi & 0xffff_ffff));

@@ -42,10 +42,8 @@ import * as tlb from "./tlb.ts";
 const MSR_TSC_AUX: u32 = 0xc000_0103;
 /** The MTD bits of the state load() keeps here rather than in the vendor's control block. */
 const SWITCHED: u32 = MTD_XSAVE | MTD_TSC | MTD_TLB | MTD_SPACES;
+/** XCR0 after reset: x87 only. */
 const XCR0_X87: u64 = 1 << 0;
-const XCR0_SSE: u64 = 1 << 1;
-const XCR0_AVX: u64 = 1 << 2;
-const XCR0_AVX512: u64 = 7 << 5;
 
 export class Vcpu {
   /** The vendor's control block (svm.ts: the VMCB page). */
@@ -154,14 +152,6 @@ function assignSpaces(v: Vcpu, a: ArchUtcb, objects: Space_obj | null): void {
   v.illegal = false;
 }
 
-/** The host's XSAVE features the guest may enable: XCR0 made valid (x87 always, AVX needs SSE, AVX-512 whole and with AVX). */
-function sanitizeXcr0(x: u64): u64 {
-  let v = (x & fpu.features()) | XCR0_X87;
-  if ((v & XCR0_SSE) === 0) v &= ~XCR0_AVX;
-  if ((v & XCR0_AVX) === 0 || (v & XCR0_AVX512) !== XCR0_AVX512) v &= ~XCR0_AVX512;
-  return v;
-}
-
 /**
  * The length of the instruction that exited: the CPU's (NRIPS, an I/O exit),
  * else decoded from the guest's code (insn_length.ts; 0 if it cannot tell).
@@ -205,7 +195,7 @@ export function load(v: Vcpu, a: ArchUtcb, mtd: u32, objects: Space_obj | null):
   if (window >= 0) svm.armWindow(v.control, window === 1);
   if ((mtd & SWITCHED) === 0) return;
   if ((mtd & MTD_XSAVE) !== 0) {
-    v.xcr0 = sanitizeXcr0(a.xcr0);
+    v.xcr0 = fpu.guestXcr0(a.xcr0);
     // The kernel enables no supervisor state components (fpu.ts): IA32_XSS stays 0.
     v.xss = 0;
   }
