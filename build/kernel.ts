@@ -233,6 +233,7 @@ async function build(tc: Toolchain, opts: BuildOptions): Promise<BuildResult> {
     path.join(root, "arch", "x86_64", "entry.S"),
     path.join(root, "arch", "x86_64", "syscall.S"),
     path.join(root, "arch", "x86_64", "svm.S"),
+    path.join(root, "arch", "x86_64", "vmx.S"),
     path.join(root, "arch", "x86_64", "trampoline.S"),
   ];
   const sources = [...cSources, ...asmSources];

@@ -20,7 +20,6 @@
 // other.
 
 import { ArchUtcb } from "../abi/arch_utcb.ts";
-import { SVM_EVENT_INVALID } from "../abi/svm_exits.ts";
 import { GST_RECALL, GST_STARTUP, HST_RECALL, HST_STARTUP, SEL_HST_ARCH } from "../abi/events.ts";
 import { MTD_GPR0_7, MTD_GPR8_15, MTD_POISON, MTD_QUAL, MTD_RFLAGS, MTD_RIP } from "../abi/mtd.ts";
 import { USER_RFLAGS } from "../abi/hypercall.ts";
@@ -37,7 +36,6 @@ import { Pt } from "./pt.ts";
 import * as sc from "./sc.ts";
 import { Hazard } from "./hazard.ts";
 import * as currentPd from "./current_pd.ts";
-import * as svm from "./svm.ts";
 import * as utcb from "./utcb.ts";
 import * as vcpu from "./vcpu.ts";
 import { Vcpu } from "./vcpu.ts";
@@ -164,7 +162,7 @@ function save(e: Ec, n: u32, a: ArchUtcb, mtd: u32): void {
   if ((mtd & MTD_RIP) !== 0) a.rip = r.rip;
   const v = e.vcpu;
   if (v !== null) {
-    vcpu.save(v, a, mtd, n === GST_RECALL || n === SVM_EVENT_INVALID);
+    vcpu.save(v, a, mtd, n);
     return;
   }
   if ((mtd & MTD_QUAL) !== 0) {
@@ -215,7 +213,9 @@ export function writeBack(e: Ec, page: Virt, mtd: u32): void {
 
 /** Continuation of a new vCPU: its first dispatch is its STARTUP event (§8.4). */
 export function startupGuest(): never {
-  deliver(ec.current(), GST_STARTUP);
+  const e = ec.current();
+  vcpu.startup(e.regs);
+  deliver(e, GST_STARTUP);
 }
 
 /**
@@ -252,12 +252,16 @@ function runGuest(e: Ec, v: Vcpu): void {
   ec.claimFpu(e);
   klock.leaveToUser();
   const n = vcpu.run(v, e.regs);
-  if (n !== svm.CONSUMED && klock.enterFast()) {
+  if (n !== vcpu.CONSUMED && n !== vcpu.FAILED && klock.enterFast()) {
     deliverFast(e, n);
     klock.fastToSlow();
   } else klock.enterFromUser();
   ec.dropIfDestroyed();
-  if (n !== svm.CONSUMED) deliver(e, n);
+  if (n === vcpu.FAILED) {
+    kill(e, "VMLAUNCH/VMRESUME refused its controls");
+    sc.preempt();
+  }
+  if (n !== vcpu.CONSUMED) deliver(e, n);
   // The host interrupt that ended the run waits in the local APIC: the kernel takes it now,
   // as the idle loop does (exceptions.ts, ring 0). STI's shadow covers the NOP. (Not PAUSE:
   // QEMU's TCG leaves the shadow on across it, and the interrupt would wait for ever.)

@@ -65,6 +65,8 @@ const DATA_KERNEL: u8 = 0x93; // P, DPL 0, read/write, accessed
 const CODE_USER: u8 = 0xfb; // P, DPL 3, execute/read, accessed
 const DATA_USER: u8 = 0xf3; // P, DPL 3, read/write, accessed
 const TSS_AVAILABLE: u8 = 0x89; // P, DPL 0, type 9: available 64-bit TSS
+/** The type bit that LTR sets (type 0xb, busy) and that must be clear for the next LTR (vmx.S). */
+export const TSS_BUSY: u8 = 0x2;
 // Flags nibble: G (4 KiB granularity) | L (64-bit code) or D/B (32-bit data); limit 19:16 = 0xf.
 const FLAGS_CODE64: u8 = 0xaf;
 const FLAGS_DATA: u8 = 0xcf;
@@ -109,4 +111,12 @@ export function install(g: Gdt, t: tss.Tss): void {
   lgdt(structAddress(g), u16(sizeof<Gdt>() - 1));
   loadSegments(KERNEL_CODE, KERNEL_DATA);
   ltr(TSS);
+}
+
+/** The base of the TSS whose descriptor is in the GDT at `gdtBase` (a VMCS's host TR base). */
+export function tssBase(gdtBase: Virt): Virt {
+  const d = structAt<SystemDescriptor>(virt(u64(gdtBase) + u64(TSS)));
+  return virt(
+    u64(d.baseLow) | (u64(d.baseMiddle) << 16) | (u64(d.baseHigh) << 24) | (u64(d.baseUpper) << 32),
+  );
 }

@@ -13,6 +13,7 @@ import * as exceptions from "./exceptions.ts";
 import * as fault from "./fault.ts";
 import * as fpu from "./fpu.ts";
 import * as svm from "./svm.ts";
+import * as vmx from "./vmx.ts";
 import * as insn from "./insn_length.ts";
 import * as gdt from "./gdt.ts";
 import * as idt from "./idt.ts";
@@ -154,11 +155,13 @@ function running(): never {
   ipi.init();
   watchdog.init();
   syscall.init();
-  // After the SYSCALL MSRs: the host state SVM restores after each guest run is taken now.
-  svm.init();
+  // After the SYSCALL MSRs: the host state SVM and VMX restore after each guest run is taken now.
+  vmx.init();
+  if (!vmx.usable()) svm.init();
   insn.configure(space.directMapped);
-  if (!svm.prepareCpu(0)) panic("no memory for the boot CPU's SVM host save areas");
+  if (!svm.prepareCpu(0) || !vmx.prepareCpu(0)) panic("no memory for the boot CPU's SVM/VMX areas");
   svm.initCpu();
+  vmx.initCpu();
   event.init(root.whenRootGone);
   ec.initCpu(kernelStackTop);
   smp.init(bootTsc);

@@ -50,7 +50,6 @@ import * as capability from "./capability.ts";
 import * as boot from "./boot.ts";
 import * as cmdline from "./cmdline.ts";
 import * as console from "./console.ts";
-import * as cpu from "./cpu.ts";
 import * as hw from "./ctrl_hw.ts";
 import * as ec from "./ec.ts";
 import * as elf from "./elf.ts";
@@ -58,6 +57,7 @@ import * as event from "./event.ts";
 import * as fadt from "./fadt.ts";
 import * as hip from "./hip.ts";
 import * as svm from "./svm.ts";
+import * as vmx from "./vmx.ts";
 import * as intsm from "./interrupt_sm.ts";
 import * as klock from "./klock.ts";
 import * as ipi from "./ipi.ts";
@@ -347,8 +347,8 @@ function fillHip(pa: Phys, module: boot.BootModule): void {
   h.intPin = u16(intsm.pins());
   h.intMsi = u16(intsm.msis());
   let features: u64 = 0;
-  if (cpu.has(cpu.Feature.VMX)) features |= FEATURE_VMX;
-  // SVM only where vCPUs can run on it (nested paging, not disabled by the firmware).
+  // VMX and SVM only where vCPUs can run on them (EPT or nested paging, not disabled by the firmware).
+  if (vmx.usable()) features |= FEATURE_VMX;
   if (svm.usable()) features |= FEATURE_SVM;
   if (iommu.enabled()) features |= FEATURE_IOMMU;
   h.features = features;
@@ -436,6 +436,7 @@ export function start(magic: u32, info: Phys, then: Finish): void {
 function rootGone(): void {
   klock.logCounts();
   svm.logCounts(smp.count());
+  vmx.logCounts(smp.count());
   log(
     `IPI: ${ipi.sentCount(ipi.VECTOR_RESCHEDULE)} RESCHEDULE and ${ipi.sentCount(ipi.VECTOR_SHOOTDOWN)} SHOOTDOWN sent, ${tlb.rounds()} rounds of requests answered`,
   );

@@ -17,6 +17,7 @@ import * as tlb from "./tlb.ts";
 import * as cmdline from "./cmdline.ts";
 import * as fpu from "./fpu.ts";
 import * as svm from "./svm.ts";
+import * as vmx from "./vmx.ts";
 import * as gdt from "./gdt.ts";
 import * as idt from "./idt.ts";
 import * as kmem from "./kmem.ts";
@@ -236,7 +237,13 @@ function start(data: TrampolineData, apicId: u32, silent: bool): Start {
   const tables = newTables();
   const top = stack();
   c.perCpu = percpu.newArea();
-  if (tables === null || u64(top) === 0 || u64(c.perCpu) === 0 || !svm.prepareCpu(u32(index))) {
+  if (
+    tables === null ||
+    u64(top) === 0 ||
+    u64(c.perCpu) === 0 ||
+    !svm.prepareCpu(u32(index)) ||
+    !vmx.prepareCpu(u32(index))
+  ) {
     log(`SMP: no memory for CPU ${index}'s stacks and tables, no more CPUs started`);
     return Start.STOP;
   }
@@ -339,6 +346,7 @@ export function apMain(index: u32): never {
   lapic.enableLocal();
   syscall.enable();
   svm.initCpu();
+  vmx.initCpu();
   space.loadPat();
   ec.initCpu(c.stackTop);
   sc.initCpu();

@@ -25,12 +25,18 @@
 //
 // A guest space (§1.2, create_pd OP 3) is the same object with `guest` set
 // and kind GST_SP: selector N = guest-physical page N, 2^36 of them (48-bit
-// guest-physical addresses, §13.11), and its tables are the nested page
-// tables a vCPU's guest-physical accesses go through on AMD SVM (NPT: the
-// long-mode format; every nested access counts as a user access, so every
-// entry has USER). They hold no kernel half and no kernel pages, the
-// last-page rule does not apply, and no CPU loads them into CR3. A GST space
-// is only ever a destination of ctrl_pd (pd.ts).
+// guest-physical addresses, §13.11), and its tables are the ones a vCPU's
+// guest-physical accesses go through. On AMD SVM they are nested page tables
+// (NPT: the long-mode format; every nested access counts as a user access,
+// so every entry has USER). On Intel VMX they are EPT tables (setGuestEpt):
+// a leaf has read (bit 0, where the long-mode format has present), write
+// (1), execute (2) and the memory type of the capability's cache attribute
+// (5:3); an intermediate entry allows all three, which is what the
+// long-mode table bits 0–2 (present, writable, user) say in EPT terms; the
+// CPU sets accessed and dirty in bits 8 and 9 where EPT has them. They hold
+// no kernel half and no kernel pages, the last-page rule does not apply, and
+// no CPU loads them into CR3. A GST space is only ever a destination of
+// ctrl_pd (pd.ts).
 //
 // A DMA space (§1.2, create_pd OP 4, only with an IOMMU) is the same object
 // with kind DMA_SP: selector N = device-virtual page N, as many as the
@@ -176,6 +182,47 @@ export function setDmaFormat(read: u64, write: u64, table: ptab.TableBits): void
   dmaFormat.table = table;
 }
 
+/** Guest spaces are EPT tables (Intel VMX) rather than nested page tables (AMD SVM). */
+class GuestFormat {
+  ept: bool;
+}
+const guestFormat = new GuestFormat();
+
+/** EPT leaf bits (SDM Vol. 3, Table 29-6): write, execute, memory type; accessed and dirty. */
+const EPT_WRITE: u64 = 1 << 1;
+const EPT_EXECUTE: u64 = 1 << 2;
+const EPT_TYPE_SHIFT: u64 = 3;
+const EPT_ACCESSED_DIRTY: u64 = (1 << 8) | (1 << 9);
+
+/** Makes guest spaces EPT tables (vmx.ts, before the first guest space). */
+export function setGuestEpt(): void {
+  guestFormat.ept = true;
+}
+
+/** The EPT memory type of a cache attribute (SDM Vol. 3, 12.3: UC 0, WC 1, WT 4, WP 5, WB 6). */
+function eptType(ca: u32): u64 {
+  switch (ca) {
+    case Ca.UC:
+      return 0;
+    case Ca.WC:
+      return 1;
+    case Ca.WT:
+      return 4;
+    case Ca.WP:
+      return 5;
+    default:
+      return 6;
+  }
+}
+
+/** An EPT leaf's bits but the address and read (PRESENT) for memory capability `cap`. */
+function eptAttributes(cap: u64): u64 {
+  let a = eptType(memCa(cap)) << EPT_TYPE_SHIFT;
+  if ((cap & u64(Perm_mem.W)) !== 0) a |= EPT_WRITE;
+  if ((cap & u64(Perm_mem.XU | Perm_mem.XS)) !== 0) a |= EPT_EXECUTE;
+  return a;
+}
+
 /** What host spaces need from the kernel (or a host test). */
 export function configure(
   kernelRoot: Phys,
@@ -238,6 +285,7 @@ export function isProtected(page: u64): bool {
  */
 function attributes(cap: u64, sel: u64, guest: bool, dma: bool): u64 {
   if (dma) return dmaFormat.read | ((cap & u64(Perm_mem.W)) !== 0 ? dmaFormat.write : 0);
+  if (guest && guestFormat.ept) return eptAttributes(cap);
   let a = ptab.USER | patBits(memCa(cap));
   if ((cap & u64(Perm_mem.W)) !== 0) a |= ptab.WRITABLE;
   const x = (cap & u64(Perm_mem.XU | Perm_mem.XS)) !== 0 && (guest || sel !== LAST_USER_PAGE);
@@ -424,7 +472,8 @@ export class Space_hst {
     if (this.nova) return true;
     const e = ptab.leafEntry(this.root, va(sel));
     const want = u64(memFrame(cap)) | ptab.PRESENT | attributes(cap, sel, this.guest(), this.dma());
-    return (e & ~(ptab.ACCESSED | ptab.DIRTY)) === want;
+    const set = this.guest() && guestFormat.ept ? EPT_ACCESSED_DIRTY : ptab.ACCESSED | ptab.DIRTY;
+    return (e & ~set) === want;
   }
 
   /** Frees the tables and the object once every slot is empty (the mdb's destroy function). */
@@ -461,9 +510,11 @@ function withTables(kind: u32, selectors: u64): Space_hst | null {
 /** Maps the page of capability `cap` at `sel` of `s` as its kind wants (file comment). */
 function mapPage(s: Space_hst, sel: u64, cap: u64, allocate: ptab.TableAllocator): bool {
   const a = attributes(cap, sel, s.guest(), s.dma());
-  if (!s.dma()) return ptab.map(s.root, va(sel), memFrame(cap), ptab.ORDER_4K, a, allocate);
   const entry = u64(memFrame(cap)) | ptab.PRESENT | a;
-  return ptab.mapEntry(s.root, va(sel), entry, dmaFormat.table, allocate);
+  if (s.dma()) return ptab.mapEntry(s.root, va(sel), entry, dmaFormat.table, allocate);
+  if (s.guest() && guestFormat.ept)
+    return ptab.mapEntry(s.root, va(sel), entry, ptab.x86Table, allocate);
+  return ptab.map(s.root, va(sel), memFrame(cap), ptab.ORDER_4K, a, allocate);
 }
 
 function noTable(): Phys {

@@ -7,7 +7,11 @@
 // revocation, and alongside it the SVM MSR permission map the vCPUs run
 // with (AMD APM Vol. 2 §15.11: two bits per MSR, read then write, set =
 // intercepted; the two windows are its first two 2 KiB ranges, in the same
-// order as the slots, so slot n has bits 2n and 2n+1). Like a PIO
+// order as the slots, so slot n has bits 2n and 2n+1), or on Intel VMX the
+// MSR bitmap (SDM Vol. 3, 25.6.9: one bit per MSR and access, set =
+// intercepted; reads of the low and high window in the first two KiB of
+// the page, writes in the next two, so slot n's read bit is bit n and its
+// write bit bit n + 0x4000). Like a PIO
 // capability, an MSR capability names no object: its word is the permissions.
 //
 // The NOVA MSR space (§9.8) is one object with `nova` set: its capabilities
@@ -36,6 +40,23 @@ export const MSR_SLOTS: u64 = 2 * WINDOW;
 export const MSRPM_BYTES: usize = 8192;
 /** index() of an MSR outside both windows. */
 export const NO_SLOT: u64 = u64.MAX;
+
+/** The permission maps are VMX MSR bitmaps rather than SVM's (file comment). */
+class BitmapFormat {
+  vmx: bool;
+}
+const bitmapFormat = new BitmapFormat();
+
+/** Makes MSR spaces carry VMX MSR bitmaps (vmx.ts, before the first MSR space). */
+export function setVmxBitmaps(): void {
+  bitmapFormat.vmx = true;
+}
+
+function setBit(map: Virt, bit: u64, set: bool): void {
+  const p = ptrFromVirt<u8>(map).add(usize(bit >> 3));
+  const mask = u8(1) << u8(bit & 7);
+  p.store(set ? p.load() | mask : p.load() & ~mask);
+}
 
 /** The slot of MSR `msr`, or NO_SLOT outside the windows. */
 export function index(msr: u64): u64 {
@@ -127,6 +148,11 @@ export class Space_msr {
 
   /** Sets slot `slot`'s two bits in the permission map: what `perms` allows passes. */
   permit(slot: u64, perms: u32): void {
+    if (bitmapFormat.vmx) {
+      setBit(this.msrpm, slot, (perms & Perm_msr.R) === 0);
+      setBit(this.msrpm, slot + MSR_SLOTS, (perms & Perm_msr.W) === 0);
+      return;
+    }
     const p = ptrFromVirt<u8>(this.msrpm);
     const i = usize(slot >> 2);
     const shift = u8((slot & 3) * 2);

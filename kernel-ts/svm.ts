@@ -26,6 +26,23 @@ import { MTD_CR, MTD_CS_SS, MTD_CTRL, MTD_DR, MTD_DS_ES, MTD_EFER } from "../abi
 import { MTD_FS_GS, MTD_GDTR, MTD_IDTR, MTD_INJ, MTD_KERNEL_GS, MTD_LDTR } from "../abi/mtd.ts";
 import { MTD_PAT, MTD_QUAL, MTD_STA, MTD_SYSCALL, MTD_SYSENTER, MTD_TR } from "../abi/mtd.ts";
 import * as cpu from "./cpu.ts";
+import {
+  AR_UNUSABLE,
+  ERROR_CODE_VECTORS,
+  FORCED_EXCEPTIONS,
+  INJ_ERROR,
+  INJ_TYPE_MASK,
+  INJ_TYPE_SHIFT,
+  INJ_VALID,
+  INJ_WINDOW,
+  TYPE_HW_EXCEPTION,
+  TYPE_PRIV_SW_EXCEPTION,
+  TYPE_SW_EXCEPTION,
+  canonical,
+  reflection,
+  sanitizedFmask,
+  sanitizedStar,
+} from "./guest_state.ts";
 import { ExceptionFrame } from "./frame.ts";
 import { GuestCode } from "./insn_length.ts";
 import * as kmem from "./kmem.ts";
@@ -119,42 +136,7 @@ const FORCED_2: u32 =
 const INTERCEPT_CR0_WRITE: u32 = 1 << 16;
 const INTERCEPT_CR4_WRITE: u32 = 1 << 20;
 
-/** Exceptions that push an error code: #DF, #TS, #NP, #SS, #GP, #PF, #AC, #CP, #VC, #SX. */
-const ERROR_CODE_VECTORS: u32 =
-  (1 << 8) |
-  (1 << 10) |
-  (1 << 11) |
-  (1 << 12) |
-  (1 << 13) |
-  (1 << 14) |
-  (1 << 17) |
-  (1 << 21) |
-  (1 << 29) |
-  (1 << 30);
-
-/**
- * Exceptions every guest's exceptions exit on, whatever its VMM asked: #DB and #AC. A guest
- * whose IDT makes their delivery raise them again would otherwise loop inside the CPU without
- * reaching an instruction boundary, so not even a host interrupt would end its run (the
- * CVE-2015-8104 and CVE-2015-5307 loops). The kernel reflects them into the guest unless the
- * VMM asked for them (reflect()).
- */
-const VECTOR_DB: u32 = 1;
-const VECTOR_AC: u32 = 17;
-const FORCED_EXCEPTIONS: u32 = (u32(1) << VECTOR_DB) | (u32(1) << VECTOR_AC);
-
-// Interruption information (nova-abi.md §6.5).
-const INJ_VALID: u32 = 0x8000_0000;
-const INJ_ERROR: u32 = 1 << 11;
-const INJ_WINDOW: u32 = 1 << 12;
-const INJ_TYPE_SHIFT: u32 = 8;
-const INJ_TYPE_MASK: u32 = 7;
-const TYPE_HW_EXCEPTION: u32 = 3;
-const TYPE_PRIV_SW_EXCEPTION: u32 = 5;
-const TYPE_SW_EXCEPTION: u32 = 6;
-
-/** UTCB access rights (§6.4): bit 12 = unusable; the rest is the SVM attribute layout. */
-const AR_UNUSABLE: u16 = 1 << 12;
+/** UTCB access rights (§6.4) but the unusable bit: the SVM attribute layout. */
 const AR_SVM: u16 = 0x0fff;
 const AR_PRESENT: u16 = 1 << 7;
 const AR_DPL_SHIFT: u16 = 5;
@@ -341,13 +323,9 @@ export function run(va: Virt, r: ExceptionFrame, vmmExceptions: u32): u32 {
  */
 function reflect(v: Vmcb, code: u64, vmmExceptions: u32): bool {
   if (code < SvmExit.EXCEPTION || code >= SvmExit.EXCEPTION + EXCEPTION_EXITS) return false;
-  const vector = u32(code - SvmExit.EXCEPTION);
-  const bit = u32(1) << vector;
-  if ((FORCED_EXCEPTIONS & bit) === 0 || (vmmExceptions & bit) !== 0) return false;
-  let inj = EVENT_VALID | (u64(TYPE_HW_EXCEPTION) << u64(INJ_TYPE_SHIFT)) | u64(vector);
-  // #AC pushes an error code (always 0), #DB none.
-  if ((ERROR_CODE_VECTORS & bit) !== 0) inj |= u64(INJ_ERROR) | (v.exitInfo1 << 32);
-  v.eventInj = inj;
+  const info = reflection(u32(code - SvmExit.EXCEPTION), vmmExceptions);
+  if (info === 0) return false;
+  v.eventInj = eventInj(info, u32(v.exitInfo1));
   return true;
 }
 
@@ -542,11 +520,6 @@ export function save(va: Virt, a: ArchUtcb, mtd: u32, pending: bool): void {
   if ((mtd & MTD_KERNEL_GS) !== 0) a.kernelGsBase = v.kernelGsBase;
 }
 
-/** A canonical address: bits 63:47 copies of bit 47 (a guest's MSR values that VMLOAD loads). */
-function canonical(x: u64): u64 {
-  return (x & (u64(1) << 47)) !== 0 ? x | 0xffff_8000_0000_0000 : x & 0x0000_7fff_ffff_ffff;
-}
-
 /**
  * An injection request (§6.5) as SVM's EVENTINJ: vector, type, error-code
  * valid and valid bits, the error code above. VMX's software exception types
@@ -610,9 +583,9 @@ export function load(va: Virt, a: ArchUtcb, mtd: u32): i32 {
   }
   if ((mtd & MTD_DR) !== 0) v.dr7 = a.dr7;
   if ((mtd & MTD_SYSCALL) !== 0) {
-    v.star = a.star & 0xffff_ffff_0000_0000;
+    v.star = sanitizedStar(a.star);
     v.lstar = canonical(a.lstar);
-    v.sfmask = a.fmask & 0xffff_ffff;
+    v.sfmask = sanitizedFmask(a.fmask);
   }
   if ((mtd & MTD_SYSENTER) !== 0) {
     v.sysenterCs = a.sysenterCs & 0xffff;

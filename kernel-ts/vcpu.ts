@@ -4,8 +4,9 @@
 // EC keeps its user registers, and points at this object for the rest: the
 // vendor's control block, the spaces the guest runs in, its TLB tag and the
 // state the kernel switches around each run (XCR0, TSC_AUX). The vendor
-// back-end is svm.ts (AMD); each exported function here is the one place
-// that would choose between back-ends.
+// back-ends are svm.ts (AMD SVM) and vmx.ts (Intel VMX); a machine uses one
+// (vmx.usable() decides), and each exported function here is the one place
+// that chooses between them.
 //
 // - Spaces: a vCPU runs in a guest space (its nested page tables), a PIO
 //   space and an MSR space (their permission maps), all three assigned
@@ -23,7 +24,9 @@
 //   time it waited, so preemption does not show in the guest's TSC.
 
 import { ArchUtcb } from "../abi/arch_utcb.ts";
+import { GST_RECALL } from "../abi/events.ts";
 import { MTD_CTRL, MTD_RIP, MTD_SPACES, MTD_TLB, MTD_TSC, MTD_XSAVE } from "../abi/mtd.ts";
+import { SVM_EVENT_INVALID } from "../abi/svm_exits.ts";
 import { Perm_gst_sp, Perm_msr_sp, Perm_pio_sp } from "../abi/perms.ts";
 import { Kind, CAP0, object, perms } from "./capability.ts";
 import * as cpu from "./cpu.ts";
@@ -38,6 +41,7 @@ import { Space_obj } from "./space_obj.ts";
 import { Space_pio } from "./space_pio.ts";
 import * as svm from "./svm.ts";
 import * as tlb from "./tlb.ts";
+import * as vmx from "./vmx.ts";
 
 const MSR_TSC_AUX: u32 = 0xc000_0103;
 /** The MTD bits of the state load() keeps here rather than in the vendor's control block. */
@@ -46,7 +50,7 @@ const SWITCHED: u32 = MTD_XSAVE | MTD_TSC | MTD_TLB | MTD_SPACES;
 const XCR0_X87: u64 = 1 << 0;
 
 export class Vcpu {
-  /** The vendor's control block (svm.ts: the VMCB page). */
+  /** The vendor's state (svm.ts: the VMCB page; vmx.ts: a VmxVcpu with its VMCS). */
   control: Virt;
   /** The spaces of the last SPACES reply (each referenced), null before the first. */
   gst: Space_hst | null;
@@ -79,11 +83,11 @@ export class Vcpu {
  * `timeOffset`, or null when memory is out.
  */
 export function create(owner: u64, timeOffset: bool): Vcpu | null {
-  if (!svm.usable()) return null;
+  if (!supported()) return null;
   const va = allocBytes(sizeof<Vcpu>(), 8);
   if (u64(va) === 0) return null;
   const v = structAt<Vcpu>(va);
-  v.control = svm.createVmcb();
+  v.control = vmx.usable() ? vmx.create() : svm.createVmcb();
   if (u64(v.control) === 0) {
     freeBytes(va, sizeof<Vcpu>(), 8);
     return null;
@@ -97,13 +101,14 @@ export function create(owner: u64, timeOffset: bool): Vcpu | null {
 
 /** Whether vCPUs can be created on this machine (create_ec's BAD_FTR). */
 export function supported(): bool {
-  return svm.usable();
+  return vmx.usable() || svm.usable();
 }
 
 /** Frees a vCPU with its EC: the spaces' references, the control block. */
 export function destroy(v: Vcpu): void {
   setSpaces(v, null, null, null);
-  svm.freeVmcb(v.control);
+  if (vmx.usable()) vmx.destroy(v.control);
+  else svm.freeVmcb(v.control);
   freeBytes(structAddress(v), sizeof<Vcpu>(), 8);
 }
 
@@ -146,9 +151,14 @@ function assignSpaces(v: Vcpu, a: ArchUtcb, objects: Space_obj | null): void {
   const p = structAt<Space_pio>(structAddress(po));
   const m = structAt<Space_msr>(structAddress(mo));
   if (g.owner !== v.owner || p.owner !== v.owner || m.owner !== v.owner) return;
-  if (g !== v.gst) v.flushRequested = true;
+  if (g !== v.gst) {
+    // Nothing cached for another space (or for a freed one at the same address) may be used.
+    v.flushRequested = true;
+    v.flushesSeen = u64.MAX;
+  }
   setSpaces(v, g, p, m);
-  svm.setSpaces(v.control, g.root, p.bitmap, m.msrpm);
+  if (vmx.usable()) vmx.setSpaces(v.control, g.root, p.bitmap, m.msrpm);
+  else svm.setSpaces(v.control, g.root, p.bitmap, m.msrpm);
   v.illegal = false;
 }
 
@@ -157,6 +167,7 @@ function assignSpaces(v: Vcpu, a: ArchUtcb, objects: Space_obj | null): void {
  * else decoded from the guest's code (insn_length.ts; 0 if it cannot tell).
  */
 function instructionLength(v: Vcpu): u32 {
+  if (vmx.usable()) return vmx.exitLength(v.control);
   const known = svm.knownLength(v.control);
   if (known !== 0) return known;
   const g = v.code;
@@ -168,15 +179,16 @@ function instructionLength(v: Vcpu): u32 {
 /**
  * The guest state `mtd` selects into the handler's UTCB, beyond the general
  * registers, RFLAGS and RIP (event.ts): RIP's instruction length, the vendor
- * state, XCR0/XSS and TSC_AUX. `pending`: the event is RECALL or a refused
- * entry, whose INJ reports the injection still pending.
+ * state, XCR0/XSS and TSC_AUX, for event `n`: RECALL and a refused entry
+ * report the injection still pending through INJ.
  */
-export function save(v: Vcpu, a: ArchUtcb, mtd: u32, pending: bool): void {
+export function save(v: Vcpu, a: ArchUtcb, mtd: u32, n: u32): void {
   if ((mtd & MTD_RIP) !== 0) {
     a.instLength = instructionLength(v);
     a.instInfo = 0;
   }
-  svm.save(v.control, a, mtd, pending);
+  if (vmx.usable()) vmx.save(v.control, a, mtd, n === GST_RECALL || n === vmx.EVENT_INVALID);
+  else svm.save(v.control, a, mtd, n === GST_RECALL || n === SVM_EVENT_INVALID);
   if ((mtd & MTD_XSAVE) !== 0) {
     a.xcr0 = v.xcr0;
     a.xss = v.xss;
@@ -190,9 +202,13 @@ export function save(v: Vcpu, a: ArchUtcb, mtd: u32, pending: bool): void {
  * replying handler's object space (SPACES).
  */
 export function load(v: Vcpu, a: ArchUtcb, mtd: u32, objects: Space_obj | null): void {
-  const window = svm.load(v.control, a, mtd);
+  const intel = vmx.usable();
+  const window = intel ? vmx.load(v.control, a, mtd) : svm.load(v.control, a, mtd);
   if ((mtd & MTD_CTRL) !== 0) v.exceptions = a.exceptionBitmap;
-  if (window >= 0) svm.armWindow(v.control, window === 1);
+  if (window >= 0) {
+    if (intel) vmx.armWindow(v.control, window === 1);
+    else svm.armWindow(v.control, window === 1);
+  }
   if ((mtd & SWITCHED) === 0) return;
   if ((mtd & MTD_XSAVE) !== 0) {
     v.xcr0 = fpu.guestXcr0(a.xcr0);
@@ -204,19 +220,31 @@ export function load(v: Vcpu, a: ArchUtcb, mtd: u32, objects: Space_obj | null):
   if ((mtd & MTD_SPACES) !== 0) assignSpaces(v, a, objects);
 }
 
+/** run()'s answers besides an event number (the back-ends use the same values). */
+export const CONSUMED: u32 = svm.CONSUMED;
+export const FAILED: u32 = vmx.FAILED;
+
+/** A new vCPU's STARTUP message (§8.4): on VMX the controls it may set and capability MSRs. */
+export function startup(r: ExceptionFrame): void {
+  if (vmx.usable()) vmx.startup(r);
+}
+
 /**
  * Runs the guest until an exit (the FPU is the vCPU's already; the vCPU is
  * not illegal): the TLB tag, the switched state, the vendor's run. Returns
- * the exit's event number, or svm.CONSUMED for an exit the kernel handles
- * (a host interrupt or NMI: the caller lets it in). Entered and left with
- * interrupts off; the caller let the kernel lock go and takes it again.
+ * the exit's event number, CONSUMED for an exit the kernel handles (a host
+ * interrupt or NMI: the caller lets it in), or FAILED when the CPU refused
+ * the vCPU's controls outright (it dies). Entered and left with interrupts
+ * off; the caller let the kernel lock go and takes it again.
  */
 export function run(v: Vcpu, r: ExceptionFrame): u32 {
   const host = fpu.features();
   if (host !== 0 && v.xcr0 !== host) xsetbv(0, v.xcr0);
   const aux = v.tscAux !== 0 && cpu.has(cpu.Feature.RDTSCP);
   if (aux) wrmsr(MSR_TSC_AUX, v.tscAux);
-  const n = svm.run(v.control, r, v.exceptions);
+  const n = vmx.usable()
+    ? vmx.run(v.control, r, v.exceptions)
+    : svm.run(v.control, r, v.exceptions);
   if (aux) wrmsr(MSR_TSC_AUX, 0);
   if (host !== 0 && v.xcr0 !== host) xsetbv(0, host);
   return n;
@@ -227,7 +255,9 @@ export function run(v: Vcpu, r: ExceptionFrame): u32 {
  * time offsetting (§7.3), the guest's TSC does not see them.
  */
 export function waited(v: Vcpu, ticks: u64): void {
-  if (v.timeOffset) svm.offsetTsc(v.control, ticks);
+  if (!v.timeOffset) return;
+  if (vmx.usable()) vmx.offsetTsc(v.control, ticks);
+  else svm.offsetTsc(v.control, ticks);
 }
 
 /**
@@ -239,6 +269,12 @@ export function prepare(v: Vcpu): void {
   const g = v.gst;
   if (g === null) panic("vcpu: prepared without a guest space");
   tlb.enterGuest(g);
+  if (vmx.usable()) {
+    vmx.prepare(v.control, v.flushRequested, v.flushesSeen !== g.flushes);
+    v.flushesSeen = g.flushes;
+    v.flushRequested = false;
+    return;
+  }
   const keep = !v.flushRequested && v.flushesSeen === g.flushes;
   // The common case: the same ASID again (its generation is this CPU's, nothing to flush).
   if (keep && v.asid !== 0 && svm.asidCurrent(v.asidGeneration)) return;

@@ -305,6 +305,62 @@ static inline _Noreturn void kts_return_by_sysret(virt_t frame) { user_sysret(fr
 void svm_vmrun(virt_t frame, phys_t vmcb, phys_t host);
 static inline void kts_svm_run(virt_t frame, phys_t vmcb, phys_t host) { svm_vmrun(frame, vmcb, host); }
 static inline void kts_vmsave(phys_t area) { __asm__ volatile("vmsave %%rax" : : "a"(area) : "memory"); }
+/* vmxRun(): arch/x86_64/vmx.S `vmx_vmenter`.  The other VMX instructions report failure in CF or ZF. */
+uint32_t vmx_vmenter(virt_t frame, bool launched);
+static inline uint32_t kts_vmx_run(virt_t frame, bool launched) { return vmx_vmenter(frame, launched); }
+static inline bool kts_vmxon(phys_t region)
+{
+    bool failed;
+    __asm__ volatile("vmxon %1" : "=@ccbe"(failed) : "m"(region) : "memory");
+    return !failed;
+}
+static inline bool kts_vmclear(phys_t vmcs)
+{
+    bool failed;
+    __asm__ volatile("vmclear %1" : "=@ccbe"(failed) : "m"(vmcs) : "memory");
+    return !failed;
+}
+static inline bool kts_vmptrld(phys_t vmcs)
+{
+    bool failed;
+    __asm__ volatile("vmptrld %1" : "=@ccbe"(failed) : "m"(vmcs) : "memory");
+    return !failed;
+}
+static inline uint64_t kts_vmread(uint32_t field)
+{
+    uint64_t v;
+    __asm__ volatile("vmread %1, %0" : "=r"(v) : "r"((uint64_t)field) : "cc");
+    return v;
+}
+static inline void kts_vmwrite(uint32_t field, uint64_t value)
+{
+    __asm__ volatile("vmwrite %0, %1" : : "r"(value), "r"((uint64_t)field) : "cc", "memory");
+}
+/* INVEPT and INVVPID take a 128-bit descriptor in memory and the type in a register. */
+static inline void kts_invept(uint64_t type, uint64_t eptp)
+{
+    const struct { uint64_t eptp, reserved; } d = { eptp, 0 };
+    __asm__ volatile("invept %0, %1" : : "m"(d), "r"(type) : "cc", "memory");
+}
+static inline void kts_invvpid(uint64_t type, uint64_t vpid, uint64_t address)
+{
+    const struct { uint64_t vpid, address; } d = { vpid, address };
+    __asm__ volatile("invvpid %0, %1" : : "m"(d), "r"(type) : "cc", "memory");
+}
+static inline virt_t kts_read_gdtr_base(void)
+{
+    struct kts_pseudo_descriptor d;
+    __asm__ volatile("sgdt %0" : "=m"(d));
+    return d.base;
+}
+static inline virt_t kts_read_idtr_base(void)
+{
+    struct kts_pseudo_descriptor d;
+    __asm__ volatile("sidt %0" : "=m"(d));
+    return d.base;
+}
+static inline void kts_write_cr2(uint64_t v) { __asm__ volatile("movq %0, %%cr2" : : "r"(v) : "memory"); }
+static inline void kts_soft_nmi(void) { __asm__ volatile("int $2" ::: "memory"); }
 static inline void kts_clts(void) { __asm__ volatile("clts" : : : "memory"); }
 static inline void kts_fxsave(virt_t area) { __asm__ volatile("fxsave64 (%0)" : : "r"(area) : "memory"); }
 static inline void kts_fxrstor(virt_t area) { __asm__ volatile("fxrstor64 (%0)" : : "r"(area) : "memory"); }

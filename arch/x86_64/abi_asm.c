@@ -9,6 +9,8 @@
 #include "abi_hypercall.h"
 #include "abi_status.h"
 #include "syscall.h" /* ExceptionFrame, through ktsc's frame.h */
+#include "vmcs.h"
+#include "gdt.h"
 
 _Static_assert(ASM_HYPERCALL_RESERVED == Hypercall_RESERVED, "abi_asm.h: Hypercall.RESERVED");
 _Static_assert(ASM_STATUS_BAD_HYP == Status_BAD_HYP, "abi_asm.h: Status.BAD_HYP");
@@ -31,3 +33,7 @@ _Static_assert(ASM_FRAME_RSI == offsetof(ExceptionFrame, rsi), "abi_asm.h: Excep
 _Static_assert(ASM_FRAME_RDX == offsetof(ExceptionFrame, rdx), "abi_asm.h: ExceptionFrame.rdx");
 _Static_assert(ASM_FRAME_RCX == offsetof(ExceptionFrame, rcx), "abi_asm.h: ExceptionFrame.rcx");
 _Static_assert(ASM_FRAME_RBX == offsetof(ExceptionFrame, rbx), "abi_asm.h: ExceptionFrame.rbx");
+_Static_assert(ASM_FRAME_RAX == offsetof(ExceptionFrame, rax), "abi_asm.h: ExceptionFrame.rax");
+_Static_assert(ASM_VMCS_HOST_RSP == Vmcs_HOST_RSP, "abi_asm.h: Vmcs.HOST_RSP");
+_Static_assert(ASM_GDT_TSS == gdt_TSS, "abi_asm.h: gdt.TSS");
+_Static_assert(ASM_TSS_BUSY == gdt_TSS_BUSY, "abi_asm.h: gdt.TSS_BUSY");

@@ -31,5 +31,12 @@
 #define ASM_FRAME_RDX 0x60
 #define ASM_FRAME_RCX 0x68
 #define ASM_FRAME_RBX 0x70
+#define ASM_FRAME_RAX 0x78
+
+/* vmx.S: the VMCS's host-RSP field (kernel-ts/vmcs.ts Vmcs.HOST_RSP), the TSS selector
+   (kernel-ts/gdt.ts TSS) and its descriptor's busy bit (type 0xb, available 0x9). */
+#define ASM_VMCS_HOST_RSP 0x6c14
+#define ASM_GDT_TSS 0x30
+#define ASM_TSS_BUSY 0x2
 
 #endif

@@ -110,6 +110,33 @@ declare function returnBySysret(frame: Virt): never;
 declare function svmRun(frame: Virt, vmcb: Phys, host: Phys): void;
 /** VMSAVE: FS, GS, TR, LDTR, KERNEL_GS_BASE and the SYSCALL/SYSENTER MSRs into the VMCB-format area at physical `area`. */
 declare function vmsave(area: Phys): void;
+/**
+ * Runs an Intel VMX guest until its next VM exit (arch/x86_64/vmx.S `vmx_vmenter`) on the current
+ * VMCS: the general registers but RSP from and back into the ExceptionFrame at `frame` (RSP,
+ * RIP and RFLAGS are the VMCS's), VMLAUNCH unless `launched`, else VMRESUME. Returns 0 after a
+ * VM exit, 1 when the instruction failed without a current VMCS (VMfailInvalid), 2 when it
+ * failed with an error number in the VMCS (VMfailValid). Interrupts must be off. Kernel only.
+ */
+declare function vmxRun(frame: Virt, launched: bool): u32;
+/** VMXON with the region at physical `region`: false when the CPU refuses it. */
+declare function vmxon(region: Phys): bool;
+/** VMCLEAR / VMPTRLD of the VMCS at physical `vmcs`: false when the CPU refuses it. */
+declare function vmclear(vmcs: Phys): bool;
+declare function vmptrld(vmcs: Phys): bool;
+/** VMREAD / VMWRITE of field encoding `field` of the current VMCS (no error is reported). */
+declare function vmread(field: u32): u64;
+declare function vmwrite(field: u32, value: u64): void;
+/** INVEPT of `type` (1 single-context for `eptp`, 2 all-context). */
+declare function invept(type: u64, eptp: u64): void;
+/** INVVPID of `type` (1 single-context for `vpid`, 2 all-context; `address` for type 0). */
+declare function invvpid(type: u64, vpid: u64, address: u64): void;
+/** The base addresses of the GDT and IDT this CPU has loaded (SGDT, SIDT). */
+declare function readGdtrBase(): Virt;
+declare function readIdtrBase(): Virt;
+/** CR2: a VMX guest's, which VM entries and exits leave alone. */
+declare function writeCr2(v: u64): void;
+/** INT 2: runs the NMI handler (a VMX guest's run ended by a host NMI, which VM exit consumed). */
+declare function softNmi(): void;
 /** CLTS: clears CR0.TS (FPU instructions no longer raise #NM). */
 declare function clts(): void;
 /** FXSAVE / FXRSTOR of the 512-byte legacy area at `area` (16-byte aligned). */

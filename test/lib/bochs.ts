@@ -99,6 +99,9 @@ export async function bochs(
       `--- last console lines ---\n${text.split("\n").slice(-20).join("\n")}\n` +
       `--- bochs log ---\n${log.split("\n").slice(-15).join("\n")}`,
   };
+  // For debugging by hand: KTS_BOCHS_LOG=file keeps Bochs' whole log (its VMX checks say there
+  // why a VM entry failed).
+  if (process.env.KTS_BOCHS_LOG) fs.writeFileSync(process.env.KTS_BOCHS_LOG, log, "latin1");
   fs.rmSync(dir, { recursive: true, force: true });
   return result;
 }
