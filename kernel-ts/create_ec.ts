@@ -50,7 +50,7 @@ export function createEc(f: ExceptionFrame, sel: u64, flags: u32): Status {
   if (guest) start = event.startupGuest;
   else if (global) start = event.startup;
   const withFpu = (flags & EC_F) !== 0;
-  const e = ec.create(p, cpu, global, withFpu, guest ? 0 : hva, f.rax, f.r8, start, guest, t);
+  const e = ec.create(p, cpu, global, withFpu, hva, f.rax, f.r8, start, guest, t);
   if (e === null) return Status.MEM_OBJ;
   const st = insertNew(sel, structAddress(e), Perm_ec.DEFINED);
   if (st !== Status.SUCCESS) destroyNow(e.hdr);

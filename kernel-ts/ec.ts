@@ -108,7 +108,10 @@ export class Ec {
    */
   regs: Inline<ExceptionFrame>;
   pd: Pd;
-  /** The UTCB: its kernel address (direct map) and where the PD sees it. */
+  /**
+   * The UTCB (a VMX vCPU's virtual-APIC page, vcpu.ts): its kernel address (direct map) and
+   * where the PD sees it.
+   */
   utcb: Virt;
   utcbUser: u64;
   cpu: u32;
@@ -205,7 +208,8 @@ export function initCpu(stackTop: Virt): void {
  * startup) or the root EC's return to its entry; waitForCalls for a local
  * EC, whose first call replaces it. A vCPU (`guest`) is global, has no UTCB
  * and always has an FPU area (its guest owns the FPU while it runs);
- * `timeOffset` is its T (§7.3).
+ * `timeOffset` is its T (§7.3). Where vCPUs have a virtual-APIC page (VMX),
+ * that page takes the UTCB's place at `utcbUser` (§13.13).
  */
 export function create(
   p: Pd,
@@ -245,13 +249,16 @@ export function create(
       destroyNow(e.hdr);
       return null;
     }
-  } else {
+  }
+  if (!guest || vcpu.hasVirtualApic()) {
     const page = allocBytes(usize(PAGE), usize(PAGE));
     if (u64(page) === 0) {
       destroyNow(e.hdr);
       return null;
     }
     e.utcb = page;
+    const v = e.vcpu;
+    if (v !== null) vcpu.setVirtualApic(v, page);
   }
   if (withFpu || guest) {
     const area = allocBytes(usize(fpu.size()), FPU_ALIGN);
@@ -261,7 +268,7 @@ export function create(
     }
     e.fpu = area;
   }
-  if (!guest && !mapUtcb(e)) {
+  if (u64(e.utcb) !== 0 && !mapUtcb(e)) {
     destroyNow(e.hdr);
     return null;
   }

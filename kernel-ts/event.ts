@@ -230,7 +230,12 @@ export function enterGuest(): never {
   if (v === null) panic("event: a host EC entering a guest");
   for (;;) {
     if (v.illegal) {
-      kill(e, "no valid MTD SPACES assignment before its guest runs");
+      kill(
+        e,
+        v.badApic
+          ? "MTD APIC named no page of its guest space"
+          : "no valid MTD SPACES assignment before its guest runs",
+      );
       sc.preempt();
     }
     if ((e.hazard & u32(Hazard.RECALL)) !== 0) {

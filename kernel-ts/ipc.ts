@@ -11,7 +11,7 @@
 // next call; a global EC with no caller blocks for good (NOVA's behaviour).
 
 import { IPC_T } from "../abi/hypercall.ts";
-import { MTD_POISON, MTD_SPACES, MTD_WORDS_MASK } from "../abi/mtd.ts";
+import { MTD_APIC, MTD_POISON, MTD_SPACES, MTD_WORDS_MASK } from "../abi/mtd.ts";
 import { Perm_pt } from "../abi/perms.ts";
 import { Status } from "../abi/status.ts";
 import * as ec from "./ec.ts";
@@ -108,8 +108,8 @@ export function fastCall(f: ExceptionFrame, sel: u64, _flags: u32): u32 {
   enterIdleFast(e, h, p, u32(f.rsi & 0xffff_ffff));
 }
 
-/** What a vCPU event's reply may carry on the fast path: not SPACES (lookups, references), not POISON (a kill). */
-const MTD_SLOW_GUEST: u32 = MTD_SPACES | MTD_POISON;
+/** What a vCPU event's reply may carry on the fast path: not SPACES or APIC (lookups, references), not POISON (a kill). */
+const MTD_SLOW_GUEST: u32 = MTD_SPACES | MTD_APIC | MTD_POISON;
 
 /**
  * ipc_reply to a vCPU's event, its SC running the handler: the state written back

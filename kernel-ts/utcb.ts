@@ -36,6 +36,11 @@ function frameOffsetOfGpr(i: usize): usize {
   }
 }
 
+/** General register `i` of `r` in UTCB order (also VMX's numbering in exit qualifications). */
+export function gpr(r: ExceptionFrame, i: usize): u64 {
+  return ptrFromVirt<u64>(structAddress(r)).get(frameOffsetOfGpr(i) / 8);
+}
+
 /**
  * Copies the 8 GPRs of group `group` (0: GPR0-7, 1: GPR8-15) between a frame
  * and a UTCB: into the UTCB when `toUtcb`, else into the frame.

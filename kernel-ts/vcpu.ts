@@ -25,7 +25,15 @@
 
 import { ArchUtcb } from "../abi/arch_utcb.ts";
 import { GST_RECALL } from "../abi/events.ts";
-import { MTD_CTRL, MTD_RIP, MTD_SPACES, MTD_TLB, MTD_TSC, MTD_XSAVE } from "../abi/mtd.ts";
+import {
+  MTD_APIC,
+  MTD_CTRL,
+  MTD_RIP,
+  MTD_SPACES,
+  MTD_TLB,
+  MTD_TSC,
+  MTD_XSAVE,
+} from "../abi/mtd.ts";
 import { SVM_EVENT_INVALID } from "../abi/svm_exits.ts";
 import { Perm_gst_sp, Perm_msr_sp, Perm_pio_sp } from "../abi/perms.ts";
 import { Kind, CAP0, object, perms } from "./capability.ts";
@@ -35,7 +43,7 @@ import * as fpu from "./fpu.ts";
 import * as insn from "./insn_length.ts";
 import { GuestCode } from "./insn_length.ts";
 import { KObject, allocBytes, freeBytes, ref, unref } from "./kobject.ts";
-import { Space_hst } from "./space_hst.ts";
+import { Space_hst, memFrame } from "./space_hst.ts";
 import { Space_msr } from "./space_msr.ts";
 import { Space_obj } from "./space_obj.ts";
 import { Space_pio } from "./space_pio.ts";
@@ -45,7 +53,7 @@ import * as vmx from "./vmx.ts";
 
 const MSR_TSC_AUX: u32 = 0xc000_0103;
 /** The MTD bits of the state load() keeps here rather than in the vendor's control block. */
-const SWITCHED: u32 = MTD_XSAVE | MTD_TSC | MTD_TLB | MTD_SPACES;
+const SWITCHED: u32 = MTD_XSAVE | MTD_TSC | MTD_TLB | MTD_SPACES | MTD_APIC;
 /** XCR0 after reset: x87 only. */
 const XCR0_X87: u64 = 1 << 0;
 
@@ -56,8 +64,9 @@ export class Vcpu {
   gst: Space_hst | null;
   pio: Space_pio | null;
   msr: Space_msr | null;
-  /** No good SPACES reply yet (or a bad one): the vCPU dies at its next entry. */
+  /** No good SPACES reply yet (or a bad one), or a bad APIC one: the vCPU dies at its next entry. */
   illegal: bool;
+  badApic: bool;
   /** The PD's serial (pd.ts): the spaces SPACES assigns must have been created for it. */
   owner: u64;
   /** TLB tag: the ASID, its CPU generation, the guest space's `flushes` when it was taken. */
@@ -102,6 +111,16 @@ export function create(owner: u64, timeOffset: bool): Vcpu | null {
 /** Whether vCPUs can be created on this machine (create_ec's BAD_FTR). */
 export function supported(): bool {
   return vmx.usable() || svm.usable();
+}
+
+/** Whether a vCPU has a virtual-APIC page (VMX's TPR shadow), mapped where its UTCB would be (§13.13). */
+export function hasVirtualApic(): bool {
+  return vmx.usable();
+}
+
+/** The vCPU's virtual-APIC page (hasVirtualApic), a page of its EC's. */
+export function setVirtualApic(v: Vcpu, page: Virt): void {
+  vmx.setVirtualApic(v.control, page);
 }
 
 /** Frees a vCPU with its EC: the spaces' references, the control block. */
@@ -218,6 +237,24 @@ export function load(v: Vcpu, a: ArchUtcb, mtd: u32, objects: Space_obj | null):
   if ((mtd & MTD_TSC) !== 0) v.tscAux = a.tscAux & 0xffff_ffff;
   if ((mtd & MTD_TLB) !== 0) v.flushRequested = true;
   if ((mtd & MTD_SPACES) !== 0) assignSpaces(v, a, objects);
+  if ((mtd & MTD_APIC) !== 0) assignApic(v, a);
+}
+
+/**
+ * MTD APIC (§6.3, VMX): the APIC-access page is the guest space's page at the UTCB's
+ * IA32_APIC_BASE; a guest-physical address with no page there kills the vCPU. SVM has none.
+ */
+function assignApic(v: Vcpu, a: ArchUtcb): void {
+  if (!vmx.usable()) return;
+  const g = v.gst;
+  const sel = a.apicBase >> 12;
+  const cap = g === null || sel >= g.selectors() ? CAP0 : g.lookup(sel);
+  if (cap === CAP0) {
+    v.illegal = true;
+    v.badApic = true;
+    return;
+  }
+  vmx.setApicAccess(v.control, memFrame(cap));
 }
 
 /** run()'s answers besides an event number (the back-ends use the same values). */

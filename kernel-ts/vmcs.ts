@@ -28,6 +28,8 @@ export enum Vmcs {
   EXIT_MSR_LOAD = 0x2008,
   ENTRY_MSR_LOAD = 0x200a,
   TSC_OFFSET = 0x2010,
+  VIRTUAL_APIC_PAGE = 0x2012,
+  APIC_ACCESS_ADDRESS = 0x2014,
   EPT_POINTER = 0x201a,
   GUEST_PHYSICAL_ADDRESS = 0x2400,
   // 64-bit guest and host fields.
@@ -71,6 +73,7 @@ export enum Vmcs {
   GUEST_INTERRUPTIBILITY = 0x4824,
   GUEST_ACTIVITY = 0x4826,
   GUEST_SYSENTER_CS = 0x482a,
+  GUEST_PREEMPTION_TIMER = 0x482e,
   HOST_SYSENTER_CS = 0x4c00,
   // Natural-width fields.
   CR0_MASK = 0x6000,
@@ -131,6 +134,7 @@ export function pdpteField(i: u32): u32 {
 export const PIN_EXTERNAL_INTERRUPT: u32 = 1 << 0;
 export const PIN_NMI: u32 = 1 << 3;
 export const PIN_VIRTUAL_NMIS: u32 = 1 << 5;
+export const PIN_PREEMPTION_TIMER: u32 = 1 << 6;
 
 // VM-exit controls (SDM 25.7.1).
 export const EXIT_SAVE_DEBUG: u32 = 1 << 2;

@@ -33,7 +33,13 @@
 // - Exits become events (§8.3): the basic exit reason. External interrupts
 //   end the run and stay pending in the local APIC (no acknowledge on exit):
 //   the kernel takes them after the run, as on SVM. An NMI exit runs the
-//   NMI handler by INT 2 (the exit consumed the NMI).
+//   NMI handler by INT 2 (the exit consumed the NMI). The preemption timer
+//   ends every run after at most RUN_LIMIT_NS, so a guest that spins with
+//   interrupts off still lets the kernel take its interrupts where the CPU
+//   does not end its run for them (Bochs, test-platforms.md).
+// - A MOV to CR0 or CR4 that changes only bits the kernel hides (the VMM's
+//   own mask has none of them) is done by the kernel (§8.3: CR access may be
+//   consumed), with EFER.LMA following CR0.PG as the CPU's own would.
 
 import { ArchUtcb, Segment } from "../abi/arch_utcb.ts";
 import { MTD_CR, MTD_CS_SS, MTD_CTRL, MTD_DR, MTD_DS_ES, MTD_EFER } from "../abi/mtd.ts";
@@ -57,6 +63,8 @@ import {
 import * as kmem from "./kmem.ts";
 import { allocBytes, freeBytes } from "./kobject.ts";
 import * as percpu from "./percpu.ts";
+import * as tsc from "./tsc.ts";
+import * as utcb from "./utcb.ts";
 import * as space from "./space_hst.ts";
 import * as spaceMsr from "./space_msr.ts";
 import {
@@ -78,6 +86,7 @@ import {
   MsrEntry,
   PIN_EXTERNAL_INTERRUPT,
   PIN_NMI,
+  PIN_PREEMPTION_TIMER,
   PIN_VIRTUAL_NMIS,
   REASON_BASIC,
   REASON_ENTRY_FAILED,
@@ -95,6 +104,9 @@ const IA32_VMX_PINBASED: u32 = 0x481;
 const IA32_VMX_PROCBASED: u32 = 0x482;
 const IA32_VMX_EXIT: u32 = 0x483;
 const IA32_VMX_ENTRY: u32 = 0x484;
+const IA32_VMX_MISC: u32 = 0x485;
+/** MISC bits 4:0: the preemption timer counts once per 2^n TSC ticks. */
+const MISC_TIMER_RATE: u64 = 0x1f;
 const IA32_VMX_CR0_FIXED0: u32 = 0x486;
 const IA32_VMX_CR0_FIXED1: u32 = 0x487;
 const IA32_VMX_CR4_FIXED0: u32 = 0x488;
@@ -121,7 +133,14 @@ const CR0_PE: u64 = 1 << 0;
 const CR0_NE: u64 = 1 << 5;
 const CR0_PG: u64 = u64(1) << 31;
 const CR4_VMXE: u64 = 1 << 13;
+const EFER_LME: u64 = 1 << 8;
 const EFER_LMA: u64 = 1 << 10;
+/** The longest guest run (the preemption timer, file comment). */
+const RUN_LIMIT_NS: u64 = 1_000_000;
+/** CR-access qualification (SDM Table 28-3): CR number, access type (0: MOV to CR), GPR. */
+const CR_NUMBER: u64 = 0xf;
+const CR_TYPE_SHIFT: u64 = 4;
+const CR_GPR_SHIFT: u64 = 8;
 
 // EPT/VPID capabilities (SDM Appendix A.10).
 const EPT_WALK_4: u64 = 1 << 6;
@@ -164,13 +183,15 @@ const FORCED_PRIMARY: u32 =
 const FORCED_SECONDARY: u32 =
   VmxSecondary.EPT | VmxSecondary.VPID | VmxSecondary.UNRESTRICTED_GUEST;
 /**
- * What a VMM may add: controls that need no structure the kernel does not set up (a
- * virtual-APIC page, VMCS shadowing's bitmaps, a PML log, #VE information, VM functions, the
- * tertiary controls) and that do not undo the forced ones (TPR shadow would end CR8 exits).
+ * What a VMM may add: controls that need no structure the kernel does not set up (VMCS
+ * shadowing's bitmaps, a PML log, #VE information, VM functions, the tertiary controls). TPR
+ * shadow (which ends the CR8 exits) uses the vCPU's virtual-APIC page; virtualized APIC
+ * accesses need an APIC-access page from MTD APIC first.
  */
-const PERMITTED_PRIMARY: u32 = ~u32(VmxPrimary.TPR_SHADOW | VmxPrimary.TERTIARY);
+const PERMITTED_PRIMARY: u32 = ~u32(VmxPrimary.TERTIARY);
 const PERMITTED_SECONDARY: u32 =
   FORCED_SECONDARY |
+  VmxSecondary.VIRTUALIZE_APIC |
   VmxSecondary.DESCRIPTOR_TABLE |
   VmxSecondary.RDTSCP |
   VmxSecondary.WBINVD |
@@ -218,6 +239,8 @@ class Caps {
   inveptType: u64;
   vpids: bool;
   invvpidType: u64;
+  /** The preemption timer's value for RUN_LIMIT_NS, 0 without the timer. */
+  runLimit: u64;
   /** The STARTUP message's R8–R10 (§8.4). */
   archCapabilities: u64;
   coreCapabilities: u64;
@@ -255,7 +278,7 @@ export class VmxVcpu {
   launched: bool;
   cpu: u32;
   vpid: u32;
-  /** The VMM's controls (its CTRL words and masks) and the window requests (INJ). */
+  /** The VMM's controls (its CTRL words and CR masks) and the window requests (INJ). */
   primary: u32;
   secondary: u32;
   interruptWindow: bool;
@@ -271,6 +294,9 @@ export class VmxVcpu {
   tscBehind: u64;
   /** The last exit's reason field. */
   reason: u32;
+  /** The virtual-APIC page (TPR shadow), the APIC-access page (MTD APIC), phys(0) for none. */
+  virtualApic: Virt;
+  apicAccess: Phys;
   /** Destroyed from another CPU: the next on that CPU's list. */
   next: Virt;
 }
@@ -354,6 +380,11 @@ export function init(): void {
   if (c.inveptType === 0) {
     log(`VMX: no INVEPT: vCPUs disabled`);
     return;
+  }
+  if ((c.pin1 & PIN_PREEMPTION_TIMER) !== 0) {
+    const rate = rdmsr(IA32_VMX_MISC) & MISC_TIMER_RATE;
+    const limit = tsc.ticks(RUN_LIMIT_NS) >> rate;
+    c.runLimit = limit > 0xffff_ffff ? 0xffff_ffff : limit === 0 ? 1 : limit;
   }
   c.archCapabilities = optionalMsr(29, IA32_ARCH_CAPABILITIES);
   c.coreCapabilities = optionalMsr(30, IA32_CORE_CAPABILITIES);
@@ -513,6 +544,9 @@ function use(x: VmxVcpu): void {
 /** The kernel's controls for the VMM's words (the windows included). */
 function writePrimary(x: VmxVcpu): void {
   let want = FORCED_PRIMARY | (x.primary & PERMITTED_PRIMARY);
+  // The TPR shadow replaces the CR8 exits (the guest's CR8 is the virtual-APIC page's TPR).
+  if (tprShadow(x)) want &= ~u32(VmxPrimary.CR8_LOAD | VmxPrimary.CR8_STORE);
+  else want &= ~u32(VmxPrimary.TPR_SHADOW);
   if (x.interruptWindow) want |= VmxPrimary.INTERRUPT_WINDOW;
   if (x.nmiWindow) want |= VmxPrimary.NMI_WINDOW;
   vmwrite(Vmcs.PRIMARY_CONTROLS, u64(adjust(want, caps.primary0, caps.primary1)));
@@ -521,6 +555,7 @@ function writePrimary(x: VmxVcpu): void {
 function writeSecondary(x: VmxVcpu): void {
   let want = FORCED_SECONDARY | (x.secondary & PERMITTED_SECONDARY);
   if (!caps.vpids) want &= ~u32(VmxSecondary.VPID);
+  if (u64(x.apicAccess) === 0) want &= ~u32(VmxSecondary.VIRTUALIZE_APIC);
   vmwrite(Vmcs.SECONDARY_CONTROLS, u64(want & caps.secondary1));
 }
 
@@ -528,7 +563,12 @@ function writeSecondary(x: VmxVcpu): void {
 function setUp(x: VmxVcpu): void {
   const c = caps;
   vmwrite(Vmcs.VMCS_LINK_POINTER, u64.MAX);
-  const pin = PIN_EXTERNAL_INTERRUPT | PIN_NMI | PIN_VIRTUAL_NMIS;
+  let pin = PIN_EXTERNAL_INTERRUPT | PIN_NMI | PIN_VIRTUAL_NMIS;
+  if (c.runLimit !== 0) {
+    pin |= PIN_PREEMPTION_TIMER;
+    // Without "save preemption-timer value" every VM entry starts it from this value again.
+    vmwrite(Vmcs.GUEST_PREEMPTION_TIMER, c.runLimit);
+  }
   vmwrite(Vmcs.PIN_CONTROLS, u64(adjust(pin, c.pin0, c.pin1)));
   writePrimary(x);
   writeSecondary(x);
@@ -548,6 +588,8 @@ function setUp(x: VmxVcpu): void {
   vmwrite(Vmcs.GUEST_CR4, c.cr4Forced);
   vmwrite(Vmcs.CR3_TARGET_COUNT, 0);
   if (x.vpid !== 0) vmwrite(Vmcs.VPID, u64(x.vpid));
+  if (u64(x.virtualApic) !== 0)
+    vmwrite(Vmcs.VIRTUAL_APIC_PAGE, u64(kmem.directToPhys(x.virtualApic)));
   const msrs = u64(kmem.directToPhys(x.msrs));
   vmwrite(Vmcs.ENTRY_MSR_LOAD, msrs);
   vmwrite(Vmcs.ENTRY_MSR_LOAD_COUNT, GUEST_MSRS);
@@ -585,6 +627,37 @@ function writeEntryControls(efer: u64): void {
   let entry = ENTRY_LOAD_DEBUG | ENTRY_LOAD_PAT | ENTRY_LOAD_EFER;
   if ((efer & EFER_LMA) !== 0) entry |= ENTRY_IA32E_GUEST;
   vmwrite(Vmcs.ENTRY_CONTROLS, u64(adjust(entry, caps.entry0, caps.entry1)));
+}
+
+/** Whether the VMM's controls have the TPR shadow, and the vCPU a virtual-APIC page for it. */
+function tprShadow(x: VmxVcpu): bool {
+  return (x.primary & VmxPrimary.TPR_SHADOW) !== 0 && u64(x.virtualApic) !== 0;
+}
+
+/** The vCPU's virtual-APIC page (a page of its EC's, mapped where the VMM asked, §13.13). */
+export function setVirtualApic(va: Virt, page: Virt): void {
+  structAt<VmxVcpu>(va).virtualApic = page;
+}
+
+/** The APIC-access page (MTD APIC): the host page behind the guest-physical address the VMM named. */
+export function setApicAccess(va: Virt, page: Phys): void {
+  const x = structAt<VmxVcpu>(va);
+  use(x);
+  x.apicAccess = page;
+  vmwrite(Vmcs.APIC_ACCESS_ADDRESS, u64(page));
+  writeSecondary(x);
+}
+
+/** The guest's CR8: the virtual-APIC page's TPR bits 7:4 with the TPR shadow, else the kernel's copy. */
+const VTPR: usize = 0x80;
+function cr8(x: VmxVcpu): u64 {
+  if (!tprShadow(x)) return x.cr8;
+  return u64(ptrFromVirt<u8>(x.virtualApic).get(VTPR) >> 4);
+}
+
+function setCr8(x: VmxVcpu, value: u64): void {
+  x.cr8 = value & 0xf;
+  if (u64(x.virtualApic) !== 0) ptrFromVirt<u8>(x.virtualApic).set(VTPR, u8(x.cr8 << 4));
 }
 
 /** Points the VMCS at a guest space's EPT and at the bitmaps of a PIO and an MSR space. */
@@ -663,8 +736,9 @@ export function run(va: Virt, r: ExceptionFrame, vmmExceptions: u32): u32 {
   x.launched = true;
   reinject();
   const basic = reason & REASON_BASIC;
-  if (basic === VmxExit.EXTERNAL_INTERRUPT) return CONSUMED;
+  if (basic === VmxExit.EXTERNAL_INTERRUPT || basic === VmxExit.PREEMPTION_TIMER) return CONSUMED;
   if (basic === VmxExit.EXCEPTION_NMI && exception(vmmExceptions)) return CONSUMED;
+  if (basic === VmxExit.CR_ACCESS && crWrite(x, r)) return CONSUMED;
   return basic;
 }
 
@@ -695,6 +769,39 @@ function exception(vmmExceptions: u32): bool {
   vmwrite(Vmcs.ENTRY_INTERRUPTION, u64(inject));
   vmwrite(Vmcs.ENTRY_ERROR_CODE, vmread(Vmcs.EXIT_ERROR_CODE));
   return true;
+}
+
+/**
+ * A MOV to CR0 or CR4 that changes none of the bits the VMM's mask has: the kernel writes
+ * it (the bits that differed from the read shadow were ones it hides) and the guest goes on
+ * after the instruction. True then.
+ */
+function crWrite(x: VmxVcpu, r: ExceptionFrame): bool {
+  const q = vmread(Vmcs.EXIT_QUALIFICATION);
+  const n = q & CR_NUMBER;
+  if (((q >> CR_TYPE_SHIFT) & 3) !== 0 || (n !== 0 && n !== 4)) return false;
+  const value = utcb.gpr(r, usize((q >> CR_GPR_SHIFT) & 0xf));
+  const cr0 = n === 0;
+  const shadow = cr0 ? Vmcs.CR0_SHADOW : Vmcs.CR4_SHADOW;
+  if (((value ^ vmread(shadow)) & (cr0 ? x.cr0Mask : x.cr4Mask)) !== 0) return false;
+  if (cr0) {
+    crIn(value, Vmcs.GUEST_CR0, shadow, caps.cr0Forced, caps.cr0Allowed);
+    longMode(value);
+  } else crIn(value, Vmcs.GUEST_CR4, shadow, caps.cr4Forced, caps.cr4Allowed);
+  r.rip += vmread(Vmcs.EXIT_INSTRUCTION_LENGTH);
+  // Past the instruction, a blocking by STI or MOV SS it was under has ended.
+  vmwrite(Vmcs.GUEST_INTERRUPTIBILITY, vmread(Vmcs.GUEST_INTERRUPTIBILITY) & ~u64(3));
+  return true;
+}
+
+/** EFER.LMA and the IA-32e mode entry control after the guest's CR0 became `cr0` (LME and PG). */
+function longMode(cr0: u64): void {
+  const efer = vmread(Vmcs.GUEST_EFER);
+  const lma = (efer & EFER_LME) !== 0 && (cr0 & CR0_PG) !== 0 ? EFER_LMA : 0;
+  if ((efer & EFER_LMA) === lma) return;
+  const next = (efer & ~EFER_LMA) | lma;
+  vmwrite(Vmcs.GUEST_EFER, next);
+  writeEntryControls(next);
 }
 
 /** The event number of a refused guest state (§8.3), whose INJ reports the pending injection. */
@@ -806,7 +913,7 @@ export function save(va: Virt, a: ArchUtcb, mtd: u32, pending: bool): void {
     a.cr2 = x.cr2;
     a.cr3 = vmread(Vmcs.GUEST_CR3);
     a.cr4 = crView(Vmcs.GUEST_CR4, Vmcs.CR4_MASK, Vmcs.CR4_SHADOW);
-    a.cr8 = x.cr8;
+    a.cr8 = cr8(x);
   }
   if ((mtd & MTD_DR) !== 0) a.dr7 = vmread(Vmcs.GUEST_DR7);
   if ((mtd & MTD_SYSCALL) !== 0) {
@@ -857,6 +964,8 @@ export function load(va: Virt, a: ArchUtcb, mtd: u32): i32 {
   if ((mtd & MTD_CTRL) !== 0) {
     x.primary = a.ctrl1;
     x.secondary = a.ctrl2;
+    x.cr0Mask = a.cr0Mask;
+    x.cr4Mask = a.cr4Mask;
     writePrimary(x);
     writeSecondary(x);
     vmwrite(Vmcs.EXCEPTION_BITMAP, u64(a.exceptionBitmap | FORCED_EXCEPTIONS));
@@ -904,7 +1013,7 @@ export function load(va: Virt, a: ArchUtcb, mtd: u32): i32 {
     x.cr2 = a.cr2;
     vmwrite(Vmcs.GUEST_CR3, a.cr3);
     crIn(a.cr4, Vmcs.GUEST_CR4, Vmcs.CR4_SHADOW, caps.cr4Forced, caps.cr4Allowed);
-    x.cr8 = a.cr8 & 0xf;
+    setCr8(x, a.cr8);
   }
   if ((mtd & MTD_DR) !== 0) vmwrite(Vmcs.GUEST_DR7, a.dr7);
   if ((mtd & MTD_SYSCALL) !== 0) {

@@ -27,7 +27,7 @@ import {
   SELNUM,
 } from "../../abi/selectors.ts";
 import { hip } from "../nova/hip.ts";
-import { FEATURE_SVM } from "../../abi/hip_page.ts";
+import { FEATURE_SVM, FEATURE_VMX } from "../../abi/hip_page.ts";
 import {
   IpcOut,
   ScTime,
@@ -390,14 +390,14 @@ function createEcCases(): void {
       isStatus(createEc(SCRATCH_SEL, 0, EMPTY, hva, 0, sp, 0), Status.BAD_CAP) &&
       isStatus(createEc(SCRATCH_SEL, 0, SELNUM, hva, 0, sp, 0), Status.BAD_CAP),
   );
-  // A vCPU where the HIP has no SVM (BAD_FTR); with it (-cpu max) one is made and revoked
-  // again (user/vmmtest runs guests).
-  const svm = (hip().features & FEATURE_SVM) !== 0;
+  // A vCPU where the HIP has neither VMX nor SVM (BAD_FTR); with one (-cpu max, Bochs) a vCPU
+  // is made and revoked again (user/vmmtest runs guests).
+  const vcpus = (hip().features & (FEATURE_SVM | FEATURE_VMX)) !== 0;
   check(
-    "create_ec-vcpu-bad_ftr-without-svm",
+    "create_ec-vcpu-bad_ftr-without-vmx-svm",
     isStatus(
       createEc(SCRATCH_SEL, EC_G, ROOT_OBJ_ROOT_PD, hva, 0, sp, 0),
-      svm ? Status.SUCCESS : Status.BAD_FTR,
+      vcpus ? Status.SUCCESS : Status.BAD_FTR,
     ) && isStatus(revoke(SCRATCH_SEL, 0), Status.SUCCESS),
   );
   check(
