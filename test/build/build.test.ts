@@ -51,6 +51,7 @@ for (const cc of ["gcc", "clang"] as const) {
         "symbols.o",
         "syscall.o",
         "trampoline.o",
+        "vmx.o",
       ],
       "one object for all C (out/gen/image.c), one per assembly file, the two symbol tables",
     );
