@@ -60,6 +60,8 @@
 #define KERNEL_PDS              (KERNEL_MAP_SIZE / (PT_ENTRIES * LARGE_PAGE_SIZE))      /* 1 */
 
 #define CR0_PG_BIT              31
+/* CD and NW: set after reset, and left set by some firmware (Bochs' BIOS). */
+#define CR0_CACHE_OFF           0x60000000
 #define CR4_PAE                 (1 << 5)
 #define MSR_EFER                0xc0000080
 #define EFER_LME                (1 << 8)
@@ -188,6 +190,7 @@ _start:
 
         movl    %cr0, %eax
         btsl    $CR0_PG_BIT, %eax
+        andl    $~CR0_CACHE_OFF, %eax           /* caches on */
         movl    %eax, %cr0
 
         ljmp    $SEL_KCODE64, $start64_low

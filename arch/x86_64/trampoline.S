@@ -24,6 +24,8 @@
 
 #define CR0_PE                  0x00000001
 #define CR0_PG                  0x80000000
+/* CD and NW, set by INIT: the caches stay off until they are cleared. */
+#define CR0_CACHE_OFF           0x60000000
 #define CR4_PAE                 0x00000020
 #define MSR_EFER                0xc0000080
 
@@ -87,6 +89,7 @@ pm32:
         wrmsr
         movl    %cr0, %eax
         orl     $CR0_PG, %eax
+        andl    $~CR0_CACHE_OFF, %eax           /* caches on */
         movl    %eax, %cr0
         ljmpl   *OFF(far64)(%ebx)
 
