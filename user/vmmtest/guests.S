@@ -7,13 +7,28 @@
  * read-only for the guest too (the root host space keeps the ELF segment's rights); its
  * data (stack, page tables) are .data pages delegated read-write.  A guest reports what
  * it saw by OUT to REPORT_PORT (EAX, 32 bits): the VMM logs each value, and the test
- * compares the log with what the guest should have seen.  VMMCALL ends a guest: the VMM
- * answers it with POISON.
+ * compares the log with what the guest should have seen.
+ *
+ * A guest ends with the hypercall, which the VMM answers with POISON.  The hypercall is the
+ * vendor's own (VMCALL on Intel, VMMCALL on AMD: each is #UD on the other vendor), so the
+ * guests do not contain it: they jump to HYPERCALL_GPA, where the VMM maps the hypercall
+ * page of its vendor (guest_vmcall or guest_vmmcall, chosen from the HIP), as Xen and
+ * Hyper-V hand their guests a hypercall page.  The guests' code stays one body for both
+ * vendors, needs no patching (the VMM's .text is not writable), and each vendor's hypercall
+ * exit is still what ends every guest.  The page's bytes mean the same in 16-, 32- and
+ * 64-bit code.
  */
 #include "nova/entry.h"
 
 #define REPORT_PORT 0xe9
 #define SERIAL_PORT 0x3f8
+#define HYPERCALL_GPA 0x2000
+
+/* The end of a guest: to the hypercall page, through `reg` (EAX, or RAX in 64-bit code). */
+.macro HYPERCALL reg
+        movl    $HYPERCALL_GPA, %eax
+        jmp     *\reg
+.endm
 
         .data
         /* One stack per handler EC (vmm.ts HANDLERS), HANDLER_STACK bytes each. */
@@ -58,11 +73,11 @@ guest_bench_buffer:
  * 5. HLT (the VMM resumes it after the instruction).
  * 6. A load from NPF_GPA (in real mode through DS), which is not mapped: the VMM maps a
  *    page holding NPF_VALUE there and the load is retried; the value is reported.
- * 7. 0x600d reported, then VMMCALL: the end.
+ * 7. 0x600d reported, then the hypercall: the end.
  */
 #define NPF_GPA 0x40000
 
-.macro GUEST_BODY paging
+.macro GUEST_BODY paging, reg
         xorl    %eax, %eax
         cpuid
         outl    %eax, $REPORT_PORT
@@ -101,8 +116,7 @@ guest_bench_buffer:
         outl    %eax, $REPORT_PORT
         movl    $0x600d, %eax
         outl    %eax, $REPORT_PORT
-        vmmcall
-1:      jmp     1b
+        HYPERCALL \reg
 .endm
 
         .text
@@ -110,19 +124,19 @@ guest_bench_buffer:
         .code16
         .global guest_real
 guest_real:
-        GUEST_BODY 0
+        GUEST_BODY 0, %eax
 
         .balign 4096
         .code32
         .global guest_protected
 guest_protected:
-        GUEST_BODY 1
+        GUEST_BODY 1, %eax
 
         .balign 4096
         .code64
         .global guest_long
 guest_long:
-        GUEST_BODY 1
+        GUEST_BODY 1, %rax
 
 /*
  * The events guests (real mode, 32-bit protected mode, long mode; each with the IDT and GDT
@@ -202,7 +216,8 @@ guest_events:
 
 /*
  * The TSC guest (long mode): RDTSC, reported (EAX, then EDX); 5 reported (the test then keeps
- * the CPU for a while: the vCPU's SC waits in the ready queue); RDTSC again, reported; VMMCALL.
+ * the CPU for a while: the vCPU's SC waits in the ready queue); RDTSC again, reported; the
+ * hypercall.
  * With time offsetting (create_ec T) the wait does not show in the guest's TSC.
  */
         .balign 4096
@@ -218,16 +233,16 @@ guest_tsc:
         outl    %eax, $REPORT_PORT
         movl    %edx, %eax
         outl    %eax, $REPORT_PORT
-        vmmcall
-1:      jmp     1b
+        HYPERCALL %rax
 
         .balign 4096
 
 /*
  * The bench guest (long mode, bench.ts): BENCH_N times CPUID, then BENCH_N times OUT to port
  * 0x80 (not in the PIO space: it exits), each between two RDTSCs, whose difference goes to
- * the sample buffer; then VMMCALL. Under -icount the TSC counts instructions: the samples are
- * the instructions of the exit, the kernel's and the VMM's paths, and the VMRUN back.
+ * the sample buffer; then the hypercall. Under -icount the TSC counts instructions: the
+ * samples are the instructions of the exit, the kernel's and the VMM's paths, and the VMRUN
+ * back.
  */
 #define BENCH_N 1000
 #define BENCH_BUF_GPA 0x20000
@@ -255,8 +270,23 @@ guest_bench:
         movl    $BENCH_BUF_GPA, %edi
         BENCH_LOOP cpuid
         BENCH_LOOP outb %al, $0x80
+        HYPERCALL %rax
+        .balign 4096
+
+/*
+ * The hypercall pages (mapped at HYPERCALL_GPA): the vendor's hypercall, which the VMM
+ * answers with POISON; should it return, the guest stays here.
+ */
+        .global guest_vmcall
+guest_vmcall:
+        vmcall
+1:      jmp     1b
+        .balign 4096
+
+        .global guest_vmmcall
+guest_vmmcall:
         vmmcall
-2:      jmp     2b
+1:      jmp     1b
         .balign 4096
 
         .section .note.GNU-stack, "", @progbits
