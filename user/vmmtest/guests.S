@@ -55,6 +55,10 @@ guest_watch_page:
         .global guest_watch2_page
 guest_watch2_page:
         .space  4096
+        /* What the VMX guest's changed page-table entry reaches (vmm.ts TLB_NEW_GPA). */
+        .global guest_tlb_page
+guest_tlb_page:
+        .space  4096
         /* The bench guest's samples (bench.ts BENCH_BUF_GPA): 2 × BENCH_N quads. */
         .balign 4 * 4096
         .global guest_bench_buffer
@@ -271,6 +275,75 @@ guest_bench:
         BENCH_LOOP cpuid
         BENCH_LOOP outb %al, $0x80
         HYPERCALL %rax
+        .balign 4096
+
+/*
+ * The VMX guest (long mode; run on VMX only, with CR0.MP in its CR0 mask and CR4.TSD in its
+ * CR4 mask, vmm.ts), every value reported:
+ * 1. CR0.MP flipped by MOV from RBX: a CR access exit (0x1c), which the VMM emulates; CR0
+ *    read back.  CR0.AM flipped: not in the mask, no exit; CR0 read back.
+ * 2. CR4.TSD flipped by MOV from RCX: an exit; CR4.PCE flipped: none; CR4 read back.
+ * 3. A write to WATCH_GPA, mapped read-only: an EPT violation (write, the entry readable and
+ *    not writable); the VMM maps a writable page there, the write is retried and read back.
+ * 4. A call to FETCH_GPA, not mapped: an EPT violation (fetch, the entry allowing nothing);
+ *    the VMM maps guest_fetch_page there, which reports FETCH_VALUE and returns.
+ * 5. TLB_LINEAR read through PD entry 1, which maps the first 2 MiB again (TLB_OLD_VALUE);
+ *    the entry changed to TLB_NEW_PDE without INVLPG; the report's exit, whose reply
+ *    flushes the vCPU's TLB (MTD TLB); TLB_LINEAR read again: TLB_NEW_VALUE.
+ * Then the hypercall.
+ */
+#define CR0_MP 0x2
+#define CR0_AM 0x40000
+#define CR4_TSD 0x4
+#define CR4_PCE 0x100
+#define WRITE_VALUE 0x77726974
+#define FETCH_GPA 0x50000
+#define FETCH_VALUE 0x66657463
+#define TLB_PDE 0xa008                          /* PD (0xa000) entry 1 */
+#define TLB_NEW_PDE 0xa00083                    /* TLB_NEW_GPA's 2 MiB, PS, W, P */
+#define TLB_LINEAR 0x20e000
+
+        .global guest_vmx
+guest_vmx:
+        movq    %cr0, %rbx
+        xorl    $CR0_MP, %ebx
+        movq    %rbx, %cr0
+        movq    %cr0, %rax
+        outl    %eax, $REPORT_PORT
+        movq    %cr0, %rbx
+        xorl    $CR0_AM, %ebx
+        movq    %rbx, %cr0
+        movq    %cr0, %rax
+        outl    %eax, $REPORT_PORT
+        movq    %cr4, %rcx
+        xorl    $CR4_TSD, %ecx
+        movq    %rcx, %cr4
+        movq    %cr4, %rcx
+        xorl    $CR4_PCE, %ecx
+        movq    %rcx, %cr4
+        movq    %cr4, %rax
+        outl    %eax, $REPORT_PORT
+        movl    $WRITE_VALUE, %eax
+        movl    %eax, WATCH_GPA
+        movl    WATCH_GPA, %eax
+        outl    %eax, $REPORT_PORT
+        movl    $FETCH_GPA, %eax
+        call    *%rax
+        movl    TLB_LINEAR, %ebx
+        movq    $TLB_NEW_PDE, TLB_PDE
+        movl    %ebx, %eax
+        outl    %eax, $REPORT_PORT
+        movl    TLB_LINEAR, %eax
+        outl    %eax, $REPORT_PORT
+        HYPERCALL %rax
+        .balign 4096
+
+/* What the VMX guest's call reaches once the VMM mapped it at FETCH_GPA. */
+        .global guest_fetch_page
+guest_fetch_page:
+        movl    $FETCH_VALUE, %eax
+        outl    %eax, $REPORT_PORT
+        ret
         .balign 4096
 
 /*

@@ -8,7 +8,9 @@
 // delegated MSR and port, interrupt window and injection, an intercepted
 // exception, guest memory revoked while it runs, RECALL), 500 two vCPUs of
 // one guest on two CPUs, 600 bad input from the VMM, 700 time offsetting (T),
-// 800 the benches of bench.ts (their BENCH lines print at once).
+// 800 the benches of bench.ts (their BENCH lines print at once), 900 VMX only
+// (the STARTUP control masks, CR access exits, EPT violation qualifications,
+// a VPID flush; `SKIP not applicable` elsewhere).
 //
 // The TEST lines are printed at the end (test.ts hold): the kernel logs the
 // guests' ends (POISON kills) from other CPUs meanwhile.
@@ -38,6 +40,7 @@ import {
 } from "../nova/hypercall.ts";
 import { msFromNow } from "../roottest/ecs.ts";
 import { MTD_RIP } from "../../abi/mtd.ts";
+import { VmxPrimary, VmxSecondary } from "../../abi/vmx_controls.ts";
 import {
   VMX_EPT_EXECUTABLE,
   VMX_EPT_FETCH,
@@ -50,6 +53,7 @@ import { BENCH_BUF_GPA, BENCH_BUF_ORDER, delegations, reportExits } from "./benc
 import { NOVA_MSR, NOVA_PIO, ROOT_HST, ROOT_OBJ, pd, revoke } from "../roottest/sel.ts";
 import * as setup from "../roottest/setup.ts";
 import {
+  applicable,
   atLeast,
   below,
   block,
@@ -60,11 +64,17 @@ import {
   hold,
   isStatus,
   isValue,
+  notApplicable,
   summary,
 } from "../roottest/test.ts";
 import {
   Bad,
+  CR0_MP,
+  CR0_PAGING,
+  CR4_PAE,
+  CR4_TSD,
   DONE_SM,
+  FETCH_VALUE,
   FOREIGN_GST,
   FOREIGN_PD,
   GST_NO_ASSIGN,
@@ -87,8 +97,12 @@ import {
   PIO,
   READ,
   STEP_SM,
+  TLB_NEW_GPA,
+  TLB_NEW_VALUE,
+  TLB_OLD_VALUE,
   WATCH_GPA,
   WATCH_VALUE2,
+  WRITE_VALUE,
   chooseVendor,
   guestSp,
   prepare,
@@ -429,6 +443,83 @@ function benches(): void {
   runs.count++;
 }
 
+/** The bits the VMX guest flips in CR0 and CR4 that are not in its masks (guests.S). */
+const CR0_AM: u64 = 1 << 18;
+const CR4_PCE: u64 = 1 << 8;
+/** The CR access qualifications of its MOVs to CR0 from RBX and to CR4 from RCX (register 3:0, GPR 11:8). */
+const QUAL_CR0_RBX: u64 = 0x300;
+const QUAL_CR4_RCX: u64 = 0x104;
+const EPT_ACCESS = VMX_EPT_READ | VMX_EPT_WRITE | VMX_EPT_FETCH;
+const EPT_ALLOWED = VMX_EPT_READABLE | VMX_EPT_WRITABLE | VMX_EPT_EXECUTABLE;
+
+/**
+ * VMX only (`SKIP not applicable` elsewhere, where nothing of it runs: each case's parts
+ * are then not evaluated or evaluated on stale values, and the line is SKIP all the same).
+ * The controls a VMX vCPU's STARTUP offers (§8.4: RAX primary, RCX secondary) include what
+ * the kernel forces (§6.3), which Bochs' skylake_x has. The VMX guest of guests.S as vCPU 0:
+ * its MOVs to CR0 and CR4 exit (0x1c, the register, MOV to CR and the GPR in the
+ * qualification) for the bits of the masks its STARTUP set and for no other bit, and read
+ * back what the VMM's emulation wrote; its write to a read-only page and its call into an
+ * unmapped one are EPT violations (0x30) naming the access and what the entry allowed; a
+ * change of its own page table without INVLPG shows after a reply with MTD TLB, a flush
+ * of its VPID.
+ */
+function vmxOnly(): void {
+  block(900);
+  const vmx = vendor.vmx;
+  if (!vmx) notApplicable(vendor.notVmx);
+  if (vmx) prepare(Mode.VMX, Bad.NONE);
+  const watch = page(linkerSymbol("guest_watch_page"));
+  const tlb = page(linkerSymbol("guest_tlb_page"));
+  check(
+    "ctrl_pd-vmx-guest-memory",
+    vmx &&
+      guestMapped(linkerSymbol("guest_vmx")) &&
+      isStatus(pd(ROOT_HST, GST, watch, 0, WATCH_GPA / PAGE, Perm_mem.R), OK) &&
+      isStatus(pd(ROOT_HST, GST, tlb, 0, TLB_NEW_GPA / PAGE, RW), OK),
+  );
+  expectStatus("create_ec-and-sc-vcpu", vmx ? startVcpu(0, 0) : OK, OK);
+  expectStatus("guest-ended", vmx ? smDown(DONE_SM, false, msFromNow(GUEST_MS)) : OK, OK);
+  const s = seen[0];
+  expect("no-unexpected-event", s.unexpected, 0);
+  expect("reports", s.reportCount, 7);
+  const primary =
+    VmxPrimary.HLT |
+    VmxPrimary.UNCONDITIONAL_IO |
+    VmxPrimary.IO_BITMAPS |
+    VmxPrimary.MSR_BITMAPS |
+    VmxPrimary.SECONDARY;
+  const secondary = VmxSecondary.EPT | VmxSecondary.VPID | VmxSecondary.UNRESTRICTED_GUEST;
+  expect("startup-rax-primary-allowed-forced", s.allowed1 & primary, primary);
+  expect("startup-rcx-secondary-allowed-forced", s.allowed2 & secondary, secondary);
+  expect("cr0-masked-bit-exits-mov-to-cr0-rbx", s.crQual[0], QUAL_CR0_RBX);
+  expect("cr-exit-length", u64(s.crLength), 3);
+  expect("cr0-emulated-reads-back", s.reports[0], CR0_PAGING | CR0_MP);
+  expect("cr0-unmasked-bit-reads-back", s.reports[1], CR0_PAGING | CR0_MP | CR0_AM);
+  expect("cr4-masked-bit-exits-mov-to-cr4-rcx", s.crQual[1], QUAL_CR4_RCX);
+  expect("cr4-emulated-reads-back", s.reports[2], CR4_PAE | CR4_TSD | CR4_PCE);
+  expect("cr-exits-only-for-masked-bits", s.crExits, 2);
+  // A write (no read, no fetch) to an entry that is readable and not writable.
+  expect(
+    "ept-write-read-only-qual",
+    s.eptWrite & (EPT_ACCESS | VMX_EPT_READABLE | VMX_EPT_WRITABLE),
+    VMX_EPT_WRITE | VMX_EPT_READABLE,
+  );
+  expect("ept-write-retried-reads-back", s.reports[3], WRITE_VALUE);
+  // A fetch of a page not present: the entry allowed nothing.
+  expect("ept-fetch-unmapped-qual", s.eptFetch & (EPT_ACCESS | EPT_ALLOWED), VMX_EPT_FETCH);
+  expect("ept-fetched-page-ran", s.reports[4], FETCH_VALUE);
+  check(
+    "tlb-reply-shows-page-table-change",
+    isValue(s.reports[5], TLB_OLD_VALUE) && isValue(s.reports[6], TLB_NEW_VALUE),
+  );
+  expect("ended-by-hypercall", s.hypercalls, 1);
+  const sel = VCPU + runs.count * 16;
+  check("revoke-vcpu", vmx && isStatus(revoke(sel, 0), OK));
+  if (vmx) runs.count++;
+  applicable();
+}
+
 export function main(_magic: u64, _info: u64, _hip: u64): u64 {
   setup.run();
   chooseVendor();
@@ -451,6 +542,7 @@ export function main(_magic: u64, _info: u64, _hip: u64): u64 {
   timeOffsetting();
   benches();
   check("revoke-vcpus", isStatus(revoke(VCPU, 8), OK));
+  vmxOnly();
   consoleReady();
   return summary();
 }

@@ -5,10 +5,11 @@
 // fixed values, OUT to REPORT_PORT and the serial port is logged,
 // RDMSR/WRMSR of two MSRs, HLT resumes after the instruction, a nested page
 // fault maps a page, an interrupt window gets an injected interrupt, an
-// intercepted #UD is skipped, the hypercall (VMCALL or VMMCALL) and RECALL
-// end the guest (POISON). Every exit advances RIP by the length the kernel
-// reported, which the test checks against the instruction's real length. An
-// exit the guest should not cause ends it too, recorded.
+// intercepted #UD is skipped, a MOV to CR0/CR4 is emulated (VMX guest), the
+// hypercall (VMCALL or VMMCALL) and RECALL end the guest (POISON). Every exit
+// advances RIP by the length the kernel reported, which the test checks
+// against the instruction's real length. An exit the guest should not cause
+// ends it too, recorded.
 //
 // One VMM for both vendors: the guests and the handlers are the same, only
 // the event numbers and the layout of their qualifications differ (§8.3,
@@ -27,7 +28,16 @@ import {
 import { GST_RECALL, GST_STARTUP } from "../../abi/events.ts";
 import { FEATURE_SVM, FEATURE_VMX } from "../../abi/hip_page.ts";
 import { SVM_EVENT_INVALID, SVM_EVENT_NPF, SvmExit } from "../../abi/svm_exits.ts";
-import { VMX_IO_IN, VmxExit } from "../../abi/vmx_exits.ts";
+import {
+  VMX_CR_GPR_MASK,
+  VMX_CR_GPR_SHIFT,
+  VMX_CR_MOV_TO,
+  VMX_CR_NUMBER_MASK,
+  VMX_CR_TYPE_MASK,
+  VMX_CR_TYPE_SHIFT,
+  VMX_IO_IN,
+  VmxExit,
+} from "../../abi/vmx_exits.ts";
 import {
   MTD_CR,
   MTD_CS_SS,
@@ -103,6 +113,17 @@ export const PASS_MSR: u64 = 0x174;
 export const PASS_VALUE: u64 = 0x42;
 export const PASS_PORT: u64 = 0xed;
 export const NPF_VALUE: u64 = 0x4e50_4621;
+/**
+ * The VMX guest (guests.S guest_vmx): the page it calls, mapped at its EPT violation; the
+ * page its second translation of TLB_LINEAR reaches (the first reaches TLB_OLD_GPA).
+ */
+const FETCH_GPA: u64 = 0x5_0000;
+export const FETCH_VALUE: u64 = 0x6665_7463;
+export const WRITE_VALUE: u64 = 0x7772_6974;
+const TLB_OLD_GPA: u64 = 0xe000;
+export const TLB_NEW_GPA: u64 = 0xa0_e000;
+export const TLB_OLD_VALUE: u64 = 0x6f6c_6421;
+export const TLB_NEW_VALUE: u64 = 0x6e65_7721;
 
 /** The first RSP of vCPU `k` (create_ec's sp, §13.4): each its own stack. */
 export function guestSp(k: u64): u64 {
@@ -120,6 +141,8 @@ export enum Mode {
   BENCH = 5,
   EVENTS_REAL = 6,
   EVENTS_PROTECTED = 7,
+  /** Long mode, run on VMX only: CR access exits, EPT violations, a VPID flush. */
+  VMX = 8,
 }
 
 /** Exits per kind the bench guest times (guests.S BENCH_N). */
@@ -180,6 +203,8 @@ class Vendor {
   window: u64;
   /** The exit of an intercepted #UD (VMX: of every exception). */
   ud: u64;
+  /** MOV to or from a CR (VMX; NO_EVENT on SVM, whose guests do not cause it). */
+  crAccess: u64;
   /** The I/O qualification's IN bit, the qualification that holds a nested fault's GPA. */
   ioIn: u64;
   npfGpa: usize;
@@ -188,6 +213,8 @@ class Vendor {
 }
 export const vendor = new Vendor();
 
+/** No event has this number. */
+const NO_EVENT: u64 = 0xffff_ffff;
 const SVM_IO_IN: u64 = 1;
 
 /** Fills `vendor` from the HIP: VMX when it has VMX and not SVM, else SVM. */
@@ -208,6 +235,7 @@ export function chooseVendor(): void {
     v.invalid = VmxExit.ENTRY_GUEST_STATE;
     v.window = VmxExit.INTERRUPT_WINDOW;
     v.ud = VmxExit.EXCEPTION_NMI;
+    v.crAccess = VmxExit.CR_ACCESS;
     v.ioIn = VMX_IO_IN;
     v.npfGpa = 2;
     v.hypercallPage = linkerSymbol("guest_vmcall");
@@ -223,6 +251,7 @@ export function chooseVendor(): void {
   v.invalid = SVM_EVENT_INVALID;
   v.window = SvmExit.VINTR;
   v.ud = SvmExit.EXCEPTION + VECTOR_UD;
+  v.crAccess = NO_EVENT;
   v.ioIn = SVM_IO_IN;
   v.npfGpa = 1;
   v.hypercallPage = linkerSymbol("guest_vmmcall");
@@ -279,6 +308,9 @@ const CR0_PG: u64 = 1 << 31;
 export const CR0_PAGING: u64 = CR0_PG | CR0_ET | CR0_PE;
 const CR4_PSE: u64 = 1 << 4;
 export const CR4_PAE: u64 = 1 << 5;
+/** What the VMX guest's STARTUP puts in the CR0 and CR4 masks (its writes of them exit). */
+export const CR0_MP: u64 = 1 << 1;
+export const CR4_TSD: u64 = 1 << 2;
 const EFER_LME: u64 = 1 << 8;
 const EFER_LMA: u64 = 1 << 10;
 const EFER_SVME: u64 = 0x1000;
@@ -308,6 +340,16 @@ class Seen {
   invalid: u64;
   /** The hypercall exits (the guest's end). */
   hypercalls: u64;
+  /** RAX and RCX at STARTUP: on VMX the primary and secondary controls the VMM may set. */
+  allowed1: u64;
+  allowed2: u64;
+  /** The VMX guest: CR access exits, the first two qualifications and the first length. */
+  crExits: u64;
+  crQual: Arr<u64, 2>;
+  crLength: u32;
+  /** The VMX guest: the EPT violations' qualifications of its write and its fetch. */
+  eptWrite: u64;
+  eptFetch: u64;
   /** The long-mode guest: what its first exit read back differently (stateMismatches). */
   stateMismatches: u64;
   /** OUTs to ports the VMM does not emulate, and SYSENTER_CS as the events guest's first exit read it. */
@@ -417,6 +459,12 @@ export function prepare(mode: u32, bad: u32): void {
     page(TABLES_GPA + 0x1000).set(0, (TABLES_GPA + 0x2000) | PTE_W | PTE_P);
     page(TABLES_GPA + 0x2000).set(0, PTE_PS | PTE_W | PTE_P);
   }
+  if (mode === Mode.VMX) {
+    // The second 2 MiB alias the first until the guest points them at TLB_NEW_GPA's.
+    page(TABLES_GPA + 0x2000).set(1, PTE_PS | PTE_W | PTE_P);
+    page(TLB_OLD_GPA).set(0, TLB_OLD_VALUE);
+    ptrFromVirt<u64>(linkerSymbol("guest_tlb_page")).set(0, TLB_NEW_VALUE);
+  }
   if (!isEvents(mode)) return;
   for (let i: usize = 0; i < 512; i++) page(IDT_GPA).set(i, 0);
   descriptors(cpu);
@@ -445,6 +493,8 @@ function efer(cpu: u32): u64 {
  */
 function startup(s: Seen, a: ArchUtcb): u32 {
   s.startupRsp = a.gpr[GPR_RSP];
+  s.allowed1 = a.gpr[GPR_RAX];
+  s.allowed2 = a.gpr[GPR_RCX];
   for (let i: usize = 0; i < 16; i++) if (i !== GPR_RSP) a.gpr[i] = 0;
   a.rflags = 2;
   a.rip = GUEST_CODE_GPA;
@@ -458,6 +508,10 @@ function startup(s: Seen, a: ArchUtcb): u32 {
   a.pfErrorMatch = 0;
   a.cr0Mask = 0;
   a.cr4Mask = 0;
+  if (s.mode === Mode.VMX) {
+    a.cr0Mask = CR0_MP;
+    a.cr4Mask = CR4_TSD;
+  }
   a.intrInfo = 0;
   a.intrError = 0;
   const mode = s.mode;
@@ -621,9 +675,10 @@ function stateMismatches(a: ArchUtcb): u64 {
 
 /**
  * Past the exiting instruction by the kernel's length; a guest whose length is unknown ends.
- * The basic guests' replies also ask for a TLB flush (MTD TLB): on SVM a fresh ASID at each
- * entry, so a CPU with few (QEMU: 16) runs out of them and starts a new generation, on VMX a
- * flush of the vCPU's VPID; the guests must still see their memory.
+ * The basic guests' and the VMX guest's replies also ask for a TLB flush (MTD TLB): on SVM a
+ * fresh ASID at each entry, so a CPU with few (QEMU: 16) runs out of them and starts a new
+ * generation, on VMX a flush of the vCPU's VPID; the guests must still see their memory, and
+ * the VMX guest a change of its own page tables it made without INVLPG.
  */
 function skip(s: Seen, a: ArchUtcb): u32 {
   if (a.instLength === 0) {
@@ -631,8 +686,9 @@ function skip(s: Seen, a: ArchUtcb): u32 {
     return end(s);
   }
   a.rip += u64(a.instLength);
-  const basic = s.mode === Mode.REAL || s.mode === Mode.PROTECTED || s.mode === Mode.LONG;
-  return MTD_GPR0_7 | MTD_RIP | (basic ? MTD_TLB : 0);
+  const m = s.mode;
+  const flush = m === Mode.REAL || m === Mode.PROTECTED || m === Mode.LONG || m === Mode.VMX;
+  return MTD_GPR0_7 | MTD_RIP | (flush ? MTD_TLB : 0);
 }
 
 /** A value the guest reported; the events guest's steps act on some. */
@@ -687,14 +743,17 @@ function msr(s: Seen, a: ArchUtcb, n: u64): u32 {
 
 /**
  * A nested page fault (SVM) or EPT violation (VMX): at NPF_GPA the guest's first access, at
- * WATCH_GPA the access after the test revoked the page. A page is mapped there from the
- * VMM's own host space and the guest retries the access (nothing written back). qual[0] is
- * the fault's error code (SVM) or the exit qualification (VMX).
+ * WATCH_GPA the events guest's access after the test revoked the page or the VMX guest's
+ * write to it while it is read-only, at FETCH_GPA the VMX guest's call. A page is mapped
+ * there from the VMM's own host space (over the read-only one: a delegation replaces what
+ * its destination held) and the guest retries the access (nothing written back). qual[0]
+ * is the fault's error code (SVM) or the exit qualification (VMX).
  */
 function npf(s: Seen, a: ArchUtcb): u32 {
   const gpa = a.qual[vendor.npfGpa];
   const info = a.qual[0];
   let va: u64 = 0;
+  let perms = Perm_mem.R | Perm_mem.W;
   if (gpa === NPF_GPA) {
     s.npfs++;
     s.npfInfo = info;
@@ -703,9 +762,35 @@ function npf(s: Seen, a: ArchUtcb): u32 {
   } else if ((gpa & ~u64(0xfff)) === WATCH_GPA && isEvents(s.mode)) {
     s.watchFaults++;
     va = u64(linkerSymbol("guest_watch2_page"));
+  } else if (gpa === WATCH_GPA && s.mode === Mode.VMX && s.eptWrite === 0) {
+    s.eptWrite = info;
+    va = u64(linkerSymbol("guest_watch2_page"));
+  } else if (gpa === FETCH_GPA && s.mode === Mode.VMX && s.eptFetch === 0) {
+    s.eptFetch = info;
+    va = u64(linkerSymbol("guest_fetch_page"));
+    perms = Perm_mem.R | Perm_mem.XU;
   } else return unexpected(s, vendor.npf);
-  if (pd(ROOT_HST, GST, va >> 12, 0, gpa >> 12, Perm_mem.R | Perm_mem.W) !== 0) return end(s);
+  if (pd(ROOT_HST, GST, va >> 12, 0, gpa >> 12, perms) !== 0) return end(s);
   return 0;
+}
+
+/**
+ * A CR access exit (VMX): a MOV to CR0 or CR4 that changes a bit of the CR0 or CR4 mask.
+ * Emulated: the register gets the GPR's value (MTD CR writes every CR: the others as this
+ * exit read them) and the guest goes on after the instruction.
+ */
+function crAccess(s: Seen, a: ArchUtcb): u32 {
+  const q = a.qual[0];
+  if (s.crExits < 2) s.crQual[usize(s.crExits)] = q;
+  if (s.crExits === 0) s.crLength = a.instLength;
+  s.crExits++;
+  const cr = q & VMX_CR_NUMBER_MASK;
+  const type = (q >> VMX_CR_TYPE_SHIFT) & VMX_CR_TYPE_MASK;
+  const value = a.gpr[usize((q >> VMX_CR_GPR_SHIFT) & VMX_CR_GPR_MASK)];
+  if (type !== VMX_CR_MOV_TO || (cr !== 0 && cr !== 4)) return unexpected(s, vendor.crAccess);
+  if (cr === 0) a.cr0 = value;
+  else a.cr4 = value;
+  return skip(s, a) | MTD_CR;
 }
 
 /** A bench guest's exit: RIP past the instruction, nothing else; the handler's ticks recorded. */
@@ -765,6 +850,7 @@ export function event(pid: u64, _mtd: u64, _rsp: u64): u64 {
     return end(s);
   }
   if (n === v.npf) return npf(s, a);
+  if (s.mode === Mode.VMX && n === v.crAccess) return crAccess(s, a);
   if (n === v.invalid && s.bad !== Bad.NONE) {
     s.invalid++;
     return end(s);
