@@ -203,6 +203,10 @@ function startVcpu(k: u64, flags: u64): u32 {
   return createSc(VCPU_SC + runs.count * 16 + k, ROOT_OBJ_ROOT_PD, sel, scd(10, 1, 0));
 }
 
+/** An EPT violation's qualification: the access, and what the entry allowed. */
+const EPT_ACCESS = VMX_EPT_READ | VMX_EPT_WRITE | VMX_EPT_FETCH;
+const EPT_ALLOWED = VMX_EPT_READABLE | VMX_EPT_WRITABLE | VMX_EPT_EXECUTABLE;
+
 /** The checks of one basic guest's run by vCPU k. */
 function checkBasic(mode: u32, k: u64): void {
   const s = seen[usize(k)];
@@ -229,11 +233,9 @@ function checkBasic(mode: u32, k: u64): void {
   expect("hlt-length", u64(s.hltLength), 1);
   expect("npf-once", s.npfs, 1);
   // A read of a page not present. SVM's error code: W and P clear. VMX's qualification: a
-  // read (neither write nor fetch), and the entry allowed nothing (readable, writable,
-  // executable clear).
-  const access = VMX_EPT_READ | VMX_EPT_WRITE | VMX_EPT_FETCH;
-  const allowed = VMX_EPT_READABLE | VMX_EPT_WRITABLE | VMX_EPT_EXECUTABLE;
-  if (vendor.vmx) expect("npf-info-not-present-read", s.npfInfo & (access | allowed), VMX_EPT_READ);
+  // read (neither write nor fetch), and the entry allowed nothing.
+  if (vendor.vmx)
+    expect("npf-info-not-present-read", s.npfInfo & (EPT_ACCESS | EPT_ALLOWED), VMX_EPT_READ);
   else expect("npf-info-not-present-read", s.npfInfo & 3, 0);
   expect("npf-mapped-value-read", s.reports[6], NPF_VALUE);
   expect("after-hlt", s.reports[7], 0x600d);
@@ -446,11 +448,12 @@ function benches(): void {
 /** The bits the VMX guest flips in CR0 and CR4 that are not in its masks (guests.S). */
 const CR0_AM: u64 = 1 << 18;
 const CR4_PCE: u64 = 1 << 8;
-/** The CR access qualifications of its MOVs to CR0 from RBX and to CR4 from RCX (register 3:0, GPR 11:8). */
+/**
+ * The CR access qualifications of its MOVs to CR0 from RBX and to CR4 from RCX: the
+ * register in bits 3:0, MOV to CR (0) in 5:4, the GPR in 11:8.
+ */
 const QUAL_CR0_RBX: u64 = 0x300;
 const QUAL_CR4_RCX: u64 = 0x104;
-const EPT_ACCESS = VMX_EPT_READ | VMX_EPT_WRITE | VMX_EPT_FETCH;
-const EPT_ALLOWED = VMX_EPT_READABLE | VMX_EPT_WRITABLE | VMX_EPT_EXECUTABLE;
 
 /**
  * VMX only (`SKIP not applicable` elsewhere, where nothing of it runs: each case's parts

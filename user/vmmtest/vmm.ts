@@ -221,40 +221,24 @@ const SVM_IO_IN: u64 = 1;
 export function chooseVendor(): void {
   const features = hip().features;
   const v = vendor;
-  v.vmx = (features & FEATURE_SVM) === 0 && (features & FEATURE_VMX) !== 0;
+  const vmx = (features & FEATURE_SVM) === 0 && (features & FEATURE_VMX) !== 0;
+  v.vmx = vmx;
   v.notVmx = "";
-  if (!v.vmx) v.notVmx = (features & FEATURE_SVM) !== 0 ? "SVM" : "no VMX in the HIP";
-  if (v.vmx) {
-    v.cpuid = VmxExit.CPUID;
-    v.hlt = VmxExit.HLT;
-    v.io = VmxExit.IO;
-    v.rdmsr = VmxExit.RDMSR;
-    v.wrmsr = VmxExit.WRMSR;
-    v.hypercall = VmxExit.VMCALL;
-    v.npf = VmxExit.EPT_VIOLATION;
-    v.invalid = VmxExit.ENTRY_GUEST_STATE;
-    v.window = VmxExit.INTERRUPT_WINDOW;
-    v.ud = VmxExit.EXCEPTION_NMI;
-    v.crAccess = VmxExit.CR_ACCESS;
-    v.ioIn = VMX_IO_IN;
-    v.npfGpa = 2;
-    v.hypercallPage = linkerSymbol("guest_vmcall");
-    return;
-  }
-  v.cpuid = SvmExit.CPUID;
-  v.hlt = SvmExit.HLT;
-  v.io = SvmExit.IOIO;
-  v.rdmsr = SvmExit.MSR;
-  v.wrmsr = SvmExit.MSR;
-  v.hypercall = SvmExit.VMMCALL;
-  v.npf = SVM_EVENT_NPF;
-  v.invalid = SVM_EVENT_INVALID;
-  v.window = SvmExit.VINTR;
-  v.ud = SvmExit.EXCEPTION + VECTOR_UD;
-  v.crAccess = NO_EVENT;
-  v.ioIn = SVM_IO_IN;
-  v.npfGpa = 1;
-  v.hypercallPage = linkerSymbol("guest_vmmcall");
+  if (!vmx) v.notVmx = (features & FEATURE_SVM) !== 0 ? "SVM" : "no VMX in the HIP";
+  v.cpuid = vmx ? VmxExit.CPUID : SvmExit.CPUID;
+  v.hlt = vmx ? VmxExit.HLT : SvmExit.HLT;
+  v.io = vmx ? VmxExit.IO : SvmExit.IOIO;
+  v.rdmsr = vmx ? VmxExit.RDMSR : SvmExit.MSR;
+  v.wrmsr = vmx ? VmxExit.WRMSR : SvmExit.MSR;
+  v.hypercall = vmx ? VmxExit.VMCALL : SvmExit.VMMCALL;
+  v.npf = vmx ? VmxExit.EPT_VIOLATION : SVM_EVENT_NPF;
+  v.invalid = vmx ? VmxExit.ENTRY_GUEST_STATE : SVM_EVENT_INVALID;
+  v.window = vmx ? VmxExit.INTERRUPT_WINDOW : SvmExit.VINTR;
+  v.ud = vmx ? VmxExit.EXCEPTION_NMI : SvmExit.EXCEPTION + VECTOR_UD;
+  v.crAccess = vmx ? VmxExit.CR_ACCESS : NO_EVENT;
+  v.ioIn = vmx ? VMX_IO_IN : SVM_IO_IN;
+  v.npfGpa = vmx ? 2 : 1;
+  v.hypercallPage = vmx ? linkerSymbol("guest_vmcall") : linkerSymbol("guest_vmmcall");
 }
 
 /** Interruption information (§6.5): valid, external interrupt type 0; the window request. */
