@@ -217,11 +217,11 @@ export const vendor = new Vendor();
 const NO_EVENT: u64 = 0xffff_ffff;
 const SVM_IO_IN: u64 = 1;
 
-/** Fills `vendor` from the HIP: VMX when it has VMX and not SVM, else SVM. */
+/** Fills `vendor` from the HIP: VMX when it has VMX (the kernel's choice too), else SVM. */
 export function chooseVendor(): void {
   const features = hip().features;
   const v = vendor;
-  const vmx = (features & FEATURE_SVM) === 0 && (features & FEATURE_VMX) !== 0;
+  const vmx = (features & FEATURE_VMX) !== 0;
   v.vmx = vmx;
   v.notVmx = "";
   if (!vmx) v.notVmx = (features & FEATURE_SVM) !== 0 ? "SVM" : "no VMX in the HIP";
