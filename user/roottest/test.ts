@@ -17,6 +17,11 @@
 // Statuses are printed by their §5 name, other values in hex. A case whose
 // parts are no comparisons prints `FAIL` alone.
 //
+// Cases that do not apply to this machine (vmmtest's VMX-only cases on SVM)
+// still take their ids: between `notApplicable(why)` and `applicable()` each
+// prints `TEST <id> <name> SKIP not applicable: <why>`, whatever it got, and
+// counts neither as passed nor in the summary's total.
+//
 // Until COM1 is ours (`consoleReady`), results are kept and printed then;
 // `hold()` keeps them again until the next `consoleReady()` (a task whose
 // other CPUs make the kernel log meanwhile, whose lines would cut ours).
@@ -44,6 +49,9 @@ class Case {
   id: u64;
   name: str;
   ok: bool;
+  /** The case does not apply, because of `why`. */
+  skipped: bool;
+  why: str;
   want: u32;
   got: u64;
   value: u64;
@@ -60,6 +68,9 @@ class Counts {
   /** Whether results are printed now: else they are kept (before COM1 is ours, or held). */
   console: bool;
   early: u64;
+  /** The cases from now on do not apply, because of `why`. */
+  skipping: bool;
+  why: str;
 }
 
 const counts = new Counts();
@@ -85,6 +96,12 @@ function line(c: Case): void {
   putDec(c.id);
   puts(" ");
   puts(c.name);
+  if (c.skipped) {
+    puts(" SKIP not applicable: ");
+    puts(c.why);
+    puts("\n");
+    return;
+  }
   if (c.ok) {
     puts(" PASS\n");
     return;
@@ -158,10 +175,12 @@ export function check(name: str, ok: bool): void {
   c.id = counts.next;
   c.name = name;
   c.ok = ok;
+  c.skipped = counts.skipping;
+  c.why = counts.why;
   if (ok) c.want = Want.NONE;
   counts.next++;
-  counts.total++;
-  if (ok) counts.passed++;
+  if (!c.skipped) counts.total++;
+  if (!c.skipped && ok) counts.passed++;
   if (counts.console) line(c);
   else {
     const i = usize(counts.early);
@@ -170,6 +189,8 @@ export function check(name: str, ok: bool): void {
     e.id = c.id;
     e.name = c.name;
     e.ok = c.ok;
+    e.skipped = c.skipped;
+    e.why = c.why;
     e.want = c.want;
     e.got = c.got;
     e.value = c.value;
@@ -190,6 +211,18 @@ export function expect(name: str, got: u64, want: u64): void {
 /** A case of one status: `got` is `want` (FAIL got SUCCESS want BAD_CAP). */
 export function expectStatus(name: str, got: u64, want: u64): void {
   check(name, isStatus(got, want));
+}
+
+/** The cases from now on do not apply, because of `why` (one line's tail, not empty). */
+export function notApplicable(why: str): void {
+  assert(strLength(why) !== 0, "a case that does not apply says why");
+  counts.skipping = true;
+  counts.why = why;
+}
+
+/** The cases from now on apply again. */
+export function applicable(): void {
+  counts.skipping = false;
 }
 
 /** COM1 is usable from now on: prints what was recorded before. */

@@ -7,13 +7,28 @@
  * read-only for the guest too (the root host space keeps the ELF segment's rights); its
  * data (stack, page tables) are .data pages delegated read-write.  A guest reports what
  * it saw by OUT to REPORT_PORT (EAX, 32 bits): the VMM logs each value, and the test
- * compares the log with what the guest should have seen.  VMMCALL ends a guest: the VMM
- * answers it with POISON.
+ * compares the log with what the guest should have seen.
+ *
+ * A guest ends with the hypercall, which the VMM answers with POISON.  The hypercall is the
+ * vendor's own (VMCALL on Intel, VMMCALL on AMD: each is #UD on the other vendor), so the
+ * guests do not contain it: they jump to HYPERCALL_GPA, where the VMM maps the hypercall
+ * page of its vendor (guest_vmcall or guest_vmmcall, chosen from the HIP), as Xen and
+ * Hyper-V hand their guests a hypercall page.  The guests' code stays one body for both
+ * vendors, needs no patching (the VMM's .text is not writable), and each vendor's hypercall
+ * exit is still what ends every guest.  The page's bytes mean the same in 16-, 32- and
+ * 64-bit code.
  */
 #include "nova/entry.h"
 
 #define REPORT_PORT 0xe9
 #define SERIAL_PORT 0x3f8
+#define HYPERCALL_GPA 0x2000
+
+/* The end of a guest: to the hypercall page, through `reg` (EAX, or RAX in 64-bit code). */
+.macro HYPERCALL reg
+        movl    $HYPERCALL_GPA, %eax
+        jmp     *\reg
+.endm
 
         .data
         /* One stack per handler EC (vmm.ts HANDLERS), HANDLER_STACK bytes each. */
@@ -40,6 +55,10 @@ guest_watch_page:
         .global guest_watch2_page
 guest_watch2_page:
         .space  4096
+        /* What the VMX guest's changed page-table entry reaches (vmm.ts TLB_NEW_GPA). */
+        .global guest_tlb_page
+guest_tlb_page:
+        .space  4096
         /* The bench guest's samples (bench.ts BENCH_BUF_GPA): 2 × BENCH_N quads. */
         .balign 4 * 4096
         .global guest_bench_buffer
@@ -58,11 +77,11 @@ guest_bench_buffer:
  * 5. HLT (the VMM resumes it after the instruction).
  * 6. A load from NPF_GPA (in real mode through DS), which is not mapped: the VMM maps a
  *    page holding NPF_VALUE there and the load is retried; the value is reported.
- * 7. 0x600d reported, then VMMCALL: the end.
+ * 7. 0x600d reported, then the hypercall: the end.
  */
 #define NPF_GPA 0x40000
 
-.macro GUEST_BODY paging
+.macro GUEST_BODY paging, reg
         xorl    %eax, %eax
         cpuid
         outl    %eax, $REPORT_PORT
@@ -101,8 +120,7 @@ guest_bench_buffer:
         outl    %eax, $REPORT_PORT
         movl    $0x600d, %eax
         outl    %eax, $REPORT_PORT
-        vmmcall
-1:      jmp     1b
+        HYPERCALL \reg
 .endm
 
         .text
@@ -110,19 +128,19 @@ guest_bench_buffer:
         .code16
         .global guest_real
 guest_real:
-        GUEST_BODY 0
+        GUEST_BODY 0, %eax
 
         .balign 4096
         .code32
         .global guest_protected
 guest_protected:
-        GUEST_BODY 1
+        GUEST_BODY 1, %eax
 
         .balign 4096
         .code64
         .global guest_long
 guest_long:
-        GUEST_BODY 1
+        GUEST_BODY 1, %rax
 
 /*
  * The events guests (real mode, 32-bit protected mode, long mode; each with the IDT and GDT
@@ -202,7 +220,8 @@ guest_events:
 
 /*
  * The TSC guest (long mode): RDTSC, reported (EAX, then EDX); 5 reported (the test then keeps
- * the CPU for a while: the vCPU's SC waits in the ready queue); RDTSC again, reported; VMMCALL.
+ * the CPU for a while: the vCPU's SC waits in the ready queue); RDTSC again, reported; the
+ * hypercall.
  * With time offsetting (create_ec T) the wait does not show in the guest's TSC.
  */
         .balign 4096
@@ -218,16 +237,16 @@ guest_tsc:
         outl    %eax, $REPORT_PORT
         movl    %edx, %eax
         outl    %eax, $REPORT_PORT
-        vmmcall
-1:      jmp     1b
+        HYPERCALL %rax
 
         .balign 4096
 
 /*
  * The bench guest (long mode, bench.ts): BENCH_N times CPUID, then BENCH_N times OUT to port
  * 0x80 (not in the PIO space: it exits), each between two RDTSCs, whose difference goes to
- * the sample buffer; then VMMCALL. Under -icount the TSC counts instructions: the samples are
- * the instructions of the exit, the kernel's and the VMM's paths, and the VMRUN back.
+ * the sample buffer; then the hypercall. Under -icount the TSC counts instructions: the
+ * samples are the instructions of the exit, the kernel's and the VMM's paths, and the VMRUN
+ * back.
  */
 #define BENCH_N 1000
 #define BENCH_BUF_GPA 0x20000
@@ -255,8 +274,92 @@ guest_bench:
         movl    $BENCH_BUF_GPA, %edi
         BENCH_LOOP cpuid
         BENCH_LOOP outb %al, $0x80
+        HYPERCALL %rax
+        .balign 4096
+
+/*
+ * The VMX guest (long mode; run on VMX only, with CR0.MP in its CR0 mask and CR4.TSD in its
+ * CR4 mask, vmm.ts), every value reported:
+ * 1. CR0.MP flipped by MOV from RBX: a CR access exit (0x1c), which the VMM emulates; CR0
+ *    read back.  CR0.AM flipped: not in the mask, no exit; CR0 read back.
+ * 2. CR4.TSD flipped by MOV from RCX: an exit; CR4.PCE flipped: none; CR4 read back.
+ * 3. A write to WATCH_GPA, mapped read-only: an EPT violation (write, the entry readable and
+ *    not writable); the VMM maps a writable page there, the write is retried and read back.
+ * 4. A call to FETCH_GPA, not mapped: an EPT violation (fetch, the entry allowing nothing);
+ *    the VMM maps guest_fetch_page there, which reports FETCH_VALUE and returns.
+ * 5. TLB_LINEAR read through PD entry 1, which maps the first 2 MiB again (TLB_OLD_VALUE);
+ *    the entry changed to TLB_NEW_PDE without INVLPG; the report's exit, whose reply
+ *    flushes the vCPU's TLB (MTD TLB); TLB_LINEAR read again: TLB_NEW_VALUE.
+ * Then the hypercall.
+ */
+#define CR0_MP 0x2
+#define CR0_AM 0x40000
+#define CR4_TSD 0x4
+#define CR4_PCE 0x100
+#define WRITE_VALUE 0x77726974
+#define FETCH_GPA 0x50000
+#define FETCH_VALUE 0x66657463
+#define TLB_PDE 0xa008                          /* PD (0xa000) entry 1 */
+#define TLB_NEW_PDE 0xa00083                    /* TLB_NEW_GPA's 2 MiB, PS, W, P */
+#define TLB_LINEAR 0x20e000
+
+        .global guest_vmx
+guest_vmx:
+        movq    %cr0, %rbx
+        xorl    $CR0_MP, %ebx
+        movq    %rbx, %cr0
+        movq    %cr0, %rax
+        outl    %eax, $REPORT_PORT
+        movq    %cr0, %rbx
+        xorl    $CR0_AM, %ebx
+        movq    %rbx, %cr0
+        movq    %cr0, %rax
+        outl    %eax, $REPORT_PORT
+        movq    %cr4, %rcx
+        xorl    $CR4_TSD, %ecx
+        movq    %rcx, %cr4
+        movq    %cr4, %rcx
+        xorl    $CR4_PCE, %ecx
+        movq    %rcx, %cr4
+        movq    %cr4, %rax
+        outl    %eax, $REPORT_PORT
+        movl    $WRITE_VALUE, %eax
+        movl    %eax, WATCH_GPA
+        movl    WATCH_GPA, %eax
+        outl    %eax, $REPORT_PORT
+        movl    $FETCH_GPA, %eax
+        call    *%rax
+        movl    TLB_LINEAR, %ebx
+        movq    $TLB_NEW_PDE, TLB_PDE
+        movl    %ebx, %eax
+        outl    %eax, $REPORT_PORT
+        movl    TLB_LINEAR, %eax
+        outl    %eax, $REPORT_PORT
+        HYPERCALL %rax
+        .balign 4096
+
+/* What the VMX guest's call reaches once the VMM mapped it at FETCH_GPA. */
+        .global guest_fetch_page
+guest_fetch_page:
+        movl    $FETCH_VALUE, %eax
+        outl    %eax, $REPORT_PORT
+        ret
+        .balign 4096
+
+/*
+ * The hypercall pages (mapped at HYPERCALL_GPA): the vendor's hypercall, which the VMM
+ * answers with POISON; should it return, the guest stays here.
+ */
+        .global guest_vmcall
+guest_vmcall:
+        vmcall
+1:      jmp     1b
+        .balign 4096
+
+        .global guest_vmmcall
+guest_vmmcall:
         vmmcall
-2:      jmp     2b
+1:      jmp     1b
         .balign 4096
 
         .section .note.GNU-stack, "", @progbits

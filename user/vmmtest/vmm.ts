@@ -5,10 +5,16 @@
 // fixed values, OUT to REPORT_PORT and the serial port is logged,
 // RDMSR/WRMSR of two MSRs, HLT resumes after the instruction, a nested page
 // fault maps a page, an interrupt window gets an injected interrupt, an
-// intercepted #UD is skipped, VMMCALL and RECALL end the guest (POISON).
-// Every exit advances RIP by the length the kernel reported, which the test
-// checks against the instruction's real length. An exit the guest should not
-// cause ends it too, recorded.
+// intercepted #UD is skipped, a MOV to CR0/CR4 is emulated (VMX guest), the
+// hypercall (VMCALL or VMMCALL) and RECALL end the guest (POISON). Every exit
+// advances RIP by the length the kernel reported, which the test checks
+// against the instruction's real length. An exit the guest should not cause
+// ends it too, recorded.
+//
+// One VMM for both vendors: the guests and the handlers are the same, only
+// the event numbers and the layout of their qualifications differ (§8.3,
+// §13.5, §13.6). `vendor` holds them, filled once from the HIP
+// (chooseVendor) before the first vCPU exists.
 
 import {
   ArchUtcb,
@@ -20,7 +26,18 @@ import {
   Segment,
 } from "../../abi/arch_utcb.ts";
 import { GST_RECALL, GST_STARTUP } from "../../abi/events.ts";
+import { FEATURE_SVM, FEATURE_VMX } from "../../abi/hip_page.ts";
 import { SVM_EVENT_INVALID, SVM_EVENT_NPF, SvmExit } from "../../abi/svm_exits.ts";
+import {
+  VMX_CR_GPR_MASK,
+  VMX_CR_GPR_SHIFT,
+  VMX_CR_MOV_TO,
+  VMX_CR_NUMBER_MASK,
+  VMX_CR_TYPE_MASK,
+  VMX_CR_TYPE_SHIFT,
+  VMX_IO_IN,
+  VmxExit,
+} from "../../abi/vmx_exits.ts";
 import {
   MTD_CR,
   MTD_CS_SS,
@@ -52,6 +69,7 @@ import {
   MTD_XSAVE,
 } from "../../abi/mtd.ts";
 import { Perm_mem } from "../../abi/perms.ts";
+import { hip } from "../nova/hip.ts";
 import { smUp } from "../nova/hypercall.ts";
 import { arch } from "../nova/utcb.ts";
 import { ROOT_HST, pd } from "../roottest/sel.ts";
@@ -73,12 +91,14 @@ export const FOREIGN_GST: u64 = 0x7009;
 export const GST_NO_ASSIGN: u64 = 0x700a;
 
 /**
- * Guest-physical layout: the code page; eight data pages (guests.S guest_data) with the
- * page tables at 0x8000 (PML4 or the 32-bit page directory), 0x9000 (PDPT), 0xa000 (PD),
- * a stack below 0xc000, the IDT at 0xc000, the GDT at 0xd000, a second stack below
- * 0xf000, the watched page at 0xf000; the page the VMM maps on a nested page fault.
+ * Guest-physical layout: the code page; the hypercall page; eight data pages (guests.S
+ * guest_data) with the page tables at 0x8000 (PML4 or the 32-bit page directory), 0x9000
+ * (PDPT), 0xa000 (PD), a stack below 0xc000, the IDT at 0xc000, the GDT at 0xd000, a second
+ * stack below 0xf000, the watched page at 0xf000; the page the VMM maps on a nested page
+ * fault.
  */
 export const GUEST_CODE_GPA: u64 = 0x1000;
+export const HYPERCALL_GPA: u64 = 0x2000;
 export const GUEST_DATA_GPA: u64 = 0x8000;
 export const GUEST_DATA_ORDER: u64 = 3;
 const TABLES_GPA: u64 = 0x8000;
@@ -93,6 +113,17 @@ export const PASS_MSR: u64 = 0x174;
 export const PASS_VALUE: u64 = 0x42;
 export const PASS_PORT: u64 = 0xed;
 export const NPF_VALUE: u64 = 0x4e50_4621;
+/**
+ * The VMX guest (guests.S guest_vmx): the page it calls, mapped at its EPT violation; the
+ * page its second translation of TLB_LINEAR reaches (the first reaches TLB_OLD_GPA).
+ */
+const FETCH_GPA: u64 = 0x5_0000;
+export const FETCH_VALUE: u64 = 0x6665_7463;
+export const WRITE_VALUE: u64 = 0x7772_6974;
+const TLB_OLD_GPA: u64 = 0xe000;
+export const TLB_NEW_GPA: u64 = 0xa0_e000;
+export const TLB_OLD_VALUE: u64 = 0x6f6c_6421;
+export const TLB_NEW_VALUE: u64 = 0x6e65_7721;
 
 /** The first RSP of vCPU `k` (create_ec's sp, §13.4): each its own stack. */
 export function guestSp(k: u64): u64 {
@@ -110,6 +141,8 @@ export enum Mode {
   BENCH = 5,
   EVENTS_REAL = 6,
   EVENTS_PROTECTED = 7,
+  /** Long mode, run on VMX only: CR access exits, EPT violations, a VPID flush. */
+  VMX = 8,
 }
 
 /** Exits per kind the bench guest times (guests.S BENCH_N). */
@@ -130,9 +163,12 @@ export function vmmShares(): Ptr<u64> {
 /** What a STARTUP reply gets wrong on purpose (bad input from a VMM). */
 export enum Bad {
   NONE = 0,
-  /** EFER without SVME: VMRUN refuses the guest (event 0xfd). */
+  /**
+   * EFER.SVME the wrong way round: without it VMRUN refuses the guest (SVM, event 0xfd);
+   * with it VM entry does (a reserved bit on Intel, event 0x21).
+   */
   EFER = 1,
-  /** CS with L and D in long mode: VMRUN refuses it too. */
+  /** CS with L and D in long mode: VMRUN and VM entry refuse it too. */
   CS = 2,
   /** SPACES with a guest space of another PD, or without ASSIGN: the vCPU dies at entry. */
   FOREIGN_GST = 3,
@@ -142,16 +178,68 @@ export enum Bad {
 const REPORT_PORT: u64 = 0xe9;
 const SERIAL_PORT: u64 = 0x3f8;
 
-/** The events of the exits the guests cause (abi/svm_exits.ts: the exit code, §13.5). */
-const EXIT_UD: u64 = SvmExit.EXCEPTION + 6;
-const EXIT_VINTR: u64 = SvmExit.VINTR;
-export const EXIT_CPUID: u64 = SvmExit.CPUID;
-const EXIT_HLT: u64 = SvmExit.HLT;
-export const EXIT_IOIO: u64 = SvmExit.IOIO;
-const EXIT_MSR: u64 = SvmExit.MSR;
-const EXIT_VMMCALL: u64 = SvmExit.VMMCALL;
-const EXIT_NPF: u64 = SVM_EVENT_NPF;
-const EXIT_INVALID: u64 = SVM_EVENT_INVALID;
+/**
+ * The events of the exits the guests cause, and where their qualifications put what the
+ * handlers decode (§13.5, §13.6). SVM: the exit code (abi/svm_exits.ts), one MSR exit
+ * for both directions (qual[0] 0 read, 1 write), #UD as the exception's own exit, the
+ * GPA of a nested page fault in qual[1]. VMX: the basic exit reason (abi/vmx_exits.ts),
+ * every exception as event 0 with the vector in the interruption info, the GPA in
+ * qual[2].
+ */
+class Vendor {
+  vmx: bool;
+  /** Why the VMX-only cases do not apply ("" on VMX). */
+  notVmx: str;
+  cpuid: u64;
+  hlt: u64;
+  io: u64;
+  rdmsr: u64;
+  wrmsr: u64;
+  /** VMMCALL (SVM) or VMCALL (VMX): what the hypercall page holds (guests.S). */
+  hypercall: u64;
+  npf: u64;
+  /** State the CPU refused to enter (VMRUN's VMEXIT_INVALID, VM entry's invalid guest state). */
+  invalid: u64;
+  window: u64;
+  /** The exit of an intercepted #UD (VMX: of every exception). */
+  ud: u64;
+  /** MOV to or from a CR (VMX; NO_EVENT on SVM, whose guests do not cause it). */
+  crAccess: u64;
+  /** The I/O qualification's IN bit, the qualification that holds a nested fault's GPA. */
+  ioIn: u64;
+  npfGpa: usize;
+  /** The guests' end (guests.S guest_vmcall or guest_vmmcall). */
+  hypercallPage: Virt;
+}
+export const vendor = new Vendor();
+
+/** No event has this number. */
+const NO_EVENT: u64 = 0xffff_ffff;
+const SVM_IO_IN: u64 = 1;
+
+/** Fills `vendor` from the HIP: VMX when it has VMX (the kernel's choice too), else SVM. */
+export function chooseVendor(): void {
+  const features = hip().features;
+  const v = vendor;
+  const vmx = (features & FEATURE_VMX) !== 0;
+  v.vmx = vmx;
+  v.notVmx = "";
+  if (!vmx) v.notVmx = (features & FEATURE_SVM) !== 0 ? "SVM" : "no VMX in the HIP";
+  v.cpuid = vmx ? VmxExit.CPUID : SvmExit.CPUID;
+  v.hlt = vmx ? VmxExit.HLT : SvmExit.HLT;
+  v.io = vmx ? VmxExit.IO : SvmExit.IOIO;
+  v.rdmsr = vmx ? VmxExit.RDMSR : SvmExit.MSR;
+  v.wrmsr = vmx ? VmxExit.WRMSR : SvmExit.MSR;
+  v.hypercall = vmx ? VmxExit.VMCALL : SvmExit.VMMCALL;
+  v.npf = vmx ? VmxExit.EPT_VIOLATION : SVM_EVENT_NPF;
+  v.invalid = vmx ? VmxExit.ENTRY_GUEST_STATE : SVM_EVENT_INVALID;
+  v.window = vmx ? VmxExit.INTERRUPT_WINDOW : SvmExit.VINTR;
+  v.ud = vmx ? VmxExit.EXCEPTION_NMI : SvmExit.EXCEPTION + VECTOR_UD;
+  v.crAccess = vmx ? VmxExit.CR_ACCESS : NO_EVENT;
+  v.ioIn = vmx ? VMX_IO_IN : SVM_IO_IN;
+  v.npfGpa = vmx ? 2 : 1;
+  v.hypercallPage = vmx ? linkerSymbol("guest_vmcall") : linkerSymbol("guest_vmmcall");
+}
 
 /** Interruption information (§6.5): valid, external interrupt type 0; the window request. */
 const INJ_VALID: u32 = 0x8000_0000;
@@ -200,8 +288,13 @@ const AR_G: u16 = 1 << 11;
 const CR0_PE: u64 = 1 << 0;
 const CR0_ET: u64 = 0x10;
 const CR0_PG: u64 = 1 << 31;
+/** CR0 with paging (protected and long mode). */
+export const CR0_PAGING: u64 = CR0_PG | CR0_ET | CR0_PE;
 const CR4_PSE: u64 = 1 << 4;
-const CR4_PAE: u64 = 1 << 5;
+export const CR4_PAE: u64 = 1 << 5;
+/** What the VMX guest's STARTUP puts in the CR0 and CR4 masks (its writes of them exit). */
+export const CR0_MP: u64 = 1 << 1;
+export const CR4_TSD: u64 = 1 << 2;
 const EFER_LME: u64 = 1 << 8;
 const EFER_LMA: u64 = 1 << 10;
 const EFER_SVME: u64 = 0x1000;
@@ -227,8 +320,20 @@ export const NO_LENGTH: u64 = 0x2_0000_0000;
 class Seen {
   mode: u32;
   bad: u32;
-  /** Events 0xfd (VMRUN refused the state). */
+  /** Events of state the CPU refused to enter (vendor.invalid). */
   invalid: u64;
+  /** The hypercall exits (the guest's end). */
+  hypercalls: u64;
+  /** RAX and RCX at STARTUP: on VMX the primary and secondary controls the VMM may set. */
+  allowed1: u64;
+  allowed2: u64;
+  /** The VMX guest: CR access exits, the first two qualifications and the first length. */
+  crExits: u64;
+  crQual: Arr<u64, 2>;
+  crLength: u32;
+  /** The VMX guest: the EPT violations' qualifications of its write and its fetch. */
+  eptWrite: u64;
+  eptFetch: u64;
   /** The long-mode guest: what its first exit read back differently (stateMismatches). */
   stateMismatches: u64;
   /** OUTs to ports the VMM does not emulate, and SYSENTER_CS as the events guest's first exit read it. */
@@ -338,6 +443,12 @@ export function prepare(mode: u32, bad: u32): void {
     page(TABLES_GPA + 0x1000).set(0, (TABLES_GPA + 0x2000) | PTE_W | PTE_P);
     page(TABLES_GPA + 0x2000).set(0, PTE_PS | PTE_W | PTE_P);
   }
+  if (mode === Mode.VMX) {
+    // The second 2 MiB alias the first until the guest points them at TLB_NEW_GPA's.
+    page(TABLES_GPA + 0x2000).set(1, PTE_PS | PTE_W | PTE_P);
+    page(TLB_OLD_GPA).set(0, TLB_OLD_VALUE);
+    ptrFromVirt<u64>(linkerSymbol("guest_tlb_page")).set(0, TLB_NEW_VALUE);
+  }
   if (!isEvents(mode)) return;
   for (let i: usize = 0; i < 512; i++) page(IDT_GPA).set(i, 0);
   descriptors(cpu);
@@ -345,9 +456,29 @@ export function prepare(mode: u32, bad: u32): void {
   ptrFromVirt<u64>(linkerSymbol("guest_watch2_page")).set(0, WATCH_VALUE2);
 }
 
-/** STARTUP: the guest's mode at GUEST_CODE_GPA, everything else as after reset, and the spaces. */
+/** EFER of CPU mode `cpu`: SVME where VMRUN needs it (§13.8), a reserved bit on Intel. */
+function efer(cpu: u32): u64 {
+  const svme = vendor.vmx ? 0 : EFER_SVME;
+  return cpu === Mode.LONG ? svme | EFER_LMA | EFER_LME : svme;
+}
+
+/**
+ * STARTUP: the guest's mode at GUEST_CODE_GPA, everything else as after reset, and the
+ * spaces. One state for both vendors: what VMRUN accepts and what VM entry's guest-state
+ * checks (Intel SDM Vol. 3, 27.3.1) accept with unrestricted guest, which the kernel's VMX
+ * back-end turns on where the CPU has it (§6.3; real mode then needs neither CR0.PE nor
+ * CR0.PG, and SS.DPL = 0): every segment usable, with the accessed bit in its type, limits
+ * that agree with G, CS and SS of DPL 0; TR a busy TSS (type 11, allowed in every mode), LDTR
+ * a present LDT; RFLAGS bit 1 alone; PAT entries all valid memory types; DR7's high half 0;
+ * in long mode CR0.PG, CR4.PAE, EFER.LMA and LME, CS.L without D; 32-bit paging without PAE;
+ * EFER.SVME only on SVM. Usable segments also read back as written on VMX (an unusable one
+ * need not), and the kernel's own CR0.NE and CR4.VMXE are hidden by read shadows, so the
+ * long-mode guest's state reads back unchanged on both (stateMismatches).
+ */
 function startup(s: Seen, a: ArchUtcb): u32 {
   s.startupRsp = a.gpr[GPR_RSP];
+  s.allowed1 = a.gpr[GPR_RAX];
+  s.allowed2 = a.gpr[GPR_RCX];
   for (let i: usize = 0; i < 16; i++) if (i !== GPR_RSP) a.gpr[i] = 0;
   a.rflags = 2;
   a.rip = GUEST_CODE_GPA;
@@ -355,9 +486,16 @@ function startup(s: Seen, a: ArchUtcb): u32 {
   a.activity = 0;
   a.ctrl1 = 0;
   a.ctrl2 = 0;
+  a.ctrl3 = 0;
   a.exceptionBitmap = 0;
+  a.pfErrorMask = 0;
+  a.pfErrorMatch = 0;
   a.cr0Mask = 0;
   a.cr4Mask = 0;
+  if (s.mode === Mode.VMX) {
+    a.cr0Mask = CR0_MP;
+    a.cr4Mask = CR4_TSD;
+  }
   a.intrInfo = 0;
   a.intrError = 0;
   const mode = s.mode;
@@ -400,7 +538,7 @@ function startup(s: Seen, a: ArchUtcb): u32 {
     a.idtr.base = IDT_GPA;
     a.idtr.limit = cpu === Mode.REAL ? 0x3ff : 0xfff;
   }
-  a.cr0 = cpu === Mode.REAL ? CR0_ET : CR0_PG | CR0_ET | CR0_PE;
+  a.cr0 = cpu === Mode.REAL ? CR0_ET : CR0_PAGING;
   a.cr2 = 0;
   a.cr3 = cpu === Mode.REAL ? 0 : TABLES_GPA;
   a.cr4 = 0;
@@ -417,14 +555,14 @@ function startup(s: Seen, a: ArchUtcb): u32 {
   a.sysenterEsp = 0;
   a.sysenterEip = 0;
   a.pat = PAT_RESET;
-  a.efer = cpu === Mode.LONG ? EFER_SVME | EFER_LMA | EFER_LME : EFER_SVME;
+  a.efer = efer(cpu);
   a.kernelGsBase = 0;
   a.tscAux = 0;
   a.selGst = GST;
   a.selPio = PIO;
   a.selMsr = MSR;
   if (mode === Mode.LONG) distinct(a);
-  if (s.bad === Bad.EFER) a.efer &= ~EFER_SVME;
+  if (s.bad === Bad.EFER) a.efer ^= EFER_SVME;
   if (s.bad === Bad.CS) a.cs.ar |= AR_DB;
   if (s.bad === Bad.FOREIGN_GST) a.selGst = FOREIGN_GST;
   if (s.bad === Bad.NO_ASSIGN) a.selGst = GST_NO_ASSIGN;
@@ -497,8 +635,7 @@ function stateMismatches(a: ArchUtcb): u64 {
     sameSegment(a.tr, 0, AR_TSS, 0xffff, 0) &&
     sameSegment(a.ldtr, 0, AR_LDT, 0xffff, 0);
   if (!segments) m |= 1;
-  const cr0 = CR0_PG | CR0_ET | CR0_PE;
-  if (a.cr0 !== cr0 || a.cr3 !== TABLES_GPA || a.cr4 !== CR4_PAE) m |= 2;
+  if (a.cr0 !== CR0_PAGING || a.cr3 !== TABLES_GPA || a.cr4 !== CR4_PAE) m |= 2;
   if (a.cr2 !== CR2_VALUE) m |= 0x200;
   if (a.dr7 !== DR7_VALUE) m |= 4;
   if (a.star !== STAR_READ || a.lstar !== LSTAR_READ || a.fmask !== FMASK_READ) m |= 8;
@@ -508,7 +645,7 @@ function stateMismatches(a: ArchUtcb): u64 {
     a.sysenterEip !== SYSENTER_EIP
   )
     m |= 0x10;
-  if (a.pat !== PAT_VALUE || a.efer !== (EFER_SVME | EFER_LMA | EFER_LME)) m |= 0x20;
+  if (a.pat !== PAT_VALUE || a.efer !== efer(Mode.LONG)) m |= 0x20;
   if (a.kernelGsBase !== KERNEL_GS || a.tscAux !== TSC_AUX) m |= 0x40;
   if (a.xcr0 !== 1 || a.xss !== 0) m |= 0x80;
   const tables =
@@ -522,9 +659,10 @@ function stateMismatches(a: ArchUtcb): u64 {
 
 /**
  * Past the exiting instruction by the kernel's length; a guest whose length is unknown ends.
- * The basic guests' replies also ask for a TLB flush (MTD TLB): a fresh ASID at each entry,
- * so a CPU with few (QEMU: 16) runs out of them and starts a new generation, and the guests
- * must still see their memory.
+ * The basic guests' and the VMX guest's replies also ask for a TLB flush (MTD TLB): on SVM a
+ * fresh ASID at each entry, so a CPU with few (QEMU: 16) runs out of them and starts a new
+ * generation, on VMX a flush of the vCPU's VPID; the guests must still see their memory, and
+ * the VMX guest a change of its own page tables it made without INVLPG.
  */
 function skip(s: Seen, a: ArchUtcb): u32 {
   if (a.instLength === 0) {
@@ -532,8 +670,9 @@ function skip(s: Seen, a: ArchUtcb): u32 {
     return end(s);
   }
   a.rip += u64(a.instLength);
-  const basic = s.mode === Mode.REAL || s.mode === Mode.PROTECTED || s.mode === Mode.LONG;
-  return MTD_GPR0_7 | MTD_RIP | (basic ? MTD_TLB : 0);
+  const m = s.mode;
+  const flush = m === Mode.REAL || m === Mode.PROTECTED || m === Mode.LONG || m === Mode.VMX;
+  return MTD_GPR0_7 | MTD_RIP | (flush ? MTD_TLB : 0);
 }
 
 /** A value the guest reported; the events guest's steps act on some. */
@@ -560,8 +699,8 @@ function report(s: Seen, a: ArchUtcb, value: u64): u32 {
 
 function io(s: Seen, a: ArchUtcb): u32 {
   const info = a.qual[0];
-  const port = info >> 16;
-  const isIn = (info & 1) !== 0;
+  const port = (info >> 16) & 0xffff;
+  const isIn = (info & vendor.ioIn) !== 0;
   const value = a.gpr[GPR_RAX];
   if (!isIn && port === REPORT_PORT) return report(s, a, value & 0xffff_ffff);
   if (!isIn && port === SERIAL_PORT && s.serialCount < 64) {
@@ -572,8 +711,10 @@ function io(s: Seen, a: ArchUtcb): u32 {
   return skip(s, a);
 }
 
-function msr(s: Seen, a: ArchUtcb): u32 {
-  if (a.qual[0] === 0) {
+/** RDMSR or WRMSR: on VMX each its own event `n`, on SVM one event with qual[0] 1 for a write. */
+function msr(s: Seen, a: ArchUtcb, n: u64): u32 {
+  const write = vendor.vmx ? n === vendor.wrmsr : a.qual[0] !== 0;
+  if (!write) {
     s.rdmsrLength = a.instLength;
     a.gpr[GPR_RAX] = 0x5566_7788;
     a.gpr[GPR_RDX] = 0x1122_3344;
@@ -585,24 +726,55 @@ function msr(s: Seen, a: ArchUtcb): u32 {
 }
 
 /**
- * A nested page fault: at NPF_GPA the guest's first access, at WATCH_GPA the access after
- * the test revoked the page. A page is mapped there from the VMM's own host space and the
- * guest retries the access (nothing written back).
+ * A nested page fault (SVM) or EPT violation (VMX): at NPF_GPA the guest's first access, at
+ * WATCH_GPA the events guest's access after the test revoked the page or the VMX guest's
+ * write to it while it is read-only, at FETCH_GPA the VMX guest's call. A page is mapped
+ * there from the VMM's own host space (over the read-only one: a delegation replaces what
+ * its destination held) and the guest retries the access (nothing written back). qual[0]
+ * is the fault's error code (SVM) or the exit qualification (VMX).
  */
 function npf(s: Seen, a: ArchUtcb): u32 {
-  const gpa = a.qual[1];
+  const gpa = a.qual[vendor.npfGpa];
+  const info = a.qual[0];
   let va: u64 = 0;
+  let perms = Perm_mem.R | Perm_mem.W;
   if (gpa === NPF_GPA) {
     s.npfs++;
-    s.npfInfo = a.qual[0];
+    s.npfInfo = info;
     va = u64(linkerSymbol("guest_npf_page"));
     ptrFromVirt<u64>(virt(va)).set(0, NPF_VALUE);
   } else if ((gpa & ~u64(0xfff)) === WATCH_GPA && isEvents(s.mode)) {
     s.watchFaults++;
     va = u64(linkerSymbol("guest_watch2_page"));
-  } else return unexpected(s, EXIT_NPF);
-  if (pd(ROOT_HST, GST, va >> 12, 0, gpa >> 12, Perm_mem.R | Perm_mem.W) !== 0) return end(s);
+  } else if (gpa === WATCH_GPA && s.mode === Mode.VMX && s.eptWrite === 0) {
+    s.eptWrite = info;
+    va = u64(linkerSymbol("guest_watch2_page"));
+  } else if (gpa === FETCH_GPA && s.mode === Mode.VMX && s.eptFetch === 0) {
+    s.eptFetch = info;
+    va = u64(linkerSymbol("guest_fetch_page"));
+    perms = Perm_mem.R | Perm_mem.XU;
+  } else return unexpected(s, vendor.npf);
+  if (pd(ROOT_HST, GST, va >> 12, 0, gpa >> 12, perms) !== 0) return end(s);
   return 0;
+}
+
+/**
+ * A CR access exit (VMX): a MOV to CR0 or CR4 that changes a bit of the CR0 or CR4 mask.
+ * Emulated: the register gets the GPR's value (MTD CR writes every CR: the others as this
+ * exit read them) and the guest goes on after the instruction.
+ */
+function crAccess(s: Seen, a: ArchUtcb): u32 {
+  const q = a.qual[0];
+  if (s.crExits < 2) s.crQual[usize(s.crExits)] = q;
+  if (s.crExits === 0) s.crLength = a.instLength;
+  s.crExits++;
+  const cr = q & VMX_CR_NUMBER_MASK;
+  const type = (q >> VMX_CR_TYPE_SHIFT) & VMX_CR_TYPE_MASK;
+  const value = a.gpr[usize((q >> VMX_CR_GPR_SHIFT) & VMX_CR_GPR_MASK)];
+  if (type !== VMX_CR_MOV_TO || (cr !== 0 && cr !== 4)) return unexpected(s, vendor.crAccess);
+  if (cr === 0) a.cr0 = value;
+  else a.cr4 = value;
+  return skip(s, a) | MTD_CR;
 }
 
 /** A bench guest's exit: RIP past the instruction, nothing else; the handler's ticks recorded. */
@@ -637,10 +809,11 @@ export function event(pid: u64, _mtd: u64, _rsp: u64): u64 {
   const n = pid & 0xffff;
   const s = seen[usize(k)];
   const a = arch(HANDLER_UTCB + k * 0x1000);
+  const v = vendor;
   s.events++;
-  if (s.mode === Mode.BENCH && (n === EXIT_CPUID || n === EXIT_IOIO)) return benchExit(a, t0);
+  if (s.mode === Mode.BENCH && (n === v.cpuid || n === v.io)) return benchExit(a, t0);
   if (n === u64(GST_STARTUP)) return startup(s, a);
-  if (n === EXIT_CPUID) {
+  if (n === v.cpuid) {
     if (s.mode === Mode.LONG) s.stateMismatches = stateMismatches(a);
     s.cpuidLength = a.instLength;
     a.gpr[GPR_RAX] = 0x1234;
@@ -649,27 +822,31 @@ export function event(pid: u64, _mtd: u64, _rsp: u64): u64 {
     a.gpr[GPR_RDX] = 0xdef0;
     return skip(s, a);
   }
-  if (n === EXIT_IOIO) return io(s, a);
-  if (n === EXIT_MSR) return msr(s, a);
-  if (n === EXIT_HLT) {
+  if (n === v.io) return io(s, a);
+  if (n === v.rdmsr || n === v.wrmsr) return msr(s, a, n);
+  if (n === v.hlt) {
     s.halts++;
     s.hltLength = a.instLength;
     return skip(s, a);
   }
-  if (n === EXIT_VMMCALL) return end(s);
-  if (n === EXIT_NPF) return npf(s, a);
-  if (n === EXIT_INVALID && s.bad !== Bad.NONE) {
+  if (n === v.hypercall) {
+    s.hypercalls++;
+    return end(s);
+  }
+  if (n === v.npf) return npf(s, a);
+  if (s.mode === Mode.VMX && n === v.crAccess) return crAccess(s, a);
+  if (n === v.invalid && s.bad !== Bad.NONE) {
     s.invalid++;
     return end(s);
   }
-  if (isEvents(s.mode) && n === EXIT_VINTR) {
+  if (isEvents(s.mode) && n === v.window) {
     // The window is open: inject the interrupt (and ask for no further window).
     s.windows++;
     a.intrInfo = INJ_VALID | IRQ_VECTOR;
     a.intrError = 0;
     return MTD_INJ;
   }
-  if (isEvents(s.mode) && n === EXIT_UD) {
+  if (isEvents(s.mode) && n === v.ud && (a.intrInfo & 0xff) === VECTOR_UD) {
     s.udInfo = a.intrInfo;
     a.rip += 2;
     return MTD_RIP;
