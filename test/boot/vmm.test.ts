@@ -1,13 +1,15 @@
-// Virtual machines on AMD SVM (docs/vcpu.md): the VMM test task user/vmmtest
-// runs the guests of user/vmmtest/guests.S (real mode, 32-bit protected mode
-// with paging, 64-bit long mode) as vCPUs of the root PD and prints one TEST
-// line per check. Under QEMU's SVM (no NRIPS: the kernel decodes instruction
-// lengths) with `-cpu qemu64,+svm,+npt` and `-cpu max`, at -smp 1 and 4, the
-// gcc and the clang build; under Bochs `model=ryzen` (NRIPS, flush-by-ASID).
-// Every case passes (bad input from the VMM among them: VMRUN refusing the
-// state is event 0xfd, bad SPACES kill only the vCPU) but the VMX-only block
-// (900), which says `SKIP not applicable: SVM`, and the kernel finishes its
-// boot.
+// Virtual machines on AMD SVM (docs/vcpu.md) and Intel VMX (docs/vcpu-vmx.md):
+// the VMM test task user/vmmtest runs the guests of user/vmmtest/guests.S
+// (real mode, 32-bit protected mode with paging, 64-bit long mode) as vCPUs
+// of the root PD and prints one TEST line per check. SVM: under QEMU (no
+// NRIPS: the kernel decodes instruction lengths) with `-cpu qemu64,+svm,+npt`
+// and `-cpu max`, at -smp 1 and 4, the gcc and the clang build; under Bochs
+// `model=ryzen` (NRIPS, flush-by-ASID). VMX: under Bochs `corei7_skylake_x`
+// (EPT with A/D, VPID, unrestricted guest) with 1 and 4 CPUs. Every case
+// passes (bad input from the VMM among them: a refused state is event 0xfd on
+// SVM and 0x21 on VMX, bad SPACES kill only the vCPU); on SVM the VMX-only
+// block (900) says `SKIP not applicable: SVM`, on VMX it runs; and the kernel
+// finishes its boot.
 
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -91,3 +93,31 @@ t.test("Bochs model=ryzen: NRIPS and flush-by-ASID", async (t) => {
   checkVmxOnlySkipped(t, b.console);
   expectSuccess(t, b);
 });
+
+for (const cpus of [1, 4]) {
+  t.test(
+    `Bochs corei7_skylake_x, ${cpus} CPU${cpus > 1 ? "s" : ""}: VMX with EPT and VPIDs`,
+    async (t) => {
+      const iso = await makeIso({
+        elf: gcc.elf,
+        modules: [{ file: gccVmm }],
+        iso: path.join(clangOut, `vmm-vmx-${cpus}.iso`),
+      });
+      const b = await bochs(iso, { cpus, timeoutMs: 900_000 });
+      t.match(
+        b.console,
+        /^VMX: vCPUs on: unrestricted guest, VPIDs on, EPT with A\/D$/m,
+        "vCPUs run on VMX",
+      );
+      checkCases(t, b.console, MIN_CASES);
+      const skipped = cases(b.console).filter((c) => c.skipped);
+      t.same(skipped, [], "nothing is SKIP on VMX (the VMX-only block runs)");
+      const kills = b.console.match(spacesKills)?.length ?? 0;
+      t.equal(kills, 2, `two vCPUs killed for bad SPACES [got ${kills}]`);
+      const runs = /^VMX: (\d+) guest runs, (\d+) refused by VMLAUNCH\/VMRESUME$/m.exec(b.console);
+      t.ok(runs && Number(runs[1]) > 1000, `guests ran [got ${runs?.[1]} runs]`);
+      t.equal(runs?.[2], "0", "no VMCS the CPU refused");
+      expectSuccess(t, b);
+    },
+  );
+}
