@@ -308,24 +308,17 @@ static inline void kts_vmsave(phys_t area) { __asm__ volatile("vmsave %%rax" : :
 /* vmxRun(): arch/x86_64/vmx.S `vmx_vmenter`.  The other VMX instructions report failure in CF or ZF. */
 uint32_t vmx_vmenter(virt_t frame, bool launched);
 static inline uint32_t kts_vmx_run(virt_t frame, bool launched) { return vmx_vmenter(frame, launched); }
-static inline bool kts_vmxon(phys_t region)
-{
-    bool failed;
-    __asm__ volatile("vmxon %1" : "=@ccbe"(failed) : "m"(region) : "memory");
-    return !failed;
-}
-static inline bool kts_vmclear(phys_t vmcs)
-{
-    bool failed;
-    __asm__ volatile("vmclear %1" : "=@ccbe"(failed) : "m"(vmcs) : "memory");
-    return !failed;
-}
-static inline bool kts_vmptrld(phys_t vmcs)
-{
-    bool failed;
-    __asm__ volatile("vmptrld %1" : "=@ccbe"(failed) : "m"(vmcs) : "memory");
-    return !failed;
-}
+/* VMXON, VMCLEAR, VMPTRLD: the physical address in memory; true unless CF or ZF says it failed. */
+#define KTS_VMX_ADDRESS_OP(insn)                                                                 \
+    static inline bool kts_##insn(phys_t pa)                                                     \
+    {                                                                                            \
+        bool failed;                                                                             \
+        __asm__ volatile(#insn " %1" : "=@ccbe"(failed) : "m"(pa) : "memory");                   \
+        return !failed;                                                                          \
+    }
+KTS_VMX_ADDRESS_OP(vmxon)
+KTS_VMX_ADDRESS_OP(vmclear)
+KTS_VMX_ADDRESS_OP(vmptrld)
 static inline uint64_t kts_vmread(uint32_t field)
 {
     uint64_t v;

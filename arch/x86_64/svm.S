@@ -21,7 +21,7 @@
  *   restores the host's RSP from the host save area, not any other register.
  */
 
-#include "abi_asm.h"
+#include "guest_gprs.h"
 
         .text
         .code64
@@ -37,19 +37,7 @@ svm_vmrun:
         pushq   %rdx
         pushq   %rdi
         movq    %rsi, %rax
-        movq    ASM_FRAME_RBX(%rdi), %rbx
-        movq    ASM_FRAME_RCX(%rdi), %rcx
-        movq    ASM_FRAME_RDX(%rdi), %rdx
-        movq    ASM_FRAME_RSI(%rdi), %rsi
-        movq    ASM_FRAME_RBP(%rdi), %rbp
-        movq    ASM_FRAME_R8(%rdi), %r8
-        movq    ASM_FRAME_R9(%rdi), %r9
-        movq    ASM_FRAME_R10(%rdi), %r10
-        movq    ASM_FRAME_R11(%rdi), %r11
-        movq    ASM_FRAME_R12(%rdi), %r12
-        movq    ASM_FRAME_R13(%rdi), %r13
-        movq    ASM_FRAME_R14(%rdi), %r14
-        movq    ASM_FRAME_R15(%rdi), %r15
+        LOAD_GUEST_GPRS %rdi
         movq    ASM_FRAME_RDI(%rdi), %rdi
         clgi
         sti
@@ -58,19 +46,7 @@ svm_vmrun:
         vmsave  %rax
         pushq   %rdi
         movq    8(%rsp), %rdi
-        movq    %rbx, ASM_FRAME_RBX(%rdi)
-        movq    %rcx, ASM_FRAME_RCX(%rdi)
-        movq    %rdx, ASM_FRAME_RDX(%rdi)
-        movq    %rsi, ASM_FRAME_RSI(%rdi)
-        movq    %rbp, ASM_FRAME_RBP(%rdi)
-        movq    %r8, ASM_FRAME_R8(%rdi)
-        movq    %r9, ASM_FRAME_R9(%rdi)
-        movq    %r10, ASM_FRAME_R10(%rdi)
-        movq    %r11, ASM_FRAME_R11(%rdi)
-        movq    %r12, ASM_FRAME_R12(%rdi)
-        movq    %r13, ASM_FRAME_R13(%rdi)
-        movq    %r14, ASM_FRAME_R14(%rdi)
-        movq    %r15, ASM_FRAME_R15(%rdi)
+        STORE_GUEST_GPRS %rdi
         popq    ASM_FRAME_RDI(%rdi)
         addq    $8, %rsp
         popq    %rax
