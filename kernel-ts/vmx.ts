@@ -857,6 +857,28 @@ function msrSlot(x: VmxVcpu, slot: usize): MsrEntry {
   return msrEntry(x.msrs, slot);
 }
 
+/** The MTD bits of VMCS state beyond RIP and the qualification (save and load test them at once). */
+const VMCS_STATE: u32 =
+  MTD_STA |
+  MTD_CTRL |
+  MTD_TPR |
+  MTD_INJ |
+  MTD_CS_SS |
+  MTD_DS_ES |
+  MTD_FS_GS |
+  MTD_TR |
+  MTD_LDTR |
+  MTD_GDTR |
+  MTD_IDTR |
+  MTD_PDPTE |
+  MTD_CR |
+  MTD_DR |
+  MTD_SYSCALL |
+  MTD_SYSENTER |
+  MTD_PAT |
+  MTD_EFER |
+  MTD_KERNEL_GS;
+
 /**
  * The VMCS state `mtd` selects into the handler's UTCB (GPRs, RFLAGS and RIP are vcpu.ts's).
  * `pending`: report the pending injection as the interruption (RECALL, refused state).
@@ -870,6 +892,8 @@ export function save(va: Virt, a: ArchUtcb, mtd: u32, pending: bool): void {
     a.qual[1] = vmread(Vmcs.GUEST_LINEAR_ADDRESS);
     a.qual[2] = vmread(Vmcs.GUEST_PHYSICAL_ADDRESS);
   }
+  // Most handlers take the registers, RIP and the qualification only: one test for the rest.
+  if ((mtd & VMCS_STATE) === 0) return;
   if ((mtd & MTD_STA) !== 0) {
     a.interruptibility = u32(vmread(Vmcs.GUEST_INTERRUPTIBILITY));
     a.activity = u32(vmread(Vmcs.GUEST_ACTIVITY));
@@ -957,6 +981,7 @@ export function load(va: Virt, a: ArchUtcb, mtd: u32): i32 {
   use(x);
   let window: i32 = -1;
   if ((mtd & MTD_RIP) !== 0) vmwrite(Vmcs.ENTRY_INSTRUCTION_LENGTH, u64(a.instLength));
+  if ((mtd & VMCS_STATE) === 0) return window;
   if ((mtd & MTD_STA) !== 0) {
     vmwrite(Vmcs.GUEST_INTERRUPTIBILITY, u64(a.interruptibility));
     vmwrite(Vmcs.GUEST_ACTIVITY, u64(a.activity));
