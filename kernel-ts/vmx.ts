@@ -764,10 +764,12 @@ function exception(vmmExceptions: u32): bool {
     softNmi();
     return true;
   }
-  const inject = reflection(info & 0xff, vmmExceptions);
-  if (inject === 0) return false;
-  vmwrite(Vmcs.ENTRY_INTERRUPTION, u64(inject));
+  if (reflection(info & 0xff, vmmExceptions) === 0) return false;
+  // Back as it came: a #DB of ICEBP is a privileged software exception, delivered after the
+  // instruction (its length with it); one of a breakpoint or single step a hardware exception.
+  vmwrite(Vmcs.ENTRY_INTERRUPTION, u64(info & INTR_INJECTABLE));
   vmwrite(Vmcs.ENTRY_ERROR_CODE, vmread(Vmcs.EXIT_ERROR_CODE));
+  vmwrite(Vmcs.ENTRY_INSTRUCTION_LENGTH, vmread(Vmcs.EXIT_INSTRUCTION_LENGTH));
   return true;
 }
 
