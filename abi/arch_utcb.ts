@@ -144,3 +144,6 @@ export const GPR_RSP: usize = 4;
 export const GPR_RBP: usize = 5;
 export const GPR_RSI: usize = 6;
 export const GPR_RDI: usize = 7;
+export const GPR_R8: usize = 8;
+export const GPR_R14: usize = 14;
+export const GPR_R15: usize = 15;

@@ -22,6 +22,7 @@ export const USER_PROGRAMS = [
   "roottest-bench",
   "roottest-stress",
   "roottest-smpstress",
+  "fuzz",
   "roottest-power",
   "roottest-iommu",
   "roottest-fail",

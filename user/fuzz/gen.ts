@@ -1,0 +1,483 @@
+// The call generator: one random hypercall as the five registers of §3 (RDI,
+// RSI, RDX, RAX, R8), over all 15 numbers. Most calls look valid: their
+// selectors name the live objects of the round (layout.ts: SHARED's, and the
+// FUZZ regions where earlier calls created things, by kind) and their
+// parameters are in range, so they reach the kernel's success paths; the rest
+// are near misses (another kind, a wrong CPU, an unaligned range) and, a
+// small fraction, fully random registers.
+//
+// `sanitize` then applies the rules that keep the fuzzer itself alive, to
+// every call whatever made it: no range of ctrl_pd or UTCB address lands on
+// what the workers and handlers run on or on the root's console and pages
+// (`PROTECTED`), memory is delegated writable only from where no one's code
+// or data is, a worker never waits for good (a down always has a near
+// deadline; no ipc_reply, which would block a global EC), an EC the handlers
+// steer calls with T=1 (no helping cycles), and ctrl_hw never enters S4, S5 or
+// reset. Everything else about the call is left as drawn.
+
+import { Hypercall, PdOp } from "../../abi/hypercall.ts";
+import { MTD_POISON } from "../../abi/mtd.ts";
+import { PERM_MASK, Perm_mem } from "../../abi/perms.ts";
+import { SCD_COS_SHIFT, SCD_PRIO_SHIFT } from "../../abi/scd.ts";
+import { SELNUM } from "../../abi/selectors.ts";
+import * as L from "./layout.ts";
+import { Rng, below, chance, next, wide } from "./rng.ts";
+
+/** One call: its registers, and for ipc_call the word its callee replies with (UTCB word 0). */
+export class Call {
+  rdi: u64;
+  rsi: u64;
+  rdx: u64;
+  rax: u64;
+  r8: u64;
+  word0: u64;
+  /** The destination is one of the round's guest spaces: any range (their tables go with them). */
+  guest: bool;
+}
+
+/** Who asks: the CPU (its FUZZ region), how many there are, and how the call is made. */
+export class Ctx {
+  cpu: u64;
+  cpus: u64;
+  /** The call is made by an EC a handler steers (user/fuzz/handler.ts), not by a worker. */
+  steered: bool;
+  /** STC ticks per microsecond (timeouts are absolute STC values, §4.12). */
+  ticksPerUs: u64;
+}
+
+/** Percent of calls whose five registers are drawn at random. */
+const RANDOM_PERCENT: u64 = 4;
+/** A down waits at most this long (µs): every wait of the fuzzer's ECs ends. */
+const MAX_WAIT_US: u64 = 50;
+
+function rdiOf(sel: u64, flags: u64, number: u32): u64 {
+  return (sel << 8) | ((flags & 0xf) << 4) | u64(number);
+}
+
+/** A selector of kind [off, off + len) of a FUZZ region: mostly the caller's own. */
+function fuzzSel(r: Rng, c: Ctx, off: u64, len: u64): u64 {
+  const pick = below(r, 20);
+  if (pick < 14) return L.region(c.cpu) + off + below(r, len);
+  if (pick < 17) return L.region(below(r, c.cpus)) + off + below(r, len);
+  if (pick < 19) return L.region(below(r, c.cpus)) + L.R_COPY + below(r, L.R_END - L.R_COPY);
+  return L.FUZZ + below(r, L.FUZZ_END - L.FUZZ);
+}
+
+/** A PD capability: the round's PDs (root and children) or one the generator made. */
+function pdSel(r: Rng, c: Ctx): u64 {
+  const pick = below(r, 20);
+  if (pick < 12) return L.SHARED + L.PD_CAPS + below(r, L.PDS);
+  if (pick < 19) return fuzzSel(r, c, L.R_PD, L.R_SPACE - L.R_PD);
+  return L.SHARED + below(r, 0x100);
+}
+
+/** Space `t` (SP_*) of one of the round's PDs, a NOVA space, or a generated one. */
+function spaceSel(r: Rng, c: Ctx, t: u64, nova: u64, source: bool): u64 {
+  const pick = below(r, 20);
+  if (source && pick < 4) return L.SHARED + nova;
+  if (pick < 13) return L.SHARED + L.SPACES + below(r, L.PDS) * 8 + t;
+  if (pick < 19) return fuzzSel(r, c, L.R_SPACE, L.R_EC - L.R_SPACE);
+  return L.SHARED + L.SPACES + below(r, 0x28);
+}
+
+function ecSel(r: Rng, c: Ctx): u64 {
+  if (chance(r, 1, 5)) return L.SHARED + L.WORKER_ECS + below(r, L.MAX_WORKERS);
+  return fuzzSel(r, c, L.R_EC, L.R_SC - L.R_EC);
+}
+
+function smSel(r: Rng, c: Ctx): u64 {
+  const pick = below(r, 20);
+  if (pick < 5) return L.SHARED + L.SMS + below(r, L.SMS_COUNT);
+  if (pick < 7) return L.SHARED + L.INT_SMS + below(r, L.INT_SMS_COUNT);
+  return fuzzSel(r, c, L.R_SM, L.R_COPY - L.R_SM);
+}
+
+function ptSel(r: Rng, c: Ctx): u64 {
+  const pick = below(r, 20);
+  if (pick < 5) return L.SHARED + L.SERVICE + below(r, c.cpus);
+  if (pick < 6) return L.SHARED + L.FUZZ_EVT + below(r, c.cpus) * L.EVT_STRIDE + below(r, 0x22);
+  return fuzzSel(r, c, L.R_PT, L.R_SM - L.R_PT);
+}
+
+/** A CPU: mostly the caller's, sometimes another, rarely none (BAD_CPU). */
+function cpuOf(r: Rng, c: Ctx): u64 {
+  const pick = below(r, 20);
+  if (pick < 14) return c.cpu;
+  if (pick < 19) return below(r, c.cpus);
+  return c.cpus + below(r, 0x1000 - c.cpus);
+}
+
+/** An order: mostly single capabilities and small ranges, up to `max`. */
+function orderUpTo(r: Rng, max: u64): u64 {
+  const pick = below(r, 10);
+  if (pick < 4) return 0;
+  if (pick < 8) return 1 + below(r, max < 4 ? max : 4);
+  return below(r, max + 1);
+}
+
+/** A base aligned to 2^ord inside [area, area + 2^areaOrder) (ord ≤ areaOrder). */
+function alignedIn(r: Rng, area: u64, areaOrder: u64, ord: u64): u64 {
+  return area + (below(r, u64(1) << (areaOrder - ord)) << ord);
+}
+
+/** A permission mask: all, none (a revocation) or any. */
+function pmmOf(r: Rng): u64 {
+  const pick = below(r, 10);
+  if (pick < 4) return PERM_MASK;
+  if (pick < 5) return 0;
+  return below(r, PERM_MASK + 1);
+}
+
+/** An MTD for IPC (§6.1): mostly few words, sometimes many, sometimes any 32 bits. */
+function ipcMtd(r: Rng): u64 {
+  const pick = below(r, 10);
+  if (pick < 5) return below(r, 4);
+  if (pick < 8) return below(r, 512);
+  return next(r) & 0xffff_ffff;
+}
+
+/** What a callee replies with: an IPC MTD, now and then with POISON or high bits. */
+function replyMtd(r: Rng): u64 {
+  const m = ipcMtd(r);
+  return chance(r, 1, 5) ? m | u64(MTD_POISON) : m;
+}
+
+function ipcCall(r: Rng, c: Ctx, k: Call): void {
+  k.rdi = rdiOf(ptSel(r, c), chance(r, 1, 4) ? 1 : 0, Hypercall.IPC_CALL);
+  k.rsi = ipcMtd(r);
+  k.word0 = replyMtd(r);
+}
+
+function createPd(r: Rng, c: Ctx, k: Call): void {
+  const op = chance(r, 1, 10) ? below(r, 16) : below(r, u64(PdOp.MSR) + 1);
+  const sel =
+    op === u64(PdOp.PD) ? fuzzSel(r, c, L.R_PD, L.R_SPACE) : fuzzSel(r, c, L.R_SPACE, 0x20);
+  k.rdi = rdiOf(sel, op, Hypercall.CREATE_PD);
+  k.rsi = pdSel(r, c);
+}
+
+/** A UTCB page in the host window (the kernel maps it there, replacing what was). */
+function utcbOf(r: Rng): u64 {
+  return L.WINDOW + (below(r, u64(1) << L.WINDOW_ORDER) << 12);
+}
+
+/** An event base: the handler table of the EC's CPU, another CPU's, the workers' or none. */
+function evtOf(r: Rng, c: Ctx, cpu: u64): u64 {
+  const pick = below(r, 20);
+  const on = cpu < c.cpus ? cpu : c.cpu;
+  if (pick < 15) return L.SHARED + L.FUZZ_EVT + on * L.EVT_STRIDE;
+  if (pick < 17) return L.SHARED + L.FUZZ_EVT + below(r, c.cpus) * L.EVT_STRIDE;
+  if (pick < 18) return L.SHARED + L.WORKER_EVT + on * L.EVT_STRIDE;
+  return next(r);
+}
+
+function createEc(r: Rng, c: Ctx, k: Call): void {
+  // F and T (global) as drawn; G (a vCPU) rarely.
+  let flags = below(r, 8) & 0x6;
+  if (chance(r, 1, 20)) flags |= 1;
+  const cpu = cpuOf(r, c);
+  const utcb = utcbOf(r);
+  k.rdi = rdiOf(fuzzSel(r, c, L.R_EC, L.R_SC - L.R_EC), flags, Hypercall.CREATE_EC);
+  k.rsi = pdSel(r, c);
+  k.rdx = utcb | (cpu & 0xfff);
+  // Mostly the UTCB's top as the stack: the handlers' portal code needs none, and the
+  // generated ECs' UTCBs are theirs alone.
+  k.rax = chance(r, 9, 10) ? utcb + 0x1000 : wide(r);
+  k.r8 = evtOf(r, c, cpu);
+}
+
+function createSc(r: Rng, c: Ctx, k: Call): void {
+  const budget = chance(r, 1, 20) ? 0 : chance(r, 1, 10) ? below(r, 0x10000) : 1 + below(r, 10);
+  const prio = chance(r, 1, 20) ? 0 : chance(r, 1, 2) ? 1 + below(r, 127) : 1 + below(r, 20);
+  const cos = chance(r, 1, 20) ? below(r, 4) : 0;
+  k.rdi = rdiOf(fuzzSel(r, c, L.R_SC, L.R_PT - L.R_SC), 0, Hypercall.CREATE_SC);
+  k.rsi = pdSel(r, c);
+  k.rdx = ecSel(r, c);
+  k.rax = budget | (prio << SCD_PRIO_SHIFT) | (cos << SCD_COS_SHIFT);
+}
+
+/** A portal IP: one of fuzz.S's entries, sometimes 0 or an address outside the image. */
+function ipOf(r: Rng): u64 {
+  const pick = below(r, 20);
+  if (pick < 18) return L.entry(below(r, L.ENTRIES));
+  if (pick < 19) return 0;
+  return L.outsideImage(wide(r));
+}
+
+function createPt(r: Rng, c: Ctx, k: Call): void {
+  k.rdi = rdiOf(fuzzSel(r, c, L.R_PT, L.R_SM - L.R_PT), 0, Hypercall.CREATE_PT);
+  k.rsi = pdSel(r, c);
+  k.rdx = ecSel(r, c);
+  k.rax = ipOf(r);
+}
+
+function createSm(r: Rng, c: Ctx, k: Call): void {
+  const pick = below(r, 10);
+  k.rdi = rdiOf(fuzzSel(r, c, L.R_SM, L.R_COPY - L.R_SM), 0, Hypercall.CREATE_SM);
+  k.rsi = pdSel(r, c);
+  k.rdx = pick < 7 ? below(r, 4) : pick < 9 ? u64.MAX - below(r, 2) : wide(r);
+}
+
+/** Object capabilities from SHARED or FUZZ to FUZZ, or reduced/revoked in place. */
+function delegateObj(r: Rng, c: Ctx, k: Call): void {
+  const src = spaceSel(r, c, L.SP_OBJ, L.NOVA_OBJ_AT, true);
+  const ord = chance(r, 1, 20) ? L.FUZZ_ORDER : orderUpTo(r, 8);
+  const ssb = chance(r, 1, 3)
+    ? alignedIn(r, L.SHARED, L.SHARED_ORDER, ord)
+    : alignedIn(r, L.FUZZ, L.FUZZ_ORDER, ord);
+  const inPlace = chance(r, 1, 6);
+  const dst = inPlace ? src : spaceSel(r, c, L.SP_OBJ, 0, false);
+  const dsb = inPlace ? ssb : alignedIn(r, L.FUZZ, L.FUZZ_ORDER, ord);
+  k.rdi = rdiOf(src, 0, Hypercall.CTRL_PD);
+  k.rsi = dst;
+  k.rdx = (ssb << 12) | ord;
+  k.rax = (dsb << 12) | pmmOf(r);
+}
+
+/** Memory: from the NOVA host space (low pages), the image (read-only) or the window. */
+function delegateHst(r: Rng, c: Ctx, k: Call): void {
+  const src = spaceSel(r, c, L.SP_HST, L.NOVA_HST_AT, true);
+  const ord = orderUpTo(r, 6);
+  const pick = below(r, 10);
+  let ssb = alignedIn(r, L.WINDOW >> 12, L.WINDOW_ORDER, ord);
+  if (pick < 3) ssb = alignedIn(r, L.LOW_PHYS, L.LOW_PHYS_ORDER, ord);
+  else if (pick < 5) ssb = alignedIn(r, L.IMAGE_PAGE, L.IMAGE_ORDER, ord);
+  else if (pick < 6) ssb = wide(r) & ~((u64(1) << ord) - 1);
+  // A guest space takes any guest-physical page; a host space only the window.
+  const guest = chance(r, 1, 4);
+  const dst = guest
+    ? L.SHARED + L.SPACES + below(r, L.PDS) * 8 + L.SP_GST
+    : spaceSel(r, c, L.SP_HST, 0, false);
+  const dsb = guest
+    ? wide(r) & ((u64(1) << 37) - 1) & ~((u64(1) << ord) - 1)
+    : alignedIn(r, L.WINDOW >> 12, L.WINDOW_ORDER, ord);
+  k.rdi = rdiOf(src, 0, Hypercall.CTRL_PD);
+  k.rsi = dst;
+  k.rdx = (ssb << 12) | ord;
+  k.rax = (dsb << 12) | below(r, 0x20);
+  k.guest = guest;
+  // The MAD (§10.4): a cache attribute, now and then a reserved one or a key id.
+  k.r8 = chance(r, 1, 10) ? next(r) & 0xffff_ffff : below(r, 5);
+}
+
+/** Ports or MSRs: ssb = dsb (§4.8), now and then not. */
+function delegateIo(r: Rng, c: Ctx, k: Call, t: u64, nova: u64): void {
+  const src = spaceSel(r, c, t, nova, true);
+  const dst = spaceSel(r, c, t, 0, false);
+  const ord = orderUpTo(r, 8);
+  let base = alignedIn(r, 0, 9, ord);
+  if (t === L.SP_MSR && chance(r, 1, 2)) base += 0xc000_0000;
+  if (chance(r, 1, 5)) base = wide(r) & 0xffff_ffff & ~((u64(1) << ord) - 1);
+  const dsb = chance(r, 1, 20) ? alignedIn(r, 0, 9, ord) : base;
+  k.rdi = rdiOf(src, 0, Hypercall.CTRL_PD);
+  k.rsi = dst;
+  k.rdx = (base << 12) | ord;
+  k.rax = (dsb << 12) | pmmOf(r);
+}
+
+function ctrlPd(r: Rng, c: Ctx, k: Call): void {
+  const pick = below(r, 20);
+  if (pick < 7) delegateObj(r, c, k);
+  else if (pick < 13) delegateHst(r, c, k);
+  else if (pick < 16) delegateIo(r, c, k, L.SP_PIO, L.NOVA_PIO_AT);
+  else if (pick < 19) delegateIo(r, c, k, L.SP_MSR, L.NOVA_MSR_AT);
+  else {
+    // Any two spaces and ranges: mostly pairs §4.8 does not allow.
+    k.rdi = rdiOf(spaceSel(r, c, below(r, 5), L.NOVA_OBJ_AT + below(r, 4), true), 0, 7);
+    k.rsi = spaceSel(r, c, below(r, 5), 0, false);
+    const ord = orderUpTo(r, 18);
+    k.rdx = (alignedIn(r, L.FUZZ, L.FUZZ_ORDER, ord < 11 ? ord : 11) << 12) | ord;
+    k.rax = (alignedIn(r, L.FUZZ, L.FUZZ_ORDER, ord < 11 ? ord : 11) << 12) | pmmOf(r);
+  }
+}
+
+function ctrlEc(r: Rng, c: Ctx, k: Call): void {
+  k.rdi = rdiOf(ecSel(r, c), below(r, 2), Hypercall.CTRL_EC);
+}
+
+function ctrlSc(r: Rng, c: Ctx, k: Call): void {
+  const pick = below(r, 10);
+  let sc = fuzzSel(r, c, L.R_SC, L.R_PT - L.R_SC);
+  if (pick < 3) sc = L.SHARED + L.WORKER_SCS + below(r, L.MAX_WORKERS);
+  else if (pick < 5) sc = L.SHARED + L.IDLE_SCS + below(r, c.cpus);
+  k.rdi = rdiOf(sc, 0, Hypercall.CTRL_SC);
+}
+
+function ctrlPt(r: Rng, c: Ctx, k: Call): void {
+  k.rdi = rdiOf(ptSel(r, c), 0, Hypercall.CTRL_PT);
+  k.rsi = next(r);
+  k.rdx = chance(r, 1, 2) ? below(r, 0x80) : next(r) & 0xffff_ffff;
+}
+
+function ctrlSm(r: Rng, c: Ctx, k: Call): void {
+  const down = chance(r, 1, 2);
+  // D, with Z now and then; an up with Z set now and then (ignored, §4.12).
+  let flags: u64 = chance(r, 1, 10) ? 2 : 0;
+  if (down) flags = chance(r, 1, 3) ? 3 : 1;
+  k.rdi = rdiOf(smSel(r, c), flags, Hypercall.CTRL_SM);
+  // Absolute STC: soon, already past, or 0 (none: sanitize gives it a near deadline).
+  const pick = below(r, 10);
+  if (pick < 7) k.rsi = rdtsc() + below(r, MAX_WAIT_US + 1) * c.ticksPerUs;
+  else if (pick < 9) k.rsi = 1 + below(r, 1000);
+  else k.rsi = 0;
+}
+
+function ctrlHw(r: Rng, k: Call): void {
+  const pick = below(r, 10);
+  let op = below(r, 16);
+  if (pick < 8) op = pick < 2 ? 0 : 4 + below(r, 4);
+  k.rdi = rdiOf(chance(r, 1, 2) ? below(r, 0x200) : wide(r) >> 8, op, Hypercall.CTRL_HW);
+}
+
+function assignInt(r: Rng, c: Ctx, k: Call): void {
+  k.rdi = rdiOf(smSel(r, c), below(r, 16), Hypercall.ASSIGN_INT);
+  k.rsi = cpuOf(r, c);
+  k.rdx = chance(r, 1, 2) ? 0 : below(r, 0x10000);
+}
+
+function assignDev(r: Rng, c: Ctx, k: Call): void {
+  k.rdi = rdiOf(spaceSel(r, c, below(r, 5), 0, false), 0, Hypercall.ASSIGN_DEV);
+  k.rsi = wide(r) & ~u64(0xfff);
+  k.rdx = wide(r);
+}
+
+/** Five random registers: any number and flags, selectors and values of any width. */
+function randomCall(r: Rng, k: Call): void {
+  k.rdi = wide(r);
+  k.rsi = wide(r);
+  k.rdx = wide(r);
+  k.rax = wide(r);
+  k.r8 = wide(r);
+  k.word0 = next(r);
+}
+
+/** One call into `k` (registers, then `sanitize`d). */
+export function generate(r: Rng, c: Ctx, k: Call): void {
+  k.rdi = 0;
+  k.rsi = 0;
+  k.rdx = 0;
+  k.rax = 0;
+  k.r8 = 0;
+  k.word0 = 0;
+  k.guest = false;
+  if (chance(r, RANDOM_PERCENT, 100)) randomCall(r, k);
+  else {
+    const pick = below(r, 100);
+    if (pick < 10) ipcCall(r, c, k);
+    else if (pick < 13) k.rdi = rdiOf(0, 0, c.steered ? Hypercall.IPC_REPLY : Hypercall.RESERVED);
+    else if (pick < 21) createPd(r, c, k);
+    else if (pick < 29) createEc(r, c, k);
+    else if (pick < 35) createSc(r, c, k);
+    else if (pick < 42) createPt(r, c, k);
+    else if (pick < 49) createSm(r, c, k);
+    else if (pick < 69) ctrlPd(r, c, k);
+    else if (pick < 74) ctrlEc(r, c, k);
+    else if (pick < 77) ctrlSc(r, c, k);
+    else if (pick < 82) ctrlPt(r, c, k);
+    else if (pick < 93) ctrlSm(r, c, k);
+    else if (pick < 95) ctrlHw(r, k);
+    else if (pick < 98) assignInt(r, c, k);
+    else if (pick < 99) assignDev(r, c, k);
+    else k.rdi = rdiOf(wide(r) >> 8, below(r, 16), Hypercall.RESERVED);
+    if ((k.rdi & 0xf) === u64(Hypercall.IPC_REPLY)) k.rsi = replyMtd(r);
+  }
+  sanitize(r, c, k);
+}
+
+// ---- the fuzzer's own safety (the module comment) ----
+
+/** Whether [base, base + 2^ord) meets [from, from + 2^fromOrder). */
+function meets(base: u64, ord: u64, from: u64, fromOrder: u64): bool {
+  if (ord >= 48) return true;
+  return base < from + (u64(1) << fromOrder) && from < base + (u64(1) << ord);
+}
+
+/** Whether [base, base + 2^ord) lies inside [from, from + 2^fromOrder). */
+export function inside(base: u64, ord: u64, from: u64, fromOrder: u64): bool {
+  return ord <= fromOrder && base >= from && base + (u64(1) << ord) <= from + (u64(1) << fromOrder);
+}
+
+/**
+ * Whether a ctrl_pd destination range, read as the selectors, ports, MSRs or pages of
+ * whatever space it goes to, stays off what the fuzzer runs on and inside what the root
+ * prepared (L.DESTINATIONS): FUZZ, the host window, the MSRs' high window and the low
+ * numbers (ports, MSRs, the first 256 MiB), less COM1's ports, the image and the root's
+ * setup capabilities. Everything else the workers, the handlers and the root rely on
+ * (STRUCT, SHARED, the root's capabilities at the top of its object space, the
+ * structural UTCBs, the root's kernel pages) lies outside all of them.
+ */
+function destinationOk(base: u64, ord: u64): bool {
+  if (
+    inside(base, ord, L.FUZZ, L.FUZZ_ORDER) ||
+    inside(base, ord, L.WINDOW >> 12, L.WINDOW_ORDER) ||
+    inside(base, ord, L.MSR_HIGH, L.MSR_HIGH_ORDER)
+  )
+    return true;
+  return (
+    inside(base, ord, 0, L.LOW_ORDER) &&
+    !meets(base, ord, L.COM1_FIRST, L.COM1_ORDER) &&
+    !meets(base, ord, L.IMAGE_PAGE, L.IMAGE_ORDER) &&
+    !meets(base, ord, L.SETUP, L.SETUP_ORDER)
+  );
+}
+
+/**
+ * Whether memory from [base, base + 2^ord) may be delegated writable: no one's code or data
+ * is there in any host space (the window; FUZZ and SHARED as pages) and only low or kernel
+ * memory in the NOVA host space (LOW_PHYS, 8–32 MiB, which the kernel's pool makes CAP0).
+ */
+function writableSource(base: u64, ord: u64): bool {
+  return (
+    inside(base, ord, L.WINDOW >> 12, L.WINDOW_ORDER) ||
+    inside(base, ord, L.LOW_PHYS, L.LOW_PHYS_ORDER) ||
+    inside(base, ord, 0x800, 11) ||
+    inside(base, ord, 0x1000, 12) ||
+    inside(base, ord, L.SHARED, L.SHARED_ORDER) ||
+    inside(base, ord, L.FUZZ, L.FUZZ_ORDER)
+  );
+}
+
+function sanitizeCtrlPd(k: Call): void {
+  const ord = k.rdx & 0x1f;
+  const ssb = k.rdx >> 12;
+  let dsb = k.rax >> 12;
+  let pmm = k.rax & 0x1f;
+  // Beyond every space (BAD_PAR), rather than somewhere the fuzzer did not prepare.
+  if (!k.guest && !destinationOk(dsb, ord)) dsb = u64(1) << 36;
+  if (!writableSource(ssb, ord)) pmm &= ~u64(Perm_mem.W);
+  k.rax = (dsb << 12) | pmm | (k.rax & 0xfe0);
+}
+
+/** Applies the fuzzer's rules (module comment) to `k`. */
+export function sanitize(r: Rng, c: Ctx, k: Call): void {
+  let number = u32(k.rdi & 0xf);
+  if (number === Hypercall.IPC_REPLY && !c.steered) {
+    number = Hypercall.RESERVED;
+    k.rdi |= 0xf;
+  }
+  const sel = k.rdi >> 8;
+  if (number >= Hypercall.CREATE_PD && number <= Hypercall.CREATE_SM && sel < SELNUM) {
+    // Outside the round's block the root would keep what it made after the round.
+    if (sel < L.BLOCK || sel >= L.BLOCK + (u64(1) << L.BLOCK_ORDER))
+      k.rdi = (fuzzSel(r, c, 0, L.R_END) << 8) | (k.rdi & 0xff);
+  }
+  if (number === Hypercall.IPC_CALL && c.steered) k.rdi |= 0x10;
+  if (number === Hypercall.CREATE_EC) {
+    const page = k.rdx >> 12;
+    if (page < u64(1) << 35 && !inside(page, 0, L.WINDOW >> 12, L.WINDOW_ORDER))
+      k.rdx = utcbOf(r) | (k.rdx & 0xfff);
+  }
+  // A portal's IP is one of the entries or no code of the image (layout.ts outsideImage).
+  if (number === Hypercall.CREATE_PT && !L.isEntry(k.rax)) k.rax = L.outsideImage(k.rax);
+  if (number === Hypercall.CTRL_PD) sanitizeCtrlPd(k);
+  if (number === Hypercall.CTRL_SM && (k.rdi & 0x10) !== 0) {
+    const now = rdtsc();
+    if (k.rsi === 0 || k.rsi > now + MAX_WAIT_US * c.ticksPerUs)
+      k.rsi = now + below(r, MAX_WAIT_US + 1) * c.ticksPerUs;
+  }
+  if (number === Hypercall.CTRL_HW && ((k.rdi >> 4) & 0xf) === 0) {
+    const s = (k.rdi >> 8) & 0x7;
+    // S4 and S5 power off, 7 resets: the run would end. 6 is no state (BAD_FTR).
+    if (s === 4 || s === 5 || s === 7) k.rdi = (k.rdi & ~u64(0x700)) | 0x600;
+  }
+}
