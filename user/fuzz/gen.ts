@@ -85,16 +85,18 @@ function ecSel(r: Rng, c: Ctx): u64 {
   return fuzzSel(r, c, L.R_EC, L.R_SC - L.R_EC);
 }
 
-function smSel(r: Rng, c: Ctx): u64 {
+/** A semaphore: SHARED's, an interrupt semaphore (mostly, with `interrupt`) or a generated one. */
+function smSel(r: Rng, c: Ctx, interrupt: bool): u64 {
   const pick = below(r, 20);
-  if (pick < 5) return L.SHARED + L.SMS + below(r, L.SMS_COUNT);
-  if (pick < 7) return L.SHARED + L.INT_SMS + below(r, L.INT_SMS_COUNT);
+  if (pick < (interrupt ? 14 : 2)) return L.SHARED + L.INT_SMS + below(r, L.INT_SMS_COUNT);
+  if (pick < (interrupt ? 15 : 7)) return L.SHARED + L.SMS + below(r, L.SMS_COUNT);
   return fuzzSel(r, c, L.R_SM, L.R_COPY - L.R_SM);
 }
 
+/** A portal: a handler's service portal (mostly this CPU's), an event portal, a generated one. */
 function ptSel(r: Rng, c: Ctx): u64 {
   const pick = below(r, 20);
-  if (pick < 5) return L.SHARED + L.SERVICE + below(r, c.cpus);
+  if (pick < 5) return L.SHARED + L.SERVICE + (chance(r, 4, 5) ? c.cpu : below(r, c.cpus));
   if (pick < 6) return L.SHARED + L.FUZZ_EVT + below(r, c.cpus) * L.EVT_STRIDE + below(r, 0x22);
   return fuzzSel(r, c, L.R_PT, L.R_SM - L.R_PT);
 }
@@ -151,7 +153,9 @@ function ipcCall(r: Rng, c: Ctx, k: Call): void {
 function createPd(r: Rng, c: Ctx, k: Call): void {
   const op = chance(r, 1, 10) ? below(r, 16) : below(r, u64(PdOp.MSR) + 1);
   const sel =
-    op === u64(PdOp.PD) ? fuzzSel(r, c, L.R_PD, L.R_SPACE) : fuzzSel(r, c, L.R_SPACE, 0x20);
+    op === u64(PdOp.PD)
+      ? fuzzSel(r, c, L.R_PD, L.R_SPACE - L.R_PD)
+      : fuzzSel(r, c, L.R_SPACE, L.R_EC - L.R_SPACE);
   k.rdi = rdiOf(sel, op, Hypercall.CREATE_PD);
   k.rsi = pdSel(r, c);
 }
@@ -172,8 +176,8 @@ function evtOf(r: Rng, c: Ctx, cpu: u64): u64 {
 }
 
 function createEc(r: Rng, c: Ctx, k: Call): void {
-  // F and T (global) as drawn; G (a vCPU) rarely.
-  let flags = below(r, 8) & 0x6;
+  // F as drawn, T (global) a third of the time (portals need local ECs); G (a vCPU) rarely.
+  let flags = (below(r, 2) << 2) | (chance(r, 1, 3) ? 2 : 0);
   if (chance(r, 1, 20)) flags |= 1;
   const cpu = cpuOf(r, c);
   const utcb = utcbOf(r);
@@ -187,9 +191,9 @@ function createEc(r: Rng, c: Ctx, k: Call): void {
 }
 
 function createSc(r: Rng, c: Ctx, k: Call): void {
-  const budget = chance(r, 1, 20) ? 0 : chance(r, 1, 10) ? below(r, 0x10000) : 1 + below(r, 10);
-  const prio = chance(r, 1, 20) ? 0 : chance(r, 1, 2) ? 1 + below(r, 127) : 1 + below(r, 20);
-  const cos = chance(r, 1, 20) ? below(r, 4) : 0;
+  const budget = chance(r, 1, 40) ? 0 : chance(r, 1, 10) ? below(r, 0x10000) : 1 + below(r, 10);
+  const prio = chance(r, 1, 40) ? 0 : chance(r, 1, 2) ? 1 + below(r, 127) : 1 + below(r, 20);
+  const cos = chance(r, 1, 40) ? below(r, 4) : 0;
   k.rdi = rdiOf(fuzzSel(r, c, L.R_SC, L.R_PT - L.R_SC), 0, Hypercall.CREATE_SC);
   k.rsi = pdSel(r, c);
   k.rdx = ecSel(r, c);
@@ -207,7 +211,7 @@ function ipOf(r: Rng): u64 {
 function createPt(r: Rng, c: Ctx, k: Call): void {
   k.rdi = rdiOf(fuzzSel(r, c, L.R_PT, L.R_SM - L.R_PT), 0, Hypercall.CREATE_PT);
   k.rsi = pdSel(r, c);
-  k.rdx = ecSel(r, c);
+  k.rdx = chance(r, 4, 5) ? L.region(c.cpu) + L.R_EC + below(r, L.R_SC - L.R_EC) : ecSel(r, c);
   k.rax = ipOf(r);
 }
 
@@ -221,13 +225,18 @@ function createSm(r: Rng, c: Ctx, k: Call): void {
 /** Object capabilities from SHARED or FUZZ to FUZZ, or reduced/revoked in place. */
 function delegateObj(r: Rng, c: Ctx, k: Call): void {
   const src = spaceSel(r, c, L.SP_OBJ, L.NOVA_OBJ_AT, true);
-  const ord = chance(r, 1, 20) ? L.FUZZ_ORDER : orderUpTo(r, 8);
+  // Now and then the whole area: a space's FUZZ part revoked or copied at once.
+  const ord = chance(r, 1, 50) ? L.FUZZ_ORDER : orderUpTo(r, 8);
   const ssb = chance(r, 1, 3)
     ? alignedIn(r, L.SHARED, L.SHARED_ORDER, ord)
     : alignedIn(r, L.FUZZ, L.FUZZ_ORDER, ord);
   const inPlace = chance(r, 1, 6);
   const dst = inPlace ? src : spaceSel(r, c, L.SP_OBJ, 0, false);
-  const dsb = inPlace ? ssb : alignedIn(r, L.FUZZ, L.FUZZ_ORDER, ord);
+  // Mostly into a region's copies, which leaves the objects by kind alone.
+  let dsb = alignedIn(r, L.FUZZ, L.FUZZ_ORDER, ord);
+  if (ord <= L.COPY_ORDER && chance(r, 3, 4))
+    dsb = alignedIn(r, L.region(below(r, c.cpus)) + L.R_COPY, L.COPY_ORDER, ord);
+  if (inPlace) dsb = ssb;
   k.rdi = rdiOf(src, 0, Hypercall.CTRL_PD);
   k.rsi = dst;
   k.rdx = (ssb << 12) | ord;
@@ -311,10 +320,11 @@ function ctrlPt(r: Rng, c: Ctx, k: Call): void {
 
 function ctrlSm(r: Rng, c: Ctx, k: Call): void {
   const down = chance(r, 1, 2);
+  const sm = smSel(r, c, false);
   // D, with Z now and then; an up with Z set now and then (ignored, §4.12).
   let flags: u64 = chance(r, 1, 10) ? 2 : 0;
   if (down) flags = chance(r, 1, 3) ? 3 : 1;
-  k.rdi = rdiOf(smSel(r, c), flags, Hypercall.CTRL_SM);
+  k.rdi = rdiOf(sm, flags, Hypercall.CTRL_SM);
   // Absolute STC: soon, already past, or 0 (none: sanitize gives it a near deadline).
   const pick = below(r, 10);
   if (pick < 7) k.rsi = rdtsc() + below(r, MAX_WAIT_US + 1) * c.ticksPerUs;
@@ -330,7 +340,7 @@ function ctrlHw(r: Rng, k: Call): void {
 }
 
 function assignInt(r: Rng, c: Ctx, k: Call): void {
-  k.rdi = rdiOf(smSel(r, c), below(r, 16), Hypercall.ASSIGN_INT);
+  k.rdi = rdiOf(smSel(r, c, true), below(r, 16), Hypercall.ASSIGN_INT);
   k.rsi = cpuOf(r, c);
   k.rdx = chance(r, 1, 2) ? 0 : below(r, 0x10000);
 }

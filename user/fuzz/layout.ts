@@ -83,15 +83,17 @@ export const SWEEP_EVT: u64 = 0xa00;
 /** An event base no portal is ever at: a handler's (it never faults) and the root-only part. */
 export const EVT_NONE: u64 = 0x3f000;
 
-// A FUZZ region (256 selectors, one per CPU): objects by kind, then copies.
+// A FUZZ region (256 selectors, one per CPU): objects by kind, then copies (the
+// delegations' usual destination, aligned for ranges up to order 7).
 export const REGION_ORDER: u64 = 8;
 export const R_PD: u64 = 0x00;
 export const R_SPACE: u64 = 0x10;
 export const R_EC: u64 = 0x30;
 export const R_SC: u64 = 0x50;
-export const R_PT: u64 = 0x70;
-export const R_SM: u64 = 0x90;
-export const R_COPY: u64 = 0xb0;
+export const R_PT: u64 = 0x60;
+export const R_SM: u64 = 0x70;
+export const R_COPY: u64 = 0x80;
+export const COPY_ORDER: u64 = 7;
 export const R_END: u64 = 0x100;
 
 /** The host window: UTCBs of generated ECs and host delegations (2^WINDOW_ORDER pages). */

@@ -173,19 +173,6 @@ function settled(): bool {
   return same(now, baseline);
 }
 
-/** The reproducer: what to run for this failure again. */
-function reproducer(): void {
-  puts("FUZZ reproduce: npm run fuzz -- --seed ");
-  putHex(config.seed);
-  puts(" --calls ");
-  putDec(options.calls);
-  puts(" --rounds ");
-  putDec(options.rounds);
-  puts(" --smp ");
-  putDec(u64(hip().cpuNum));
-  puts("\n");
-}
-
 function failHead(why: str): void {
   puts("FUZZ: FAIL ");
   puts(why);
@@ -220,7 +207,6 @@ function reportHang(): void {
   ring("w", w, streams[w], streams[w].calls.load() + 1);
   const c = w % L.MAX_CPUS;
   ring("h", c, handlerStream(c), handlerStream(c).calls.load());
-  reproducer();
 }
 
 /** One round; false after printing why it failed. */
@@ -258,7 +244,6 @@ function oneRound(): bool {
     failHead("leak");
     puts("\n");
     compare("FUZZ leak", baseline, KSTAT_ALL);
-    reproducer();
     return false;
   }
   puts("FUZZ round ");
@@ -353,7 +338,6 @@ export function main(magic: u64, info: u64, _hip: u64): u64 {
     puts("FUZZ: FAIL ");
     putDec(bad);
     puts(" statuses outside §5\n");
-    reproducer();
     return 0;
   }
   puts("FUZZ: PASS\n");
