@@ -5,11 +5,16 @@
 export const EXIT_SUCCESS = 0x10;
 export const EXIT_PANIC = 0x11;
 
-/** `media`: boot `image` as a multiboot kernel (`-kernel`) or as a CD (`-cdrom`, a GRUB ISO). */
+/**
+ * `media`: boot `image` as a multiboot kernel (`-kernel`) or as a CD (`-cdrom`, a GRUB ISO).
+ * Without `exitDevice` the kernel's exit halts its CPUs instead of ending QEMU (docs/panic.md),
+ * so that the caller can still read the machine's memory (scripts/fuzz.ts).
+ */
 export function qemuArgs(
   image: string,
   extra: string[] = [],
   media: "kernel" | "cdrom" = "kernel",
+  exitDevice = true,
 ): string[] {
   const machine = extra.includes("-M") || extra.includes("-machine") ? [] : ["-M", "q35"];
   // TCG, multi-threaded where QEMU can; `-accel tcg,thread=single` in `extra` replaces it.
@@ -22,8 +27,7 @@ export function qemuArgs(
     "-serial",
     "stdio",
     "-no-reboot",
-    "-device",
-    "isa-debug-exit,iobase=0xf4,iosize=0x04",
+    ...(exitDevice ? ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"] : []),
     `-${media}`,
     image,
     ...extra,
