@@ -13,7 +13,7 @@
  *      being the UTCB's top): the MTD the caller chose
  *   1  nova_reply_at_once (nova/portal.S): replies with the call's own MTD
  *   2  a #UD first, then as 0 (the event goes to the EC's handler, handler.ts)
- *   3  fuzz_steered: a hypercall with whatever the registers hold (RDI = the PID)
+ *   3  a #GP (HLT in ring 3), then as 0
  *   4  a #BP (a trap: RIP is after it), then as 0
  * fuzz_steered: SYSCALL, then UD2: where a handler sends an EC to make a call; the #UD
  * brings the status (RDI) back to the handler. fuzz_block: ipc_reply with the RSI the
@@ -49,7 +49,8 @@ fuzz_entries:
         ud2
         jmp     fuzz_serve
         .balign 16
-        jmp     fuzz_steered
+        hlt
+        jmp     fuzz_serve
         .balign 16
         int3
         jmp     fuzz_serve

@@ -274,10 +274,10 @@ function delegateIo(r: Rng, c: Ctx, k: Call, t: u64, nova: u64): void {
   const src = spaceSel(r, c, t, nova, true);
   const dst = spaceSel(r, c, t, 0, false);
   const ord = orderUpTo(r, 8);
-  let base = alignedIn(r, 0, 9, ord);
-  if (t === L.SP_MSR && chance(r, 1, 2)) base += 0xc000_0000;
+  let base = alignedIn(r, t === L.SP_MSR ? L.MSR_HIGH : L.PORTS, 13, ord);
+  // Now and then elsewhere (most of it BAD_PAR, or taken for BAD_PAR by sanitize).
   if (chance(r, 1, 5)) base = wide(r) & 0xffff_ffff & ~((u64(1) << ord) - 1);
-  const dsb = chance(r, 1, 20) ? alignedIn(r, 0, 9, ord) : base;
+  const dsb = chance(r, 1, 20) ? alignedIn(r, L.PORTS, 13, ord) : base;
   k.rdi = rdiOf(src, 0, Hypercall.CTRL_PD);
   k.rsi = dst;
   k.rdx = (base << 12) | ord;
@@ -396,12 +396,6 @@ export function generate(r: Rng, c: Ctx, k: Call): void {
 
 // ---- the fuzzer's own safety (the module comment) ----
 
-/** Whether [base, base + 2^ord) meets [from, from + 2^fromOrder). */
-function meets(base: u64, ord: u64, from: u64, fromOrder: u64): bool {
-  if (ord >= 48) return true;
-  return base < from + (u64(1) << fromOrder) && from < base + (u64(1) << ord);
-}
-
 /** Whether [base, base + 2^ord) lies inside [from, from + 2^fromOrder). */
 export function inside(base: u64, ord: u64, from: u64, fromOrder: u64): bool {
   return ord <= fromOrder && base >= from && base + (u64(1) << ord) <= from + (u64(1) << fromOrder);
@@ -409,44 +403,31 @@ export function inside(base: u64, ord: u64, from: u64, fromOrder: u64): bool {
 
 /**
  * Whether a ctrl_pd destination range, read as the selectors, ports, MSRs or pages of
- * whatever space it goes to, stays off what the fuzzer runs on and inside what the root
- * prepared (L.DESTINATIONS): FUZZ, the host window, the MSRs' high window and the low
- * numbers (ports, MSRs, the first 256 MiB), less COM1's ports, the image and the root's
- * setup capabilities. Everything else the workers, the handlers and the root rely on
- * (STRUCT, SHARED, the root's capabilities at the top of its object space, the
- * structural UTCBs, the root's kernel pages) lies outside all of them.
+ * whatever space it goes to, lies in what the root prepared for the generator (layout.ts:
+ * FUZZ, the window, PORTS, the MSRs' high window). Everything the workers, the handlers and
+ * the root rely on lies outside all of them, in every reading.
  */
 function destinationOk(base: u64, ord: u64): bool {
-  if (
+  return (
     inside(base, ord, L.FUZZ, L.FUZZ_ORDER) ||
     inside(base, ord, L.WINDOW >> 12, L.WINDOW_ORDER) ||
+    inside(base, ord, L.PORTS, L.PORTS_ORDER) ||
     inside(base, ord, L.MSR_HIGH, L.MSR_HIGH_ORDER)
-  )
-    return true;
-  return (
-    inside(base, ord, 0, L.LOW_ORDER) &&
-    !meets(base, ord, L.COM1_FIRST, L.COM1_ORDER) &&
-    !meets(base, ord, L.IMAGE_PAGE, L.IMAGE_ORDER) &&
-    !meets(base, ord, L.SETUP, L.SETUP_ORDER)
   );
+}
+
+/** Whether [base, base + 2^ord) is of SHARED or FUZZ: as pages, nothing but junk is there. */
+function objectRange(base: u64, ord: u64): bool {
+  return inside(base, ord, L.SHARED, L.SHARED_ORDER) || inside(base, ord, L.FUZZ, L.FUZZ_ORDER);
 }
 
 /**
- * Whether memory from [base, base + 2^ord) may be delegated writable: no one's code or data
- * is there in any host space (the window; FUZZ and SHARED as pages) and only low or kernel
- * memory in the NOVA host space (LOW_PHYS, 8–32 MiB, which the kernel's pool makes CAP0).
+ * Memory is never delegated executable but from where nothing is (SHARED and FUZZ as pages):
+ * an EC sent to a random address would run garbage, and garbage makes hypercalls no one
+ * sanitized and stores through whatever its registers hold. Writable only from the window
+ * and LOW_PHYS, so that the image's data pages do not appear where other ECs' stacks are.
+ * Both bits mean something else for object capabilities, whose ranges are SHARED's and FUZZ's.
  */
-function writableSource(base: u64, ord: u64): bool {
-  return (
-    inside(base, ord, L.WINDOW >> 12, L.WINDOW_ORDER) ||
-    inside(base, ord, L.LOW_PHYS, L.LOW_PHYS_ORDER) ||
-    inside(base, ord, 0x800, 11) ||
-    inside(base, ord, 0x1000, 12) ||
-    inside(base, ord, L.SHARED, L.SHARED_ORDER) ||
-    inside(base, ord, L.FUZZ, L.FUZZ_ORDER)
-  );
-}
-
 function sanitizeCtrlPd(k: Call): void {
   const ord = k.rdx & 0x1f;
   const ssb = k.rdx >> 12;
@@ -454,7 +435,13 @@ function sanitizeCtrlPd(k: Call): void {
   let pmm = k.rax & 0x1f;
   // Beyond every space (BAD_PAR), rather than somewhere the fuzzer did not prepare.
   if (!k.guest && !destinationOk(dsb, ord)) dsb = u64(1) << 36;
-  if (!writableSource(ssb, ord)) pmm &= ~u64(Perm_mem.W);
+  if (!objectRange(ssb, ord)) {
+    pmm &= ~u64(Perm_mem.XU | Perm_mem.XS);
+    const writable =
+      inside(ssb, ord, L.WINDOW >> 12, L.WINDOW_ORDER) ||
+      inside(ssb, ord, L.LOW_PHYS, L.LOW_PHYS_ORDER);
+    if (!writable) pmm &= ~u64(Perm_mem.W);
+  }
   k.rax = (dsb << 12) | pmm | (k.rax & 0xfe0);
 }
 

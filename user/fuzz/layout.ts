@@ -112,18 +112,18 @@ export const IMAGE_ORDER: u64 = 10;
 /** Low physical pages the generator may map writable (no kernel, module or boot data there). */
 export const LOW_PHYS: u64 = 0x20;
 export const LOW_PHYS_ORDER: u64 = 6;
-/** COM1's ports: no delegation range covers them (the root's console). */
+/** COM1's ports, which the children get with trace=1. */
 export const COM1_FIRST: u64 = 0x3f8;
 export const COM1_ORDER: u64 = 3;
-/** The root task's setup capabilities (user/roottest/sel.ts) and its own (round.ts). */
-export const SETUP: u64 = 0x1000;
-export const SETUP_ORDER: u64 = 4;
-
 // Where ctrl_pd may write, whatever the destination space (gen.ts destinationOk): FUZZ, the
-// window, the low numbers (ports, MSRs, pages of the first 256 MiB) and the MSRs' high window,
-// as selectors, ports, MSRs or pages alike. The root's host space keeps the page tables made
-// for any of them (by design), so the root makes them all before its baseline (main.ts).
-export const LOW_ORDER: u64 = 16;
+// window, PORTS and the MSRs' high window, read as selectors, ports, MSRs or pages alike. The
+// root's host space keeps the page tables made for any of them (by design), so the root makes
+// them all before its baseline (round.ts prepareDestinations). PORTS are ports no device of
+// q35 decodes: a port that resets the machine (0x64, 0x92, 0xcf9) or programs a device that
+// can do DMA (PCI configuration, fw_cfg, a PCI BAR) in the hands of an EC that runs garbage
+// would make the fuzzer's failures the machine's.
+export const PORTS: u64 = 0x2000;
+export const PORTS_ORDER: u64 = 13;
 export const MSR_HIGH: u64 = 0xc000_0000;
 export const MSR_HIGH_ORDER: u64 = 13;
 

@@ -46,7 +46,7 @@ import { config, reset, streams } from "./state.ts";
 /**
  * The root's own MSR space (made once: the first MSR space of a PD binds to it for good, so one
  * the generator made for the root PD would outlive the round) and the semaphore it sleeps on;
- * both among the setup capabilities, which no delegation range covers (layout.ts SETUP).
+ * both next to the setup capabilities (user/roottest/sel.ts), where no delegation goes.
  */
 export const ROOT_MSR: u64 = 0x1008;
 export const SLEEP_SM: u64 = 0x1009;
@@ -402,38 +402,13 @@ function revokeRange(sp: u64, base: u64, ord: u64): bool {
   return status === Status.BAD_PAR || ok(92, status);
 }
 
-/**
- * Every range of `sp` the generator may have written (gen.ts destinationOk), whatever its
- * kind, around the pieces of the low numbers no range may cover: COM1's ports, the image's
- * pages and the setup capabilities.
- */
+/** Every range of `sp` the generator may have written (gen.ts destinationOk), whatever its kind. */
 function revokeDestinations(sp: u64): bool {
-  let good =
+  return (
     revokeRange(sp, L.FUZZ, L.FUZZ_ORDER) &&
     revokeRange(sp, L.WINDOW >> 12, L.WINDOW_ORDER) &&
-    revokeRange(sp, L.MSR_HIGH, L.MSR_HIGH_ORDER);
-  // [0, 0x10000) in the largest aligned pieces that leave those out.
-  let base: u64 = 0;
-  while (good && base < u64(1) << L.LOW_ORDER) {
-    if (base === L.COM1_FIRST) base += u64(1) << L.COM1_ORDER;
-    if (base === L.IMAGE_PAGE) base += u64(1) << L.IMAGE_ORDER;
-    if (base === L.SETUP) base += u64(1) << L.SETUP_ORDER;
-    let ord: u64 = 0;
-    while (ord < L.LOW_ORDER - 1 && (base & ((u64(2) << ord) - 1)) === 0 && !kept(base, ord + 1))
-      ord++;
-    good = revokeRange(sp, base, ord);
-    base += u64(1) << ord;
-  }
-  return good;
-}
-
-/** Whether [base, base + 2^ord) takes in COM1's ports, the image's pages or the setup. */
-function kept(base: u64, ord: u64): bool {
-  const end = base + (u64(1) << ord);
-  return (
-    (base <= L.COM1_FIRST && L.COM1_FIRST < end) ||
-    (base <= L.IMAGE_PAGE && L.IMAGE_PAGE < end) ||
-    (base <= L.SETUP && L.SETUP < end)
+    revokeRange(sp, L.PORTS, L.PORTS_ORDER) &&
+    revokeRange(sp, L.MSR_HIGH, L.MSR_HIGH_ORDER)
   );
 }
 
@@ -443,13 +418,12 @@ function kept(base: u64, ord: u64): bool {
  * of each 2 MiB piece and taken away again.
  */
 export function prepareDestinations(): bool {
-  let good =
+  return (
     warm(L.FUZZ, L.FUZZ_ORDER) &&
     warm(L.WINDOW >> 12, L.WINDOW_ORDER) &&
-    warm(L.MSR_HIGH, L.MSR_HIGH_ORDER);
-  good = good && warm(0, L.IMAGE_ORDER) && warm(0x800, 11);
-  for (let ord: u64 = 12; ord < L.LOW_ORDER && good; ord++) good = warm(u64(1) << ord, ord);
-  return good;
+    warm(L.PORTS, L.PORTS_ORDER) &&
+    warm(L.MSR_HIGH, L.MSR_HIGH_ORDER)
+  );
 }
 
 /** prepareDestinations for [base, base + 2^ord). */
