@@ -38,6 +38,7 @@ const USAGE = `npm run fuzz [-- options]
   --smp N       CPUs (default 4)
   --shift N     -icount shift (default 0)
   --trace       every call printed before it is made
+  --inflight    revoke each round while the steered ECs still run
   --timeout S   seconds a boot may take (default: 120 + calls / 5000)`;
 
 interface Options {
@@ -48,11 +49,20 @@ interface Options {
   smp: number;
   shift: number;
   trace: boolean;
+  inflight: boolean;
   timeout?: number;
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { boots: 10, calls: 1_000_000, rounds: 10, smp: 4, shift: 0, trace: false };
+  const o: Options = {
+    boots: 10,
+    calls: 1_000_000,
+    rounds: 10,
+    smp: 4,
+    shift: 0,
+    trace: false,
+    inflight: false,
+  };
   let boots: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -68,6 +78,7 @@ function parseArgs(argv: string[]): Options {
     else if (a === "--smp") o.smp = Number(value());
     else if (a === "--shift") o.shift = Number(value());
     else if (a === "--trace") o.trace = true;
+    else if (a === "--inflight") o.inflight = true;
     else if (a === "--timeout") o.timeout = Number(value());
     else throw new Error(`unknown argument ${a}`);
   }
@@ -290,6 +301,7 @@ async function main(): Promise<number> {
       cpus: o.smp,
       shift: o.shift,
       trace: o.trace,
+      inflight: o.inflight,
     };
     const e = await bootOnce(kernel.elf, fuzz, run, timeoutS, offset);
     const r = fuzzResult(e.boot);

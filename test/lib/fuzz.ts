@@ -16,6 +16,8 @@ export interface FuzzRun {
   shift: number;
   /** Print every call before it is made (trace=1). */
   trace?: boolean;
+  /** Revoke each round while the steered ECs still run (inflight=1). */
+  inflight?: boolean;
 }
 
 /** QEMU's extra arguments for `run` of the fuzzer image `elf` (test/lib/qemu.ts boot()). */
@@ -25,6 +27,7 @@ export function fuzzArgs(elf: string, run: FuzzRun): string[] {
     `calls=${run.calls}`,
     `rounds=${run.rounds}`,
     ...(run.trace ? ["trace=1"] : []),
+    ...(run.inflight ? ["inflight=1"] : []),
   ];
   return [
     ...["-accel", "tcg,thread=single", "-icount", `shift=${run.shift},align=off,sleep=off`],
@@ -35,8 +38,8 @@ export function fuzzArgs(elf: string, run: FuzzRun): string[] {
 
 /** The command that runs `run` again. */
 export function reproducer(run: FuzzRun): string {
-  const trace = run.trace ? " --trace" : "";
-  return `npm run fuzz -- --seed 0x${run.seed.toString(16)} --calls ${run.calls} --rounds ${run.rounds} --smp ${run.cpus} --shift ${run.shift}${trace}`;
+  const flags = `${run.trace ? " --trace" : ""}${run.inflight ? " --inflight" : ""}`;
+  return `npm run fuzz -- --seed 0x${run.seed.toString(16)} --calls ${run.calls} --rounds ${run.rounds} --smp ${run.cpus} --shift ${run.shift}${flags}`;
 }
 
 /** One `FUZZ call <name> <total> <NAME:count,…>` line. */
