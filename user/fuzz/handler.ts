@@ -80,6 +80,7 @@ export function prepare(): void {
     x.cpus = config.cpus;
     x.steered = true;
     x.ticksPerUs = config.ticksPerUs;
+    x.inflight = config.inflight;
   }
 }
 

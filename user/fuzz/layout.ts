@@ -50,7 +50,6 @@ export const SP_GST: u64 = 4;
 /** PD j. */
 export const PD_CAPS: u64 = 0x020;
 /** The NOVA object, host, PIO and MSR spaces (TAKE). */
-export const NOVA_SPACES: u64 = 0x024;
 export const NOVA_OBJ_AT: u64 = 0x024;
 export const NOVA_HST_AT: u64 = 0x025;
 export const NOVA_PIO_AT: u64 = 0x026;

@@ -29,7 +29,7 @@ import { NOVA_HST, ROOT_HST, ROOT_OBJ } from "../roottest/sel.ts";
 import * as L from "./layout.ts";
 import { add, callName, ring, statuses, total } from "./report.ts";
 import * as round from "./round.ts";
-import { BAD_STATUS, BUCKETS, config, handlerStream, streams } from "./state.ts";
+import { BAD_STATUS, BUCKETS, STREAMS, config, handlerStream, streams } from "./state.ts";
 
 /** Without a command line: a short run. */
 const DEFAULT_CALLS: u64 = 100_000;
@@ -184,6 +184,8 @@ function failHead(why: str): void {
   putHex(config.seed);
   puts(" round=");
   putDec(config.round);
+  puts(" calls=");
+  putDec(run.calls);
 }
 
 /** A worker made no progress: its state, its last calls and those its CPU's handler steered. */
@@ -229,7 +231,7 @@ function oneRound(): bool {
     return false;
   }
   if (!config.inflight) round.quiesce();
-  for (let s: u64 = 0; s < L.MAX_WORKERS + L.MAX_CPUS; s++) {
+  for (let s: u64 = 0; s < STREAMS; s++) {
     add(sum, streams[s]);
     run.calls += streams[s].calls.load();
   }

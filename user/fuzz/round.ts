@@ -41,7 +41,7 @@ import {
 import { hip } from "../nova/hip.ts";
 import * as handler from "./handler.ts";
 import * as L from "./layout.ts";
-import { config, handlerStream, reset, streams } from "./state.ts";
+import { STREAMS, config, handlerStream, reset, streams } from "./state.ts";
 
 /**
  * The root's own MSR space (made once: the first MSR space of a PD binds to it for good, so one
@@ -277,7 +277,7 @@ function share(): bool {
 /** Builds the round (`build` says where it failed). */
 export function make(): bool {
   build.step = 0;
-  for (let w: u64 = 0; w < L.MAX_WORKERS + L.MAX_CPUS; w++) reset(streams[w]);
+  for (let s: u64 = 0; s < STREAMS; s++) reset(streams[s]);
   handler.prepare();
   let good = children() && rootEntries();
   for (let c: u64 = 0; c < config.cpus && good; c++) good = handlerOf(c);
