@@ -15,6 +15,7 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
+import { parseArgs } from "node:util";
 import { execa } from "execa";
 import { BuildError, buildKernel } from "../build/kernel.ts";
 import { MissingTools, ensureTools, toolSets } from "../build/tools.ts";
@@ -53,39 +54,39 @@ interface Options {
   timeout?: number;
 }
 
-function parseArgs(argv: string[]): Options {
-  const o: Options = {
-    boots: 10,
-    calls: 1_000_000,
-    rounds: 10,
-    smp: 4,
-    shift: 0,
-    trace: false,
-    inflight: false,
+function parseOptions(argv: string[]): Options {
+  const { values: v } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      boots: { type: "string" },
+      seed: { type: "string" },
+      calls: { type: "string", default: "1000000" },
+      rounds: { type: "string", default: "10" },
+      smp: { type: "string", default: "4" },
+      shift: { type: "string", default: "0" },
+      trace: { type: "boolean", default: false },
+      inflight: { type: "boolean", default: false },
+      timeout: { type: "string" },
+    },
+  });
+  const count = (name: string, text: string) => {
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} ${text}: not a count`);
+    return n;
   };
-  let boots: number | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    if (a === "--boots") boots = Number(value());
-    else if (a === "--seed") o.seed = BigInt(value());
-    else if (a === "--calls") o.calls = Number(value());
-    else if (a === "--rounds") o.rounds = Number(value());
-    else if (a === "--smp") o.smp = Number(value());
-    else if (a === "--shift") o.shift = Number(value());
-    else if (a === "--trace") o.trace = true;
-    else if (a === "--inflight") o.inflight = true;
-    else if (a === "--timeout") o.timeout = Number(value());
-    else throw new Error(`unknown argument ${a}`);
-  }
-  o.boots = boots ?? (o.seed === undefined ? 10 : 1);
-  for (const [k, v] of Object.entries(o))
-    if (typeof v === "number" && !(Number.isInteger(v) && v >= 0)) throw new Error(`bad --${k}`);
-  return o;
+  const seed = v.seed === undefined ? undefined : BigInt(v.seed);
+  return {
+    boots: count("boots", v.boots ?? (seed === undefined ? "10" : "1")),
+    seed,
+    calls: count("calls", v.calls),
+    rounds: count("rounds", v.rounds),
+    smp: count("smp", v.smp),
+    shift: count("shift", v.shift),
+    trace: v.trace,
+    inflight: v.inflight,
+    timeout: v.timeout === undefined ? undefined : count("timeout", v.timeout),
+  };
 }
 
 /** Where the fuzzer's streams (user/fuzz/state.ts `streams`) lie in its ELF file. */
@@ -281,7 +282,13 @@ function kind(r: FuzzResult): string {
 }
 
 async function main(): Promise<number> {
-  const o = parseArgs(process.argv.slice(2));
+  let o: Options;
+  try {
+    o = parseOptions(process.argv.slice(2));
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
   ensureTools(toolSets.qemu);
   const kernel = await buildKernel({ progress: false });
   const fuzz = await buildUser("fuzz", { progress: false });
@@ -343,10 +350,6 @@ try {
   if (e instanceof BuildError || e instanceof MissingTools) {
     process.stderr.write(`${e.message}\n`);
     process.exit(1);
-  }
-  if (e instanceof Error && !(e instanceof TypeError)) {
-    process.stderr.write(`${e.message}\n${USAGE}\n`);
-    process.exit(2);
   }
   throw e;
 }

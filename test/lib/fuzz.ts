@@ -29,8 +29,10 @@ export function fuzzArgs(elf: string, run: FuzzRun): string[] {
     ...(run.trace ? ["trace=1"] : []),
     ...(run.inflight ? ["inflight=1"] : []),
   ];
+  // SVM and nested paging: create_ec makes vCPUs (BAD_FTR without), as test/boot/stress.test.ts.
   return [
     ...["-accel", "tcg,thread=single", "-icount", `shift=${run.shift},align=off,sleep=off`],
+    ...["-cpu", "qemu64,+svm,+npt"],
     ...["-m", "256M", "-smp", String(run.cpus), "-append", "kstat"],
     ...["-initrd", `${elf} ${words.join(" ")}`],
   ];

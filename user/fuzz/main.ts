@@ -215,17 +215,20 @@ function reportHang(): void {
   ring("h", c, handlerStream(c), handlerStream(c).calls.load());
 }
 
+/** A step of building or revoking the round failed (round.ts `build` says which, how). */
+function failStep(why: str): bool {
+  failHead(why);
+  puts(" step=");
+  putDec(round.build.step);
+  puts(" status=");
+  putDec(u64(round.build.status));
+  puts("\n");
+  return false;
+}
+
 /** One round; false after printing why it failed. */
 function oneRound(): bool {
-  if (!round.make() || !round.start()) {
-    failHead("build");
-    puts(" step=");
-    putDec(round.build.step);
-    puts(" status=");
-    putDec(u64(round.build.status));
-    puts("\n");
-    return false;
-  }
+  if (!round.make() || !round.start()) return failStep("build");
   if (!round.waitForWorkers()) {
     reportHang();
     return false;
@@ -235,15 +238,7 @@ function oneRound(): bool {
     add(sum, streams[s]);
     run.calls += streams[s].calls.load();
   }
-  if (!round.clean()) {
-    failHead("revoke");
-    puts(" step=");
-    putDec(round.build.step);
-    puts(" status=");
-    putDec(u64(round.build.status));
-    puts("\n");
-    return false;
-  }
+  if (!round.clean()) return failStep("revoke");
   if (config.round === 1) {
     round.sleep(50);
     measure(baseline);
