@@ -27,8 +27,7 @@ import {
   fuzzResult,
   reproducer,
 } from "../test/lib/fuzz.ts";
-import type { Boot } from "../test/lib/qemu.ts";
-import { PANIC_STATUS, SUCCESS_STATUS } from "../test/lib/qemu.ts";
+import { type Boot, PANIC_STATUS, SUCCESS_STATUS, booted } from "../test/lib/qemu.ts";
 import { qemuArgs } from "./qemu-args.ts";
 
 const USAGE = `npm run fuzz [-- options]
@@ -205,7 +204,15 @@ interface Ended {
   seconds: number;
 }
 
-/** One boot of `run`, ended by `Boot complete`, a panic report or the timeout. */
+/** How often a running boot's console file is read. */
+const POLL_MS = 200;
+/** A panic report's lines come for a moment (the stack walk), then the CPUs halt. */
+const REPORT_MS = 1500;
+
+/**
+ * One boot of `run`, ended by `Boot complete`, a panic report or the timeout. The console goes
+ * to a file (scripts/qemu-args.ts Wiring: the one way the run replays exactly), read as it grows.
+ */
 async function bootOnce(
   elf: string,
   fuzz: string,
@@ -215,57 +222,46 @@ async function bootOnce(
 ): Promise<Ended> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kts-fuzz-"));
   const socket = path.join(dir, "qmp.sock");
+  const file = path.join(dir, "console");
+  const wiring = { consoleFile: file, exitDevice: false };
   const args = [
-    ...qemuArgs(elf, fuzzArgs(fuzz, run), "kernel", false),
-    "-qmp",
-    `unix:${socket},server=on,wait=off`,
+    ...qemuArgs(elf, fuzzArgs(fuzz, run), "kernel", wiring),
+    ...["-qmp", `unix:${socket},server=on,wait=off`],
   ];
   const t0 = Date.now();
-  const q = execa("qemu-system-x86_64", args, { reject: false, stdin: "ignore", buffer: false });
+  const q = execa("qemu-system-x86_64", args, { reject: false, stdin: "ignore" });
+  let exited = false;
+  void q.finally(() => (exited = true));
   let console = "";
   let ended: "done" | "panic" | "timeout" | undefined;
-  let quietTimer: NodeJS.Timeout | undefined;
-  const finished = new Promise<void>((resolve) => {
-    const stop = (why: "done" | "panic" | "timeout") => {
-      if (!ended) ended = why;
-      resolve();
-    };
-    const limit = setTimeout(() => stop("timeout"), timeoutS * 1000);
-    let seen = 0;
-    q.stdout?.on("data", (d: Buffer) => {
-      console += d.toString().replace(/\r/g, "");
-      // The lines completed since the last chunk.
-      const end = console.lastIndexOf("\n") + 1;
-      const lines = console.slice(seen, end);
-      seen = Math.max(seen, end);
-      if (/^Boot complete$/m.test(lines)) stop("done");
-      // A panic report: its lines come for a moment (the stack walk), then the CPUs halt.
-      if (quietTimer || /^(PANIC|WATCHDOG): /m.test(lines)) {
-        clearTimeout(quietTimer);
-        quietTimer = setTimeout(() => stop("panic"), 1500);
-      }
-    });
-    q.on("exit", () => stop("done"));
-    void q.finally(() => clearTimeout(limit));
-  });
-  await finished;
-  clearTimeout(quietTimer);
+  let panicAt = 0;
+  while (!ended) {
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    const seen = console.length;
+    if (fs.existsSync(file)) console = fs.readFileSync(file, "latin1").replace(/\r/g, "");
+    const fresh = console.slice(console.lastIndexOf("\n", seen) + 1);
+    if (/^Boot complete$/m.test(fresh) || exited) ended = "done";
+    else if (/^(PANIC|WATCHDOG): /m.test(fresh) || panicAt) {
+      // Quiet for REPORT_MS: the report is complete.
+      if (!panicAt || console.length !== seen) panicAt = Date.now();
+      else if (Date.now() - panicAt >= REPORT_MS) ended = "panic";
+    } else if (Date.now() - t0 > timeoutS * 1000) ended = "timeout";
+  }
   let memory: string[] = [];
   if (ended !== "done")
     memory = await readStreams(socket, console, offset).catch((e: Error) => [
       `(memory not read: ${e.message})`,
     ]);
   q.kill("SIGKILL");
-  await q;
+  const r = await q;
   fs.rmSync(dir, { recursive: true, force: true });
   const status = /^Boot complete$/m.test(console)
     ? SUCCESS_STATUS
     : ended === "panic"
       ? PANIC_STATUS
       : undefined;
-  const tail = console.split("\n").slice(-20).join("\n");
   return {
-    boot: { status, timedOut: ended === "timeout", console, stderr: "", tail },
+    boot: booted(status, ended === "timeout", console, String(r.stderr ?? "")),
     memory,
     seconds: (Date.now() - t0) / 1000,
   };

@@ -5,16 +5,25 @@
 export const EXIT_SUCCESS = 0x10;
 export const EXIT_PANIC = 0x11;
 
-/**
- * `media`: boot `image` as a multiboot kernel (`-kernel`) or as a CD (`-cdrom`, a GRUB ISO).
- * Without `exitDevice` the kernel's exit halts its CPUs instead of ending QEMU (docs/panic.md),
- * so that the caller can still read the machine's memory (scripts/fuzz.ts).
- */
+/** How QEMU's console and exit are wired (qemuArgs). */
+export interface Wiring {
+  /**
+   * The serial console into this file instead of QEMU's stdout. A pipe the reader empties late
+   * keeps the UART's transmitter busy for the guest, whose polling then takes a number of
+   * instructions the host decides: under -icount a run is only replayed exactly with a file.
+   */
+  consoleFile?: string;
+  /** Without the exit device the kernel's exit halts its CPUs instead of ending QEMU
+   * (docs/panic.md), so that the caller can still read the machine's memory (scripts/fuzz.ts). */
+  exitDevice?: boolean;
+}
+
+/** `media`: boot `image` as a multiboot kernel (`-kernel`) or as a CD (`-cdrom`, a GRUB ISO). */
 export function qemuArgs(
   image: string,
   extra: string[] = [],
   media: "kernel" | "cdrom" = "kernel",
-  exitDevice = true,
+  wiring: Wiring = {},
 ): string[] {
   const machine = extra.includes("-M") || extra.includes("-machine") ? [] : ["-M", "q35"];
   // TCG, multi-threaded where QEMU can; `-accel tcg,thread=single` in `extra` replaces it.
@@ -25,9 +34,9 @@ export function qemuArgs(
     "-display",
     "none",
     "-serial",
-    "stdio",
+    wiring.consoleFile === undefined ? "stdio" : `file:${wiring.consoleFile}`,
     "-no-reboot",
-    ...(exitDevice ? ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"] : []),
+    ...(wiring.exitDevice === false ? [] : ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]),
     `-${media}`,
     image,
     ...extra,

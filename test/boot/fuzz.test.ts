@@ -45,7 +45,8 @@ const runs: FuzzRun[] = [
 
 for (const run of runs) {
   t.test(`-smp ${run.cpus}, seed 0x${run.seed.toString(16)}: ${run.calls} calls`, async (t) => {
-    const b = await boot(kernel.elf, fuzzArgs(fuzz, run), 120_000);
+    // The console in a file: the run replays exactly (test/lib/qemu.ts boot).
+    const b = await boot(kernel.elf, fuzzArgs(fuzz, run), 120_000, "kernel", true);
     const r = fuzzResult(b);
     const again = `[${r.start ?? "no FUZZ start line"}; again: ${reproducer(run)}]`;
     t.equal(r.outcome, "pass", `FUZZ: PASS [got ${r.why}] ${again}`);

@@ -2,6 +2,9 @@
 // exit status, and on failure gives the last console lines to print; and the
 // checks every boot test ends with (expectBootOk, expectPanicExit).
 
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { execa } from "execa";
 import type { Test } from "tap";
 import { requireTools } from "../../build/tools.ts";
@@ -17,27 +20,51 @@ export interface Boot {
   tail: string;
 }
 
+/**
+ * Boots `image` under QEMU and collects its console. With `consoleFile` the console goes to a
+ * file, read after QEMU ended: the one way a run under -icount is replayed exactly
+ * (scripts/qemu-args.ts Wiring).
+ */
 export async function boot(
   image: string,
   extra: string[] = [],
   timeoutMs = 120_000,
   media: "kernel" | "cdrom" = "kernel",
+  consoleFile = false,
 ): Promise<Boot> {
   // A missing QEMU is named with its install line, not mistaken for a boot with no console.
   requireTools(["qemu"]);
-  const r = await execa("qemu-system-x86_64", qemuArgs(image, extra, media), {
-    reject: false,
-    timeout: timeoutMs,
-    stdin: "ignore",
-  });
+  const dir = consoleFile ? fs.mkdtempSync(path.join(os.tmpdir(), "kts-boot-")) : undefined;
+  const file = dir && path.join(dir, "console");
+  const r = await execa(
+    "qemu-system-x86_64",
+    qemuArgs(image, extra, media, { consoleFile: file }),
+    {
+      reject: false,
+      timeout: timeoutMs,
+      stdin: "ignore",
+    },
+  );
+  const text = file ? (fs.existsSync(file) ? fs.readFileSync(file, "latin1") : "") : r.stdout;
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  return booted(r.exitCode, !!r.timedOut, text, r.stderr);
+}
+
+/** A Boot from what QEMU left: its status, whether it was ended for taking too long, its output. */
+export function booted(
+  status: number | undefined,
+  timedOut: boolean,
+  output: string,
+  stderr: string,
+): Boot {
   // The console is serial plus nothing else: QEMU's own warnings go to stderr.
-  const text = r.stdout.replace(/\r/g, "");
+  const text = output.replace(/\r/g, "");
   return {
-    status: r.exitCode,
-    timedOut: !!r.timedOut,
+    status,
+    timedOut,
     console: text,
-    stderr: r.stderr,
-    tail: `--- last console lines ---\n${text.split("\n").slice(-20).join("\n")}\n--- qemu stderr ---\n${r.stderr.split("\n").slice(-10).join("\n")}`,
+    stderr,
+    tail: `--- last console lines ---\n${text.split("\n").slice(-20).join("\n")}\n--- qemu stderr ---\n${stderr.split("\n").slice(-10).join("\n")}`,
   };
 }
 
