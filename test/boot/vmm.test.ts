@@ -7,7 +7,8 @@
 // `model=ryzen` (NRIPS, flush-by-ASID). VMX: under Bochs `corei7_skylake_x`
 // (EPT with A/D, VPID, unrestricted guest) with 1 and 4 CPUs. Every case
 // passes (bad input from the VMM among them: a refused state is event 0xfd on
-// SVM and 0x21 on VMX, bad SPACES kill only the vCPU); on SVM the VMX-only
+// SVM and 0x21 on VMX, bad SPACES kill only the vCPU, and on VMX so do a TPR
+// threshold VMLAUNCH refuses and MTD APIC naming no page); on SVM the VMX-only
 // block (900) says `SKIP not applicable: SVM`, on VMX it runs; and the kernel
 // finishes its boot.
 
@@ -28,6 +29,12 @@ const MIN_CASES = 110;
 /** The two vCPUs whose SPACES named a guest space of another PD or one without ASSIGN die at entry. */
 const spacesKills =
   /^EC: EC 0x[0-9a-f]+ killed: no valid MTD SPACES assignment before its guest runs/gm;
+/**
+ * VMX's bad input of block 900: the vCPU whose TPR threshold exceeds its virtual TPR (VMLAUNCH
+ * refuses its controls) and the one whose MTD APIC named no page of its guest space.
+ */
+const refusedKills = /^EC: EC 0x[0-9a-f]+ killed: VMLAUNCH\/VMRESUME refused its controls/gm;
+const apicKills = /^EC: EC 0x[0-9a-f]+ killed: MTD APIC named no page of its guest space/gm;
 
 /** On SVM the VMX-only block (ids 900…) is reported not applicable, and nothing else is. */
 function checkVmxOnlySkipped(t: Test, console: string): void {
@@ -114,9 +121,13 @@ for (const cpus of [1, 4]) {
       t.same(skipped, [], "nothing is SKIP on VMX (the VMX-only block runs)");
       const kills = b.console.match(spacesKills)?.length ?? 0;
       t.equal(kills, 2, `two vCPUs killed for bad SPACES [got ${kills}]`);
+      const refused = b.console.match(refusedKills)?.length ?? 0;
+      t.equal(refused, 1, `one vCPU killed for a TPR threshold VMLAUNCH refused [got ${refused}]`);
+      const apic = b.console.match(apicKills)?.length ?? 0;
+      t.equal(apic, 1, `one vCPU killed for MTD APIC naming no page [got ${apic}]`);
       const runs = /^VMX: (\d+) guest runs, (\d+) refused by VMLAUNCH\/VMRESUME$/m.exec(b.console);
       t.ok(runs && Number(runs[1]) > 1000, `guests ran [got ${runs?.[1]} runs]`);
-      t.equal(runs?.[2], "0", "no VMCS the CPU refused");
+      t.equal(runs?.[2], "1", "one VMCS the CPU refused: the bad TPR threshold's");
       expectSuccess(t, b);
     },
   );
