@@ -36,12 +36,24 @@ const spacesKills =
 const refusedKills = /^EC: EC 0x[0-9a-f]+ killed: VMLAUNCH\/VMRESUME refused its controls/gm;
 const apicKills = /^EC: EC 0x[0-9a-f]+ killed: MTD APIC named no page of its guest space/gm;
 
-/** On SVM the VMX-only block (ids 900…) is reported not applicable, and nothing else is. */
-function checkVmxOnlySkipped(t: Test, console: string): void {
+/**
+ * On SVM the VMX-only block (ids 900…) is reported not applicable, and nothing else is but,
+ * under QEMU (`qemu`), the events guests' ICEBP case (QEMU's TCG turns the #DB the kernel puts
+ * back into a nested page fault; Bochs delivers it).
+ */
+function checkVmxOnlySkipped(t: Test, console: string, qemu: boolean): void {
   const skipped = cases(console).filter((c) => c.skipped);
   t.ok(skipped.length > 0, `the VMX-only cases are reported [${skipped.length}]`);
+  const icebp = skipped.filter((c) => c.name === "icebp-db-reflected-to-guest");
+  t.equal(
+    icebp.length,
+    qemu ? 3 : 0,
+    `ICEBP SKIP in each events guest only under QEMU [${icebp.length}]`,
+  );
   t.same(
-    skipped.filter((c) => c.id < 900 || !c.line.endsWith("SKIP not applicable: SVM")),
+    skipped.filter(
+      (c) => !icebp.includes(c) && (c.id < 900 || !c.line.endsWith("SKIP not applicable: SVM")),
+    ),
     [],
     "only the VMX-only block is SKIP, as not applicable on SVM",
   );
@@ -64,7 +76,7 @@ for (const [cc, elf, vmm, cpu, smp] of [
     const b = await boot(elf, ["-cpu", cpu, "-smp", String(smp), "-initrd", vmm], 120_000);
     t.match(b.console, /^SVM: revision \d+ asids 16 \+npt -nrips/m, "QEMU's SVM: NPT, no NRIPS");
     checkCases(t, b.console, MIN_CASES);
-    checkVmxOnlySkipped(t, b.console);
+    checkVmxOnlySkipped(t, b.console, true);
     const kills = b.console.match(spacesKills)?.length ?? 0;
     t.equal(kills, 2, `two vCPUs killed for bad SPACES [got ${kills}]`);
     // The basic guests' replies ask for TLB flushes: with 16 ASIDs a CPU runs out, and the
@@ -97,7 +109,7 @@ t.test("Bochs model=ryzen: NRIPS and flush-by-ASID", async (t) => {
     ? known.replace(summary[0], `TESTS: ${Number(summary[1]) + 1}/${summary[2]} passed`)
     : known;
   checkCases(t, fixed, MIN_CASES);
-  checkVmxOnlySkipped(t, b.console);
+  checkVmxOnlySkipped(t, b.console, false);
   expectSuccess(t, b);
 });
 

@@ -158,7 +158,9 @@ guest_long:
  * 2. STI opens it: the VINTR exit, where the VMM injects vector 0x30, whose handler
  *    reports 0x30.
  * 3. UD2: #UD is intercepted (the exception bitmap of the STARTUP reply); the VMM
- *    skips it and the guest reports 4.
+ *    skips it and the guest reports 4. ICEBP raises #DB, which the VMM did not ask for:
+ *    the kernel puts it back into the guest, whose handler (DB_OFFSET) reports 0xdb and
+ *    returns after the ICEBP (only where the VMM set ICEBP_FLAG, vmm.ts icebpReliable).
  * 4. Reports 2 and reads WATCH_GPA until the value there changes: the test revokes the
  *    page meanwhile, and the VMM maps another with WATCH_VALUE2 at the nested page fault
  *    that follows; the value read is reported.
@@ -170,6 +172,8 @@ guest_long:
 #define PASS_PORT 0xed
 #define WATCH_VALUE 0x77617463
 #define IRQ_OFFSET 0x800
+#define DB_OFFSET 0xc00
+#define ICEBP_FLAG 0xd800
 
 .macro EVENTS_BODY push, pop, iret
         movl    $PASS_MSR, %ecx                 /* delegated to its MSR space: no exits */
@@ -189,6 +193,10 @@ guest_long:
         ud2
         movl    $4, %eax
         outl    %eax, $REPORT_PORT
+        cmpb    $0, ICEBP_FLAG
+        je      3f
+        .byte   0xf1                            /* ICEBP */
+3:
         movl    $2, %eax
         outl    %eax, $REPORT_PORT
 1:      movl    WATCH_GPA, %eax
@@ -203,6 +211,13 @@ guest_long:
         .balign IRQ_OFFSET
         \push
         movl    $0x30, %eax
+        outl    %eax, $REPORT_PORT
+        \pop
+        \iret
+        /* Vector 1, #DB, at DB_OFFSET: the next 1 KiB boundary after the handler above. */
+        .balign 0x400
+        \push
+        movl    $0xdb, %eax
         outl    %eax, $REPORT_PORT
         \pop
         \iret

@@ -94,7 +94,9 @@ import {
   HANDLER_STACK,
   HANDLER_UTCB,
   HYPERCALL_GPA,
+  DB_REPORT,
   IRQ_VECTOR,
+  icebpReliable,
   MSR,
   Mode,
   NPF_GPA,
@@ -302,7 +304,8 @@ function events(base: u64, mode: u32, code: Virt): void {
   expectStatus("guest-ended", smDown(DONE_SM, false, msFromNow(GUEST_MS)), OK);
   const s = seen[1];
   expect("no-unexpected-event", s.unexpected, 0);
-  expect("reports", s.reportCount, 7);
+  const icebp = icebpReliable();
+  expect("reports", s.reportCount, icebp ? 8 : 7);
   // The delegated MSR and port: no exits, and the MSR is the guest's (the VMCB's SYSENTER_CS).
   expect("delegated-msr-read-by-guest", s.reports[0], PASS_VALUE);
   check(
@@ -315,8 +318,12 @@ function events(base: u64, mode: u32, code: Virt): void {
   // Valid, hardware exception (type 3), vector 6.
   expect("ud-intercepted-info", u64(s.udInfo), 0x8000_0306);
   expect("after-ud", s.reports[3], 4);
+  // ICEBP's #DB: not the VMM's (no event), back in the guest, whose handler ran once.
+  if (!icebp) notApplicable("QEMU TCG delivers a #DB put back by VMCB event injection wrongly");
+  expect("icebp-db-reflected-to-guest", s.reports[4], DB_REPORT);
+  applicable();
   expect("watched-page-fault-after-revoke", s.watchFaults, 1);
-  expect("new-page-read-after-revoke", s.reports[5], WATCH_VALUE2);
+  expect("new-page-read-after-revoke", s.reports[icebp ? 6 : 5], WATCH_VALUE2);
   expect("recall-event", s.recalls, 1);
   check(
     "revoke-msr-and-port",

@@ -444,6 +444,39 @@ function page(gpa: u64): Ptr<u64> {
  * IRQ_OFFSET in their page).
  */
 const IRQ_GPA: u64 = GUEST_CODE_GPA + 0x800;
+/** The events guests' #DB handler (guests.S DB_OFFSET), and what it reports. */
+const DB_GPA: u64 = GUEST_CODE_GPA + 0xc00;
+export const DB_REPORT: u64 = 0xdb;
+const VECTOR_DB: u32 = 1;
+/**
+ * A byte in the GDT's page the events guests test before their ICEBP (guests.S ICEBP_FLAG):
+ * non-zero where the machine delivers the #DB the kernel puts back (icebpReliable).
+ */
+const ICEBP_FLAG_GPA: u64 = GDT_GPA + 0x800;
+
+/**
+ * Whether the guest's ICEBP step runs: not under QEMU's TCG, whose SVM turns the #DB that
+ * VMCB event injection puts back into a nested page fault at guest-physical 4 (Bochs' SVM
+ * and VMX deliver it through the guest's IDT). QEMU names itself in the brand string.
+ */
+export function icebpReliable(): bool {
+  const r = array<u32, 4>();
+  const brand = array<u8, 48>();
+  for (let i: u32 = 0; i < 3; i++) {
+    cpuid(0x8000_0002 + i, 0, r);
+    for (let j: usize = 0; j < 16; j++)
+      brand[usize(i) * 16 + j] = u8((r[j / 4] >> u32((j % 4) * 8)) & 0xff);
+  }
+  for (let i: usize = 0; i + 4 <= 48; i++)
+    if (
+      brand[i] === 0x51 &&
+      brand[i + 1] === 0x45 &&
+      brand[i + 2] === 0x4d &&
+      brand[i + 3] === 0x55
+    )
+      return false;
+  return true;
+}
 
 /** Whether `mode` runs an events guest. */
 export function isEvents(mode: u32): bool {
@@ -468,26 +501,26 @@ function descriptors(cpu: u32, vector: u32): void {
   gdt.set(0, 0);
   gdt.set(1, cpu === Mode.LONG ? GDT_CODE64 : GDT_CODE32);
   gdt.set(2, GDT_DATA);
+  gate(cpu, vector, IRQ_GPA);
+}
+
+/** IDT entry `vector` of a guest in CPU mode `cpu`: an interrupt gate to `handler`. */
+function gate(cpu: u32, vector: u32, handler: u64): void {
   if (cpu === Mode.REAL) {
     // Real mode: the IVT at IDT_GPA (LIDT may put it anywhere), offset and segment 0.
     const ivt = ptrFromVirt<u32>(virt(u64(ptrToVirt(page(IDT_GPA))) + u64(vector) * 4));
-    ivt.set(0, u32(IRQ_GPA));
-  } else if (cpu === Mode.PROTECTED) {
-    // A 32-bit interrupt gate: offset 15:0, selector, type 0x8e, offset 31:16.
-    const gate = page(IDT_GPA + u64(vector) * 8);
-    gate.set(
-      0,
-      (IRQ_GPA & 0xffff) | (u64(SEL_CODE) << 16) | (u64(0x8e00) << 32) | ((IRQ_GPA >> 16) << 48),
-    );
-  } else {
-    // A 64-bit interrupt gate: the same, then offset 63:32.
-    const gate = page(IDT_GPA + u64(vector) * 16);
-    gate.set(
-      0,
-      (IRQ_GPA & 0xffff) | (u64(SEL_CODE) << 16) | (u64(0x8e00) << 32) | ((IRQ_GPA >> 16) << 48),
-    );
-    gate.set(1, IRQ_GPA >> 32);
+    ivt.set(0, u32(handler));
+    return;
   }
+  // A 32-bit interrupt gate: offset 15:0, selector, type 0x8e, offset 31:16; a 64-bit one
+  // (16 bytes) has offset 63:32 after it.
+  const size: u64 = cpu === Mode.PROTECTED ? 8 : 16;
+  const g = page(IDT_GPA + u64(vector) * size);
+  g.set(
+    0,
+    (handler & 0xffff) | (u64(SEL_CODE) << 16) | (u64(0x8e00) << 32) | ((handler >> 16) << 48),
+  );
+  if (cpu === Mode.LONG) g.set(1, handler >> 32);
 }
 
 /**
@@ -520,6 +553,11 @@ export function prepare(mode: u32, bad: u32): void {
   if (!hasIdt(mode)) return;
   for (let i: usize = 0; i < 512; i++) page(IDT_GPA).set(i, 0);
   descriptors(cpu, mode === Mode.APIC ? VECTOR_NMI : IRQ_VECTOR);
+  // The events guests' ICEBP: a #DB the VMM does not intercept, which the kernel puts back.
+  if (isEvents(mode)) {
+    gate(cpu, VECTOR_DB, DB_GPA);
+    ptrFromVirt<u8>(ptrToVirt(page(ICEBP_FLAG_GPA))).set(0, icebpReliable() ? 1 : 0);
+  }
   if (mode === Mode.APIC) return;
   ptrFromVirt<u64>(linkerSymbol("guest_watch_page")).set(0, WATCH_VALUE);
   ptrFromVirt<u64>(linkerSymbol("guest_watch2_page")).set(0, WATCH_VALUE2);
