@@ -9,6 +9,7 @@ import { InternalError } from "../diagnostics.ts";
 import type { LowerContext } from "./context.ts";
 import { indexBound } from "./bounds.ts";
 import { cdecl, cint, cliteral, cstring, ctype, cwork, snake } from "./ctypes.ts";
+import { fieldName } from "./names.ts";
 import { hasEffects, isStable } from "./order.ts";
 
 const K = ts.SyntaxKind;
@@ -135,17 +136,6 @@ function lowerPlace(cx: LowerContext, e: ts.Expression): string | undefined {
   if (ts.isPropertyAccessExpression(e)) return lowerFieldPath(cx, e);
   if (ts.isElementAccessExpression(e)) return lowerElementPlace(cx, e);
   return undefined;
-}
-
-export function fieldName(name: string): string {
-  return (
-    name.replace(/\$/g, "_S") +
-    (/^(auto|break|case|char|const|continue|default|do|double|else|enum|extern|float|for|goto|if|inline|int|long|register|restrict|return|short|signed|sizeof|static|struct|switch|typedef|union|unsigned|void|volatile|while)$/.test(
-      name,
-    )
-      ? "_"
-      : "")
-  );
 }
 
 /** A struct-typed expression as a pointer to the struct. */
