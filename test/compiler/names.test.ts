@@ -16,14 +16,19 @@ import { hostCflags, hostCompilers, run } from "../lib/host.ts";
 const root = path.resolve(import.meta.dirname, "../..");
 const runtime = path.join(root, "runtime-c");
 
-/** The identifiers outside every bracket: what a C file declares or defines at file scope. */
-function fileScope(c: string): Set<string> {
-  const code = c
+/** C without its comments, preprocessor lines, strings and characters. */
+function stripped(c: string): string {
+  return c
     .replace(/\/\*[\s\S]*?\*\//g, " ")
     .replace(/\/\/.*$/gm, "")
     .replace(/^\s*#.*(?:\\\n.*)*$/gm, "")
     .replace(/"(?:\\.|[^"\\])*"/g, '""')
     .replace(/'(?:\\.|[^'\\])*'/g, "''");
+}
+
+/** The identifiers outside every bracket: what a C file declares or defines at file scope. */
+function fileScope(c: string): Set<string> {
+  const code = stripped(c);
   const names = new Set<string>();
   let depth = 0;
   for (const [tok] of code.matchAll(/[A-Za-z_$][\w$]*|[{}()[\]]/g)) {
@@ -33,6 +38,15 @@ function fileScope(c: string): Set<string> {
   }
   return names;
 }
+
+/**
+ * kernel.c calls functions of kernel-ts (`console_write` is console.ts's `write`): names of
+ * the program, which it must define, and does.
+ */
+const kernelModules = new Set(
+  fs.readdirSync(path.join(root, "kernel-ts")).map((f) => f.replace(/\.ts$/, "")),
+);
+const kernelName = (n: string) => kernelModules.has(n.split("_")[0]);
 
 /** The two ways generated C is compiled: the kernel's flags, and the host tests' (KTS_HOST). */
 const modes = hostCompilers.flatMap((cc) => [
@@ -70,17 +84,29 @@ for (const m of modes) {
 }
 
 t.test("the runtime's C files define no file-scope name that is not listed", async (t) => {
-  // kernel.c calls functions of kernel-ts (console_write is console.ts's write): the program
-  // must define those, and does.
-  const kernelModules = new Set(
-    fs.readdirSync(path.join(root, "kernel-ts")).map((f) => f.replace(/\.ts$/, "")),
-  );
   for (const file of fs.readdirSync(runtime).filter((f) => f.endsWith(".c"))) {
     const names = [...fileScope(fs.readFileSync(path.join(runtime, file), "utf8"))];
-    const unlisted = names.filter((n) => !kernelModules.has(n.split("_")[0]) && !reservedName(n));
+    const unlisted = names.filter((n) => !kernelName(n) && !reservedName(n));
     t.same(unlisted, [], file);
   }
 });
+
+t.test(
+  "no name a module's macro could take appears in the runtime's C of the kernel's unit",
+  async (t) => {
+    // log.c and kernel.c follow the modules in the kernel's one unit (build/kernel.ts), so a
+    // module's macro (`<module>_<name>`, `<Enum>_<member>`: always with a `_`) would reach into
+    // their bodies too, not only their file-scope names.
+    for (const file of ["log.c", "kernel.c"]) {
+      const text = stripped(fs.readFileSync(path.join(runtime, file), "utf8"));
+      const names = new Set([...text.matchAll(/[A-Za-z_$][\w$]*/g)].map((x) => x[0]));
+      const unlisted = [...names].filter(
+        (n) => n.includes("_") && !kernelName(n) && !reservedName(n),
+      );
+      t.same(unlisted, [], file);
+    }
+  },
+);
 
 t.test("every runtime name listed is one the runtime uses", async (t) => {
   const sources = new Map<string, Set<string>>();

@@ -1,6 +1,8 @@
-// expect: KTS1109 11:23
-// A linker symbol with the C name of a function of the program: the module's C would declare
-// `extern char cname_symbol_entry[];` beside the function `cname_symbol_entry`.
+// expect: KTS1109 13:23
+// expect: KTS1109 17:9
+// A linker symbol is declared `extern char name[];` in the module's C, so it meets the C names
+// of the program: a function's (`cname_symbol_entry`), and a local's, which would hide it in
+// its own initializer (`virt_t boot_stack = (virt_t)(uintptr_t)boot_stack;` reads itself).
 
 /** Not called: its address is what the linker symbol would give. */
 export function entry(): void {
@@ -9,4 +11,9 @@ export function entry(): void {
 
 export function entryAddress(): Virt {
   return linkerSymbol("cname_symbol_entry");
+}
+
+export function stackTop(size: u64): Virt {
+  const boot_stack: Virt = linkerSymbol("boot_stack");
+  return boot_stack + size;
 }
