@@ -15,6 +15,8 @@ export class LowerContext {
   private locals = new Map<ts.Node, string>();
   /** Symbols named by linkerSymbol(): declared `extern char name[];` in the module's C. */
   readonly externs = new Set<string>();
+  /** Expressions already evaluated into a temporary, which stands for them (expressions.ts). */
+  readonly evaluated = new Map<ts.Node, string>();
 
   constructor(
     readonly sema: Sema,
