@@ -84,6 +84,17 @@ export const VMX_IO_STRING: u64 = 1 << 4;
 export const VMX_IO_PORT_SHIFT: u64 = 16;
 
 /**
+ * APIC-access qualification (SDM Table 28-6): the offset in the APIC-access page (11:0) and the
+ * access type (15:12: 0 a linear read, 1 a linear write; fetches, accesses during event
+ * delivery and guest-physical accesses have other types).
+ */
+export const VMX_APIC_OFFSET_MASK: u64 = 0xfff;
+export const VMX_APIC_TYPE_SHIFT: u64 = 12;
+export const VMX_APIC_TYPE_MASK: u64 = 0xf;
+export const VMX_APIC_LINEAR_READ: u64 = 0;
+export const VMX_APIC_LINEAR_WRITE: u64 = 1;
+
+/**
  * EPT-violation qualification (SDM Table 28-7): the access (read, write, fetch), what the
  * entry allowed (readable, writable, executable), whether the guest-linear address field is
  * valid and whether the access was to the final translation (not a guest paging-structure walk).

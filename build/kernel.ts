@@ -152,8 +152,9 @@ const GC = ["--gc-sections"];
  * Writes `unit`, one C translation unit that includes every file of `cFiles`, and returns its
  * path. The kernel's C is compiled as this one unit, so gcc and clang inline small functions
  * across modules (ktsc emits one C file per TypeScript module, each with its module's prefix on
- * every global name, so the files never collide). Lowering stays incremental per module (ktsc's
- * cache); the unit is compiled again whenever any file in it changed (its .d file lists them).
+ * every global name, so the files never collide: ktsc reports two names that would, KTS1109).
+ * Lowering stays incremental per module (ktsc's cache); the unit is compiled again whenever any
+ * file in it changed (its .d file lists them).
  *
  * User programs stay one object per module (build/user.ts): a hypercall may run a portal
  * handler of the same program before it returns, and gcc assumes an asm statement calls no
@@ -169,20 +170,6 @@ export function oneUnit(cFiles: string[], unit: string): string {
   ];
   writeIfChanged(unit, lines.join("\n"));
   return unit;
-}
-
-/**
- * Fails when two modules of one image got the same C name (`abi/x.ts` and a
- * program's `abi_x.ts`): their C files, objects and symbols would collide.
- */
-export function checkModuleNames(modules: { name: string; rel: string }[]): void {
-  const seen = new Map<string, string>();
-  for (const m of modules) {
-    const other = seen.get(m.name);
-    if (other !== undefined)
-      throw new BuildError(`${other} and ${m.rel} are both module ${m.name} in C: rename one`);
-    seen.set(m.name, m.rel);
-  }
 }
 
 export async function buildKernel(opts: BuildOptions = {}): Promise<BuildResult> {
@@ -214,7 +201,6 @@ async function build(tc: Toolchain, opts: BuildOptions): Promise<BuildResult> {
     progress.done();
     throw new BuildError(result.diagnostics.map(formatDiagnostic).join("\n"));
   }
-  checkModuleNames(result.modules);
   writeModules(result.modules, cDir);
   // Drop C files of modules that no longer exist, so they are not linked.
   const live = new Set(result.modules.flatMap((m) => [`${m.name}.c`, `${m.name}.h`]));

@@ -9,7 +9,7 @@ import { execa } from "execa";
 import { compile, writeModules } from "../compiler/index.ts";
 import { formatDiagnostic } from "../compiler/diagnostics.ts";
 import { type Toolchain, toolchain } from "./config.ts";
-import { BuildError, checkModuleNames, compileObjects, Progress } from "./kernel.ts";
+import { BuildError, compileObjects, Progress } from "./kernel.ts";
 import { withBuildLock } from "./lock.ts";
 import { buildTools, requireTools } from "./tools.ts";
 
@@ -78,7 +78,6 @@ async function build(
     throw new BuildError(`ktsc: internal compiler error: ${result.internalError.message}`);
   if (result.diagnostics.length)
     throw new BuildError(result.diagnostics.map(formatDiagnostic).join("\n"));
-  checkModuleNames(result.modules);
   writeModules(result.modules, cDir);
   const live = new Set(result.modules.flatMap((m) => [`${m.name}.c`, `${m.name}.h`]));
   for (const f of fs.readdirSync(cDir)) if (!live.has(f)) fs.rmSync(path.join(cDir, f));

@@ -21,6 +21,7 @@ export const codes = {
   KTS1106: "declaration kind not part of the dialect",
   KTS1107: "duplicate struct or enum name in the project",
   KTS1108: "invalid enum member",
+  KTS1109: "two names meet in C",
   // Integer and address semantics.
   KTS1201: "implicit narrowing or conversion",
   KTS1202: "mixed signedness",

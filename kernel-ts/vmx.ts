@@ -648,10 +648,12 @@ export function setApicAccess(va: Virt, page: Phys): void {
   writeSecondary(x);
 }
 
-/** The guest's CR8: the virtual-APIC page's TPR bits 7:4 with the TPR shadow, else the kernel's copy. */
+/** The guest's CR8: the virtual-APIC page's TPR bits 7:4, or the kernel's copy without a page. */
 const VTPR: usize = 0x80;
 function cr8(x: VmxVcpu): u64 {
-  if (!tprShadow(x)) return x.cr8;
+  // The virtual TPR is current either way: the guest's MOVs with the TPR shadow, the VMM's
+  // (MTD CR, setCr8) without it.
+  if (u64(x.virtualApic) === 0) return x.cr8;
   return u64(ptrFromVirt<u8>(x.virtualApic).get(VTPR) >> 4);
 }
 

@@ -7,6 +7,7 @@ import { applyBinary, arithmeticOps, foldAt, isLiteralOnly, shiftOps } from "./c
 import { checkIntrinsicCall } from "./intrinsics.ts";
 import type { Sema } from "./sema.ts";
 import { declType } from "./declarations.ts";
+import { qualified } from "../lower/names.ts";
 import {
   BOOL,
   type DType,
@@ -390,7 +391,7 @@ function typeEnumMember(
   const m = info?.members.find((x) => x.name === e.name.text);
   if (!m) return undefined;
   const t = intType("u32");
-  sema.refs.set(e, { k: "const", value: m.value, type: t, name: `${info!.name}_${m.name}` });
+  sema.refs.set(e, { k: "const", value: m.value, type: t, name: qualified(info!.name, m.name) });
   return t;
 }
 

@@ -4,6 +4,7 @@
 import { ts } from "ts-morph";
 import type { LoadedProject, Module } from "../load/project.ts";
 import { isJsGlobal } from "./expressions.ts";
+import { checkCNames } from "./cnames.ts";
 import { checkEmbedding } from "./embedding.ts";
 import { checkInline } from "./inline.ts";
 import { Sema } from "./sema.ts";
@@ -83,6 +84,7 @@ export function check(lp: LoadedProject, deep: (m: Module) => boolean = () => tr
     sema,
     ok.map((m) => m.sf),
   );
+  checkCNames(sema, ok);
   // An error elsewhere in a file often leaves a declaration looking unused, so
   // unused declarations are reported for files that are otherwise clean.
   const broken = new Set(sema.diags.list.map((d) => d.file));

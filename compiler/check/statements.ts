@@ -57,6 +57,9 @@ export function registerTypes(sema: Sema, m: Module): void {
       let next = 0n;
       const members: { name: string; value: bigint }[] = [];
       for (const mem of st.members) {
+        // The member is `<Enum>_<member>` in C: a string or computed name has no C spelling.
+        if (!ts.isIdentifier(mem.name))
+          d.at(mem.name, "KTS1108", "enum member names are plain identifiers");
         let v = next;
         if (mem.initializer) {
           const f = foldEnum(mem.initializer, members);
@@ -64,7 +67,10 @@ export function registerTypes(sema: Sema, m: Module): void {
             d.at(mem.initializer, "KTS1108", "an enum member is a constant u32 expression");
           } else v = f;
         }
-        members.push({ name: mem.name.getText(), value: v });
+        members.push({
+          name: ts.isIdentifier(mem.name) ? mem.name.text : mem.name.getText(),
+          value: v,
+        });
         next = v + 1n;
       }
       sema.enums.set(st, { decl: st, name: st.name.text, module: m, members });
@@ -273,6 +279,11 @@ function checkClass(sema: Sema, c: ts.ClassDeclaration): void {
       if (t && info) info.fields.push({ decl: mem, name: mem.name.text, type: t });
     } else if (ts.isMethodDeclaration(mem)) {
       checkSignature(sema, mem);
+      // `<Class>_<method>` in C: a string or computed name has no C spelling, as for fields.
+      if (!ts.isIdentifier(mem.name)) {
+        d.at(mem.name, "KTS1106", "method names are plain identifiers");
+        continue;
+      }
       if (!mem.body) {
         d.at(mem, "KTS1106", "methods need a body");
         continue;

@@ -1,4 +1,4 @@
-// C spellings: types, declarators, identifiers and literals.
+// C spellings: types, declarators and literals (names: names.ts).
 
 import type { DType, IntName, IntType } from "../check/types.ts";
 
@@ -66,24 +66,6 @@ export function cint(t: IntType): string {
 /** The unsigned type C arithmetic on t is carried out in, without promotion surprises. */
 export function cwork(t: IntType): string {
   return t.bits === 64 ? (t.signed ? "uint64_t" : cint(t)) : "uint32_t";
-}
-
-const cKeywords = new Set(
-  (
-    "auto break case char const continue default do double else enum extern float for goto if " +
-    "inline int long register restrict return short signed sizeof static struct switch typedef " +
-    "union unsigned void volatile while bool true false NULL main self asm typeof " +
-    "_Alignas _Alignof _Atomic _Bool _Complex _Generic _Imaginary _Noreturn _Static_assert _Thread_local " +
-    // Type and macro names the generated C spells (a local `uint32_t` would hide the type).
-    "uint8_t uint16_t uint32_t uint64_t uintptr_t int8_t int16_t int32_t int64_t intptr_t " +
-    "size_t phys_t virt_t offsetof"
-  ).split(" "),
-);
-
-/** A TypeScript identifier as a C identifier that cannot clash with C or the runtime. */
-export function cident(name: string): string {
-  if (cKeywords.has(name) || name.startsWith("kts_") || name.startsWith("__")) return `${name}_`;
-  return name.replace(/\$/g, "_S");
 }
 
 /** An integer constant of type t, spelled so C gives it that type's value. */

@@ -9,6 +9,7 @@ import { InternalError } from "../diagnostics.ts";
 import type { LowerContext } from "./context.ts";
 import { indexBound } from "./bounds.ts";
 import { cdecl, cint, cliteral, cstring, ctype, cwork, snake } from "./ctypes.ts";
+import { fieldName } from "./names.ts";
 import { hasEffects, isStable } from "./order.ts";
 
 const K = ts.SyntaxKind;
@@ -53,6 +54,8 @@ export function lowerExpr(cx: LowerContext, e: ts.Expression): string {
   const sema = cx.sema;
   const cv = sema.constValues.get(e);
   if (cv !== undefined) return literalText(cx, e, cv, asInt(cx, e));
+  const tmp = cx.evaluated.get(e);
+  if (tmp !== undefined) return tmp;
   switch (e.kind) {
     case K.ParenthesizedExpression:
       return lowerExpr(cx, (e as ts.ParenthesizedExpression).expression);
@@ -85,7 +88,7 @@ export function lowerExpr(cx: LowerContext, e: ts.Expression): string {
     case K.PrefixUnaryExpression:
       return lowerPrefix(cx, e as ts.PrefixUnaryExpression);
     case K.BinaryExpression:
-      return lowerBinary(cx, e as ts.BinaryExpression);
+      return lowerChain(cx, e as ts.BinaryExpression) ?? lowerBinary(cx, e as ts.BinaryExpression);
     case K.ConditionalExpression: {
       const c = e as ts.ConditionalExpression;
       const t = typeOf(cx, e);
@@ -135,17 +138,6 @@ function lowerPlace(cx: LowerContext, e: ts.Expression): string | undefined {
   if (ts.isPropertyAccessExpression(e)) return lowerFieldPath(cx, e);
   if (ts.isElementAccessExpression(e)) return lowerElementPlace(cx, e);
   return undefined;
-}
-
-export function fieldName(name: string): string {
-  return (
-    name.replace(/\$/g, "_S") +
-    (/^(auto|break|case|char|const|continue|default|do|double|else|enum|extern|float|for|goto|if|inline|int|long|register|restrict|return|short|signed|sizeof|static|struct|switch|typedef|union|unsigned|void|volatile|while)$/.test(
-      name,
-    )
-      ? "_"
-      : "")
-  );
 }
 
 /** A struct-typed expression as a pointer to the struct. */
@@ -295,6 +287,46 @@ function ordered(
     return combine(leftC);
   const tmp = cx.temp();
   return `({ ${cdecl(valueType(leftType), tmp)} = ${leftC}; ${combine(tmp)}; })`;
+}
+
+/** How many operators of a left-deep chain go into one C expression (below). */
+const CHAIN_LINKS = 32;
+
+/**
+ * A long left-deep chain, `a + b + c + …`, written as one C expression nests
+ * its left operands: each narrow `+` is `((uint8_t)((uint32_t)left + …))`,
+ * two brackets deeper per operator, and clang stops at 256 nested brackets
+ * (129 `u8` terms). So every CHAIN_LINKS-th operator from the innermost is
+ * evaluated into a temporary first, and the next link reads the temporary:
+ * `({ uint8_t kts_t1 = <32 links>; uint8_t kts_t2 = <kts_t1 and 32 more>; …
+ * <the rest>; })`. Each temporary holds exactly the left operand's value at
+ * its dialect type, and the links are evaluated innermost first, as the
+ * chain's left-to-right order has it, so neither the wrap-around nor the
+ * order changes. A statement expression rather than statements before the
+ * one holding the chain: a chain may be a loop's condition or the right side
+ * of `&&`, evaluated again or not at all. Undefined for a chain that is short.
+ */
+function lowerChain(cx: LowerContext, e: ts.BinaryExpression): string | undefined {
+  const links: ts.BinaryExpression[] = []; // outermost first
+  for (let n: ts.Expression = e; ts.isBinaryExpression(n);) {
+    if (cx.sema.constValues.has(n) || cx.evaluated.has(n)) break;
+    links.push(n);
+    n = n.left;
+    while (ts.isParenthesizedExpression(n)) n = n.expression;
+  }
+  if (links.length <= CHAIN_LINKS) return undefined;
+  const decls: string[] = [];
+  const cut: ts.Node[] = [];
+  for (let i = links.length - CHAIN_LINKS; i > 0; i -= CHAIN_LINKS) {
+    const tmp = cx.temp();
+    decls.push(`${cdecl(typeOf(cx, links[i]), tmp)} = ${lowerExpr(cx, links[i])};`);
+    cx.evaluated.set(links[i], tmp);
+    cut.push(links[i]);
+  }
+  const last = lowerBinary(cx, e);
+  // The temporaries exist only inside this statement expression.
+  for (const n of cut) cx.evaluated.delete(n);
+  return `({ ${decls.join(" ")} ${last}; })`;
 }
 
 function lowerBinary(cx: LowerContext, e: ts.BinaryExpression): string {

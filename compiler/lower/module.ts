@@ -8,7 +8,8 @@ import type { Module } from "../load/project.ts";
 import type { CFunction, CGlobal, CModule, CStmt, CStruct } from "./cir.ts";
 import { LowerContext } from "./context.ts";
 import { cdecl, cliteral, cstring } from "./ctypes.ts";
-import { fieldName, lowerConstant } from "./expressions.ts";
+import { lowerConstant } from "./expressions.ts";
+import { fieldName, objectCName, qualified } from "./names.ts";
 import { lowerBlock } from "./statements.ts";
 
 function exported(n: ts.Node): boolean {
@@ -43,7 +44,7 @@ export function lowerModule(sema: Sema, m: Module): CModule {
       out.enums.push({
         line: cx.line(st),
         members: info.members.map((mem) => ({
-          name: `${info.name}_${mem.name}`,
+          name: qualified(info.name, mem.name),
           value: cliteral(mem.value, { k: "int", name: "u32", bits: 32, signed: false }),
         })),
       });
@@ -98,12 +99,10 @@ function lowerFunction(
 ): CFunction {
   const ft = cx.sema.declTypes.get(f);
   if (ft?.k !== "fn") throw new Error(`function ${name} has no signature`);
-  cx.beginFunction();
+  cx.beginFunction(f);
   const params = [
     ...leading,
-    ...f.parameters.map((p, i) =>
-      cdecl(ft.params[i], cx.declareLocal(p, (p.name as ts.Identifier).text)),
-    ),
+    ...f.parameters.map((p, i) => cdecl(ft.params[i], cx.declaredName(p))),
   ];
   const proto = cdecl(ft.ret, `${name}(${params.length ? params.join(", ") : "void"})`);
   // `_x` marks a parameter unused on purpose (tsc exempts it); tell C the same.
@@ -149,7 +148,7 @@ function lowerGlobal(cx: LowerContext, d: ts.VariableDeclaration, isExported: bo
   }
   const g: CGlobal = { line, exported: isExported, decl: cdecl(t, name) };
   if (cx.sema.staticObjects.has(d) && t.k === "struct") {
-    g.object = { type: t.name, name: `${name}_obj` };
+    g.object = { type: t.name, name: objectCName(name) };
     g.init = `&${g.object.name}`;
     if (isConst) g.decl = cdecl(t, `const ${name}`);
     return g;

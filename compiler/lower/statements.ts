@@ -7,10 +7,10 @@ import { InternalError } from "../diagnostics.ts";
 import type { CStmt } from "./cir.ts";
 import type { LowerContext } from "./context.ts";
 import { cdecl, cint, cstring } from "./ctypes.ts";
+import { fieldName } from "./names.ts";
 import { hasEffects, isStable } from "./order.ts";
 import {
   arith,
-  fieldName,
   lowerAs,
   lowerExpr,
   lowerIndex,
@@ -23,11 +23,9 @@ const K = ts.SyntaxKind;
 
 /** Statements that become one C block's body (so their declarations are scoped to it). */
 export function lowerBlock(cx: LowerContext, sts: readonly ts.Statement[]): CStmt[] {
-  return cx.inScope(() => {
-    const out: CStmt[] = [];
-    for (const st of sts) lowerStatement(cx, st, out);
-    return out;
-  });
+  const out: CStmt[] = [];
+  for (const st of sts) lowerStatement(cx, st, out);
+  return out;
 }
 
 /** A condition without the outer parentheses its expression text carries. */
@@ -67,7 +65,7 @@ function zeroOf(t: DType): string {
 function lowerVarDecl(cx: LowerContext, decl: ts.VariableDeclaration): CStmt {
   const t = cx.sema.declTypes.get(decl);
   if (!t) throw new InternalError("local without a type", cx.file);
-  const name = cx.declareLocal(decl, (decl.name as ts.Identifier).text);
+  const name = cx.declaredName(decl);
   const init = decl.initializer;
   const isArrayInit = t.k === "arr";
   const value = init && !isArrayInit ? lowerAs(cx, init, t) : zeroOf(t);
@@ -194,12 +192,7 @@ function body(cx: LowerContext, st: ts.Statement): CStmt[] {
   return ts.isBlock(st) ? lowerBlock(cx, st.statements) : lowerBlock(cx, [st]);
 }
 
-/** The for-loop's own declarations are in C scope from its head to the end of its body. */
 function lowerFor(cx: LowerContext, s: ts.ForStatement, out: CStmt[]): void {
-  cx.inScope(() => lowerForIn(cx, s, out));
-}
-
-function lowerForIn(cx: LowerContext, s: ts.ForStatement, out: CStmt[]): void {
   let init = "";
   const pre: CStmt[] = [];
   if (s.initializer) {

@@ -102,6 +102,9 @@ t.test("a zero-byte file is an empty module", async (t) => {
 t.test("the modules the corpus imports are valid on their own", async (t) => {
   for (const [file, srcRoot] of [
     [path.join(dir, "_lib", "device.ts"), dir],
+    [path.join(dir, "cname-lib", "module.ts"), dir],
+    [path.join(dir, "cname-lib", "Guard.ts"), dir],
+    [path.join(dir, "cname-lib", "prefix_b.ts"), dir],
     [path.join(root, "test", "compiler", "fixtures", "outside.ts"), undefined],
   ] as const) {
     const r = compileAlone(file, srcRoot ?? path.dirname(file));

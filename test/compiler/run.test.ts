@@ -10,12 +10,15 @@
 // Every program also type-checks with stock tsc and the prelude
 // (run/tsconfig.json, which editors use too). A failure to compile, a C
 // warning, a sanitizer report or a wrong line of output is a compiler bug.
+// Beside them, programs too long to keep as files are generated here (long
+// operator chains), with what they must print computed here too; those go
+// through the ktsc command, whose compiler thread has the stack they need.
 // KTS_RUN_KEEP=1 keeps the work directory; KTS_RUN_ONLY=<name> runs one program.
 
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import t from "tap";
+import t, { type Test } from "tap";
 import { hostCflags, hostCompilers, pool, type Ran, run } from "../lib/host.ts";
 import { formatDiagnostic } from "../../compiler/diagnostics.ts";
 import { compile, writeModules } from "../../compiler/index.ts";
@@ -23,6 +26,8 @@ import { compile, writeModules } from "../../compiler/index.ts";
 const root = path.resolve(import.meta.dirname, "../..");
 const dir = path.join(import.meta.dirname, "run");
 const runtime = path.join(root, "runtime-c");
+/** `npx ktsc`'s launcher. */
+const ktscJs = path.join(root, "compiler", "ktsc.js");
 const COMPILERS = hostCompilers;
 const CFLAGS = ["-I", runtime, ...hostCflags];
 const runEnv = {
@@ -41,6 +46,8 @@ interface Program {
   entry: string;
   out: string[];
   exit: number;
+  /** Compiled by the ktsc command (compiler/cli.ts: a large stack) instead of the library. */
+  command?: boolean;
 }
 
 function expectations(file: string): { out: string[]; exit: number } {
@@ -57,7 +64,6 @@ function expectations(file: string): { out: string[]; exit: number } {
 }
 
 function discover(): Program[] {
-  const only = process.env.KTS_RUN_ONLY;
   const programs: Program[] = [];
   for (const e of fs
     .readdirSync(dir, { withFileTypes: true })
@@ -80,13 +86,86 @@ function discover(): Program[] {
       programs.push({ name, files: [p], srcRoot: dir, entry: name, ...expectations(p) });
     }
   }
-  return only ? programs.filter((p) => p.name === only) : programs;
+  return programs;
 }
 
-const programs = discover();
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "kts-run-"));
 if (process.env.KTS_RUN_KEEP) t.comment(`work directory ${work}`);
 else t.teardown(() => fs.rmSync(work, { recursive: true, force: true }));
+
+/**
+ * Left-deep chains of 129, 300 and 3000 operators: 129 narrow terms were
+ * enough to nest the C past clang's 256 brackets (compiler/lower/expressions.ts,
+ * lowerChain). Sums of `u8` and `i8` wrap at every step; a sum of calls that
+ * each fold their argument into `trace` shows the terms ran in order.
+ */
+function chains(): Program {
+  const u8 = (v: bigint) => BigInt.asUintN(8, v);
+  const lines: string[] = [];
+  const out: string[] = [];
+  const fns: string[] = [];
+  for (const n of [129, 300, 3000]) {
+    const terms = (f: (i: number) => string, ops: (i: number) => string) =>
+      Array.from({ length: n }, (_, i) => (i ? ` ${ops(i)} ` : "") + f(i)).join("");
+    // u8: 200 and 77 in turn; i8: +100, -(-27), +100, ... as `x - y + x - y`.
+    fns.push(
+      `function sumU8_${n}(a: u8, b: u8): u8 {\n  return ${terms(
+        (i) => (i % 2 ? "b" : "a"),
+        () => "+",
+      )};\n}`,
+      `function sumI8_${n}(x: i8, y: i8): i8 {\n  return ${terms(
+        (i) => (i % 2 ? "y" : "x"),
+        (i) => (i % 2 ? "-" : "+"),
+      )};\n}`,
+      `function calls_${n}(): u8 {\n  return ${terms(
+        (i) => `at(${(i % 251) + 1})`,
+        () => "+",
+      )};\n}`,
+    );
+    let sumU8 = 0n;
+    let sumI8 = 0n;
+    let sumCalls = 0n;
+    let trace = 0n;
+    for (let i = 0; i < n; i++) {
+      sumU8 = u8(sumU8 + (i % 2 ? 77n : 200n));
+      sumI8 = BigInt.asIntN(8, i % 2 ? sumI8 - -27n : sumI8 + 100n);
+      const k = BigInt((i % 251) + 1);
+      sumCalls = u8(sumCalls + k);
+      trace = BigInt.asUintN(32, trace * 31n + k);
+    }
+    lines.push(
+      `  log(\`${n}: \${sumU8_${n}(200, 77)} \${sumI8_${n}(100, -27)}\`);`,
+      `  trace = 0;`,
+      `  const c${n}: u8 = calls_${n}();`,
+      `  log(\`${n} calls: \${c${n}} \${trace}\`);`,
+    );
+    out.push(`${n}: ${sumU8} ${sumI8}`, `${n} calls: ${sumCalls} ${trace}`);
+  }
+  const source = [
+    "let trace: u32 = 0;",
+    "function at(k: u8): u8 {\n  trace = trace * 31 + k;\n  return k;\n}",
+    ...fns,
+    `export function main(): void {\n${lines.join("\n")}\n}`,
+    "",
+  ].join("\n\n");
+  const dir = path.join(work, "generated");
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, "chains.ts");
+  fs.writeFileSync(file, source);
+  return {
+    name: "chains",
+    files: [file],
+    srcRoot: dir,
+    entry: "chains",
+    out,
+    exit: 0,
+    command: true,
+  };
+}
+
+const programs = [...discover(), chains()].filter(
+  (p) => !process.env.KTS_RUN_ONLY || p.name === process.env.KTS_RUN_ONLY,
+);
 const width = Math.max(2, os.availableParallelism());
 
 t.test("the corpus covers enough programs", async (t) => {
@@ -120,24 +199,44 @@ t.test("the runtime builds for the host", async (t) => {
   for (const b of r) t.equal(b.code, 0, b.stderr);
 });
 
+/** Compiles a program into cdir; the names of its modules, or undefined after a failed check. */
+async function lower(t: Test, p: Program, cdir: string): Promise<string[] | undefined> {
+  if (p.command) {
+    const r = await run(process.execPath, [
+      ktscJs,
+      "build",
+      "-o",
+      cdir,
+      "--root",
+      p.srcRoot,
+      ...p.files,
+    ]);
+    t.ok(r.code === 0 && r.stderr === "", "the ktsc command compiles the program", {
+      stderr: r.stderr.slice(0, 4000),
+    });
+    if (r.code !== 0) return undefined;
+    return fs.readdirSync(cdir).flatMap((f) => (f.endsWith(".c") ? [f.slice(0, -2)] : []));
+  }
+  const compiled = compile({ files: p.files, srcRoot: p.srcRoot, displayRoot: root });
+  t.equal(compiled.internalError?.message, undefined, "no internal compiler error");
+  t.same(compiled.diagnostics.map(formatDiagnostic), [], "ktsc accepts the program");
+  if (compiled.internalError || compiled.diagnostics.length) return undefined;
+  writeModules(compiled.modules, cdir);
+  return compiled.modules.map((m) => m.name);
+}
+
 for (const p of programs) {
   t.test(p.name, async (t) => {
-    const compiled = compile({ files: p.files, srcRoot: p.srcRoot, displayRoot: root });
-    t.equal(compiled.internalError?.message, undefined, "no internal compiler error");
-    t.same(compiled.diagnostics.map(formatDiagnostic), [], "ktsc accepts the program");
-    if (compiled.internalError || compiled.diagnostics.length) return;
-    t.ok(
-      compiled.modules.some((m) => m.name === p.entry),
-      `the program has a module '${p.entry}'`,
-    );
     const cdir = path.join(work, p.name);
-    writeModules(compiled.modules, cdir);
+    const modules = await lower(t, p, cdir);
+    if (!modules) return;
+    t.ok(modules.includes(p.entry), `the program has a module '${p.entry}'`);
     const harness = path.join(cdir, "kts_run_harness.c");
     fs.writeFileSync(
       harness,
       `#include "${p.entry}.h"\n\nint main(void)\n{\n    ${p.entry}_main();\n    return 0;\n}\n`,
     );
-    const sources = [...compiled.modules.map((m) => path.join(cdir, `${m.name}.c`)), harness];
+    const sources = [...modules.map((m) => path.join(cdir, `${m}.c`)), harness];
     const builds = await Promise.all(
       COMPILERS.map((cc) =>
         run(cc, [

@@ -5,7 +5,8 @@ import t from "tap";
 import { parseIntLiteral } from "../../compiler/check/constants.ts";
 import { fits, intType, wrap } from "../../compiler/check/types.ts";
 import { formatDiagnostic, sortDiagnostics } from "../../compiler/diagnostics.ts";
-import { cdecl, cident, cliteral, cstring } from "../../compiler/lower/ctypes.ts";
+import { cdecl, cliteral, cstring } from "../../compiler/lower/ctypes.ts";
+import { cident } from "../../compiler/lower/names.ts";
 
 t.test("integer literals are read exactly", async (t) => {
   t.equal(parseIntLiteral("0xffff_ffff_ffff_ffff"), 0xffff_ffff_ffff_ffffn);

@@ -59,6 +59,13 @@ guest_watch2_page:
         .global guest_tlb_page
 guest_tlb_page:
         .space  4096
+        /*
+         * The APIC guest's APIC-access page (vmm.ts APIC_GPA): a page of its own, since every
+         * guest-physical address that reaches it is an APIC access.
+         */
+        .global guest_apic_page
+guest_apic_page:
+        .space  4096
         /* The bench guest's samples (bench.ts BENCH_BUF_GPA): 2 × BENCH_N quads. */
         .balign 4 * 4096
         .global guest_bench_buffer
@@ -151,7 +158,9 @@ guest_long:
  * 2. STI opens it: the VINTR exit, where the VMM injects vector 0x30, whose handler
  *    reports 0x30.
  * 3. UD2: #UD is intercepted (the exception bitmap of the STARTUP reply); the VMM
- *    skips it and the guest reports 4.
+ *    skips it and the guest reports 4. ICEBP raises #DB, which the VMM did not ask for:
+ *    the kernel puts it back into the guest, whose handler (DB_OFFSET) reports 0xdb and
+ *    returns after the ICEBP (only where the VMM set ICEBP_FLAG, vmm.ts icebpReliable).
  * 4. Reports 2 and reads WATCH_GPA until the value there changes: the test revokes the
  *    page meanwhile, and the VMM maps another with WATCH_VALUE2 at the nested page fault
  *    that follows; the value read is reported.
@@ -163,6 +172,8 @@ guest_long:
 #define PASS_PORT 0xed
 #define WATCH_VALUE 0x77617463
 #define IRQ_OFFSET 0x800
+#define DB_OFFSET 0xc00
+#define ICEBP_FLAG 0xd800
 
 .macro EVENTS_BODY push, pop, iret
         movl    $PASS_MSR, %ecx                 /* delegated to its MSR space: no exits */
@@ -182,6 +193,10 @@ guest_long:
         ud2
         movl    $4, %eax
         outl    %eax, $REPORT_PORT
+        cmpb    $0, ICEBP_FLAG
+        je      3f
+        .byte   0xf1                            /* ICEBP */
+3:
         movl    $2, %eax
         outl    %eax, $REPORT_PORT
 1:      movl    WATCH_GPA, %eax
@@ -196,6 +211,13 @@ guest_long:
         .balign IRQ_OFFSET
         \push
         movl    $0x30, %eax
+        outl    %eax, $REPORT_PORT
+        \pop
+        \iret
+        /* Vector 1, #DB, at DB_OFFSET: the next 1 KiB boundary after the handler above. */
+        .balign 0x400
+        \push
+        movl    $0xdb, %eax
         outl    %eax, $REPORT_PORT
         \pop
         \iret
@@ -344,6 +366,70 @@ guest_fetch_page:
         movl    $FETCH_VALUE, %eax
         outl    %eax, $REPORT_PORT
         ret
+        .balign 4096
+
+/*
+ * The APIC guest (long mode; run on VMX only, with the events guests' GDT and IDT and an NMI
+ * handler at IRQ_OFFSET, vmm.ts), every value reported; the VMM's reply to a report turns on
+ * what the next step needs:
+ * 1. CR8 = 3 without TPR shadow: a CR access exit (0x1c, CR 8), which the VMM emulates with
+ *    MTD CR.  1 reported: the reply turns TPR shadow on (MTD CTRL).
+ * 2. CR8 read, no exit: 3, from the virtual TPR the emulation wrote.  CR8 = 5, no exit, and
+ *    5 reported: the VMM reads the virtual TPR (its mapping of the virtual-APIC page, MTD CR),
+ *    then writes CR8 = 9 (MTD CR) and the TPR threshold 8 (MTD TPR).  CR8 read: 9.
+ * 3. CR8 = 10: not below the threshold, no exit.  CR8 = 7: a TPR-below-threshold exit (0x2b)
+ *    after the instruction, where RBX points; the VMM lowers the threshold to 0 (VM entry
+ *    refuses one above the virtual TPR).  CR8 read: 7; the reply turns APIC-access
+ *    virtualization on (MTD CTRL, MTD APIC naming APIC_GPA).
+ * 4. A byte read at APIC_GPA + 0x80: the virtual TPR (0x70), no exit.  A read at offset 0x30
+ *    and a write at 0xb0: APIC-access exits (0x2c), each emulated by the VMM, which resumes
+ *    the guest at RBX (past the access); the read gives APIC_READ_VALUE, reported.
+ * 5. 6 reported: the reply arms the NMI window (INJ bit 13): an NMI-window exit (0x08) before
+ *    the next instruction, where the VMM injects an NMI (INJ without bit 13: disarmed); the
+ *    handler reports NMI_VALUE and returns.  8 reported, then the hypercall.
+ */
+#define APIC_GPA 0x60000
+#define NMI_VALUE 0x6e6d6921
+
+        .global guest_apic
+guest_apic:
+        movl    $3, %eax
+        movq    %rax, %cr8
+        movl    $1, %eax
+        outl    %eax, $REPORT_PORT
+        movq    %cr8, %rax
+        outl    %eax, $REPORT_PORT
+        movl    $5, %eax
+        movq    %rax, %cr8
+        outl    %eax, $REPORT_PORT
+        movq    %cr8, %rax
+        outl    %eax, $REPORT_PORT
+        movl    $10, %eax
+        movq    %rax, %cr8
+        movl    $7, %eax
+        leaq    1f(%rip), %rbx
+        movq    %rax, %cr8
+1:      movq    %cr8, %rax
+        outl    %eax, $REPORT_PORT
+        movzbl  APIC_GPA + 0x80, %eax
+        outl    %eax, $REPORT_PORT
+        leaq    2f(%rip), %rbx
+        movl    APIC_GPA + 0x30, %eax
+2:      outl    %eax, $REPORT_PORT
+        leaq    3f(%rip), %rbx
+        movl    %eax, APIC_GPA + 0xb0
+3:      movl    $6, %eax
+        outl    %eax, $REPORT_PORT
+        movl    $8, %eax
+        outl    %eax, $REPORT_PORT
+        HYPERCALL %rax
+        /* Vector 2 (its IDT entry points here). */
+        .balign IRQ_OFFSET
+        pushq   %rax
+        movl    $NMI_VALUE, %eax
+        outl    %eax, $REPORT_PORT
+        popq    %rax
+        iretq
         .balign 4096
 
 /*

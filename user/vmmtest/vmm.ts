@@ -5,11 +5,14 @@
 // fixed values, OUT to REPORT_PORT and the serial port is logged,
 // RDMSR/WRMSR of two MSRs, HLT resumes after the instruction, a nested page
 // fault maps a page, an interrupt window gets an injected interrupt, an
-// intercepted #UD is skipped, a MOV to CR0/CR4 is emulated (VMX guest), the
+// intercepted #UD is skipped, a MOV to CR0/CR4 is emulated (VMX guest), so
+// are a MOV to CR8 and APIC accesses, a TPR-below-threshold exit lowers the
+// threshold and an NMI window gets an injected NMI (APIC guest), the
 // hypercall (VMCALL or VMMCALL) and RECALL end the guest (POISON). Every exit
 // advances RIP by the length the kernel reported, which the test checks
-// against the instruction's real length. An exit the guest should not cause
-// ends it too, recorded.
+// against the instruction's real length (an APIC access, which has none,
+// resumes where the guest said). An exit the guest should not cause ends it
+// too, recorded.
 //
 // One VMM for both vendors: the guests and the handlers are the same, only
 // the event numbers and the layout of their qualifications differ (§8.3,
@@ -29,6 +32,9 @@ import { GST_RECALL, GST_STARTUP } from "../../abi/events.ts";
 import { FEATURE_SVM, FEATURE_VMX } from "../../abi/hip_page.ts";
 import { SVM_EVENT_INVALID, SVM_EVENT_NPF, SvmExit } from "../../abi/svm_exits.ts";
 import {
+  VMX_APIC_LINEAR_READ,
+  VMX_APIC_TYPE_MASK,
+  VMX_APIC_TYPE_SHIFT,
   VMX_CR_GPR_MASK,
   VMX_CR_GPR_SHIFT,
   VMX_CR_MOV_TO,
@@ -39,6 +45,7 @@ import {
   VmxExit,
 } from "../../abi/vmx_exits.ts";
 import {
+  MTD_APIC,
   MTD_CR,
   MTD_CS_SS,
   MTD_CTRL,
@@ -63,12 +70,14 @@ import {
   MTD_STA,
   MTD_SYSCALL,
   MTD_SYSENTER,
+  MTD_TPR,
   MTD_TR,
   MTD_TLB,
   MTD_TSC,
   MTD_XSAVE,
 } from "../../abi/mtd.ts";
 import { Perm_mem } from "../../abi/perms.ts";
+import { VmxPrimary, VmxSecondary } from "../../abi/vmx_controls.ts";
 import { hip } from "../nova/hip.ts";
 import { smUp } from "../nova/hypercall.ts";
 import { arch } from "../nova/utcb.ts";
@@ -124,6 +133,21 @@ const TLB_OLD_GPA: u64 = 0xe000;
 export const TLB_NEW_GPA: u64 = 0xa0_e000;
 export const TLB_OLD_VALUE: u64 = 0x6f6c_6421;
 export const TLB_NEW_VALUE: u64 = 0x6e65_7721;
+/**
+ * The APIC guest (guests.S guest_apic): its APIC-access page; a guest-physical address with
+ * no page (MTD APIC naming it kills the vCPU); what the VMM's emulation of its read of the
+ * APIC page gives (an APIC version register's value) and what its NMI handler reports.
+ */
+export const APIC_GPA: u64 = 0x6_0000;
+const APIC_UNMAPPED_GPA: u64 = 0x7_0000;
+export const APIC_READ_VALUE: u64 = 0x0005_0014;
+export const NMI_VALUE: u64 = 0x6e6d_6921;
+/**
+ * Where vCPU k's virtual-APIC page is mapped in the VMM: VIRTUAL_APIC + k · 4096 (create_ec's
+ * address, §13.13), the newest vCPU k's; its virtual TPR is the byte at VTPR.
+ */
+export const VIRTUAL_APIC: u64 = 0x7ffd_0000_0000;
+const VTPR: u64 = 0x80;
 
 /** The first RSP of vCPU `k` (create_ec's sp, §13.4): each its own stack. */
 export function guestSp(k: u64): u64 {
@@ -143,6 +167,8 @@ export enum Mode {
   EVENTS_PROTECTED = 7,
   /** Long mode, run on VMX only: CR access exits, EPT violations, a VPID flush. */
   VMX = 8,
+  /** Long mode, run on VMX only: TPR shadow and threshold, APIC accesses, the NMI window. */
+  APIC = 9,
 }
 
 /** Exits per kind the bench guest times (guests.S BENCH_N). */
@@ -173,6 +199,13 @@ export enum Bad {
   /** SPACES with a guest space of another PD, or without ASSIGN: the vCPU dies at entry. */
   FOREIGN_GST = 3,
   NO_ASSIGN = 4,
+  /**
+   * VMX: TPR shadow with a TPR threshold above the virtual TPR's bits 7:4, which VMLAUNCH
+   * refuses (the vCPU dies); MTD APIC naming a guest-physical address with no page (it dies
+   * at entry).
+   */
+  TPR_THRESHOLD = 5,
+  APIC_PAGE = 6,
 }
 
 const REPORT_PORT: u64 = 0xe9;
@@ -241,10 +274,16 @@ export function chooseVendor(): void {
   v.hypercallPage = vmx ? linkerSymbol("guest_vmcall") : linkerSymbol("guest_vmmcall");
 }
 
-/** Interruption information (§6.5): valid, external interrupt type 0; the window request. */
+/**
+ * Interruption information (§6.5): valid, external interrupt type 0, NMI type 2 (whose vector
+ * is 2); the interrupt- and NMI-window requests.
+ */
 const INJ_VALID: u32 = 0x8000_0000;
+const INJ_TYPE_NMI: u32 = 2 << 8;
 const INJ_WINDOW: u32 = 1 << 12;
+const INJ_NMI_WINDOW: u32 = 1 << 13;
 export const IRQ_VECTOR: u32 = 0x30;
+const VECTOR_NMI: u32 = 2;
 
 /** Everything a vCPU event can report (the portals' MTD). */
 export const READ: u32 =
@@ -317,7 +356,7 @@ const VECTOR_UD: u32 = 6;
 export const NO_LENGTH: u64 = 0x2_0000_0000;
 
 /** What one vCPU's guest did, as its handler saw it. */
-class Seen {
+export class Seen {
   mode: u32;
   bad: u32;
   /** Events of state the CPU refused to enter (vendor.invalid). */
@@ -334,6 +373,27 @@ class Seen {
   /** The VMX guest: the EPT violations' qualifications of its write and its fetch. */
   eptWrite: u64;
   eptFetch: u64;
+  /**
+   * The APIC guest: the virtual TPR through the VMM's mapping and MTD CR's CR8 after its MOV
+   * to CR8 of 5, the virtual TPR after the reply wrote CR8 9 with MTD CR.
+   */
+  vtprAfterMov: u64;
+  cr8AfterMov: u64;
+  vtprAfterReply: u64;
+  /**
+   * Its TPR-below-threshold exits; RIP, RBX (the address after its MOV) and CR8 at the first.
+   */
+  tprExits: u64;
+  tprRip: u64;
+  tprRbx: u64;
+  tprCr8: u64;
+  /** Its APIC-access exits and the first two qualifications. */
+  apicExits: u64;
+  apicQual: Arr<u64, 2>;
+  /** Its NMI-window exits: RIP at the first, and where the reply that armed the window resumed. */
+  nmiWindows: u64;
+  nmiWindowRip: u64;
+  nmiArmedRip: u64;
   /** The long-mode guest: what its first exit read back differently (stateMismatches). */
   stateMismatches: u64;
   /** OUTs to ports the VMM does not emulate, and SYSENTER_CS as the events guest's first exit read it. */
@@ -379,12 +439,53 @@ function page(gpa: u64): Ptr<u64> {
   return ptrFromVirt<u64>(virt(u64(linkerSymbol("guest_data")) + gpa - GUEST_DATA_GPA));
 }
 
-/** Where the events guests' interrupt handler is (guests.S IRQ_OFFSET in their page). */
+/**
+ * Where the events guests' interrupt handler and the APIC guest's NMI handler are (guests.S
+ * IRQ_OFFSET in their page).
+ */
 const IRQ_GPA: u64 = GUEST_CODE_GPA + 0x800;
+/** The events guests' #DB handler (guests.S DB_OFFSET), and what it reports. */
+const DB_GPA: u64 = GUEST_CODE_GPA + 0xc00;
+export const DB_REPORT: u64 = 0xdb;
+const VECTOR_DB: u32 = 1;
+/**
+ * A byte in the GDT's page the events guests test before their ICEBP (guests.S ICEBP_FLAG):
+ * non-zero where the machine delivers the #DB the kernel puts back (icebpReliable).
+ */
+const ICEBP_FLAG_GPA: u64 = GDT_GPA + 0x800;
+
+/**
+ * Whether the guest's ICEBP step runs: not under QEMU's TCG, whose SVM turns the #DB that
+ * VMCB event injection puts back into a nested page fault at guest-physical 4 (Bochs' SVM
+ * and VMX deliver it through the guest's IDT). QEMU names itself in the brand string.
+ */
+export function icebpReliable(): bool {
+  const r = array<u32, 4>();
+  const brand = array<u8, 48>();
+  for (let i: u32 = 0; i < 3; i++) {
+    cpuid(0x8000_0002 + i, 0, r);
+    for (let j: usize = 0; j < 16; j++)
+      brand[usize(i) * 16 + j] = u8((r[j / 4] >> u32((j % 4) * 8)) & 0xff);
+  }
+  for (let i: usize = 0; i + 4 <= 48; i++)
+    if (
+      brand[i] === 0x51 &&
+      brand[i + 1] === 0x45 &&
+      brand[i + 2] === 0x4d &&
+      brand[i + 3] === 0x55
+    )
+      return false;
+  return true;
+}
 
 /** Whether `mode` runs an events guest. */
 export function isEvents(mode: u32): bool {
   return mode === Mode.EVENTS || mode === Mode.EVENTS_REAL || mode === Mode.EVENTS_PROTECTED;
+}
+
+/** Whether the guest of `mode` has a GDT and an IDT (descriptors()): the events and APIC guests. */
+function hasIdt(mode: u32): bool {
+  return isEvents(mode) || mode === Mode.APIC;
 }
 
 /** The processor mode of the guest of `mode`: Mode.REAL, Mode.PROTECTED or Mode.LONG. */
@@ -394,32 +495,32 @@ function cpuMode(mode: u32): u32 {
   return Mode.LONG;
 }
 
-/** The events guest's GDT (null, code, data) and its vector IRQ_VECTOR, for CPU mode `cpu`. */
-function descriptors(cpu: u32): void {
+/** A guest's GDT (null, code, data) and its IDT's `vector` at IRQ_GPA, for CPU mode `cpu`. */
+function descriptors(cpu: u32, vector: u32): void {
   const gdt = page(GDT_GPA);
   gdt.set(0, 0);
   gdt.set(1, cpu === Mode.LONG ? GDT_CODE64 : GDT_CODE32);
   gdt.set(2, GDT_DATA);
+  gate(cpu, vector, IRQ_GPA);
+}
+
+/** IDT entry `vector` of a guest in CPU mode `cpu`: an interrupt gate to `handler`. */
+function gate(cpu: u32, vector: u32, handler: u64): void {
   if (cpu === Mode.REAL) {
     // Real mode: the IVT at IDT_GPA (LIDT may put it anywhere), offset and segment 0.
-    const ivt = ptrFromVirt<u32>(virt(u64(ptrToVirt(page(IDT_GPA))) + u64(IRQ_VECTOR) * 4));
-    ivt.set(0, u32(IRQ_GPA));
-  } else if (cpu === Mode.PROTECTED) {
-    // A 32-bit interrupt gate: offset 15:0, selector, type 0x8e, offset 31:16.
-    const gate = page(IDT_GPA + u64(IRQ_VECTOR) * 8);
-    gate.set(
-      0,
-      (IRQ_GPA & 0xffff) | (u64(SEL_CODE) << 16) | (u64(0x8e00) << 32) | ((IRQ_GPA >> 16) << 48),
-    );
-  } else {
-    // A 64-bit interrupt gate: the same, then offset 63:32.
-    const gate = page(IDT_GPA + u64(IRQ_VECTOR) * 16);
-    gate.set(
-      0,
-      (IRQ_GPA & 0xffff) | (u64(SEL_CODE) << 16) | (u64(0x8e00) << 32) | ((IRQ_GPA >> 16) << 48),
-    );
-    gate.set(1, IRQ_GPA >> 32);
+    const ivt = ptrFromVirt<u32>(virt(u64(ptrToVirt(page(IDT_GPA))) + u64(vector) * 4));
+    ivt.set(0, u32(handler));
+    return;
   }
+  // A 32-bit interrupt gate: offset 15:0, selector, type 0x8e, offset 31:16; a 64-bit one
+  // (16 bytes) has offset 63:32 after it.
+  const size: u64 = cpu === Mode.PROTECTED ? 8 : 16;
+  const g = page(IDT_GPA + u64(vector) * size);
+  g.set(
+    0,
+    (handler & 0xffff) | (u64(SEL_CODE) << 16) | (u64(0x8e00) << 32) | ((handler >> 16) << 48),
+  );
+  if (cpu === Mode.LONG) g.set(1, handler >> 32);
 }
 
 /**
@@ -449,9 +550,15 @@ export function prepare(mode: u32, bad: u32): void {
     page(TLB_OLD_GPA).set(0, TLB_OLD_VALUE);
     ptrFromVirt<u64>(linkerSymbol("guest_tlb_page")).set(0, TLB_NEW_VALUE);
   }
-  if (!isEvents(mode)) return;
+  if (!hasIdt(mode)) return;
   for (let i: usize = 0; i < 512; i++) page(IDT_GPA).set(i, 0);
-  descriptors(cpu);
+  descriptors(cpu, mode === Mode.APIC ? VECTOR_NMI : IRQ_VECTOR);
+  // The events guests' ICEBP: a #DB the VMM does not intercept, which the kernel puts back.
+  if (isEvents(mode)) {
+    gate(cpu, VECTOR_DB, DB_GPA);
+    ptrFromVirt<u8>(ptrToVirt(page(ICEBP_FLAG_GPA))).set(0, icebpReliable() ? 1 : 0);
+  }
+  if (mode === Mode.APIC) return;
   ptrFromVirt<u64>(linkerSymbol("guest_watch_page")).set(0, WATCH_VALUE);
   ptrFromVirt<u64>(linkerSymbol("guest_watch2_page")).set(0, WATCH_VALUE2);
 }
@@ -484,18 +591,7 @@ function startup(s: Seen, a: ArchUtcb): u32 {
   a.rip = GUEST_CODE_GPA;
   a.interruptibility = 0;
   a.activity = 0;
-  a.ctrl1 = 0;
-  a.ctrl2 = 0;
-  a.ctrl3 = 0;
-  a.exceptionBitmap = 0;
-  a.pfErrorMask = 0;
-  a.pfErrorMatch = 0;
-  a.cr0Mask = 0;
-  a.cr4Mask = 0;
-  if (s.mode === Mode.VMX) {
-    a.cr0Mask = CR0_MP;
-    a.cr4Mask = CR4_TSD;
-  }
+  controls(s, a, 0, 0);
   a.intrInfo = 0;
   a.intrError = 0;
   const mode = s.mode;
@@ -514,13 +610,10 @@ function startup(s: Seen, a: ArchUtcb): u32 {
     data |= AR_DB | AR_G;
     limit = 0xffff_ffff;
   }
-  if (isEvents(mode)) {
+  if (hasIdt(mode) && cpu !== Mode.REAL) {
     // Selectors of the GDT (descriptors()); in real mode the segments are base 0 anyway.
-    if (cpu !== Mode.REAL) {
-      cs = SEL_CODE;
-      ds = SEL_DATA;
-    }
-    a.exceptionBitmap = u32(1) << VECTOR_UD;
+    cs = SEL_CODE;
+    ds = SEL_DATA;
   }
   segment(a.cs, cs, code, limit);
   segment(a.ss, ds, data, limit);
@@ -532,7 +625,7 @@ function startup(s: Seen, a: ArchUtcb): u32 {
   segment(a.ldtr, 0, AR_LDT, 0xffff);
   segment(a.gdtr, 0, 0, 0xffff);
   segment(a.idtr, 0, 0, 0xffff);
-  if (isEvents(mode)) {
+  if (hasIdt(mode)) {
     a.gdtr.base = GDT_GPA;
     a.gdtr.limit = 0x17;
     a.idtr.base = IDT_GPA;
@@ -566,7 +659,33 @@ function startup(s: Seen, a: ArchUtcb): u32 {
   if (s.bad === Bad.CS) a.cs.ar |= AR_DB;
   if (s.bad === Bad.FOREIGN_GST) a.selGst = FOREIGN_GST;
   if (s.bad === Bad.NO_ASSIGN) a.selGst = GST_NO_ASSIGN;
+  if (s.bad === Bad.TPR_THRESHOLD) {
+    // The virtual TPR is 0 (CR8 above): any threshold exceeds it.
+    a.ctrl1 = VmxPrimary.TPR_SHADOW;
+    a.tprThreshold = 1;
+    return START | MTD_TPR;
+  }
+  if (s.bad === Bad.APIC_PAGE) {
+    a.apicBase = APIC_UNMAPPED_GPA;
+    return START | MTD_APIC;
+  }
   return START;
+}
+
+/**
+ * The CTRL words of a reply for the guest of `s` (§6.3), with the VMM's `primary` and
+ * `secondary` controls: the events guests intercept #UD, the VMX guest's CR0 and CR4 masks
+ * hold MP and TSD; nothing else beyond the kernel's forced controls.
+ */
+function controls(s: Seen, a: ArchUtcb, primary: u32, secondary: u32): void {
+  a.ctrl1 = primary;
+  a.ctrl2 = secondary;
+  a.ctrl3 = 0;
+  a.exceptionBitmap = isEvents(s.mode) ? u32(1) << VECTOR_UD : 0;
+  a.pfErrorMask = 0;
+  a.pfErrorMatch = 0;
+  a.cr0Mask = s.mode === Mode.VMX ? CR0_MP : 0;
+  a.cr4Mask = s.mode === Mode.VMX ? CR4_TSD : 0;
 }
 
 // The long-mode guest's STARTUP writes these to fields the guest does not use, and its first
@@ -685,6 +804,7 @@ function report(s: Seen, a: ArchUtcb, value: u64): u32 {
   const mtd = skip(s, a);
   // The TSC guest between its two RDTSCs: the test keeps the CPU for a while.
   if (s.mode === Mode.TSC && value === 5) smUp(STEP_SM);
+  if (s.mode === Mode.APIC) return apicStep(s, a, mtd);
   if (!isEvents(s.mode)) return mtd;
   if (value === 1) {
     // IF is clear: the window opens at the guest's STI.
@@ -694,6 +814,46 @@ function report(s: Seen, a: ArchUtcb, value: u64): u32 {
   }
   // 2: watching the page the test revokes; 3: spinning until the test recalls the vCPU.
   if (value === 2 || value === 3) smUp(STEP_SM);
+  return mtd;
+}
+
+/** The byte at `offset` of the newest vCPU 0's virtual-APIC page, as the VMM's mapping shows it. */
+function virtualApic(offset: u64): u64 {
+  return u64(ptrFromVirt<u8>(virt(VIRTUAL_APIC)).get(usize(offset)));
+}
+
+/**
+ * The APIC guest's reports (guests.S guest_apic, `mtd` the reply so far): after the first,
+ * TPR shadow on; after the third (its MOV to CR8 of 5), the virtual TPR seen through the
+ * VMM's mapping and MTD CR, then CR8 9 written with MTD CR and the TPR threshold 8 (not above
+ * it, as VM entry requires); after the fourth, the virtual TPR again; after the fifth,
+ * APIC-access virtualization on at APIC_GPA; after the eighth, the NMI window armed.
+ */
+function apicStep(s: Seen, a: ArchUtcb, mtd: u32): u32 {
+  const step = s.reportCount;
+  if (step === 1) {
+    controls(s, a, VmxPrimary.TPR_SHADOW, 0);
+    return mtd | MTD_CTRL;
+  }
+  if (step === 3) {
+    s.vtprAfterMov = virtualApic(VTPR);
+    s.cr8AfterMov = a.cr8;
+    a.cr8 = 9;
+    a.tprThreshold = 8;
+    return mtd | MTD_CR | MTD_TPR;
+  }
+  if (step === 4) s.vtprAfterReply = virtualApic(VTPR);
+  if (step === 5) {
+    controls(s, a, VmxPrimary.TPR_SHADOW, VmxSecondary.VIRTUALIZE_APIC);
+    a.apicBase = APIC_GPA;
+    return mtd | MTD_CTRL | MTD_APIC;
+  }
+  if (step === 8) {
+    s.nmiArmedRip = a.rip;
+    a.intrInfo = INJ_NMI_WINDOW;
+    a.intrError = 0;
+    return mtd | MTD_INJ;
+  }
   return mtd;
 }
 
@@ -759,9 +919,10 @@ function npf(s: Seen, a: ArchUtcb): u32 {
 }
 
 /**
- * A CR access exit (VMX): a MOV to CR0 or CR4 that changes a bit of the CR0 or CR4 mask.
- * Emulated: the register gets the GPR's value (MTD CR writes every CR: the others as this
- * exit read them) and the guest goes on after the instruction.
+ * A CR access exit (VMX): a MOV to CR0 or CR4 that changes a bit of the CR0 or CR4 mask (the
+ * VMX guest), a MOV to CR8 without TPR shadow (the APIC guest). Emulated: the register gets
+ * the GPR's value (MTD CR writes every CR: the others as this exit read them) and the guest
+ * goes on after the instruction.
  */
 function crAccess(s: Seen, a: ArchUtcb): u32 {
   const q = a.qual[0];
@@ -771,10 +932,57 @@ function crAccess(s: Seen, a: ArchUtcb): u32 {
   const cr = q & VMX_CR_NUMBER_MASK;
   const type = (q >> VMX_CR_TYPE_SHIFT) & VMX_CR_TYPE_MASK;
   const value = a.gpr[usize((q >> VMX_CR_GPR_SHIFT) & VMX_CR_GPR_MASK)];
-  if (type !== VMX_CR_MOV_TO || (cr !== 0 && cr !== 4)) return unexpected(s, vendor.crAccess);
+  const allowed = s.mode === Mode.APIC ? cr === 8 : cr === 0 || cr === 4;
+  if (type !== VMX_CR_MOV_TO || !allowed) return unexpected(s, vendor.crAccess);
   if (cr === 0) a.cr0 = value;
-  else a.cr4 = value;
+  else if (cr === 4) a.cr4 = value;
+  else a.cr8 = value;
   return skip(s, a) | MTD_CR;
+}
+
+/**
+ * A TPR-below-threshold exit (the APIC guest, after its MOV to CR8 of a value below the
+ * threshold): the threshold goes to 0, as VM entry refuses one above the virtual TPR; RIP is
+ * already past the instruction.
+ */
+function tprBelowThreshold(s: Seen, a: ArchUtcb): u32 {
+  if (s.tprExits === 0) {
+    s.tprRip = a.rip;
+    s.tprRbx = a.gpr[GPR_RBX];
+    s.tprCr8 = a.cr8;
+  }
+  s.tprExits++;
+  a.tprThreshold = 0;
+  return MTD_TPR;
+}
+
+/**
+ * An APIC-access exit (the APIC guest's access to APIC_GPA, before the instruction):
+ * emulated, a read giving APIC_READ_VALUE; the guest goes on where RBX points, past the
+ * access (an APIC-access exit leaves the instruction length undefined).
+ */
+function apicAccess(s: Seen, a: ArchUtcb): u32 {
+  const q = a.qual[0];
+  if (s.apicExits < 2) s.apicQual[usize(s.apicExits)] = q;
+  s.apicExits++;
+  if (((q >> VMX_APIC_TYPE_SHIFT) & VMX_APIC_TYPE_MASK) === VMX_APIC_LINEAR_READ)
+    a.gpr[GPR_RAX] = APIC_READ_VALUE;
+  a.rip = a.gpr[GPR_RBX];
+  return MTD_GPR0_7 | MTD_RIP;
+}
+
+/**
+ * An NMI-window exit (the APIC guest, whose report's reply armed the window): an NMI is
+ * injected, and the reply's INJ without bit 13 disarms the window. Another such exit means
+ * the window stayed armed: the guest ends (else each NMI's IRET would open the window again).
+ */
+function nmiWindow(s: Seen, a: ArchUtcb): u32 {
+  s.nmiWindows++;
+  if (s.nmiWindows > 1) return end(s);
+  s.nmiWindowRip = a.rip;
+  a.intrInfo = INJ_VALID | INJ_TYPE_NMI | VECTOR_NMI;
+  a.intrError = 0;
+  return MTD_INJ;
 }
 
 /** A bench guest's exit: RIP past the instruction, nothing else; the handler's ticks recorded. */
@@ -834,7 +1042,12 @@ export function event(pid: u64, _mtd: u64, _rsp: u64): u64 {
     return end(s);
   }
   if (n === v.npf) return npf(s, a);
-  if (s.mode === Mode.VMX && n === v.crAccess) return crAccess(s, a);
+  const cr = s.mode === Mode.VMX || s.mode === Mode.APIC;
+  if (cr && n === v.crAccess) return crAccess(s, a);
+  // The APIC guest runs on VMX only: its events are VMX exit reasons.
+  if (s.mode === Mode.APIC && n === VmxExit.TPR_BELOW_THRESHOLD) return tprBelowThreshold(s, a);
+  if (s.mode === Mode.APIC && n === VmxExit.APIC_ACCESS) return apicAccess(s, a);
+  if (s.mode === Mode.APIC && n === VmxExit.NMI_WINDOW) return nmiWindow(s, a);
   if (n === v.invalid && s.bad !== Bad.NONE) {
     s.invalid++;
     return end(s);
