@@ -27,8 +27,18 @@
 // Chains: `callee` is the EC this one called and waits for; `caller` the EC
 // whose call (or event) this one serves; `helping` the busy EC this one
 // helps (it retries its call when that EC is free). resolve() follows the
-// links to the EC an SC actually runs (sc.ts). References: every link holds
-// a reference on the EC it names, so nothing in a chain is freed under it.
+// links to the EC an SC actually runs (sc.ts). References: `callee` and
+// `helping` hold one on the EC they name, so nothing a chain runs is freed
+// under it. `caller` holds none: a caller that nothing else names any more
+// (no capability, no SC, no caller of its own) can never run or be seen again,
+// and is destroyed; the EC that served it is then `orphaned`, still busy until
+// it replies (to no one), so that helpers can finish its call. A back
+// reference would keep both alive for as long as the callee waits.
+//
+// PDs: an EC pins its PD (pd.ts) and is on the PD's list of ECs until it is
+// destroyed or its PD ends (pd_end.ts): then it dies, its UTCB leaves the
+// PD's host space, and it lets go of the PD, which may go before the EC (a
+// capability in some space may still name the dead EC).
 //
 // FPU: lazily switched. The EC whose state is in the FPU is the owner; every
 // other EC runs with CR0.TS set, and its first FPU instruction (#NM) moves
@@ -58,6 +68,7 @@ import {
   unrefUncontended,
 } from "./kobject.ts";
 import { Pd } from "./pd.ts";
+import * as pd from "./pd.ts";
 import * as currentPd from "./current_pd.ts";
 // ec.ts and sc.ts import each other, and must: the two objects name each other (an SC is
 // bound to an EC, Sc.ec; SCs park on the EC their chain ends in, Ec.parked), the scheduler
@@ -125,6 +136,8 @@ export class Ec {
   caller: Ec | null;
   callee: Ec | null;
   helping: Ec | null;
+  /** Its caller was destroyed while it served the call: busy until it replies (to no one). */
+  orphaned: bool;
   /** The caller waits for an event reply (exception, startup, recall), not a call's. */
   eventCaller: bool;
   /** The event the EC waits to have delivered (its vector), while it helps a busy handler. */
@@ -145,6 +158,10 @@ export class Ec {
   walk: u64;
   /** A vCPU's guest state (vcpu.ts); null for a host EC. */
   vcpu: Vcpu | null;
+  /** The PD's list of ECs (Pd.firstEc), while `inPd`; `pd` is not used any more after it left. */
+  pdPrev: Ec | null;
+  pdNext: Ec | null;
+  inPd: bool;
 }
 
 // Objects are 32-byte aligned (capability.ts OBJ_ALIGN): 0x28 + 0xb8 = 0xe0.
@@ -228,7 +245,7 @@ export function create(
   const e = structAt<Ec>(va);
   initObject(e.hdr, Kind.EC, destroyEc);
   e.pd = p;
-  ref(p.hdr);
+  joinPd(e);
   e.cpu = cpu;
   e.global = global;
   e.evt = evt;
@@ -282,10 +299,52 @@ function mapUtcb(e: Ec): bool {
   return h.mapKernelPage(virt(e.utcbUser), kmem.directToPhys(e.utcb), true);
 }
 
-function releaseMemory(e: Ec): void {
+/** Puts the new EC `e` on its PD's list and pins the PD. */
+function joinPd(e: Ec): void {
+  const p = e.pd;
+  pd.pin(p);
+  const first = ecAt(p.firstEc);
+  e.pdNext = first;
+  if (first !== null) first.pdPrev = e;
+  p.firstEc = structAddress(e);
+  e.inPd = true;
+}
+
+/**
+ * Takes `e` out of its PD (destroyed, or dead with its PD: pd_end.ts): its UTCB leaves the
+ * PD's host space, it leaves the PD's list and drops its pin (the PD's memory may go with it).
+ */
+export function leavePd(e: Ec): void {
+  if (!e.inPd) return;
+  e.inPd = false;
+  const p = e.pd;
   if (u64(e.utcb) !== 0) {
-    const h = e.pd.hst;
+    const h = p.hst;
     if (h !== null) h.unmapKernelPage(virt(e.utcbUser), kmem.directToPhys(e.utcb));
+  }
+  const n = e.pdNext;
+  const pr = e.pdPrev;
+  if (n !== null) n.pdPrev = pr;
+  if (pr !== null) pr.pdNext = n;
+  else p.firstEc = n === null ? virt(0) : structAddress(n);
+  e.pdNext = null;
+  e.pdPrev = null;
+  pd.unpin(p);
+}
+
+/** The EC at `va`, an address from a PD's list, or null for virt(0). */
+function ecAt(va: Virt): Ec | null {
+  return u64(va) === 0 ? null : structAt<Ec>(va);
+}
+
+/** The first EC of `p` (pd_end.ts walks the list with `pdNext`). */
+export function firstOf(p: Pd): Ec | null {
+  return ecAt(p.firstEc);
+}
+
+function releaseMemory(e: Ec): void {
+  leavePd(e);
+  if (u64(e.utcb) !== 0) {
     // No CPU may still reach the page through the PD's tables once it is kernel memory again.
     tlb.sync();
     freeBytes(e.utcb, usize(PAGE), usize(PAGE));
@@ -295,17 +354,17 @@ function releaseMemory(e: Ec): void {
   if (v !== null) vcpu.destroy(v);
   const k = cpus[usize(e.cpu)];
   if (k.fpuOwner === e) k.fpuOwner = null;
-  unref(e.pd.hdr);
   freeObject(e.hdr, sizeof<Ec>());
 }
 
 /** The last reference went: the EC is in no chain, queue or SC any more. */
 function destroyEc(o: KObject): void {
   const e = structAt<Ec>(structAddress(o));
-  // Caller and callee links hold references both ways, so neither can be set here; a
-  // helping link holds one on the helped EC only (a helper whose last capability and SC
-  // went is destroyed while it helps): it is dropped.
-  assert(e.caller === null && e.callee === null, "ec: destroyed in a call chain");
+  // A caller holds a reference on its callee, so a callee is never destroyed in a call. A
+  // caller may be: its callee is orphaned. A helping link holds one on the helped EC only
+  // (a helper whose last capability and SC went is destroyed while it helps): it is dropped.
+  assert(e.caller === null, "ec: destroyed while it serves a call");
+  orphanCallee(e);
   if (e.helping !== null) setHelping(e, null);
   assert(u64(e.waitingOn) === 0, "ec: destroyed while waiting on a semaphore");
   sc.unparkAll(e);
@@ -326,7 +385,7 @@ export function runnable(e: Ec): bool {
 
 /** Whether `e` serves a call or event now (a caller must help it or time out). */
 export function busy(e: Ec): bool {
-  return e.caller !== null;
+  return e.caller !== null || e.orphaned;
 }
 
 /**
@@ -376,11 +435,10 @@ export function setHelping(e: Ec, h: Ec | null): void {
   if (old !== null) unref(old.hdr);
 }
 
-/** Links `caller` → `callee` (each holds a reference on the other). */
+/** Links `caller` → `callee` (the caller holds a reference on the callee). */
 export function link(caller: Ec, callee: Ec, isEvent: bool): void {
   // Uncontended: both are ECs of this CPU, and this is the slow path or this CPU's fast path.
   refUncontended(callee.hdr);
-  refUncontended(caller.hdr);
   caller.callee = callee;
   callee.caller = caller;
   callee.eventCaller = isEvent;
@@ -393,9 +451,22 @@ export function unlink(callee: Ec): Ec {
   callee.caller = null;
   caller.callee = null;
   callee.eventCaller = false;
-  unrefUncontended(caller.hdr);
   unrefUncontended(callee.hdr);
   return caller;
+}
+
+/**
+ * `e` will never take its callee's reply (it is destroyed, or dead with its PD): the callee
+ * goes on serving no one (busy until it replies), and `e` lets go of it.
+ */
+export function orphanCallee(e: Ec): void {
+  const c = e.callee;
+  if (c === null) return;
+  c.caller = null;
+  c.eventCaller = false;
+  c.orphaned = true;
+  e.callee = null;
+  unref(c.hdr);
 }
 
 /** `e` can run again (a semaphore up, a timeout, a reply): its parked SCs become ready. */
@@ -455,17 +526,17 @@ function install(e: Ec): EcCpu {
   setRunning(cur, e);
   const p = e.pd;
   if (cur.pd !== p) {
-    // The loaded PD stays referenced until another is loaded: its tables stay in CR3
-    // meanwhile, and a new PD at the same address cannot be mistaken for it.
-    ref(p.hdr);
+    // The loaded PD stays pinned until another is loaded: its tables stay in CR3 meanwhile,
+    // and a new PD at the same address cannot be mistaken for it.
+    pd.pin(p);
     const old = cur.pd;
     cur.pd = p;
-    if (old !== null) unref(old.hdr);
     // create_ec makes ECs only in PDs with a host space, which stays bound while the PD lives.
     const h = p.hst;
     if (h === null) panic("ec: an EC in a PD without a host space");
     tlb.load(h);
     currentPd.setCurrent(p.obj, p.pio);
+    if (old !== null) pd.unpin(old);
   }
   const end = u64(structAddress(e.regs)) + u64(sizeof<ExceptionFrame>());
   tss.current().rsp0 = end;
@@ -483,16 +554,17 @@ function install(e: Ec): EcCpu {
 
 /**
  * Another CPU destroyed the running EC (its last capability and SC revoked
- * there) while it ran in ring 3, and it entered the kernel before that
- * CPU's IPI: it must not run its hypercall or event. The scheduler picks
- * what runs instead (its memory goes at the switch).
+ * there), or it died with its PD, while it ran in ring 3, and it entered the
+ * kernel before that CPU's IPI: it must not run its hypercall or event. The
+ * scheduler picks what runs instead (a destroyed EC's memory goes at the
+ * switch).
  */
 export function dropIfDestroyed(): void {
   // An EC whose count reached zero is destroyed here at the latest (a slow path that dropped
   // it need not have reaped), so that nothing takes a reference to it again.
   reap();
   const e = running.get();
-  if (e !== null && e.hdr.dead !== 0) sc.preempt();
+  if (e !== null && (e.hdr.dead !== 0 || e.state === State.DEAD)) sc.preempt();
 }
 
 /**
@@ -526,8 +598,12 @@ export function takesCallFast(h: Ec): bool {
 export function activatesFast(e: Ec): bool {
   const cur = here();
   if (cur.zombie !== null || e.hazard !== 0) return false;
+  const loaded = cur.pd;
+  if (loaded === e.pd) return true;
+  // Loading another PD unpins this one, whose memory the last pin of a dead PD frees: only
+  // the slow path does that.
   const h = e.pd.hst;
-  return cur.pd === e.pd || (h !== null && tlb.loadsFast(h));
+  return (loaded === null || loaded.hdr.dead === 0) && h !== null && tlb.loadsFast(h);
 }
 
 /**

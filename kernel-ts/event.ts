@@ -386,23 +386,40 @@ export function init(rootGone: Cont): void {
  * an EC whose event it handled, that EC dies too (§8.1: dead handler). The
  * root EC's death ends the boot (init.ts).
  */
-export function kill(first: Ec, what: str): void {
+export function kill(e: Ec, what: str): void {
+  killChain(e, what, true);
+}
+
+/**
+ * `e` dies because its PD ended (pd_end.ts): as kill(), without a log line for it (the PD's
+ * end was asked for), and whatever `e` called is left to finish without it.
+ */
+export function endWithPd(e: Ec): void {
+  ec.orphanCallee(e);
+  killChain(e, "its PD ended", false);
+}
+
+function killChain(first: Ec, what: str, logFirst: bool): void {
   // Iterative: a chain of event handlers, each the handler of the one before, can be as long
   // as the user makes it, and every dead handler kills the EC whose event it handled.
   let e = first;
   let why = what;
+  let logIt = logFirst;
   let rootDied = false;
   while (e.state !== State.DEAD) {
     e.state = State.DEAD;
+    e.hazard |= u32(Hazard.DEAD);
     const r = e.regs;
     if (e.isRoot) {
       rootDied = true;
       log(`EC: root EC killed: ${why} at ${hex(r.rip)} rdi ${hex(r.rdi)} rsi ${hex(r.rsi)}`);
-    } else
+    } else if (logIt)
       log(
         `EC: EC ${structAddress(e)} killed: ${why} at ${hex(r.rip)} rdi ${hex(r.rdi)} rsi ${hex(r.rsi)}`,
       );
+    logIt = true;
     ec.setHelping(e, null);
+    e.orphaned = false;
     const c = e.caller;
     if (c === null) {
       sc.unparkAll(e);

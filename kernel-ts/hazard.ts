@@ -23,6 +23,8 @@
 //
 // The running EC's (Ec.hazard, ec.ts; it moves with the EC):
 // - RECALL: ctrl_ec recalled it; its RECALL event comes first (event.ts).
+// - DEAD: it died (event.ts kill, its PD's end); it never goes back, and the
+//   fast paths leave it to the slow path, which schedules instead.
 //
 // Only the slow path clears bits and raises all but REAP, holding the kernel
 // lock, which also excludes every fast path: plain loads and stores (a fast
@@ -38,6 +40,7 @@ export enum Hazard {
   HOOK = 0x10,
   SCHED = 0x20,
   RECALL = 0x40,
+  DEAD = 0x80,
 }
 
 class Word {

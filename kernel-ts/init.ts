@@ -24,6 +24,8 @@ import * as ioapic from "./ioapic.ts";
 import * as lapic from "./lapic.ts";
 import * as memory from "./memory.ts";
 import * as multiboot from "./multiboot.ts";
+import * as pd from "./pd.ts";
+import * as pdEnd from "./pd_end.ts";
 import * as pic from "./pic.ts";
 import * as power from "./power.ts";
 import * as root from "./root.ts";
@@ -163,6 +165,7 @@ function running(): never {
   svm.initCpu();
   vmx.initCpu();
   event.init(root.whenRootGone);
+  pd.onEnd(pdEnd.endEcs);
   ec.initCpu(kernelStackTop);
   smp.init(bootTsc);
   sc.createIdles(smp.count());

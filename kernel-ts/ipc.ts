@@ -159,7 +159,15 @@ export function ipcReply(f: ExceptionFrame, _sel: u64, _flags: u32): Status {
   const c = e.caller;
   e.state = State.BLOCKED;
   e.cont = ec.waitForCalls;
-  if (c === null) sc.block(e);
+  if (c === null) {
+    // The caller was destroyed during the call: the reply goes nowhere, and the SC (a
+    // helper's) runs its own chain again, which retries its call to this EC.
+    if (e.orphaned) {
+      e.orphaned = false;
+      sc.preempt();
+    }
+    sc.block(e);
+  }
   const isEvent = e.eventCaller;
   ec.unlink(e);
   if (isEvent) event.writeBack(c, e.utcb, mtd);

@@ -54,6 +54,16 @@ export class Pd {
    * PD they were created for by it, which stays true after the PD is gone (an address would not).
    */
   serial: u64;
+  /**
+   * What keeps the PD's memory and spaces after its last capability went: its ECs (ec.ts),
+   * until the PD's end takes them out, and the CPUs that have its tables loaded. Not
+   * references: an EC of the PD holding one would keep the PD alive through the capabilities
+   * in its own object space, and a CPU would keep the PD's running EC from ever ending.
+   * Changed by fast paths too (a CPU loading the PD).
+   */
+  pins: Atomic<u32>;
+  /** ec.ts's list of the PD's ECs: the first one's address (virt(0): none); this file cannot name Ec. */
+  firstEc: Virt;
 
   /** A new PD without spaces and references, or null when memory is out. */
   static create(): Pd | null {
@@ -104,9 +114,48 @@ class Serials {
 }
 const serials = new Serials();
 
-/** The last PD capability went: drops the spaces' references and frees the PD. */
+class Hooks {
+  /** Ends the PD's ECs (pd_end.ts): they never run again, what waits for them is told, and they leave the PD. */
+  endEcs: (p: Pd) => void;
+}
+const hooks = new Hooks();
+
+/** Installs what ends a dying PD's ECs (init.ts). */
+export function onEnd(endEcs: (p: Pd) => void): void {
+  hooks.endEcs = endEcs;
+}
+
+/**
+ * The last capability naming the PD went (its references are capabilities and the kernel's
+ * hold on the root PD): the PD ends at once, whatever still runs in it. Its ECs die and leave
+ * it (pd_end.ts). Its spaces are left to their own capabilities (a space outlives its PD),
+ * with the PD's memory, once no CPU has its tables loaded any more.
+ */
 function destroyPd(o: KObject): void {
   const p = structAt<Pd>(structAddress(o));
+  // Pinned meanwhile, so that the last EC to leave does not free it under the walk.
+  pin(p);
+  hooks.endEcs(p);
+  unpin(p);
+}
+
+/** Pins the PD (an EC made in it, a CPU loading its tables). */
+export function pin(p: Pd): void {
+  p.pins.add(1);
+}
+
+/**
+ * Drops a pin: the last one of a PD whose capabilities went frees it. That happens only on
+ * the slow path: a fast path never loads another PD over a dead one (ec.ts activatesFast).
+ */
+export function unpin(p: Pd): void {
+  const before = p.pins.sub(1);
+  assert(before !== 0, "pd: pin count underflow");
+  if (before === 1 && p.hdr.dead !== 0) release(p);
+}
+
+/** Drops the spaces' references and frees the PD. */
+function release(p: Pd): void {
   const obj = p.obj;
   if (obj !== null) unref(obj.hdr);
   const pio = p.pio;

@@ -105,6 +105,14 @@ export class Sm {
   }
 }
 
+/** `e`, which waits on `s`, died (pd_end.ts): it leaves the queue and is not woken. */
+export function abandon(e: Ec): void {
+  const s = structAt<Sm>(e.waitingOn);
+  s.dequeue(e);
+  timer.cancel(e.timeout);
+  unref(e.hdr);
+}
+
 /** `e` left a queue with `status` (its hypercall's result): it runs again. */
 function wake(e: Ec, status: u32): void {
   timer.cancel(e.timeout);

@@ -173,7 +173,7 @@ function run(f: ExceptionFrame, h: Handler): void {
  * The hazards of a hypercall's way out (hazard.ts), in order: the objects whose last reference
  * went during the hypercall (not only through the mapping database: a reply's unlink, a
  * waiter's release), destroyed before the statistics are written; the test hook's
- * non-canonical return, which leaves by IRETQ; a reschedule; a recall. Unmapped pages and
+ * non-canonical return, which leaves by IRETQ; the EC's death; a reschedule; a recall. Unmapped pages and
  * changed I/O bitmaps are settled when the lock goes (klock.leave).
  */
 function settle(f: ExceptionFrame, e: Ec): void {
@@ -187,6 +187,8 @@ function settle(f: ExceptionFrame, e: Ec): void {
       event.retUserNonCanonical();
     }
   }
+  // Its hypercall ended its own PD (ctrl_pd revoked the last capability).
+  if ((e.hazard & u32(Hazard.DEAD)) !== 0) sc.preempt();
   ec.maybePreempt(e, event.retUserSysret);
   if ((e.hazard & u32(Hazard.RECALL)) !== 0) event.retUserSysret();
 }

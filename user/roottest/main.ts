@@ -8,7 +8,8 @@
 // 300 create_pd, 400 hypercall ABI, 500 host and MSR spaces, 600
 // interrupts/ctrl_hw/console semaphore, 700–799 ECs/SCs/portals/IPC/events
 // (ec.ts), 900 more than one CPU (smp.ts), 1000 what ring 3 must not do to the
-// kernel (harden.ts), 1100 the boot information read whole (bootinfo.ts). A new
+// kernel (harden.ts), 1010 what a PD's end stops (pd_end.ts), 1100 the boot
+// information read whole (bootinfo.ts). A new
 // module exports `run()` starting with `block(<base>)` and is called below in
 // id order.
 
@@ -20,6 +21,7 @@ import * as ctrlPd from "./ctrl_pd.ts";
 import * as ec from "./ec.ts";
 import * as foreign from "./foreign.ts";
 import * as harden from "./harden.ts";
+import * as pdEnd from "./pd_end.ts";
 import * as hst from "./hst.ts";
 import * as hyp from "./hyp.ts";
 import * as interrupt from "./interrupt.ts";
@@ -44,6 +46,7 @@ export function main(magic: u64, info: u64, hip: u64): u64 {
   ec.run();
   smp.run();
   harden.run();
+  pdEnd.run();
   bootinfo.run(magic, info);
   const result = summary();
   puts("roottest: OUT to revoked port 0x80 next: #GP expected\n");

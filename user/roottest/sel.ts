@@ -45,6 +45,8 @@ export const SMP_ORDER: u64 = 10;
 export const HARDEN_SELS: u64 = 0x6400;
 /** roottest-iommu: DMA spaces. */
 export const IOMMU_SELS: u64 = 0x6500;
+/** pd_end.ts: a PD whose EC runs when the PD's capability goes. */
+export const PD_END_SELS: u64 = 0x6600;
 /** Order of those ranges. */
 export const RANGE_ORDER: u64 = 8;
 
