@@ -25,6 +25,7 @@ import { SVM_EVENT_INVALID, SVM_EVENT_NONE, SvmExit, svmEvent } from "../abi/svm
 import { MTD_CR, MTD_CS_SS, MTD_CTRL, MTD_DR, MTD_DS_ES, MTD_EFER } from "../abi/mtd.ts";
 import { MTD_FS_GS, MTD_GDTR, MTD_IDTR, MTD_INJ, MTD_KERNEL_GS, MTD_LDTR } from "../abi/mtd.ts";
 import { MTD_PAT, MTD_QUAL, MTD_STA, MTD_SYSCALL, MTD_SYSENTER, MTD_TR } from "../abi/mtd.ts";
+import { EFER_SVME, IA32_EFER, IA32_TSC_AUX, VM_CR, VM_HSAVE_PA } from "../abi/msr.ts";
 import * as cpu from "./cpu.ts";
 import {
   AR_UNUSABLE,
@@ -85,12 +86,7 @@ const LEAF_SVM: u32 = 0x8000_000a;
 const SVM_NPT: u32 = 1 << 0;
 const SVM_NRIPS: u32 = 1 << 3;
 
-const MSR_EFER: u32 = 0xc000_0080;
-const EFER_SVME: u64 = 1 << 12;
-const MSR_VM_CR: u32 = 0xc001_0114;
 const VM_CR_SVMDIS: u64 = 1 << 4;
-const MSR_VM_HSAVE_PA: u32 = 0xc001_0117;
-const MSR_TSC_AUX: u32 = 0xc000_0103;
 
 const PAGE: usize = 4096;
 
@@ -184,7 +180,7 @@ export function init(): void {
     log(`SVM: no nested paging: vCPUs disabled`);
     return;
   }
-  if ((rdmsr(MSR_VM_CR) & VM_CR_SVMDIS) !== 0) {
+  if ((rdmsr(VM_CR) & VM_CR_SVMDIS) !== 0) {
     log(`SVM: disabled by the firmware (VM_CR.SVMDIS): vCPUs disabled`);
     return;
   }
@@ -220,9 +216,9 @@ export function initCpu(): void {
   c.nextAsid = 1;
   c.flushOwed = true;
   // The host's TSC_AUX is 0, what vcpu.ts restores after a guest's run with another.
-  if (cpu.has(cpu.Feature.RDTSCP)) wrmsr(MSR_TSC_AUX, 0);
-  wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
-  wrmsr(MSR_VM_HSAVE_PA, u64(c.hsave));
+  if (cpu.has(cpu.Feature.RDTSCP)) wrmsr(IA32_TSC_AUX, 0);
+  wrmsr(IA32_EFER, rdmsr(IA32_EFER) | EFER_SVME);
+  wrmsr(VM_HSAVE_PA, u64(c.hsave));
   vmsave(c.host);
 }
 

@@ -36,6 +36,7 @@ import {
 } from "../abi/mtd.ts";
 import { SVM_EVENT_INVALID } from "../abi/svm_exits.ts";
 import { Perm_gst_sp, Perm_msr_sp, Perm_pio_sp } from "../abi/perms.ts";
+import { IA32_TSC_AUX } from "../abi/msr.ts";
 import { Kind, CAP0, object, perms } from "./capability.ts";
 import * as cpu from "./cpu.ts";
 import { ExceptionFrame } from "./frame.ts";
@@ -51,7 +52,6 @@ import * as svm from "./svm.ts";
 import * as tlb from "./tlb.ts";
 import * as vmx from "./vmx.ts";
 
-const MSR_TSC_AUX: u32 = 0xc000_0103;
 /** The MTD bits of the state load() keeps here rather than in the vendor's control block. */
 const SWITCHED: u32 = MTD_XSAVE | MTD_TSC | MTD_TLB | MTD_SPACES | MTD_APIC;
 /** XCR0 after reset: x87 only. */
@@ -278,11 +278,11 @@ export function run(v: Vcpu, r: ExceptionFrame): u32 {
   const host = fpu.features();
   if (host !== 0 && v.xcr0 !== host) xsetbv(0, v.xcr0);
   const aux = v.tscAux !== 0 && cpu.has(cpu.Feature.RDTSCP);
-  if (aux) wrmsr(MSR_TSC_AUX, v.tscAux);
+  if (aux) wrmsr(IA32_TSC_AUX, v.tscAux);
   const n = vmx.usable()
     ? vmx.run(v.control, r, v.exceptions)
     : svm.run(v.control, r, v.exceptions);
-  if (aux) wrmsr(MSR_TSC_AUX, 0);
+  if (aux) wrmsr(IA32_TSC_AUX, 0);
   if (host !== 0 && v.xcr0 !== host) xsetbv(0, host);
   return n;
 }
