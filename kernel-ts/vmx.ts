@@ -81,12 +81,14 @@ import { ExceptionFrame } from "./frame.ts";
 import * as gdt from "./gdt.ts";
 import {
   FORCED_EXCEPTIONS,
+  GuestSegment,
   INJ_NMI_WINDOW,
   INJ_WINDOW,
   canonical,
   reflection,
   sanitizedFmask,
   sanitizedStar,
+  transferSegments,
 } from "./guest_state.ts";
 import * as kmem from "./kmem.ts";
 import { allocBytes, freeBytes } from "./kobject.ts";
@@ -119,7 +121,6 @@ import {
   REASON_BASIC,
   REASON_ENTRY_FAILED,
   Vmcs,
-  VmcsSegment,
   pdpteField,
   segmentField,
 } from "./vmcs.ts";
@@ -837,18 +838,24 @@ export function logCounts(count: u32): void {
 
 // ---- state transfer (nova-abi.md §6.3, §13) ----
 
-/** UTCB order CS, SS, DS, ES, FS, GS, TR, LDTR → VMCS segment numbers. */
-function segmentOut(s: u32, u: Segment): void {
-  u.selector = u16(vmread(segmentField(Vmcs.GUEST_ES_SELECTOR, s)));
-  u.ar = arFromVmx(vmread(segmentField(Vmcs.GUEST_ES_AR, s)));
+/** Guest segment `s` (GuestSegment) of the current VMCS into `u` (guest_state.ts SegmentAccess). */
+function segmentOut(_va: Virt, s: u32, u: Segment): void {
+  if (s < GuestSegment.GDTR) {
+    u.selector = u16(vmread(segmentField(Vmcs.GUEST_ES_SELECTOR, s)));
+    u.ar = arFromVmx(vmread(segmentField(Vmcs.GUEST_ES_AR, s)));
+  }
   u.limit = u32(vmread(segmentField(Vmcs.GUEST_ES_LIMIT, s)));
   u.base = vmread(segmentField(Vmcs.GUEST_ES_BASE, s));
 }
 
-function segmentIn(u: Segment, s: u32): void {
-  vmwrite(segmentField(Vmcs.GUEST_ES_SELECTOR, s), u64(u.selector));
-  vmwrite(segmentField(Vmcs.GUEST_ES_AR, s), arToVmx(u.ar));
-  vmwrite(segmentField(Vmcs.GUEST_ES_LIMIT, s), u64(u.limit));
+/** `u` into guest segment `s` of the current VMCS (guest_state.ts SegmentAccess). */
+function segmentIn(_va: Virt, s: u32, u: Segment): void {
+  const table = s >= GuestSegment.GDTR;
+  if (!table) {
+    vmwrite(segmentField(Vmcs.GUEST_ES_SELECTOR, s), u64(u.selector));
+    vmwrite(segmentField(Vmcs.GUEST_ES_AR, s), arToVmx(u.ar));
+  }
+  vmwrite(segmentField(Vmcs.GUEST_ES_LIMIT, s), u64(table ? u.limit & 0xffff : u.limit));
   vmwrite(segmentField(Vmcs.GUEST_ES_BASE, s), u.base);
 }
 
@@ -914,28 +921,7 @@ export function save(va: Virt, a: ArchUtcb, mtd: u32, pending: bool): void {
     a.vectInfo = u32(vmread(Vmcs.IDT_VECTORING));
     a.vectError = u32(vmread(Vmcs.IDT_VECTORING_ERROR));
   }
-  if ((mtd & MTD_CS_SS) !== 0) {
-    segmentOut(VmcsSegment.CS, a.cs);
-    segmentOut(VmcsSegment.SS, a.ss);
-  }
-  if ((mtd & MTD_DS_ES) !== 0) {
-    segmentOut(VmcsSegment.DS, a.ds);
-    segmentOut(VmcsSegment.ES, a.es);
-  }
-  if ((mtd & MTD_FS_GS) !== 0) {
-    segmentOut(VmcsSegment.FS, a.fs);
-    segmentOut(VmcsSegment.GS, a.gs);
-  }
-  if ((mtd & MTD_TR) !== 0) segmentOut(VmcsSegment.TR, a.tr);
-  if ((mtd & MTD_LDTR) !== 0) segmentOut(VmcsSegment.LDTR, a.ldtr);
-  if ((mtd & MTD_GDTR) !== 0) {
-    a.gdtr.limit = u32(vmread(Vmcs.GUEST_GDTR_LIMIT));
-    a.gdtr.base = vmread(Vmcs.GUEST_GDTR_BASE);
-  }
-  if ((mtd & MTD_IDTR) !== 0) {
-    a.idtr.limit = u32(vmread(Vmcs.GUEST_IDTR_LIMIT));
-    a.idtr.base = vmread(Vmcs.GUEST_IDTR_BASE);
-  }
+  transferSegments(va, a, mtd, segmentOut);
   if ((mtd & MTD_PDPTE) !== 0) for (let i: u32 = 0; i < 4; i++) a.pdpte[i] = vmread(pdpteField(i));
   if ((mtd & MTD_CR) !== 0) {
     a.cr0 = crView(Vmcs.GUEST_CR0, Vmcs.CR0_MASK, Vmcs.CR0_SHADOW);
@@ -1015,28 +1001,7 @@ export function load(va: Virt, a: ArchUtcb, mtd: u32): i32 {
       writePrimary(x);
     }
   }
-  if ((mtd & MTD_CS_SS) !== 0) {
-    segmentIn(a.cs, VmcsSegment.CS);
-    segmentIn(a.ss, VmcsSegment.SS);
-  }
-  if ((mtd & MTD_DS_ES) !== 0) {
-    segmentIn(a.ds, VmcsSegment.DS);
-    segmentIn(a.es, VmcsSegment.ES);
-  }
-  if ((mtd & MTD_FS_GS) !== 0) {
-    segmentIn(a.fs, VmcsSegment.FS);
-    segmentIn(a.gs, VmcsSegment.GS);
-  }
-  if ((mtd & MTD_TR) !== 0) segmentIn(a.tr, VmcsSegment.TR);
-  if ((mtd & MTD_LDTR) !== 0) segmentIn(a.ldtr, VmcsSegment.LDTR);
-  if ((mtd & MTD_GDTR) !== 0) {
-    vmwrite(Vmcs.GUEST_GDTR_LIMIT, u64(a.gdtr.limit & 0xffff));
-    vmwrite(Vmcs.GUEST_GDTR_BASE, a.gdtr.base);
-  }
-  if ((mtd & MTD_IDTR) !== 0) {
-    vmwrite(Vmcs.GUEST_IDTR_LIMIT, u64(a.idtr.limit & 0xffff));
-    vmwrite(Vmcs.GUEST_IDTR_BASE, a.idtr.base);
-  }
+  transferSegments(va, a, mtd, segmentIn);
   if ((mtd & MTD_PDPTE) !== 0) for (let i: u32 = 0; i < 4; i++) vmwrite(pdpteField(i), a.pdpte[i]);
   if ((mtd & MTD_CR) !== 0) {
     crIn(a.cr0, Vmcs.GUEST_CR0, Vmcs.CR0_SHADOW, caps.cr0Forced, caps.cr0Allowed);
