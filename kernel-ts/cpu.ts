@@ -4,6 +4,15 @@
 // nested paging and tagged TLBs. identify() reads them once and logs them in
 // the format of docs/boot-log.md; has() answers later questions.
 
+import {
+  IA32_FEATURE_CONTROL,
+  IA32_VMX_BASIC,
+  IA32_VMX_EPT_VPID_CAP,
+  IA32_VMX_PINBASED_CTLS,
+  IA32_VMX_PROCBASED_CTLS,
+  IA32_VMX_PROCBASED_CTLS2,
+} from "../abi/msr.ts";
+
 const LEAF_VENDOR: u32 = 0;
 const LEAF_FEATURES: u32 = 1;
 const LEAF_EXTENDED_FEATURES: u32 = 7;
@@ -14,13 +23,6 @@ const LEAF_BRAND_FIRST: u32 = 0x80000002;
 const LEAF_BRAND_LAST: u32 = 0x80000004;
 const LEAF_POWER: u32 = 0x80000007;
 const LEAF_SVM: u32 = 0x8000000a;
-
-const IA32_FEATURE_CONTROL: u32 = 0x3a;
-const IA32_VMX_BASIC: u32 = 0x480;
-const IA32_VMX_PINBASED_CTLS: u32 = 0x481;
-const IA32_VMX_PROCBASED_CTLS: u32 = 0x482;
-const IA32_VMX_PROCBASED_CTLS2: u32 = 0x48b;
-const IA32_VMX_EPT_VPID_CAP: u32 = 0x48c;
 
 /**
  * A CPUID feature bit: (word << 5) | bit, where the word is one of the CPUID registers

@@ -21,6 +21,13 @@
 // TCG CPUs) OP 4 with 0 succeeds and OP 5–7 are BAD_PAR (§12.18).
 
 import { Status } from "../abi/status.ts";
+import {
+  IA32_L2_QOS_CFG,
+  IA32_L2_QOS_EXT_BW_THRTL_0,
+  IA32_L2_QOS_MASK_0,
+  IA32_L3_QOS_CFG,
+  IA32_L3_QOS_MASK_0,
+} from "../abi/msr.ts";
 import * as currentPd from "./current_pd.ts";
 import * as fadt from "./fadt.ts";
 import { ExceptionFrame } from "./frame.ts";
@@ -113,11 +120,6 @@ const MBA: u32 = 3;
 /** CPUID.(0x10,1/2):ECX[2]: CDP. */
 const ECX_CDP: u32 = 1 << 2;
 
-const MSR_L3_QOS_CFG: u32 = 0xc81;
-const MSR_L2_QOS_CFG: u32 = 0xc82;
-const MSR_L3_MASK_0: u32 = 0xc90;
-const MSR_L2_MASK_0: u32 = 0xd10;
-const MSR_MBA_THRTL_0: u32 = 0xd50;
 const QOS_CFG_CDP: u64 = 1;
 
 /** desc bits of OP 4. */
@@ -159,8 +161,8 @@ function configureQos(desc: u64): u32 {
   const l2 = (desc & QOS_CDP_L2) !== 0;
   if ((l3 && !hasCdp(L3)) || (l2 && !hasCdp(L2))) return Status.BAD_PAR;
   if (qos.configured) return Status.ABORTED;
-  if (l3) wrmsr(MSR_L3_QOS_CFG, rdmsr(MSR_L3_QOS_CFG) | QOS_CFG_CDP);
-  if (l2) wrmsr(MSR_L2_QOS_CFG, rdmsr(MSR_L2_QOS_CFG) | QOS_CFG_CDP);
+  if (l3) wrmsr(IA32_L3_QOS_CFG, rdmsr(IA32_L3_QOS_CFG) | QOS_CFG_CDP);
+  if (l2) wrmsr(IA32_L2_QOS_CFG, rdmsr(IA32_L2_QOS_CFG) | QOS_CFG_CDP);
   qos.configured = true;
   return Status.SUCCESS;
 }
@@ -185,7 +187,7 @@ function capacityMask(desc: u64, res: u32): u32 {
   const masks = (regs[3] & 0xffff) + 1;
   const width = (regs[0] & 0x1f) + 1;
   if (n >= masks || !contiguous(mask) || mask >> u64(width) !== 0) return Status.BAD_PAR;
-  wrmsr((res === L3 ? MSR_L3_MASK_0 : MSR_L2_MASK_0) + n, mask);
+  wrmsr((res === L3 ? IA32_L3_QOS_MASK_0 : IA32_L2_QOS_MASK_0) + n, mask);
   return Status.SUCCESS;
 }
 
@@ -198,6 +200,6 @@ function mbaDelay(desc: u64): u32 {
   const classes = (regs[3] & 0xffff) + 1;
   const max = (regs[0] & 0xfff) + 1;
   if (cos >= classes || delay > max) return Status.BAD_PAR;
-  wrmsr(MSR_MBA_THRTL_0 + cos, u64(delay));
+  wrmsr(IA32_L2_QOS_EXT_BW_THRTL_0 + cos, u64(delay));
   return Status.SUCCESS;
 }

@@ -1,7 +1,19 @@
 // What both vCPU back-ends (svm.ts, vmx.ts) apply to guest state alike: the
 // interruption-information encoding of nova-abi.md §6.5 (which is VMX's own
 // and which SVM's EVENTINJ nearly shares), the exceptions every guest exits
-// on whatever its VMM asked, and the sanitizing of MSR values a VMM writes.
+// on whatever its VMM asked, the sanitizing of MSR values a VMM writes, and
+// the walk over the segment groups an MTD selects (transferSegments).
+
+import { ArchUtcb, Segment } from "../abi/arch_utcb.ts";
+import {
+  MTD_CS_SS,
+  MTD_DS_ES,
+  MTD_FS_GS,
+  MTD_GDTR,
+  MTD_IDTR,
+  MTD_LDTR,
+  MTD_TR,
+} from "../abi/mtd.ts";
 
 // Interruption information (§6.5).
 export const INJ_VALID: u32 = 0x8000_0000;
@@ -69,4 +81,63 @@ export function sanitizedStar(star: u64): u64 {
 }
 export function sanitizedFmask(fmask: u64): u64 {
   return fmask & 0xffff_ffff;
+}
+
+/**
+ * The guest's segment registers and descriptor tables, in the VMCS's order, which its field
+ * encodings follow (vmcs.ts segmentField); svm.ts maps them to the VMCB's records. GDTR and
+ * IDTR have a limit and a base only.
+ */
+export enum GuestSegment {
+  ES = 0,
+  CS = 1,
+  SS = 2,
+  DS = 3,
+  FS = 4,
+  GS = 5,
+  LDTR = 6,
+  TR = 7,
+  GDTR = 8,
+  IDTR = 9,
+}
+
+/**
+ * A back-end's copy of guest segment `s` (GuestSegment) between the vCPU's control block at
+ * `control` and the UTCB's record `u`: to `u` for a save, from it for a load, which takes a
+ * descriptor table's limit as 16 bits.
+ */
+export type SegmentAccess = (control: Virt, s: u32, u: Segment) => void;
+
+/** The MTD bits of the segment groups (§6.3). */
+const SEGMENTS: u32 = MTD_CS_SS | MTD_DS_ES | MTD_FS_GS | MTD_TR | MTD_LDTR | MTD_GDTR | MTD_IDTR;
+
+/**
+ * The segment groups `mtd` selects (§6.3: CS/SS, DS/ES, FS/GS, TR, LDTR, GDTR, IDTR), each
+ * segment through `access` between the control block at `control` and the UTCB `a`: both
+ * back-ends' save and load. Inlined into each, where `access` is a constant: a direct call.
+ * @inline
+ */
+export function transferSegments(
+  control: Virt,
+  a: ArchUtcb,
+  mtd: u32,
+  access: SegmentAccess,
+): void {
+  if ((mtd & SEGMENTS) === 0) return;
+  if ((mtd & MTD_CS_SS) !== 0) {
+    access(control, GuestSegment.CS, a.cs);
+    access(control, GuestSegment.SS, a.ss);
+  }
+  if ((mtd & MTD_DS_ES) !== 0) {
+    access(control, GuestSegment.DS, a.ds);
+    access(control, GuestSegment.ES, a.es);
+  }
+  if ((mtd & MTD_FS_GS) !== 0) {
+    access(control, GuestSegment.FS, a.fs);
+    access(control, GuestSegment.GS, a.gs);
+  }
+  if ((mtd & MTD_TR) !== 0) access(control, GuestSegment.TR, a.tr);
+  if ((mtd & MTD_LDTR) !== 0) access(control, GuestSegment.LDTR, a.ldtr);
+  if ((mtd & MTD_GDTR) !== 0) access(control, GuestSegment.GDTR, a.gdtr);
+  if ((mtd & MTD_IDTR) !== 0) access(control, GuestSegment.IDTR, a.idtr);
 }

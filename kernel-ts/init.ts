@@ -38,6 +38,7 @@ import * as timer from "./timer.ts";
 import * as tlb from "./tlb.ts";
 import * as tsc from "./tsc.ts";
 import * as tss from "./tss.ts";
+import * as vcpu from "./vcpu.ts";
 import * as watchdog from "./watchdog.ts";
 import * as iommu from "./iommu.ts";
 
@@ -158,8 +159,7 @@ function running(): never {
   watchdog.init();
   syscall.init();
   // After the SYSCALL MSRs: the host state SVM and VMX restore after each guest run is taken now.
-  vmx.init();
-  if (!vmx.usable()) svm.init();
+  vcpu.init();
   insn.configure(space.directMapped);
   if (!svm.prepareCpu(0) || !vmx.prepareCpu(0)) panic("no memory for the boot CPU's SVM/VMX areas");
   svm.initCpu();

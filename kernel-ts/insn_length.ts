@@ -19,6 +19,7 @@
 
 import { Perm_mem } from "../abi/perms.ts";
 import { SvmExit } from "../abi/svm_exits.ts";
+import { EFER_LMA } from "../abi/msr.ts";
 import * as kmem from "./kmem.ts";
 import { Space_hst, memFrame } from "./space_hst.ts";
 
@@ -66,7 +67,6 @@ const CR0_PG: u64 = u64(1) << 31;
 const CR4_PSE: u64 = 1 << 4;
 const CR4_PAE: u64 = 1 << 5;
 const CR4_LA57: u64 = 1 << 12;
-const EFER_LMA: u64 = 1 << 10;
 const RFLAGS_VM: u64 = 1 << 17;
 const AR_L: u16 = 1 << 9;
 const AR_DB: u16 = 1 << 10;

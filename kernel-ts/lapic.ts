@@ -3,11 +3,12 @@
 // not). Spurious and error vectors, EOI, and the timer in TSC-deadline mode
 // when the CPU has it, else one-shot mode counting down the bus clock.
 
+import { IA32_APIC_BASE, IA32_TSC_DEADLINE, X2APIC_MSRS } from "../abi/msr.ts";
 import * as ptab from "./ptab.ts";
 import * as space from "./space_kernel.ts";
 import * as tsc from "./tsc.ts";
 
-// Register offsets in the xAPIC page; the x2APIC MSR is 0x800 + offset / 16.
+// Register offsets in the xAPIC page; the x2APIC MSR is X2APIC_MSRS + offset / 16.
 const ID: u32 = 0x20;
 const VERSION: u32 = 0x30;
 const TPR: u32 = 0x80;
@@ -25,11 +26,9 @@ const ICR_LOW: u32 = 0x300;
 const ICR_HIGH: u32 = 0x310;
 const ICR_PENDING: u32 = 1 << 12;
 
-const MSR_APIC_BASE: u32 = 0x1b;
 const APIC_BASE_ENABLE: u64 = 1 << 11;
 const APIC_BASE_X2APIC: u64 = 1 << 10;
 const APIC_BASE_ADDRESS: u64 = 0x000f_ffff_ffff_f000;
-const MSR_TSC_DEADLINE: u32 = 0x6e0;
 
 const CPUID1_ECX_X2APIC: u32 = 1 << 21;
 const CPUID1_ECX_TSC_DEADLINE: u32 = 1 << 24;
@@ -54,12 +53,12 @@ class LapicState {
 export const state = new LapicState();
 
 function read(reg: u32): u32 {
-  if (state.x2apic) return u32(rdmsr(0x800 + (reg >> 4)));
+  if (state.x2apic) return u32(rdmsr(X2APIC_MSRS + (reg >> 4)));
   return ptrFromVirt<u32>(state.mmio + u64(reg)).loadVolatile();
 }
 
 function write(reg: u32, v: u32): void {
-  if (state.x2apic) wrmsr(0x800 + (reg >> 4), u64(v));
+  if (state.x2apic) wrmsr(X2APIC_MSRS + (reg >> 4), u64(v));
   else ptrFromVirt<u32>(state.mmio + u64(reg)).storeVolatile(v);
 }
 
@@ -88,7 +87,7 @@ export function init(allowX2apic: bool, allocate: ptab.TableAllocator): bool {
   state.tscDeadline = (r[2] & CPUID1_ECX_TSC_DEADLINE) !== 0;
   state.x2apic = allowX2apic && (r[2] & CPUID1_ECX_X2APIC) !== 0;
   if (!state.x2apic) {
-    state.mmio = space.mapMmio(phys(rdmsr(MSR_APIC_BASE) & APIC_BASE_ADDRESS), 0x1000, allocate);
+    state.mmio = space.mapMmio(phys(rdmsr(IA32_APIC_BASE) & APIC_BASE_ADDRESS), 0x1000, allocate);
     if (u64(state.mmio) === 0) return false;
   }
   enableLocal();
@@ -101,16 +100,16 @@ export function init(allowX2apic: bool, allocate: ptab.TableAllocator): bool {
  * comes with the MADT's NMI entries), the timer masked, errors on VECTOR_ERROR.
  */
 export function enableLocal(): void {
-  let base = rdmsr(MSR_APIC_BASE) | APIC_BASE_ENABLE;
+  let base = rdmsr(IA32_APIC_BASE) | APIC_BASE_ENABLE;
   if (state.x2apic) {
-    wrmsr(MSR_APIC_BASE, base); // xAPIC first: x2APIC is entered from the enabled state
+    wrmsr(IA32_APIC_BASE, base); // xAPIC first: x2APIC is entered from the enabled state
     base |= APIC_BASE_X2APIC;
   } else if ((base & APIC_BASE_X2APIC) !== 0) {
     // x2APIC -> xAPIC is not a legal transition (#GP): disable the APIC first (SDM §11.12.5).
-    wrmsr(MSR_APIC_BASE, base & ~(APIC_BASE_X2APIC | APIC_BASE_ENABLE));
+    wrmsr(IA32_APIC_BASE, base & ~(APIC_BASE_X2APIC | APIC_BASE_ENABLE));
     base &= ~APIC_BASE_X2APIC;
   }
-  wrmsr(MSR_APIC_BASE, base);
+  wrmsr(IA32_APIC_BASE, base);
   write(TPR, 0);
   write(LVT_LINT0, LVT_MASKED);
   write(LVT_LINT1, LVT_MASKED);
@@ -153,7 +152,7 @@ export function setDeadline(deadline: u64): void {
   if (state.tscDeadline) {
     write(LVT_TIMER, VECTOR_TIMER | LVT_TIMER_TSC_DEADLINE);
     mfence(); // the LVT write must be seen before the deadline MSR write (SDM §11.5.4.1)
-    wrmsr(MSR_TSC_DEADLINE, deadline);
+    wrmsr(IA32_TSC_DEADLINE, deadline);
     return;
   }
   write(LVT_TIMER, VECTOR_TIMER);
@@ -185,7 +184,7 @@ export function sendIpi(apicId: u32, command: u32): void {
     // the stores it announces are visible to the target (SDM Vol. 3A §11.12.3).
     mfence();
     lfence();
-    wrmsr(0x800 + (ICR_LOW >> 4), (u64(apicId) << 32) | u64(command));
+    wrmsr(X2APIC_MSRS + (ICR_LOW >> 4), (u64(apicId) << 32) | u64(command));
     return;
   }
   write(ICR_HIGH, apicId << 24);

@@ -8,11 +8,10 @@
 // the user's GS base; entry.S and syscall.S swap the two (SWAPGS) on every
 // way into and out of ring 3.
 
+import { IA32_GS_BASE, IA32_KERNEL_GS_BASE } from "../abi/msr.ts";
 import * as kmem from "./kmem.ts";
 import * as memory from "./memory.ts";
 
-const MSR_GS_BASE: u32 = 0xc000_0101;
-const MSR_KERNEL_GS_BASE: u32 = 0xc000_0102;
 const PAGE: u64 = 0x1000;
 
 /**
@@ -84,8 +83,8 @@ export function install(area: Virt, index: u32): bool {
   // (bits 63:47 set) and canonical, as WRMSR requires.
   const base = u64(area) - u64(linkerSymbol("__percpu_start"));
   assert(base >> 47 === 0x1_ffff, "per-CPU GS base not canonical");
-  wrmsr(MSR_GS_BASE, base);
-  wrmsr(MSR_KERNEL_GS_BASE, 0);
+  wrmsr(IA32_GS_BASE, base);
+  wrmsr(IA32_KERNEL_GS_BASE, 0);
   const fresh = cpuIndex.get() === u32.MAX;
   assert(index < 256, "per-CPU index beyond the per-CPU arrays");
   cpuIndex.set(index);

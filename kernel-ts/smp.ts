@@ -6,6 +6,7 @@
 // SYSCALL and PAT like the boot CPU, reports in, and enters its scheduler's
 // idle loop once boot is over. docs/smp.md.
 
+import { EFER_LME, EFER_NXE, IA32_EFER } from "../abi/msr.ts";
 import * as boot from "./boot.ts";
 import * as ec from "./ec.ts";
 import * as exceptions from "./exceptions.ts";
@@ -44,10 +45,6 @@ const TRAMPOLINE: u64 = 0x1000;
 const PAGE: u64 = 0x1000;
 /** The code page, then the trampoline's PML4, PDPT and PD. */
 const TRAMPOLINE_PAGES: u64 = 4;
-
-const MSR_EFER: u32 = 0xc000_0080;
-const EFER_LME: u64 = 1 << 8;
-const EFER_NXE: u64 = 1 << 11;
 
 // SDM Vol. 3A §8.4.4.1: 10 ms after INIT, 200 µs between the SIPIs.
 const INIT_DELAY_NS: u64 = 10_000_000;
@@ -181,7 +178,7 @@ function placeTrampoline(): TrampolineData | null {
   );
   data.go.store(0);
   data.tables = u32(TRAMPOLINE + PAGE);
-  data.efer = u32(EFER_LME | (rdmsr(MSR_EFER) & EFER_NXE));
+  data.efer = u32(EFER_LME | (rdmsr(IA32_EFER) & EFER_NXE));
   data.kernelCr3 = u64(space.rootTable());
   return data;
 }

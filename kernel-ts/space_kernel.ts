@@ -14,6 +14,7 @@
 //   pages (activate) and the PAT (loadPat), whose entries 5 and 6 only host
 //   spaces' cache attributes use (space_hst.patBits).
 
+import { EFER_NXE, IA32_EFER, IA32_PAT } from "../abi/msr.ts";
 import * as boot from "./boot.ts";
 import * as kmem from "./kmem.ts";
 import * as ptab from "./ptab.ts";
@@ -37,8 +38,6 @@ const CR4_PGE: u64 = 1 << 7;
 const CR4_UMIP: u64 = 1 << 11;
 const CR4_SMEP: u64 = 1 << 20;
 const CR4_SMAP: u64 = 1 << 21;
-const MSR_EFER: u32 = 0xc000_0080;
-const EFER_NXE: u64 = 1 << 11;
 
 const PAGE: u64 = 0x1000;
 const LARGE: u64 = 0x20_0000;
@@ -237,7 +236,7 @@ export function guardPage(top: Virt): Virt {
  * global pages. From here on physical memory is reached through the direct map.
  */
 export function activate(): void {
-  if (protections.nx) wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
+  if (protections.nx) wrmsr(IA32_EFER, rdmsr(IA32_EFER) | EFER_NXE);
   writeCr0(readCr0() | CR0_WP);
   let cr4 = readCr4() | CR4_PGE;
   if (protections.smep) cr4 |= CR4_SMEP;
@@ -254,7 +253,6 @@ export function activate(): void {
 // (WB, WT, UC-, UC), so PCD/PWT alone mean what they did for the kernel's
 // mappings; 5 becomes WP and 6 WC, for the MAD's cache attributes in host
 // spaces (space_hst.patBits).
-const MSR_PAT: u32 = 0x277;
 const PAT_VALUE: u64 = 0x0001_0506_0007_0406;
 
 /**
@@ -264,7 +262,7 @@ const PAT_VALUE: u64 = 0x0001_0506_0007_0406;
  * root PD's module (which imports the bring-up for its CPU count).
  */
 export function loadPat(): void {
-  wrmsr(MSR_PAT, PAT_VALUE);
+  wrmsr(IA32_PAT, PAT_VALUE);
 }
 
 /**

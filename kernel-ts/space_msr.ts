@@ -17,6 +17,36 @@
 // The NOVA MSR space (§9.8) is one object with `nova` set: its capabilities
 // are computed from the table below, never stored.
 
+import {
+  IA32_APERF,
+  IA32_ARCH_CAPABILITIES,
+  IA32_BIOS_SIGN_ID,
+  IA32_CORE_CAPABILITIES,
+  IA32_EFER,
+  IA32_FLUSH_CMD,
+  IA32_FMASK,
+  IA32_FS_BASE,
+  IA32_GS_BASE,
+  IA32_KERNEL_GS_BASE,
+  IA32_LSTAR,
+  IA32_MCU_OPT_CTRL,
+  IA32_MPERF,
+  IA32_MTRRCAP,
+  IA32_OVERCLOCKING_STATUS,
+  IA32_PACKAGE_THERM_STATUS,
+  IA32_PAT,
+  IA32_PERF_STATUS,
+  IA32_PLATFORM_ID,
+  IA32_PRED_CMD,
+  IA32_STAR,
+  IA32_SYSENTER_CS,
+  IA32_SYSENTER_EIP,
+  IA32_SYSENTER_ESP,
+  IA32_THERM_STATUS,
+  IA32_TSC,
+  IA32_TSC_AUX,
+  IA32_XSS,
+} from "../abi/msr.ts";
 import { Perm_msr } from "../abi/perms.ts";
 import { Status } from "../abi/status.ts";
 import { Kind, CAP0, OBJ_ALIGN } from "./capability.ts";
@@ -75,41 +105,36 @@ export function novaPerms(msr: u64): u32 {
   const RW = u32(Perm_msr.R | Perm_msr.W);
   const R = u32(Perm_msr.R);
   switch (msr) {
-    // IA32_SYSENTER_CS/ESP/EIP, IA32_PAT, IA32_EFER, FS/GS base, KERNEL_GS_BASE.
-    case 0x174:
-    case 0x175:
-    case 0x176:
-    case 0x277:
-    case 0xc000_0080:
-    case 0xc000_0100:
-    case 0xc000_0101:
-    case 0xc000_0102:
+    case IA32_SYSENTER_CS:
+    case IA32_SYSENTER_ESP:
+    case IA32_SYSENTER_EIP:
+    case IA32_PAT:
+    case IA32_EFER:
+    case IA32_FS_BASE:
+    case IA32_GS_BASE:
+    case IA32_KERNEL_GS_BASE:
       return RW;
-    // IA32_PRED_CMD, IA32_FLUSH_CMD: write only.
-    case 0x49:
-    case 0x10b:
+    case IA32_PRED_CMD:
+    case IA32_FLUSH_CMD:
       return u32(Perm_msr.W);
-    // IA32_TSC, PLATFORM_ID, BIOS_SIGN_ID, CORE_CAPABILITIES, MPERF, APERF, MTRR_CAP,
-    // ARCH_CAPABILITIES, MCU_OPT_CTRL, OVERCLOCKING_STATUS, PERF_STATUS, THERM_STATUS,
-    // PACKAGE_THERM_STATUS, IA32_XSS, STAR, LSTAR, FMASK, TSC_AUX: read only.
-    case 0x10:
-    case 0x17:
-    case 0x8b:
-    case 0xcf:
-    case 0xe7:
-    case 0xe8:
-    case 0xfe:
-    case 0x10a:
-    case 0x123:
-    case 0x195:
-    case 0x198:
-    case 0x19c:
-    case 0x1b1:
-    case 0xda0:
-    case 0xc000_0081:
-    case 0xc000_0082:
-    case 0xc000_0084:
-    case 0xc000_0103:
+    case IA32_TSC:
+    case IA32_PLATFORM_ID:
+    case IA32_BIOS_SIGN_ID:
+    case IA32_CORE_CAPABILITIES:
+    case IA32_MPERF:
+    case IA32_APERF:
+    case IA32_MTRRCAP:
+    case IA32_ARCH_CAPABILITIES:
+    case IA32_MCU_OPT_CTRL:
+    case IA32_OVERCLOCKING_STATUS:
+    case IA32_PERF_STATUS:
+    case IA32_THERM_STATUS:
+    case IA32_PACKAGE_THERM_STATUS:
+    case IA32_XSS:
+    case IA32_STAR:
+    case IA32_LSTAR:
+    case IA32_FMASK:
+    case IA32_TSC_AUX:
       return R;
     default:
       return 0;

@@ -25,11 +25,13 @@ import { SVM_EVENT_INVALID, SVM_EVENT_NONE, SvmExit, svmEvent } from "../abi/svm
 import { MTD_CR, MTD_CS_SS, MTD_CTRL, MTD_DR, MTD_DS_ES, MTD_EFER } from "../abi/mtd.ts";
 import { MTD_FS_GS, MTD_GDTR, MTD_IDTR, MTD_INJ, MTD_KERNEL_GS, MTD_LDTR } from "../abi/mtd.ts";
 import { MTD_PAT, MTD_QUAL, MTD_STA, MTD_SYSCALL, MTD_SYSENTER, MTD_TR } from "../abi/mtd.ts";
+import { EFER_SVME, IA32_EFER, IA32_TSC_AUX, VM_CR, VM_HSAVE_PA } from "../abi/msr.ts";
 import * as cpu from "./cpu.ts";
 import {
   AR_UNUSABLE,
   ERROR_CODE_VECTORS,
   FORCED_EXCEPTIONS,
+  GuestSegment,
   INJ_ERROR,
   INJ_TYPE_MASK,
   INJ_TYPE_SHIFT,
@@ -42,6 +44,7 @@ import {
   reflection,
   sanitizedFmask,
   sanitizedStar,
+  transferSegments,
 } from "./guest_state.ts";
 import { ExceptionFrame } from "./frame.ts";
 import { GuestCode } from "./insn_length.ts";
@@ -85,12 +88,7 @@ const LEAF_SVM: u32 = 0x8000_000a;
 const SVM_NPT: u32 = 1 << 0;
 const SVM_NRIPS: u32 = 1 << 3;
 
-const MSR_EFER: u32 = 0xc000_0080;
-const EFER_SVME: u64 = 1 << 12;
-const MSR_VM_CR: u32 = 0xc001_0114;
 const VM_CR_SVMDIS: u64 = 1 << 4;
-const MSR_VM_HSAVE_PA: u32 = 0xc001_0117;
-const MSR_TSC_AUX: u32 = 0xc000_0103;
 
 const PAGE: usize = 4096;
 
@@ -184,7 +182,7 @@ export function init(): void {
     log(`SVM: no nested paging: vCPUs disabled`);
     return;
   }
-  if ((rdmsr(MSR_VM_CR) & VM_CR_SVMDIS) !== 0) {
+  if ((rdmsr(VM_CR) & VM_CR_SVMDIS) !== 0) {
     log(`SVM: disabled by the firmware (VM_CR.SVMDIS): vCPUs disabled`);
     return;
   }
@@ -220,9 +218,9 @@ export function initCpu(): void {
   c.nextAsid = 1;
   c.flushOwed = true;
   // The host's TSC_AUX is 0, what vcpu.ts restores after a guest's run with another.
-  if (cpu.has(cpu.Feature.RDTSCP)) wrmsr(MSR_TSC_AUX, 0);
-  wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
-  wrmsr(MSR_VM_HSAVE_PA, u64(c.hsave));
+  if (cpu.has(cpu.Feature.RDTSCP)) wrmsr(IA32_TSC_AUX, 0);
+  wrmsr(IA32_EFER, rdmsr(IA32_EFER) | EFER_SVME);
+  wrmsr(VM_HSAVE_PA, u64(c.hsave));
   vmsave(c.host);
 }
 
@@ -392,29 +390,57 @@ export function guestCode(va: Virt, g: GuestCode): void {
 
 // ---- state transfer (nova-abi.md §6.3, §13) ----
 
-function segmentOut(s: VmcbSegment, u: Segment): void {
-  u.selector = s.selector;
-  u.ar = s.attrib & AR_SVM;
-  u.limit = s.limit;
-  u.base = s.base;
+/** The VMCB's record of guest segment `s` (GuestSegment). */
+function vmcbSegment(va: Virt, s: u32): VmcbSegment {
+  const v = structAt<Vmcb>(va);
+  switch (s) {
+    case GuestSegment.ES:
+      return v.es;
+    case GuestSegment.CS:
+      return v.cs;
+    case GuestSegment.SS:
+      return v.ss;
+    case GuestSegment.DS:
+      return v.ds;
+    case GuestSegment.FS:
+      return v.fs;
+    case GuestSegment.GS:
+      return v.gs;
+    case GuestSegment.LDTR:
+      return v.ldtr;
+    case GuestSegment.TR:
+      return v.tr;
+    case GuestSegment.GDTR:
+      return v.gdtr;
+    default:
+      return v.idtr;
+  }
 }
 
-function segmentIn(u: Segment, s: VmcbSegment): void {
-  s.selector = u.selector;
+/** Guest segment `s` of the VMCB at `va` into `u` (guest_state.ts SegmentAccess). */
+function segmentOut(va: Virt, s: u32, u: Segment): void {
+  const g = vmcbSegment(va, s);
+  if (s < GuestSegment.GDTR) {
+    u.selector = g.selector;
+    u.ar = g.attrib & AR_SVM;
+  }
+  u.limit = g.limit;
+  u.base = g.base;
+}
+
+/** `u` into guest segment `s` of the VMCB at `va` (guest_state.ts SegmentAccess). */
+function segmentIn(va: Virt, s: u32, u: Segment): void {
+  const g = vmcbSegment(va, s);
+  if (s >= GuestSegment.GDTR) {
+    g.limit = u.limit & 0xffff;
+    g.base = u.base;
+    return;
+  }
+  g.selector = u.selector;
   // An unusable segment (VMX's notion) is a not-present one on SVM.
-  s.attrib = (u.ar & AR_UNUSABLE) !== 0 ? u.ar & AR_SVM & ~AR_PRESENT : u.ar & AR_SVM;
-  s.limit = u.limit;
-  s.base = u.base;
-}
-
-function tableOut(s: VmcbSegment, u: Segment): void {
-  u.limit = s.limit;
-  u.base = s.base;
-}
-
-function tableIn(u: Segment, s: VmcbSegment): void {
-  s.limit = u.limit & 0xffff;
-  s.base = u.base;
+  g.attrib = (u.ar & AR_UNUSABLE) !== 0 ? u.ar & AR_SVM & ~AR_PRESENT : u.ar & AR_SVM;
+  g.limit = u.limit;
+  g.base = u.base;
 }
 
 /** Interruption information of an exception exit (§6.5), 0 for other exits. */
@@ -481,22 +507,7 @@ export function save(va: Virt, a: ArchUtcb, mtd: u32, pending: bool): void {
     a.vectInfo = u32(v.exitIntInfo & EVENT_FIELDS);
     a.vectError = u32(v.exitIntInfo >> 32);
   }
-  if ((mtd & MTD_CS_SS) !== 0) {
-    segmentOut(v.cs, a.cs);
-    segmentOut(v.ss, a.ss);
-  }
-  if ((mtd & MTD_DS_ES) !== 0) {
-    segmentOut(v.ds, a.ds);
-    segmentOut(v.es, a.es);
-  }
-  if ((mtd & MTD_FS_GS) !== 0) {
-    segmentOut(v.fs, a.fs);
-    segmentOut(v.gs, a.gs);
-  }
-  if ((mtd & MTD_TR) !== 0) segmentOut(v.tr, a.tr);
-  if ((mtd & MTD_LDTR) !== 0) segmentOut(v.ldtr, a.ldtr);
-  if ((mtd & MTD_GDTR) !== 0) tableOut(v.gdtr, a.gdtr);
-  if ((mtd & MTD_IDTR) !== 0) tableOut(v.idtr, a.idtr);
+  transferSegments(va, a, mtd, segmentOut);
   if ((mtd & MTD_CR) !== 0) {
     a.cr0 = v.cr0;
     a.cr2 = v.cr2;
@@ -556,24 +567,9 @@ export function load(va: Virt, a: ArchUtcb, mtd: u32): i32 {
     v.eventInj = eventInj(a.intrInfo, a.intrError);
     window = (a.intrInfo & INJ_WINDOW) !== 0 ? 1 : 0;
   }
-  if ((mtd & MTD_CS_SS) !== 0) {
-    segmentIn(a.cs, v.cs);
-    segmentIn(a.ss, v.ss);
-    // VMRUN takes the privilege level from the VMCB, not from a segment: SS.DPL, as KVM does.
-    v.cpl = u8((v.ss.attrib >> AR_DPL_SHIFT) & 3);
-  }
-  if ((mtd & MTD_DS_ES) !== 0) {
-    segmentIn(a.ds, v.ds);
-    segmentIn(a.es, v.es);
-  }
-  if ((mtd & MTD_FS_GS) !== 0) {
-    segmentIn(a.fs, v.fs);
-    segmentIn(a.gs, v.gs);
-  }
-  if ((mtd & MTD_TR) !== 0) segmentIn(a.tr, v.tr);
-  if ((mtd & MTD_LDTR) !== 0) segmentIn(a.ldtr, v.ldtr);
-  if ((mtd & MTD_GDTR) !== 0) tableIn(a.gdtr, v.gdtr);
-  if ((mtd & MTD_IDTR) !== 0) tableIn(a.idtr, v.idtr);
+  transferSegments(va, a, mtd, segmentIn);
+  // VMRUN takes the privilege level from the VMCB, not from a segment: SS.DPL, as KVM does.
+  if ((mtd & MTD_CS_SS) !== 0) v.cpl = u8((v.ss.attrib >> AR_DPL_SHIFT) & 3);
   if ((mtd & MTD_CR) !== 0) {
     v.cr0 = a.cr0;
     v.cr2 = a.cr2;

@@ -19,6 +19,7 @@
 
 import { Hypercall } from "../abi/hypercall.ts";
 import { Status } from "../abi/status.ts";
+import { EFER_SCE, IA32_EFER, IA32_FMASK, IA32_LSTAR, IA32_STAR } from "../abi/msr.ts";
 import * as assignDev from "./assign_dev.ts";
 import * as hw from "./ctrl_hw.ts";
 import * as ec from "./ec.ts";
@@ -42,11 +43,6 @@ import * as sm from "./sm.ts";
 import * as ctrlSm from "./ctrl_sm.ts";
 
 // MSRs (Intel SDM Vol. 4 Table 2-2; AMD APM Vol. 2 §6.1.1).
-const MSR_EFER: u32 = 0xc000_0080;
-const MSR_STAR: u32 = 0xc000_0081;
-const MSR_LSTAR: u32 = 0xc000_0082;
-const MSR_FMASK: u32 = 0xc000_0084;
-const EFER_SCE: u64 = 1 << 0;
 
 // RFLAGS bits SYSCALL clears: IF (no interrupt before the stack switch), DF
 // (the SysV ABI's direction), TF (no single-step trap on the user stack), AC
@@ -237,8 +233,8 @@ export function enable(): void {
   // STAR[47:32]: SYSCALL's CS (SS = CS + 8); STAR[63:48]: SYSRET's base, CS = base + 16
   // and SS = base + 8, RPL forced to 3: 0x10 gives the GDT's 0x23 and 0x1b.
   const sysretBase = u64(gdt.USER_DATA) - 8 - 3;
-  wrmsr(MSR_STAR, (sysretBase << 48) | (u64(gdt.KERNEL_CODE) << 32));
-  wrmsr(MSR_LSTAR, u64(linkerSymbol("syscall_entry")));
-  wrmsr(MSR_FMASK, FMASK);
-  wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+  wrmsr(IA32_STAR, (sysretBase << 48) | (u64(gdt.KERNEL_CODE) << 32));
+  wrmsr(IA32_LSTAR, u64(linkerSymbol("syscall_entry")));
+  wrmsr(IA32_FMASK, FMASK);
+  wrmsr(IA32_EFER, rdmsr(IA32_EFER) | EFER_SCE);
 }

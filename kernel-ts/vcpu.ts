@@ -4,9 +4,9 @@
 // EC keeps its user registers, and points at this object for the rest: the
 // vendor's control block, the spaces the guest runs in, its TLB tag and the
 // state the kernel switches around each run (XCR0, TSC_AUX). The vendor
-// back-ends are svm.ts (AMD SVM) and vmx.ts (Intel VMX); a machine uses one
-// (vmx.usable() decides), and each exported function here is the one place
-// that chooses between them.
+// back-ends are svm.ts (AMD SVM) and vmx.ts (Intel VMX); a machine uses one,
+// chosen once at boot (init(): VMX where usable, else SVM), and each exported
+// function here is the one place that dispatches on that choice.
 //
 // - Spaces: a vCPU runs in a guest space (its nested page tables), a PIO
 //   space and an MSR space (their permission maps), all three assigned
@@ -36,6 +36,7 @@ import {
 } from "../abi/mtd.ts";
 import { SVM_EVENT_INVALID } from "../abi/svm_exits.ts";
 import { Perm_gst_sp, Perm_msr_sp, Perm_pio_sp } from "../abi/perms.ts";
+import { IA32_TSC_AUX } from "../abi/msr.ts";
 import { Kind, CAP0, object, perms } from "./capability.ts";
 import * as cpu from "./cpu.ts";
 import { ExceptionFrame } from "./frame.ts";
@@ -51,7 +52,14 @@ import * as svm from "./svm.ts";
 import * as tlb from "./tlb.ts";
 import * as vmx from "./vmx.ts";
 
-const MSR_TSC_AUX: u32 = 0xc000_0103;
+/** The back-end vCPUs run on (init()). */
+enum Vendor {
+  NONE = 0,
+  SVM = 1,
+  VMX = 2,
+}
+let vendor: u32 = Vendor.NONE;
+
 /** The MTD bits of the state load() keeps here rather than in the vendor's control block. */
 const SWITCHED: u32 = MTD_XSAVE | MTD_TSC | MTD_TLB | MTD_SPACES | MTD_APIC;
 /** XCR0 after reset: x87 only. */
@@ -88,6 +96,21 @@ export class Vcpu {
 }
 
 /**
+ * Chooses the back-end on the boot CPU, once, after the SYSCALL MSRs are set (the host state
+ * both restore after a guest run is taken then): VMX where it is usable, else SVM; neither
+ * leaves vCPUs unsupported.
+ */
+export function init(): void {
+  vmx.init();
+  if (vmx.usable()) {
+    vendor = Vendor.VMX;
+    return;
+  }
+  svm.init();
+  if (svm.usable()) vendor = Vendor.SVM;
+}
+
+/**
  * A new vCPU for the PD with serial `owner` (no spaces yet), with time offsetting if
  * `timeOffset`, or null when memory is out.
  */
@@ -96,7 +119,7 @@ export function create(owner: u64, timeOffset: bool): Vcpu | null {
   const va = allocBytes(sizeof<Vcpu>(), 8);
   if (u64(va) === 0) return null;
   const v = structAt<Vcpu>(va);
-  v.control = vmx.usable() ? vmx.create() : svm.createVmcb();
+  v.control = vendor === Vendor.VMX ? vmx.create() : svm.createVmcb();
   if (u64(v.control) === 0) {
     freeBytes(va, sizeof<Vcpu>(), 8);
     return null;
@@ -110,12 +133,12 @@ export function create(owner: u64, timeOffset: bool): Vcpu | null {
 
 /** Whether vCPUs can be created on this machine (create_ec's BAD_FTR). */
 export function supported(): bool {
-  return vmx.usable() || svm.usable();
+  return vendor !== Vendor.NONE;
 }
 
 /** Whether a vCPU has a virtual-APIC page (VMX's TPR shadow), mapped where its UTCB would be (§13.13). */
 export function hasVirtualApic(): bool {
-  return vmx.usable();
+  return vendor === Vendor.VMX;
 }
 
 /** The vCPU's virtual-APIC page (hasVirtualApic), a page of its EC's. */
@@ -126,7 +149,7 @@ export function setVirtualApic(v: Vcpu, page: Virt): void {
 /** Frees a vCPU with its EC: the spaces' references, the control block. */
 export function destroy(v: Vcpu): void {
   setSpaces(v, null, null, null);
-  if (vmx.usable()) vmx.destroy(v.control);
+  if (vendor === Vendor.VMX) vmx.destroy(v.control);
   else svm.freeVmcb(v.control);
   freeBytes(structAddress(v), sizeof<Vcpu>(), 8);
 }
@@ -176,7 +199,7 @@ function assignSpaces(v: Vcpu, a: ArchUtcb, objects: Space_obj | null): void {
     v.flushesSeen = u64.MAX;
   }
   setSpaces(v, g, p, m);
-  if (vmx.usable()) vmx.setSpaces(v.control, g.root, p.bitmap, m.msrpm);
+  if (vendor === Vendor.VMX) vmx.setSpaces(v.control, g.root, p.bitmap, m.msrpm);
   else svm.setSpaces(v.control, g.root, p.bitmap, m.msrpm);
   v.illegal = false;
 }
@@ -186,7 +209,7 @@ function assignSpaces(v: Vcpu, a: ArchUtcb, objects: Space_obj | null): void {
  * else decoded from the guest's code (insn_length.ts; 0 if it cannot tell).
  */
 function instructionLength(v: Vcpu): u32 {
-  if (vmx.usable()) return vmx.exitLength(v.control);
+  if (vendor === Vendor.VMX) return vmx.exitLength(v.control);
   const known = svm.knownLength(v.control);
   if (known !== 0) return known;
   const g = v.code;
@@ -206,7 +229,8 @@ export function save(v: Vcpu, a: ArchUtcb, mtd: u32, n: u32): void {
     a.instLength = instructionLength(v);
     a.instInfo = 0;
   }
-  if (vmx.usable()) vmx.save(v.control, a, mtd, n === GST_RECALL || n === vmx.EVENT_INVALID);
+  if (vendor === Vendor.VMX)
+    vmx.save(v.control, a, mtd, n === GST_RECALL || n === vmx.EVENT_INVALID);
   else svm.save(v.control, a, mtd, n === GST_RECALL || n === SVM_EVENT_INVALID);
   if ((mtd & MTD_XSAVE) !== 0) {
     a.xcr0 = v.xcr0;
@@ -221,7 +245,7 @@ export function save(v: Vcpu, a: ArchUtcb, mtd: u32, n: u32): void {
  * replying handler's object space (SPACES).
  */
 export function load(v: Vcpu, a: ArchUtcb, mtd: u32, objects: Space_obj | null): void {
-  const intel = vmx.usable();
+  const intel = vendor === Vendor.VMX;
   const window = intel ? vmx.load(v.control, a, mtd) : svm.load(v.control, a, mtd);
   if ((mtd & MTD_CTRL) !== 0) v.exceptions = a.exceptionBitmap;
   if (window >= 0) {
@@ -245,7 +269,7 @@ export function load(v: Vcpu, a: ArchUtcb, mtd: u32, objects: Space_obj | null):
  * IA32_APIC_BASE; a guest-physical address with no page there kills the vCPU. SVM has none.
  */
 function assignApic(v: Vcpu, a: ArchUtcb): void {
-  if (!vmx.usable()) return;
+  if (vendor !== Vendor.VMX) return;
   const g = v.gst;
   const sel = a.apicBase >> 12;
   const cap = g === null || sel >= g.selectors() ? CAP0 : g.lookup(sel);
@@ -263,7 +287,7 @@ export const FAILED: u32 = vmx.FAILED;
 
 /** A new vCPU's STARTUP message (§8.4): on VMX the controls it may set and capability MSRs. */
 export function startup(r: ExceptionFrame): void {
-  if (vmx.usable()) vmx.startup(r);
+  if (vendor === Vendor.VMX) vmx.startup(r);
 }
 
 /**
@@ -278,11 +302,12 @@ export function run(v: Vcpu, r: ExceptionFrame): u32 {
   const host = fpu.features();
   if (host !== 0 && v.xcr0 !== host) xsetbv(0, v.xcr0);
   const aux = v.tscAux !== 0 && cpu.has(cpu.Feature.RDTSCP);
-  if (aux) wrmsr(MSR_TSC_AUX, v.tscAux);
-  const n = vmx.usable()
-    ? vmx.run(v.control, r, v.exceptions)
-    : svm.run(v.control, r, v.exceptions);
-  if (aux) wrmsr(MSR_TSC_AUX, 0);
+  if (aux) wrmsr(IA32_TSC_AUX, v.tscAux);
+  const n =
+    vendor === Vendor.VMX
+      ? vmx.run(v.control, r, v.exceptions)
+      : svm.run(v.control, r, v.exceptions);
+  if (aux) wrmsr(IA32_TSC_AUX, 0);
   if (host !== 0 && v.xcr0 !== host) xsetbv(0, host);
   return n;
 }
@@ -293,7 +318,7 @@ export function run(v: Vcpu, r: ExceptionFrame): u32 {
  */
 export function waited(v: Vcpu, ticks: u64): void {
   if (!v.timeOffset) return;
-  if (vmx.usable()) vmx.offsetTsc(v.control, ticks);
+  if (vendor === Vendor.VMX) vmx.offsetTsc(v.control, ticks);
   else svm.offsetTsc(v.control, ticks);
 }
 
@@ -306,7 +331,7 @@ export function prepare(v: Vcpu): void {
   const g = v.gst;
   if (g === null) panic("vcpu: prepared without a guest space");
   tlb.enterGuest(g);
-  if (vmx.usable()) {
+  if (vendor === Vendor.VMX) {
     vmx.prepare(v.control, v.flushRequested, v.flushesSeen !== g.flushes);
     v.flushesSeen = g.flushes;
     v.flushRequested = false;

@@ -7,7 +7,8 @@
 // whose first word is the revision identifier of IA32_VMX_BASIC.
 //
 // A guest segment's four fields are at fixed strides from ES's, in the
-// VMCS's own order ES, CS, SS, DS, FS, GS, LDTR, TR (segmentField).
+// VMCS's own order ES, CS, SS, DS, FS, GS, LDTR, TR, then GDTR and IDTR
+// (limit and base only): guest_state.ts GuestSegment (segmentField).
 
 export enum Vmcs {
   // 16-bit control and guest/host selector fields.
@@ -108,19 +109,7 @@ export enum Vmcs {
   HOST_RIP = 0x6c16,
 }
 
-/** VMCS segment order: ES, CS, SS, DS, FS, GS, LDTR, TR. */
-export enum VmcsSegment {
-  ES = 0,
-  CS = 1,
-  SS = 2,
-  DS = 3,
-  FS = 4,
-  GS = 5,
-  LDTR = 6,
-  TR = 7,
-}
-
-/** The field of segment `s` whose ES field is `esField` (selector, limit, AR or base). */
+/** The field of segment `s` (GuestSegment) whose ES field is `esField` (selector, limit, AR or base). */
 export function segmentField(esField: u32, s: u32): u32 {
   return esField + 2 * s;
 }

@@ -48,17 +48,47 @@ import { MTD_PAT, MTD_PDPTE, MTD_QUAL, MTD_RIP, MTD_STA, MTD_SYSCALL } from "../
 import { MTD_SYSENTER, MTD_TPR, MTD_TR } from "../abi/mtd.ts";
 import { VmxPrimary, VmxSecondary } from "../abi/vmx_controls.ts";
 import { VmxExit } from "../abi/vmx_exits.ts";
+import {
+  EFER_LMA,
+  EFER_LME,
+  IA32_ARCH_CAPABILITIES,
+  IA32_CORE_CAPABILITIES,
+  IA32_EFER,
+  IA32_FEATURE_CONTROL,
+  IA32_FMASK,
+  IA32_FS_BASE,
+  IA32_GS_BASE,
+  IA32_KERNEL_GS_BASE,
+  IA32_LSTAR,
+  IA32_MCU_OPT_CTRL,
+  IA32_PAT,
+  IA32_STAR,
+  IA32_VMX_BASIC,
+  IA32_VMX_CR0_FIXED0,
+  IA32_VMX_CR0_FIXED1,
+  IA32_VMX_CR4_FIXED0,
+  IA32_VMX_CR4_FIXED1,
+  IA32_VMX_ENTRY_CTLS,
+  IA32_VMX_EPT_VPID_CAP,
+  IA32_VMX_EXIT_CTLS,
+  IA32_VMX_MISC,
+  IA32_VMX_PINBASED_CTLS,
+  IA32_VMX_PROCBASED_CTLS,
+  IA32_VMX_PROCBASED_CTLS2,
+} from "../abi/msr.ts";
 import * as cpu from "./cpu.ts";
 import { ExceptionFrame } from "./frame.ts";
 import * as gdt from "./gdt.ts";
 import {
   FORCED_EXCEPTIONS,
+  GuestSegment,
   INJ_NMI_WINDOW,
   INJ_WINDOW,
   canonical,
   reflection,
   sanitizedFmask,
   sanitizedStar,
+  transferSegments,
 } from "./guest_state.ts";
 import * as kmem from "./kmem.ts";
 import { allocBytes, freeBytes } from "./kobject.ts";
@@ -91,50 +121,22 @@ import {
   REASON_BASIC,
   REASON_ENTRY_FAILED,
   Vmcs,
-  VmcsSegment,
   pdpteField,
   segmentField,
 } from "./vmcs.ts";
 
-const IA32_FEATURE_CONTROL: u32 = 0x3a;
 const FEATURE_CONTROL_LOCK: u64 = 1 << 0;
 const FEATURE_CONTROL_VMXON: u64 = 1 << 2;
-const IA32_VMX_BASIC: u32 = 0x480;
-const IA32_VMX_PINBASED: u32 = 0x481;
-const IA32_VMX_PROCBASED: u32 = 0x482;
-const IA32_VMX_EXIT: u32 = 0x483;
-const IA32_VMX_ENTRY: u32 = 0x484;
-const IA32_VMX_MISC: u32 = 0x485;
 /** MISC bits 4:0: the preemption timer counts once per 2^n TSC ticks. */
 const MISC_TIMER_RATE: u64 = 0x1f;
-const IA32_VMX_CR0_FIXED0: u32 = 0x486;
-const IA32_VMX_CR0_FIXED1: u32 = 0x487;
-const IA32_VMX_CR4_FIXED0: u32 = 0x488;
-const IA32_VMX_CR4_FIXED1: u32 = 0x489;
-const IA32_VMX_PROCBASED2: u32 = 0x48b;
-const IA32_VMX_EPT_VPID_CAP: u32 = 0x48c;
 /** The TRUE control MSRs are the basic four + 0xc (0x48d…0x490). */
 const TRUE_OFFSET: u32 = 0xc;
 const BASIC_TRUE_CONTROLS: u64 = u64(1) << 55;
-
-const IA32_ARCH_CAPABILITIES: u32 = 0x10a;
-const IA32_CORE_CAPABILITIES: u32 = 0xcf;
-const IA32_MCU_OPT_CTRL: u32 = 0x123;
-const MSR_EFER: u32 = 0xc000_0080;
-const MSR_PAT: u32 = 0x277;
-const MSR_FS_BASE: u32 = 0xc000_0100;
-const MSR_GS_BASE: u32 = 0xc000_0101;
-const MSR_STAR: u32 = 0xc000_0081;
-const MSR_LSTAR: u32 = 0xc000_0082;
-const MSR_FMASK: u32 = 0xc000_0084;
-const MSR_KERNEL_GS_BASE: u32 = 0xc000_0102;
 
 const CR0_PE: u64 = 1 << 0;
 const CR0_NE: u64 = 1 << 5;
 const CR0_PG: u64 = u64(1) << 31;
 const CR4_VMXE: u64 = 1 << 13;
-const EFER_LME: u64 = 1 << 8;
-const EFER_LMA: u64 = 1 << 10;
 /** The longest guest run (the preemption timer, file comment). */
 const RUN_LIMIT_NS: u64 = 1_000_000;
 /** CR-access qualification (SDM Table 28-3): CR number, access type (0: MOV to CR), GPR. */
@@ -339,10 +341,10 @@ export function init(): void {
   }
   const basic = rdmsr(IA32_VMX_BASIC);
   const t = (basic & BASIC_TRUE_CONTROLS) !== 0 ? TRUE_OFFSET : 0;
-  const pin = rdmsr(IA32_VMX_PINBASED + t);
-  const primary = rdmsr(IA32_VMX_PROCBASED + t);
-  const exit = rdmsr(IA32_VMX_EXIT + t);
-  const entry = rdmsr(IA32_VMX_ENTRY + t);
+  const pin = rdmsr(IA32_VMX_PINBASED_CTLS + t);
+  const primary = rdmsr(IA32_VMX_PROCBASED_CTLS + t);
+  const exit = rdmsr(IA32_VMX_EXIT_CTLS + t);
+  const entry = rdmsr(IA32_VMX_ENTRY_CTLS + t);
   const c = caps;
   c.revision = u32(basic & 0x7fff_ffff);
   c.pin0 = u32(pin);
@@ -357,7 +359,7 @@ export function init(): void {
     log(`VMX: no secondary controls (no EPT): vCPUs disabled`);
     return;
   }
-  c.secondary1 = u32(rdmsr(IA32_VMX_PROCBASED2) >> 32);
+  c.secondary1 = u32(rdmsr(IA32_VMX_PROCBASED_CTLS2) >> 32);
   const ept = rdmsr(IA32_VMX_EPT_VPID_CAP);
   if ((c.secondary1 & VmxSecondary.EPT) === 0 || (ept & EPT_WALK_4) === 0) {
     log(`VMX: no EPT with 4-level tables: vCPUs disabled`);
@@ -435,10 +437,10 @@ function msrEntry(list: Virt, slot: usize): MsrEntry {
 
 /** Fills an MSR list with the four MSRs of GUEST_MSRS, with this CPU's values if `current`. */
 function msrList(list: Virt, current: bool): void {
-  msrEntry(list, SLOT_STAR).index = MSR_STAR;
-  msrEntry(list, SLOT_LSTAR).index = MSR_LSTAR;
-  msrEntry(list, SLOT_FMASK).index = MSR_FMASK;
-  msrEntry(list, SLOT_KERNEL_GS).index = MSR_KERNEL_GS_BASE;
+  msrEntry(list, SLOT_STAR).index = IA32_STAR;
+  msrEntry(list, SLOT_LSTAR).index = IA32_LSTAR;
+  msrEntry(list, SLOT_FMASK).index = IA32_FMASK;
+  msrEntry(list, SLOT_KERNEL_GS).index = IA32_KERNEL_GS_BASE;
   if (!current) return;
   for (let i: usize = 0; i < GUEST_MSRS; i++) {
     const e = msrEntry(list, i);
@@ -607,8 +609,8 @@ function setUp(x: VmxVcpu): void {
   vmwrite(Vmcs.HOST_FS_SELECTOR, 0);
   vmwrite(Vmcs.HOST_GS_SELECTOR, 0);
   vmwrite(Vmcs.HOST_TR_SELECTOR, u64(gdt.TSS));
-  vmwrite(Vmcs.HOST_FS_BASE, rdmsr(MSR_FS_BASE));
-  vmwrite(Vmcs.HOST_GS_BASE, rdmsr(MSR_GS_BASE));
+  vmwrite(Vmcs.HOST_FS_BASE, rdmsr(IA32_FS_BASE));
+  vmwrite(Vmcs.HOST_GS_BASE, rdmsr(IA32_GS_BASE));
   const gdtBase = readGdtrBase();
   vmwrite(Vmcs.HOST_GDTR_BASE, u64(gdtBase));
   vmwrite(Vmcs.HOST_TR_BASE, u64(gdt.tssBase(gdtBase)));
@@ -616,8 +618,8 @@ function setUp(x: VmxVcpu): void {
   vmwrite(Vmcs.HOST_SYSENTER_CS, 0);
   vmwrite(Vmcs.HOST_SYSENTER_ESP, 0);
   vmwrite(Vmcs.HOST_SYSENTER_EIP, 0);
-  vmwrite(Vmcs.HOST_EFER, rdmsr(MSR_EFER));
-  vmwrite(Vmcs.HOST_PAT, rdmsr(MSR_PAT));
+  vmwrite(Vmcs.HOST_EFER, rdmsr(IA32_EFER));
+  vmwrite(Vmcs.HOST_PAT, rdmsr(IA32_PAT));
   vmwrite(Vmcs.HOST_RIP, u64(linkerSymbol("vmx_exit")));
   x.hostCr3 = u64.MAX;
 }
@@ -836,18 +838,24 @@ export function logCounts(count: u32): void {
 
 // ---- state transfer (nova-abi.md §6.3, §13) ----
 
-/** UTCB order CS, SS, DS, ES, FS, GS, TR, LDTR → VMCS segment numbers. */
-function segmentOut(s: u32, u: Segment): void {
-  u.selector = u16(vmread(segmentField(Vmcs.GUEST_ES_SELECTOR, s)));
-  u.ar = arFromVmx(vmread(segmentField(Vmcs.GUEST_ES_AR, s)));
+/** Guest segment `s` (GuestSegment) of the current VMCS into `u` (guest_state.ts SegmentAccess). */
+function segmentOut(_va: Virt, s: u32, u: Segment): void {
+  if (s < GuestSegment.GDTR) {
+    u.selector = u16(vmread(segmentField(Vmcs.GUEST_ES_SELECTOR, s)));
+    u.ar = arFromVmx(vmread(segmentField(Vmcs.GUEST_ES_AR, s)));
+  }
   u.limit = u32(vmread(segmentField(Vmcs.GUEST_ES_LIMIT, s)));
   u.base = vmread(segmentField(Vmcs.GUEST_ES_BASE, s));
 }
 
-function segmentIn(u: Segment, s: u32): void {
-  vmwrite(segmentField(Vmcs.GUEST_ES_SELECTOR, s), u64(u.selector));
-  vmwrite(segmentField(Vmcs.GUEST_ES_AR, s), arToVmx(u.ar));
-  vmwrite(segmentField(Vmcs.GUEST_ES_LIMIT, s), u64(u.limit));
+/** `u` into guest segment `s` of the current VMCS (guest_state.ts SegmentAccess). */
+function segmentIn(_va: Virt, s: u32, u: Segment): void {
+  const table = s >= GuestSegment.GDTR;
+  if (!table) {
+    vmwrite(segmentField(Vmcs.GUEST_ES_SELECTOR, s), u64(u.selector));
+    vmwrite(segmentField(Vmcs.GUEST_ES_AR, s), arToVmx(u.ar));
+  }
+  vmwrite(segmentField(Vmcs.GUEST_ES_LIMIT, s), u64(table ? u.limit & 0xffff : u.limit));
   vmwrite(segmentField(Vmcs.GUEST_ES_BASE, s), u.base);
 }
 
@@ -913,28 +921,7 @@ export function save(va: Virt, a: ArchUtcb, mtd: u32, pending: bool): void {
     a.vectInfo = u32(vmread(Vmcs.IDT_VECTORING));
     a.vectError = u32(vmread(Vmcs.IDT_VECTORING_ERROR));
   }
-  if ((mtd & MTD_CS_SS) !== 0) {
-    segmentOut(VmcsSegment.CS, a.cs);
-    segmentOut(VmcsSegment.SS, a.ss);
-  }
-  if ((mtd & MTD_DS_ES) !== 0) {
-    segmentOut(VmcsSegment.DS, a.ds);
-    segmentOut(VmcsSegment.ES, a.es);
-  }
-  if ((mtd & MTD_FS_GS) !== 0) {
-    segmentOut(VmcsSegment.FS, a.fs);
-    segmentOut(VmcsSegment.GS, a.gs);
-  }
-  if ((mtd & MTD_TR) !== 0) segmentOut(VmcsSegment.TR, a.tr);
-  if ((mtd & MTD_LDTR) !== 0) segmentOut(VmcsSegment.LDTR, a.ldtr);
-  if ((mtd & MTD_GDTR) !== 0) {
-    a.gdtr.limit = u32(vmread(Vmcs.GUEST_GDTR_LIMIT));
-    a.gdtr.base = vmread(Vmcs.GUEST_GDTR_BASE);
-  }
-  if ((mtd & MTD_IDTR) !== 0) {
-    a.idtr.limit = u32(vmread(Vmcs.GUEST_IDTR_LIMIT));
-    a.idtr.base = vmread(Vmcs.GUEST_IDTR_BASE);
-  }
+  transferSegments(va, a, mtd, segmentOut);
   if ((mtd & MTD_PDPTE) !== 0) for (let i: u32 = 0; i < 4; i++) a.pdpte[i] = vmread(pdpteField(i));
   if ((mtd & MTD_CR) !== 0) {
     a.cr0 = crView(Vmcs.GUEST_CR0, Vmcs.CR0_MASK, Vmcs.CR0_SHADOW);
@@ -1014,28 +1001,7 @@ export function load(va: Virt, a: ArchUtcb, mtd: u32): i32 {
       writePrimary(x);
     }
   }
-  if ((mtd & MTD_CS_SS) !== 0) {
-    segmentIn(a.cs, VmcsSegment.CS);
-    segmentIn(a.ss, VmcsSegment.SS);
-  }
-  if ((mtd & MTD_DS_ES) !== 0) {
-    segmentIn(a.ds, VmcsSegment.DS);
-    segmentIn(a.es, VmcsSegment.ES);
-  }
-  if ((mtd & MTD_FS_GS) !== 0) {
-    segmentIn(a.fs, VmcsSegment.FS);
-    segmentIn(a.gs, VmcsSegment.GS);
-  }
-  if ((mtd & MTD_TR) !== 0) segmentIn(a.tr, VmcsSegment.TR);
-  if ((mtd & MTD_LDTR) !== 0) segmentIn(a.ldtr, VmcsSegment.LDTR);
-  if ((mtd & MTD_GDTR) !== 0) {
-    vmwrite(Vmcs.GUEST_GDTR_LIMIT, u64(a.gdtr.limit & 0xffff));
-    vmwrite(Vmcs.GUEST_GDTR_BASE, a.gdtr.base);
-  }
-  if ((mtd & MTD_IDTR) !== 0) {
-    vmwrite(Vmcs.GUEST_IDTR_LIMIT, u64(a.idtr.limit & 0xffff));
-    vmwrite(Vmcs.GUEST_IDTR_BASE, a.idtr.base);
-  }
+  transferSegments(va, a, mtd, segmentIn);
   if ((mtd & MTD_PDPTE) !== 0) for (let i: u32 = 0; i < 4; i++) vmwrite(pdpteField(i), a.pdpte[i]);
   if ((mtd & MTD_CR) !== 0) {
     crIn(a.cr0, Vmcs.GUEST_CR0, Vmcs.CR0_SHADOW, caps.cr0Forced, caps.cr0Allowed);

@@ -76,6 +76,7 @@ import {
   MTD_TSC,
   MTD_XSAVE,
 } from "../../abi/mtd.ts";
+import { EFER_LMA, EFER_LME, EFER_SVME, IA32_SYSENTER_CS } from "../../abi/msr.ts";
 import { Perm_mem } from "../../abi/perms.ts";
 import { VmxPrimary, VmxSecondary } from "../../abi/vmx_controls.ts";
 import { hip } from "../nova/hip.ts";
@@ -118,7 +119,7 @@ export const WATCH_VALUE: u64 = 0x7761_7463;
 export const WATCH_VALUE2: u64 = 0x6e65_7721;
 export const NPF_GPA: u64 = 0x40000;
 /** What the events guest reaches without exits (delegated to its spaces, guests.S). */
-export const PASS_MSR: u64 = 0x174;
+export const PASS_MSR: u64 = IA32_SYSENTER_CS;
 export const PASS_VALUE: u64 = 0x42;
 export const PASS_PORT: u64 = 0xed;
 export const NPF_VALUE: u64 = 0x4e50_4621;
@@ -334,9 +335,6 @@ export const CR4_PAE: u64 = 1 << 5;
 /** What the VMX guest's STARTUP puts in the CR0 and CR4 masks (its writes of them exit). */
 export const CR0_MP: u64 = 1 << 1;
 export const CR4_TSD: u64 = 1 << 2;
-const EFER_LME: u64 = 1 << 8;
-const EFER_LMA: u64 = 1 << 10;
-const EFER_SVME: u64 = 0x1000;
 const PAT_RESET: u64 = 0x0007_0406_0007_0406;
 const DR7_RESET: u64 = 0x400;
 /** Page-table entry bits: present, writable, large page. */
