@@ -38,7 +38,6 @@ const USAGE = `npm run fuzz [-- options]
   --smp N       CPUs (default 4)
   --shift N     -icount shift (default 0)
   --trace       every call printed before it is made
-  --inflight    revoke each round while the steered ECs still run
   --timeout S   seconds a boot may take (default: 120 + calls / 5000)`;
 
 interface Options {
@@ -49,7 +48,6 @@ interface Options {
   smp: number;
   shift: number;
   trace: boolean;
-  inflight: boolean;
   timeout?: number;
 }
 
@@ -65,7 +63,6 @@ function parseOptions(argv: string[]): Options {
       smp: { type: "string", default: "4" },
       shift: { type: "string", default: "0" },
       trace: { type: "boolean", default: false },
-      inflight: { type: "boolean", default: false },
       timeout: { type: "string" },
     },
   });
@@ -83,7 +80,6 @@ function parseOptions(argv: string[]): Options {
     smp: count("smp", v.smp),
     shift: count("shift", v.shift),
     trace: v.trace,
-    inflight: v.inflight,
     timeout: v.timeout === undefined ? undefined : count("timeout", v.timeout),
   };
 }
@@ -304,7 +300,6 @@ async function main(): Promise<number> {
       cpus: o.smp,
       shift: o.shift,
       trace: o.trace,
-      inflight: o.inflight,
     };
     const e = await bootOnce(kernel.elf, fuzz, run, timeoutS, offset);
     const r = fuzzResult(e.boot);

@@ -16,8 +16,6 @@ export interface FuzzRun {
   shift: number;
   /** Print every call before it is made (trace=1). */
   trace?: boolean;
-  /** Revoke each round while the steered ECs still run (inflight=1). */
-  inflight?: boolean;
 }
 
 /** QEMU's extra arguments for `run` of the fuzzer image `elf` (test/lib/qemu.ts boot()). */
@@ -27,7 +25,6 @@ export function fuzzArgs(elf: string, run: FuzzRun): string[] {
     `calls=${run.calls}`,
     `rounds=${run.rounds}`,
     ...(run.trace ? ["trace=1"] : []),
-    ...(run.inflight ? ["inflight=1"] : []),
   ];
   // SVM and nested paging: create_ec makes vCPUs (BAD_FTR without), as test/boot/stress.test.ts.
   return [
@@ -40,7 +37,7 @@ export function fuzzArgs(elf: string, run: FuzzRun): string[] {
 
 /** The command that runs `run` again. */
 export function reproducer(run: FuzzRun): string {
-  const flags = `${run.trace ? " --trace" : ""}${run.inflight ? " --inflight" : ""}`;
+  const flags = run.trace ? " --trace" : "";
   return `npm run fuzz -- --seed 0x${run.seed.toString(16)} --calls ${run.calls} --rounds ${run.rounds} --smp ${run.cpus} --shift ${run.shift}${flags}`;
 }
 

@@ -44,8 +44,6 @@ export class Ctx {
   steered: bool;
   /** STC ticks per microsecond (timeouts are absolute STC values, §4.12). */
   ticksPerUs: u64;
-  /** `inflight=1`: ctrl_pd may also revoke SCs while the round runs (sanitizeCtrlPd). */
-  inflight: bool;
 }
 
 /** Percent of calls whose five registers are drawn at random. */
@@ -419,24 +417,6 @@ function destinationOk(base: u64, ord: u64): bool {
   );
 }
 
-/** Whether [base, base + 2^ord) takes in the SCs' part of a FUZZ region. */
-function takesScs(base: u64, ord: u64): bool {
-  if (ord > L.FUZZ_ORDER || base + (u64(1) << ord) <= L.FUZZ || base >= L.FUZZ_END) return false;
-  const first = base < L.FUZZ ? 0 : base - L.FUZZ;
-  const last = base + (u64(1) << ord) - 1 - L.FUZZ;
-  for (let c = first >> L.REGION_ORDER; c <= last >> L.REGION_ORDER; c++) {
-    const from = (c << L.REGION_ORDER) + L.R_SC;
-    if (first < from + (L.R_PT - L.R_SC) && from <= last) return true;
-  }
-  return false;
-}
-
-/** Whether `sel` is in the SCs' part of a FUZZ region. */
-function isScSlot(sel: u64): bool {
-  const at = (sel - L.FUZZ) & (L.R_END - 1);
-  return sel >= L.FUZZ && sel < L.FUZZ_END && at >= L.R_SC && at < L.R_PT;
-}
-
 /** Whether [base, base + 2^ord) is of SHARED or FUZZ: as pages, nothing but junk is there. */
 function objectRange(base: u64, ord: u64): bool {
   return inside(base, ord, L.SHARED, L.SHARED_ORDER) || inside(base, ord, L.FUZZ, L.FUZZ_ORDER);
@@ -449,16 +429,13 @@ function objectRange(base: u64, ord: u64): bool {
  * and LOW_PHYS, so that the image's data pages do not appear where other ECs' stacks are.
  * Both bits mean something else for object capabilities, whose ranges are SHARED's and FUZZ's.
  */
-function sanitizeCtrlPd(c: Ctx, k: Call): void {
+function sanitizeCtrlPd(k: Call): void {
   const ord = k.rdx & 0x1f;
   const ssb = k.rdx >> 12;
   let dsb = k.rax >> 12;
   let pmm = k.rax & 0x1f;
-  // Beyond every space (BAD_PAR), rather than somewhere the fuzzer did not prepare. Without
-  // `inflight`, SCs go only with the round: revoking the SC that drives a call chain whose
-  // callee waits leaves the chain alive for good (docs/testing.md: the kernel's known leak).
+  // Beyond every space (BAD_PAR), rather than somewhere the fuzzer did not prepare.
   if (!k.guest && !destinationOk(dsb, ord)) dsb = u64(1) << 36;
-  if (!c.inflight && takesScs(dsb, ord)) dsb = u64(1) << 36;
   if (!objectRange(ssb, ord)) {
     pmm &= ~u64(Perm_mem.XU | Perm_mem.XS);
     const writable =
@@ -482,9 +459,6 @@ export function sanitize(r: Rng, c: Ctx, k: Call): void {
     if (sel < L.BLOCK || sel >= L.BLOCK + (u64(1) << L.BLOCK_ORDER))
       k.rdi = (fuzzSel(r, c, 0, L.R_END) << 8) | (k.rdi & 0xff);
   }
-  // Without `inflight` an SC lives where no ctrl_pd goes (sanitizeCtrlPd): its kind's part.
-  if (number === Hypercall.CREATE_SC && !c.inflight && !isScSlot(k.rdi >> 8))
-    k.rdi = ((L.region(c.cpu) + L.R_SC + below(r, L.R_PT - L.R_SC)) << 8) | (k.rdi & 0xff);
   if (number === Hypercall.IPC_CALL && c.steered) k.rdi |= 0x10;
   if (number === Hypercall.CREATE_EC) {
     const page = k.rdx >> 12;
@@ -493,7 +467,7 @@ export function sanitize(r: Rng, c: Ctx, k: Call): void {
   }
   // A portal's IP is one of the entries or no code of the image (layout.ts outsideImage).
   if (number === Hypercall.CREATE_PT && !L.isEntry(k.rax)) k.rax = L.outsideImage(k.rax);
-  if (number === Hypercall.CTRL_PD) sanitizeCtrlPd(c, k);
+  if (number === Hypercall.CTRL_PD) sanitizeCtrlPd(k);
   if (number === Hypercall.CTRL_SM && (k.rdi & 0x10) !== 0) {
     const now = rdtsc();
     if (k.rsi === 0 || k.rsi > now + MAX_WAIT_US * c.ticksPerUs)

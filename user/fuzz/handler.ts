@@ -80,7 +80,6 @@ export function prepare(): void {
     x.cpus = config.cpus;
     x.steered = true;
     x.ticksPerUs = config.ticksPerUs;
-    x.inflight = config.inflight;
   }
 }
 

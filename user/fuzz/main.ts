@@ -6,10 +6,9 @@
 // made is revoked and the kernel statistics page (`kstat` on the kernel's
 // command line) must show the memory of the end of the first round again.
 //
-// Its module command line: `seed=<n> calls=<n> rounds=<n> trace=1 inflight=1`,
-// numbers in decimal or 0x hex; `calls` are the workers' calls over all rounds
-// (the handlers' come on top); with `inflight=1` a round's revocation does not
-// wait for the steered ECs to stop (round.ts quiesce). It prints `FUZZ start seed=…` first (the harness
+// Its module command line: `seed=<n> calls=<n> rounds=<n> trace=1`, numbers
+// in decimal or 0x hex; `calls` are the workers' calls over all rounds (the
+// handlers' come on top). It prints `FUZZ start seed=…` first (the harness
 // repeats it on a panic: the reproducer), a line per round, then
 // `FUZZ seed=<s> calls=<n> rounds=<r> statuses=<histogram> kmem_before=<…>
 // kmem_after=<…>`, a `FUZZ call` line per hypercall and `FUZZ: PASS`, or
@@ -100,24 +99,21 @@ class Options {
   calls: u64;
   rounds: u64;
   trace: bool;
-  inflight: bool;
 }
 const options = new Options();
 
-/** `seed=`, `calls=`, `rounds=`, `trace=`, `inflight=` from the words of the command line. */
+/** `seed=`, `calls=`, `rounds=`, `trace=` from the words of the command line. */
 function parse(length: u64): void {
   options.seed = 1;
   options.calls = DEFAULT_CALLS;
   options.rounds = DEFAULT_ROUNDS;
   options.trace = false;
-  options.inflight = false;
   for (let i: u64 = 0; i < length; i++) {
     if (i !== 0 && cmdline[i - 1] !== 0x20) continue;
     if (isKey(i, "seed")) options.seed = numberAt(i + 5);
     if (isKey(i, "calls")) options.calls = numberAt(i + 6);
     if (isKey(i, "rounds")) options.rounds = numberAt(i + 7);
     if (isKey(i, "trace")) options.trace = numberAt(i + 6) !== 0;
-    if (isKey(i, "inflight")) options.inflight = numberAt(i + 9) !== 0;
   }
   // The first round's end is the baseline of the others: at least two.
   if (options.rounds < 2) options.rounds = 2;
@@ -246,7 +242,6 @@ function oneRound(): bool {
     reportHang();
     return false;
   }
-  if (!config.inflight) round.quiesce();
   for (let s: u64 = 0; s < STREAMS; s++) {
     add(sum, streams[s]);
     run.calls += streams[s].calls.load();
@@ -326,7 +321,6 @@ export function main(magic: u64, info: u64, _hip: u64): u64 {
   config.seed = options.seed;
   config.rounds = options.rounds;
   config.trace = options.trace;
-  config.inflight = options.inflight;
   const workers = config.cpus * L.PDS;
   const per = options.calls / (options.rounds * workers);
   config.calls = per === 0 ? 1 : per;
@@ -340,7 +334,6 @@ export function main(magic: u64, info: u64, _hip: u64): u64 {
   putDec(config.cpus);
   puts(" workers=");
   putDec(workers);
-  if (config.inflight) puts(" inflight=1");
   puts("\n");
   if (!prepare()) return 0;
   for (let r: u64 = 1; r <= config.rounds; r++) {

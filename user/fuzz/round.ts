@@ -41,7 +41,7 @@ import {
 import { hip } from "../nova/hip.ts";
 import * as handler from "./handler.ts";
 import * as L from "./layout.ts";
-import { STREAMS, config, handlerStream, reset, streams } from "./state.ts";
+import { STREAMS, config, reset, streams } from "./state.ts";
 
 /**
  * The root's own MSR space (made once: the first MSR space of a PD binds to it for good, so one
@@ -56,10 +56,8 @@ const WORKER_PRIO: u64 = 10;
 const WORKER_BUDGET_MS: u64 = 2;
 /** A worker without progress for this long is a hang. */
 export const HANG_MS: u64 = 30_000;
-/** How often the root looks at the workers and handlers; polls of quiet, and at most, to settle. */
+/** How often the root looks at the workers. */
 const POLL_MS: u64 = 20;
-const QUIET: u64 = 3;
-const SETTLE_POLLS: u64 = 100;
 
 /** The interrupt semaphores the generator gets (GSIs; then MSI slots from INTPIN on). */
 const GSIS: u64 = 12;
@@ -350,30 +348,6 @@ export function waitForWorkers(): bool {
         }
       }
     if (all) return true;
-  }
-}
-
-/** The handlers' calls so far: while it changes, a chain of steered ECs still runs. */
-function steering(): u64 {
-  let n: u64 = 0;
-  for (let c: u64 = 0; c < config.cpus; c++) n += handlerStream(c).calls.load();
-  return n;
-}
-
-/**
- * Waits until the ECs the handlers steer have stopped (their chains end within STEPS events):
- * the handlers quiet for QUIET polls in a row, for at most SETTLE_POLLS polls. Revoking a
- * chain's SC while it runs leaves the chain alive for good (docs/testing.md, the kernel's
- * known leak), which `inflight=1` does on purpose.
- */
-export function quiesce(): void {
-  let quiet: u64 = 0;
-  let last = steering();
-  for (let polls: u64 = 0; polls < SETTLE_POLLS && quiet < QUIET; polls++) {
-    sleep(POLL_MS);
-    const now = steering();
-    quiet = now === last ? quiet + 1 : 0;
-    last = now;
   }
 }
 

@@ -18,8 +18,6 @@ export class Config {
   ticksPerUs: u64;
   /** `trace=1`: every call is printed before it is made (children get COM1 for it). */
   trace: bool;
-  /** `inflight=1`: the round's revocation does not wait for the steered ECs to stop. */
-  inflight: bool;
 }
 export const config = new Config();
 

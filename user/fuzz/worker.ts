@@ -28,7 +28,6 @@ export function run(w: u64): void {
   c.cpus = config.cpus;
   c.steered = false;
   c.ticksPerUs = config.ticksPerUs;
-  c.inflight = config.inflight;
   const utcb = words(L.workerUtcb(w));
   for (let n: u64 = 0; n < config.calls; n++) {
     generate(r, c, k);
