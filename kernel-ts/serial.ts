@@ -27,14 +27,16 @@ export function init(port: u16): void {
 }
 
 /**
- * How long a character may wait for the transmitter: 115200 baud sends one in 87 µs, and the
- * kernel logs under its lock. A PD that holds COM1's ports can slow the UART down (a divisor of
- * 0xffff sends under two characters a second) or stop it, so the wait is bounded by time
- * (setCharWait, once the TSC is known; polls before that), and after one wait ran out the UART
- * counts as stalled: characters go out without waiting (those the UART cannot take are lost,
- * the MBUF keeps them all) until it is ready again by itself.
+ * How long a character may wait for the transmitter. 115200 baud sends one in 87 µs, but an
+ * emulated UART is as slow as its host reads the console (QEMU holds THRE clear while its
+ * output pipe is full), so the wait is generous, and the kernel logs under its lock. A PD that
+ * holds COM1's ports can slow the UART down (a divisor of 0xffff sends under two characters a
+ * second) or stop it, so the wait is bounded by time (setCharWait, once the TSC is known;
+ * polls before that), and after one wait ran out the UART counts as stalled: characters go out
+ * without waiting (those the UART cannot take are lost, the MBUF keeps them all) until it is
+ * ready again by itself. One wait per stall is far below the watchdog's 5 s.
  */
-const CHAR_WAIT_NS: u64 = 1_000_000;
+const CHAR_WAIT_NS: u64 = 200_000_000;
 /** The bound before the TSC is known (and against a UART that is not there: it reads 0xff). */
 const MAX_POLLS: u32 = 100000;
 
@@ -58,7 +60,7 @@ function waitReady(): bool {
   }
   if (stalled) return false;
   const end = rdtsc() + waitTicks;
-  for (let i: u32 = 0; i < MAX_POLLS; i++) {
+  for (let i: u32 = 0; waitTicks !== 0 || i < MAX_POLLS; i++) {
     pause();
     if (ready()) return true;
     if (waitTicks !== 0 && rdtsc() >= end) break;
