@@ -173,6 +173,22 @@ export function leave(): void {
   k.global.release();
 }
 
+/**
+ * A long slow-path operation's safe point (mdb.ts: between the slots of a ctrl_pd range): if
+ * another CPU waits for the global lock, this CPU lets it go (with what leave() settles) and
+ * queues for it again behind the waiters, so that no wait grows with the size of an operation
+ * (docs/smp.md). The caller holds nothing across it that another slow path could free: what it
+ * uses after it, it holds references on, and it finds everything else again.
+ */
+export function yieldIfWanted(): void {
+  // The holder's ticket is `serving`, and `next` is one beyond the last ticket taken: more
+  // than one apart, someone waits (a u32 difference, right across the wrap).
+  const taken = k.global.next.load(Order.RELAXED) - k.global.serving.load(Order.RELAXED);
+  if (taken <= 1) return;
+  leave();
+  enter();
+}
+
 /** Whether this CPU holds the global lock. */
 export function heldHere(): bool {
   return k.holder.load() === percpu.cpuIndex.get();

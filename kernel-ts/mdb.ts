@@ -15,7 +15,8 @@
 import { PIO_PORTS, SELNUM } from "../abi/selectors.ts";
 import { Status } from "../abi/status.ts";
 import { Kind, CAP0, definedPerms, object, perms, reduce } from "./capability.ts";
-import { KObject, allocBytes, freeBytes, reap } from "./kobject.ts";
+import { KObject, allocBytes, freeBytes, reap, ref, unref } from "./kobject.ts";
+import * as klock from "./klock.ts";
 import { CapTable, Space_obj } from "./space_obj.ts";
 import { Space_pio } from "./space_pio.ts";
 import { Space_hst, memCap, memFrame, novaPages } from "./space_hst.ts";
@@ -365,12 +366,18 @@ function nextSource(src: KObject, from: u64, end: u64): u64 {
   return next < end ? next : end;
 }
 
+/** Slots between two looks at whether another CPU waits for the lock (klock.yieldIfWanted). */
+const SLOTS_PER_LOOK: u64 = 64;
+
 /** Revokes every capability in [from, end) of `dst` with everything derived from it. */
 function clearRange(dst: KObject, from: u64, end: u64): void {
   const table = tableOf(dst);
   let sel = table.nextUsed(from);
+  let n: u64 = 0;
   while (sel < end) {
     clearSlot(dst, sel);
+    n++;
+    if (n % SLOTS_PER_LOOK === 0) klock.yieldIfWanted();
     sel = table.nextUsed(sel + 1);
   }
 }
@@ -381,6 +388,14 @@ function clearRange(dst: KObject, from: u64, end: u64): void {
  * are revoked in one sweep over its used slots: the same result as one by
  * one (a revocation never creates a capability, so the source stays empty
  * there), but a large, mostly empty range costs what it holds, not its size.
+ *
+ * A range can take seconds (2^24 pages), so every SLOTS_PER_LOOK slots the
+ * lock goes to another CPU that waits for it (klock.yieldIfWanted). Each
+ * slot's delegation is whole, and the next one reads its slots afresh, so
+ * the range is delegated as if slot after slot, with other hypercalls in
+ * between: what the interface promises (§4.8 "as if one after another").
+ * Both spaces are referenced meanwhile: another CPU may revoke their last
+ * capabilities, and they then go when the range is done.
  */
 function delegateRange(
   src: KObject,
@@ -393,6 +408,8 @@ function delegateRange(
 ): u32 {
   let result: u32 = Status.SUCCESS;
   const size = u64(1) << order;
+  ref(src);
+  ref(dst);
   let i: u64 = 0;
   while (i < size) {
     const gap = nextSource(src, ssb + i, ssb + size) - ssb;
@@ -404,7 +421,10 @@ function delegateRange(
     result = delegateOne(src, ssb + i, dst, dsb + i, pmm, ca);
     if (result !== Status.SUCCESS) break;
     i++;
+    if (i % SLOTS_PER_LOOK === 0) klock.yieldIfWanted();
   }
+  unref(src);
+  unref(dst);
   reap();
   return result;
 }

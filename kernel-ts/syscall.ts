@@ -183,8 +183,9 @@ function settle(f: ExceptionFrame, e: Ec): void {
       event.retUserNonCanonical();
     }
   }
-  // Its hypercall ended its own PD (ctrl_pd revoked the last capability).
-  if ((e.hazard & u32(Hazard.DEAD)) !== 0) sc.preempt();
+  // Its hypercall ended its own PD (ctrl_pd revoked the last capability), or another CPU
+  // killed or destroyed it while a long ctrl_pd let the lock go (mdb.ts delegateRange).
+  if ((e.hazard & u32(Hazard.DEAD)) !== 0 || e.hdr.dead !== 0) sc.preempt();
   ec.maybePreempt(e, event.retUserSysret);
   if ((e.hazard & u32(Hazard.RECALL)) !== 0) event.retUserSysret();
 }
