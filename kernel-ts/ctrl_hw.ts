@@ -31,6 +31,7 @@ import {
 import * as currentPd from "./current_pd.ts";
 import * as fadt from "./fadt.ts";
 import { ExceptionFrame } from "./frame.ts";
+import * as percpu from "./percpu.ts";
 import * as power from "./power.ts";
 import { Space_obj } from "./space_obj.ts";
 
@@ -126,11 +127,16 @@ const QOS_CFG_CDP: u64 = 1;
 const QOS_CDP_L3: u64 = 1 << 1;
 const QOS_CDP_L2: u64 = 1 << 2;
 
-/** This CPU's QOS state (one CPU today; per CPU once there are more). */
+/** Each CPU's QOS state (§10.2: OP 4 is once per CPU). */
 class Qos {
   configured: bool;
 }
-const qos = new Qos();
+const qosOf = array<Inline<Qos>, 256>();
+
+/** This CPU's entry (the index is one GS-relative load, in range by its type). */
+function qos(): Qos {
+  return qosOf[percpu.slot()];
+}
 
 const regs = array<u32, 4>();
 
@@ -160,10 +166,10 @@ function configureQos(desc: u64): u32 {
   const l3 = (desc & QOS_CDP_L3) !== 0;
   const l2 = (desc & QOS_CDP_L2) !== 0;
   if ((l3 && !hasCdp(L3)) || (l2 && !hasCdp(L2))) return Status.BAD_PAR;
-  if (qos.configured) return Status.ABORTED;
+  if (qos().configured) return Status.ABORTED;
   if (l3) wrmsr(IA32_L3_QOS_CFG, rdmsr(IA32_L3_QOS_CFG) | QOS_CFG_CDP);
   if (l2) wrmsr(IA32_L2_QOS_CFG, rdmsr(IA32_L2_QOS_CFG) | QOS_CFG_CDP);
-  qos.configured = true;
+  qos().configured = true;
   return Status.SUCCESS;
 }
 
@@ -180,7 +186,7 @@ function contiguous(mask: u64): bool {
 
 /** OP 5/6: bits 15:0 N (mask MSR index), bits 47:16 the capacity bitmask. */
 function capacityMask(desc: u64, res: u32): u32 {
-  if (!qos.configured) return Status.ABORTED;
+  if (!qos().configured) return Status.ABORTED;
   if (!resource(res)) return Status.BAD_PAR;
   const n = u32(desc & 0xffff);
   const mask = (desc >> 16) & 0xffff_ffff;
@@ -193,7 +199,7 @@ function capacityMask(desc: u64, res: u32): u32 {
 
 /** OP 7: bits 15:0 COS, bits 31:16 the delay (≤ the CPU's maximum). */
 function mbaDelay(desc: u64): u32 {
-  if (!qos.configured) return Status.ABORTED;
+  if (!qos().configured) return Status.ABORTED;
   if (!resource(MBA)) return Status.BAD_PAR;
   const cos = u32(desc & 0xffff);
   const delay = u32((desc >> 16) & 0xffff);

@@ -36,6 +36,7 @@ const crossCpu = [
   "assign_int-cpu1-msi-address",
   "sm-down-interrupt-sm-other-cpu-bad_cpu",
   "assign_int-back-to-cpu0",
+  "ctrl_hw-qos-once-per-cpu",
 ];
 
 /** The APIC id of each CPU number the boot log gives. */

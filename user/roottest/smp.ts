@@ -36,6 +36,7 @@ import {
   createSc,
   createSm,
   ctrlEc,
+  ctrlHw,
   ctrlSc,
   ipcCall,
   smDown,
@@ -160,6 +161,7 @@ const G_TIMED_D: u64 = 6;
 const G_SPIN: u64 = 7;
 const G_READ: u64 = 8;
 const G_INT_DOWN: u64 = 9;
+const G_QOS: u64 = 10;
 
 /** The second address of smp.S's `smp_shared` page (the shootdown's mapping). */
 const VA_SHOOT: u64 = 0x4200_0000;
@@ -183,6 +185,8 @@ const echoes = array<Atomic<u64>, 8>();
 const echoApic = array<Atomic<u64>, 8>();
 const waiting = array<Atomic<u64>, 8>();
 const timedOk = array<Atomic<u64>, 8>();
+/** The status of the second ctrl_hw OP 4 on CPU c (G_QOS). */
+const qosAgain = array<Atomic<u64>, 8>();
 const pfCount = array<Atomic<u64>, 8>();
 const pfAddr = array<Atomic<u64>, 8>();
 const pfErr = array<Atomic<u64>, 8>();
@@ -340,6 +344,11 @@ function command(c: u64, op: u64): void {
   if (op === G_SPIN) while (recalled[c].load() === 0) gcount[c].add(1);
   if (op === G_READ) read();
   if (op === G_INT_DOWN) gstatus[c].store(u64(smDown(INT_SM, false, msFromNow(5))));
+  if (op === G_QOS) {
+    // OP 4 twice on this CPU: once (interrupt.ts made it on CPU 0 already), then ABORTED.
+    gstatus[c].store(u64(ctrlHw(4, 0)));
+    qosAgain[c].store(u64(ctrlHw(4, 0)));
+  }
 }
 
 /** The shootdown's reader: reads the second mapping until it faults (or is told to stop). */
@@ -666,6 +675,13 @@ function crossCpu(): void {
     "assign_int-back-to-cpu0",
     isStatus(assignInt(INT_SM, 0, 0, 0, msi), Status.SUCCESS) &&
       isStatus(smDown(INT_SM, false, msFromNow(5)), Status.TIMEOUT),
+  );
+  // §10.2: the QOS configuration (ctrl_hw OP 4) is once per CPU, not once in all.
+  check(
+    "ctrl_hw-qos-once-per-cpu",
+    run1(r, G_QOS) &&
+      isStatus(gstatus[r].load(), Status.SUCCESS) &&
+      isStatus(qosAgain[r].load(), Status.ABORTED),
   );
 }
 
