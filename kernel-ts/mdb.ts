@@ -153,12 +153,31 @@ function clearSlot(space: KObject, sel: u64): void {
   else if (w !== 0) revokeSubtree(node(w), true);
 }
 
-/** Removes every capability of a dying space with everything derived from it, then frees it. */
+/** Slots between two looks at whether another CPU waits for the lock (klock.yieldIfWanted). */
+const SLOTS_PER_LOOK: u64 = 64;
+
+/**
+ * Whether this CPU may give the lock up in a teardown: only in the reap at the end of a ctrl_pd
+ * range (delegateRange), where nothing is half done. Other reaps run inside operations that
+ * are (a UTCB mapped over a page in the middle of create_ec), or on paths that have not
+ * been looked at for it (the scheduler's, the idle loop's).
+ */
+const teardownYields = perCpu<bool>(false);
+
+/**
+ * Removes every capability of a dying space with everything derived from it, then frees it.
+ * A space can hold millions, so every SLOTS_PER_LOOK slots the lock goes to another CPU that
+ * waits for it, where teardownYields allows: nothing names the space any more, and each slot
+ * is removed whole (another CPU may meanwhile revoke capabilities derived from the rest).
+ */
 function teardown(space: KObject): void {
   const table = tableOf(space);
   let sel = table.nextUsed(0);
+  let n: u64 = 0;
   while (sel < table.nsel) {
     clearSlot(space, sel);
+    n++;
+    if (n % SLOTS_PER_LOOK === 0 && teardownYields.get()) klock.yieldIfWanted();
     sel = table.nextUsed(sel + 1);
   }
 }
@@ -366,9 +385,6 @@ function nextSource(src: KObject, from: u64, end: u64): u64 {
   return next < end ? next : end;
 }
 
-/** Slots between two looks at whether another CPU waits for the lock (klock.yieldIfWanted). */
-const SLOTS_PER_LOOK: u64 = 64;
-
 /** Revokes every capability in [from, end) of `dst` with everything derived from it. */
 function clearRange(dst: KObject, from: u64, end: u64): void {
   const table = tableOf(dst);
@@ -425,7 +441,10 @@ function delegateRange(
   }
   unref(src);
   unref(dst);
+  // What the range dropped goes now: spaces among it may hold millions of capabilities.
+  teardownYields.set(true);
   reap();
+  teardownYields.set(false);
   return result;
 }
 

@@ -30,6 +30,7 @@ const crossCpu = [
   "shootdown-reader-on-cpu1-faults",
   "shootdown-no-read-after-revoke",
   "ctrl_pd-long-range-lets-cpu1-in",
+  "space-teardown-lets-cpu1-in",
   "revoke-global-ec-running-on-cpu1",
   "shootdown-pd3-reader-on-cpu1",
   "shootdown-pd3-reader-faults-no-read-after-revoke",
@@ -89,5 +90,7 @@ t.test("QEMU q35 -smp 2, multi-threaded TCG, 2 GiB: a long ctrl_pd lets CPU 1 in
   const m = /^roottest: ctrl_pd of 2\^19 pages (\d+) ms .*its revocation (\d+) ms/m.exec(b.console);
   t.ok(m, "the long ctrl_pd's line");
   if (m) t.ok(Number(m[1]) >= 200, `the delegation took ${m[1]} ms, wanted at least 200`);
+  const d = /^roottest: a host space of 2\^19 pages torn down in (\d+) ms/m.exec(b.console);
+  t.ok(d && Number(d[1]) >= 200, `the teardown took ${d?.[1]} ms, wanted at least 200`);
   expectBootOk(t, b);
 });
