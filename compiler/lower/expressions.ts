@@ -11,7 +11,7 @@ import { indexBound } from "./bounds.ts";
 import { cdecl, cint, cliteral, cstring, ctype, cwork, snake } from "./ctypes.ts";
 import { fieldName } from "./names.ts";
 import { isTall, lowerDeep } from "./deep.ts";
-import { hasEffects, isStable } from "./order.ts";
+import { mustPrecede, placeMustPrecede } from "./order.ts";
 
 const K = ts.SyntaxKind;
 
@@ -161,7 +161,13 @@ function lowerElementPlace(cx: LowerContext, e: ts.ElementAccessExpression): str
   const at = typeOf(cx, e.expression);
   if (at.k !== "arr") ice(e, "index into a non-array");
   const arr = lowerExpr(cx, e.expression);
-  return `${arr}[${lowerIndex(cx, e.argumentExpression, at.len)}]`;
+  const index = lowerIndex(cx, e.argumentExpression, at.len);
+  const local = (d: ts.Node) => cx.localName(d) !== undefined;
+  if (at.elem.k === "arr" || !placeMustPrecede(cx.sema, e.expression, e.argumentExpression, local))
+    return `${arr}[${index}]`;
+  // The array's address first, then the index: still an lvalue, through a pointer.
+  const tmp = cx.temp();
+  return `(*({ ${cdecl({ k: "ptr", elem: at.elem, nullable: false }, tmp)} = ${arr}; &${tmp}[${index}]; }))`;
 }
 
 /**
@@ -277,8 +283,9 @@ export function valueType(t: DType): DType {
 
 /**
  * Operands in order: when the right operand may have a side effect that could
- * change what the left one reads, the left is evaluated first into a temporary
- * (TypeScript's left-to-right order; C leaves it unspecified).
+ * change what the left one reads, or the left one a side effect that could
+ * change what the right one reads, the left is evaluated first into a
+ * temporary (TypeScript's left-to-right order; C leaves it unspecified).
  */
 function ordered(
   cx: LowerContext,
@@ -288,7 +295,7 @@ function ordered(
   leftType: DType,
   combine: (a: string) => string,
 ): string {
-  if (!hasEffects(cx.sema, right) || isStable(cx.sema, left, (d) => cx.localName(d) !== undefined))
+  if (!mustPrecede(cx.sema, left, right, (d) => cx.localName(d) !== undefined))
     return combine(leftC);
   const tmp = cx.temp();
   return `({ ${cdecl(valueType(leftType), tmp)} = ${leftC}; ${combine(tmp)}; })`;
@@ -335,8 +342,8 @@ function lowerBinary(cx: LowerContext, e: ts.BinaryExpression): string {
 }
 
 /**
- * A call's arguments in order: every argument before the last one with a side
- * effect that is not stable is evaluated first into a temporary. Returns the
+ * A call's arguments in order: every argument that must precede a later one
+ * (order.ts, mustPrecede) is evaluated first into a temporary. Returns the
  * temporaries' declarations (possibly empty) and the argument list.
  */
 function orderedArgs(
@@ -345,15 +352,10 @@ function orderedArgs(
   lowered: string[],
   types: DType[],
 ): { pre: string; args: string[] } {
-  let lastEffect = -1;
-  nodes.forEach((n, i) => {
-    if (i > 0 && hasEffects(cx.sema, n)) lastEffect = i;
-  });
-  if (lastEffect < 0) return { pre: "", args: lowered };
+  const local = (d: ts.Node) => cx.localName(d) !== undefined;
   let pre = "";
   const args = lowered.map((c, i) => {
-    if (i >= lastEffect || isStable(cx.sema, nodes[i], (d) => cx.localName(d) !== undefined))
-      return c;
+    if (!nodes.slice(i + 1).some((later) => mustPrecede(cx.sema, nodes[i], later, local))) return c;
     const tmp = cx.temp();
     pre += `${cdecl(valueType(types[i]), tmp)} = ${c}; `;
     return tmp;
