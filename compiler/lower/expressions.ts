@@ -163,7 +163,7 @@ function lowerElementPlace(cx: LowerContext, e: ts.ElementAccessExpression): str
   const arr = lowerExpr(cx, e.expression);
   const index = lowerIndex(cx, e.argumentExpression, at.len);
   const local = (d: ts.Node) => cx.localName(d) !== undefined;
-  if (at.elem.k === "arr" || !placeMustPrecede(cx.sema, e.expression, e.argumentExpression, local))
+  if (!placeMustPrecede(cx.sema, e.expression, e.argumentExpression, local))
     return `${arr}[${index}]`;
   // The array's address first, then the index: still an lvalue, through a pointer.
   const tmp = cx.temp();
