@@ -12,7 +12,8 @@ type Leaf =
   | { k: "at"; v: number } // at(v): records v, returns it
   | { k: "bump"; v: number } // bump(v): g += v, records v, returns v
   | { k: "g" } // the global g, read
-  | { k: "is"; v: number }; // is(v): records v, returns v === pick
+  | { k: "is"; v: number } // is(v): records v, returns v === pick
+  | { k: "isnt"; v: number }; // !is(v)
 
 export type Node =
   | Leaf
@@ -48,8 +49,9 @@ export function evaluate(n: Node, s: State): bigint {
     case "g":
       return s.g;
     case "is":
+    case "isnt":
       record(s, n.v);
-      return n.v === s.pick ? 1n : 0n;
+      return (n.v === s.pick) === (n.k === "is") ? 1n : 0n;
     case "bin": {
       const a = evaluate(n.l, s);
       const b = evaluate(n.r, s);
@@ -96,6 +98,8 @@ export function source(n: Node): string {
       return `${n.k}(${n.v})`;
     case "g":
       return "g";
+    case "isnt":
+      return `!is(${n.v})`;
     case "bin":
     case "cmp":
       return `(${source(n.l)} ${n.op} ${source(n.r)})`;
@@ -116,7 +120,12 @@ export function source(n: Node): string {
 }
 
 export const isBool = (n: Node): boolean =>
-  n.k === "is" || n.k === "cmp" || n.k === "and" || n.k === "or" || (n.k === "cond" && isBool(n.t));
+  n.k === "is" ||
+  n.k === "isnt" ||
+  n.k === "cmp" ||
+  n.k === "and" ||
+  n.k === "or" ||
+  (n.k === "cond" && isBool(n.t));
 
 /** The shapes, each `depth` levels deep; `i` numbers the levels from the outside. */
 function shapes(depth: number): [string, Node][] {
@@ -234,4 +243,52 @@ export function nestingProgram(depths: number[], picks: number[]): Generated {
     "",
   ].join("\n\n");
   return { source: source_, out };
+}
+
+/**
+ * A right-nested expression `depth` levels deep whose levels call functions
+ * that change a global, as the operand of an atomic add on an object a call
+ * returns, and as the value assigned to an element whose object and index
+ * read that global: the object and the index are evaluated before the value
+ * (lower/deep.ts holds them first), and only the chosen branch of each ?: runs.
+ */
+export function effectsProgram(depth: number): Generated {
+  let expr: Node = { k: "at", v: 1 };
+  for (let i = 0; i < depth; i++) {
+    const r: Node = { k: "cond", c: { k: "isnt", v: i % 5 }, t: expr, f: { k: "bump", v: 1 } };
+    expr = { k: "bin", op: "+", l: { k: "at", v: (i % 9) + 1 }, r };
+  }
+  const text = source(expr);
+  // obj() multiplies trace by 7, adds 1, sets g to 1 and returns objs[1].
+  const s: State = { trace: 1n, g: 1n, pick: 3 };
+  const added = evaluate(expr, s);
+  const out = [`0 ${added} ${s.trace} ${s.g}`];
+  const [obj, cell] = [s.g & 1n, s.g & 3n];
+  const stored = evaluate(expr, s);
+  out.push(`${obj ? 0 : stored} ${obj ? stored : 0} ${s.trace} ${s.g}`);
+  const main = [
+    "export function main(): void {",
+    "  objs[0] = new C();",
+    "  objs[1] = new C();",
+    "  pick = 3;",
+    `  const old = obj().cnt.add(u32(${text}));`,
+    "  log(`${old} ${objs[1]!.cnt.load()} ${trace} ${g}`);",
+    `  objs[g & 1]!.arr[g & 3] = ${text};`,
+    `  log(\`\${objs[0]!.arr[${cell}]} \${objs[1]!.arr[${cell}]} \${trace} \${g}\`);`,
+    "}",
+  ];
+  const program = [
+    "class C {\n  cnt: Atomic<u32>;\n  arr: Arr<u8, 4>;\n}",
+    "let trace: u32 = 0;",
+    "let g: u8 = 0;",
+    "let pick: u8 = 0;",
+    "const objs = array<C | null, 2>();",
+    "function at(k: u8): u8 {\n  trace = trace * 31 + k;\n  return k;\n}",
+    "function bump(k: u8): u8 {\n  g += k;\n  trace = trace * 31 + k;\n  return k;\n}",
+    "function is(k: u8): bool {\n  trace = trace * 31 + k;\n  return k === pick;\n}",
+    "function obj(): C {\n  trace = trace * 7 + 1;\n  g = 1;\n  return objs[g]!;\n}",
+    main.join("\n"),
+    "",
+  ].join("\n\n");
+  return { source: program, out };
 }

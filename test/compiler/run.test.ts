@@ -22,7 +22,7 @@ import t, { type Test } from "tap";
 import { hostCflags, hostCompilers, pool, type Ran, run } from "../lib/host.ts";
 import { formatDiagnostic } from "../../compiler/diagnostics.ts";
 import { compile, writeModules } from "../../compiler/index.ts";
-import { nestingProgram } from "./nesting.ts";
+import { effectsProgram, type Generated, nestingProgram } from "./nesting.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const dir = path.join(import.meta.dirname, "run");
@@ -148,42 +148,25 @@ function chains(): Program {
     `export function main(): void {\n${lines.join("\n")}\n}`,
     "",
   ].join("\n\n");
-  const dir = path.join(work, "generated");
-  fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, "chains.ts");
-  fs.writeFileSync(file, source);
-  return {
-    name: "chains",
-    files: [file],
-    srcRoot: dir,
-    entry: "chains",
-    out,
-    exit: 0,
-    command: true,
-  };
+  return generated("chains", { source, out });
 }
 
-/** Expressions nested hundreds of levels deep in every shape (nesting.ts), and 24 deep. */
-function nesting(): Program {
-  const { source, out } = nestingProgram([24, 300], [0, 1, 77]);
+/** A generated program, written into the work directory, compiled by the ktsc command. */
+function generated(name: string, g: Generated): Program {
   const dir = path.join(work, "generated");
   fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, "nesting.ts");
-  fs.writeFileSync(file, source);
-  return {
-    name: "nesting",
-    files: [file],
-    srcRoot: dir,
-    entry: "nesting",
-    out,
-    exit: 0,
-    command: true,
-  };
+  const file = path.join(dir, `${name}.ts`);
+  fs.writeFileSync(file, g.source);
+  return { name, files: [file], srcRoot: dir, entry: name, out: g.out, exit: 0, command: true };
 }
 
-const programs = [...discover(), chains(), nesting()].filter(
-  (p) => !process.env.KTS_RUN_ONLY || p.name === process.env.KTS_RUN_ONLY,
-);
+const programs = [
+  ...discover(),
+  chains(),
+  // Expressions nested hundreds of levels deep in every shape, and 24 deep (nesting.ts).
+  generated("nesting", nestingProgram([24, 300], [0, 1, 77])),
+  generated("deep_effects", effectsProgram(80)),
+].filter((p) => !process.env.KTS_RUN_ONLY || p.name === process.env.KTS_RUN_ONLY);
 const width = Math.max(2, os.availableParallelism());
 
 t.test("the corpus covers enough programs", async (t) => {
