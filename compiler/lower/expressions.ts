@@ -11,7 +11,7 @@ import { indexBound } from "./bounds.ts";
 import { cdecl, cint, cliteral, cstring, ctype, cwork, snake } from "./ctypes.ts";
 import { fieldName } from "./names.ts";
 import { isTall, lowerDeep } from "./deep.ts";
-import { mustPrecede, placeMustPrecede } from "./order.ts";
+import { mustPrecede } from "./order.ts";
 
 const K = ts.SyntaxKind;
 
@@ -163,7 +163,7 @@ function lowerElementPlace(cx: LowerContext, e: ts.ElementAccessExpression): str
   const arr = lowerExpr(cx, e.expression);
   const index = lowerIndex(cx, e.argumentExpression, at.len);
   const local = (d: ts.Node) => cx.localName(d) !== undefined;
-  if (!placeMustPrecede(cx.sema, e.expression, e.argumentExpression, local))
+  if (!mustPrecede(cx.sema, e.expression, e.argumentExpression, local, true))
     return `${arr}[${index}]`;
   // The array's address first, then the index: still an lvalue, through a pointer.
   const tmp = cx.temp();

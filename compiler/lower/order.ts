@@ -76,14 +76,18 @@ export function isStable(sema: Sema, e: ts.Expression, isLocal: (d: ts.Node) => 
  * Whether `earlier` must be evaluated into a temporary before `later` is
  * evaluated, in an operation C leaves unsequenced: `later` may change what
  * `earlier` reads, or `earlier` may change what `later` reads (`f(bump(), g)`).
+ * For an array expression before its index (`place`), what `earlier` reads
+ * is the array's address.
  */
 export function mustPrecede(
   sema: Sema,
   earlier: ts.Expression,
   later: ts.Expression,
   isLocal: (d: ts.Node) => boolean,
+  place = false,
 ): boolean {
-  if (hasEffects(sema, later)) return !isStable(sema, earlier, isLocal);
+  if (hasEffects(sema, later))
+    return place ? !isStablePlace(sema, earlier, isLocal) : !isStable(sema, earlier, isLocal);
   return hasEffects(sema, earlier) && !isStable(sema, later, isLocal);
 }
 
@@ -104,15 +108,4 @@ function isStablePlace(sema: Sema, e: ts.Expression, isLocal: (d: ts.Node) => bo
   if (ts.isElementAccessExpression(e))
     return inner(e.expression) && isStable(sema, e.argumentExpression, isLocal);
   return false;
-}
-
-/** mustPrecede for an array expression and its index: the array's address must be known first. */
-export function placeMustPrecede(
-  sema: Sema,
-  array: ts.Expression,
-  index: ts.Expression,
-  isLocal: (d: ts.Node) => boolean,
-): boolean {
-  if (hasEffects(sema, index)) return !isStablePlace(sema, array, isLocal);
-  return hasEffects(sema, array) && !isStable(sema, index, isLocal);
 }
