@@ -20,6 +20,7 @@ import { ts } from "ts-morph";
 import type { Module } from "../load/project.ts";
 import {
   fieldName,
+  inRuntimeHeader,
   headerGuard,
   localNames,
   objectCName,
@@ -161,6 +162,8 @@ function claim(sema: Sema, globals: Map<string, Named>, n: Named): void {
     sema.diags.at(n.node, "KTS1109", `${n.what} is '${n.c}' in C, ${why}`);
   const r = reservedName(n.c, !n.symbol);
   if (r) return report(`${r.why}: rename it`);
+  if (n.symbol && inRuntimeHeader(n.c))
+    return report("which runtime-c/kts.h declares: a linker symbol names something outside it");
   const earlier = globals.get(n.c);
   if (!earlier) globals.set(n.c, n);
   else if (!(earlier.symbol && n.symbol)) report(`as is ${described(sema, earlier)}: rename one`);

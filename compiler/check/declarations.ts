@@ -155,7 +155,24 @@ function misplacedValue(t: DType, where: Place): string | undefined {
     return `'${show(t)}' has no length: only a parameter may take an array of any length`;
   if ((t.k === "void" || t.k === "never") && where === "param")
     return `a parameter of type ${t.k} cannot be passed`;
+  if (lengthlessInside(t))
+    return `'${show(t)}' holds an array without a length: only a parameter itself may take an array of any length`;
   return undefined;
+}
+
+/** An `Arr<T, number>` as another type's element or target, which C cannot lay out. */
+function lengthlessInside(t: DType): boolean {
+  switch (t.k) {
+    case "arr":
+    case "ptr":
+    case "atomic":
+    case "percpu":
+      return (t.elem.k === "arr" && t.elem.len < 0) || lengthlessInside(t.elem);
+    case "fn":
+      return t.params.some(lengthlessInside) || lengthlessInside(t.ret);
+    default:
+      return false;
+  }
 }
 
 /** The type a value is held in: an embedded struct (`Inline<S>`) is held as a pointer to it. */

@@ -397,6 +397,10 @@ function typeEnumMember(
 
 function typeElement(sema: Sema, e: ts.ElementAccessExpression): DType | undefined {
   const d = sema.diags;
+  if (e.questionDotToken) {
+    d.at(e, "KTS1307", "optional chaining is not part of the dialect");
+    return undefined;
+  }
   const at = checkValue(sema, e.expression);
   if (!at) return undefined;
   if (at.k !== "arr") {

@@ -258,6 +258,12 @@ function checkClass(sema: Sema, c: ts.ClassDeclaration): void {
         );
         continue;
       }
+      if (mem.questionToken)
+        d.at(
+          mem.questionToken,
+          "KTS1106",
+          "optional fields are not part of the dialect: every field exists, zeroed at first",
+        );
       if (mem.initializer) {
         d.at(
           mem.initializer,
@@ -432,8 +438,11 @@ function checkSwitch(sema: Sema, s: ts.SwitchStatement, ret: DType | undefined):
   const seen = new Set<bigint>();
   for (const clause of s.caseBlock.clauses) {
     if (ts.isCaseClause(clause) && t) {
+      const reported = d.list.length;
       coerce(sema, clause.expression, checkExpr(sema, clause.expression, t), t);
       const v = foldTyped(sema, clause.expression);
+      // A literal that does not fit (KTS1203) is a constant, only not one of this type.
+      if (v === undefined && d.list.length > reported) continue;
       if (v === undefined) d.at(clause.expression, "KTS1317", "a case label must be a constant");
       else if (seen.has(v)) d.at(clause.expression, "KTS1317", `duplicate case label ${v}`);
       else seen.add(v);

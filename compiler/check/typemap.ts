@@ -99,11 +99,15 @@ function resolveDtype(sema: Sema, t: ts.Type, at: ts.Node): DType | undefined {
         const n = args[1];
         // A length is a non-negative integer literal; `number` (no length) is only a
         // parameter's (declarations.ts placed).
-        if (n && n.isNumberLiteral() && !(Number.isInteger(n.value) && n.value >= 0)) {
+        if (
+          n &&
+          n.isNumberLiteral() &&
+          !(Number.isInteger(n.value) && n.value >= 0 && n.value < 2 ** 32)
+        ) {
           sema.diags.at(
             at,
             "KTS1103",
-            `the length of '${c.typeToString(t)}' is ${n.value}: a length is a non-negative integer`,
+            `the length of '${c.typeToString(t)}' is ${n.value}: a length is a non-negative integer below 2^32`,
           );
           return undefined;
         }

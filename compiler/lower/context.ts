@@ -17,6 +17,8 @@ export class LowerContext {
   readonly externs = new Set<string>();
   /** Expressions already evaluated into a temporary, which stands for them (expressions.ts). */
   readonly evaluated = new Map<ts.Node, string>();
+  /** Inside lowerDeep (deep.ts), which takes an expression apart itself. */
+  deep = false;
 
   constructor(
     readonly sema: Sema,
@@ -60,6 +62,12 @@ export class LowerContext {
   temp(): string {
     this.temps++;
     return `kts_t${this.temps}`;
+  }
+
+  /** A fresh label's name, unique in the function like the temporaries. */
+  label(): string {
+    this.temps++;
+    return `kts_l${this.temps}`;
   }
 
   /** The C name of a parameter or local of the current function. */

@@ -40,7 +40,11 @@ export function cdecl(t: DType, name: string): string {
     case "inline":
       return sp(t.struct.name, name);
     case "arr":
-      return cdecl(t.elem, `${name}[${t.len < 0 ? "" : t.len}]`);
+      // A pointer to an array is `T (*p)[N]`: without the brackets, an array of pointers.
+      return cdecl(
+        t.elem,
+        `${name.startsWith("*") ? `(${name})` : name}[${t.len < 0 ? "" : t.len}]`,
+      );
     case "atomic":
     case "percpu":
       return cdecl(t.elem, name);

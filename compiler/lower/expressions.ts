@@ -10,7 +10,8 @@ import type { LowerContext } from "./context.ts";
 import { indexBound } from "./bounds.ts";
 import { cdecl, cint, cliteral, cstring, ctype, cwork, snake } from "./ctypes.ts";
 import { fieldName } from "./names.ts";
-import { hasEffects, isStable } from "./order.ts";
+import { isTall, lowerDeep } from "./deep.ts";
+import { mustPrecede } from "./order.ts";
 
 const K = ts.SyntaxKind;
 
@@ -51,11 +52,16 @@ function literalText(cx: LowerContext, e: ts.Expression, v: bigint, t: IntType):
 }
 
 export function lowerExpr(cx: LowerContext, e: ts.Expression): string {
-  const sema = cx.sema;
-  const cv = sema.constValues.get(e);
+  const cv = cx.sema.constValues.get(e);
   if (cv !== undefined) return literalText(cx, e, cv, asInt(cx, e));
   const tmp = cx.evaluated.get(e);
   if (tmp !== undefined) return tmp;
+  if (!cx.deep && isTall(e)) return lowerDeep(cx, e);
+  return lowerNode(cx, e);
+}
+
+/** One expression node as C, its operands lowered by lowerExpr. */
+export function lowerNode(cx: LowerContext, e: ts.Expression): string {
   switch (e.kind) {
     case K.ParenthesizedExpression:
       return lowerExpr(cx, (e as ts.ParenthesizedExpression).expression);
@@ -88,7 +94,7 @@ export function lowerExpr(cx: LowerContext, e: ts.Expression): string {
     case K.PrefixUnaryExpression:
       return lowerPrefix(cx, e as ts.PrefixUnaryExpression);
     case K.BinaryExpression:
-      return lowerChain(cx, e as ts.BinaryExpression) ?? lowerBinary(cx, e as ts.BinaryExpression);
+      return lowerBinary(cx, e as ts.BinaryExpression);
     case K.ConditionalExpression: {
       const c = e as ts.ConditionalExpression;
       const t = typeOf(cx, e);
@@ -155,7 +161,13 @@ function lowerElementPlace(cx: LowerContext, e: ts.ElementAccessExpression): str
   const at = typeOf(cx, e.expression);
   if (at.k !== "arr") ice(e, "index into a non-array");
   const arr = lowerExpr(cx, e.expression);
-  return `${arr}[${lowerIndex(cx, e.argumentExpression, at.len)}]`;
+  const index = lowerIndex(cx, e.argumentExpression, at.len);
+  const local = (d: ts.Node) => cx.localName(d) !== undefined;
+  if (!mustPrecede(cx.sema, e.expression, e.argumentExpression, local, true))
+    return `${arr}[${index}]`;
+  // The array's address first, then the index: still an lvalue, through a pointer.
+  const tmp = cx.temp();
+  return `(*({ ${cdecl({ k: "ptr", elem: at.elem, nullable: false }, tmp)} = ${arr}; &${tmp}[${index}]; }))`;
 }
 
 /**
@@ -173,8 +185,7 @@ export function lowerIndex(cx: LowerContext, ix: ts.Expression, len: number): st
 }
 
 function lowerPrefix(cx: LowerContext, e: ts.PrefixUnaryExpression): string {
-  const x = lowerExpr(cx, e.operand);
-  if (e.operator === K.ExclamationToken) return `(!${x})`;
+  if (e.operator === K.ExclamationToken) return `(!${lowerExpr(cx, e.operand)})`;
   const t = asInt(cx, e);
   const w = cwork(t);
   const a = lowerAs(cx, e.operand, t);
@@ -264,7 +275,7 @@ export function lowerShiftCount(cx: LowerContext, e: ts.Expression): string {
 }
 
 /** The C type a value of type t has in an expression: arrays decay, embedded structs are addresses. */
-function valueType(t: DType): DType {
+export function valueType(t: DType): DType {
   if (t.k === "arr") return { k: "ptr", elem: t.elem, nullable: false };
   if (t.k === "inline") return t.struct;
   return t;
@@ -272,8 +283,9 @@ function valueType(t: DType): DType {
 
 /**
  * Operands in order: when the right operand may have a side effect that could
- * change what the left one reads, the left is evaluated first into a temporary
- * (TypeScript's left-to-right order; C leaves it unspecified).
+ * change what the left one reads, or the left one a side effect that could
+ * change what the right one reads, the left is evaluated first into a
+ * temporary (TypeScript's left-to-right order; C leaves it unspecified).
  */
 function ordered(
   cx: LowerContext,
@@ -283,50 +295,10 @@ function ordered(
   leftType: DType,
   combine: (a: string) => string,
 ): string {
-  if (!hasEffects(cx.sema, right) || isStable(cx.sema, left, (d) => cx.localName(d) !== undefined))
+  if (!mustPrecede(cx.sema, left, right, (d) => cx.localName(d) !== undefined))
     return combine(leftC);
   const tmp = cx.temp();
   return `({ ${cdecl(valueType(leftType), tmp)} = ${leftC}; ${combine(tmp)}; })`;
-}
-
-/** How many operators of a left-deep chain go into one C expression (below). */
-const CHAIN_LINKS = 32;
-
-/**
- * A long left-deep chain, `a + b + c + …`, written as one C expression nests
- * its left operands: each narrow `+` is `((uint8_t)((uint32_t)left + …))`,
- * two brackets deeper per operator, and clang stops at 256 nested brackets
- * (129 `u8` terms). So every CHAIN_LINKS-th operator from the innermost is
- * evaluated into a temporary first, and the next link reads the temporary:
- * `({ uint8_t kts_t1 = <32 links>; uint8_t kts_t2 = <kts_t1 and 32 more>; …
- * <the rest>; })`. Each temporary holds exactly the left operand's value at
- * its dialect type, and the links are evaluated innermost first, as the
- * chain's left-to-right order has it, so neither the wrap-around nor the
- * order changes. A statement expression rather than statements before the
- * one holding the chain: a chain may be a loop's condition or the right side
- * of `&&`, evaluated again or not at all. Undefined for a chain that is short.
- */
-function lowerChain(cx: LowerContext, e: ts.BinaryExpression): string | undefined {
-  const links: ts.BinaryExpression[] = []; // outermost first
-  for (let n: ts.Expression = e; ts.isBinaryExpression(n);) {
-    if (cx.sema.constValues.has(n) || cx.evaluated.has(n)) break;
-    links.push(n);
-    n = n.left;
-    while (ts.isParenthesizedExpression(n)) n = n.expression;
-  }
-  if (links.length <= CHAIN_LINKS) return undefined;
-  const decls: string[] = [];
-  const cut: ts.Node[] = [];
-  for (let i = links.length - CHAIN_LINKS; i > 0; i -= CHAIN_LINKS) {
-    const tmp = cx.temp();
-    decls.push(`${cdecl(typeOf(cx, links[i]), tmp)} = ${lowerExpr(cx, links[i])};`);
-    cx.evaluated.set(links[i], tmp);
-    cut.push(links[i]);
-  }
-  const last = lowerBinary(cx, e);
-  // The temporaries exist only inside this statement expression.
-  for (const n of cut) cx.evaluated.delete(n);
-  return `({ ${decls.join(" ")} ${last}; })`;
 }
 
 function lowerBinary(cx: LowerContext, e: ts.BinaryExpression): string {
@@ -370,8 +342,8 @@ function lowerBinary(cx: LowerContext, e: ts.BinaryExpression): string {
 }
 
 /**
- * A call's arguments in order: every argument before the last one with a side
- * effect that is not stable is evaluated first into a temporary. Returns the
+ * A call's arguments in order: every argument that must precede a later one
+ * (order.ts, mustPrecede) is evaluated first into a temporary. Returns the
  * temporaries' declarations (possibly empty) and the argument list.
  */
 function orderedArgs(
@@ -380,15 +352,10 @@ function orderedArgs(
   lowered: string[],
   types: DType[],
 ): { pre: string; args: string[] } {
-  let lastEffect = -1;
-  nodes.forEach((n, i) => {
-    if (i > 0 && hasEffects(cx.sema, n)) lastEffect = i;
-  });
-  if (lastEffect < 0) return { pre: "", args: lowered };
+  const local = (d: ts.Node) => cx.localName(d) !== undefined;
   let pre = "";
   const args = lowered.map((c, i) => {
-    if (i >= lastEffect || isStable(cx.sema, nodes[i], (d) => cx.localName(d) !== undefined))
-      return c;
+    if (!nodes.slice(i + 1).some((later) => mustPrecede(cx.sema, nodes[i], later, local))) return c;
     const tmp = cx.temp();
     pre += `${cdecl(valueType(types[i]), tmp)} = ${c}; `;
     return tmp;

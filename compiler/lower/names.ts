@@ -11,6 +11,9 @@
 // runtime-c/kts.h brings into every generated file, which does not depend on
 // the program: such a name gets a `_` appended.
 
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
 import { ts } from "ts-morph";
 
 /** How a reserved name is used by the C around the generated code. */
@@ -124,6 +127,26 @@ export function reservedName(name: string, byPrefix = true): Reserved | undefine
       why: "and names beginning with __ or with _ and a capital letter are the C compiler's",
     };
   return undefined;
+}
+
+let headerNames: Set<string> | undefined;
+
+/**
+ * Whether runtime-c/kts.h spells `name` (one of its kts_ or KTS_ names): a
+ * linker symbol, which is not held to the prefix (`kts_symbol_table` is the
+ * build's), must still not be one, or its `extern char name[];` would
+ * contradict the header's declaration.
+ */
+export function inRuntimeHeader(name: string): boolean {
+  headerNames ??= new Set(
+    fs
+      .readFileSync(
+        path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "runtime-c", "kts.h"),
+        "utf8",
+      )
+      .match(/\b(?:kts|KTS)_\w+/g),
+  );
+  return headerNames.has(name);
 }
 
 /** Every name listed above, for the test that compares the list with the runtime's C. */

@@ -1,7 +1,8 @@
 // Left-to-right evaluation, as TypeScript defines it, in C, which leaves the
 // order of operands and arguments unspecified. When a later operand may have
 // a side effect (a call) and an earlier one reads state that side effect
-// could change, the earlier one is evaluated first into a temporary (a GNU
+// could change, or an earlier one has a side effect that could change what a
+// later one reads, the earlier one is evaluated first into a temporary (a GNU
 // statement expression, which gcc and clang both accept under -std=c11).
 
 import { ts } from "ts-morph";
@@ -68,5 +69,43 @@ export function isStable(sema: Sema, e: ts.Expression, isLocal: (d: ts.Node) => 
     return isStable(sema, e.left, isLocal) && isStable(sema, e.right, isLocal);
   if (ts.isCallExpression(e) && sema.calls.get(e)?.k === "conv")
     return e.arguments.every((a) => isStable(sema, a, isLocal));
+  return false;
+}
+
+/**
+ * Whether `earlier` must be evaluated into a temporary before `later` is
+ * evaluated, in an operation C leaves unsequenced: `later` may change what
+ * `earlier` reads, or `earlier` may change what `later` reads (`f(bump(), g)`).
+ * For an array expression before its index (`place`), what `earlier` reads
+ * is the array's address.
+ */
+export function mustPrecede(
+  sema: Sema,
+  earlier: ts.Expression,
+  later: ts.Expression,
+  isLocal: (d: ts.Node) => boolean,
+  place = false,
+): boolean {
+  if (hasEffects(sema, later))
+    return place ? !isStablePlace(sema, earlier, isLocal) : !isStable(sema, earlier, isLocal);
+  return hasEffects(sema, earlier) && !isStable(sema, later, isLocal);
+}
+
+/**
+ * Whether the place an array expression names (its address, not its
+ * elements) cannot be changed by a call: a module-level or local array, or
+ * one reached from stable values.
+ */
+function isStablePlace(sema: Sema, e: ts.Expression, isLocal: (d: ts.Node) => boolean): boolean {
+  if (ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e))
+    return isStablePlace(sema, e.expression, isLocal);
+  if (ts.isIdentifier(e)) return true;
+  const inner = (o: ts.Expression) =>
+    sema.exprTypes.get(o)?.k === "inline" || sema.exprTypes.get(o)?.k === "arr"
+      ? isStablePlace(sema, o, isLocal)
+      : isStable(sema, o, isLocal);
+  if (ts.isPropertyAccessExpression(e)) return inner(e.expression);
+  if (ts.isElementAccessExpression(e))
+    return inner(e.expression) && isStable(sema, e.argumentExpression, isLocal);
   return false;
 }

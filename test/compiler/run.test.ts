@@ -22,6 +22,7 @@ import t, { type Test } from "tap";
 import { hostCflags, hostCompilers, pool, type Ran, run } from "../lib/host.ts";
 import { formatDiagnostic } from "../../compiler/diagnostics.ts";
 import { compile, writeModules } from "../../compiler/index.ts";
+import { effectsProgram, type Generated, nestingProgram } from "./nesting.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const dir = path.join(import.meta.dirname, "run");
@@ -95,8 +96,7 @@ else t.teardown(() => fs.rmSync(work, { recursive: true, force: true }));
 
 /**
  * Left-deep chains of 129, 300 and 3000 operators: 129 narrow terms were
- * enough to nest the C past clang's 256 brackets (compiler/lower/expressions.ts,
- * lowerChain). Sums of `u8` and `i8` wrap at every step; a sum of calls that
+ * enough to nest the C past clang's 256 brackets (compiler/lower/deep.ts). Sums of `u8` and `i8` wrap at every step; a sum of calls that
  * each fold their argument into `trace` shows the terms ran in order.
  */
 function chains(): Program {
@@ -148,24 +148,25 @@ function chains(): Program {
     `export function main(): void {\n${lines.join("\n")}\n}`,
     "",
   ].join("\n\n");
-  const dir = path.join(work, "generated");
-  fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, "chains.ts");
-  fs.writeFileSync(file, source);
-  return {
-    name: "chains",
-    files: [file],
-    srcRoot: dir,
-    entry: "chains",
-    out,
-    exit: 0,
-    command: true,
-  };
+  return generated("chains", { source, out });
 }
 
-const programs = [...discover(), chains()].filter(
-  (p) => !process.env.KTS_RUN_ONLY || p.name === process.env.KTS_RUN_ONLY,
-);
+/** A generated program, written into the work directory, compiled by the ktsc command. */
+function generated(name: string, g: Generated): Program {
+  const dir = path.join(work, "generated");
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${name}.ts`);
+  fs.writeFileSync(file, g.source);
+  return { name, files: [file], srcRoot: dir, entry: name, out: g.out, exit: 0, command: true };
+}
+
+const programs = [
+  ...discover(),
+  chains(),
+  // Expressions nested hundreds of levels deep in every shape, and 24 deep (nesting.ts).
+  generated("nesting", nestingProgram([24, 300], [0, 1, 77])),
+  generated("deep_effects", effectsProgram(80)),
+].filter((p) => !process.env.KTS_RUN_ONLY || p.name === process.env.KTS_RUN_ONLY);
 const width = Math.max(2, os.availableParallelism());
 
 t.test("the corpus covers enough programs", async (t) => {
@@ -202,15 +203,13 @@ t.test("the runtime builds for the host", async (t) => {
 /** Compiles a program into cdir; the names of its modules, or undefined after a failed check. */
 async function lower(t: Test, p: Program, cdir: string): Promise<string[] | undefined> {
   if (p.command) {
-    const r = await run(process.execPath, [
-      ktscJs,
-      "build",
-      "-o",
-      cdir,
-      "--root",
-      p.srcRoot,
-      ...p.files,
-    ]);
+    // A time limit: a lowering exponential in the nesting (each level lowering its operand
+    // twice) once took minutes for 24 levels.
+    const r = await run(
+      process.execPath,
+      [ktscJs, "build", "-o", cdir, "--root", p.srcRoot, ...p.files],
+      { timeoutMs: 120_000 },
+    );
     t.ok(r.code === 0 && r.stderr === "", "the ktsc command compiles the program", {
       stderr: r.stderr.slice(0, 4000),
     });

@@ -1,5 +1,5 @@
 // expect: KTS1211 5:10
-// `!` on an integer.
+// `!` takes a bool: an integer is compared explicitly.
 
 export function f(x: u32): bool {
   return !x;

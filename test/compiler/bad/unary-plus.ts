@@ -1,0 +1,6 @@
+// expect: KTS1307 5:10
+// Unary `+` is not part of the dialect.
+
+export function f(x: u32): u32 {
+  return +x;
+}
