@@ -23,6 +23,7 @@ import * as klock from "./klock.ts";
 import * as ioapic from "./ioapic.ts";
 import * as lapic from "./lapic.ts";
 import * as memory from "./memory.ts";
+import * as mdb from "./mdb.ts";
 import * as multiboot from "./multiboot.ts";
 import * as pd from "./pd.ts";
 import * as pdEnd from "./pd_end.ts";
@@ -168,6 +169,7 @@ function running(): never {
   vmx.initCpu();
   event.init(root.whenRootGone);
   pd.onEnd(pdEnd.endEcs);
+  mdb.onLongWalk(klock.yieldIfWanted);
   ec.initCpu(kernelStackTop);
   smp.init(bootTsc);
   sc.createIdles(smp.count());

@@ -16,7 +16,6 @@ import { PIO_PORTS, SELNUM } from "../abi/selectors.ts";
 import { Status } from "../abi/status.ts";
 import { Kind, CAP0, definedPerms, object, perms, reduce } from "./capability.ts";
 import { KObject, allocBytes, freeBytes, reap, ref, unref } from "./kobject.ts";
-import * as klock from "./klock.ts";
 import { CapTable, Space_obj } from "./space_obj.ts";
 import { Space_pio } from "./space_pio.ts";
 import { Space_hst, memCap, memFrame, novaPages } from "./space_hst.ts";
@@ -153,21 +152,49 @@ function clearSlot(space: KObject, sel: u64): void {
   else if (w !== 0) revokeSubtree(node(w), true);
 }
 
-/** Slots between two looks at whether another CPU waits for the lock (klock.yieldIfWanted). */
+/** Slots between two looks at whether another CPU waits for the lock (the pause hook). */
 const SLOTS_PER_LOOK: u64 = 64;
 
 /**
- * Whether this CPU may give the lock up in a teardown: only in the reap at the end of a ctrl_pd
- * range (delegateRange), where nothing is half done. Other reaps run inside operations that
- * are (a UTCB mapped over a page in the middle of create_ec), or on paths that have not
- * been looked at for it (the scheduler's, the idle loop's).
+ * Long walks let other CPUs in between slots through a hook, klock.yieldIfWanted in the kernel
+ * (init.ts), none in the host tests, which build this file without the kernel lock.
  */
-const teardownYields = perCpu<bool>(false);
+class Pause {
+  set: bool;
+  fn: () => void;
+  /**
+   * Whether a teardown may pause: only in the reap at the end of a ctrl_pd range
+   * (delegateRange), where nothing is half done. Other reaps run inside operations that are (a
+   * UTCB mapped over a page in the middle of create_ec), or on paths not looked at for it (the
+   * scheduler's, the idle loop's). Held only while the lock is: a pause clears it meanwhile, so
+   * other CPUs never see it set.
+   */
+  inTeardown: bool;
+}
+const pause = new Pause();
+
+/** Installs what long walks call between slots (init.ts: klock.yieldIfWanted). */
+export function onLongWalk(fn: () => void): void {
+  pause.fn = fn;
+  pause.set = true;
+}
+
+function pauseHere(): void {
+  if (pause.set) pause.fn();
+}
+
+/** A pause in a teardown, where inTeardown allows one. */
+function pauseInTeardown(): void {
+  if (!pause.inTeardown) return;
+  pause.inTeardown = false;
+  pauseHere();
+  pause.inTeardown = true;
+}
 
 /**
  * Removes every capability of a dying space with everything derived from it, then frees it.
  * A space can hold millions, so every SLOTS_PER_LOOK slots the lock goes to another CPU that
- * waits for it, where teardownYields allows: nothing names the space any more, and each slot
+ * waits for it, where Pause.inTeardown allows: nothing names the space any more, and each slot
  * is removed whole (another CPU may meanwhile revoke capabilities derived from the rest).
  */
 function teardown(space: KObject): void {
@@ -177,7 +204,7 @@ function teardown(space: KObject): void {
   while (sel < table.nsel) {
     clearSlot(space, sel);
     n++;
-    if (n % SLOTS_PER_LOOK === 0 && teardownYields.get()) klock.yieldIfWanted();
+    if (n % SLOTS_PER_LOOK === 0) pauseInTeardown();
     sel = table.nextUsed(sel + 1);
   }
 }
@@ -393,7 +420,7 @@ function clearRange(dst: KObject, from: u64, end: u64): void {
   while (sel < end) {
     clearSlot(dst, sel);
     n++;
-    if (n % SLOTS_PER_LOOK === 0) klock.yieldIfWanted();
+    if (n % SLOTS_PER_LOOK === 0) pauseHere();
     sel = table.nextUsed(sel + 1);
   }
 }
@@ -406,7 +433,7 @@ function clearRange(dst: KObject, from: u64, end: u64): void {
  * there), but a large, mostly empty range costs what it holds, not its size.
  *
  * A range can take seconds (2^24 pages), so every SLOTS_PER_LOOK slots the
- * lock goes to another CPU that waits for it (klock.yieldIfWanted). Each
+ * lock goes to another CPU that waits for it (the pause hook). Each
  * slot's delegation is whole, and the next one reads its slots afresh, so
  * the range is delegated as if slot after slot, with other hypercalls in
  * between: what the interface promises (§4.8 "as if one after another").
@@ -437,14 +464,14 @@ function delegateRange(
     result = delegateOne(src, ssb + i, dst, dsb + i, pmm, ca);
     if (result !== Status.SUCCESS) break;
     i++;
-    if (i % SLOTS_PER_LOOK === 0) klock.yieldIfWanted();
+    if (i % SLOTS_PER_LOOK === 0) pauseHere();
   }
   unref(src);
   unref(dst);
   // What the range dropped goes now: spaces among it may hold millions of capabilities.
-  teardownYields.set(true);
+  pause.inTeardown = true;
   reap();
-  teardownYields.set(false);
+  pause.inTeardown = false;
   return result;
 }
 

@@ -514,6 +514,9 @@ function cascade(): void {
   const x = mdb.newObjSpace();
   assert(x !== null, "test: space");
   if (x === null) return;
+  // The test holds x until capabilities name it: ctrl_pd only ever works on spaces a
+  // capability names, and references both while a range runs (its last unref destroys one).
+  kobject.ref(x.hdr);
   const a = newObj(NOBJ - 2);
   const ac = capability.make(structAddress(a.hdr), capability.definedPerms(a.hdr.kind));
   assert(mdb.insertRoot(x, 7, ac) === Status.SUCCESS, "test: root");
@@ -522,6 +525,7 @@ function cascade(): void {
   const xc = capability.make(structAddress(x.hdr), Perm_obj_sp.DEFINED);
   assert(mdb.insertRoot(objSpace(0), 0x500, xc) === Status.SUCCESS, "test: space cap");
   assert(mdb.delegate(objSpace(0), 0x500, objSpace(1), 0x501, 0, 2) === Status.SUCCESS, "test: d");
+  kobject.unref(x.hdr);
   assert(kobject.refs(x.hdr) === 2 && kobject.refs(a.hdr) === 2, "test: refs");
   assert(mdb.revokeObj(objSpace(0), 0x500, true), "test: revoke space cap");
   // x died with its last capability; its capability 7 and the copy in space 2 went with it
