@@ -787,7 +787,7 @@ function awaitSpins(min: u64): bool {
 const LONG_VA_PAGE: u64 = 0x100_0000;
 const LONG_ORDER: u64 = 19;
 /** A ctrl_pd shorter than this says nothing about the pauses (time slices of the emulator's CPUs are as long). */
-const LONG_MS: u64 = 200;
+const LONG_MS: u64 = 100;
 
 /**
  * The spinner's longest pause since it was cleared, once it has counted again: a pause is
