@@ -31,7 +31,6 @@ import * as pic from "./pic.ts";
 import * as power from "./power.ts";
 import * as root from "./root.ts";
 import * as sc from "./sc.ts";
-import * as serial from "./serial.ts";
 import * as percpu from "./percpu.ts";
 import * as smp from "./smp.ts";
 import * as space from "./space_kernel.ts";
@@ -136,7 +135,6 @@ function interruptsAndTime(): void {
   ioapic.init(memory.tablePage);
   tsc.init();
   log(`TSC: ${tsc.frequency() / 1_000_000} MHz from ${tsc.frequencySource()}`);
-  serial.setCharWait(tsc.ticks(1_000_000));
   lapic.calibrate();
   timer.init();
   interrupts.register(lapic.VECTOR_ERROR, lapic.errorInterrupt);

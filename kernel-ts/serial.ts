@@ -26,54 +26,13 @@ export function init(port: u16): void {
   outb(base + MCR, 0x03); // DTR and RTS
 }
 
-/**
- * How long a character may wait for the transmitter. 115200 baud sends one in 87 µs, but an
- * emulated UART is as slow as its host reads the console (QEMU holds THRE clear while its
- * output pipe is full; loaded test hosts stall it for hundreds of ms), so the wait is generous:
- * 2 s, below the watchdog's 5 s, as the kernel logs under its lock. A PD that
- * holds COM1's ports can slow the UART down (a divisor of 0xffff sends under two characters a
- * second) or stop it, so the wait is bounded by time (setCharWait, once the TSC is known;
- * polls before that), and after one wait ran out the UART counts as stalled: characters it is
- * not ready for are dropped without waiting (the MBUF keeps them all) until it is ready again
- * by itself. A stall costs one such wait.
- */
-const CHAR_WAIT_NS: u64 = 2_000_000_000;
-/** The bound before the TSC is known (and against a UART that is not there: it reads 0xff). */
-const MAX_POLLS: u32 = 100000;
-
-let waitTicks: u64 = 0;
-let stalled: bool = false;
-
-/** The TSC is calibrated: `ticksPerMs` bounds each character's wait from now on. */
-export function setCharWait(ticksPerMs: u64): void {
-  waitTicks = (ticksPerMs * CHAR_WAIT_NS) / 1_000_000;
-}
-
-function ready(): bool {
-  return (inb(base + LSR) & LSR_THR_EMPTY) !== 0;
-}
-
-/** Whether the transmitter took the last character in time (see CHAR_WAIT_NS). */
-function waitReady(): bool {
-  if (ready()) {
-    stalled = false;
-    return true;
-  }
-  if (stalled) return false;
-  const end = rdtsc() + waitTicks;
-  for (let i: u32 = 0; waitTicks !== 0 || i < MAX_POLLS; i++) {
-    pause();
-    if (ready()) return true;
-    if (waitTicks !== 0 && rdtsc() >= end) break;
-  }
-  stalled = true;
-  return false;
-}
-
 export function putc(c: u8): void {
-  // A stalled UART gets no character it is not ready for: writes into a full FIFO would keep
-  // it from ever showing ready again.
-  if (waitReady()) outb(base + DATA, c);
+  // A missing UART reads 0xff and would spin forever; bound the wait.
+  for (let i: u32 = 0; i < 100000; i++) {
+    if ((inb(base + LSR) & LSR_THR_EMPTY) !== 0) break;
+    pause();
+  }
+  outb(base + DATA, c);
 }
 
 export function write(buf: Ptr<u8>, len: usize): void {
