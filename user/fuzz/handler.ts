@@ -250,6 +250,19 @@ class VcpuCounts {
 }
 const vcounts = array<Inline<VcpuCounts>, 8>();
 
+/** Kind `k`'s name in the `FUZZ vcpu` line. */
+export function vcpuKindName(k: u64): str {
+  if (k === VK_STARTUP) return "startup";
+  if (k === VK_RECALL) return "recall";
+  if (k === VK_CPUID) return "cpuid";
+  if (k === VK_HLT) return "hlt";
+  if (k === VK_IO) return "io";
+  if (k === VK_VMMCALL) return "vmmcall";
+  if (k === VK_NPF) return "npf";
+  if (k === VK_INVALID) return "invalid";
+  return "other";
+}
+
 /** The vCPU events of every CPU of kind `k` this round. */
 export function vcpuEvents(k: u64): u64 {
   let n: u64 = 0;

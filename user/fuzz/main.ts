@@ -289,24 +289,13 @@ function summary(): void {
   puts(" kmem_after=");
   putKmem(now);
   puts("\n");
-  puts("FUZZ vcpu startup=");
-  putDec(vsum[handler.VK_STARTUP]);
-  puts(" recall=");
-  putDec(vsum[handler.VK_RECALL]);
-  puts(" cpuid=");
-  putDec(vsum[handler.VK_CPUID]);
-  puts(" hlt=");
-  putDec(vsum[handler.VK_HLT]);
-  puts(" io=");
-  putDec(vsum[handler.VK_IO]);
-  puts(" vmmcall=");
-  putDec(vsum[handler.VK_VMMCALL]);
-  puts(" npf=");
-  putDec(vsum[handler.VK_NPF]);
-  puts(" invalid=");
-  putDec(vsum[handler.VK_INVALID]);
-  puts(" other=");
-  putDec(vsum[handler.VK_OTHER]);
+  puts("FUZZ vcpu");
+  for (let k: u64 = 0; k < handler.VK_KINDS; k++) {
+    puts(" ");
+    puts(handler.vcpuKindName(k));
+    puts("=");
+    putDec(vsum[k]);
+  }
   puts("\n");
   for (let n: u64 = 0; n < 16; n++) {
     puts("FUZZ call ");
