@@ -38,6 +38,8 @@ const USAGE = `npm run fuzz [-- options]
   --smp N       CPUs (default 4)
   --shift N     -icount shift (default 0)
   --trace       every call printed before it is made
+  --vcpus       vCPUs run guests (vcpus=1)
+  --iommu       q35 with -device intel-iommu (DMA spaces, assign_dev)
   --timeout S   seconds a boot may take (default: 120 + calls / 5000)`;
 
 interface Options {
@@ -48,6 +50,8 @@ interface Options {
   smp: number;
   shift: number;
   trace: boolean;
+  vcpus: boolean;
+  iommu: boolean;
   timeout?: number;
 }
 
@@ -63,6 +67,8 @@ function parseOptions(argv: string[]): Options {
       smp: { type: "string", default: "4" },
       shift: { type: "string", default: "0" },
       trace: { type: "boolean", default: false },
+      vcpus: { type: "boolean", default: false },
+      iommu: { type: "boolean", default: false },
       timeout: { type: "string" },
     },
   });
@@ -80,6 +86,8 @@ function parseOptions(argv: string[]): Options {
     smp: count("smp", v.smp),
     shift: count("shift", v.shift),
     trace: v.trace,
+    vcpus: v.vcpus,
+    iommu: v.iommu,
     timeout: v.timeout === undefined ? undefined : count("timeout", v.timeout),
   };
 }
@@ -300,6 +308,8 @@ async function main(): Promise<number> {
       cpus: o.smp,
       shift: o.shift,
       trace: o.trace,
+      vcpus: o.vcpus,
+      iommu: o.iommu,
     };
     const e = await bootOnce(kernel.elf, fuzz, run, timeoutS, offset);
     const r = fuzzResult(e.boot);

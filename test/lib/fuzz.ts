@@ -16,6 +16,10 @@ export interface FuzzRun {
   shift: number;
   /** Print every call before it is made (trace=1). */
   trace?: boolean;
+  /** vCPUs run guests (vcpus=1, user/fuzz/gen.ts). */
+  vcpus?: boolean;
+  /** q35 with `-device intel-iommu`: DMA spaces and assign_dev. */
+  iommu?: boolean;
 }
 
 /** QEMU's extra arguments for `run` of the fuzzer image `elf` (test/lib/qemu.ts boot()). */
@@ -25,9 +29,11 @@ export function fuzzArgs(elf: string, run: FuzzRun): string[] {
     `calls=${run.calls}`,
     `rounds=${run.rounds}`,
     ...(run.trace ? ["trace=1"] : []),
+    ...(run.vcpus ? ["vcpus=1"] : []),
   ];
   // SVM and nested paging: create_ec makes vCPUs (BAD_FTR without), as test/boot/stress.test.ts.
   return [
+    ...(run.iommu ? ["-device", "intel-iommu"] : []),
     ...["-accel", "tcg,thread=single", "-icount", `shift=${run.shift},align=off,sleep=off`],
     ...["-cpu", "qemu64,+svm,+npt"],
     ...["-m", "256M", "-smp", String(run.cpus), "-append", "kstat"],
@@ -37,7 +43,8 @@ export function fuzzArgs(elf: string, run: FuzzRun): string[] {
 
 /** The command that runs `run` again. */
 export function reproducer(run: FuzzRun): string {
-  const flags = run.trace ? " --trace" : "";
+  const flags =
+    (run.trace ? " --trace" : "") + (run.vcpus ? " --vcpus" : "") + (run.iommu ? " --iommu" : "");
   return `npm run fuzz -- --seed 0x${run.seed.toString(16)} --calls ${run.calls} --rounds ${run.rounds} --smp ${run.cpus} --shift ${run.shift}${flags}`;
 }
 

@@ -23,6 +23,11 @@
  * fuzz_park: the portal IP of a STARTUP handler whose UTCB is the page below RSP: sends
  * the new global EC to fuzz_block (RIP in the UTCB, §6.2 offset 0x88; reply MTD RIP), where
  * it blocks for good. The root's sweep after a round (round.ts) runs such a pair on each CPU.
+ *
+ * fuzz_guest_code: the page every guest space of a round has at GUEST_CODE_GPA (layout.ts),
+ * where a vCPU's STARTUP sends it (real mode, CS base 0): CPUID, IN, HLT and VMMCALL in a loop,
+ * each an exit (handler.ts); the rest of the page is HLT, so a guest sent into the page
+ * anywhere exits soon. Its bytes mean the same in 16-, 32- and 64-bit code up to the jump.
  */
 #include "nova/entry.h"
 
@@ -91,5 +96,16 @@ fuzz_block:
         movl    $1, %edi                        /* ipc_reply, RSI as the handler set it */
         syscall
         ud2
+
+        .text
+        .balign 4096
+        .global fuzz_guest_code
+fuzz_guest_code:
+        .byte   0x0f, 0xa2                      /* cpuid */
+        .byte   0xec                            /* in %dx, %al */
+        .byte   0xf4                            /* hlt */
+        .byte   0x0f, 0x01, 0xd9                /* vmmcall */
+        .byte   0xeb, 0xf7                      /* jmp fuzz_guest_code */
+        .fill   4096 - 9, 1, 0xf4               /* hlt */
 
         .section .note.GNU-stack, "", @progbits

@@ -44,6 +44,10 @@ export class Ctx {
   steered: bool;
   /** STC ticks per microsecond (timeouts are absolute STC values, §4.12). */
   ticksPerUs: u64;
+  /** The register base of the first IOMMU (0: none). */
+  iommu: u64;
+  /** `vcpus=1`: vCPUs get the round's event tables and run guests (else they die at STARTUP). */
+  vcpus: bool;
 }
 
 /** Percent of calls whose five registers are drawn at random. */
@@ -177,9 +181,10 @@ function evtOf(r: Rng, c: Ctx, cpu: u64): u64 {
 }
 
 function createEc(r: Rng, c: Ctx, k: Call): void {
-  // F as drawn, T (global) a third of the time (portals need local ECs); G (a vCPU) rarely.
+  // F as drawn, T (global) a third of the time (portals need local ECs); G (a vCPU) a sixth.
   let flags = (below(r, 2) << 2) | (chance(r, 1, 3) ? 2 : 0);
-  if (chance(r, 1, 20)) flags |= 1;
+  const vcpu = chance(r, 1, c.vcpus ? 6 : 20);
+  if (vcpu) flags |= 1;
   const cpu = cpuOf(r, c);
   const utcb = utcbOf(r);
   k.rdi = rdiOf(fuzzSel(r, c, L.R_EC, L.R_SC - L.R_EC), flags, Hypercall.CREATE_EC);
@@ -189,6 +194,14 @@ function createEc(r: Rng, c: Ctx, k: Call): void {
   // generated ECs' UTCBs are theirs alone.
   k.rax = chance(r, 9, 10) ? utcb + 0x1000 : wide(r);
   k.r8 = evtOf(r, c, cpu);
+  // A vCPU: a table of the round's (layout.ts vcpuEvt), mostly its PD's, on its CPU.
+  // (Elsewhere its exits could meet a generated portal, whose EC replies to every exit alike:
+  // a vCPU that never ends.)
+  const pd = k.rsi - (L.SHARED + L.PD_CAPS);
+  if (vcpu && c.vcpus) {
+    const on = cpu < c.cpus ? cpu : c.cpu;
+    k.r8 = L.vcpuEvt(pd < L.PDS && chance(r, 9, 10) ? pd : below(r, L.PDS), on);
+  }
 }
 
 function createSc(r: Rng, c: Ctx, k: Call): void {
@@ -253,19 +266,27 @@ function delegateHst(r: Rng, c: Ctx, k: Call): void {
   if (pick < 3) ssb = alignedIn(r, L.LOW_PHYS, L.LOW_PHYS_ORDER, ord);
   else if (pick < 5) ssb = alignedIn(r, L.IMAGE_PAGE, L.IMAGE_ORDER, ord);
   else if (pick < 6) ssb = wide(r) & ~((u64(1) << ord) - 1);
-  // A guest space takes any guest-physical page; a host space only the window.
-  const guest = chance(r, 1, 4);
-  const dst = guest
-    ? L.SHARED + L.SPACES + below(r, L.PDS) * 8 + L.SP_GST
-    : spaceSel(r, c, L.SP_HST, 0, false);
-  const dsb = guest
-    ? wide(r) & ((u64(1) << 37) - 1) & ~((u64(1) << ord) - 1)
-    : alignedIn(r, L.WINDOW >> 12, L.WINDOW_ORDER, ord);
+  // A guest or DMA space takes any guest-physical page or IOVA; a host space only the window.
+  // Guest pages mostly in the first MiB, where the round's vCPUs run (layout.ts).
+  const to = below(r, 20);
+  const guest = to < 5;
+  const dma = to >= 5 && to < 7;
+  let dst = spaceSel(r, c, L.SP_HST, 0, false);
+  let dsb = alignedIn(r, L.WINDOW >> 12, L.WINDOW_ORDER, ord);
+  if (guest || dma) {
+    const t = guest ? L.SP_GST : L.SP_DMA;
+    dst = chance(r, 5, 6)
+      ? L.SHARED + L.SPACES + below(r, L.PDS) * 8 + t
+      : fuzzSel(r, c, L.R_SPACE, L.R_EC - L.R_SPACE);
+    dsb = wide(r) & ((u64(1) << (guest ? u64(37) : u64(39))) - 1) & ~((u64(1) << ord) - 1);
+    if (guest && chance(r, 2, 3))
+      dsb = alignedIn(r, 0, L.GUEST_LOW_ORDER, ord < L.GUEST_LOW_ORDER ? ord : L.GUEST_LOW_ORDER);
+  }
   k.rdi = rdiOf(src, 0, Hypercall.CTRL_PD);
   k.rsi = dst;
   k.rdx = (ssb << 12) | ord;
   k.rax = (dsb << 12) | below(r, 0x20);
-  k.guest = guest;
+  k.guest = guest || dma;
   // The MAD (§10.4): a cache attribute, now and then a reserved one or a key id.
   k.r8 = chance(r, 1, 10) ? next(r) & 0xffff_ffff : below(r, 5);
 }
@@ -285,16 +306,36 @@ function delegateIo(r: Rng, c: Ctx, k: Call, t: u64, nova: u64): void {
   k.rax = (dsb << 12) | pmmOf(r);
 }
 
+/**
+ * Guest memory reduced or revoked in place (pmm 0 mostly) in a guest space the round's vCPUs
+ * may run on: mostly the first MiB, the guest code page included.
+ */
+function revokeGuest(r: Rng, c: Ctx, k: Call): void {
+  const sp = chance(r, 5, 6)
+    ? L.SHARED + L.SPACES + below(r, L.PDS) * 8 + L.SP_GST
+    : fuzzSel(r, c, L.R_SPACE, L.R_EC - L.R_SPACE);
+  const ord = orderUpTo(r, L.GUEST_LOW_ORDER);
+  const base = chance(r, 4, 5)
+    ? alignedIn(r, 0, L.GUEST_LOW_ORDER, ord)
+    : wide(r) & ((u64(1) << 37) - 1) & ~((u64(1) << ord) - 1);
+  k.rdi = rdiOf(sp, 0, Hypercall.CTRL_PD);
+  k.rsi = sp;
+  k.rdx = (base << 12) | ord;
+  k.rax = (base << 12) | (chance(r, 2, 3) ? 0 : below(r, 0x20));
+  k.guest = true;
+}
+
 function ctrlPd(r: Rng, c: Ctx, k: Call): void {
-  const pick = below(r, 20);
-  if (pick < 7) delegateObj(r, c, k);
-  else if (pick < 13) delegateHst(r, c, k);
-  else if (pick < 16) delegateIo(r, c, k, L.SP_PIO, L.NOVA_PIO_AT);
-  else if (pick < 19) delegateIo(r, c, k, L.SP_MSR, L.NOVA_MSR_AT);
+  const pick = below(r, 40);
+  if (pick < 2) revokeGuest(r, c, k);
+  else if (pick < 14) delegateObj(r, c, k);
+  else if (pick < 26) delegateHst(r, c, k);
+  else if (pick < 32) delegateIo(r, c, k, L.SP_PIO, L.NOVA_PIO_AT);
+  else if (pick < 38) delegateIo(r, c, k, L.SP_MSR, L.NOVA_MSR_AT);
   else {
     // Any two spaces and ranges: mostly pairs §4.8 does not allow.
-    k.rdi = rdiOf(spaceSel(r, c, below(r, 5), L.NOVA_OBJ_AT + below(r, 4), true), 0, 7);
-    k.rsi = spaceSel(r, c, below(r, 5), 0, false);
+    k.rdi = rdiOf(spaceSel(r, c, below(r, 7), L.NOVA_OBJ_AT + below(r, 4), true), 0, 7);
+    k.rsi = spaceSel(r, c, below(r, 7), 0, false);
     const ord = orderUpTo(r, 18);
     k.rdx = (alignedIn(r, L.FUZZ, L.FUZZ_ORDER, ord < 11 ? ord : 11) << 12) | ord;
     k.rax = (alignedIn(r, L.FUZZ, L.FUZZ_ORDER, ord < 11 ? ord : 11) << 12) | pmmOf(r);
@@ -346,10 +387,17 @@ function assignInt(r: Rng, c: Ctx, k: Call): void {
   k.rdx = chance(r, 1, 2) ? 0 : below(r, 0x10000);
 }
 
+/**
+ * A DMA space (mostly a round's), the IOMMU's register base (mostly the one the root found,
+ * c.iommu), a device: mostly any bus:devfn of segment 0 (the unit's INCLUDE_PCI_ALL), or any.
+ */
 function assignDev(r: Rng, c: Ctx, k: Call): void {
-  k.rdi = rdiOf(spaceSel(r, c, below(r, 5), 0, false), 0, Hypercall.ASSIGN_DEV);
-  k.rsi = wide(r) & ~u64(0xfff);
-  k.rdx = wide(r);
+  const dma = chance(r, 3, 4)
+    ? spaceSel(r, c, L.SP_DMA, 0, false)
+    : spaceSel(r, c, below(r, 7), 0, false);
+  k.rdi = rdiOf(dma, 0, Hypercall.ASSIGN_DEV);
+  k.rsi = chance(r, 4, 5) ? c.iommu : wide(r) & ~u64(0xfff);
+  k.rdx = chance(r, 4, 5) ? below(r, 0x10000) : wide(r);
 }
 
 /** Five random registers: any number and flags, selectors and values of any width. */
@@ -387,7 +435,7 @@ export function generate(r: Rng, c: Ctx, k: Call): void {
     else if (pick < 82) ctrlPt(r, c, k);
     else if (pick < 93) ctrlSm(r, c, k);
     else if (pick < 95) ctrlHw(r, k);
-    else if (pick < 98) assignInt(r, c, k);
+    else if (pick < 97) assignInt(r, c, k);
     else if (pick < 99) assignDev(r, c, k);
     else k.rdi = rdiOf(wide(r) >> 8, below(r, 16), Hypercall.RESERVED);
     if ((k.rdi & 0xf) === u64(Hypercall.IPC_REPLY)) k.rsi = replyMtd(r);

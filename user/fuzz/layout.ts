@@ -11,6 +11,8 @@
 //           handlers, worker ECs and SCs, and the event portal tables
 //   FUZZ    0x22000 a region of 256 selectors per CPU, split by kind, where the
 //           call generator creates objects and delegates to
+//   VCPU    0x22800 (root's originals, copied to every child) the vCPUs' event
+//           tables, one per PD and CPU (vcpuEvt)
 //
 // The generator takes selectors from SHARED and FUZZ and writes only into
 // FUZZ, so the structure the workers and handlers run on stays intact during a
@@ -47,6 +49,14 @@ export const SP_HST: u64 = 1;
 export const SP_PIO: u64 = 2;
 export const SP_MSR: u64 = 3;
 export const SP_GST: u64 = 4;
+/** A DMA space (made only where the HIP has an IOMMU). */
+export const SP_DMA: u64 = 5;
+/**
+ * A PIO space of the PD's own that its vCPUs get (handler.ts): the children's PIO spaces, for
+ * the root a fresh one, never the root's own (every port: a guest running garbage with it could
+ * reset the machine).
+ */
+export const SP_VPIO: u64 = 6;
 /** PD j. */
 export const PD_CAPS: u64 = 0x020;
 /** The NOVA object, host, PIO and MSR spaces (TAKE). */
@@ -78,6 +88,33 @@ export const EVT_STRIDE: u64 = 0x40;
 export const HANDLERS: u64 = 0x800;
 export const SWEEP: u64 = 0x900;
 export const SWEEP_EVT: u64 = 0xa00;
+
+/**
+ * Past FUZZ, in the round's block: the vCPUs' event tables, one per PD j and CPU c at
+ * vcpuEvt(j, c), every portal bound to the handler of CPU c (PID: the PD and the event). Tables
+ * are 0x100 apart: only the events VCPU_EVENTS lists have portals, and no table's STARTUP and
+ * RECALL (0x100, 0x101) meet the next one's events (VMX's start at 2). The whole area is copied
+ * to every child.
+ */
+export const VCPU_EVT: u64 = 0x22800;
+/** CPUs with vCPU tables (the last table ends inside the block); a vCPU elsewhere dies. */
+export const VCPU_CPUS: u64 = 7;
+export const VCPU_AREA: u64 = 0x22800;
+export const VCPU_AREA_ORDER: u64 = 11;
+export const VCPU_AREA2: u64 = 0x23000;
+export const VCPU_AREA2_ORDER: u64 = 12;
+
+export function vcpuEvt(j: u64, c: u64): u64 {
+  return VCPU_EVT + (j * MAX_CPUS + c) * 0x100;
+}
+
+/**
+ * The guest code page (fuzz.S fuzz_guest_code), mapped into each PD's guest space at
+ * guest-physical page GUEST_CODE_PAGE, and the guest-physical pages the generator delegates to
+ * most (the first MiB: what a real-mode guest reaches).
+ */
+export const GUEST_CODE_PAGE: u64 = 1;
+export const GUEST_LOW_ORDER: u64 = 8;
 
 /** An event base no portal is ever at: a handler's (it never faults) and the root-only part. */
 export const EVT_NONE: u64 = 0x3f000;

@@ -6,7 +6,7 @@
 // made is revoked and the kernel statistics page (`kstat` on the kernel's
 // command line) must show the memory of the end of the first round again.
 //
-// Its module command line: `seed=<n> calls=<n> rounds=<n> trace=1`, numbers
+// Its module command line: `seed=<n> calls=<n> rounds=<n> trace=1 vcpus=1`, numbers
 // in decimal or 0x hex; `calls` are the workers' calls over all rounds (the
 // handlers' come on top). It prints `FUZZ start seed=…` first (the harness
 // repeats it on a panic: the reproducer), a line per round, then
@@ -20,7 +20,7 @@ import { Status } from "../../abi/status.ts";
 import { ROOT_OBJ_ROOT_PD } from "../../abi/selectors.ts";
 import { Reader, byteAt, moduleCmdline, reach, unmap } from "../nova/bootinfo.ts";
 import { putDec, putHex, puts } from "../nova/console.ts";
-import { hip } from "../nova/hip.ts";
+import { hasIommu, hip } from "../nova/hip.ts";
 import { createPd, createSm, ctrlPd } from "../nova/hypercall.ts";
 import {
   KSTAT_ALL,
@@ -30,10 +30,12 @@ import {
   kstat,
   take,
 } from "../nova/kstat.ts";
+import * as acpi from "../roottest/acpi.ts";
 import * as setup from "../roottest/setup.ts";
 import { NOVA_HST, ROOT_HST, ROOT_OBJ } from "../roottest/sel.ts";
 import * as L from "./layout.ts";
 import { add, callName, ring, statuses, total } from "./report.ts";
+import * as handler from "./handler.ts";
 import * as round from "./round.ts";
 import { BAD_STATUS, BUCKETS, STREAMS, config, handlerStream, streams } from "./state.ts";
 
@@ -99,6 +101,7 @@ class Options {
   calls: u64;
   rounds: u64;
   trace: bool;
+  vcpus: bool;
 }
 const options = new Options();
 
@@ -108,12 +111,14 @@ function parse(length: u64): void {
   options.calls = DEFAULT_CALLS;
   options.rounds = DEFAULT_ROUNDS;
   options.trace = false;
+  options.vcpus = false;
   for (let i: u64 = 0; i < length; i++) {
     if (i !== 0 && cmdline[i - 1] !== 0x20) continue;
     if (isKey(i, "seed")) options.seed = numberAt(i + 5);
     if (isKey(i, "calls")) options.calls = numberAt(i + 6);
     if (isKey(i, "rounds")) options.rounds = numberAt(i + 7);
     if (isKey(i, "trace")) options.trace = numberAt(i + 6) !== 0;
+    if (isKey(i, "vcpus")) options.vcpus = numberAt(i + 6) !== 0;
   }
   // The first round's end is the baseline of the others: at least two.
   if (options.rounds < 2) options.rounds = 2;
@@ -159,6 +164,8 @@ const before = new KstatSnapshot();
 const baseline = new KstatSnapshot();
 const now = new KstatSnapshot();
 const sum = array<u64, 256>();
+/** vCPU events over all rounds by kind (handler.ts VK_*). */
+const vsum = array<u64, 16>();
 
 class Run {
   calls: u64;
@@ -247,6 +254,7 @@ function oneRound(): bool {
     run.calls += streams[s].calls.load();
   }
   if (!round.clean()) return failStep("revoke");
+  for (let k: u64 = 0; k < handler.VK_KINDS; k++) vsum[k] += handler.vcpuEvents(k);
   const first = config.round === 1;
   if (!settled(first ? before : baseline, first)) {
     failHead("leak");
@@ -281,6 +289,14 @@ function summary(): void {
   puts(" kmem_after=");
   putKmem(now);
   puts("\n");
+  puts("FUZZ vcpu");
+  for (let k: u64 = 0; k < handler.VK_KINDS; k++) {
+    puts(" ");
+    puts(handler.vcpuKindName(k));
+    puts("=");
+    putDec(vsum[k]);
+  }
+  puts("\n");
   for (let n: u64 = 0; n < 16; n++) {
     puts("FUZZ call ");
     puts(callName(n));
@@ -290,6 +306,27 @@ function summary(): void {
     statuses(sum, n, false);
     puts("\n");
   }
+}
+
+/**
+ * The register base of the first VT-d unit (the DMAR's first DRHD: type 0, base at +8), which
+ * assign_dev names; 0 without an IOMMU or a DMAR (AMD-Vi's units are not looked for).
+ */
+function findIommu(): u64 {
+  if (!hasIommu()) return 0;
+  const dmar = acpi.table(hip().rsdp, "DMAR");
+  let base: u64 = 0;
+  if (dmar !== 0) {
+    const end = dmar + acpi.le(dmar + 4, 4);
+    for (let p = dmar + 48; p + 16 <= end && base === 0;) {
+      if (acpi.le(p, 2) === 0) base = acpi.le(p + 8, 8);
+      const length = acpi.le(p + 2, 2);
+      if (length < 4) break;
+      p += length;
+    }
+  }
+  acpi.close();
+  return base;
 }
 
 /** Whether everything before the first round is in place (else a FAIL line was printed). */
@@ -321,6 +358,8 @@ export function main(magic: u64, info: u64, _hip: u64): u64 {
   config.seed = options.seed;
   config.rounds = options.rounds;
   config.trace = options.trace;
+  config.vcpus = options.vcpus;
+  config.iommu = findIommu();
   const workers = config.cpus * L.PDS;
   const per = options.calls / (options.rounds * workers);
   config.calls = per === 0 ? 1 : per;
@@ -334,6 +373,9 @@ export function main(magic: u64, info: u64, _hip: u64): u64 {
   putDec(config.cpus);
   puts(" workers=");
   putDec(workers);
+  puts(" iommu=");
+  putHex(config.iommu);
+  puts(config.vcpus ? " vcpus=1" : " vcpus=0");
   puts("\n");
   if (!prepare()) return 0;
   for (let r: u64 = 1; r <= config.rounds; r++) {

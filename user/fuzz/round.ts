@@ -11,7 +11,14 @@
 // its host and PIO spaces the generator writes to.
 
 import { EC_T, INT_M, PdOp } from "../../abi/hypercall.ts";
-import { HST_RECALL, HST_STARTUP, SEL_HST_ARCH, SEL_HST_NOVA } from "../../abi/events.ts";
+import {
+  HST_RECALL,
+  HST_STARTUP,
+  SEL_GST_ARCH,
+  SEL_GST_NOVA,
+  SEL_HST_ARCH,
+  SEL_HST_NOVA,
+} from "../../abi/events.ts";
 import { MTD_GPR0_7, MTD_GPR8_15, MTD_QUAL, MTD_RFLAGS, MTD_RIP } from "../../abi/mtd.ts";
 import { PERM_MASK, Perm_mem, Perm_pt } from "../../abi/perms.ts";
 import { Status } from "../../abi/status.ts";
@@ -38,7 +45,7 @@ import {
   ROOT_OBJ,
   ROOT_PIO,
 } from "../roottest/sel.ts";
-import { hip } from "../nova/hip.ts";
+import { hasIommu, hip } from "../nova/hip.ts";
 import * as handler from "./handler.ts";
 import * as L from "./layout.ts";
 import { STREAMS, config, reset, streams } from "./state.ts";
@@ -107,6 +114,9 @@ function children(): bool {
       ok(13, createPd(space(j, L.SP_PIO), PdOp.PIO, pdCap(j))) &&
       ok(14, createPd(space(j, L.SP_MSR), PdOp.MSR, pdCap(j))) &&
       ok(15, createPd(space(j, L.SP_GST), PdOp.GST, pdCap(j))) &&
+      ok(18, copy(space(j, L.SP_PIO), space(j, L.SP_VPIO), PERM_MASK)) &&
+      dmaSpace(j) &&
+      guestCode(j) &&
       // The image at its addresses, data pages included: the workers share the state.
       ok(
         16,
@@ -137,6 +147,21 @@ function children(): bool {
   return good;
 }
 
+/** PD j's DMA space, where the HIP has an IOMMU (create_pd OP 4 is BAD_FTR without). */
+function dmaSpace(j: u64): bool {
+  return !hasIommu() || ok(19, createPd(space(j, L.SP_DMA), PdOp.DMA, pdCap(j)));
+}
+
+/** The guest code page (fuzz.S) in PD j's guest space at GUEST_CODE_PAGE, read and execute. */
+function guestCode(j: u64): bool {
+  const page = u64(linkerSymbol("fuzz_guest_code")) >> 12;
+  const x = Perm_mem.R | Perm_mem.XU | Perm_mem.XS;
+  return ok(8, ctrlPd(ROOT_HST, space(j, L.SP_GST), page, 0, L.GUEST_CODE_PAGE, x, GUEST_CODE_MAD));
+}
+
+/** The guest code page's memory attributes (§10.4): write-back. */
+const GUEST_CODE_MAD: u32 = 6;
+
 /** The root's entries in STRUCT: its PD and spaces, the NOVA spaces, semaphores, idle SCs. */
 function rootEntries(): bool {
   let good =
@@ -146,6 +171,9 @@ function rootEntries(): bool {
     ok(23, copy(ROOT_PIO, space(0, L.SP_PIO), PERM_MASK)) &&
     ok(24, copy(ROOT_MSR, space(0, L.SP_MSR), PERM_MASK)) &&
     ok(25, createPd(space(0, L.SP_GST), PdOp.GST, ROOT_OBJ_ROOT_PD)) &&
+    ok(33, createPd(space(0, L.SP_VPIO), PdOp.PIO, ROOT_OBJ_ROOT_PD)) &&
+    dmaSpace(0) &&
+    guestCode(0) &&
     ok(26, copy(NOVA_OBJ, st(L.NOVA_OBJ_AT), PERM_MASK)) &&
     ok(27, copy(NOVA_HST, st(L.NOVA_HST_AT), PERM_MASK)) &&
     ok(28, copy(NOVA_PIO, st(L.NOVA_PIO_AT), PERM_MASK)) &&
@@ -182,6 +210,15 @@ function handlerOf(c: u64): bool {
     good =
       ok(43, createPt(fuzzEvt + n, ROOT_OBJ_ROOT_PD, h, entry)) &&
       ok(44, ctrlPt(fuzzEvt + n, handler.pid(handler.KIND_EVENT, n), all));
+  // The vCPUs' tables of CPU c, one per PD: the events the vendor's guests reach.
+  for (let j: u64 = 0; j < L.PDS && good && c < L.VCPU_CPUS; j++)
+    for (let n: u64 = 0; n < u64(SEL_GST_ARCH + SEL_GST_NOVA) && good; n++) {
+      if (!handler.vcpuEvent(n)) continue;
+      const at = L.vcpuEvt(j, c) + n;
+      good =
+        ok(49, createPt(at, ROOT_OBJ_ROOT_PD, h, entry)) &&
+        ok(49, ctrlPt(at, handler.pid(handler.KIND_VCPU, (j << 12) | n), handler.VCPU_EVENT_MTD));
+    }
   const workerEvt = st(L.WORKER_EVT + c * L.EVT_STRIDE);
   const start = workerEvt + u64(HST_STARTUP);
   const recall = workerEvt + u64(HST_RECALL);
@@ -265,10 +302,32 @@ function share(): bool {
       ),
     );
   for (let j: u64 = 1; j < L.PDS && good; j++)
-    good = ok(
-      64,
-      ctrlPd(self, space(j, L.SP_OBJ), L.SHARED, L.SHARED_ORDER, L.SHARED, PERM_MASK, 0),
-    );
+    good =
+      ok(64, ctrlPd(self, space(j, L.SP_OBJ), L.SHARED, L.SHARED_ORDER, L.SHARED, PERM_MASK, 0)) &&
+      ok(
+        65,
+        ctrlPd(
+          self,
+          space(j, L.SP_OBJ),
+          L.VCPU_AREA,
+          L.VCPU_AREA_ORDER,
+          L.VCPU_AREA,
+          Perm_pt.EVENT,
+          0,
+        ),
+      ) &&
+      ok(
+        66,
+        ctrlPd(
+          self,
+          space(j, L.SP_OBJ),
+          L.VCPU_AREA2,
+          L.VCPU_AREA2_ORDER,
+          L.VCPU_AREA2,
+          Perm_pt.EVENT,
+          0,
+        ),
+      );
   return good;
 }
 

@@ -18,6 +18,10 @@ export class Config {
   ticksPerUs: u64;
   /** `trace=1`: every call is printed before it is made (children get COM1 for it). */
   trace: bool;
+  /** The first IOMMU's register base (the DMAR's first DRHD), 0 without one. */
+  iommu: u64;
+  /** `vcpus=1`: vCPUs run guests (gen.ts createEc, handler.ts). */
+  vcpus: bool;
 }
 export const config = new Config();
 

@@ -28,6 +28,8 @@ export function run(w: u64): void {
   c.cpus = config.cpus;
   c.steered = false;
   c.ticksPerUs = config.ticksPerUs;
+  c.iommu = config.iommu;
+  c.vcpus = config.vcpus;
   const utcb = words(L.workerUtcb(w));
   for (let n: u64 = 0; n < config.calls; n++) {
     generate(r, c, k);
